@@ -1,0 +1,222 @@
+"""Every refusal revolve makes, as a typed exception.
+
+An operation that refuses raises one of these and writes nothing. Each exception keeps the offending
+value(s) as attributes, and its message says what the caller should do instead. Every class also
+inherits the builtin a Python programmer would reach for (``ValueError``, ``LookupError``,
+``TypeError``), so ``except ValueError`` keeps working in host code that knows nothing of revolve.
+
+Hierarchy::
+
+    RevolveError
+    ├── MoneyTypeError (TypeError)            a float, bool or other non-money type given as money
+    ├── InvalidAmount (ValueError)            a malformed, negative, zero or sub-fen amount
+    │   └── AmountOutOfRange                  beyond the signed 64-bit fen range
+    ├── InvalidRate (ValueError)              a rate that is negative, a float, or malformed
+    ├── InvalidTerms (ValueError)             loan terms a schedule cannot be built from
+    ├── UnbalancedEntry (ValueError)          postings that do not sum to zero, or fewer than two
+    ├── NotFound (LookupError)
+    │   ├── UnknownOrg
+    │   ├── UnknownFund
+    │   ├── UnknownAccount
+    │   └── UnknownEntry
+    ├── DuplicateCode (ValueError)            an org or fund code already in use
+    ├── InvalidOrgTree (ValueError)           a parent/child pair that breaks province › … › village
+    ├── AccountFundMismatch (ValueError)      an account of one fund used in another fund's entry
+    ├── AlreadyReversed (ValueError)          a second reversal of the same entry
+    ├── IdempotencyConflict (ValueError)      a reused idempotency key with different content
+    ├── PeriodClosed (ValueError)             a value date on or before the fund's closed-through date
+    └── ChartError (ValueError)               a chart that lacks a role or repeats a code
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+class RevolveError(Exception):
+    """Base class of every refusal revolve makes."""
+
+
+class MoneyTypeError(RevolveError, TypeError):
+    """A value of the wrong type was given where money is expected (a float, a bool, ...)."""
+
+    def __init__(self, value: object, *, hint: str = "") -> None:
+        self.value = value
+        kind = type(value).__name__
+        msg = (
+            f"{value!r} ({kind}) cannot become money: pass yuan as a str or Decimal "
+            f"(Money.of_yuan('12.34')) or fen as an int (Money(1234))"
+        )
+        super().__init__(msg + (f"; {hint}" if hint else ""))
+
+
+class InvalidAmount(RevolveError, ValueError):
+    """An amount is malformed, has more precision than a fen, or has the wrong sign."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid amount {value!r}: {reason}")
+
+
+class AmountOutOfRange(InvalidAmount):
+    """An amount lies outside the signed 64-bit fen range that the database column can hold."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(
+            value,
+            reason="it lies outside ±9,223,372,036,854,775,807 fen (a signed 64-bit integer); "
+            "split it or check the input for a typo",
+        )
+
+
+class InvalidRate(RevolveError, ValueError):
+    """A rate is negative, a float, or cannot be read as a Decimal."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid rate {value!r}: {reason}")
+
+
+class InvalidTerms(RevolveError, ValueError):
+    """Loan terms from which no schedule can be built."""
+
+    def __init__(self, field: str, value: object, *, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid loan terms: {field}={value!r}: {reason}")
+
+
+class UnbalancedEntry(RevolveError, ValueError):
+    """The postings of an entry do not sum to zero, or there are fewer than two."""
+
+    def __init__(self, total_fen: int, *, postings: int, reason: str = "") -> None:
+        self.total_fen = total_fen
+        self.postings = postings
+        why = reason or (
+            f"its {postings} postings sum to {total_fen} fen, not 0: add the missing side "
+            f"so that debits (positive) equal credits (negative)"
+        )
+        super().__init__(f"unbalanced entry: {why}")
+
+
+class NotFound(RevolveError, LookupError):
+    """Something named by the caller does not exist."""
+
+    what = "record"
+
+    def __init__(self, key: object, *, hint: str = "") -> None:
+        self.key = key
+        msg = f"unknown {self.what} {key!r}"
+        super().__init__(msg + (f": {hint}" if hint else ""))
+
+
+class UnknownOrg(NotFound):
+    """No organisation has this id or code."""
+
+    what = "organisation"
+
+
+class UnknownFund(NotFound):
+    """No fund has this id or code."""
+
+    what = "fund"
+
+
+class UnknownAccount(NotFound):
+    """The fund's chart has no account for this role (or no such account id exists)."""
+
+    what = "account"
+
+
+class UnknownEntry(NotFound):
+    """No journal entry has this fund and number."""
+
+    what = "journal entry"
+
+
+class DuplicateCode(RevolveError, ValueError):
+    """An organisation or fund code is already in use."""
+
+    def __init__(self, code: str, *, what: str) -> None:
+        self.code = code
+        self.what = what
+        super().__init__(f"{what} code {code!r} is already in use: choose another code")
+
+
+class InvalidOrgTree(RevolveError, ValueError):
+    """A child organisation whose level does not sit below its parent's."""
+
+    def __init__(self, parent_level: str, child_level: str) -> None:
+        self.parent_level = parent_level
+        self.child_level = child_level
+        super().__init__(
+            f"a {child_level} cannot sit under a {parent_level}: "
+            f"levels run province › city › county › town › village"
+        )
+
+
+class AccountFundMismatch(RevolveError, ValueError):
+    """An account that belongs to one fund was used in another fund's entry."""
+
+    def __init__(self, account_code: str, *, account_fund: int, entry_fund: int) -> None:
+        self.account_code = account_code
+        self.account_fund = account_fund
+        self.entry_fund = entry_fund
+        super().__init__(
+            f"account {account_code!r} belongs to fund {account_fund}, not fund {entry_fund}: "
+            f"money moves between funds only by transfer"
+        )
+
+
+class AlreadyReversed(RevolveError, ValueError):
+    """An entry that has already been reversed (or is itself a reversal) was reversed again."""
+
+    def __init__(self, fund_id: int, seq: int, *, by_seq: int | None) -> None:
+        self.fund_id = fund_id
+        self.seq = seq
+        self.by_seq = by_seq
+        if by_seq is None:
+            why = "it is itself a reversal: post a new entry instead"
+        else:
+            why = f"entry {by_seq} already reverses it: post a new entry instead"
+        super().__init__(f"entry {seq} of fund {fund_id} cannot be reversed again: {why}")
+
+
+class IdempotencyConflict(RevolveError, ValueError):
+    """An idempotency key was reused with content different from its first use."""
+
+    def __init__(self, key: str, *, fund_id: int, existing_seq: int) -> None:
+        self.key = key
+        self.fund_id = fund_id
+        self.existing_seq = existing_seq
+        super().__init__(
+            f"idempotency key {key!r} was already used in fund {fund_id} by entry {existing_seq} "
+            f"with different content: use a new key for a new operation"
+        )
+
+
+class PeriodClosed(RevolveError, ValueError):
+    """A value date falls on or before the fund's closed-through date."""
+
+    def __init__(self, value_date: date, *, closed_through: date, fund_id: int) -> None:
+        self.value_date = value_date
+        self.closed_through = closed_through
+        self.fund_id = fund_id
+        super().__init__(
+            f"fund {fund_id} is closed through {closed_through.isoformat()}, so nothing can be "
+            f"dated {value_date.isoformat()}: date it after {closed_through.isoformat()} "
+            f"(post a correcting entry in the open period)"
+        )
+
+
+class ChartError(RevolveError, ValueError):
+    """A chart of accounts that lacks a role or repeats a code."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid chart: {value!r}: {reason}")
+
