@@ -14,6 +14,8 @@ Hierarchy::
     ├── InvalidRate (ValueError)              a rate that is negative, a float, or malformed
     ├── InvalidTerms (ValueError)             loan terms a schedule cannot be built from
     ├── UnbalancedEntry (ValueError)          postings that do not sum to zero, or fewer than two
+    ├── InvalidEntry (ValueError)             an entry field of the wrong type or empty (kind, key, date)
+    ├── InvalidDate (ValueError)              a date out of order (a reversal before its entry, a reopening)
     ├── NotFound (LookupError)
     │   ├── UnknownOrg
     │   ├── UnknownFund
@@ -100,6 +102,25 @@ class UnbalancedEntry(RevolveError, ValueError):
             f"so that debits (positive) equal credits (negative)"
         )
         super().__init__(f"unbalanced entry: {why}")
+
+
+class InvalidEntry(RevolveError, ValueError):
+    """An entry field that is missing, empty or of the wrong type."""
+
+    def __init__(self, field: str, value: object, *, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid entry: {field}={value!r}: {reason}")
+
+
+class InvalidDate(RevolveError, ValueError):
+    """A date that is out of order for the operation."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid date {value!r}: {reason}")
 
 
 class NotFound(RevolveError, LookupError):
@@ -219,4 +240,3 @@ class ChartError(RevolveError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"invalid chart: {value!r}: {reason}")
-

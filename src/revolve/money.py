@@ -42,7 +42,7 @@ def _check_range(value: int) -> int:
 
 def _decimal_yuan(value: str | Decimal | int) -> Decimal:
     """Read yuan from text, a Decimal or whole-yuan int into a Decimal, refusing floats and bools."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyTypeError(value)
     if isinstance(value, int):
         return Decimal(value)

@@ -1,0 +1,122 @@
+"""Opening a database for revolve: engine settings per dialect, and creating or migrating the schema.
+
+SQLite (the embedded default) is opened in WAL mode with ``synchronous=FULL``, so a committed repayment
+survives a power cut; ``durability="normal"`` trades that for speed (a power cut may lose the last few
+commits, never corrupt the file). Foreign keys are switched on for every connection, and revolve
+starts its own transactions: ``BEGIN IMMEDIATE`` for writes, so two writers queue on the lock instead of
+failing half-way, and plain ``BEGIN`` for reads.
+
+A new database gets the whole schema from ``metadata.create_all`` and is stamped at the newest Alembic
+revision; an older one is upgraded with Alembic. ``revolve_schema.version`` says what a database holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.pool import StaticPool
+
+from revolve.errors import RevolveError
+from revolve.store import triggers  # noqa: F401  (registers the trigger DDL on the metadata)
+from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
+
+__all__ = [
+    "ALEMBIC_VERSION_TABLE",
+    "WRITE",
+    "Durability",
+    "SchemaTooNew",
+    "alembic_config",
+    "ensure_schema",
+    "make_engine",
+]
+
+Durability = Literal["full", "normal"]
+ALEMBIC_VERSION_TABLE = "revolve_alembic_version"
+WRITE = "revolve_write"
+"""Execution option marking a connection whose transaction will write (SQLite: BEGIN IMMEDIATE)."""
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaTooNew(RevolveError, RuntimeError):
+    """The database was written by a newer revolve than this one."""
+
+    def __init__(self, found: int) -> None:
+        self.found = found
+        super().__init__(
+            f"the database holds revolve schema version {found}, newer than this revolve's "
+            f"{SCHEMA_VERSION}: upgrade the revolve package"
+        )
+
+
+def make_engine(url: str, *, durability: Durability = "full", echo: bool = False) -> Engine:
+    """An Engine for ``url`` set up as revolve needs it (see the module docstring)."""
+    if durability not in ("full", "normal"):
+        raise ValueError(f"durability must be 'full' or 'normal', not {durability!r}")
+    kwargs: dict[str, Any] = {"echo": echo}
+    is_sqlite = url.startswith("sqlite")
+    in_memory = is_sqlite and (
+        url in ("sqlite://", "sqlite:///:memory:", "sqlite+pysqlite://") or "mode=memory" in url
+    )
+    if in_memory:
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    engine = create_engine(url, **kwargs)
+    if is_sqlite:
+        _configure_sqlite(engine, durability=durability, wal=not in_memory)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, durability: Durability, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # take transaction control away from the sqlite3 module, so BEGIN is ours (see "begin" below)
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if wal:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {durability.upper()}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic ``Config`` for revolve's migrations, bound to ``connection`` when given."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("version_table", ALEMBIC_VERSION_TABLE)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def ensure_schema(engine: Engine) -> int:
+    """Create revolve's tables on an empty database, or migrate an older one; return the schema version.
+
+    Raises:
+        SchemaTooNew: the database was written by a newer revolve.
+    """
+    with engine.connect() as conn:
+        has_schema = inspect(conn).has_table(SchemaRow.__tablename__)
+        version = conn.execute(select(SchemaRow.version)).scalar_one_or_none() if has_schema else None
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaTooNew(version)
+    if version == SCHEMA_VERSION:
+        return version
+    with engine.begin() as conn:
+        if version is None:
+            metadata.create_all(conn)
+            conn.execute(insert(SchemaRow).values(id=1, version=SCHEMA_VERSION, created_at=datetime.now(UTC)))
+            command.stamp(alembic_config(conn), "head")
+        else:
+            command.upgrade(alembic_config(conn), "head")
+    return SCHEMA_VERSION
