@@ -151,7 +151,11 @@ class Money:
         return Money(_check_range(abs(self.fen)))
 
     def __mul__(self, factor: int) -> Money:
-        if isinstance(factor, bool) or not isinstance(factor, int):
+        if isinstance(factor, bool | float | Decimal):
+            raise MoneyTypeError(
+                factor, hint="multiply money by an int; for a rate use .scaled(Decimal(...))"
+            )
+        if not isinstance(factor, int):
             return NotImplemented
         return Money(_check_range(self.fen * factor))
 

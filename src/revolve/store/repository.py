@@ -20,11 +20,18 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, and_, bindparam, func, insert, literal, select, update
 
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole, Chart
-from revolve.errors import DuplicateCode, UnknownAccount, UnknownEntry, UnknownFund, UnknownOrg
+from revolve.errors import (
+    AmountOutOfRange,
+    DuplicateCode,
+    UnknownAccount,
+    UnknownEntry,
+    UnknownFund,
+    UnknownOrg,
+)
 from revolve.funds import Fund
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
-from revolve.money import Money
+from revolve.money import FEN_MAX, FEN_MIN, Money
 from revolve.orgs import Org, OrgLevel
 from revolve.store.schema import AccountRow, EntryRow, FundRow, OrgRow, PostingRow
 
@@ -431,6 +438,7 @@ def write_entries(
         prev = new_hash
     if not posted:
         return posted
+    _check_balances_in_range(conn, deltas)
     conn.execute(insert(_POSTING), posting_rows)
     conn.execute(insert(_ENTRY), entry_rows)
     moved = [{"b_id": aid, "b_delta": d} for aid, d in deltas.items() if d != 0]
@@ -443,6 +451,19 @@ def write_entries(
         )
     conn.execute(update(_FUND).where(_FUND.c.id == fund_id).values(entry_count=seq, head_hash=prev))
     return posted
+
+
+def _check_balances_in_range(conn: Connection, deltas: dict[int, int]) -> None:
+    """Refuse a posting that would carry a balance outside the BIGINT range.
+
+    PostgreSQL would raise on overflow, but SQLite silently turns an overflowing integer into a float,
+    so the check is made here, before anything is written, for both.
+    """
+    current = conn.execute(select(_ACCOUNT.c.id, _ACCOUNT.c.balance).where(_ACCOUNT.c.id.in_(list(deltas))))
+    for account_id, balance in current:
+        new_balance = int(balance) + deltas[account_id]
+        if not FEN_MIN <= new_balance <= FEN_MAX:
+            raise AmountOutOfRange(new_balance)
 
 
 def read_entry(conn: Connection, fund_id: int, seq: int) -> PostedEntry:
