@@ -18,14 +18,10 @@ balances move by ``balance = balance + delta`` under that lock.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Self
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.errors import (
@@ -43,7 +39,8 @@ from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel, check_child_level
 from revolve.store import repository as repo
-from revolve.store.database import WRITE, Durability, ensure_schema, make_engine
+from revolve.store.database import Durability, ensure_schema, make_engine
+from revolve.store.transactions import Connection, Engine, Session, Transactions
 from revolve.trial_balance import TrialBalance, build_trial_balance
 
 __all__ = ["DEFAULT_URL", "Ledger", "VerifyReport", "open_ledger"]
@@ -121,17 +118,14 @@ class Ledger:
             clock: returns the wall-clock time stamped on entries as ``recorded_at`` (UTC now by default).
             create_schema: create or migrate revolve's tables first (on by default).
         """
-        if (engine is None) == (session is None):
-            raise ValueError("give exactly one of engine= or session=")
-        self._engine = engine
-        self._session = session
+        self._tx = Transactions(engine=engine, session=session)
         self._owns_engine = False
         self._clock = clock or (lambda: datetime.now(UTC))
         # account ids by (fund, key): filled only from committed transactions that revolve itself ran
         self._accounts: dict[tuple[int, AccountKey], repo.ResolvedAccount] = {}
         self._charts: dict[int, Chart] = {}
         if create_schema:
-            bind = engine if engine is not None else session.get_bind()  # type: ignore[union-attr]
+            bind = self._tx.bind()
             if isinstance(bind, Engine):
                 ensure_schema(bind)
 
@@ -147,12 +141,12 @@ class Ledger:
     @property
     def engine(self) -> Engine | None:
         """The Engine revolve writes through (None when a host Session was given)."""
-        return self._engine
+        return self._tx.engine
 
     def close(self) -> None:
         """Release the database connection pool, if revolve created it."""
-        if self._owns_engine and self._engine is not None:
-            self._engine.dispose()
+        if self._owns_engine and self._tx.engine is not None:
+            self._tx.engine.dispose()
 
     def __enter__(self) -> Self:
         return self
@@ -160,21 +154,8 @@ class Ledger:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self, *, write: bool = True) -> Iterator[Connection]:
-        if self._session is not None:
-            with self._session.begin_nested():
-                yield self._session.connection()
-            return
-        assert self._engine is not None
-        with self._engine.connect() as conn:
-            if write:
-                conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                yield conn
-
     def _remember(self, fund_id: int, accounts: dict[AccountKey, repo.ResolvedAccount]) -> None:
-        if self._session is None:
+        if not self._tx.host_managed:
             for key, acc in accounts.items():
                 self._accounts[(fund_id, key)] = acc
 

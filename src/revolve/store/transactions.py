@@ -1,0 +1,64 @@
+"""Where a ledger operation's transaction begins and ends.
+
+:class:`Transactions` wraps either an Engine revolve may commit on, or a host's Session it must not:
+
+* with an Engine, each operation is one database transaction — committed when the operation returns,
+  rolled back if it raises (on SQLite, writes begin with ``BEGIN IMMEDIATE``);
+* with a host Session, each operation runs in a SAVEPOINT inside the host's transaction: a refusal
+  rolls back only that operation, success releases the savepoint, and the host commits or rolls back
+  when it chooses. revolve never commits, rolls back or closes the host's Session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from revolve.store.database import WRITE
+
+__all__ = ["Connection", "Engine", "Session", "Transactions"]
+
+
+class Transactions:
+    """Opens one transaction (or savepoint) per ledger operation."""
+
+    def __init__(self, *, engine: Engine | None = None, session: Session | None = None) -> None:
+        if (engine is None) == (session is None):
+            raise ValueError("give exactly one of engine= or session=")
+        self._engine = engine
+        self._session = session
+
+    @property
+    def host_managed(self) -> bool:
+        """True when a host Session owns the transaction (revolve must not commit)."""
+        return self._session is not None
+
+    @property
+    def engine(self) -> Engine | None:
+        """The Engine revolve commits on, when it does."""
+        return self._engine
+
+    def bind(self) -> Engine | Connection:
+        """What the schema can be created on: the Engine, or the host Session's bind."""
+        if self._engine is not None:
+            return self._engine
+        assert self._session is not None
+        bind = self._session.get_bind()
+        return bind
+
+    @contextmanager
+    def __call__(self, *, write: bool = True) -> Iterator[Connection]:
+        """A connection inside this operation's transaction (or savepoint)."""
+        if self._session is not None:
+            with self._session.begin_nested():
+                yield self._session.connection()
+            return
+        assert self._engine is not None
+        with self._engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn

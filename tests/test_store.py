@@ -1,0 +1,169 @@
+"""The store: Alembic migrations match the models, the schema is revolve's own, and a host Session is
+respected (revolve never commits for it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import engine_for, snapshot
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from revolve import AccountRole, Ledger, OrgLevel, PeriodClosed, UnknownFund, yuan
+from revolve.store.database import ALEMBIC_VERSION_TABLE, SchemaTooNew, alembic_config, ensure_schema
+from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
+
+R = AccountRole
+
+
+def _diffs(conn: object) -> list[object]:
+    context = MigrationContext.configure(
+        conn,  # type: ignore[arg-type]
+        opts={
+            "include_object": lambda obj, name, type_, reflected, compare_to: (
+                type_ != "table" or (name or "").startswith("revolve_") and name != ALEMBIC_VERSION_TABLE
+            ),
+            "compare_type": True,
+        },
+    )
+    return list(compare_metadata(context, metadata))
+
+
+def test_migrations_build_exactly_the_models(backend: str) -> None:
+    with engine_for(backend) as engine:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        with engine.connect() as conn:
+            assert _diffs(conn) == []
+            assert conn.execute(select(SchemaRow.version)).scalar_one() == SCHEMA_VERSION
+        # the migrated database takes posts, and its triggers guard the journal
+        ledger = Ledger(engine=engine)
+        org = ledger.create_org("C", "县", OrgLevel.COUNTY)
+        fund = ledger.create_fund("F", "基金", org=org)
+        ledger.post(
+            fund,
+            on=date(2020, 1, 1),
+            kind="c",
+            postings=[(R.FUND_CASH, yuan("1")), (R.DONATION_REVENUE, -yuan("1"))],
+        )
+        with pytest.raises(DBAPIError, match="immutable"), engine.begin() as conn:
+            conn.execute(text("DELETE FROM revolve_entry"))
+        assert ledger.check() == []
+
+
+def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
+    with engine_for(backend) as engine:
+        assert ensure_schema(engine) == SCHEMA_VERSION
+        with engine.connect() as conn:
+            assert _diffs(conn) == []
+            stamped = conn.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalar_one()
+        assert stamped == "0001_initial"
+        # opening again finds the schema and changes nothing
+        before = snapshot(engine)
+        assert ensure_schema(engine) == SCHEMA_VERSION
+        assert snapshot(engine) == before
+
+
+def test_downgrade_removes_every_revolve_table(backend: str) -> None:
+    with engine_for(backend) as engine:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "base")
+        with engine.connect() as conn:
+            left = [
+                t
+                for t in inspect(conn).get_table_names()
+                if t.startswith("revolve_") and t != ALEMBIC_VERSION_TABLE
+            ]
+        assert left == []
+
+
+def test_a_newer_schema_is_refused(backend: str) -> None:
+    with engine_for(backend) as engine:
+        ensure_schema(engine)
+        with engine.begin() as conn:
+            conn.execute(SchemaRow.__table__.update().values(version=SCHEMA_VERSION + 1))
+        with pytest.raises(SchemaTooNew) as info:
+            ensure_schema(engine)
+        assert info.value.found == SCHEMA_VERSION + 1
+
+
+def test_tables_are_prefixed_and_amounts_are_bigint() -> None:
+    assert all(t.name.startswith("revolve_") for t in metadata.sorted_tables)
+    for table, column in [("revolve_posting", "amount"), ("revolve_account", "balance")]:
+        assert "BIGINT" in repr(metadata.tables[table].c[column].type).upper()
+
+
+def test_host_session_is_never_committed_by_revolve(backend: str) -> None:
+    with engine_for(backend) as engine:
+        ensure_schema(engine)
+        with Session(engine) as session:
+            ledger = Ledger(session=session)
+            org = ledger.create_org("C", "县", OrgLevel.COUNTY)
+            fund = ledger.create_fund("F", "基金", org=org)
+            ledger.post(
+                fund,
+                on=date(2020, 1, 2),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("9")), (R.DONATION_REVENUE, -yuan("9"))],
+            )
+            assert ledger.balance(fund, R.FUND_CASH) == yuan("9")
+            session.rollback()
+        with pytest.raises(UnknownFund):
+            Ledger(engine=engine).fund("F")
+
+
+def test_a_refusal_inside_a_host_session_undoes_only_itself(backend: str) -> None:
+    with engine_for(backend) as engine:
+        ensure_schema(engine)
+        with Session(engine) as session:
+            ledger = Ledger(session=session)
+            org = ledger.create_org("C", "县", OrgLevel.COUNTY)
+            fund = ledger.create_fund("F", "基金", org=org)
+            ledger.post(
+                fund,
+                on=date(2020, 1, 2),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("9")), (R.DONATION_REVENUE, -yuan("9"))],
+            )
+            ledger.close_period(fund, through=date(2020, 1, 31))
+            with pytest.raises(PeriodClosed):
+                ledger.post(
+                    fund,
+                    on=date(2020, 1, 3),
+                    kind="c",
+                    postings=[(R.FUND_CASH, yuan("1")), (R.DONATION_REVENUE, -yuan("1"))],
+                )
+            # the host's transaction is still usable and holds the earlier work
+            ledger.post(
+                fund,
+                on=date(2020, 2, 1),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("1")), (R.DONATION_REVENUE, -yuan("1"))],
+            )
+            session.commit()
+        reopened = Ledger(engine=engine)
+        assert reopened.balance("F", R.FUND_CASH) == yuan("10")
+        assert reopened.verify("F").entries_checked == 2
+        assert reopened.check() == []
+
+
+def test_open_uses_the_environment_url(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import revolve
+
+    url = f"sqlite:///{tmp_path}/env.db"
+    monkeypatch.setenv("REVOLVE_DATABASE_URL", url)
+    with revolve.open() as ledger:
+        ledger.create_org("C", "县", OrgLevel.COUNTY)
+    with revolve.open(url) as again:
+        assert [o.code for o in again.orgs()] == ["C"]
+    with revolve.open(url) as ledger, ledger.engine.connect() as conn:  # type: ignore[union-attr]
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
