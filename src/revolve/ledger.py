@@ -313,11 +313,12 @@ class Ledger:
                 fresh: list[repo.PreparedEntry] = []
                 seen_keys: set[str] = set()
                 for entry in batch:
-                    self._check_open(head.fund, entry.value_date)
                     prepared = repo.prepare(entry, [accounts[p.key] for p in entry.postings])
+                    # a faithful retry answers with the entry first posted, even once its period is closed
                     replay = self._replayed(conn, head.fund.id, prepared, seen_keys)
                     replays.append(replay)
                     if replay is None:
+                        self._check_open(head.fund, entry.value_date)
                         fresh.append(prepared)
                 if batch and not fresh:
                     # every entry is a retry: roll back whatever was opened and answer as first posted

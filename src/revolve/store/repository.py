@@ -12,12 +12,13 @@ the touched accounts' balances (one ``executemany``), and move the fund's head t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, literal, select, update
+from sqlalchemy import Connection, Insert, Table, and_, bindparam, func, insert, literal, select, update
+from sqlalchemy.exc import DBAPIError
 
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole, Chart
 from revolve.errors import (
@@ -31,7 +32,7 @@ from revolve.errors import (
 from revolve.funds import Fund
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
-from revolve.money import FEN_MAX, FEN_MIN, Money
+from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
 from revolve.store.schema import AccountRow, EntryRow, FundRow, OrgRow, PostingRow
 
@@ -167,6 +168,61 @@ def set_closed_through(conn: Connection, fund_id: int, through: date) -> None:
     conn.execute(update(FundRow).where(FundRow.id == fund_id).values(closed_through=through))
 
 
+# the write path's statements, built once: constructing a statement costs more than running it
+_LOCK_BY_ID = select(_FUND).where(_FUND.c.id == bindparam("ref")).with_for_update()
+_LOCK_BY_CODE = select(_FUND).where(_FUND.c.code == bindparam("ref")).with_for_update()
+_BY_KEY = select(_ENTRY.c.seq, _ENTRY.c.content_digest).where(
+    _ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key == bindparam("key")
+)
+_INSERT_POSTINGS = insert(_POSTING)
+_INSERT_ACCOUNTS = insert(_ACCOUNT)
+_INSERT_ENTRIES = insert(_ENTRY)
+_MOVE_BALANCES = (
+    update(_ACCOUNT)
+    .where(_ACCOUNT.c.id == bindparam("b_id"))
+    .values(balance=_ACCOUNT.c.balance + bindparam("b_delta"))
+)
+_MOVE_HEAD = (
+    update(_FUND)
+    .where(_FUND.c.id == bindparam("b_fund"))
+    .values(entry_count=bindparam("b_count"), head_hash=bindparam("b_hash"))
+)
+
+
+_DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
+_PLANS: dict[tuple[int, str], _DriverPlan] = {}
+
+
+def _insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> None:
+    """Run a Core INSERT for many rows through the driver's own ``executemany``.
+
+    The statement is compiled once per dialect and each column's bind processor (e.g. a date to ISO text
+    on SQLite) is applied here, so bulk posting skips SQLAlchemy's per-row parameter machinery. The SQL is
+    SQLAlchemy's compilation of ``stmt``, never text built by hand.
+    """
+    dialect = conn.dialect
+    plan = _PLANS.get((id(stmt), dialect.name))
+    if plan is None:
+        compiled = stmt.compile(dialect=dialect, column_keys=list(rows[0]))
+        names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+        order = names if names is not None else tuple(rows[0])
+        processors: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            cast(Callable[[Any], Any] | None, compiled.binds[n].type.bind_processor(dialect)) for n in order
+        )
+        plan = _PLANS[(id(stmt), dialect.name)] = (str(compiled), names, processors)
+    sql, names, processors = plan
+    if names is None:
+        keys = tuple(rows[0])
+        params: list[Any] = [
+            {k: (f(row[k]) if f else row[k]) for k, f in zip(keys, processors, strict=True)} for row in rows
+        ]
+    else:
+        params = [
+            tuple(f(row[n]) if f else row[n] for n, f in zip(names, processors, strict=True)) for row in rows
+        ]
+    conn.exec_driver_sql(sql, params)
+
+
 # ---- accounts ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ResolvedAccount:
@@ -209,23 +265,30 @@ def resolve_accounts(
         key = AccountKey(AccountRole(row.role), row.sub or None)
         if key in wanted:
             found[key] = ResolvedAccount(row.id, row.code)
-    for key in wanted - found.keys():
-        spec = chart.spec(key.role)
-        code = spec.code_for(key.sub)
-        new_id = conn.execute(
-            insert(AccountRow)
-            .values(
-                fund_id=fund.id,
-                role=key.role.value,
-                sub=key.sub or "",
-                code=code,
-                name=f"{spec.name_zh}—{key.sub}" if key.sub else spec.name_zh,
-                kind=spec.kind.value,
-                balance=0,
+    missing = wanted - found.keys()
+    if missing:
+        new_rows: list[dict[str, Any]] = []
+        for key in sorted(missing, key=str):
+            spec = chart.spec(key.role)
+            new_rows.append(
+                {
+                    "fund_id": fund.id,
+                    "role": key.role.value,
+                    "sub": key.sub or "",
+                    "code": spec.code_for(key.sub),
+                    "name": f"{spec.name_zh}—{key.sub}" if key.sub else spec.name_zh,
+                    "kind": spec.kind.value,
+                    "balance": 0,
+                }
             )
-            .returning(AccountRow.id)
-        ).scalar_one()
-        found[key] = ResolvedAccount(new_id, code)
+        _insert_many(conn, _INSERT_ACCOUNTS, new_rows)
+        opened = conn.execute(
+            select(AccountRow.id, AccountRow.code, AccountRow.role, AccountRow.sub).where(
+                AccountRow.fund_id == fund.id, AccountRow.code.in_([r["code"] for r in new_rows])
+            )
+        )
+        for row in opened:
+            found[AccountKey(AccountRole(row.role), row.sub or None)] = ResolvedAccount(row.id, row.code)
     return found
 
 
@@ -326,8 +389,8 @@ class FundHead:
 
 def lock_fund_head(conn: Connection, fund_ref: int | str) -> FundHead:
     """Read the fund's head under a row lock (SELECT … FOR UPDATE; SQLite holds its write lock already)."""
-    column = FundRow.id if isinstance(fund_ref, int) else FundRow.code
-    row = conn.execute(select(FundRow.__table__).where(column == fund_ref).with_for_update()).first()
+    stmt = _LOCK_BY_ID if isinstance(fund_ref, int) else _LOCK_BY_CODE
+    row = conn.execute(stmt, {"ref": fund_ref}).first()
     if row is None:
         raise UnknownFund(fund_ref, hint="create it with ledger.create_fund(...)")
     return FundHead(fund=_fund(row), count=int(row.entry_count), hash=row.head_hash)
@@ -335,11 +398,7 @@ def lock_fund_head(conn: Connection, fund_ref: int | str) -> FundHead:
 
 def find_by_idempotency_key(conn: Connection, fund_id: int, key: str) -> tuple[int, str] | None:
     """``(seq, content_digest)`` of the entry posted under ``key`` in the fund, if any."""
-    row = conn.execute(
-        select(EntryRow.seq, EntryRow.content_digest).where(
-            EntryRow.fund_id == fund_id, EntryRow.idempotency_key == key
-        )
-    ).first()
+    row = conn.execute(_BY_KEY, {"fund": fund_id, "key": key}).first()
     return None if row is None else (int(row.seq), row.content_digest)
 
 
@@ -438,32 +497,20 @@ def write_entries(
         prev = new_hash
     if not posted:
         return posted
-    _check_balances_in_range(conn, deltas)
-    conn.execute(insert(_POSTING), posting_rows)
-    conn.execute(insert(_ENTRY), entry_rows)
+    _insert_many(conn, _INSERT_POSTINGS, posting_rows)
+    _insert_many(conn, _INSERT_ENTRIES, entry_rows)
     moved = [{"b_id": aid, "b_delta": d} for aid, d in deltas.items() if d != 0]
     if moved:
-        conn.execute(
-            update(_ACCOUNT)
-            .where(_ACCOUNT.c.id == bindparam("b_id"))
-            .values(balance=_ACCOUNT.c.balance + bindparam("b_delta")),
-            moved,
-        )
-    conn.execute(update(_FUND).where(_FUND.c.id == fund_id).values(entry_count=seq, head_hash=prev))
+        try:
+            conn.execute(_MOVE_BALANCES, moved)
+        except DBAPIError as exc:
+            # PostgreSQL: bigint out of range (SQLSTATE 22003); SQLite: revolve's balance-range trigger
+            if getattr(exc.orig, "sqlstate", None) == "22003" or "balance out of range" in str(exc.orig):
+                worst = max(moved, key=lambda m: abs(m["b_delta"]))
+                raise AmountOutOfRange(worst["b_delta"]) from None
+            raise
+    conn.execute(_MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
     return posted
-
-
-def _check_balances_in_range(conn: Connection, deltas: dict[int, int]) -> None:
-    """Refuse a posting that would carry a balance outside the BIGINT range.
-
-    PostgreSQL would raise on overflow, but SQLite silently turns an overflowing integer into a float,
-    so the check is made here, before anything is written, for both.
-    """
-    current = conn.execute(select(_ACCOUNT.c.id, _ACCOUNT.c.balance).where(_ACCOUNT.c.id.in_(list(deltas))))
-    for account_id, balance in current:
-        new_balance = int(balance) + deltas[account_id]
-        if not FEN_MIN <= new_balance <= FEN_MAX:
-            raise AmountOutOfRange(new_balance)
 
 
 def read_entry(conn: Connection, fund_id: int, seq: int) -> PostedEntry:

@@ -33,6 +33,7 @@ __all__ = [
 
 _SEALED_MSG = "revolve: entry is sealed; a posted entry cannot take more postings"
 _UNBALANCED_MSG = "revolve: unbalanced entry; postings must number two or more, sum to 0 and share its date"
+_RANGE_MSG = "revolve: balance out of range; it must stay within a signed 64-bit integer of fen"
 _IMMUTABLE_MSG = "revolve: journal rows are immutable; correct a mistake with a reversal entry"
 
 SQLITE_TRIGGERS: tuple[str, ...] = (
@@ -43,11 +44,16 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     """,
     f"""
     CREATE TRIGGER revolve_entry_balanced BEFORE INSERT ON revolve_entry
-    WHEN (SELECT COUNT(*) FROM revolve_posting WHERE fund_id = NEW.fund_id AND entry_seq = NEW.seq) < 2
-      OR (SELECT SUM(amount) FROM revolve_posting WHERE fund_id = NEW.fund_id AND entry_seq = NEW.seq) <> 0
-      OR EXISTS (SELECT 1 FROM revolve_posting
-                 WHERE fund_id = NEW.fund_id AND entry_seq = NEW.seq AND value_date <> NEW.value_date)
+    WHEN (SELECT COUNT(*) < 2 OR COALESCE(SUM(amount), 0) <> 0
+                 OR MIN(value_date) <> NEW.value_date OR MAX(value_date) <> NEW.value_date
+          FROM revolve_posting WHERE fund_id = NEW.fund_id AND entry_seq = NEW.seq)
     BEGIN SELECT RAISE(ABORT, '{_UNBALANCED_MSG}'); END
+    """,
+    # SQLite turns an integer that overflows 64 bits into a float; a balance must stay an integer
+    f"""
+    CREATE TRIGGER revolve_account_balance_range BEFORE UPDATE OF balance ON revolve_account
+    WHEN typeof(NEW.balance) <> 'integer'
+    BEGIN SELECT RAISE(ABORT, '{_RANGE_MSG}'); END
     """,
     f"""
     CREATE TRIGGER revolve_entry_no_update BEFORE UPDATE ON revolve_entry
@@ -72,6 +78,7 @@ SQLITE_DROP: tuple[str, ...] = tuple(
     for name in (
         "revolve_posting_sealed",
         "revolve_entry_balanced",
+        "revolve_account_balance_range",
         "revolve_entry_no_update",
         "revolve_entry_no_delete",
         "revolve_posting_no_update",
