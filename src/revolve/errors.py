@@ -27,7 +27,17 @@ Hierarchy::
     ├── AlreadyReversed (ValueError)          a second reversal of the same entry
     ├── IdempotencyConflict (ValueError)      a reused idempotency key with different content
     ├── PeriodClosed (ValueError)             a value date on or before the fund's closed-through date
-    └── ChartError (ValueError)               a chart that lacks a role or repeats a code
+    ├── ChartError (ValueError)               a chart that lacks a role or repeats a code
+    ├── InvalidNationalId (ValueError)        a 居民身份证号码 of the wrong form or check digit (GB 11643)
+    ├── PolicyViolation (ValueError)          a loan the fund's programme policy does not allow
+    ├── InsufficientFunds (ValueError)        paying out more than the fund's cash available to lend
+    ├── GuarantorCapExceeded (ValueError)     a guarantee that would take a guarantor past its cap
+    ├── LoanStateError (ValueError)           an operation the loan's state does not allow
+    ├── Overpayment (ValueError)              a payment above what is owed, without prepayment
+    ├── DuplicateReceipt (ValueError)         a receipt number (还款凭证号) already used in the fund
+    └── RecoveryExceedsWriteOff (ValueError)  recovering more than was written off
+
+NotFound also has UnknownHousehold, UnknownLoan, UnknownGuarantor, UnknownBatch and UnknownBankLoan.
 """
 
 from __future__ import annotations
@@ -240,3 +250,130 @@ class ChartError(RevolveError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"invalid chart: {value!r}: {reason}")
+
+
+class UnknownHousehold(NotFound):
+    """No household has this id or code in the fund."""
+
+    what = "household"
+
+
+class UnknownLoan(NotFound):
+    """No loan has this id or number in the fund."""
+
+    what = "loan"
+
+
+class UnknownGuarantor(NotFound):
+    """No guarantor has this id in the fund."""
+
+    what = "guarantor"
+
+
+class UnknownBatch(NotFound):
+    """No disbursement batch has this code in the fund."""
+
+    what = "batch"
+
+
+class UnknownBankLoan(NotFound):
+    """No bank-lent subsidised loan has this number in the fund."""
+
+    what = "bank loan"
+
+
+class InvalidNationalId(RevolveError, ValueError):
+    """A national ID number (居民身份证号码) that is malformed or fails its GB 11643 check digit."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid national ID number {value!r}: {reason}; check it against the ID card")
+
+
+class PolicyViolation(RevolveError, ValueError):
+    """A loan that breaks the fund's programme policy (ceiling, term, repeat limits, guarantee)."""
+
+    def __init__(self, rule: str, value: object, *, limit: object) -> None:
+        self.rule = rule
+        self.value = value
+        self.limit = limit
+        super().__init__(
+            f"the fund's policy refuses this loan: {rule} is {value}, the limit is {limit}; "
+            f"change the loan or set a new policy with effect from a date"
+        )
+
+
+class InsufficientFunds(RevolveError, ValueError):
+    """Paying out more than the fund's cash available to lend (cash less pledged deposits it holds)."""
+
+    def __init__(self, requested: object, *, available: object, fund_id: int) -> None:
+        self.requested = requested
+        self.available = available
+        self.fund_id = fund_id
+        super().__init__(
+            f"fund {fund_id} has {available} available, less than the {requested} asked for: "
+            f"wait for repayments or contributions, or pay out less"
+        )
+
+
+class GuarantorCapExceeded(RevolveError, ValueError):
+    """A guarantee that would take a guarantor's exposure past its cap."""
+
+    def __init__(self, guarantor: object, *, exposure: object, requested: object, cap: object) -> None:
+        self.guarantor = guarantor
+        self.exposure = exposure
+        self.requested = requested
+        self.cap = cap
+        super().__init__(
+            f"guarantor {guarantor} already guarantees {exposure}; adding {requested} would pass its cap "
+            f"of {cap}: choose another guarantor or a smaller loan"
+        )
+
+
+class LoanStateError(RevolveError, ValueError):
+    """An operation that the loan's state (not yet disbursed, closed, written off) does not allow."""
+
+    def __init__(self, loan: object, *, state: str, operation: str) -> None:
+        self.loan = loan
+        self.state = state
+        self.operation = operation
+        super().__init__(f"loan {loan} is {state}: it cannot take {operation}")
+
+
+class Overpayment(RevolveError, ValueError):
+    """A payment above what the loan still owes, made without asking for prepayment."""
+
+    def __init__(self, amount: object, *, owed: object, loan: object) -> None:
+        self.amount = amount
+        self.owed = owed
+        self.loan = loan
+        super().__init__(
+            f"loan {loan} owes {owed}, less than the {amount} paid: record the amount owed, "
+            f"or pass prepayment=True to repay principal early and reschedule"
+        )
+
+
+class DuplicateReceipt(RevolveError, ValueError):
+    """A receipt number (还款凭证号) already used in the fund for a different payment."""
+
+    def __init__(self, receipt: str, *, fund_id: int) -> None:
+        self.receipt = receipt
+        self.fund_id = fund_id
+        super().__init__(
+            f"receipt number {receipt!r} is already used in fund {fund_id} for another payment: "
+            f"check the voucher; each receipt number is recorded once"
+        )
+
+
+class RecoveryExceedsWriteOff(RevolveError, ValueError):
+    """Recovering more on a written-off loan than was written off and not yet recovered."""
+
+    def __init__(self, amount: object, *, recoverable: object, loan: object) -> None:
+        self.amount = amount
+        self.recoverable = recoverable
+        self.loan = loan
+        super().__init__(
+            f"loan {loan} has {recoverable} written off and not yet recovered, less than {amount}: "
+            f"record at most {recoverable}"
+        )
