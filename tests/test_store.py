@@ -62,11 +62,42 @@ def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
         with engine.connect() as conn:
             assert _diffs(conn) == []
             stamped = conn.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalar_one()
-        assert stamped == "0001_initial"
+        assert stamped == "0002_lifecycle"
         # opening again finds the schema and changes nothing
         before = snapshot(engine)
         assert ensure_schema(engine) == SCHEMA_VERSION
         assert snapshot(engine) == before
+
+
+def test_a_version_1_database_with_books_is_upgraded_in_place(backend: str) -> None:
+    with engine_for(backend) as engine:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001_initial")
+        with engine.connect() as conn:
+            assert conn.execute(select(SchemaRow.version)).scalar_one() == 1
+            assert not inspect(conn).has_table("revolve_loan")
+        # revolve 0.1's books: a fund with two entries, written through the version-1 tables
+        old = Ledger(engine=engine, create_schema=False)
+        org = old.create_org("C", "县", OrgLevel.COUNTY)
+        fund = old.create_fund("F", "基金", org=org)
+        for day in (1, 2):
+            old.post(
+                fund,
+                on=date(2020, 1, day),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("5")), (R.DONATION_REVENUE, -yuan("5"))],
+            )
+        before = {
+            k: v
+            for k, v in snapshot(engine).items()
+            if k in {"revolve_entry", "revolve_posting", "revolve_account"}
+        }
+        assert ensure_schema(engine) == SCHEMA_VERSION
+        with engine.connect() as conn:
+            assert _diffs(conn) == []
+        after = snapshot(engine)
+        assert {k: after[k] for k in before} == before
+        assert Ledger(engine=engine).verify(fund).entries_checked == 2
 
 
 def test_downgrade_removes_every_revolve_table(backend: str) -> None:
