@@ -1,0 +1,95 @@
+"""Report labels in Chinese and English: one catalogue, key → (中文, English).
+
+Every column header and row label a report prints comes from :data:`LABELS`, so a report can be
+rendered in either language and the two never drift apart. Chinese is the default: the people who read
+these reports are county finance officers (财务人员) of 计生协 funds. Later reports add their keys here.
+
+Invariants: every key has both a Chinese and an English label, neither empty; the catalogue is read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from revolve.errors import NotFound
+
+__all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
+
+
+class Language(StrEnum):
+    """A report language: ``zh`` (Chinese, the default) or ``en`` (English)."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+class UnknownLabel(NotFound):
+    """No report label has this key (add it to ``LABELS``)."""
+
+    what = "report label"
+
+
+class UnknownLanguage(NotFound):
+    """A report language other than 'zh' or 'en'."""
+
+    what = "report language"
+
+
+LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        # repayment schedule (还款计划表)
+        "repayment_schedule": ("还款计划表", "Repayment schedule"),
+        "installment_number": ("期数", "No."),
+        "due_date": ("还款日期", "Due date"),
+        "principal": ("应还本金", "Principal"),
+        "interest": ("应还利息", "Interest"),
+        "fee": ("管理费", "Fee"),
+        "installment_total": ("本期应还", "Total due"),
+        "balance_after": ("剩余本金", "Balance after"),
+        "total": ("合计", "Total"),
+        "disbursement": ("放款日", "Disbursement"),
+        # trial balance (科目余额表)
+        "trial_balance": ("科目余额表", "Trial balance"),
+        "account_code": ("科目编码", "Code"),
+        "account_name": ("科目名称", "Account"),
+        "debit_turnover": ("借方发生额", "Debit turnover"),
+        "credit_turnover": ("贷方发生额", "Credit turnover"),
+        "debit_balance": ("借方余额", "Debit balance"),
+        "credit_balance": ("贷方余额", "Credit balance"),
+        "to_date": ("截至目前", "to date"),
+        # repayment methods (还款方式)
+        "equal_installment": ("等额本息", "Equal instalments"),
+        "equal_principal": ("等额本金", "Equal principal"),
+        "interest_only": ("按期付息、到期还本", "Interest only, principal at maturity"),
+        "bullet": ("一次性还本付息", "Bullet (lump sum at maturity)"),
+        "custom": ("自定义分期", "Custom instalments"),
+    }
+)
+
+
+def label(key: str, lang: Language | str = Language.ZH) -> str:
+    """The label of ``key`` in a language.
+
+    Args:
+        key: a key of :data:`LABELS`, e.g. ``"due_date"``.
+        lang: ``"zh"`` (default) or ``"en"``.
+
+    Returns:
+        The label, e.g. ``"还款日期"`` or ``"Due date"``.
+
+    Raises:
+        UnknownLabel: no such key.
+        UnknownLanguage: a language other than 'zh' or 'en'.
+    """
+    if lang == Language.ZH:
+        index = 0
+    elif lang == Language.EN:
+        index = 1
+    else:
+        raise UnknownLanguage(lang, hint="reports are in 'zh' (Chinese) or 'en' (English)")
+    try:
+        return LABELS[key][index]
+    except KeyError:
+        raise UnknownLabel(key, hint="add it to revolve.reports.labels.LABELS") from None
