@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, inspect, text

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import snapshot
 
+from conftest import snapshot
 from revolve import (
     AccountFundMismatch,
     AccountKey,

@@ -28,7 +28,8 @@ def test_addition_is_exact_associative_and_has_an_inverse(a: int, b: int, c: int
     assert (x + y) + z == x + (y + z)
     assert (x + y).fen == a + b
     assert x - x == Money.zero()
-    assert -(-x) == x
+    negated = -x
+    assert -negated == x
     assert sum([x, y, z]) == Money.total([x, y, z]) == Money(a + b + c)
 
 

@@ -9,11 +9,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import engine_for, snapshot
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from conftest import engine_for, snapshot
 from revolve import AccountRole, Ledger, OrgLevel, PeriodClosed, UnknownFund, yuan
 from revolve.store.database import ALEMBIC_VERSION_TABLE, SchemaTooNew, alembic_config, ensure_schema
 from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
@@ -26,7 +26,7 @@ def _diffs(conn: object) -> list[object]:
         conn,  # type: ignore[arg-type]
         opts={
             "include_object": lambda obj, name, type_, reflected, compare_to: (
-                type_ != "table" or (name or "").startswith("revolve_") and name != ALEMBIC_VERSION_TABLE
+                type_ != "table" or ((name or "").startswith("revolve_") and name != ALEMBIC_VERSION_TABLE)
             ),
             "compare_type": True,
         },

@@ -130,7 +130,8 @@ class InvalidDate(RevolveError, ValueError):
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
         self.reason = reason
-        super().__init__(f"invalid date {value!r}: {reason}")
+        shown = value.isoformat() if isinstance(value, date) else repr(value)
+        super().__init__(f"invalid date {shown}: {reason}")
 
 
 class NotFound(RevolveError, LookupError):
