@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Fund"]
+from revolve.money import Money
+
+__all__ = ["Fund", "loan_round"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +25,15 @@ class Fund:
     org_id: int
     chart: str
     closed_through: date | None = None
+
+
+def loan_round(*, disbursed_before: Money, capital: Money) -> int:
+    """A loan's round (轮次): ⌊principal the fund disbursed before it ÷ capital contributed⌋ + 1.
+
+    The documented definition (DESIGN §8, domain.md §7.9): money is fungible, so the first loans that
+    together lend out the capital once are round 1, the next capital's worth round 2, and so on. A fund
+    with no capital yet counts every loan in round 1.
+    """
+    if capital.fen <= 0:
+        return 1
+    return disbursed_before.fen // capital.fen + 1

@@ -52,7 +52,7 @@ class Posting:
     sub-ledger key, e.g. one loan's receivable) or a stored :class:`Account` of the same fund.
     """
 
-    account: AccountKey | Account
+    account: AccountKey | Account | AccountRole
     amount: Money
 
     def __post_init__(self) -> None:
@@ -66,7 +66,11 @@ class Posting:
     @property
     def key(self) -> AccountKey:
         """The account's role and sub-key, whichever way the account was given."""
-        return self.account.key if isinstance(self.account, Account) else self.account
+        if isinstance(self.account, Account):
+            return self.account.key
+        if isinstance(self.account, AccountKey):
+            return self.account
+        return AccountKey(self.account)  # pragma: no cover - __post_init__ turns roles into keys
 
 
 @dataclass(frozen=True, slots=True)

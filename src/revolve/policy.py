@@ -1,0 +1,280 @@
+"""Policy: the programme rules a fund lends under, each version in force from a date.
+
+幸福工程 has no single national rulebook a library could hard-code: CPWF caps a loan at 50,000 yuan per
+mother (2012), earlier loans were 1,000–5,000 yuan, counties set their own terms of one to three years,
+贴息 programmes cap repeat loans, and Xiamen requires a village-committee guarantee (domain.md §2–§4,
+§8). So a fund's rules are data: a :class:`Policy` names the amount range (and optional tiers), the term
+range, the repeat limits and whether a guarantee is required, and takes effect from a date. A fund keeps
+a list of them; :func:`policy_in_force` picks the one that governs a loan made on a given day, and
+:func:`check_loan` refuses a loan that breaks it.
+
+Invariants:
+
+* a policy is internally consistent: 0 < min_amount ≤ max_amount, 1 ≤ min_term ≤ max_term, at least
+  one loan allowed, active loans ≤ lifetime loans, every tier within the amount range;
+* :data:`DEFAULT_POLICY` is only a default drawn from the sources — never a limit of the library. A fund
+  that lends 10万 or for five years sets its own policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, MoneyTypeError, PolicyViolation
+from revolve.money import Money
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Policy",
+    "check_loan",
+    "loan_violations",
+    "policy_in_force",
+]
+
+
+def _check_money(field: str, value: object) -> Money:
+    if not isinstance(value, Money):
+        raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('50000')")
+    if not value.is_positive():
+        raise InvalidAmount(value, reason=f"{field} must be positive")
+    return value
+
+
+def _check_count(field: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTerms(field, value, reason="give a whole number (an int)")
+    if value < minimum:
+        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The programme rules a fund lends under from ``effective_from`` until the next version.
+
+    Attributes:
+        effective_from: the first day the rules apply to (a loan's disbursement date decides).
+        min_amount: the smallest loan (单户最低额度).
+        max_amount: the largest loan to one household (单户最高额度).
+        min_term_months: the shortest term, in months (用款期限).
+        max_term_months: the longest term, in months.
+        max_loans_per_household: how many loans one household may take from the fund in its lifetime,
+            the one being checked included (e.g. 福清 贴息: "最多不超过三次").
+        max_active_loans_per_household: how many loans one household may owe on at once.
+        guarantee_required: whether a loan needs a guarantee (担保) before it is disbursed.
+        allowed_amounts: fixed tiers (e.g. Xiamen's 2万 / 5万 / 10万); empty means any amount in range.
+            Stored sorted; a list is accepted and kept as a tuple.
+
+    Raises:
+        MoneyTypeError: an amount that is not Money.
+        InvalidAmount: a non-positive amount, min above max, a tier out of range or repeated.
+        InvalidTerms: a term or count that is not an int, is below its minimum, or min above max.
+        InvalidDate: ``effective_from`` is not a date.
+    """
+
+    effective_from: date
+    min_amount: Money
+    max_amount: Money
+    min_term_months: int
+    max_term_months: int
+    max_loans_per_household: int
+    max_active_loans_per_household: int
+    guarantee_required: bool
+    allowed_amounts: tuple[Money, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.effective_from, date) or isinstance(self.effective_from, datetime):
+            raise InvalidDate(self.effective_from, reason="effective_from must be a datetime.date")
+        low = _check_money("min_amount", self.min_amount)
+        high = _check_money("max_amount", self.max_amount)
+        if low > high:
+            raise InvalidAmount(low, reason=f"min_amount is above max_amount {high}")
+        shortest = _check_count("min_term_months", self.min_term_months, minimum=1)
+        longest = _check_count("max_term_months", self.max_term_months, minimum=1)
+        if shortest > longest:
+            raise InvalidTerms("min_term_months", shortest, reason=f"it is above max_term_months {longest}")
+        lifetime = _check_count("max_loans_per_household", self.max_loans_per_household, minimum=1)
+        active = _check_count(
+            "max_active_loans_per_household", self.max_active_loans_per_household, minimum=1
+        )
+        if active > lifetime:
+            raise InvalidTerms(
+                "max_active_loans_per_household",
+                active,
+                reason=f"a household cannot owe on more loans than the {lifetime} it may ever take",
+            )
+        if not isinstance(self.guarantee_required, bool):
+            raise InvalidTerms("guarantee_required", self.guarantee_required, reason="give True or False")
+        if not isinstance(self.allowed_amounts, tuple | list):
+            raise InvalidAmount(self.allowed_amounts, reason="allowed_amounts must be a tuple of Money tiers")
+        tiers = tuple(_check_money("allowed_amounts", tier) for tier in self.allowed_amounts)
+        for tier in tiers:
+            if not low <= tier <= high:
+                raise InvalidAmount(tier, reason=f"a tier must lie between {low} and {high}")
+        if len(set(tiers)) != len(tiers):
+            raise InvalidAmount(tiers, reason="a tier is listed twice")
+        object.__setattr__(self, "allowed_amounts", tuple(sorted(tiers)))
+
+
+DEFAULT_POLICY = Policy(
+    # In force "since always": it is the fallback when a fund has set no policy of its own.
+    effective_from=date.min,
+    # §3.1: loans of 1,000–5,000 yuan in 1997 — the smallest figure the sources give.
+    min_amount=Money(1_000_00),
+    # §3.3: CPWF 2012, "不超过50,000元" per mother (household). §3.8: a parameter, never hard-coded.
+    max_amount=Money(50_000_00),
+    # §4.1–4.5: 1–2 years nationally (2006), 2 or 3 years locally, 贴息 bank loans 1 year, analogous
+    # poverty-alleviation loans at most 3 years — so 1 to 36 months covers every sourced practice.
+    min_term_months=1,
+    max_term_months=36,
+    # §2.4: 福清 贴息 allows a household "最多不超过三次".
+    max_loans_per_household=3,
+    # Not sourced (domain.md [I]): the money is "到期收回继续救助其他贫困母亲" (§6.1, §7.1), so one
+    # loan at a time per household is the conservative reading.
+    max_active_loans_per_household=1,
+    # §8.1: Xiamen's 村(居)委会担保制度. (Poverty-alleviation loans are 免担保, §8.6: set False there.)
+    guarantee_required=True,
+)
+"""The defaults revolve proposes when a fund has set no policy: drawn from domain.md, not a law.
+
+Every figure is a default a fund overrides by adding its own :class:`Policy` with an effective date.
+"""
+
+
+def policy_in_force(policies: Sequence[Policy], on: date) -> Policy:
+    """The policy that governs a loan made on a date.
+
+    Args:
+        policies: the fund's policy versions, in any order.
+        on: the loan's date (its disbursement or approval date).
+
+    Returns:
+        The version with the latest ``effective_from`` on or before ``on``; :data:`DEFAULT_POLICY`
+        when none has taken effect yet.
+
+    Raises:
+        InvalidDate: two versions take effect on the same day (which one governs would be ambiguous).
+    """
+    seen: set[date] = set()
+    for policy in policies:
+        if policy.effective_from in seen:
+            raise InvalidDate(
+                policy.effective_from,
+                reason="two policies take effect on this day: keep one version per effective date",
+            )
+        seen.add(policy.effective_from)
+    in_force = [policy for policy in policies if policy.effective_from <= on]
+    if not in_force:
+        return DEFAULT_POLICY
+    return max(in_force, key=lambda policy: policy.effective_from)
+
+
+def _tier_text(tiers: tuple[Money, ...]) -> str:
+    return "one of " + " / ".join(str(tier) for tier in tiers)
+
+
+def loan_violations(
+    policy: Policy,
+    *,
+    amount: Money,
+    term_months: int,
+    prior_loans: int,
+    active_loans: int,
+    guaranteed: bool,
+) -> tuple[PolicyViolation, ...]:
+    """Every rule of the policy a proposed loan breaks — for an application screen that lists them all.
+
+    Args:
+        policy: the policy in force on the loan's date.
+        amount: the loan's principal.
+        term_months: its term in months.
+        prior_loans: loans the household has already taken from the fund (closed ones included).
+        active_loans: of those, loans it still owes on.
+        guaranteed: whether a guarantee has been recorded for the loan.
+
+    Returns:
+        The violations in the order amount, amount tier, term, loans per household, active loans,
+        guarantee; empty when the loan is allowed. Each is a :class:`PolicyViolation` naming its rule.
+
+    Raises:
+        MoneyTypeError, InvalidAmount: ``amount`` is not positive Money.
+        InvalidTerms: a term below 1, negative counts, more active loans than prior loans, or a
+            ``guaranteed`` that is not a bool.
+    """
+    _check_money("amount", amount)
+    _check_count("term_months", term_months, minimum=1)
+    _check_count("prior_loans", prior_loans, minimum=0)
+    _check_count("active_loans", active_loans, minimum=0)
+    if active_loans > prior_loans:
+        raise InvalidTerms(
+            "active_loans",
+            active_loans,
+            reason=f"it exceeds prior_loans {prior_loans}: active loans are among them",
+        )
+    if not isinstance(guaranteed, bool):
+        raise InvalidTerms("guaranteed", guaranteed, reason="give True or False")
+
+    found: list[PolicyViolation] = []
+    if amount < policy.min_amount:
+        found.append(PolicyViolation("amount", amount, limit=policy.min_amount))
+    elif amount > policy.max_amount:
+        found.append(PolicyViolation("amount", amount, limit=policy.max_amount))
+    elif policy.allowed_amounts and amount not in policy.allowed_amounts:
+        found.append(PolicyViolation("amount tier", amount, limit=_tier_text(policy.allowed_amounts)))
+    if term_months < policy.min_term_months:
+        found.append(PolicyViolation("term", term_months, limit=policy.min_term_months))
+    elif term_months > policy.max_term_months:
+        found.append(PolicyViolation("term", term_months, limit=policy.max_term_months))
+    # The counts carried are what the household would have *with* this loan: "loan 4, limit 3".
+    if prior_loans + 1 > policy.max_loans_per_household:
+        found.append(
+            PolicyViolation("loans per household", prior_loans + 1, limit=policy.max_loans_per_household)
+        )
+    if active_loans + 1 > policy.max_active_loans_per_household:
+        found.append(
+            PolicyViolation("active loans", active_loans + 1, limit=policy.max_active_loans_per_household)
+        )
+    if policy.guarantee_required and not guaranteed:
+        found.append(PolicyViolation("guarantee", "absent", limit="required"))
+    return tuple(found)
+
+
+def check_loan(
+    policy: Policy,
+    *,
+    amount: Money,
+    term_months: int,
+    prior_loans: int,
+    active_loans: int,
+    guaranteed: bool,
+) -> None:
+    """Refuse a loan the policy does not allow.
+
+    Args:
+        policy: the policy in force on the loan's date (see :func:`policy_in_force`).
+        amount: the loan's principal.
+        term_months: its term in months.
+        prior_loans: loans the household has already taken from the fund (closed ones included).
+        active_loans: of those, loans it still owes on.
+        guaranteed: whether a guarantee has been recorded for the loan.
+
+    Raises:
+        PolicyViolation: the first broken rule, in the order of :func:`loan_violations`; its ``rule`` is
+            ``"amount"``, ``"amount tier"``, ``"term"``, ``"loans per household"``, ``"active loans"``
+            or ``"guarantee"``, its ``value`` the loan's figure and its ``limit`` the bound it broke
+            (the amount limit is the minimum or maximum it fell outside; the tier limit lists the
+            tiers; the guarantee rule carries ``"absent"`` / ``"required"``).
+        MoneyTypeError, InvalidAmount, InvalidTerms: malformed input (see :func:`loan_violations`).
+    """
+    violations = loan_violations(
+        policy,
+        amount=amount,
+        term_months=term_months,
+        prior_loans=prior_loans,
+        active_loans=active_loans,
+        guaranteed=guaranteed,
+    )
+    if violations:
+        raise violations[0]

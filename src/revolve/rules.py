@@ -1,0 +1,298 @@
+"""The posting rules: each event of a fund's life becomes one balanced entry.
+
+Pure functions, one per event, each returning an :class:`~revolve.journal.Entry` (never writing one).
+The mapping follows DESIGN §5 and domain.md §14.2 (民间非营利组织会计制度); roles are resolved to codes
+by the fund's chart. Positive amounts are debits.
+
+| event | debit | credit |
+|---|---|---|
+| contribution (donation, restricted) | FUND_CASH | DONATION_REVENUE |
+| contribution (donation, unrestricted) | FUND_CASH | DONATION_REVENUE_UNRESTRICTED |
+| contribution (fiscal, matching 配套, upper-level 上级拨款) | FUND_CASH | GRANT_REVENUE |
+| loan disbursed | LOANS_RECEIVABLE:{loan} | FUND_CASH |
+| deposit pledged (存折质押) | FUND_CASH | PLEDGE_DEPOSITS |
+| repayment (borrower or guarantor 代偿) | FUND_CASH | LOANS_RECEIVABLE:{loan}, FEE/INTEREST/PENALTY_REVENUE |
+| repayment from the pledged deposit | PLEDGE_DEPOSITS | LOANS_RECEIVABLE:{loan}, … |
+| pledge released on full repayment | PLEDGE_DEPOSITS | FUND_CASH |
+| one-off grant 一次性帮扶 | GRANT_EXPENSE | FUND_CASH |
+| interest subsidy paid 贴息 | SUBSIDY_EXPENSE | FUND_CASH |
+| bad-debt provision | BAD_DEBT_EXPENSE | BAD_DEBT_ALLOWANCE |
+| write-off 核销 | BAD_DEBT_ALLOWANCE (up to its balance), BAD_DEBT_EXPENSE | LOANS_RECEIVABLE:{loan} |
+| recovery after write-off | FUND_CASH | RECOVERY_REVENUE |
+| transfer out, in fund A to fund B | DUE_TO_FUND:{B} (what A owes B), else DUE_FROM_FUND:{B} | FUND_CASH |
+| transfer in, in fund B from fund A | FUND_CASH | DUE_FROM_FUND:{A} (what A owes B), else DUE_TO_FUND:{A} |
+| returned to finance 上缴财政 | FINANCE_RETURN_EXPENSE; PAYABLE_TO_FINANCE | PAYABLE_TO_FINANCE; FUND_CASH |
+
+Interest, fees and penalties are recognised when received (cash basis): the loan's receivable holds
+principal only, so a loan's sub-ledger balance is exactly its outstanding principal (DESIGN §10 item 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from revolve.chart import AccountKey, AccountRole
+from revolve.errors import InvalidAmount
+from revolve.journal import Entry, Posting
+from revolve.money import Money
+
+__all__ = [
+    "ContributionSource",
+    "PayerKind",
+    "RepaymentSplit",
+    "contribution_entry",
+    "disbursement_entry",
+    "grant_entry",
+    "pledge_entry",
+    "pledge_release_entry",
+    "provision_entry",
+    "recovery_entry",
+    "repayment_entry",
+    "return_to_finance_entry",
+    "subsidy_entry",
+    "transfer_entries",
+    "write_off_entry",
+]
+
+R = AccountRole
+
+
+class ContributionSource(StrEnum):
+    """Where a contribution to the fund comes from."""
+
+    DONATION = "donation"
+    FISCAL = "fiscal"
+    UPPER_LEVEL = "upper_level"
+    MATCHING = "matching"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the source."""
+        return {
+            "donation": "社会捐赠",
+            "fiscal": "财政拨款",
+            "upper_level": "上级拨付",
+            "matching": "配套资金",
+        }[self.value]
+
+
+class PayerKind(StrEnum):
+    """Who paid a repayment: the borrower, a guarantor (代偿), or the pledged deposit."""
+
+    BORROWER = "borrower"
+    GUARANTOR = "guarantor"
+    PLEDGE = "pledge"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the payer."""
+        return {"borrower": "借款人", "guarantor": "担保人代偿", "pledge": "质押存款抵扣"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class RepaymentSplit:
+    """How a repayment divides between principal, interest, fees and penalty."""
+
+    principal: Money
+    interest: Money
+    fee: Money
+    penalty: Money
+
+    @property
+    def total(self) -> Money:
+        """The whole repayment."""
+        return self.principal + self.interest + self.fee + self.penalty
+
+
+def _positive(amount: Money, what: str) -> None:
+    if not isinstance(amount, Money) or amount.fen <= 0:
+        raise InvalidAmount(amount, reason=f"{what} must be a positive amount of Money")
+
+
+def _loan(number: str) -> AccountKey:
+    return AccountKey(R.LOANS_RECEIVABLE, number)
+
+
+def contribution_entry(
+    *, amount: Money, on: date, source: ContributionSource, restricted: bool, memo: str, key: str | None
+) -> Entry:
+    """Money given to the fund: restricted donations to 捐赠收入—限定性, government money to 政府补助收入."""
+    _positive(amount, "a contribution")
+    if source is ContributionSource.DONATION:
+        revenue = R.DONATION_REVENUE if restricted else R.DONATION_REVENUE_UNRESTRICTED
+    else:
+        revenue = R.GRANT_REVENUE
+    return Entry(
+        on,
+        f"contribution.{source.value}",
+        (Posting(R.FUND_CASH, amount), Posting(revenue, -amount)),
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
+def disbursement_entry(*, loan: str, amount: Money, on: date, memo: str, key: str | None) -> Entry:
+    """A loan paid out: an asset swap, cash into the loan's receivable (the restriction stays in force)."""
+    _positive(amount, "a disbursement")
+    return Entry(
+        on,
+        "disbursement",
+        (Posting(_loan(loan), amount), Posting(R.FUND_CASH, -amount)),
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
+def pledge_entry(*, loan: str, amount: Money, on: date) -> Entry:
+    """A deposit pledged by the borrower (存折质押): held by the fund, owed back to her."""
+    _positive(amount, "a pledged deposit")
+    return Entry(
+        on,
+        "pledge.received",
+        (Posting(R.FUND_CASH, amount), Posting(R.PLEDGE_DEPOSITS, -amount)),
+        memo=f"借款{loan}质押存款",
+    )
+
+
+def pledge_release_entry(*, loan: str, amount: Money, on: date) -> Entry:
+    """The pledged deposit handed back once the loan is repaid."""
+    _positive(amount, "a released pledge")
+    return Entry(
+        on,
+        "pledge.released",
+        (Posting(R.PLEDGE_DEPOSITS, amount), Posting(R.FUND_CASH, -amount)),
+        memo=f"借款{loan}结清，退还质押存款",
+    )
+
+
+def repayment_entry(
+    *, loan: str, split: RepaymentSplit, on: date, payer: PayerKind, receipt: str, memo: str
+) -> Entry:
+    """Money received on a loan: principal reduces the receivable; interest, fees and penalty are income."""
+    _positive(split.total, "a repayment")
+    source = R.PLEDGE_DEPOSITS if payer is PayerKind.PLEDGE else R.FUND_CASH
+    postings = [Posting(source, split.total)]
+    for role_or_key, part in (
+        (_loan(loan), split.principal),
+        (AccountKey(R.INTEREST_REVENUE), split.interest),
+        (AccountKey(R.FEE_REVENUE), split.fee),
+        (AccountKey(R.PENALTY_REVENUE), split.penalty),
+    ):
+        if part.fen:
+            postings.append(Posting(role_or_key, -part))
+    return Entry(
+        on, f"repayment.{payer.value}", tuple(postings), memo=memo, idempotency_key=f"receipt:{receipt}"
+    )
+
+
+def grant_entry(*, amount: Money, on: date, memo: str, key: str | None) -> Entry:
+    """A one-off grant (一次性帮扶): money that leaves the fund for good."""
+    _positive(amount, "a grant")
+    return Entry(
+        on,
+        "grant",
+        (Posting(R.GRANT_EXPENSE, amount), Posting(R.FUND_CASH, -amount)),
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
+def subsidy_entry(*, amount: Money, on: date, memo: str, key: str | None) -> Entry:
+    """An interest subsidy (贴息) paid for a bank-lent loan."""
+    _positive(amount, "a subsidy")
+    return Entry(
+        on,
+        "subsidy",
+        (Posting(R.SUBSIDY_EXPENSE, amount), Posting(R.FUND_CASH, -amount)),
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
+def provision_entry(*, amount: Money, on: date, memo: str) -> Entry:
+    """A bad-debt provision (计提坏账准备): expense now, against the allowance."""
+    _positive(amount, "a provision")
+    return Entry(
+        on,
+        "provision",
+        (Posting(R.BAD_DEBT_EXPENSE, amount), Posting(R.BAD_DEBT_ALLOWANCE, -amount)),
+        memo=memo,
+    )
+
+
+def write_off_entry(*, loan: str, amount: Money, allowance_available: Money, on: date, memo: str) -> Entry:
+    """An approved write-off (核销): the allowance absorbs what it holds, the expense takes the rest."""
+    _positive(amount, "a write-off")
+    from_allowance = min(amount, max(allowance_available, Money(0)))
+    postings = []
+    if from_allowance.fen:
+        postings.append(Posting(R.BAD_DEBT_ALLOWANCE, from_allowance))
+    if (amount - from_allowance).fen:
+        postings.append(Posting(R.BAD_DEBT_EXPENSE, amount - from_allowance))
+    postings.append(Posting(_loan(loan), -amount))
+    return Entry(on, "write_off", tuple(postings), memo=memo)
+
+
+def recovery_entry(*, amount: Money, on: date, receipt: str, memo: str) -> Entry:
+    """Money recovered on a written-off loan: income, the loan's receivable stays at zero."""
+    _positive(amount, "a recovery")
+    return Entry(
+        on,
+        "recovery",
+        (Posting(R.FUND_CASH, amount), Posting(R.RECOVERY_REVENUE, -amount)),
+        memo=memo,
+        idempotency_key=f"receipt:{receipt}",
+    )
+
+
+def transfer_entries(
+    *, sender: str, receiver: str, amount: Money, sender_owes_receiver: Money, on: date, memo: str
+) -> tuple[Entry, Entry]:
+    """Cash moved from one fund to another: an inter-fund balance on each side that nets to zero.
+
+    Args:
+        sender: the sending fund's code (the sub-ledger key in the receiver's books).
+        receiver: the receiving fund's code (the sub-ledger key in the sender's books).
+        amount: the cash moved.
+        sender_owes_receiver: what the sender already owes the receiver (its DUE_TO_FUND balance, as a
+            positive amount); that much of the transfer settles the debt rather than making a new claim.
+        on: the value date of both entries.
+        memo: for people.
+
+    Returns:
+        The sender's entry and the receiver's entry.
+    """
+    _positive(amount, "a transfer")
+    settle = min(amount, max(sender_owes_receiver, Money(0)))
+    claim = amount - settle
+    out_postings = [Posting(R.FUND_CASH, -amount)]
+    in_postings = [Posting(R.FUND_CASH, amount)]
+    if settle.fen:
+        out_postings.append(Posting(AccountKey(R.DUE_TO_FUND, receiver), settle))
+        in_postings.append(Posting(AccountKey(R.DUE_FROM_FUND, sender), -settle))
+    if claim.fen:
+        out_postings.append(Posting(AccountKey(R.DUE_FROM_FUND, receiver), claim))
+        in_postings.append(Posting(AccountKey(R.DUE_TO_FUND, sender), -claim))
+    return (
+        Entry(on, "transfer.out", tuple(out_postings), memo=memo),
+        Entry(on, "transfer.in", tuple(in_postings), memo=memo),
+    )
+
+
+def return_to_finance_entry(*, amount: Money, on: date, reference: str, key: str | None) -> Entry:
+    """Leftover money returned to government finance (上缴财政): recognised as owed, then paid."""
+    _positive(amount, "money returned to finance")
+    return Entry(
+        on,
+        "return_to_finance",
+        (
+            Posting(R.FINANCE_RETURN_EXPENSE, amount),
+            Posting(R.PAYABLE_TO_FINANCE, -amount),
+            Posting(R.PAYABLE_TO_FINANCE, amount),
+            Posting(R.FUND_CASH, -amount),
+        ),
+        memo=f"上缴财政 {reference}".strip(),
+        idempotency_key=key,
+    )

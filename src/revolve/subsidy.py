@@ -1,0 +1,333 @@
+"""Interest subsidy (小额贴息): what the fund pays towards the interest of a bank-lent loan.
+
+In a 贴息 programme a bank or rural credit co-op (承贷金融机构) lends to the household, the household pays
+the bank its interest, and the fund reimburses that interest within caps set by the programme
+(domain.md §12). The bank's loan is not the fund's asset; the subsidy is the fund's expense. 福清 puts
+the rule as "限额内按实际贷款额度、利率和期限予以贴息，超过部分不予贴息" (§12.3): the subsidy follows the
+actual principal, rate and term, each capped. For each interest period of the bank loan::
+
+    subsidy = min(balance, cap principal) × min(rate, cap rate) × subsidised days / 360 × share
+
+* days are counted 算头不算尾 — the start day counts, the end day does not — and the year has 360 days
+  (日利率 = 年利率 / 360, domain.md §15);
+* subsidised days stop at the cap on days: the periods are taken in date order, and the part of a period
+  beyond ``max_days`` cumulative days gets nothing;
+* ``share`` is the part of the capped interest the programme pays (1 for 全额贴息; 0.7 for the 70 %
+  subsidy of §12.8).
+
+Rounding happens once per period, to the fen, in :func:`_round_fen` (ROUND_HALF_UP unless the caller
+names another mode), on the exact rational product — never on a pre-rounded factor, because days / 360
+does not terminate as a decimal and a rounded factor can turn an exact half fen into 0.4999…
+
+Invariants (proved by the tests):
+
+* each period's subsidy is at most the bank interest of that period (balance × rate × days / 360,
+  rounded the same way);
+* the total is at most the programme's subsidy limit (贴息限额, §12.2) — cap principal × cap rate ×
+  cap days / 360 × share, rounded down to the fen. The caps alone guarantee this for the exact
+  amounts; per-period rounding could add up to half a fen a period, so a period that would take the
+  total past the limit is paid only what remains of it (超过部分不予贴息).
+
+Whether a period qualifies at all — interest the borrower actually paid, a loan not in breach (§9.2,
+§12.7) — is the caller's decision: pass only the periods that qualify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from fractions import Fraction
+
+from revolve.errors import InvalidAmount, InvalidDate, InvalidRate, InvalidTerms, MoneyTypeError
+from revolve.money import Money
+
+__all__ = [
+    "FUQING_CAPS",
+    "NINGDE_CAPS",
+    "YEAR_DAYS",
+    "InterestPeriod",
+    "SubsidyCaps",
+    "SubsidyLine",
+    "subsidy_limit",
+    "subsidy_lines",
+    "subsidy_total",
+]
+
+YEAR_DAYS = 360
+"""Days in the interest year: 日利率 = 年利率 / 360 (domain.md §15, PBOC practice)."""
+
+_ROUNDINGS = frozenset(
+    {ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_HALF_DOWN, ROUND_DOWN, ROUND_UP, ROUND_FLOOR, ROUND_CEILING}
+)
+# 100 % a year: above it a rate is almost surely a percentage typed as a fraction (Decimal("5") for 5 %).
+_MAX_RATE = Decimal(1)
+
+
+def _check_rate(field: str, value: object, *, positive: bool = False) -> Decimal:
+    if isinstance(value, float | bool) or not isinstance(value, Decimal):
+        raise InvalidRate(value, reason=f"{field} must be a Decimal made from text, e.g. Decimal('0.05')")
+    if not value.is_finite():
+        raise InvalidRate(value, reason=f"{field} must be a finite number")
+    if value < 0 or (positive and value == 0):
+        raise InvalidRate(value, reason=f"{field} must be {'above' if positive else 'at least'} 0")
+    if value > _MAX_RATE:
+        raise InvalidRate(value, reason=f"{field} is above 100 % a year: write 5 % as Decimal('0.05')")
+    return value
+
+
+def _check_date(field: str, value: object) -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidDate(value, reason=f"{field} must be a datetime.date (without a time of day)")
+    return value
+
+
+def _check_int(field: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTerms(field, value, reason="give a whole number (an int)")
+    if value < minimum:
+        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
+    return value
+
+
+def _round_fen(exact: Fraction, rounding: str) -> Money:
+    """An exact non-negative amount of fen rounded to a whole fen: the one rounding of this module."""
+    quotient, remainder = divmod(exact.numerator, exact.denominator)
+    if remainder == 0 or rounding in (ROUND_DOWN, ROUND_FLOOR):
+        return Money(quotient)
+    if rounding in (ROUND_UP, ROUND_CEILING):
+        return Money(quotient + 1)
+    twice = 2 * remainder
+    if twice > exact.denominator:
+        return Money(quotient + 1)
+    if twice < exact.denominator:
+        return Money(quotient)
+    # Exactly half a fen.
+    if rounding == ROUND_HALF_UP or (rounding == ROUND_HALF_EVEN and quotient % 2 == 1):
+        return Money(quotient + 1)
+    return Money(quotient)
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyCaps:
+    """A programme's caps on the subsidy (贴息限额的计算口径).
+
+    Attributes:
+        max_principal: the largest principal subsidised (e.g. 福清 5万); the part above gets nothing.
+        max_rate: the highest annual rate subsidised, a Decimal (``Decimal("0.05")`` for 5 %).
+        max_days: the most interest days subsidised over the loan's life (365 for a one-year term).
+        share: the part of the capped interest the programme pays, in (0, 1]; 1 unless given.
+
+    Raises:
+        MoneyTypeError, InvalidAmount: ``max_principal`` is not positive Money.
+        InvalidRate: a rate or share that is not a Decimal (a float is refused), is out of range.
+        InvalidTerms: ``max_days`` is not an int of at least 1.
+    """
+
+    max_principal: Money
+    max_rate: Decimal
+    max_days: int
+    share: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_principal, Money):
+            raise MoneyTypeError(self.max_principal, hint="max_principal must be Money, e.g. yuan('50000')")
+        if not self.max_principal.is_positive():
+            raise InvalidAmount(self.max_principal, reason="max_principal must be positive")
+        _check_rate("max_rate", self.max_rate, positive=True)
+        _check_int("max_days", self.max_days, minimum=1)
+        _check_rate("share", self.share, positive=True)
+
+
+FUQING_CAPS = SubsidyCaps(max_principal=Money(50_000_00), max_rate=Decimal("0.05"), max_days=365)
+"""福清 2018 (domain.md §12.3): principal ≤ 5万, subsidised rate ≤ 5 % a year, a one-year term."""
+
+NINGDE_CAPS = SubsidyCaps(max_principal=Money(30_000_00), max_rate=Decimal("0.084"), max_days=365)
+"""宁德 2016 (domain.md §12.2): principal ≤ 3万, subsidised rate ≤ 8.4 % a year, a one-year term."""
+
+
+@dataclass(frozen=True, slots=True)
+class InterestPeriod:
+    """One interest period of the bank's loan (计息期): from ``start`` (counted) to ``end`` (not counted).
+
+    Attributes:
+        number: the period's number (1, 2, …), carried through to the subsidy line.
+        start: the first interest day.
+        end: the settlement day (结息日), the first day after the period; strictly after ``start``.
+        balance: the principal outstanding during the period.
+
+    Raises:
+        InvalidTerms: ``number`` is not an int of at least 1.
+        InvalidDate: a date that is not a date, or ``end`` not after ``start``.
+        MoneyTypeError, InvalidAmount: ``balance`` is not Money or is negative.
+    """
+
+    number: int
+    start: date
+    end: date
+    balance: Money
+
+    def __post_init__(self) -> None:
+        _check_int("number", self.number, minimum=1)
+        _check_date("start", self.start)
+        _check_date("end", self.end)
+        if self.end <= self.start:
+            raise InvalidDate(
+                self.end, reason=f"a period must end after it starts ({self.start.isoformat()})"
+            )
+        if not isinstance(self.balance, Money):
+            raise MoneyTypeError(self.balance, hint="balance must be Money")
+        if self.balance.is_negative():
+            raise InvalidAmount(self.balance, reason="a principal balance cannot be negative")
+
+    @property
+    def days(self) -> int:
+        """Interest days, 算头不算尾: ``end - start``."""
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyLine:
+    """The subsidy for one interest period, with every figure it was computed from.
+
+    Attributes:
+        number: the period's number.
+        start: the period's first day.
+        end: the period's settlement day (not counted).
+        days: interest days in the period.
+        subsidised_days: the days the subsidy covers, after the cap on days (0 once it is used up).
+        base: the principal subsidised: min(balance, cap principal).
+        rate: the rate subsidised: min(the bank's annual rate, cap rate).
+        amount: the subsidy, rounded to the fen.
+    """
+
+    number: int
+    start: date
+    end: date
+    days: int
+    subsidised_days: int
+    base: Money
+    rate: Decimal
+    amount: Money
+
+
+def subsidy_limit(caps: SubsidyCaps) -> Money:
+    """The programme's subsidy limit for one loan (贴息限额): the most its subsidy can ever total.
+
+    Args:
+        caps: the programme's caps.
+
+    Returns:
+        cap principal × cap rate × cap days / 360 × share, rounded down to the fen (a ceiling is
+        never rounded up past itself). 福清: 50,000 × 5 % × 365 / 360 = ¥2,534.72.
+    """
+    exact = (
+        Fraction(caps.max_principal.fen) * Fraction(caps.max_rate) * caps.max_days * Fraction(caps.share)
+    ) / YEAR_DAYS
+    return _round_fen(exact, ROUND_FLOOR)
+
+
+def subsidy_lines(
+    periods: Sequence[InterestPeriod],
+    annual_rate: Decimal,
+    caps: SubsidyCaps,
+    *,
+    rounding: str = ROUND_HALF_UP,
+) -> tuple[SubsidyLine, ...]:
+    """The subsidy for each interest period of a bank loan.
+
+    Args:
+        periods: the loan's interest periods in date order, not overlapping (gaps are allowed: a period
+            the caller leaves out, e.g. one whose interest was not paid, earns nothing and uses up no
+            subsidised days).
+        annual_rate: the bank's annual rate (年利率) as a Decimal.
+        caps: the programme's caps.
+        rounding: the ``decimal`` rounding mode for each period's amount.
+
+    Returns:
+        One line per period, in the order given. Their amounts sum to at most :func:`subsidy_limit`.
+
+    Raises:
+        InvalidRate: ``annual_rate`` is not a Decimal in [0, 1].
+        InvalidDate: a period starts before the previous one ends.
+        InvalidTerms: an unknown rounding mode, a period number repeated, or a period that is not an
+            :class:`InterestPeriod`.
+    """
+    rate = min(_check_rate("annual_rate", annual_rate), caps.max_rate)
+    if rounding not in _ROUNDINGS:
+        raise InvalidTerms("rounding", rounding, reason=f"choose one of {sorted(_ROUNDINGS)}")
+    limit = subsidy_limit(caps)
+    lines: list[SubsidyLine] = []
+    numbers: set[int] = set()
+    days_left = caps.max_days
+    paid = Money(0)
+    previous_end: date | None = None
+    for period in periods:
+        if not isinstance(period, InterestPeriod):
+            raise InvalidTerms("periods", period, reason="give InterestPeriod values")
+        if previous_end is not None and period.start < previous_end:
+            raise InvalidDate(
+                period.start,
+                reason=f"period {period.number} starts before the previous period ends "
+                f"({previous_end.isoformat()}): give the periods in date order, not overlapping",
+            )
+        if period.number in numbers:
+            raise InvalidTerms("number", period.number, reason="each interest period has its own number")
+        numbers.add(period.number)
+        previous_end = period.end
+
+        subsidised = min(period.days, days_left)
+        days_left -= subsidised
+        base = min(period.balance, caps.max_principal)
+        exact = Fraction(base.fen) * Fraction(rate) * subsidised * Fraction(caps.share) / YEAR_DAYS
+        # Rounding up each period could carry the total a fraction of a fen per period past the
+        # limit; what lies beyond the limit is not subsidised (超过部分不予贴息).
+        amount = min(_round_fen(exact, rounding), limit - paid)
+        paid += amount
+        lines.append(
+            SubsidyLine(
+                number=period.number,
+                start=period.start,
+                end=period.end,
+                days=period.days,
+                subsidised_days=subsidised,
+                base=base,
+                rate=rate,
+                amount=amount,
+            )
+        )
+    return tuple(lines)
+
+
+def subsidy_total(
+    periods: Sequence[InterestPeriod],
+    annual_rate: Decimal,
+    caps: SubsidyCaps,
+    *,
+    rounding: str = ROUND_HALF_UP,
+) -> Money:
+    """The whole subsidy for a bank loan: the sum of :func:`subsidy_lines`.
+
+    Args:
+        periods: the loan's interest periods in date order (see :func:`subsidy_lines`).
+        annual_rate: the bank's annual rate as a Decimal.
+        caps: the programme's caps.
+        rounding: the rounding mode for each period's amount.
+
+    Returns:
+        The total subsidy, at most :func:`subsidy_limit` of ``caps``.
+
+    Raises:
+        InvalidRate, InvalidDate, InvalidTerms: as :func:`subsidy_lines`.
+    """
+    return Money.total(line.amount for line in subsidy_lines(periods, annual_rate, caps, rounding=rounding))
