@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
+from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
 from revolve import (
     AccountFundMismatch,
     AccountKey,
@@ -235,7 +235,15 @@ class JournalMachine(RuleBasedStateMachine):
     def books_hold(self) -> None:
         if not self.funds:
             return
-        assert self.ledger.check() == []
+        # raw entries may take cash below zero: check() reports that as cash_negative (a fund-level rule the
+        # lending operations enforce); the journal's own invariants must hold whatever the entries say
+        journal_codes = {
+            "unbalanced_entry",
+            "trial_balance_not_zero",
+            "stored_balance_differs",
+            "chain_broken",
+        }
+        assert [v for v in self.ledger.check() if v.code in journal_codes] == []
         for fund in self.funds:
             assert self.ledger.trial_balance(fund).balanced
             report = self.ledger.verify(fund)

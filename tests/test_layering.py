@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "revolve"
-SHELL = {"store", "ledger", "reports", "cli", "importers", "demo"}
-CORE = sorted(
-    p for p in PACKAGE.glob("*.py") if p.stem not in SHELL and p.stem != "__init__" and p.stem != "__main__"
-)
+SHELL = {"store", "ledger", "lending", "reports", "cli", "importers", "demo"}
+CORE = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in SHELL | {"__init__", "__main__"})
 
 
 def _imports(path: Path) -> set[str]:

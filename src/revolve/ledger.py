@@ -36,8 +36,10 @@ from revolve.errors import (
 from revolve.funds import Fund
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, Posting
+from revolve.lending import LendingOperations
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel, check_child_level
+from revolve.store import lending as lend
 from revolve.store import repository as repo
 from revolve.store.database import Durability, ensure_schema, make_engine
 from revolve.store.transactions import Connection, Engine, Session, Transactions
@@ -99,7 +101,7 @@ def _as_posting(item: PostingLike) -> Posting:
     raise InvalidEntry("postings", item, reason="give Posting(account, Money) or (account, Money) pairs")
 
 
-class Ledger:
+class Ledger(LendingOperations):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""
 
     def __init__(
@@ -154,10 +156,10 @@ class Ledger:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _remember(self, fund_id: int, accounts: dict[AccountKey, repo.ResolvedAccount]) -> None:
+    def _remember(self, learned: dict[tuple[int, AccountKey], repo.ResolvedAccount]) -> None:
+        """Cache account ids once the transaction that found or opened them has committed."""
         if not self._tx.host_managed:
-            for key, acc in accounts.items():
-                self._accounts[(fund_id, key)] = acc
+            self._accounts.update(learned)
 
     # ---- organisations and funds ---------------------------------------------------------------
     def create_org(
@@ -303,32 +305,55 @@ class Ledger:
         posted and not written again.
         """
         batch = list(entries)
+        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount] = {}
         try:
             with self._tx() as conn:
                 head = repo.lock_fund_head(conn, _ref(fund))
-                chart = self._chart(head.fund)
-                self._check_accounts(head.fund, batch)
-                accounts = self._resolve(conn, head.fund, chart, {p.key for e in batch for p in e.postings})
-                replays: list[PostedEntry | None] = []
-                fresh: list[repo.PreparedEntry] = []
-                seen_keys: set[str] = set()
-                for entry in batch:
-                    prepared = repo.prepare(entry, [accounts[p.key] for p in entry.postings])
-                    # a faithful retry answers with the entry first posted, even once its period is closed
-                    replay = self._replayed(conn, head.fund.id, prepared, seen_keys)
-                    replays.append(replay)
-                    if replay is None:
-                        self._check_open(head.fund, entry.value_date)
-                        fresh.append(prepared)
-                if batch and not fresh:
-                    # every entry is a retry: roll back whatever was opened and answer as first posted
-                    raise _Replay([r for r in replays if r is not None])
-                written = iter(repo.write_entries(conn, head, fresh, recorded_at=self._clock()))
-                result = [r if r is not None else next(written) for r in replays]
+                result, _ = self._write(conn, head, batch, learned=learned, replay_all=True)
         except _Replay as replay:
             return replay.entries
-        self._remember(head.fund.id, accounts)
+        self._remember(learned)
         return result
+
+    def _write(
+        self,
+        conn: Connection,
+        head: repo.FundHead,
+        batch: Sequence[Entry],
+        *,
+        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount],
+        replay_all: bool = False,
+    ) -> tuple[list[PostedEntry], repo.FundHead]:
+        """Write entries after the locked head inside the caller's transaction; return them and the new head.
+
+        Faithful retries (same idempotency key and content) are answered with the entry first posted.
+        With ``replay_all``, a batch made only of retries raises ``_Replay`` so the transaction rolls back.
+        Accounts resolved here are added to ``learned``, to be cached once the transaction commits.
+        """
+        chart = self._chart(head.fund)
+        self._check_accounts(head.fund, batch)
+        accounts = self._resolve(conn, head.fund, chart, {p.key for e in batch for p in e.postings})
+        learned.update({(head.fund.id, k): v for k, v in accounts.items()})
+        replays: list[PostedEntry | None] = []
+        fresh: list[repo.PreparedEntry] = []
+        seen_keys: set[str] = set()
+        for entry in batch:
+            prepared = repo.prepare(entry, [accounts[p.key] for p in entry.postings])
+            # a faithful retry answers with the entry first posted, even once its period is closed
+            replay = self._replayed(conn, head.fund.id, prepared, seen_keys)
+            replays.append(replay)
+            if replay is None:
+                self._check_open(head.fund, entry.value_date)
+                fresh.append(prepared)
+        if replay_all and batch and not fresh:
+            # every entry is a retry: roll back whatever was opened and answer as first posted
+            raise _Replay([r for r in replays if r is not None])
+        written = repo.write_entries(conn, head, fresh, recorded_at=self._clock())
+        new_head = repo.FundHead(
+            head.fund, head.count + len(written), written[-1].hash if written else head.hash
+        )
+        remaining = iter(written)
+        return [r if r is not None else next(remaining) for r in replays], new_head
 
     def reverse(
         self,
@@ -426,11 +451,21 @@ class Ledger:
         return build_trial_balance(found, chart_named(found.chart), rows, as_of=as_of)
 
     def check(self, fund: FundRef | None = None) -> list[Violation]:
-        """Audit the books (DESIGN §10 items 1, 5 and 8): an empty list means they hold."""
+        """Audit the books against every invariant of DESIGN §10: an empty list means they hold.
+
+        Items 1 (entries balance, trial balance zero at every date), 2 (per-loan conservation, sub-ledger
+        = outstanding), 3 (cash never negative), 4 (transfers net to zero), 5 (stored balances = journal),
+        6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
+        Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
+        by the property tests.
+        """
         with self._tx(write=False) as conn:
             funds = [repo.find_fund(conn, _ref(fund))] if fund is not None else repo.list_funds(conn)
             ids = [f.id for f in funds]
             violations = repo.journal_check(conn, ids) if ids else []
+            if ids:
+                violations += lend.lending_check(conn, ids)
+                violations += [v for v in lend.transfer_check(conn) if fund is None or v.fund_id in ids]
             for fund_id in ids:
                 _, first_break = repo.verify_chain(conn, fund_id)
                 if first_break is not None:

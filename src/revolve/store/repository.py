@@ -41,6 +41,7 @@ __all__ = [
     "PreparedEntry",
     "ResolvedAccount",
     "account_balance",
+    "account_balance_by_key",
     "create_fund",
     "create_org",
     "entry_seqs",
@@ -57,6 +58,7 @@ __all__ = [
     "rebuild_balances",
     "resolve_accounts",
     "reversal_of",
+    "role_balance",
     "role_balances",
     "set_closed_through",
     "subledger_balances",
@@ -350,6 +352,28 @@ def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
             _, dr, cr = result.get(role, (0, 0, 0))
             result[role] = (int(bal), dr, cr)
     return result
+
+
+def role_balance(conn: Connection, fund_id: int, role: AccountRole) -> int:
+    """The stored balance of a role in fen, its sub-ledger accounts summed (positive = debit)."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(AccountRow.balance), 0)).where(
+            AccountRow.fund_id == fund_id, AccountRow.role == role.value
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def account_balance_by_key(conn: Connection, fund_id: int, key: AccountKey, as_of: date | None = None) -> int:
+    """One account's balance in fen, found by role and sub-key (0 when the account was never opened)."""
+    account_id = conn.execute(
+        select(AccountRow.id).where(
+            AccountRow.fund_id == fund_id,
+            AccountRow.role == key.role.value,
+            AccountRow.sub == (key.sub or ""),
+        )
+    ).scalar_one_or_none()
+    return 0 if account_id is None else account_balance(conn, int(account_id), as_of)
 
 
 def subledger_balances(

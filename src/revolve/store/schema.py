@@ -317,7 +317,7 @@ class ScheduleVersionRow(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     effective_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(40))
     principal: Mapped[int] = mapped_column(Fen)
     terms: Mapped[str] = mapped_column(Text)
 

@@ -325,7 +325,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("fund_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("effective_on", sa.Date(), nullable=False),
-        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
         sa.Column("principal", sa.BigInteger(), nullable=False),
         sa.Column("terms", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(

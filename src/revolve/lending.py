@@ -1,0 +1,1207 @@
+"""The fund's life as ledger operations: households, money in and between funds, loans, repayments,
+guarantees, losses, grants and subsidies.
+
+Each operation validates its input, reads what it needs under the fund's lock, lets the pure core decide
+(the schedule, the allocation, the posting rule), and writes the entries and records in one transaction;
+a refusal writes nothing. The entries each operation posts are listed in :mod:`revolve.rules` and in
+docs/operations.md.
+
+:class:`LendingOperations` is mixed into :class:`revolve.Ledger`; it is not used on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from revolve.chart import AccountKey, AccountRole
+from revolve.errors import (
+    DuplicateReceipt,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidDate,
+    InvalidEntry,
+    LoanStateError,
+    Overpayment,
+    PeriodClosed,
+    RecoveryExceedsWriteOff,
+    UnknownGuarantor,
+)
+from revolve.funds import Fund, loan_round
+from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind, check_exposure
+from revolve.households import (
+    FamilyPlanningStatus,
+    Household,
+    HouseholdRecord,
+    RecordKind,
+    validate_national_id,
+    validate_record,
+)
+from revolve.journal import Entry, PostedEntry
+from revolve.loans import (
+    DEFAULT_ORDER,
+    Ageing,
+    Component,
+    Due,
+    ageing,
+    allocate,
+    days_past_due,
+    due_by,
+    owed,
+    states,
+)
+from revolve.money import Money
+from revolve.policy import Policy, check_loan, policy_in_force
+from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
+from revolve.ratios import Ratio
+from revolve.rules import (
+    ContributionSource,
+    PayerKind,
+    RepaymentSplit,
+    contribution_entry,
+    disbursement_entry,
+    grant_entry,
+    pledge_entry,
+    pledge_release_entry,
+    provision_entry,
+    recovery_entry,
+    repayment_entry,
+    return_to_finance_entry,
+    subsidy_entry,
+    transfer_entries,
+    write_off_entry,
+)
+from revolve.schedule import (
+    LoanTerms,
+    PrepaymentOption,
+    Schedule,
+    generate_schedule,
+    reschedule_after_prepayment,
+    reschedule_extension,
+)
+from revolve.store import lending as lend
+from revolve.store import repository as repo
+from revolve.store.transactions import Connection, Transactions
+from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
+
+__all__ = ["FundFigures", "LendingOperations"]
+
+R = AccountRole
+FundRef = Fund | int | str
+Learned = dict[tuple[int, AccountKey], repo.ResolvedAccount]
+
+
+@dataclass(frozen=True, slots=True)
+class FundFigures:
+    """A fund's headline figures, computed from its books as of a date.
+
+    Every rate carries its numerator and denominator (domain.md §11).
+    """
+
+    fund: Fund
+    as_of: date | None
+    capital_by_source: dict[str, Money]
+    capital: Money
+    disbursed: Money
+    households_served: int
+    loans: int
+    outstanding: Money
+    cash: Money
+    available: Money
+    turnover: Ratio
+    """滚动次数: cumulative principal disbursed ÷ capital contributed."""
+    max_round: int
+    written_off: Money
+    recovered_after_write_off: Money
+
+
+def _dues(schedule: Schedule) -> tuple[Due, ...]:
+    dues = [
+        Due(number=i.number, due_date=i.due_date, principal=i.principal, interest=i.interest, fee=i.fee)
+        for i in schedule.installments
+    ]
+    if schedule.upfront_fee.fen:
+        # an up-front management fee falls due on the day the loan is paid out
+        dues.insert(
+            0,
+            Due(
+                number=0,
+                due_date=schedule.terms.start,
+                principal=Money(0),
+                interest=Money(0),
+                fee=schedule.upfront_fee,
+            ),
+        )
+    return tuple(dues)
+
+
+def _term_months(start: date, maturity: date) -> int:
+    span = relativedelta(maturity, start)
+    months = span.years * 12 + span.months
+    return months + (1 if span.days > 0 else 0)
+
+
+def _order(text: str) -> tuple[Component, ...]:
+    return tuple(Component(part) for part in text.split(","))
+
+
+class LendingOperations:
+    """Operations on a fund's lending, mixed into :class:`revolve.Ledger`."""
+
+    _tx: Transactions
+
+    # provided by Ledger
+    def _write(
+        self,
+        conn: Connection,
+        head: repo.FundHead,
+        batch: Sequence[Entry],
+        *,
+        learned: Learned,
+        replay_all: bool = False,
+    ) -> tuple[list[PostedEntry], repo.FundHead]:
+        raise NotImplementedError  # pragma: no cover
+
+    def _remember(self, learned: Learned) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def post_entries(self, fund: FundRef, entries: Sequence[Entry]) -> list[PostedEntry]:
+        raise NotImplementedError  # pragma: no cover
+
+    @contextmanager
+    def _locked(self, fund: FundRef) -> Iterator[tuple[Connection, repo.FundHead, Learned]]:
+        learned: Learned = {}
+        with self._tx() as conn:
+            yield conn, repo.lock_fund_head(conn, fund.id if isinstance(fund, Fund) else fund), learned
+        self._remember(learned)
+
+    @staticmethod
+    def _available(conn: Connection, fund_id: int) -> Money:
+        cash = repo.role_balance(conn, fund_id, R.FUND_CASH)
+        held = -repo.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
+        return Money(cash - held)
+
+    def _require_cash(self, conn: Connection, fund: Fund, amount: Money) -> None:
+        available = self._available(conn, fund.id)
+        if amount > available:
+            raise InsufficientFunds(amount, available=available, fund_id=fund.id)
+
+    @staticmethod
+    def _require_open(fund: Fund, on: date) -> None:
+        if fund.closed_through is not None and on <= fund.closed_through:
+            raise PeriodClosed(on, closed_through=fund.closed_through, fund_id=fund.id)
+
+    # ---- money in, between funds, and out for good ----------------------------------------------
+    def contribute(
+        self,
+        fund: FundRef,
+        *,
+        amount: Money,
+        on: date,
+        source: ContributionSource | str = ContributionSource.DONATION,
+        restricted: bool = True,
+        donor: str = "",
+        receipt: str | None = None,
+    ) -> PostedEntry:
+        """Record money given to the fund (restricted by default).
+
+        Args:
+            fund: the fund.
+            amount: what was received.
+            on: the value date.
+            source: donation, fiscal, upper_level (上级拨付) or matching (配套).
+            restricted: donor-restricted (限定性), the default for 幸福工程 money.
+            donor: who gave it, for the memo.
+            receipt: the receipt number; a retry with the same one changes nothing.
+        """
+        entry = contribution_entry(
+            amount=amount,
+            on=on,
+            source=ContributionSource(source),
+            restricted=restricted,
+            memo=donor,
+            key=None if receipt is None else f"contribution:{receipt}",
+        )
+        return self.post_entries(fund, [entry])[0]
+
+    def available(self, fund: FundRef) -> Money:
+        """Cash the fund can lend or pay out: bank deposits less the pledged deposits it holds."""
+        with self._tx(write=False) as conn:
+            return self._available(conn, repo.find_fund(conn, fund.id if isinstance(fund, Fund) else fund).id)
+
+    def transfer(
+        self, sender: FundRef, receiver: FundRef, *, amount: Money, on: date, memo: str = ""
+    ) -> tuple[PostedEntry, PostedEntry]:
+        """Move cash from one fund to another (county ↔ town), one entry in each book, netting to zero.
+
+        Raises:
+            InsufficientFunds: the sender has less available.
+            InvalidEntry: sender and receiver are the same fund.
+        """
+        learned: Learned = {}
+        with self._tx() as conn:
+            a = repo.find_fund(conn, sender.id if isinstance(sender, Fund) else sender)
+            b = repo.find_fund(conn, receiver.id if isinstance(receiver, Fund) else receiver)
+            if a.id == b.id:
+                raise InvalidEntry(
+                    "receiver", b.code, reason="a transfer moves money between two different funds"
+                )
+            # lock both heads in id order, so two opposite transfers cannot deadlock
+            heads = {f.id: repo.lock_fund_head(conn, f.id) for f in sorted((a, b), key=lambda f: f.id)}
+            self._require_open(a, on)
+            self._require_open(b, on)
+            self._require_cash(conn, a, amount)
+            owes = -repo.account_balance_by_key(conn, a.id, AccountKey(R.DUE_TO_FUND, b.code))
+            out_entry, in_entry = transfer_entries(
+                sender=a.code,
+                receiver=b.code,
+                amount=amount,
+                sender_owes_receiver=Money(owes),
+                on=on,
+                memo=memo or f"{a.name} → {b.name}",
+            )
+            (posted_out,), _ = self._write(conn, heads[a.id], [out_entry], learned=learned)
+            (posted_in,), _ = self._write(conn, heads[b.id], [in_entry], learned=learned)
+        self._remember(learned)
+        return posted_out, posted_in
+
+    def return_to_finance(
+        self, fund: FundRef, *, amount: Money, on: date, reference: str, receipt: str | None = None
+    ) -> PostedEntry:
+        """Return leftover money to government finance (上缴财政 — Xiamen's 财政存量资金).
+
+        Raises:
+            InsufficientFunds: the fund has less available.
+        """
+        with self._locked(fund) as (conn, head, learned):
+            self._require_cash(conn, head.fund, amount)
+            key = None if receipt is None else f"finance:{receipt}"
+            entry = return_to_finance_entry(amount=amount, on=on, reference=reference, key=key)
+            (posted,), _ = self._write(conn, head, [entry], learned=learned)
+            return posted
+
+    def grant(
+        self, fund: FundRef, household: Household | int | str, *, amount: Money, on: date, memo: str = ""
+    ) -> PostedEntry:
+        """Pay a one-off grant (一次性帮扶) to a household: money that leaves the fund for good.
+
+        Raises:
+            UnknownHousehold: no such household.
+            InsufficientFunds: the fund has less available.
+        """
+        with self._locked(fund) as (conn, head, learned):
+            hh = lend.find_household(
+                conn, head.fund.id, household.id if isinstance(household, Household) else household
+            )
+            self._require_cash(conn, head.fund, amount)
+            entry = grant_entry(amount=amount, on=on, memo=memo or f"一次性帮扶 {hh.code}", key=None)
+            (posted,), _ = self._write(conn, head, [entry], learned=learned)
+            lend.insert_grant(conn, head.fund.id, seq=posted.seq, household_id=hh.id, amount=amount, on=on)
+            return posted
+
+    # ---- households, policy, batches, guarantors ------------------------------------------------
+    def register_household(
+        self,
+        fund: FundRef,
+        *,
+        code: str,
+        mother_name: str,
+        national_id: str,
+        registered_on: date,
+        fp_status: FamilyPlanningStatus | str = FamilyPlanningStatus.COMPLIANT,
+        org: int | None = None,
+        phone: str | None = None,
+        income_before: Money | None = None,
+    ) -> Household:
+        """Open a household's file (一户一档).
+
+        Raises:
+            InvalidNationalId: the ID number is malformed or its check digit is wrong.
+            DuplicateCode: the code or the ID number is already registered in the fund.
+        """
+        normalized = validate_national_id(national_id)
+        with self._locked(fund) as (conn, head, _):
+            household = Household(
+                id=0,
+                fund_id=head.fund.id,
+                code=code,
+                mother_name=mother_name,
+                national_id=normalized,
+                org_id=org,
+                phone=phone,
+                fp_status=FamilyPlanningStatus(fp_status),
+                income_before=income_before,
+                registered_on=registered_on,
+            )
+            return lend.insert_household(conn, household)
+
+    def household(self, fund: FundRef, ref: int | str) -> Household:
+        """The household with this id or code."""
+        with self._tx(write=False) as conn:
+            return lend.find_household(conn, repo.find_fund(conn, _ref(fund)).id, ref)
+
+    def households(self, fund: FundRef) -> list[Household]:
+        """Every household registered in the fund."""
+        with self._tx(write=False) as conn:
+            return lend.list_households(conn, repo.find_fund(conn, _ref(fund)).id)
+
+    def record_household(
+        self,
+        fund: FundRef,
+        household: Household | int | str,
+        *,
+        kind: RecordKind | str,
+        on: date,
+        note: str = "",
+        income: Money | None = None,
+        exited_poverty: bool | None = None,
+    ) -> HouseholdRecord:
+        """Add a visit, an income figure or a poverty-exit assessment (脱贫评估) to a household's file."""
+        with self._locked(fund) as (conn, head, _):
+            hh = lend.find_household(
+                conn, head.fund.id, household.id if isinstance(household, Household) else household
+            )
+            record = HouseholdRecord(
+                household_id=hh.id,
+                kind=RecordKind(kind),
+                on=on,
+                note=note,
+                income=income,
+                exited_poverty=exited_poverty,
+            )
+            validate_record(record, hh)
+            lend.insert_household_record(conn, head.fund.id, record)
+            return record
+
+    def household_records(
+        self, fund: FundRef, household: Household | int | str | None = None
+    ) -> list[HouseholdRecord]:
+        """A household's records (or every household's), oldest first."""
+        with self._tx(write=False) as conn:
+            fund_id = repo.find_fund(conn, _ref(fund)).id
+            hh_id = None
+            if household is not None:
+                hh_id = lend.find_household(
+                    conn, fund_id, household.id if isinstance(household, Household) else household
+                ).id
+            return lend.household_records(conn, fund_id, hh_id)
+
+    def set_policy(self, fund: FundRef, policy: Policy) -> None:
+        """Put a programme policy in force from its ``effective_from`` date."""
+        with self._locked(fund) as (conn, head, _):
+            lend.upsert_policy(conn, head.fund.id, policy)
+
+    def policy(self, fund: FundRef, *, on: date) -> Policy:
+        """The policy in force on a date (revolve's defaults when none was set)."""
+        with self._tx(write=False) as conn:
+            return policy_in_force(lend.list_policies(conn, repo.find_fund(conn, _ref(fund)).id), on)
+
+    def open_batch(
+        self, fund: FundRef, *, code: str, on: date, site: int | None = None, note: str = ""
+    ) -> Batch:
+        """Open a disbursement batch (批/期) at a project site."""
+        with self._locked(fund) as (conn, head, _):
+            return lend.insert_batch(conn, head.fund.id, code=code, site=site, on=on, note=note)
+
+    def batches(self, fund: FundRef) -> list[Batch]:
+        """The fund's batches."""
+        with self._tx(write=False) as conn:
+            return lend.list_batches(conn, repo.find_fund(conn, _ref(fund)).id)
+
+    def register_guarantor(
+        self,
+        fund: FundRef,
+        *,
+        code: str,
+        kind: GuarantorKind | str,
+        name: str,
+        cap: Money | None = None,
+        org: int | None = None,
+        members: Sequence[Household | int | str] = (),
+        reference: str = "",
+    ) -> Guarantor:
+        """Register a guarantor: a village committee, a joint-liability group (with its member households),
+        an individual, or a deposit pledge. ``cap`` limits the outstanding principal it may guarantee."""
+        with self._locked(fund) as (conn, head, _):
+            member_ids = tuple(
+                lend.find_household(conn, head.fund.id, m.id if isinstance(m, Household) else m).id
+                for m in members
+            )
+            if cap is not None and (not isinstance(cap, Money) or cap.fen <= 0):
+                raise InvalidAmount(cap, reason="a guarantor's cap is a positive amount of Money")
+            guarantor = Guarantor(
+                id=0,
+                fund_id=head.fund.id,
+                code=code,
+                kind=GuarantorKind(kind),
+                name=name,
+                org_id=org,
+                cap=cap,
+                reference=reference,
+                members=member_ids,
+            )
+            return lend.insert_guarantor(conn, guarantor)
+
+    def guarantor(self, fund: FundRef, ref: int | str) -> Guarantor:
+        """The guarantor with this id or code."""
+        with self._tx(write=False) as conn:
+            return lend.find_guarantor(conn, repo.find_fund(conn, _ref(fund)).id, ref)
+
+    def exposure(self, fund: FundRef, guarantor: Guarantor | int | str) -> Money:
+        """The outstanding principal of the active loans a guarantor guarantees."""
+        with self._tx(write=False) as conn:
+            fund_id = repo.find_fund(conn, _ref(fund)).id
+            g = lend.find_guarantor(
+                conn, fund_id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
+            )
+            return lend.guarantor_exposure(conn, g.id)
+
+    # ---- loans ----------------------------------------------------------------------------------
+    def disburse(
+        self,
+        fund: FundRef,
+        *,
+        number: str,
+        household: Household | int | str,
+        batch: Batch | int | str,
+        terms: LoanTerms,
+        guarantors: Sequence[Guarantor | int | str] = (),
+        pledge: Money | None = None,
+        order: Sequence[Component] = DEFAULT_ORDER,
+        idempotency_key: str | None = None,
+    ) -> Loan:
+        """Pay a loan out to a household on ``terms.start``, with its schedule and guarantees.
+
+        Args:
+            fund: the fund lending.
+            number: the loan's number, unique in the fund (e.g. 'FN-2016-001').
+            household: the borrower's household.
+            batch: the disbursement batch.
+            terms: the loan terms (principal, start, term, method, rates); the schedule comes from them.
+            guarantors: the guarantors answering for the loan.
+            pledge: a deposit the borrower pledges (存折质押), held by the fund until the loan is repaid.
+            order: how a payment is allocated within an instalment (default penalty → fee → interest →
+                principal).
+            idempotency_key: a retry with the same key and the same loan returns the loan.
+
+        Raises:
+            PolicyViolation: the loan breaks the fund's policy in force on the start date.
+            InsufficientFunds: the fund has less cash available than the principal.
+            GuarantorCapExceeded: a guarantor's exposure would pass its cap.
+            DuplicateCode: the loan number is in use.
+            PeriodClosed: the start date is in a closed period.
+        """
+        on = terms.start
+        schedule = generate_schedule(terms)
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            hh = lend.find_household(
+                conn, f.id, household.id if isinstance(household, Household) else household
+            )
+            if idempotency_key is not None:
+                earlier = repo.find_by_idempotency_key(conn, f.id, idempotency_key)
+                if earlier is not None:
+                    # a retry answers with the loan first paid out; anything else reusing the key is refused
+                    loan = lend.find_loan_by_disbursement(conn, f.id, earlier[0])
+                    if loan is not None and (
+                        loan.number,
+                        loan.household_id,
+                        loan.principal,
+                        loan.disbursed_on,
+                    ) == (
+                        number,
+                        hh.id,
+                        terms.principal,
+                        on,
+                    ):
+                        return loan
+                    raise IdempotencyConflict(idempotency_key, fund_id=f.id, existing_seq=earlier[0])
+            b = lend.find_batch(conn, f.id, batch.id if isinstance(batch, Batch) else batch)
+            self._require_open(f, on)
+            gs = [
+                lend.find_guarantor(conn, f.id, g.id if isinstance(g, Guarantor) else g) for g in guarantors
+            ]
+            prior, active = lend.household_loan_counts(conn, f.id, hh.id)
+            check_loan(
+                policy_in_force(lend.list_policies(conn, f.id), on),
+                amount=terms.principal,
+                term_months=_term_months(on, schedule.maturity_date),
+                prior_loans=prior,
+                active_loans=active,
+                guaranteed=bool(gs) or pledge is not None,
+            )
+            for g in gs:
+                check_exposure(g, exposure=lend.guarantor_exposure(conn, g.id), requested=terms.principal)
+            self._require_cash(conn, f, terms.principal)
+            round_ = loan_round(
+                disbursed_before=lend.disbursed_total(conn, f.id, on),
+                capital=lend.capital_contributed(conn, f.id, on),
+            )
+            entries = [
+                disbursement_entry(
+                    loan=number,
+                    amount=terms.principal,
+                    on=on,
+                    memo=f"向{hh.code}发放借款{number}",
+                    key=idempotency_key,
+                )
+            ]
+            if pledge is not None:
+                entries.append(pledge_entry(loan=number, amount=pledge, on=on))
+            posted, _ = self._write(conn, head, entries, learned=learned)
+            loan_id = lend.insert_loan(
+                conn,
+                fund_id=f.id,
+                number=number,
+                household_id=hh.id,
+                batch_id=b.id,
+                principal=terms.principal,
+                disbursed_on=on,
+                disbursement_seq=posted[0].seq,
+                round_=round_,
+                order=",".join(c.value for c in order),
+                pledge_held=pledge or Money(0),
+            )
+            lend.add_schedule_version(
+                conn,
+                fund_id=f.id,
+                loan_id=loan_id,
+                version=1,
+                on=on,
+                reason="original",
+                principal=terms.principal,
+                terms=lend.terms_to_json(terms),
+                dues=_dues(schedule),
+            )
+            lend.insert_guarantees(
+                conn,
+                f.id,
+                loan_id,
+                [
+                    (g.id, pledge if (g.kind is GuarantorKind.DEPOSIT_PLEDGE and pledge) else Money(0))
+                    for g in gs
+                ],
+            )
+            return lend.find_loan(conn, f.id, loan_id)
+
+    def loan(self, fund: FundRef, ref: Loan | int | str) -> Loan:
+        """The loan with this id or number, with its repayment state."""
+        with self._tx(write=False) as conn:
+            return lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, ref.id if isinstance(ref, Loan) else ref
+            )
+
+    def loans(self, fund: FundRef, *, status: LoanStatus | None = None) -> list[Loan]:
+        """The fund's loans (of one status)."""
+        with self._tx(write=False) as conn:
+            return lend.list_loans(conn, repo.find_fund(conn, _ref(fund)).id, status=status)
+
+    def schedule(
+        self, fund: FundRef, loan: Loan | int | str, *, version: int | None = None
+    ) -> tuple[Due, ...]:
+        """The instalments of a loan's schedule (the current version unless one is named)."""
+        with self._tx(write=False) as conn:
+            ln = lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            )
+            return lend.dues(conn, ln.id, version or ln.schedule_version)
+
+    def schedule_versions(self, fund: FundRef, loan: Loan | int | str) -> list[ScheduleVersion]:
+        """Every schedule version of a loan; extensions and reschedulings keep the old ones."""
+        with self._tx(write=False) as conn:
+            ln = lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            )
+            return lend.schedule_versions(conn, ln.id)
+
+    def receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
+        """Every receipt on a loan: repayments (by whom, how allocated) and recoveries."""
+        with self._tx(write=False) as conn:
+            ln = lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            )
+            return lend.receipts(conn, ln.id)
+
+    def repay(
+        self,
+        fund: FundRef,
+        loan: Loan | int | str,
+        *,
+        amount: Money,
+        on: date,
+        receipt: str,
+        payer: PayerKind | str = PayerKind.BORROWER,
+        guarantor: Guarantor | int | str | None = None,
+        prepayment: PrepaymentOption | str | None = None,
+    ) -> Receipt:
+        """Record a repayment, oldest instalment first; within one: penalty → fee → interest → principal.
+
+        Args:
+            fund: the fund.
+            loan: the loan.
+            amount: what was paid.
+            on: the value date.
+            receipt: the receipt number (还款凭证号), unique in the fund; recording the same payment
+                again under it returns the first record and writes nothing.
+            payer: the borrower, a guarantor (代偿; name it in ``guarantor``), or the pledged deposit.
+            guarantor: the guarantor paying, when ``payer`` is ``guarantor``.
+            prepayment: allow paying more than is due so far: the rest repays principal early and the
+                schedule is rebuilt (``fewer_installments`` or ``lower_installments``).
+
+        Raises:
+            Overpayment: more than the loan owes, without ``prepayment``.
+            LoanStateError: the loan is closed or written off.
+            InvalidDate: before the loan was paid out (or before its current schedule began).
+            DuplicateReceipt: the receipt number was used for another payment.
+            PeriodClosed: the date is in a closed period.
+        """
+        payer = PayerKind(payer)
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            g_id = self._payer_guarantor(conn, f.id, ln, payer, guarantor)
+            earlier = lend.find_receipt(conn, f.id, receipt)
+            if earlier is not None:
+                same = (
+                    earlier.loan_id,
+                    earlier.amount,
+                    earlier.value_date,
+                    earlier.payer,
+                    earlier.guarantor_id,
+                )
+                if same == (ln.id, amount, on, payer, g_id) and earlier.kind == "repayment":
+                    return earlier
+                raise DuplicateReceipt(receipt, fund_id=f.id)
+            if not isinstance(amount, Money) or amount.fen <= 0:
+                raise InvalidAmount(amount, reason="a repayment is a positive amount of Money")
+            self._require_active(
+                ln,
+                "a repayment"
+                + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
+            )
+            versions = lend.schedule_versions(conn, ln.id)
+            current = versions[-1]
+            if on < ln.disbursed_on:
+                raise InvalidDate(
+                    on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}"
+                )
+            if on < current.effective_on:
+                raise InvalidDate(
+                    on,
+                    reason=f"loan {ln.number}'s schedule was rebuilt on {current.effective_on.isoformat()}",
+                )
+            self._require_open(f, on)
+            if payer is PayerKind.PLEDGE and amount > ln.pledge_held:
+                raise InvalidAmount(
+                    amount, reason=f"only {ln.pledge_held} of pledged deposit is held for loan {ln.number}"
+                )
+            dues = lend.dues(conn, ln.id, ln.schedule_version)
+            order = _order(lend.loan_order(conn, ln.id))
+            remaining = owed(dues, paid=ln.paid_in_version)
+            new_version: tuple[LoanTerms, Schedule] | None = None
+            if prepayment is None:
+                if amount > remaining:
+                    raise Overpayment(amount, owed=remaining, loan=ln.number)
+                allocation = allocate(amount, dues, already_paid=ln.paid_in_version, order=order)
+                split = RepaymentSplit(
+                    allocation.principal, allocation.interest, allocation.fee, allocation.penalty
+                )
+                paid_in_version = ln.paid_in_version + amount
+            else:
+                option = PrepaymentOption(prepayment)
+                due_now = due_by(dues, paid=ln.paid_in_version, on=on)
+                first = min(amount, due_now)
+                parts = RepaymentSplit(Money(0), Money(0), Money(0), Money(0))
+                if first.fen:
+                    a = allocate(first, dues, already_paid=ln.paid_in_version, order=order)
+                    parts = RepaymentSplit(a.principal, a.interest, a.fee, a.penalty)
+                extra = amount - first
+                principal_left = ln.outstanding - parts.principal
+                if extra > principal_left:
+                    raise Overpayment(amount, owed=due_now + principal_left, loan=ln.number)
+                split = RepaymentSplit(parts.principal + extra, parts.interest, parts.fee, parts.penalty)
+                paid_in_version = ln.paid_in_version + first
+                if (principal_left - extra).fen > 0 and extra.fen > 0:
+                    terms = lend.terms_of_version(conn, ln.id, ln.schedule_version)
+                    rebuilt = reschedule_after_prepayment(
+                        terms, on=on, outstanding=principal_left - extra, option=option
+                    )
+                    new_version = (rebuilt.terms, rebuilt)
+            entry = repayment_entry(
+                loan=ln.number,
+                split=split,
+                on=on,
+                payer=payer,
+                receipt=receipt,
+                memo=f"{ln.number} 还款 {receipt}",
+            )
+            (posted,), after = self._write(conn, head, [entry], learned=learned)
+            state = replace(
+                ln,
+                paid_in_version=paid_in_version,
+                principal_paid=ln.principal_paid + split.principal,
+                interest_paid=ln.interest_paid + split.interest,
+                fee_paid=ln.fee_paid + split.fee,
+                penalty_paid=ln.penalty_paid + split.penalty,
+                pledge_held=ln.pledge_held - (amount if payer is PayerKind.PLEDGE else Money(0)),
+            )
+            recorded = lend.insert_receipt(
+                conn,
+                f.id,
+                Receipt(
+                    id=0,
+                    loan_id=ln.id,
+                    receipt=receipt,
+                    value_date=on,
+                    kind="repayment",
+                    payer=payer,
+                    guarantor_id=g_id,
+                    amount=amount,
+                    principal=split.principal,
+                    interest=split.interest,
+                    fee=split.fee,
+                    penalty=split.penalty,
+                    schedule_version=ln.schedule_version,
+                    entry_seq=posted.seq,
+                ),
+            )
+            if new_version is not None:
+                terms, rebuilt = new_version
+                lend.add_schedule_version(
+                    conn,
+                    fund_id=f.id,
+                    loan_id=ln.id,
+                    version=ln.schedule_version + 1,
+                    on=on,
+                    reason=f"prepayment:{PrepaymentOption(str(prepayment)).value}",
+                    principal=state.outstanding,
+                    terms=lend.terms_to_json(terms),
+                    dues=_dues(rebuilt),
+                )
+                state = replace(state, schedule_version=ln.schedule_version + 1, paid_in_version=Money(0))
+            elif owed(dues, paid=state.paid_in_version).is_zero() or state.outstanding.is_zero():
+                state = replace(state, status=LoanStatus.CLOSED, closed_on=on)
+                if state.pledge_held.fen:
+                    self._write(
+                        conn,
+                        after,
+                        [pledge_release_entry(loan=ln.number, amount=state.pledge_held, on=on)],
+                        learned=learned,
+                    )
+                    state = replace(state, pledge_held=Money(0))
+            lend.update_loan_state(conn, state)
+            return recorded
+
+    def _payer_guarantor(
+        self,
+        conn: Connection,
+        fund_id: int,
+        loan: Loan,
+        payer: PayerKind,
+        guarantor: Guarantor | int | str | None,
+    ) -> int | None:
+        if payer is not PayerKind.GUARANTOR:
+            return None
+        if guarantor is None:
+            raise UnknownGuarantor(None, hint="a guarantor's payment (代偿) names the guarantor")
+        g = lend.find_guarantor(
+            conn, fund_id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
+        )
+        if g.id not in {gid for gid, _ in lend.loan_guarantors(conn, loan.id)}:
+            raise UnknownGuarantor(g.code, hint=f"it does not guarantee loan {loan.number}")
+        return g.id
+
+    @staticmethod
+    def _require_active(loan: Loan, operation: str) -> None:
+        if loan.status is not LoanStatus.ACTIVE:
+            state = "repaid and closed" if loan.status is LoanStatus.CLOSED else "written off"
+            raise LoanStateError(loan.number, state=state, operation=operation)
+
+    def call_guarantee(
+        self,
+        fund: FundRef,
+        loan: Loan | int | str,
+        guarantor: Guarantor | int | str,
+        *,
+        on: date,
+        amount: Money | None = None,
+        note: str = "",
+    ) -> GuaranteeCall:
+        """Call a guarantee on a loan in arrears: a recorded event; the guarantor then pays with ``repay``.
+
+        Without ``amount``, the call is for everything due on the loan by ``on``.
+        """
+        with self._locked(fund) as (conn, head, _):
+            f = head.fund
+            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            self._require_active(ln, "a guarantee call")
+            g_id = self._payer_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
+            assert g_id is not None
+            dues = lend.dues(conn, ln.id, ln.schedule_version)
+            asked = amount if amount is not None else due_by(dues, paid=ln.paid_in_version, on=on)
+            if not asked.is_positive():
+                raise InvalidAmount(
+                    asked, reason=f"nothing is due on loan {ln.number} by {on.isoformat()} to call for"
+                )
+            return lend.insert_guarantee_call(
+                conn, f.id, loan_id=ln.id, guarantor_id=g_id, on=on, amount=asked, note=note
+            )
+
+    def guarantee_calls(self, fund: FundRef, loan: Loan | int | str) -> list[GuaranteeCall]:
+        """The calls made on a loan's guarantees."""
+        with self._tx(write=False) as conn:
+            ln = lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            )
+            return lend.guarantee_calls(conn, ln.id)
+
+    def extend(
+        self, fund: FundRef, loan: Loan | int | str, *, on: date, extra_periods: int
+    ) -> ScheduleVersion:
+        """Extend a loan (展期): a new schedule version for the principal outstanding; the old one is kept.
+
+        Raises:
+            LoanStateError: the loan is closed or written off, or interest or fees due are unpaid.
+        """
+        with self._locked(fund) as (conn, head, _):
+            f = head.fund
+            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            self._require_active(ln, "an extension")
+            self._require_open(f, on)
+            dues = lend.dues(conn, ln.id, ln.schedule_version)
+            unpaid = [
+                st
+                for st in states(dues, paid=ln.paid_in_version)
+                if st.due.due_date <= on and (st.remaining - (st.due.principal - st.principal_paid)).fen
+            ]
+            if unpaid:
+                raise LoanStateError(
+                    ln.number, state="owing interest or fees already due", operation="an extension"
+                )
+            terms = lend.terms_of_version(conn, ln.id, ln.schedule_version)
+            rebuilt = reschedule_extension(
+                terms, on=on, outstanding=ln.outstanding, extra_periods=extra_periods
+            )
+            version = ln.schedule_version + 1
+            lend.add_schedule_version(
+                conn,
+                fund_id=f.id,
+                loan_id=ln.id,
+                version=version,
+                on=on,
+                reason="extension",
+                principal=ln.outstanding,
+                terms=lend.terms_to_json(rebuilt.terms),
+                dues=_dues(rebuilt),
+            )
+            return lend.schedule_versions(conn, ln.id)[-1]
+
+    # ---- delinquency ----------------------------------------------------------------------------
+    def days_past_due(self, fund: FundRef, loan: Loan | int | str, *, as_of: date) -> int:
+        """Days since the oldest instalment due by ``as_of`` that was not fully paid by then."""
+        with self._tx(write=False) as conn:
+            ln = lend.find_loan(
+                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            )
+            return self._dpd(conn, ln, as_of)
+
+    @staticmethod
+    def _dpd(conn: Connection, ln: Loan, as_of: date) -> int:
+        if ln.status is LoanStatus.WRITTEN_OFF or as_of < ln.disbursed_on:
+            return 0
+        version = max(
+            (v.version for v in lend.schedule_versions(conn, ln.id) if v.effective_on <= as_of), default=1
+        )
+        dues = lend.dues(conn, ln.id, version)
+        paid = lend.paid_in_version_as_of(conn, ln.id, version, as_of)
+        return days_past_due(dues, paid=paid, as_of=as_of, order=_order(lend.loan_order(conn, ln.id)))
+
+    def ageing(self, fund: FundRef, *, as_of: date) -> Ageing:
+        """The fund's active loans by days past due (current, 1–30, 31–60, 61–90, 90+), with PAR30."""
+        with self._tx(write=False) as conn:
+            fund_id = repo.find_fund(conn, _ref(fund)).id
+            pairs = []
+            for ln in lend.list_loans(conn, fund_id):
+                outstanding = self._outstanding_as_of(conn, ln, as_of)
+                if outstanding.fen > 0:
+                    pairs.append((outstanding, self._dpd(conn, ln, as_of)))
+            return ageing(pairs)
+
+    @staticmethod
+    def _outstanding_as_of(conn: Connection, ln: Loan, as_of: date) -> Money:
+        if as_of < ln.disbursed_on:
+            return Money(0)
+        return Money(
+            repo.account_balance_by_key(conn, ln.fund_id, AccountKey(R.LOANS_RECEIVABLE, ln.number), as_of)
+        )
+
+    # ---- losses ---------------------------------------------------------------------------------
+    def provide(self, fund: FundRef, *, amount: Money, on: date, memo: str = "") -> PostedEntry:
+        """Provide for bad debts (计提坏账准备)."""
+        entry = provision_entry(amount=amount, on=on, memo=memo or "计提坏账准备")
+        return self.post_entries(fund, [entry])[0]
+
+    def write_off(
+        self, fund: FundRef, loan: Loan | int | str, *, on: date, approval_ref: str, reason: str
+    ) -> WriteOff:
+        """Write off a loan's outstanding principal (核销) with its approval; it enters the 备查簿.
+
+        Raises:
+            LoanStateError: the loan is closed or written off, or a pledged deposit is still held (apply
+                it with ``repay(payer='pledge')`` first).
+            InvalidEntry: no approval reference.
+        """
+        if not approval_ref.strip():
+            raise InvalidEntry(
+                "approval_ref", approval_ref, reason="a write-off needs the reference of its approval"
+            )
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            self._require_active(ln, "a write-off")
+            if ln.pledge_held.fen:
+                raise LoanStateError(
+                    ln.number,
+                    state=f"holding a pledged deposit of {ln.pledge_held}",
+                    operation="a write-off before the pledge is applied",
+                )
+            self._require_open(f, on)
+            if on < ln.disbursed_on:
+                raise InvalidDate(
+                    on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}"
+                )
+            amount = ln.outstanding
+            allowance = Money(-repo.role_balance(conn, f.id, R.BAD_DEBT_ALLOWANCE))
+            entry = write_off_entry(
+                loan=ln.number,
+                amount=amount,
+                allowance_available=allowance,
+                on=on,
+                memo=f"核销 {ln.number} {approval_ref}",
+            )
+            (posted,), _ = self._write(conn, head, [entry], learned=learned)
+            lend.insert_write_off(
+                conn,
+                f.id,
+                loan_id=ln.id,
+                on=on,
+                amount=amount,
+                approval_ref=approval_ref,
+                reason=reason,
+                seq=posted.seq,
+            )
+            lend.update_loan_state(
+                conn, replace(ln, status=LoanStatus.WRITTEN_OFF, written_off=amount, closed_on=on)
+            )
+            return next(w for w in lend.write_offs(conn, f.id) if w.loan_id == ln.id)
+
+    def write_off_register(self, fund: FundRef) -> list[WriteOff]:
+        """The write-off register (核销备查簿): every loan written off, with what was recovered since."""
+        with self._tx(write=False) as conn:
+            return lend.write_offs(conn, repo.find_fund(conn, _ref(fund)).id)
+
+    def recover(
+        self, fund: FundRef, loan: Loan | int | str, *, amount: Money, on: date, receipt: str
+    ) -> Receipt:
+        """Record money recovered on a written-off loan (never more than was written off).
+
+        Raises:
+            LoanStateError: the loan is not written off.
+            RecoveryExceedsWriteOff: more than written off and not yet recovered.
+            DuplicateReceipt: the receipt number was used for another payment.
+        """
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            earlier = lend.find_receipt(conn, f.id, receipt)
+            if earlier is not None:
+                if (earlier.loan_id, earlier.amount, earlier.value_date, earlier.kind) == (
+                    ln.id,
+                    amount,
+                    on,
+                    "recovery",
+                ):
+                    return earlier
+                raise DuplicateReceipt(receipt, fund_id=f.id)
+            if ln.status is not LoanStatus.WRITTEN_OFF:
+                raise LoanStateError(
+                    ln.number, state="not written off", operation="a recovery; record a repayment instead"
+                )
+            if not isinstance(amount, Money) or amount.fen <= 0:
+                raise InvalidAmount(amount, reason="a recovery is a positive amount of Money")
+            recoverable = ln.written_off - ln.recovered
+            if amount > recoverable:
+                raise RecoveryExceedsWriteOff(amount, recoverable=recoverable, loan=ln.number)
+            self._require_open(f, on)
+            entry = recovery_entry(
+                amount=amount, on=on, receipt=receipt, memo=f"{ln.number} 核销后收回 {receipt}"
+            )
+            (posted,), _ = self._write(conn, head, [entry], learned=learned)
+            recorded = lend.insert_receipt(
+                conn,
+                f.id,
+                Receipt(
+                    0,
+                    ln.id,
+                    receipt,
+                    on,
+                    "recovery",
+                    PayerKind.BORROWER,
+                    None,
+                    amount,
+                    Money(0),
+                    Money(0),
+                    Money(0),
+                    Money(0),
+                    ln.schedule_version,
+                    posted.seq,
+                ),
+            )
+            lend.update_loan_state(conn, replace(ln, recovered=ln.recovered + amount))
+            return recorded
+
+    # ---- bank-lent subsidised loans (小额贴息) ---------------------------------------------------
+    def register_bank_loan(
+        self,
+        fund: FundRef,
+        *,
+        number: str,
+        household: Household | int | str,
+        bank: str,
+        terms: LoanTerms,
+        caps: SubsidyCaps,
+    ) -> int:
+        """Record a bank-lent loan for information (not the fund's asset); return its id."""
+        generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
+        with self._locked(fund) as (conn, head, _):
+            hh = lend.find_household(
+                conn, head.fund.id, household.id if isinstance(household, Household) else household
+            )
+            return lend.insert_bank_loan(
+                conn,
+                head.fund.id,
+                number=number,
+                household_id=hh.id,
+                bank=bank,
+                terms=lend.terms_to_json(terms),
+                caps=lend.caps_to_json(caps),
+            )
+
+    def subsidy_due(self, fund: FundRef, bank_loan: int | str) -> tuple[SubsidyLine, ...]:
+        """The subsidy of each interest period of a bank loan, under the caps."""
+        with self._tx(write=False) as conn:
+            row = lend.find_bank_loan(conn, repo.find_fund(conn, _ref(fund)).id, bank_loan)
+            return _subsidy_lines(row)
+
+    def mark_breach(self, fund: FundRef, bank_loan: int | str, *, on: date) -> None:
+        """Record that a bank loan broke its terms (overdue, misuse): no subsidy for later periods."""
+        with self._locked(fund) as (conn, head, _):
+            row = lend.find_bank_loan(conn, head.fund.id, bank_loan)
+            lend.mark_bank_loan_breach(conn, row.id, on)
+
+    def pay_subsidy(self, fund: FundRef, bank_loan: int | str, *, period: int, on: date) -> PostedEntry:
+        """Pay the interest subsidy (贴息) for one period of a bank loan, once, after the period ends.
+
+        Raises:
+            LoanStateError: already paid, or the loan was in breach before the period ended.
+            InvalidDate: the period has not ended by ``on``.
+            InsufficientFunds: the fund has less available.
+        """
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            row = lend.find_bank_loan(conn, f.id, bank_loan)
+            lines = {line.number: line for line in _subsidy_lines(row)}
+            if period not in lines:
+                raise InvalidAmount(period, reason=f"bank loan {row.number} has periods {sorted(lines)}")
+            line = lines[period]
+            if period in lend.subsidy_paid(conn, row.id):
+                raise LoanStateError(
+                    row.number, state=f"subsidised for period {period} already", operation="a second subsidy"
+                )
+            if row.in_breach_from is not None and row.in_breach_from <= line.end:
+                raise LoanStateError(
+                    row.number,
+                    state=f"in breach since {row.in_breach_from.isoformat()}",
+                    operation="a subsidy",
+                )
+            if on < line.end:
+                raise InvalidDate(
+                    on, reason=f"period {period} of {row.number} ends on {line.end.isoformat()}"
+                )
+            if not line.amount.is_positive():
+                raise InvalidAmount(
+                    line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
+                )
+            self._require_cash(conn, f, line.amount)
+            entry = subsidy_entry(
+                amount=line.amount,
+                on=on,
+                memo=f"{row.number} 第{period}期贴息",
+                key=f"subsidy:{row.number}:{period}",
+            )
+            (posted,), _ = self._write(conn, head, [entry], learned=learned)
+            lend.insert_subsidy_payment(
+                conn, f.id, bank_loan_id=row.id, period=period, amount=line.amount, on=on, seq=posted.seq
+            )
+            return posted
+
+    # ---- fund figures ---------------------------------------------------------------------------
+    def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
+        """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds."""
+        with self._tx(write=False) as conn:
+            f = repo.find_fund(conn, _ref(fund))
+            by_source = lend.capital_by_source(conn, f.id, as_of)
+            capital = Money.total(by_source.values())
+            disbursed = lend.disbursed_total(conn, f.id, as_of)
+            loans = [ln for ln in lend.list_loans(conn, f.id) if as_of is None or ln.disbursed_on <= as_of]
+            if as_of is None:
+                outstanding = Money.total(ln.outstanding for ln in loans)
+                cash = Money(repo.role_balance(conn, f.id, R.FUND_CASH))
+                held = Money(-repo.role_balance(conn, f.id, R.PLEDGE_DEPOSITS))
+            else:
+                outstanding = Money(
+                    sum(repo.subledger_balances(conn, f.id, R.LOANS_RECEIVABLE, as_of).values())
+                )
+                cash = Money(repo.account_balance_by_key(conn, f.id, AccountKey(R.FUND_CASH), as_of))
+                held = Money(-repo.account_balance_by_key(conn, f.id, AccountKey(R.PLEDGE_DEPOSITS), as_of))
+            written = [w for w in lend.write_offs(conn, f.id) if as_of is None or w.written_on <= as_of]
+            return FundFigures(
+                fund=f,
+                as_of=as_of,
+                capital_by_source=by_source,
+                capital=capital,
+                disbursed=disbursed,
+                households_served=len({ln.household_id for ln in loans}),
+                loans=len(loans),
+                outstanding=outstanding,
+                cash=cash,
+                available=cash - held,
+                turnover=Ratio(disbursed, capital),
+                max_round=max((ln.round for ln in loans), default=0),
+                written_off=Money.total(w.amount for w in written),
+                recovered_after_write_off=Money.total(w.recovered for w in written),
+            )
+
+
+def _subsidy_lines(row: Any) -> tuple[SubsidyLine, ...]:
+    terms = lend.terms_from_json(row.terms)
+    caps = lend.caps_from_json(row.caps)
+    schedule = generate_schedule(terms)
+    periods = []
+    start = terms.start
+    balance = terms.principal
+    for inst in schedule.installments:
+        periods.append(InterestPeriod(number=inst.number, start=start, end=inst.due_date, balance=balance))
+        start = inst.due_date
+        balance = inst.balance_after
+    return subsidy_lines(periods, terms.annual_rate, caps)
+
+
+def _ref(fund: FundRef) -> int | str:
+    return fund.id if isinstance(fund, Fund) else fund

@@ -1,0 +1,1099 @@
+"""Reads and writes of the fund's lending records: households, policies, batches, guarantors, loans,
+schedule versions, receipts, write-offs, grants and bank-lent loans.
+
+Like ``repository``, every function works inside the caller's transaction and never commits; this is the
+one place the lending rows become domain values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, literal, select, update
+
+from revolve.chart import AccountRole
+from revolve.dates import DayCount, Frequency
+from revolve.errors import (
+    DuplicateCode,
+    UnknownBankLoan,
+    UnknownBatch,
+    UnknownGuarantor,
+    UnknownHousehold,
+    UnknownLoan,
+)
+from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
+from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
+from revolve.invariants import Violation
+from revolve.loans import Due
+from revolve.money import Money
+from revolve.policy import Policy
+from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
+from revolve.rules import PayerKind
+from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
+from revolve.store.schema import (
+    AccountRow,
+    BankLoanRow,
+    BatchRow,
+    EntryRow,
+    FundRow,
+    GrantRow,
+    GroupMemberRow,
+    GuaranteeCallRow,
+    GuaranteeRow,
+    GuarantorRow,
+    HouseholdRecordRow,
+    HouseholdRow,
+    InstallmentRow,
+    LoanRow,
+    PolicyRow,
+    PostingRow,
+    ReceiptRow,
+    ScheduleVersionRow,
+    SubsidyPaymentRow,
+    WriteOffRow,
+)
+from revolve.subsidy import SubsidyCaps
+
+__all__ = [
+    "capital_contributed",
+    "find_household",
+    "find_loan",
+    "insert_loan",
+]
+
+
+def terms_to_json(terms: LoanTerms) -> str:
+    """Loan terms as JSON text: every field, so that :func:`terms_from_json` gives them back equal."""
+    return json.dumps(
+        {
+            "principal": terms.principal.fen,
+            "start": terms.start.isoformat(),
+            "term": terms.term,
+            "method": terms.method.value,
+            "rate": str(terms.rate),
+            "rate_period": terms.rate_period.value,
+            "frequency": [terms.frequency.months, terms.frequency.days],
+            "interest_mode": terms.interest_mode.value,
+            "day_count": terms.day_count.value,
+            "first_due": terms.first_due.isoformat() if terms.first_due else None,
+            "day_of_month": terms.day_of_month,
+            "due_dates": [d.isoformat() for d in terms.due_dates],
+            "principal_amounts": [m.fen for m in terms.principal_amounts],
+            "grace_periods": terms.grace_periods,
+            "fee_rate": str(terms.fee_rate),
+            "fee_timing": terms.fee_timing.value,
+            "rounding": terms.rounding,
+            "installment_multiple": terms.installment_multiple.fen if terms.installment_multiple else None,
+        },
+        sort_keys=True,
+    )
+
+
+def terms_from_json(text: str) -> LoanTerms:
+    """The loan terms stored by :func:`terms_to_json`."""
+    d = json.loads(text)
+    return LoanTerms(
+        principal=Money(d["principal"]),
+        start=date.fromisoformat(d["start"]),
+        term=d["term"],
+        method=RepaymentMethod(d["method"]),
+        rate=Decimal(d["rate"]),
+        rate_period=RatePeriod(d["rate_period"]),
+        frequency=Frequency(months=d["frequency"][0], days=d["frequency"][1]),
+        interest_mode=InterestMode(d["interest_mode"]),
+        day_count=DayCount(d["day_count"]),
+        first_due=date.fromisoformat(d["first_due"]) if d["first_due"] else None,
+        day_of_month=d["day_of_month"],
+        due_dates=tuple(date.fromisoformat(x) for x in d["due_dates"]),
+        principal_amounts=tuple(Money(x) for x in d["principal_amounts"]),
+        grace_periods=d["grace_periods"],
+        fee_rate=Decimal(d["fee_rate"]),
+        fee_timing=FeeTiming(d["fee_timing"]),
+        rounding=d["rounding"],
+        installment_multiple=Money(d["installment_multiple"])
+        if d["installment_multiple"] is not None
+        else None,
+    )
+
+
+def caps_to_json(caps: SubsidyCaps) -> str:
+    """Subsidy caps as JSON text."""
+    return json.dumps(
+        {
+            "max_principal": caps.max_principal.fen,
+            "max_rate": str(caps.max_rate),
+            "max_days": caps.max_days,
+            "share": str(caps.share),
+        },
+        sort_keys=True,
+    )
+
+
+def caps_from_json(text: str) -> SubsidyCaps:
+    """The subsidy caps stored by :func:`caps_to_json`."""
+    d = json.loads(text)
+    return SubsidyCaps(
+        max_principal=Money(d["max_principal"]),
+        max_rate=Decimal(d["max_rate"]),
+        max_days=d["max_days"],
+        share=Decimal(d["share"]),
+    )
+
+
+def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:
+    """The terms a schedule version was generated from."""
+    text = conn.execute(
+        select(ScheduleVersionRow.terms).where(
+            ScheduleVersionRow.loan_id == loan_id, ScheduleVersionRow.version == version
+        )
+    ).scalar_one()
+    return terms_from_json(text)
+
+
+def _m(value: int | None) -> Money:
+    return Money(int(value or 0))
+
+
+# ---- households -------------------------------------------------------------------------------
+def _household(row: Any) -> Household:
+    return Household(
+        id=row.id,
+        fund_id=row.fund_id,
+        code=row.code,
+        mother_name=row.mother_name,
+        national_id=row.national_id,
+        org_id=row.org_id,
+        phone=row.phone,
+        fp_status=FamilyPlanningStatus(row.fp_status),
+        income_before=None if row.income_before is None else Money(int(row.income_before)),
+        registered_on=row.registered_on,
+    )
+
+
+def insert_household(conn: Connection, household: Household) -> Household:
+    """Register a household; refuse a code or national ID already in the fund."""
+    clash = conn.execute(
+        select(HouseholdRow.code, HouseholdRow.national_id).where(
+            HouseholdRow.fund_id == household.fund_id,
+            (HouseholdRow.code == household.code) | (HouseholdRow.national_id == household.national_id),
+        )
+    ).first()
+    if clash is not None:
+        what = "household" if clash.code == household.code else "household national ID"
+        raise DuplicateCode(
+            household.code if clash.code == household.code else household.national_id, what=what
+        )
+    values = asdict(household)
+    values.pop("id")
+    values["fp_status"] = household.fp_status.value
+    values["income_before"] = None if household.income_before is None else household.income_before.fen
+    new_id = conn.execute(insert(HouseholdRow).values(**values).returning(HouseholdRow.id)).scalar_one()
+    return replace(household, id=new_id)
+
+
+def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
+    """The fund's household with this id or code."""
+    column = HouseholdRow.id if isinstance(ref, int) else HouseholdRow.code
+    row = conn.execute(
+        select(HouseholdRow.__table__).where(HouseholdRow.fund_id == fund_id, column == ref)
+    ).first()
+    if row is None:
+        raise UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
+    return _household(row)
+
+
+def list_households(conn: Connection, fund_id: int) -> list[Household]:
+    """Every household of the fund, in registration order."""
+    stmt = select(HouseholdRow.__table__).where(HouseholdRow.fund_id == fund_id).order_by(HouseholdRow.id)
+    return [_household(r) for r in conn.execute(stmt)]
+
+
+def insert_household_record(conn: Connection, fund_id: int, record: HouseholdRecord) -> None:
+    """Add a record to a household's file."""
+    conn.execute(
+        insert(HouseholdRecordRow).values(
+            fund_id=fund_id,
+            household_id=record.household_id,
+            kind=record.kind.value,
+            on_date=record.on,
+            note=record.note,
+            income=None if record.income is None else record.income.fen,
+            exited_poverty=record.exited_poverty,
+        )
+    )
+
+
+def household_records(
+    conn: Connection, fund_id: int, household_id: int | None = None
+) -> list[HouseholdRecord]:
+    """The records of one household (or of every household of the fund), oldest first."""
+    stmt = (
+        select(HouseholdRecordRow.__table__)
+        .where(HouseholdRecordRow.fund_id == fund_id)
+        .order_by(HouseholdRecordRow.on_date, HouseholdRecordRow.id)
+    )
+    if household_id is not None:
+        stmt = stmt.where(HouseholdRecordRow.household_id == household_id)
+    return [
+        HouseholdRecord(
+            household_id=r.household_id,
+            kind=RecordKind(r.kind),
+            on=r.on_date,
+            note=r.note,
+            income=None if r.income is None else Money(int(r.income)),
+            exited_poverty=r.exited_poverty,
+        )
+        for r in conn.execute(stmt)
+    ]
+
+
+def household_loan_counts(conn: Connection, fund_id: int, household_id: int) -> tuple[int, int]:
+    """(all loans, active loans) the household has had from the fund."""
+    rows = conn.execute(
+        select(LoanRow.status, func.count())
+        .where(LoanRow.fund_id == fund_id, LoanRow.household_id == household_id)
+        .group_by(LoanRow.status)
+    )
+    counts = {status: int(n) for status, n in rows}
+    return sum(counts.values()), counts.get(LoanStatus.ACTIVE.value, 0)
+
+
+# ---- policies ---------------------------------------------------------------------------------
+def upsert_policy(conn: Connection, fund_id: int, policy: Policy) -> None:
+    """Record the policy in force from its date (replacing one set for the same date)."""
+    conn.execute(
+        delete(PolicyRow).where(
+            PolicyRow.fund_id == fund_id, PolicyRow.effective_from == policy.effective_from
+        )
+    )
+    conn.execute(
+        insert(PolicyRow).values(
+            fund_id=fund_id,
+            effective_from=policy.effective_from,
+            min_amount=policy.min_amount.fen,
+            max_amount=policy.max_amount.fen,
+            min_term_months=policy.min_term_months,
+            max_term_months=policy.max_term_months,
+            max_loans_per_household=policy.max_loans_per_household,
+            max_active_loans_per_household=policy.max_active_loans_per_household,
+            guarantee_required=policy.guarantee_required,
+            allowed_amounts=",".join(str(m.fen) for m in policy.allowed_amounts),
+        )
+    )
+
+
+def list_policies(conn: Connection, fund_id: int) -> list[Policy]:
+    """The fund's policies, oldest first."""
+    rows = conn.execute(
+        select(PolicyRow.__table__).where(PolicyRow.fund_id == fund_id).order_by(PolicyRow.effective_from)
+    )
+    return [
+        Policy(
+            effective_from=r.effective_from,
+            min_amount=Money(int(r.min_amount)),
+            max_amount=Money(int(r.max_amount)),
+            min_term_months=r.min_term_months,
+            max_term_months=r.max_term_months,
+            max_loans_per_household=r.max_loans_per_household,
+            max_active_loans_per_household=r.max_active_loans_per_household,
+            guarantee_required=bool(r.guarantee_required),
+            allowed_amounts=tuple(Money(int(x)) for x in r.allowed_amounts.split(",") if x),
+        )
+        for r in rows
+    ]
+
+
+# ---- batches and guarantors -------------------------------------------------------------------
+def insert_batch(
+    conn: Connection, fund_id: int, *, code: str, site: int | None, on: date, note: str
+) -> Batch:
+    """Open a disbursement batch; refuse a code already used in the fund."""
+    if conn.execute(select(BatchRow.id).where(BatchRow.fund_id == fund_id, BatchRow.code == code)).first():
+        raise DuplicateCode(code, what="batch")
+    new_id = conn.execute(
+        insert(BatchRow)
+        .values(fund_id=fund_id, code=code, site_org_id=site, opened_on=on, note=note)
+        .returning(BatchRow.id)
+    ).scalar_one()
+    return Batch(new_id, fund_id, code, site, on, note)
+
+
+def find_batch(conn: Connection, fund_id: int, ref: int | str) -> Batch:
+    """The fund's batch with this id or code."""
+    column = BatchRow.id if isinstance(ref, int) else BatchRow.code
+    row = conn.execute(select(BatchRow.__table__).where(BatchRow.fund_id == fund_id, column == ref)).first()
+    if row is None:
+        raise UnknownBatch(ref, hint="open it with ledger.open_batch(...)")
+    return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
+
+
+def list_batches(conn: Connection, fund_id: int) -> list[Batch]:
+    """Every batch of the fund, oldest first."""
+    rows = conn.execute(select(BatchRow.__table__).where(BatchRow.fund_id == fund_id).order_by(BatchRow.id))
+    return [Batch(r.id, r.fund_id, r.code, r.site_org_id, r.opened_on, r.note) for r in rows]
+
+
+def insert_guarantor(conn: Connection, guarantor: Guarantor) -> Guarantor:
+    """Register a guarantor (and a joint-liability group's members)."""
+    if conn.execute(
+        select(GuarantorRow.id).where(
+            GuarantorRow.fund_id == guarantor.fund_id, GuarantorRow.code == guarantor.code
+        )
+    ).first():
+        raise DuplicateCode(guarantor.code, what="guarantor")
+    new_id = conn.execute(
+        insert(GuarantorRow)
+        .values(
+            fund_id=guarantor.fund_id,
+            code=guarantor.code,
+            kind=guarantor.kind.value,
+            name=guarantor.name,
+            org_id=guarantor.org_id,
+            cap=None if guarantor.cap is None else guarantor.cap.fen,
+            reference=guarantor.reference,
+        )
+        .returning(GuarantorRow.id)
+    ).scalar_one()
+    if guarantor.members:
+        conn.execute(
+            insert(GroupMemberRow),
+            [
+                {"guarantor_id": new_id, "household_id": h, "fund_id": guarantor.fund_id}
+                for h in guarantor.members
+            ],
+        )
+    return replace(guarantor, id=new_id)
+
+
+def find_guarantor(conn: Connection, fund_id: int, ref: int | str) -> Guarantor:
+    """The fund's guarantor with this id or code."""
+    column = GuarantorRow.id if isinstance(ref, int) else GuarantorRow.code
+    row = conn.execute(
+        select(GuarantorRow.__table__).where(GuarantorRow.fund_id == fund_id, column == ref)
+    ).first()
+    if row is None:
+        raise UnknownGuarantor(ref, hint="register it with ledger.register_guarantor(...)")
+    members = tuple(
+        int(h)
+        for h in conn.execute(
+            select(GroupMemberRow.household_id)
+            .where(GroupMemberRow.guarantor_id == row.id)
+            .order_by(GroupMemberRow.household_id)
+        ).scalars()
+    )
+    return Guarantor(
+        id=row.id,
+        fund_id=row.fund_id,
+        code=row.code,
+        kind=GuarantorKind(row.kind),
+        name=row.name,
+        org_id=row.org_id,
+        cap=None if row.cap is None else Money(int(row.cap)),
+        reference=row.reference,
+        members=members,
+    )
+
+
+def guarantor_exposure(conn: Connection, guarantor_id: int) -> Money:
+    """The outstanding principal of the active loans a guarantor guarantees."""
+    outstanding = LoanRow.principal - LoanRow.principal_paid - LoanRow.written_off
+    total = conn.execute(
+        select(func.coalesce(func.sum(outstanding), 0))
+        .join(GuaranteeRow, GuaranteeRow.loan_id == LoanRow.id)
+        .where(GuaranteeRow.guarantor_id == guarantor_id, LoanRow.status == LoanStatus.ACTIVE.value)
+    ).scalar_one()
+    return Money(int(total))
+
+
+def loan_guarantors(conn: Connection, loan_id: int) -> list[tuple[int, Money]]:
+    """(guarantor id, amount pledged) for each guarantee on a loan."""
+    rows = conn.execute(
+        select(GuaranteeRow.guarantor_id, GuaranteeRow.pledged)
+        .where(GuaranteeRow.loan_id == loan_id)
+        .order_by(GuaranteeRow.guarantor_id)
+    )
+    return [(int(g), Money(int(p))) for g, p in rows]
+
+
+def insert_guarantee_call(
+    conn: Connection, fund_id: int, *, loan_id: int, guarantor_id: int, on: date, amount: Money, note: str
+) -> GuaranteeCall:
+    """Record that a guarantee was called."""
+    new_id = conn.execute(
+        insert(GuaranteeCallRow)
+        .values(
+            fund_id=fund_id,
+            loan_id=loan_id,
+            guarantor_id=guarantor_id,
+            called_on=on,
+            amount=amount.fen,
+            note=note,
+        )
+        .returning(GuaranteeCallRow.id)
+    ).scalar_one()
+    return GuaranteeCall(new_id, loan_id, guarantor_id, on, amount, note)
+
+
+def guarantee_calls(conn: Connection, loan_id: int) -> list[GuaranteeCall]:
+    """The calls made on a loan's guarantees, oldest first."""
+    rows = conn.execute(
+        select(GuaranteeCallRow.__table__)
+        .where(GuaranteeCallRow.loan_id == loan_id)
+        .order_by(GuaranteeCallRow.id)
+    )
+    return [
+        GuaranteeCall(r.id, r.loan_id, r.guarantor_id, r.called_on, Money(int(r.amount)), r.note)
+        for r in rows
+    ]
+
+
+# ---- loans ------------------------------------------------------------------------------------
+def _loan(row: Any) -> Loan:
+    return Loan(
+        id=row.id,
+        fund_id=row.fund_id,
+        number=row.number,
+        household_id=row.household_id,
+        batch_id=row.batch_id,
+        principal=Money(int(row.principal)),
+        disbursed_on=row.disbursed_on,
+        round=row.round,
+        status=LoanStatus(row.status),
+        schedule_version=row.schedule_version,
+        paid_in_version=_m(row.paid_in_version),
+        principal_paid=_m(row.principal_paid),
+        interest_paid=_m(row.interest_paid),
+        fee_paid=_m(row.fee_paid),
+        penalty_paid=_m(row.penalty_paid),
+        written_off=_m(row.written_off),
+        recovered=_m(row.recovered),
+        pledge_held=_m(row.pledge_held),
+        closed_on=row.closed_on,
+    )
+
+
+def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
+    """The fund's loan with this id or number."""
+    column = LoanRow.id if isinstance(ref, int) else LoanRow.number
+    row = conn.execute(select(LoanRow.__table__).where(LoanRow.fund_id == fund_id, column == ref)).first()
+    if row is None:
+        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+    return _loan(row)
+
+
+def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
+    """The fund's loans (of one status), in disbursement order."""
+    stmt = select(LoanRow.__table__).where(LoanRow.fund_id == fund_id).order_by(LoanRow.id)
+    if status is not None:
+        stmt = stmt.where(LoanRow.status == status.value)
+    return [_loan(r) for r in conn.execute(stmt)]
+
+
+def insert_loan(
+    conn: Connection,
+    *,
+    fund_id: int,
+    number: str,
+    household_id: int,
+    batch_id: int,
+    principal: Money,
+    disbursed_on: date,
+    disbursement_seq: int,
+    round_: int,
+    order: str,
+    pledge_held: Money,
+) -> int:
+    """Write a new loan's row; return its id."""
+    if conn.execute(select(LoanRow.id).where(LoanRow.fund_id == fund_id, LoanRow.number == number)).first():
+        raise DuplicateCode(number, what="loan")
+    return int(
+        conn.execute(
+            insert(LoanRow)
+            .values(
+                fund_id=fund_id,
+                number=number,
+                household_id=household_id,
+                batch_id=batch_id,
+                principal=principal.fen,
+                disbursed_on=disbursed_on,
+                disbursement_seq=disbursement_seq,
+                round=round_,
+                status=LoanStatus.ACTIVE.value,
+                allocation_order=order,
+                schedule_version=0,
+                paid_in_version=0,
+                principal_paid=0,
+                interest_paid=0,
+                fee_paid=0,
+                penalty_paid=0,
+                written_off=0,
+                recovered=0,
+                pledge_held=pledge_held.fen,
+            )
+            .returning(LoanRow.id)
+        ).scalar_one()
+    )
+
+
+def find_loan_by_disbursement(conn: Connection, fund_id: int, seq: int) -> Loan | None:
+    """The loan paid out by journal entry ``seq`` of the fund, if any."""
+    row = conn.execute(
+        select(LoanRow.__table__).where(LoanRow.fund_id == fund_id, LoanRow.disbursement_seq == seq)
+    ).first()
+    return None if row is None else _loan(row)
+
+
+def loan_order(conn: Connection, loan_id: int) -> str:
+    """The loan's allocation order, e.g. ``penalty,fee,interest,principal``."""
+    return str(conn.execute(select(LoanRow.allocation_order).where(LoanRow.id == loan_id)).scalar_one())
+
+
+def insert_guarantees(
+    conn: Connection, fund_id: int, loan_id: int, guarantees: Sequence[tuple[int, Money]]
+) -> None:
+    """Attach guarantees (guarantor id, amount pledged) to a loan."""
+    if guarantees:
+        conn.execute(
+            insert(GuaranteeRow),
+            [
+                {"loan_id": loan_id, "guarantor_id": g, "fund_id": fund_id, "pledged": p.fen}
+                for g, p in guarantees
+            ],
+        )
+
+
+def add_schedule_version(
+    conn: Connection,
+    *,
+    fund_id: int,
+    loan_id: int,
+    version: int,
+    on: date,
+    reason: str,
+    principal: Money,
+    terms: str,
+    dues: Sequence[Due],
+) -> None:
+    """Store a schedule version and its instalments, and make it the loan's current one."""
+    conn.execute(
+        insert(ScheduleVersionRow).values(
+            loan_id=loan_id,
+            version=version,
+            fund_id=fund_id,
+            effective_on=on,
+            reason=reason,
+            principal=principal.fen,
+            terms=terms,
+        )
+    )
+    conn.execute(
+        insert(InstallmentRow),
+        [
+            {
+                "loan_id": loan_id,
+                "version": version,
+                "number": d.number,
+                "fund_id": fund_id,
+                "due_date": d.due_date,
+                "principal": d.principal.fen,
+                "interest": d.interest.fen,
+                "fee": d.fee.fen,
+            }
+            for d in dues
+        ],
+    )
+    conn.execute(
+        update(LoanRow).where(LoanRow.id == loan_id).values(schedule_version=version, paid_in_version=0)
+    )
+
+
+def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
+    """The instalments of one schedule version, in order."""
+    rows = conn.execute(
+        select(
+            InstallmentRow.number,
+            InstallmentRow.due_date,
+            InstallmentRow.principal,
+            InstallmentRow.interest,
+            InstallmentRow.fee,
+        )
+        .where(InstallmentRow.loan_id == loan_id, InstallmentRow.version == version)
+        .order_by(InstallmentRow.number)
+    )
+    return tuple(
+        Due(number=n, due_date=d, principal=Money(int(p)), interest=Money(int(i)), fee=Money(int(f)))
+        for n, d, p, i, f in rows
+    )
+
+
+def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
+    """Every schedule version of a loan, oldest first (the old ones are kept)."""
+    rows = conn.execute(
+        select(ScheduleVersionRow.__table__)
+        .where(ScheduleVersionRow.loan_id == loan_id)
+        .order_by(ScheduleVersionRow.version)
+    )
+    return [
+        ScheduleVersion(r.loan_id, r.version, r.effective_on, r.reason, Money(int(r.principal))) for r in rows
+    ]
+
+
+def update_loan_state(conn: Connection, loan: Loan) -> None:
+    """Write a loan's running state back."""
+    conn.execute(
+        update(LoanRow)
+        .where(LoanRow.id == loan.id)
+        .values(
+            status=loan.status.value,
+            schedule_version=loan.schedule_version,
+            paid_in_version=loan.paid_in_version.fen,
+            principal_paid=loan.principal_paid.fen,
+            interest_paid=loan.interest_paid.fen,
+            fee_paid=loan.fee_paid.fen,
+            penalty_paid=loan.penalty_paid.fen,
+            written_off=loan.written_off.fen,
+            recovered=loan.recovered.fen,
+            pledge_held=loan.pledge_held.fen,
+            closed_on=loan.closed_on,
+        )
+    )
+
+
+# ---- receipts, write-offs, grants -----------------------------------------------------------------
+def _receipt(row: Any) -> Receipt:
+    return Receipt(
+        id=row.id,
+        loan_id=row.loan_id,
+        receipt=row.receipt,
+        value_date=row.value_date,
+        kind=row.kind,
+        payer=PayerKind(row.payer_kind),
+        guarantor_id=row.guarantor_id,
+        amount=Money(int(row.amount)),
+        principal=Money(int(row.principal)),
+        interest=Money(int(row.interest)),
+        fee=Money(int(row.fee)),
+        penalty=Money(int(row.penalty)),
+        schedule_version=row.schedule_version,
+        entry_seq=row.entry_seq,
+    )
+
+
+def find_receipt(conn: Connection, fund_id: int, receipt: str) -> Receipt | None:
+    """The receipt with this number in the fund, if any."""
+    row = conn.execute(
+        select(ReceiptRow.__table__).where(ReceiptRow.fund_id == fund_id, ReceiptRow.receipt == receipt)
+    ).first()
+    return None if row is None else _receipt(row)
+
+
+def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
+    """Record money received on a loan."""
+    values = {
+        "fund_id": fund_id,
+        "loan_id": receipt.loan_id,
+        "receipt": receipt.receipt,
+        "value_date": receipt.value_date,
+        "kind": receipt.kind,
+        "payer_kind": receipt.payer.value,
+        "guarantor_id": receipt.guarantor_id,
+        "amount": receipt.amount.fen,
+        "principal": receipt.principal.fen,
+        "interest": receipt.interest.fen,
+        "fee": receipt.fee.fen,
+        "penalty": receipt.penalty.fen,
+        "schedule_version": receipt.schedule_version,
+        "entry_seq": receipt.entry_seq,
+    }
+    new_id = conn.execute(insert(ReceiptRow).values(**values).returning(ReceiptRow.id)).scalar_one()
+    return replace(receipt, id=new_id)
+
+
+def receipts(conn: Connection, loan_id: int) -> list[Receipt]:
+    """Every receipt on a loan, by value date then recording order."""
+    rows = conn.execute(
+        select(ReceiptRow.__table__)
+        .where(ReceiptRow.loan_id == loan_id)
+        .order_by(ReceiptRow.value_date, ReceiptRow.id)
+    )
+    return [_receipt(r) for r in rows]
+
+
+def paid_in_version_as_of(conn: Connection, loan_id: int, version: int, as_of: date) -> Money:
+    """What was repaid under a schedule version with value dates on or before ``as_of``."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(ReceiptRow.amount), 0)).where(
+            ReceiptRow.loan_id == loan_id,
+            ReceiptRow.schedule_version == version,
+            ReceiptRow.kind == "repayment",
+            ReceiptRow.value_date <= as_of,
+        )
+    ).scalar_one()
+    return Money(int(total))
+
+
+def insert_write_off(
+    conn: Connection,
+    fund_id: int,
+    *,
+    loan_id: int,
+    on: date,
+    amount: Money,
+    approval_ref: str,
+    reason: str,
+    seq: int,
+) -> None:
+    """Add a loan to the write-off register."""
+    conn.execute(
+        insert(WriteOffRow).values(
+            loan_id=loan_id,
+            fund_id=fund_id,
+            written_on=on,
+            amount=amount.fen,
+            approval_ref=approval_ref,
+            reason=reason,
+            entry_seq=seq,
+        )
+    )
+
+
+def write_offs(conn: Connection, fund_id: int) -> list[WriteOff]:
+    """The write-off register (备查簿) of the fund."""
+    rows = conn.execute(
+        select(WriteOffRow.__table__, LoanRow.number, LoanRow.recovered)
+        .join(LoanRow, LoanRow.id == WriteOffRow.loan_id)
+        .where(WriteOffRow.fund_id == fund_id)
+        .order_by(WriteOffRow.written_on, WriteOffRow.loan_id)
+    )
+    return [
+        WriteOff(
+            loan_id=r.loan_id,
+            loan_number=r.number,
+            written_on=r.written_on,
+            amount=Money(int(r.amount)),
+            recovered=Money(int(r.recovered)),
+            approval_ref=r.approval_ref,
+            reason=r.reason,
+            entry_seq=r.entry_seq,
+        )
+        for r in rows
+    ]
+
+
+def insert_grant(
+    conn: Connection, fund_id: int, *, seq: int, household_id: int, amount: Money, on: date
+) -> None:
+    """Record a one-off grant to a household."""
+    conn.execute(
+        insert(GrantRow).values(
+            fund_id=fund_id, entry_seq=seq, household_id=household_id, amount=amount.fen, value_date=on
+        )
+    )
+
+
+# ---- bank-lent subsidised loans -----------------------------------------------------------------
+def insert_bank_loan(
+    conn: Connection, fund_id: int, *, number: str, household_id: int, bank: str, terms: str, caps: str
+) -> int:
+    """Record a bank-lent loan for information; return its id."""
+    if conn.execute(
+        select(BankLoanRow.id).where(BankLoanRow.fund_id == fund_id, BankLoanRow.number == number)
+    ).first():
+        raise DuplicateCode(number, what="bank loan")
+    return int(
+        conn.execute(
+            insert(BankLoanRow)
+            .values(
+                fund_id=fund_id, number=number, household_id=household_id, bank=bank, terms=terms, caps=caps
+            )
+            .returning(BankLoanRow.id)
+        ).scalar_one()
+    )
+
+
+def find_bank_loan(conn: Connection, fund_id: int, ref: int | str) -> Any:
+    """The bank loan row with this id or number."""
+    column = BankLoanRow.id if isinstance(ref, int) else BankLoanRow.number
+    row = conn.execute(
+        select(BankLoanRow.__table__).where(BankLoanRow.fund_id == fund_id, column == ref)
+    ).first()
+    if row is None:
+        raise UnknownBankLoan(ref, hint="register it with ledger.register_bank_loan(...)")
+    return row
+
+
+def mark_bank_loan_breach(conn: Connection, bank_loan_id: int, on: date) -> None:
+    """Record that a bank loan broke its terms (overdue, misuse) from a date: no subsidy after it."""
+    conn.execute(update(BankLoanRow).where(BankLoanRow.id == bank_loan_id).values(in_breach_from=on))
+
+
+def subsidy_paid(conn: Connection, bank_loan_id: int) -> dict[int, Money]:
+    """The subsidy already paid per period of a bank loan."""
+    rows = conn.execute(
+        select(SubsidyPaymentRow.period, SubsidyPaymentRow.amount).where(
+            SubsidyPaymentRow.bank_loan_id == bank_loan_id
+        )
+    )
+    return {int(p): Money(int(a)) for p, a in rows}
+
+
+def insert_subsidy_payment(
+    conn: Connection, fund_id: int, *, bank_loan_id: int, period: int, amount: Money, on: date, seq: int
+) -> None:
+    """Record the subsidy paid for one period."""
+    conn.execute(
+        insert(SubsidyPaymentRow).values(
+            bank_loan_id=bank_loan_id,
+            period=period,
+            fund_id=fund_id,
+            amount=amount.fen,
+            value_date=on,
+            entry_seq=seq,
+        )
+    )
+
+
+# ---- fund figures from the books --------------------------------------------------------------------
+def _cash_by_kind(conn: Connection, fund_id: int, as_of: date | None, *, prefix: str) -> dict[str, int]:
+    stmt = (
+        select(EntryRow.kind, func.sum(PostingRow.amount))
+        .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(
+            PostingRow.fund_id == fund_id,
+            AccountRow.role == AccountRole.FUND_CASH.value,
+            EntryRow.kind.like(f"{prefix}%"),
+        )
+        .group_by(EntryRow.kind)
+    )
+    if as_of is not None:
+        stmt = stmt.where(PostingRow.value_date <= as_of)
+    return {kind: int(total) for kind, total in conn.execute(stmt)}
+
+
+def capital_by_source(conn: Connection, fund_id: int, as_of: date | None = None) -> dict[str, Money]:
+    """Contributions received, by source (``donation``, ``fiscal``, …), net of any reversal."""
+    return {
+        kind.split(".", 1)[1]: Money(total)
+        for kind, total in _cash_by_kind(conn, fund_id, as_of, prefix="contribution.").items()
+    }
+
+
+def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
+    """All contributions received (net of reversals)."""
+    return Money(sum(_cash_by_kind(conn, fund_id, as_of, prefix="contribution.").values()))
+
+
+def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
+    """Principal the fund has lent, in all."""
+    stmt = select(func.coalesce(func.sum(LoanRow.principal), 0)).where(LoanRow.fund_id == fund_id)
+    if as_of is not None:
+        stmt = stmt.where(LoanRow.disbursed_on <= as_of)
+    return Money(int(conn.execute(stmt).scalar_one()))
+
+
+def households_served(conn: Connection, fund_id: int, as_of: date | None = None) -> int:
+    """Distinct households that have had a loan from the fund."""
+    stmt = select(func.count(func.distinct(LoanRow.household_id))).where(LoanRow.fund_id == fund_id)
+    if as_of is not None:
+        stmt = stmt.where(LoanRow.disbursed_on <= as_of)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def principal_recovered(conn: Connection, fund_id: int, start: date | None, end: date | None) -> Money:
+    """Principal repaid (all payers) with value dates in [start, end]."""
+    stmt = select(func.coalesce(func.sum(ReceiptRow.principal), literal(0))).where(
+        ReceiptRow.fund_id == fund_id, ReceiptRow.kind == "repayment"
+    )
+    if start is not None:
+        stmt = stmt.where(ReceiptRow.value_date >= start)
+    if end is not None:
+        stmt = stmt.where(ReceiptRow.value_date <= end)
+    return Money(int(conn.execute(stmt).scalar_one()))
+
+
+def principal_disbursed_between(
+    conn: Connection, fund_id: int, start: date | None, end: date | None
+) -> Money:
+    """Principal lent with disbursement dates in [start, end]."""
+    stmt = select(func.coalesce(func.sum(LoanRow.principal), 0)).where(LoanRow.fund_id == fund_id)
+    if start is not None:
+        stmt = stmt.where(LoanRow.disbursed_on >= start)
+    if end is not None:
+        stmt = stmt.where(LoanRow.disbursed_on <= end)
+    return Money(int(conn.execute(stmt).scalar_one()))
+
+
+def loan_rounds(conn: Connection, fund_id: int) -> dict[str, int]:
+    """Each loan's round (轮次), by loan number."""
+    rows = conn.execute(select(LoanRow.number, LoanRow.round).where(LoanRow.fund_id == fund_id))
+    return {number: int(r) for number, r in rows}
+
+
+# ---- audits (DESIGN §10 items 2, 3, 4, 6) --------------------------------------------------------------
+def lending_check(conn: Connection, fund_ids: Sequence[int]) -> list[Violation]:
+    """Violations of the lending invariants in the given funds."""
+    out: list[Violation] = []
+    receivable = {
+        (int(f), sub): int(bal)
+        for f, sub, bal in conn.execute(
+            select(AccountRow.fund_id, AccountRow.sub, AccountRow.balance).where(
+                AccountRow.fund_id.in_(fund_ids), AccountRow.role == AccountRole.LOANS_RECEIVABLE.value
+            )
+        )
+    }
+    repaid = {
+        int(loan_id): int(total)
+        for loan_id, total in conn.execute(
+            select(ReceiptRow.loan_id, func.sum(ReceiptRow.principal))
+            .where(ReceiptRow.fund_id.in_(fund_ids), ReceiptRow.kind == "repayment")
+            .group_by(ReceiptRow.loan_id)
+        )
+    }
+    for row in conn.execute(
+        select(LoanRow.__table__).where(LoanRow.fund_id.in_(fund_ids)).order_by(LoanRow.id)
+    ):
+        loan = _loan(row)
+        outstanding = loan.outstanding.fen
+        ledger_balance = receivable.get((loan.fund_id, loan.number), 0)
+        subject = f"loan {loan.number}"
+        if outstanding < 0:
+            out.append(
+                Violation(
+                    "loan_outstanding_negative", loan.fund_id, subject, f"outstanding {outstanding} fen"
+                )
+            )
+        if outstanding != ledger_balance:
+            out.append(
+                Violation(
+                    "loan_subledger_differs",
+                    loan.fund_id,
+                    subject,
+                    f"principal {loan.principal.fen} − repaid {loan.principal_paid.fen} − written off "
+                    f"{loan.written_off.fen} = {outstanding} fen, "
+                    f"but its receivable holds {ledger_balance} fen",
+                )
+            )
+        if repaid.get(loan.id, 0) != loan.principal_paid.fen:
+            out.append(
+                Violation(
+                    "loan_receipts_differ",
+                    loan.fund_id,
+                    subject,
+                    f"receipts repay {repaid.get(loan.id, 0)} fen of principal, "
+                    f"the loan records {loan.principal_paid.fen}",
+                )
+            )
+        if loan.status is LoanStatus.CLOSED and outstanding != 0:
+            out.append(
+                Violation("closed_loan_outstanding", loan.fund_id, subject, f"{outstanding} fen outstanding")
+            )
+    for fund_id in fund_ids:
+        running = 0
+        for day, total in conn.execute(
+            select(PostingRow.value_date, func.sum(PostingRow.amount))
+            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value)
+            .group_by(PostingRow.value_date)
+            .order_by(PostingRow.value_date)
+        ):
+            running += int(total)
+            if running < 0:
+                out.append(
+                    Violation(
+                        "cash_negative", fund_id, f"date {day.isoformat()}", f"cash stands at {running} fen"
+                    )
+                )
+                break
+    for loan_id, version, principal, scheduled, first, last, count in conn.execute(
+        select(
+            ScheduleVersionRow.loan_id,
+            ScheduleVersionRow.version,
+            ScheduleVersionRow.principal,
+            func.sum(InstallmentRow.principal),
+            func.min(InstallmentRow.number),
+            func.max(InstallmentRow.number),
+            func.count(),
+        )
+        .join(
+            InstallmentRow,
+            and_(
+                InstallmentRow.loan_id == ScheduleVersionRow.loan_id,
+                InstallmentRow.version == ScheduleVersionRow.version,
+            ),
+        )
+        .where(ScheduleVersionRow.fund_id.in_(fund_ids))
+        .group_by(ScheduleVersionRow.loan_id, ScheduleVersionRow.version, ScheduleVersionRow.principal)
+    ):
+        if int(scheduled) != int(principal):
+            out.append(
+                Violation(
+                    "schedule_principal_differs",
+                    _fund_of_loan(conn, loan_id),
+                    f"loan id {loan_id} version {version}",
+                    f"instalments carry {scheduled} fen of principal, the schedule {principal} fen",
+                )
+            )
+        if last - first + 1 != count:
+            out.append(
+                Violation("schedule_gap", _fund_of_loan(conn, loan_id), f"loan id {loan_id}", "numbers skip")
+            )
+    previous: dict[tuple[int, int], date] = {}
+    for loan_id, version, number, due in conn.execute(
+        select(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number, InstallmentRow.due_date)
+        .where(InstallmentRow.fund_id.in_(fund_ids))
+        .order_by(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number)
+    ):
+        key = (int(loan_id), int(version))
+        if key in previous and due <= previous[key] and number > 1:
+            out.append(
+                Violation(
+                    "schedule_dates_not_increasing",
+                    _fund_of_loan(conn, loan_id),
+                    f"loan id {loan_id} version {version}",
+                    f"instalment {number} is due {due.isoformat()}, not after {previous[key].isoformat()}",
+                )
+            )
+        previous[key] = due
+    return out
+
+
+def _fund_of_loan(conn: Connection, loan_id: int) -> int:
+    return int(conn.execute(select(LoanRow.fund_id).where(LoanRow.id == loan_id)).scalar_one())
+
+
+def transfer_check(conn: Connection) -> list[Violation]:
+    """Inter-fund balances must net to zero across the database, pair by pair (DESIGN §10 item 4)."""
+    codes = {int(i): c for i, c in conn.execute(select(FundRow.id, FundRow.code))}
+    by_code = {c: i for i, c in codes.items()}
+    positions: dict[tuple[int, int], int] = {}
+    for fund_id, sub, balance in conn.execute(
+        select(AccountRow.fund_id, AccountRow.sub, AccountRow.balance).where(
+            AccountRow.role.in_([AccountRole.DUE_FROM_FUND.value, AccountRole.DUE_TO_FUND.value]),
+            AccountRow.sub != "",
+        )
+    ):
+        other = by_code.get(sub)
+        if other is None:
+            return [
+                Violation(
+                    "transfer_unknown_fund", int(fund_id), f"counterparty {sub}", "no fund has this code"
+                )
+            ]
+        pair = (min(int(fund_id), other), max(int(fund_id), other))
+        positions[pair] = positions.get(pair, 0) + int(balance)
+    return [
+        Violation(
+            "transfers_do_not_net",
+            a,
+            f"funds {codes[a]} and {codes[b]}",
+            f"their inter-fund balances sum to {total} fen, not 0",
+        )
+        for (a, b), total in sorted(positions.items())
+        if total != 0
+    ]
