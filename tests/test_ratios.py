@@ -65,7 +65,9 @@ def test_a_zero_denominator_is_undefined_not_an_error() -> None:
         (yuan("-1"), yuan("1"), InvalidAmount, yuan("-1")),
         (yuan("1"), yuan("-1"), InvalidAmount, yuan("-1")),
         (1.0, yuan("1"), MoneyTypeError, 1.0),
-        (yuan("1"), 100, MoneyTypeError, 100),
+        (yuan("1"), 100, InvalidAmount, (yuan("1"), 100)),
+        (-1, 100, InvalidAmount, -1),
+        (True, 1, MoneyTypeError, True),
     ],
 )
 def test_refusals(numerator: object, denominator: object, error: type[Exception], value: object) -> None:
@@ -89,3 +91,11 @@ def test_percent_text_is_the_exact_quotient_rounded_once(numerator: int, denomin
     hundredths = whole + (1 if 2 * rest >= exact.denominator else 0)  # half-up
     expected = f"{hundredths // 100}.{hundredths % 100:02d}%"
     assert Ratio(Money(numerator), Money(denominator)).percent == expected
+
+
+def test_a_ratio_of_counts() -> None:
+    # 脱贫率 in the Xiamen seed: 98.95 % of 3,605 households; 3,567 / 3,605 = 0.98946… → 98.95 %
+    rate = Ratio(3567, 3605)
+    assert rate.percent == "98.95%"
+    assert str(rate) == "98.95% = 3,567 ÷ 3,605"
+    assert Ratio(0, 0).percent == UNDEFINED_TEXT

@@ -3,12 +3,13 @@
 "Repayment rate" has no standard meaning (CGAP, domain.md §11): 到期还款率, 回收率 and PAR30 are each a
 quotient of two amounts of money, and a report that prints "还款率 98%" without saying 98 % *of what*
 cannot be checked or compared. So revolve never hands out a bare percentage: every rate is a
-:class:`Ratio` of two :class:`~revolve.money.Money` amounts, and the percentage is a view of it.
+:class:`Ratio` of two :class:`~revolve.money.Money` amounts — or of two counts, for rates of households
+such as 脱贫率 — and the percentage is a view of it.
 
 Invariants:
 
-* both amounts are ``Money`` and neither is negative (the rates of domain.md §11 are all quotients of
-  amounts paid, due, outstanding or written off);
+* both parts are ``Money``, or both are counts (``int``), and neither is negative (the rates of
+  domain.md §11 are quotients of amounts paid, due, outstanding or written off, or of households);
 * a zero denominator is not an error: the rate is then *undefined* (``value`` is ``None``, the text is
   "—"), which is what a report must print for, say, PAR30 of a fund with nothing outstanding;
 * the numerator may exceed the denominator (prepayments can take a collection rate above 100 %).
@@ -34,12 +35,20 @@ UNDEFINED_TEXT = "—"
 _MAX_PLACES = 10
 
 
-def _check_part(field: str, value: object) -> Money:
+def _check_part(field: str, value: object) -> Money | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise InvalidAmount(value, reason=f"a ratio's {field} cannot be negative")
+        return value
     if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint=f"a ratio's {field} must be Money")
+        raise MoneyTypeError(value, hint=f"a ratio's {field} must be Money (or a count)")
     if value.is_negative():
         raise InvalidAmount(value, reason=f"a ratio's {field} cannot be negative")
     return value
+
+
+def _units(part: Money | int) -> int:
+    return part.fen if isinstance(part, Money) else part
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,24 +60,28 @@ class Ratio:
         denominator: the amount below (e.g. all outstanding principal).
     """
 
-    numerator: Money
-    denominator: Money
+    numerator: Money | int
+    denominator: Money | int
 
     def __post_init__(self) -> None:
         _check_part("numerator", self.numerator)
         _check_part("denominator", self.denominator)
+        if isinstance(self.numerator, Money) != isinstance(self.denominator, Money):
+            raise InvalidAmount(
+                (self.numerator, self.denominator), reason="a ratio divides money by money or a count by a count"
+            )
 
     @property
     def value(self) -> Decimal | None:
         """The quotient as a Decimal fraction (``Decimal('0.025')`` for 2.5 %), or None when undefined."""
-        if self.denominator.is_zero():
+        if _units(self.denominator) == 0:
             return None
-        return Decimal(self.numerator.fen) / Decimal(self.denominator.fen)
+        return Decimal(_units(self.numerator)) / Decimal(_units(self.denominator))
 
     @property
     def is_defined(self) -> bool:
         """False when the denominator is zero."""
-        return not self.denominator.is_zero()
+        return not _units(self.denominator) == 0
 
     @property
     def percent(self) -> str:
@@ -111,7 +124,7 @@ class Ratio:
             raise InvalidTerms(
                 "places", places, reason=f"give a whole number of decimals from 0 to {_MAX_PLACES}"
             )
-        if self.denominator.is_zero():
+        if _units(self.denominator) == 0:
             return UNDEFINED_TEXT
         # One division and one rounding, with sixty significant digits. A half-way case (1 ÷ 8 = 12.5 %)
         # has at most 11 decimals and 21 integer digits, so it is computed exactly and stays half-way;
@@ -119,9 +132,11 @@ class Ratio:
         # far beyond the 10^-39 error of a 60-digit division of 64-bit amounts.
         with localcontext() as context:
             context.prec = 60
-            exact = Decimal(self.numerator.fen) * scale / Decimal(self.denominator.fen)
+            exact = Decimal(_units(self.numerator)) * scale / Decimal(_units(self.denominator))
             return str(exact.quantize(Decimal(1).scaleb(-places), rounding=rounding))
 
     def __str__(self) -> str:
         """``"2.50% = ¥12,000.00 ÷ ¥480,000.00"``: the rate and what it is a rate of."""
+        if isinstance(self.numerator, int):
+            return f"{self.percent} = {self.numerator:,} ÷ {self.denominator:,}"
         return f"{self.percent} = {self.numerator} ÷ {self.denominator}"

@@ -1,0 +1,112 @@
+"""Reports as data: a frozen value built from the books, then rendered to any format.
+
+A :class:`Report` is a title, what it is about, a date or period, and sections. A section is either a
+list of :class:`Fact` s (label → value, e.g. "贷款余额 ¥12,000.00") or a :class:`Table` (typed columns and
+rows). Values keep their type — :class:`~revolve.money.Money`, ``int``, ``date``,
+:class:`~revolve.ratios.Ratio`, ``Decimal`` or ``str`` — so every renderer can show them its own way: text
+with thousands separators, Excel as numeric cells, JSON as numbers.
+
+Labels are keys of :data:`revolve.reports.labels.LABELS`; a renderer resolves them in the language it is
+asked for (Chinese by default). Builders mask personal data (ID numbers, phones) before a value ever
+enters a report, unless the caller asks to reveal it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from revolve.money import Money
+from revolve.ratios import Ratio
+
+__all__ = ["Cell", "Column", "ColumnKind", "Fact", "Report", "Section", "Table"]
+
+Cell = Money | int | date | Ratio | Decimal | str | None
+"""One value in a report: typed, never pre-formatted (``None`` shows as empty)."""
+
+
+class ColumnKind(StrEnum):
+    """How a column's values are typed (and so aligned and formatted)."""
+
+    TEXT = "text"
+    MONEY = "money"
+    COUNT = "count"
+    DATE = "date"
+    RATIO = "ratio"
+    DECIMAL = "decimal"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: a stable key, a label key, and the kind of its values."""
+
+    key: str
+    label: str
+    kind: ColumnKind = ColumnKind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One labelled value, e.g. the loan's outstanding principal on a statement."""
+
+    label: str
+    value: Cell
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Typed columns and rows; ``total`` is an optional closing row (合计)."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    total: tuple[Cell, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of a report: facts, a table, or both (facts first)."""
+
+    key: str
+    title: str
+    facts: tuple[Fact, ...] = ()
+    table: Table | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report built from the books: what, about whom, when, and its sections.
+
+    Attributes:
+        kind: a stable identifier (``statement``, ``quarterly``, ``register``, ...).
+        title: the label key of its title (``repayment_statement``, ...).
+        subject: what it is about, as people name it (a fund, an org, a loan and borrower).
+        as_of: the date its balances are taken at.
+        period: the first and last day it covers, for reports of a period.
+        sections: its content, in order.
+        notes: footnotes (formulas of rates, definitions), as label keys or plain text.
+    """
+
+    kind: str
+    title: str
+    subject: str
+    as_of: date
+    sections: tuple[Section, ...]
+    period: tuple[date, date] | None = None
+    notes: tuple[str, ...] = ()
+
+    def section(self, key: str) -> Section:
+        """The section with this key."""
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    def fact(self, label: str) -> Cell:
+        """The value of the first fact with this label, in any section."""
+        for section in self.sections:
+            for fact in section.facts:
+                if fact.label == label:
+                    return fact.value
+        raise KeyError(label)
