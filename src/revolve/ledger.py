@@ -34,14 +34,17 @@ from revolve.errors import (
     UnknownAccount,
 )
 from revolve.funds import Fund
+from revolve.guarantees import Guarantor
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.lending import LendingOperations
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel, check_child_level
+from revolve.portfolio import Loan, Portfolio
 from revolve.store import lending as lend
 from revolve.store import repository as repo
 from revolve.store.database import Durability, ensure_schema, make_engine
+from revolve.store.reporting import load_portfolio
 from revolve.store.transactions import Connection, Engine, Session, Transactions
 from revolve.trial_balance import TrialBalance, build_trial_balance
 
@@ -449,6 +452,23 @@ class Ledger(LendingOperations):
             found = repo.find_fund(conn, _ref(fund))
             rows = repo.role_balances(conn, found.id, as_of)
         return build_trial_balance(found, chart_named(found.chart), rows, as_of=as_of)
+
+    def portfolio(self, fund: FundRef) -> Portfolio:
+        """A frozen snapshot of the fund's whole lending — loans, schedules, receipts, write-offs,
+        contributions, outflows, households and their records, guarantors — read in one transaction,
+        for reports to compute from."""
+        with self._tx(write=False) as conn:
+            return load_portfolio(conn, repo.find_fund(conn, _ref(fund)).id)
+
+    def loan_guarantors(self, fund: FundRef, loan: Loan | int | str) -> list[tuple[Guarantor, Money]]:
+        """The guarantors answering for a loan, each with the deposit it pledged (zero but for a pledge)."""
+        with self._tx(write=False) as conn:
+            fund_id = repo.find_fund(conn, _ref(fund)).id
+            ln = lend.find_loan(conn, fund_id, loan.id if isinstance(loan, Loan) else loan)
+            return [
+                (lend.find_guarantor(conn, fund_id, g), pledged)
+                for g, pledged in lend.loan_guarantors(conn, ln.id)
+            ]
 
     def check(self, fund: FundRef | None = None) -> list[Violation]:
         """Audit the books against every invariant of DESIGN §10: an empty list means they hold.

@@ -13,10 +13,25 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from revolve.guarantees import Guarantor
+from revolve.households import Household, HouseholdRecord
+from revolve.loans import Due
 from revolve.money import Money
 from revolve.rules import PayerKind
 
-__all__ = ["Batch", "Loan", "LoanStatus", "Receipt", "ScheduleVersion", "WriteOff"]
+__all__ = [
+    "Batch",
+    "Contribution",
+    "GuaranteeLink",
+    "Loan",
+    "LoanSchedule",
+    "LoanStatus",
+    "Outflow",
+    "Portfolio",
+    "Receipt",
+    "ScheduleVersion",
+    "WriteOff",
+]
 
 
 class LoanStatus(StrEnum):
@@ -117,3 +132,65 @@ class WriteOff:
     approval_ref: str
     reason: str
     entry_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSchedule:
+    """One schedule version of one loan, with its instalments."""
+
+    loan_id: int
+    version: int
+    effective_on: date
+    dues: tuple[Due, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """Money given to the fund, by source, net of any reversal of it."""
+
+    source: str
+    amount: Money
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Outflow:
+    """Money that left the fund for good: a grant to a household, a subsidy, a return to finance."""
+
+    kind: str
+    amount: Money
+    on: date
+    household_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuaranteeLink:
+    """A guarantor answering for a loan (and the deposit pledged, for a deposit pledge)."""
+
+    loan_id: int
+    guarantor_id: int
+    pledged: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Everything a report needs about one fund, read in one go: a frozen snapshot of its lending.
+
+    Reports compute their figures from this value with pure functions (:mod:`revolve.metrics`), so a
+    quarterly report costs a handful of queries however many loans the fund has.
+    """
+
+    fund_id: int
+    fund_code: str
+    fund_name: str
+    loans: tuple[Loan, ...]
+    schedules: tuple[LoanSchedule, ...]
+    receipts: tuple[Receipt, ...]
+    write_offs: tuple[WriteOff, ...]
+    contributions: tuple[Contribution, ...]
+    outflows: tuple[Outflow, ...]
+    households: tuple[Household, ...]
+    records: tuple[HouseholdRecord, ...]
+    guarantors: tuple[Guarantor, ...]
+    guarantees: tuple[GuaranteeLink, ...]
+    batches: tuple[Batch, ...]

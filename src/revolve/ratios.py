@@ -81,7 +81,7 @@ class Ratio:
     @property
     def is_defined(self) -> bool:
         """False when the denominator is zero."""
-        return not _units(self.denominator) == 0
+        return _units(self.denominator) != 0
 
     @property
     def percent(self) -> str:

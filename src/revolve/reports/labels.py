@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from revolve.errors import NotFound
+from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
 __all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
 
@@ -37,36 +38,48 @@ class UnknownLanguage(NotFound):
     what = "report language"
 
 
-LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        # repayment schedule (还款计划表)
-        "repayment_schedule": ("还款计划表", "Repayment schedule"),
-        "installment_number": ("期数", "No."),
-        "due_date": ("还款日期", "Due date"),
-        "principal": ("应还本金", "Principal"),
-        "interest": ("应还利息", "Interest"),
-        "fee": ("管理费", "Fee"),
-        "installment_total": ("本期应还", "Total due"),
-        "balance_after": ("剩余本金", "Balance after"),
-        "total": ("合计", "Total"),
-        "disbursement": ("放款日", "Disbursement"),
-        # trial balance (科目余额表)
-        "trial_balance": ("科目余额表", "Trial balance"),
-        "account_code": ("科目编码", "Code"),
-        "account_name": ("科目名称", "Account"),
-        "debit_turnover": ("借方发生额", "Debit turnover"),
-        "credit_turnover": ("贷方发生额", "Credit turnover"),
-        "debit_balance": ("借方余额", "Debit balance"),
-        "credit_balance": ("贷方余额", "Credit balance"),
-        "to_date": ("截至目前", "to date"),
-        # repayment methods (还款方式)
-        "equal_installment": ("等额本息", "Equal instalments"),
-        "equal_principal": ("等额本金", "Equal principal"),
-        "interest_only": ("按期付息、到期还本", "Interest only, principal at maturity"),
-        "bullet": ("一次性还本付息", "Bullet (lump sum at maturity)"),
-        "custom": ("自定义分期", "Custom instalments"),
-    }
-)
+_BASE_LABELS: dict[str, tuple[str, str]] = {
+    # the frame every rendered report shares (revolve.reports.render)
+    "subject": ("报告对象", "Subject"),
+    "as_of": ("截至", "As of"),
+    "period": ("报告期", "Period"),
+    "through": ("至", "to"),
+    "summary": ("概要", "Summary"),
+    "contents": ("目录", "Contents"),
+    "item": ("项目", "Item"),
+    "value": ("数值", "Value"),
+    "numerator": ("分子", "Numerator"),
+    "denominator": ("分母", "Denominator"),
+    "notes": ("附注", "Notes"),
+    # repayment schedule (还款计划表)
+    "repayment_schedule": ("还款计划表", "Repayment schedule"),
+    "installment_number": ("期数", "No."),
+    "due_date": ("还款日期", "Due date"),
+    "principal": ("应还本金", "Principal"),
+    "interest": ("应还利息", "Interest"),
+    "fee": ("管理费", "Fee"),
+    "installment_total": ("本期应还", "Total due"),
+    "balance_after": ("剩余本金", "Balance after"),
+    "total": ("合计", "Total"),
+    "disbursement": ("放款日", "Disbursement"),
+    # trial balance (科目余额表)
+    "trial_balance": ("科目余额表", "Trial balance"),
+    "account_code": ("科目编码", "Code"),
+    "account_name": ("科目名称", "Account"),
+    "debit_turnover": ("借方发生额", "Debit turnover"),
+    "credit_turnover": ("贷方发生额", "Credit turnover"),
+    "debit_balance": ("借方余额", "Debit balance"),
+    "credit_balance": ("贷方余额", "Credit balance"),
+    "to_date": ("截至目前", "to date"),
+    # repayment methods (还款方式)
+    "equal_installment": ("等额本息", "Equal instalments"),
+    "equal_principal": ("等额本金", "Equal principal"),
+    "interest_only": ("按期付息、到期还本", "Interest only, principal at maturity"),
+    "bullet": ("一次性还本付息", "Bullet (lump sum at maturity)"),
+    "custom": ("自定义分期", "Custom instalments"),
+}
+
+LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS})
 
 
 def label(key: str, lang: Language | str = Language.ZH) -> str:

@@ -7,7 +7,7 @@ rows). Values keep their type — :class:`~revolve.money.Money`, ``int``, ``date
 with thousands separators, Excel as numeric cells, JSON as numbers.
 
 Labels are keys of :data:`revolve.reports.labels.LABELS`; a renderer resolves them in the language it is
-asked for (Chinese by default). Builders mask personal data (ID numbers, phones) before a value ever
+asked for (Chinese by default), and so it does for :class:`Term` cells (a status, a payer, a kind). Builders mask personal data (ID numbers, phones) before a value ever
 enters a report, unless the caller asks to reveal it.
 """
 
@@ -21,9 +21,17 @@ from enum import StrEnum
 from revolve.money import Money
 from revolve.ratios import Ratio
 
-__all__ = ["Cell", "Column", "ColumnKind", "Fact", "Report", "Section", "Table"]
+__all__ = ["Cell", "Column", "ColumnKind", "Fact", "Report", "Section", "Table", "Term"]
 
-Cell = Money | int | date | Ratio | Decimal | str | None
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word the renderer translates: a label key such as ``status_active`` (在贷 / active)."""
+
+    key: str
+
+
+Cell = Money | int | date | Ratio | Decimal | Term | str | None
 """One value in a report: typed, never pre-formatted (``None`` shows as empty)."""
 
 

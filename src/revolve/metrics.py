@@ -1,0 +1,384 @@
+"""The fund's figures for a period, computed from a :class:`~revolve.portfolio.Portfolio` — pure, no I/O.
+
+Every rate is a :class:`~revolve.ratios.Ratio` that carries its numerator and denominator (domain.md §11,
+CGAP: "repayment rate" means nothing until both are named). The definitions:
+
+* **到期还款率** (due repayment rate) = principal of the instalments falling due in the period that was
+  repaid on or before its due date ÷ principal of those instalments.
+* **回收率 / 还款率** (recovery rate) = principal recovered (any payer, not write-offs) against principal
+  fallen due, to the end of the period ÷ principal fallen due to the end of the period. Per loan the
+  numerator counts at most what had fallen due, so early repayment cannot lift the rate above 100 %.
+  A written-off loan stops falling due on the day it is written off.
+* **滚动率** (re-lending rate) = principal lent in the period ÷ principal recovered in the period.
+* **滚动次数** (revolving turnover) = principal lent to date ÷ capital contributed to date.
+* **PAR30** = outstanding principal of loans more than 30 days past due ÷ all outstanding principal.
+* **脱贫率** (poverty-exit rate) = households whose latest poverty-exit assessment (脱贫评估) says they
+  are out of poverty ÷ households whose loan has closed, both as of the period's end.
+
+A household is *served* when it has had a loan from the fund, *helped* when it has had a loan or a
+one-off grant. Figures of several funds (an org's subtree) combine with :func:`combine`: amounts and
+counts add, rates are recomputed from the summed numerators and denominators.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from revolve.households import RecordKind
+from revolve.loans import Ageing, Due, ageing, days_past_due, states
+from revolve.money import Money
+from revolve.portfolio import Loan, LoanSchedule, LoanStatus, Portfolio, Receipt
+from revolve.ratios import Ratio
+
+__all__ = ["PeriodFigures", "combine", "period_figures"]
+
+_ZERO = Money(0)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """A fund's (or an org subtree's) figures for a period, cumulative ones taken at its end."""
+
+    start: date
+    end: date
+    funds: int
+    capital_by_source: dict[str, Money]
+    capital: Money
+    disbursed_to_date: Money
+    loans_to_date: int
+    households_served: int
+    households_helped: int
+    disbursed: Money
+    loans_disbursed: int
+    households_disbursed: int
+    batches: int
+    recovered_by_payer: dict[str, Money]
+    interest_collected: Money
+    fees_collected: Money
+    recovered_to_date: Money
+    outstanding_start: Money
+    outstanding: Money
+    loans_outstanding: int
+    due_in_period: Money
+    repaid_on_time: Money
+    fallen_due_to_date: Money
+    recovered_against_due: Money
+    ageing: Ageing
+    written_off: Money
+    written_off_to_date: Money
+    recovered_after_write_off: Money
+    grants: Money
+    grant_households: int
+    subsidies: Money
+    returned_to_finance: Money
+    max_round: int
+    loans_by_round: dict[int, int]
+    households_closed: int
+    households_exited: int
+
+    @property
+    def recovered(self) -> Money:
+        """Principal recovered in the period, all payers."""
+        return Money.total(self.recovered_by_payer.values())
+
+    @property
+    def due_repayment_rate(self) -> Ratio:
+        """到期还款率: repaid on time ÷ principal falling due in the period."""
+        return Ratio(self.repaid_on_time, self.due_in_period)
+
+    @property
+    def recovery_rate(self) -> Ratio:
+        """回收率 (还款率): recovered against due ÷ fallen due, to date."""
+        return Ratio(self.recovered_against_due, self.fallen_due_to_date)
+
+    @property
+    def relending_rate(self) -> Ratio:
+        """滚动率: lent in the period ÷ recovered in the period."""
+        return Ratio(self.disbursed, self.recovered)
+
+    @property
+    def turnover(self) -> Ratio:
+        """滚动次数: lent to date ÷ capital contributed."""
+        return Ratio(self.disbursed_to_date, self.capital)
+
+    @property
+    def par30(self) -> Ratio:
+        """PAR30 at the period's end."""
+        return self.ageing.par_ratio(30)
+
+    @property
+    def poverty_exit_rate(self) -> Ratio:
+        """脱贫率: households out of poverty ÷ households whose loan closed."""
+        return Ratio(self.households_exited, self.households_closed)
+
+
+def _version_at(schedules: Sequence[LoanSchedule], on: date) -> LoanSchedule | None:
+    current = None
+    for schedule in schedules:
+        if schedule.effective_on <= on:
+            current = schedule
+    return current
+
+
+def _paid(receipts: Sequence[Receipt], version: int, on: date) -> Money:
+    return Money(
+        sum(
+            r.amount.fen
+            for r in receipts
+            if r.kind == "repayment" and r.schedule_version == version and r.value_date <= on
+        )
+    )
+
+
+def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
+    return Money(sum(r.principal.fen for r in receipts if r.kind == "repayment" and r.value_date <= on))
+
+
+def _fallen_due(
+    loan: Loan, schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date
+) -> Money:
+    """Principal of the loan that had fallen due by ``on`` (in the schedule version then in force)."""
+    if loan.status is LoanStatus.WRITTEN_OFF and loan.closed_on is not None:
+        on = min(on, loan.closed_on)
+    version = _version_at(schedules, on)
+    if version is None:
+        return _ZERO
+    earlier = Money(
+        sum(
+            r.principal.fen
+            for r in receipts
+            if r.kind == "repayment" and r.schedule_version < version.version
+        )
+    )
+    due = Money(sum(d.principal.fen for d in version.dues if d.due_date <= on))
+    return earlier + due
+
+
+def _on_time(
+    schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], start: date, end: date
+) -> tuple[Money, Money]:
+    """(principal falling due in [start, end], of which repaid by its due date)."""
+    due_total = 0
+    on_time = 0
+    for index, version in enumerate(schedules):
+        until = schedules[index + 1].effective_on if index + 1 < len(schedules) else None
+        for due in version.dues:
+            if not start <= due.due_date <= end or (until is not None and due.due_date >= until):
+                continue
+            due_total += due.principal.fen
+            paid = _paid(receipts, version.version, due.due_date)
+            state = next(s for s in states(version.dues, paid=paid) if s.due.number == due.number)
+            on_time += state.principal_paid.fen
+    return Money(due_total), Money(on_time)
+
+
+def _dpd(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:
+    version = _version_at(schedules, on)
+    if version is None:
+        return 0
+    dues: tuple[Due, ...] = version.dues
+    return days_past_due(dues, paid=_paid(receipts, version.version, on), as_of=on)
+
+
+def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFigures:
+    """The fund's figures for ``[start, end]``; cumulative figures are taken at ``end``.
+
+    Args:
+        portfolio: the fund's snapshot (``Ledger.portfolio``).
+        start: the period's first day.
+        end: the period's last day.
+    """
+    schedules: dict[int, list[LoanSchedule]] = defaultdict(list)
+    for schedule in portfolio.schedules:
+        schedules[schedule.loan_id].append(schedule)
+    receipts: dict[int, list[Receipt]] = defaultdict(list)
+    for receipt in portfolio.receipts:
+        receipts[receipt.loan_id].append(receipt)
+    written = {w.loan_id: w for w in portfolio.write_offs}
+    before = date.fromordinal(start.toordinal() - 1)
+
+    by_source: dict[str, Money] = defaultdict(lambda: _ZERO)
+    for c in portfolio.contributions:
+        if c.on <= end:
+            by_source[c.source] += c.amount
+
+    lent = [ln for ln in portfolio.loans if ln.disbursed_on <= end]
+    lent_now = [ln for ln in lent if ln.disbursed_on >= start]
+    recovered_by_payer: dict[str, Money] = defaultdict(lambda: _ZERO)
+    interest = fees = recovered_to_date = recovery_after = _ZERO
+    for r in portfolio.receipts:
+        if r.value_date > end:
+            continue
+        if r.kind == "recovery":
+            if r.value_date >= start:
+                recovery_after += r.amount
+            continue
+        recovered_to_date += r.principal
+        if r.value_date >= start:
+            recovered_by_payer[r.payer.value] += r.principal
+            interest += r.interest
+            fees += r.fee + r.penalty
+
+    outstanding_start = outstanding_end = due_in_period = on_time = fallen_due = against_due = _ZERO
+    at_risk: list[tuple[Money, int]] = []
+    rounds: dict[int, int] = defaultdict(int)
+    closed_households: set[int] = set()
+    for loan in lent:
+        mine = receipts[loan.id]
+        plan = schedules[loan.id]
+        rounds[loan.round] += 1
+        w = written.get(loan.id)
+        for day, slot in ((before, "start"), (end, "end")):
+            if loan.disbursed_on > day:
+                continue
+            off = w.amount if w is not None and w.written_on <= day else _ZERO
+            value = loan.principal - _principal_repaid(mine, day) - off
+            if slot == "start":
+                outstanding_start += value
+            else:
+                outstanding_end += value
+                if value.fen > 0:
+                    at_risk.append((value, _dpd(plan, mine, day)))
+        d, t = _on_time(plan, mine, start, end)
+        due_in_period += d
+        on_time += t
+        owed = _fallen_due(loan, plan, mine, end)
+        fallen_due += owed
+        against_due += min(_principal_repaid(mine, end), owed)
+        if loan.status is LoanStatus.CLOSED and loan.closed_on is not None and loan.closed_on <= end:
+            closed_households.add(loan.household_id)
+
+    latest: dict[int, tuple[date, bool]] = {}
+    for record in portfolio.records:
+        assessed = record.kind is RecordKind.POVERTY_EXIT and record.exited_poverty is not None
+        newer = record.household_id not in latest or latest[record.household_id][0] <= record.on
+        if assessed and record.on <= end and newer and record.exited_poverty is not None:
+            latest[record.household_id] = (record.on, record.exited_poverty)
+    exited = sum(1 for h in closed_households if latest.get(h, (end, False))[1])
+
+    outflows = [o for o in portfolio.outflows if start <= o.on <= end]
+    grant_households = {o.household_id for o in portfolio.outflows if o.kind == "grant" and o.on <= end}
+    loan_households = {ln.household_id for ln in lent}
+    return PeriodFigures(
+        start=start,
+        end=end,
+        funds=1,
+        capital_by_source=dict(by_source),
+        capital=Money.total(by_source.values()),
+        disbursed_to_date=Money.total(ln.principal for ln in lent),
+        loans_to_date=len(lent),
+        households_served=len(loan_households),
+        households_helped=len(loan_households | {h for h in grant_households if h is not None}),
+        disbursed=Money.total(ln.principal for ln in lent_now),
+        loans_disbursed=len(lent_now),
+        households_disbursed=len({ln.household_id for ln in lent_now}),
+        batches=len({ln.batch_id for ln in lent_now}),
+        recovered_by_payer=dict(recovered_by_payer),
+        interest_collected=interest,
+        fees_collected=fees,
+        recovered_to_date=recovered_to_date,
+        outstanding_start=outstanding_start,
+        outstanding=outstanding_end,
+        loans_outstanding=len(at_risk),
+        due_in_period=due_in_period,
+        repaid_on_time=on_time,
+        fallen_due_to_date=fallen_due,
+        recovered_against_due=against_due,
+        ageing=ageing(at_risk),
+        written_off=Money.total(w.amount for w in portfolio.write_offs if start <= w.written_on <= end),
+        written_off_to_date=Money.total(w.amount for w in portfolio.write_offs if w.written_on <= end),
+        recovered_after_write_off=recovery_after,
+        grants=Money.total(o.amount for o in outflows if o.kind == "grant"),
+        grant_households=len({o.household_id for o in outflows if o.kind == "grant"}),
+        subsidies=Money.total(o.amount for o in outflows if o.kind == "subsidy"),
+        returned_to_finance=Money.total(o.amount for o in outflows if o.kind == "return_to_finance"),
+        max_round=max(rounds, default=0),
+        loans_by_round=dict(sorted(rounds.items())),
+        households_closed=len(closed_households),
+        households_exited=exited,
+    )
+
+
+def _sum_maps(maps: Iterable[dict[str, Money]]) -> dict[str, Money]:
+    out: dict[str, Money] = defaultdict(lambda: _ZERO)
+    for m in maps:
+        for k, v in m.items():
+            out[k] += v
+    return dict(out)
+
+
+def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
+    """The figures of several funds (an org's subtree) as one: amounts and counts add, rates recompute.
+
+    Raises:
+        ValueError: no parts, or parts of different periods.
+    """
+    if not parts:
+        raise ValueError("combine needs the figures of at least one fund")
+    first = parts[0]
+    if any((p.start, p.end) != (first.start, first.end) for p in parts):
+        raise ValueError("combine needs figures of one period")
+
+    def total(name: str) -> Money:
+        return Money.total(getattr(p, name) for p in parts)
+
+    def count(name: str) -> int:
+        return sum(int(getattr(p, name)) for p in parts)
+
+    by_days: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for p in parts:
+        for days, n, principal in p.ageing.by_days:
+            c, f = by_days[days]
+            by_days[days] = (c + n, f + principal.fen)
+    rounds: dict[int, int] = defaultdict(int)
+    for p in parts:
+        for r, n in p.loans_by_round.items():
+            rounds[r] += n
+    money_fields = [
+        "capital",
+        "disbursed_to_date",
+        "disbursed",
+        "interest_collected",
+        "fees_collected",
+        "recovered_to_date",
+        "outstanding_start",
+        "outstanding",
+        "due_in_period",
+        "repaid_on_time",
+        "fallen_due_to_date",
+        "recovered_against_due",
+        "written_off",
+        "written_off_to_date",
+        "recovered_after_write_off",
+        "grants",
+        "subsidies",
+        "returned_to_finance",
+    ]
+    count_fields = [
+        "funds",
+        "loans_to_date",
+        "households_served",
+        "households_helped",
+        "loans_disbursed",
+        "households_disbursed",
+        "batches",
+        "loans_outstanding",
+        "grant_households",
+        "households_closed",
+        "households_exited",
+    ]
+    values: dict[str, object] = {name: total(name) for name in money_fields}
+    values.update({name: count(name) for name in count_fields})
+    return PeriodFigures(
+        start=first.start,
+        end=first.end,
+        capital_by_source=_sum_maps(p.capital_by_source for p in parts),
+        recovered_by_payer=_sum_maps(p.recovered_by_payer for p in parts),
+        ageing=Ageing(tuple((d, n, Money(f)) for d, (n, f) in sorted(by_days.items()))),
+        max_round=max(p.max_round for p in parts),
+        loans_by_round=dict(sorted(rounds.items())),
+        **values,  # type: ignore[arg-type]
+    )

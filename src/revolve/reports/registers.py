@@ -1,0 +1,188 @@
+"""Registers: the loan register (台账) and the write-off register (核销备查簿) of a fund, as of a date.
+
+The loan register is the book inspectors check (查阅台账, domain.md §10.3): every loan with its household,
+village, batch, dates, principal, what was repaid and written off, what is outstanding, its round and
+days past due. The write-off register keeps every written-off loan with its approval and what has been
+recovered since (账销案存). ID numbers are masked unless the caller reveals them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from revolve.funds import Fund
+from revolve.households import mask_national_id
+from revolve.ledger import Ledger
+from revolve.loans import days_past_due
+from revolve.money import Money
+from revolve.portfolio import LoanSchedule, LoanStatus, Receipt
+from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
+
+__all__ = ["build_loan_register", "build_write_off_register"]
+
+M, C, D, T = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DATE, ColumnKind.TEXT
+
+
+def _dpd(schedules: list[LoanSchedule], receipts: list[Receipt], on: date) -> int:
+    current = None
+    for schedule in schedules:
+        if schedule.effective_on <= on:
+            current = schedule
+    if current is None:
+        return 0
+    version = current.version
+    paid = Money(
+        sum(
+            r.amount.fen
+            for r in receipts
+            if r.kind == "repayment" and r.schedule_version == version and r.value_date <= on
+        )
+    )
+    return days_past_due(current.dues, paid=paid, as_of=on)
+
+
+def build_loan_register(
+    ledger: Ledger, fund: Fund | int | str, *, as_of: date, reveal: bool = False
+) -> Report:
+    """The loan register (台账) of a fund as of a date: one row per loan paid out by then."""
+    f = ledger.fund(fund)
+    p = ledger.portfolio(f)
+    households = {h.id: h for h in p.households}
+    villages = {o.id: o.name for o in ledger.orgs()}
+    batches = {b.id: b.code for b in p.batches}
+    schedules: dict[int, list[LoanSchedule]] = defaultdict(list)
+    for s in p.schedules:
+        schedules[s.loan_id].append(s)
+    receipts: dict[int, list[Receipt]] = defaultdict(list)
+    for r in p.receipts:
+        if r.value_date <= as_of:
+            receipts[r.loan_id].append(r)
+    written = {w.loan_id: w for w in p.write_offs if w.written_on <= as_of}
+    rows: list[tuple[Cell, ...]] = []
+    totals = [Money(0)] * 4
+    for loan in p.loans:
+        if loan.disbursed_on > as_of:
+            continue
+        h = households[loan.household_id]
+        repaid = Money(sum(r.principal.fen for r in receipts[loan.id] if r.kind == "repayment"))
+        off = written[loan.id].amount if loan.id in written else Money(0)
+        outstanding = loan.principal - repaid - off
+        if loan.id in written:
+            status, dpd = LoanStatus.WRITTEN_OFF, 0
+        elif outstanding.is_zero():
+            status, dpd = LoanStatus.CLOSED, 0
+        else:
+            status, dpd = LoanStatus.ACTIVE, _dpd(schedules[loan.id], receipts[loan.id], as_of)
+        maturity = schedules[loan.id][-1].dues[-1].due_date if schedules[loan.id] else None
+        rows.append(
+            (
+                loan.number,
+                h.code,
+                h.mother_name,
+                h.national_id if reveal else mask_national_id(h.national_id),
+                villages.get(h.org_id, "") if h.org_id is not None else "",
+                batches.get(loan.batch_id, ""),
+                loan.disbursed_on,
+                maturity,
+                loan.principal,
+                repaid,
+                off,
+                outstanding,
+                loan.round,
+                Term(f"status_{status.value}"),
+                dpd,
+            )
+        )
+        for i, value in enumerate((loan.principal, repaid, off, outstanding)):
+            totals[i] += value
+    table = Table(
+        columns=(
+            Column("loan", "loan_number", T),
+            Column("household", "household_code", T),
+            Column("mother", "mother_name", T),
+            Column("national_id", "national_id", T),
+            Column("village", "village", T),
+            Column("batch", "batch", T),
+            Column("disbursed_on", "disbursed_on", D),
+            Column("maturity", "maturity_date", D),
+            Column("principal", "loan_principal", M),
+            Column("repaid", "principal_repaid", M),
+            Column("written_off", "written_off", M),
+            Column("outstanding", "outstanding_principal", M),
+            Column("round", "round", C),
+            Column("status", "loan_status", T),
+            Column("dpd", "days_past_due", C),
+        ),
+        rows=tuple(rows),
+        total=(Term("total"), None, None, None, None, None, None, None, *totals, None, None, None),
+    )
+    return Report(
+        kind="register",
+        title="loan_register",
+        subject=f.name,
+        as_of=as_of,
+        sections=(
+            Section(
+                "summary",
+                "overview",
+                facts=(Fact("loans", len(rows)), Fact("outstanding_principal", totals[3])),
+            ),
+            Section("loans", "loan_register", table=table),
+        ),
+    )
+
+
+def build_write_off_register(ledger: Ledger, fund: Fund | int | str, *, as_of: date) -> Report:
+    """The write-off register (核销备查簿) of a fund as of a date."""
+    f = ledger.fund(fund)
+    p = ledger.portfolio(f)
+    households = {h.id: h for h in p.households}
+    loans = {ln.id: ln for ln in p.loans}
+    recovered: dict[int, Money] = defaultdict(lambda: Money(0))
+    for r in p.receipts:
+        if r.kind == "recovery" and r.value_date <= as_of:
+            recovered[r.loan_id] += r.amount
+    rows: list[tuple[Cell, ...]] = []
+    for w in p.write_offs:
+        if w.written_on > as_of:
+            continue
+        h = households[loans[w.loan_id].household_id]
+        back = recovered[w.loan_id]
+        rows.append(
+            (
+                w.loan_number,
+                h.code,
+                h.mother_name,
+                w.written_on,
+                w.amount,
+                w.approval_ref,
+                w.reason,
+                back,
+                w.amount - back,
+            )
+        )
+    amount = Money.total(r[4] for r in rows if isinstance(r[4], Money))
+    back_total = Money.total(r[7] for r in rows if isinstance(r[7], Money))
+    table = Table(
+        columns=(
+            Column("loan", "loan_number", T),
+            Column("household", "household_code", T),
+            Column("mother", "mother_name", T),
+            Column("written_on", "written_on", D),
+            Column("amount", "written_off", M),
+            Column("approval", "approval_ref", T),
+            Column("reason", "reason", T),
+            Column("recovered", "recovered_after_write_off", M),
+            Column("remaining", "claim_remaining", M),
+        ),
+        rows=tuple(rows),
+        total=(Term("total"), None, None, None, amount, None, None, back_total, amount - back_total),
+    )
+    return Report(
+        kind="write_offs",
+        title="write_off_register",
+        subject=f.name,
+        as_of=as_of,
+        sections=(Section("write_offs", "write_off_register", table=table),),
+    )

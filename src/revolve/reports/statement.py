@@ -1,0 +1,214 @@
+"""The repayment statement (还款对账单) of one loan as of a date: what a mother holds in her hand.
+
+It shows who borrowed and who guarantees the loan, the schedule in force with what each instalment has
+received, every payment with its date, payer, receipt number (还款凭证号) and allocation, and what is
+due, overdue and outstanding, and what falls due next. Everything is read from the books; ID numbers and
+phones are masked unless the caller asks to reveal them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from revolve.funds import Fund
+from revolve.households import mask_national_id, mask_phone
+from revolve.ledger import Ledger
+from revolve.loans import days_past_due, due_by, states
+from revolve.money import Money
+from revolve.portfolio import Loan, LoanStatus
+from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
+
+__all__ = ["build_statement"]
+
+M, C, D, T = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DATE, ColumnKind.TEXT
+
+
+def _installment_status(settled: bool, partly: bool, due: date, as_of: date) -> Term:
+    if settled:
+        return Term("settled")
+    if due <= as_of:
+        return Term("overdue")
+    return Term("partly_paid" if partly else "not_yet_due")
+
+
+def build_statement(
+    ledger: Ledger, fund: Fund | int | str, loan: Loan | int | str, *, as_of: date, reveal: bool = False
+) -> Report:
+    """Build the repayment statement of ``loan`` as of ``as_of``.
+
+    Args:
+        ledger: the books.
+        fund: the fund that lent.
+        loan: the loan (value, id or number).
+        as_of: the statement date; payments after it are not shown.
+        reveal: show the national ID number and phone unmasked.
+
+    Returns:
+        The statement as a :class:`~revolve.reports.model.Report`.
+    """
+    f = ledger.fund(fund)
+    ln = ledger.loan(f, loan)
+    household = ledger.household(f, ln.household_id)
+    versions = [
+        v for v in ledger.schedule_versions(f, ln) if v.effective_on <= as_of
+    ] or ledger.schedule_versions(f, ln)[:1]
+    version = versions[-1]
+    dues = ledger.schedule(f, ln, version=version.version)
+    receipts = [r for r in ledger.receipts(f, ln) if r.value_date <= as_of]
+    paid = Money(
+        sum(r.amount.fen for r in receipts if r.kind == "repayment" and r.schedule_version == version.version)
+    )
+    principal_repaid = Money(sum(r.principal.fen for r in receipts if r.kind == "repayment"))
+    written_off = (
+        ln.written_off
+        if ln.status is LoanStatus.WRITTEN_OFF and (ln.closed_on or as_of) <= as_of
+        else Money(0)
+    )
+    outstanding = ln.principal - principal_repaid - written_off if as_of >= ln.disbursed_on else Money(0)
+    batch = next((b for b in ledger.batches(f) if b.id == ln.batch_id), None)
+    village = ledger.org(household.org_id).name if household.org_id is not None else ""
+
+    guarantee_facts: list[Fact] = []
+    for g, _ in ledger.loan_guarantors(f, ln):
+        guarantee_facts.append(Fact("guarantor", g.name))
+        guarantee_facts.append(Fact("guarantee_kind", Term(f"guarantor_{g.kind.value}")))
+    guarantee_facts.append(Fact("pledge_held", ln.pledge_held))
+    guarantee_facts.append(Fact("guarantee_calls", len(ledger.guarantee_calls(f, ln))))
+
+    rows: list[tuple[Cell, ...]] = []
+    for state in states(dues, paid=paid):
+        due = state.due
+        rows.append(
+            (
+                due.number,
+                due.due_date,
+                due.principal,
+                due.interest,
+                due.fee,
+                due.total,
+                state.paid,
+                state.remaining,
+                _installment_status(state.settled, state.paid.fen > 0, due.due_date, as_of),
+            )
+        )
+    schedule = Table(
+        columns=(
+            Column("number", "installment_number", C),
+            Column("due_date", "due_date", D),
+            Column("principal", "principal", M),
+            Column("interest", "interest", M),
+            Column("fee", "fee", M),
+            Column("total", "installment_total", M),
+            Column("paid", "paid", M),
+            Column("remaining", "remaining", M),
+            Column("status", "status", T),
+        ),
+        rows=tuple(rows),
+        total=(
+            None,
+            None,
+            Money.total(d.principal for d in dues),
+            Money.total(d.interest for d in dues),
+            Money.total(d.fee for d in dues),
+            Money.total(d.total for d in dues),
+            Money.total(s.paid for s in states(dues, paid=paid)),
+            Money.total(s.remaining for s in states(dues, paid=paid)),
+            None,
+        ),
+    )
+    payments = Table(
+        columns=(
+            Column("date", "payment_date", D),
+            Column("receipt", "receipt_number", T),
+            Column("payer", "payer", T),
+            Column("amount", "amount", M),
+            Column("principal", "principal_part", M),
+            Column("interest", "interest_part", M),
+            Column("fee", "fee_part", M),
+            Column("penalty", "penalty_part", M),
+        ),
+        rows=tuple(
+            (
+                r.value_date,
+                r.receipt,
+                Term("recovery" if r.kind == "recovery" else f"payer_{r.payer.value}"),
+                r.amount,
+                r.principal,
+                r.interest,
+                r.fee,
+                r.penalty,
+            )
+            for r in receipts
+        ),
+        total=(
+            None,
+            None,
+            None,
+            Money.total(r.amount for r in receipts),
+            Money.total(r.principal for r in receipts),
+            Money.total(r.interest for r in receipts),
+            Money.total(r.fee for r in receipts),
+            Money.total(r.penalty for r in receipts),
+        ),
+    )
+    upcoming = [s for s in states(dues, paid=paid) if not s.settled and s.due.due_date > as_of]
+    active = ln.status is LoanStatus.ACTIVE or (ln.closed_on is not None and ln.closed_on > as_of)
+    due_now = due_by(dues, paid=paid, on=as_of) if active else Money(0)
+    summary = (
+        Fact("due_to_date", due_now),
+        Fact(
+            "overdue",
+            due_by(dues, paid=paid, on=date.fromordinal(as_of.toordinal() - 1)) if active else Money(0),
+        ),
+        Fact("days_past_due", days_past_due(dues, paid=paid, as_of=as_of) if active else 0),
+        Fact("outstanding_principal", outstanding),
+        Fact("next_due_date", upcoming[0].due.due_date if upcoming and active else None),
+        Fact("next_due_amount", upcoming[0].remaining if upcoming and active else None),
+    )
+    return Report(
+        kind="statement",
+        title="repayment_statement",
+        subject=f"{f.name} · {ln.number} · {household.mother_name}",
+        as_of=as_of,
+        sections=(
+            Section(
+                "borrower",
+                "borrower",
+                facts=(
+                    Fact("household_code", household.code),
+                    Fact("mother_name", household.mother_name),
+                    Fact(
+                        "national_id",
+                        household.national_id if reveal else mask_national_id(household.national_id),
+                    ),
+                    Fact(
+                        "phone",
+                        (household.phone if reveal else mask_phone(household.phone))
+                        if household.phone
+                        else None,
+                    ),
+                    Fact("village", village),
+                ),
+            ),
+            Section(
+                "loan",
+                "loan",
+                facts=(
+                    Fact("loan_number", ln.number),
+                    Fact("batch", batch.code if batch else None),
+                    Fact("disbursed_on", ln.disbursed_on),
+                    Fact("loan_principal", ln.principal),
+                    Fact("installments", len(dues)),
+                    Fact("maturity_date", dues[-1].due_date if dues else None),
+                    Fact("round", ln.round),
+                    Fact("loan_status", Term(f"status_{ln.status.value}")),
+                    Fact("schedule_version", version.version),
+                ),
+            ),
+            Section("guarantee", "guarantee", facts=tuple(guarantee_facts)),
+            Section("schedule", "repayment_schedule", table=schedule),
+            Section("payments", "payments", table=payments),
+            Section("summary", "amounts_due", facts=summary),
+        ),
+        notes=("note_statement_allocation",),
+    )

@@ -1,0 +1,155 @@
+"""Bulk reads for reports: one fund's whole lending portfolio in a handful of queries.
+
+:func:`load_portfolio` returns a frozen :class:`~revolve.portfolio.Portfolio`; the figures of every report
+are then computed from it by pure functions, so the cost of a report does not grow with the number of
+queries per loan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select
+
+from revolve.chart import AccountRole
+from revolve.loans import Due
+from revolve.money import Money
+from revolve.portfolio import Contribution, GuaranteeLink, LoanSchedule, Outflow, Portfolio
+from revolve.store import lending as lend
+from revolve.store import repository as repo
+from revolve.store.schema import (
+    AccountRow,
+    EntryRow,
+    GrantRow,
+    GuaranteeRow,
+    GuarantorRow,
+    InstallmentRow,
+    PostingRow,
+    ReceiptRow,
+    ScheduleVersionRow,
+    SubsidyPaymentRow,
+)
+
+__all__ = ["load_portfolio"]
+
+
+def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
+    effective = {
+        (int(loan_id), int(version)): on
+        for loan_id, version, on in conn.execute(
+            select(ScheduleVersionRow.loan_id, ScheduleVersionRow.version, ScheduleVersionRow.effective_on).where(
+                ScheduleVersionRow.fund_id == fund_id
+            )
+        )
+    }
+    dues: dict[tuple[int, int], list[Due]] = defaultdict(list)
+    for loan_id, version, number, due_date, principal, interest, fee in conn.execute(
+        select(
+            InstallmentRow.loan_id,
+            InstallmentRow.version,
+            InstallmentRow.number,
+            InstallmentRow.due_date,
+            InstallmentRow.principal,
+            InstallmentRow.interest,
+            InstallmentRow.fee,
+        )
+        .where(InstallmentRow.fund_id == fund_id)
+        .order_by(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number)
+    ):
+        dues[(int(loan_id), int(version))].append(
+            Due(
+                number=number,
+                due_date=due_date,
+                principal=Money(int(principal)),
+                interest=Money(int(interest)),
+                fee=Money(int(fee)),
+            )
+        )
+    return tuple(
+        LoanSchedule(loan_id, version, effective[(loan_id, version)], tuple(items))
+        for (loan_id, version), items in sorted(dues.items())
+    )
+
+
+def _receipts(conn: Connection, fund_id: int) -> tuple[Any, ...]:
+    rows = conn.execute(
+        select(ReceiptRow.__table__)
+        .where(ReceiptRow.fund_id == fund_id)
+        .order_by(ReceiptRow.loan_id, ReceiptRow.value_date, ReceiptRow.id)
+    )
+    return tuple(lend._receipt(r) for r in rows)  # the one row → Receipt translation, shared within store/
+
+
+def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[str, int, Any]]:
+    """(kind, cash movement in fen, value date) per entry whose kind starts with ``kinds``."""
+    return [
+        (kind, int(total), day)
+        for kind, total, day in conn.execute(
+            select(EntryRow.kind, func.sum(PostingRow.amount), EntryRow.value_date)
+            .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
+            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .where(
+                EntryRow.fund_id == fund_id,
+                EntryRow.kind.like(f"{kinds}%"),
+                AccountRow.role == AccountRole.FUND_CASH.value,
+            )
+            .group_by(EntryRow.seq, EntryRow.kind, EntryRow.value_date)
+            .order_by(EntryRow.seq)
+        )
+    ]
+
+
+def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
+    """The fund's whole lending, as one frozen value."""
+    fund = repo.find_fund(conn, fund_id)
+    contributions = tuple(
+        Contribution(kind.split(".", 1)[1], Money(total), day)
+        for kind, total, day in _cash_by_entry(conn, fund_id, kinds="contribution.")
+    )
+    outflows: list[Outflow] = [
+        Outflow("grant", Money(int(amount)), day, int(household))
+        for household, amount, day in conn.execute(
+            select(GrantRow.household_id, GrantRow.amount, GrantRow.value_date).where(GrantRow.fund_id == fund_id)
+        )
+    ]
+    outflows += [
+        Outflow("subsidy", Money(int(amount)), day)
+        for amount, day in conn.execute(
+            select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date).where(SubsidyPaymentRow.fund_id == fund_id)
+        )
+    ]
+    outflows += [
+        Outflow("return_to_finance", Money(-total), day)
+        for _, total, day in _cash_by_entry(conn, fund_id, kinds="return_to_finance")
+    ]
+    guarantors = tuple(
+        lend.find_guarantor(conn, fund_id, int(gid))
+        for gid in conn.execute(
+            select(GuarantorRow.id).where(GuarantorRow.fund_id == fund_id).order_by(GuarantorRow.id)
+        ).scalars()
+    )
+    guarantees = tuple(
+        GuaranteeLink(int(loan_id), int(gid), Money(int(pledged)))
+        for loan_id, gid, pledged in conn.execute(
+            select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id, GuaranteeRow.pledged)
+            .where(GuaranteeRow.fund_id == fund_id)
+            .order_by(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id)
+        )
+    )
+    return Portfolio(
+        fund_id=fund.id,
+        fund_code=fund.code,
+        fund_name=fund.name,
+        loans=tuple(lend.list_loans(conn, fund_id)),
+        schedules=_schedules(conn, fund_id),
+        receipts=_receipts(conn, fund_id),
+        write_offs=tuple(lend.write_offs(conn, fund_id)),
+        contributions=contributions,
+        outflows=tuple(sorted(outflows, key=lambda o: (o.on, o.kind))),
+        households=tuple(lend.list_households(conn, fund_id)),
+        records=tuple(lend.household_records(conn, fund_id)),
+        guarantors=guarantors,
+        guarantees=guarantees,
+        batches=tuple(lend.list_batches(conn, fund_id)),
+    )
