@@ -33,7 +33,7 @@ from revolve.money import Money
 from revolve.portfolio import Loan, LoanSchedule, LoanStatus, Portfolio, Receipt
 from revolve.ratios import Ratio
 
-__all__ = ["PeriodFigures", "combine", "period_figures"]
+__all__ = ["PeriodFigures", "combine", "loan_days_past_due", "period_figures"]
 
 _ZERO = Money(0)
 
@@ -173,6 +173,11 @@ def _on_time(
             state = next(s for s in states(version.dues, paid=paid) if s.due.number == due.number)
             on_time += state.principal_paid.fen
     return Money(due_total), Money(on_time)
+
+
+def loan_days_past_due(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:
+    """A loan's days past due on ``on``, from its schedule versions and receipts (as read in a Portfolio)."""
+    return _dpd(schedules, receipts, on)
 
 
 def _dpd(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:

@@ -14,7 +14,7 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id
 from revolve.ledger import Ledger
-from revolve.loans import days_past_due
+from revolve.metrics import loan_days_past_due
 from revolve.money import Money
 from revolve.portfolio import LoanSchedule, LoanStatus, Receipt
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
@@ -22,24 +22,6 @@ from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Sectio
 __all__ = ["build_loan_register", "build_write_off_register"]
 
 M, C, D, T = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DATE, ColumnKind.TEXT
-
-
-def _dpd(schedules: list[LoanSchedule], receipts: list[Receipt], on: date) -> int:
-    current = None
-    for schedule in schedules:
-        if schedule.effective_on <= on:
-            current = schedule
-    if current is None:
-        return 0
-    version = current.version
-    paid = Money(
-        sum(
-            r.amount.fen
-            for r in receipts
-            if r.kind == "repayment" and r.schedule_version == version and r.value_date <= on
-        )
-    )
-    return days_past_due(current.dues, paid=paid, as_of=on)
 
 
 def build_loan_register(
@@ -73,7 +55,7 @@ def build_loan_register(
         elif outstanding.is_zero():
             status, dpd = LoanStatus.CLOSED, 0
         else:
-            status, dpd = LoanStatus.ACTIVE, _dpd(schedules[loan.id], receipts[loan.id], as_of)
+            status, dpd = LoanStatus.ACTIVE, loan_days_past_due(schedules[loan.id], receipts[loan.id], as_of)
         maturity = schedules[loan.id][-1].dues[-1].due_date if schedules[loan.id] else None
         rows.append(
             (
