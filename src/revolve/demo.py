@@ -1,7 +1,8 @@
-"""The demo county: builds a small 幸福工程 fund in a fresh SQLite file and says what it did.
+"""The demo county: builds a small 幸福工程 fund in a fresh SQLite file, says what it did, and prints a
+repayment statement (还款对账单) and the quarterly report (季报表).
 
-Every figure printed is read back from the books revolve kept — the entries it posted, the trial
-balance it computes, the hash chain it verifies — never written down here.
+Every figure printed is read back from the books revolve kept — the entries it posted, the statement and
+report it built, the hash chain it verified — never written down here.
 """
 
 from __future__ import annotations
@@ -10,23 +11,32 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from revolve.chart import AccountKey, AccountRole
+from revolve.guarantees import GuarantorKind
 from revolve.ledger import Ledger
 from revolve.money import yuan
 from revolve.orgs import OrgLevel
 from revolve.reports.labels import Language
-from revolve.reports.trial_balance_table import trial_balance_table
+from revolve.reports.quarterly import build_quarterly
+from revolve.reports.render import Format, render
+from revolve.reports.statement import build_statement
+from revolve.schedule import LoanTerms, RepaymentMethod
 
 __all__ = ["run_demo"]
 
-R = AccountRole
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
-# (household, loan number, amount in yuan, disbursement date)
-_LOANS = (
-    ("王秀英", "FN-2016-001", "10000", date(2016, 3, 10)),
-    ("李桂兰", "FN-2016-002", "10000", date(2016, 3, 10)),
-    ("张玉梅", "FN-2016-003", "8000", date(2016, 3, 12)),
+# (household code, mother, birth date in the ID, loan number, amount in yuan, months, pledge in yuan)
+_HOUSEHOLDS = (
+    ("FN-H001", "王秀英", "19820314", "FN-2016-001", "10000", 12, None),
+    ("FN-H002", "李桂兰", "19790602", "FN-2016-002", "8000", 12, None),
+    ("FN-H003", "张玉梅", "19850927", "FN-2016-003", "5000", 12, "500"),
 )
+
+
+def _national_id(birth: str, serial: int) -> str:
+    """A specimen ID (丰宁's area code 130826) with its GB 11643 check digit computed."""
+    body = f"130826{birth}{serial:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
 
 
 def run_demo(path: Path, *, lang: Language | str = Language.ZH, say: Callable[[str], None] = print) -> Ledger:
@@ -40,63 +50,86 @@ def run_demo(path: Path, *, lang: Language | str = Language.ZH, say: Callable[[s
     province = ledger.create_org("HE", "河北省", OrgLevel.PROVINCE)
     city = ledger.create_org("HE-CD", "承德市", OrgLevel.CITY, parent=province)
     county = ledger.create_org("HE-CD-FN", "丰宁满族自治县", OrgLevel.COUNTY, parent=city)
+    village = ledger.create_org("HE-CD-FN-01", "大阁镇某村", OrgLevel.VILLAGE, parent=county)
     fund = ledger.create_fund("FN-HP", "丰宁县幸福工程资金", org=county)
-    say(
-        f"建立组织 {province.name} › {city.name} › {county.name}，开设基金「{fund.name}」({fund.code})"
-        if zh
-        else f"Created {province.name} › {city.name} › {county.name} and opened fund {fund.code}"
+    ledger.contribute(
+        fund, amount=yuan("300000"), on=date(2016, 1, 15), donor="幸福工程项目资金", receipt="DON-2016-001"
     )
-    entries = [
-        ledger.post(
+    ledger.contribute(
+        fund, amount=yuan("50000"), on=date(2016, 2, 20), donor="生育关怀募捐", receipt="DON-2016-002"
+    )
+    ledger.open_batch(fund, code="2016-1", on=date(2016, 3, 10), site=village.id)
+    committee = ledger.register_guarantor(
+        fund, code="VC-01", kind=GuarantorKind.VILLAGE_COMMITTEE, name="大阁镇某村村委会", cap=yuan("50000")
+    )
+    for serial, (code, mother, birth, number, amount, months, pledge) in enumerate(_HOUSEHOLDS, start=1):
+        ledger.register_household(
             fund,
-            on=date(2016, 1, 15),
-            kind="contribution",
-            memo="幸福工程项目资金（限定用途捐赠）",
-            postings=[(R.FUND_CASH, yuan("300000")), (R.DONATION_REVENUE, -yuan("300000"))],
-            idempotency_key="DON-2016-001",
-        ),
-        ledger.post(
+            code=code,
+            mother_name=mother,
+            national_id=_national_id(birth, serial),
+            registered_on=date(2016, 3, 1),
+            org=village.id,
+            phone=f"1393140{serial:04d}",
+            income_before=yuan("3649"),
+        )
+        ledger.disburse(
             fund,
-            on=date(2016, 2, 20),
-            kind="contribution",
-            memo="生育关怀募捐",
-            postings=[(R.FUND_CASH, yuan("50000")), (R.DONATION_REVENUE, -yuan("50000"))],
-            idempotency_key="DON-2016-002",
-        ),
-    ]
-    for household, loan, amount, on in _LOANS:
-        entries.append(
-            ledger.post(
-                fund,
-                on=on,
-                kind="disbursement",
-                memo=f"向{household}发放幸福工程借款",
-                postings=[(AccountKey(R.LOANS_RECEIVABLE, loan), yuan(amount)), (R.FUND_CASH, -yuan(amount))],
-                idempotency_key=f"DISB-{loan}",
-            )
+            number=number,
+            household=code,
+            batch="2016-1",
+            terms=LoanTerms(
+                principal=yuan(amount),
+                start=date(2016, 3, 10),
+                term=months,
+                method=RepaymentMethod.EQUAL_PRINCIPAL,
+            ),
+            guarantors=[committee],
+            pledge=None if pledge is None else yuan(pledge),
         )
-    for entry in entries:
-        say(
-            f"  第{entry.seq}号凭证 {entry.value_date} {entry.memo}  {entry.total}  哈希 {entry.hash[:12]}…"
-            if zh
-            else f"  entry {entry.seq} {entry.value_date} {entry.kind}  {entry.total}  hash {entry.hash[:12]}…"
+    # 王秀英 pays each month on time; 李桂兰 falls behind in May and the village committee pays once for her
+    for month in range(4, 10):
+        ledger.repay(
+            fund, "FN-2016-001", amount=yuan("833.33"), on=date(2016, month, 10), receipt=f"R-001-{month:02d}"
         )
+    ledger.repay(fund, "FN-2016-002", amount=yuan("666.67"), on=date(2016, 4, 10), receipt="R-002-04")
+    ledger.repay(
+        fund,
+        "FN-2016-002",
+        amount=yuan("666.67"),
+        on=date(2016, 6, 28),
+        receipt="R-002-06",
+        payer="guarantor",
+        guarantor=committee,
+    )
+    for month in range(4, 10):
+        ledger.repay(
+            fund, "FN-2016-003", amount=yuan("416.67"), on=date(2016, month, 10), receipt=f"R-003-{month:02d}"
+        )
+    ledger.grant(fund, "FN-H002", amount=yuan("800"), on=date(2016, 7, 1), memo="一次性帮扶")
+    entries = ledger.entries(fund)
+    say(
+        f"建立 {province.name} › {city.name} › {county.name}，开设「{fund.name}」；"
+        f"登记 {len(ledger.households(fund))} 户，发放 {len(ledger.loans(fund))} 笔借款，记账 {len(entries)} 张凭证"
+        if zh
+        else f"Built {county.name}: fund {fund.code}, {len(ledger.households(fund))} households, "
+        f"{len(ledger.loans(fund))} loans, {len(entries)} journal entries"
+    )
+    as_of = date(2016, 9, 30)
     say("")
-    say(trial_balance_table(ledger.trial_balance(fund), lang))
+    say(str(render(build_statement(ledger, fund, "FN-2016-002", as_of=as_of), Format.TEXT, lang=lang)))
+    say("")
+    say(str(render(build_quarterly(ledger, fund=fund, year=2016, quarter=3), Format.TEXT, lang=lang)))
     say("")
     report = ledger.verify(fund)
     problems = ledger.check()
-    cash = ledger.balance(fund, R.FUND_CASH)
-    lent = ledger.balance(fund, R.LOANS_RECEIVABLE)
     if zh:
-        say(f"银行存款余额 {cash}，借款余额 {lent}（{len(_LOANS)} 户）")
         say(
             f"哈希链校验：{report.entries_checked} 张凭证，{'完整' if report.ok else '断裂：' + str(report.first_break)}"
         )
         say(f"守恒检查：{'全部通过' if not problems else '; '.join(map(str, problems))}")
         say(f"账簿文件：{path}")
     else:
-        say(f"Bank deposits {cash}; loans outstanding {lent} ({len(_LOANS)} households)")
         say(
             f"Hash chain: {report.entries_checked} entries, {'intact' if report.ok else 'broken: ' + str(report.first_break)}"
         )
