@@ -1,7 +1,35 @@
-"""Reports: build data from the books and render it for people (text, Markdown, HTML, CSV, Excel).
+"""Reports: build data from the books and render it for people (text, Markdown, HTML, CSV, Excel, JSON).
 
-This package is the shell's output side. Report *data* is computed from the core's values (schedules,
-balances, entries); *rendering* turns that data into tables with Chinese labels by default and English on
-request (:mod:`revolve.reports.labels`). Only this package imports ``tabulate`` and ``openpyxl``; the
-core never imports it.
+This package is the shell's output side. Report *data* is computed from the books — a frozen
+:class:`~revolve.reports.model.Report` built by a builder (:func:`build_statement`,
+:func:`build_quarterly`, …) — and *rendering* turns it into a format (:func:`render`, :func:`write`), with
+Chinese labels by default and English on request (:mod:`revolve.reports.labels`). Only this package
+(and the importers) import ``tabulate`` and ``openpyxl``; the core never imports them.
 """
+
+from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_trial_balance
+from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
+from revolve.reports.quarterly import build_quarterly
+from revolve.reports.registers import build_loan_register, build_write_off_register
+from revolve.reports.render import Format, render, write
+from revolve.reports.statement import build_statement
+
+__all__ = [
+    "Column",
+    "ColumnKind",
+    "Fact",
+    "Format",
+    "Report",
+    "Section",
+    "Table",
+    "Term",
+    "build_activity_statement",
+    "build_balance_sheet",
+    "build_loan_register",
+    "build_quarterly",
+    "build_statement",
+    "build_trial_balance",
+    "build_write_off_register",
+    "render",
+    "write",
+]
