@@ -165,6 +165,23 @@ def test_statement_shows_the_schedule_payments_and_what_is_due(books: Ledger) ->
     assert guarantee["guarantor"] == "某村委会"
 
 
+def test_statement_shows_the_status_on_its_date(books: Ledger) -> None:
+    # L2 was written off on 06-30: a statement of 05-31 shows it active, one of 07-31 written off
+    assert _facts(build_statement(books, "C", "L2", as_of=D(2016, 5, 31)), "loan")["loan_status"] == Term(
+        "status_active"
+    )
+    assert _facts(build_statement(books, "C", "L2", as_of=D(2016, 7, 31)), "loan")["loan_status"] == Term(
+        "status_written_off"
+    )
+    # L3 closed on 07-10
+    assert _facts(build_statement(books, "C", "L3", as_of=D(2016, 7, 9)), "loan")["loan_status"] == Term(
+        "status_active"
+    )
+    assert _facts(build_statement(books, "C", "L3", as_of=D(2016, 7, 10)), "loan")["loan_status"] == Term(
+        "status_closed"
+    )
+
+
 def test_statement_as_of_an_earlier_date_ignores_later_payments(books: Ledger) -> None:
     report = build_statement(books, "C", "L1", as_of=D(2016, 3, 1))
     summary = _facts(report, "summary")

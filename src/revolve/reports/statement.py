@@ -151,8 +151,11 @@ def build_statement(
             Money.total(r.penalty for r in receipts),
         ),
     )
+    # the loan's status on the statement's date, not today's
+    ended = ln.closed_on is not None and ln.closed_on <= as_of
+    status = ln.status if ended else LoanStatus.ACTIVE
     upcoming = [s for s in states(dues, paid=paid) if not s.settled and s.due.due_date > as_of]
-    active = ln.status is LoanStatus.ACTIVE or (ln.closed_on is not None and ln.closed_on > as_of)
+    active = status is LoanStatus.ACTIVE
     due_now = due_by(dues, paid=paid, on=as_of) if active else Money(0)
     summary = (
         Fact("due_to_date", due_now),
@@ -201,7 +204,7 @@ def build_statement(
                     Fact("installments", len(dues)),
                     Fact("maturity_date", dues[-1].due_date if dues else None),
                     Fact("round", ln.round),
-                    Fact("loan_status", Term(f"status_{ln.status.value}")),
+                    Fact("loan_status", Term(f"status_{status.value}")),
                     Fact("schedule_version", version.version),
                 ),
             ),
