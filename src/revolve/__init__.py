@@ -79,6 +79,7 @@ from revolve.schedule import (
     reschedule_after_prepayment,
     reschedule_extension,
 )
+from revolve.store.database import make_engine
 from revolve.subsidy import SubsidyCaps, SubsidyLine
 from revolve.trial_balance import TrialBalance, TrialBalanceLine
 
@@ -186,6 +187,7 @@ __all__ = [
     "WriteOff",
     "fen",
     "generate_schedule",
+    "make_engine",
     "open",
     "reschedule_after_prepayment",
     "reschedule_extension",

@@ -242,7 +242,7 @@ GOV_CHART = Chart(
         ),
         AccountSpec(_R_.GRANT_REVENUE, "4001", "财政拨款收入", "Fiscal appropriations", _R),
         AccountSpec(_R_.FEE_REVENUE, "4101", "事业收入—管理费", "Management fees", _R),
-        AccountSpec(_R_.INTEREST_REVENUE, "4602", "利息收入", "Interest", _R),
+        AccountSpec(_R_.INTEREST_REVENUE, "4604", "利息收入", "Interest", _R),
         AccountSpec(
             _R_.RECOVERY_REVENUE, "460901", "其他收入—核销后收回", "Recoveries of written-off loans", _R
         ),

@@ -68,7 +68,8 @@ class Ratio:
         _check_part("denominator", self.denominator)
         if isinstance(self.numerator, Money) != isinstance(self.denominator, Money):
             raise InvalidAmount(
-                (self.numerator, self.denominator), reason="a ratio divides money by money or a count by a count"
+                (self.numerator, self.denominator),
+                reason="a ratio divides money by money or a count by a count",
             )
 
     @property

@@ -34,7 +34,7 @@ from datetime import date
 from enum import StrEnum
 
 from revolve.chart import AccountKey, AccountRole
-from revolve.errors import InvalidAmount
+from revolve.errors import InvalidAmount, MoneyTypeError
 from revolve.journal import Entry, Posting
 from revolve.money import Money
 
@@ -107,7 +107,9 @@ class RepaymentSplit:
 
 
 def _positive(amount: Money, what: str) -> None:
-    if not isinstance(amount, Money) or amount.fen <= 0:
+    if not isinstance(amount, Money):
+        raise MoneyTypeError(amount, hint=f"{what} is Money, e.g. yuan('1000')")
+    if amount.fen <= 0:
         raise InvalidAmount(amount, reason=f"{what} must be a positive amount of Money")
 
 

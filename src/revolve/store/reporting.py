@@ -38,9 +38,9 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
     effective = {
         (int(loan_id), int(version)): on
         for loan_id, version, on in conn.execute(
-            select(ScheduleVersionRow.loan_id, ScheduleVersionRow.version, ScheduleVersionRow.effective_on).where(
-                ScheduleVersionRow.fund_id == fund_id
-            )
+            select(
+                ScheduleVersionRow.loan_id, ScheduleVersionRow.version, ScheduleVersionRow.effective_on
+            ).where(ScheduleVersionRow.fund_id == fund_id)
         )
     }
     dues: dict[tuple[int, int], list[Due]] = defaultdict(list)
@@ -87,7 +87,9 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
         (kind, int(total), day)
         for kind, total, day in conn.execute(
             select(EntryRow.kind, func.sum(PostingRow.amount), EntryRow.value_date)
-            .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
+            .join(
+                PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq)
+            )
             .join(AccountRow, AccountRow.id == PostingRow.account_id)
             .where(
                 EntryRow.fund_id == fund_id,
@@ -110,13 +112,17 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
     outflows: list[Outflow] = [
         Outflow("grant", Money(int(amount)), day, int(household))
         for household, amount, day in conn.execute(
-            select(GrantRow.household_id, GrantRow.amount, GrantRow.value_date).where(GrantRow.fund_id == fund_id)
+            select(GrantRow.household_id, GrantRow.amount, GrantRow.value_date).where(
+                GrantRow.fund_id == fund_id
+            )
         )
     ]
     outflows += [
         Outflow("subsidy", Money(int(amount)), day)
         for amount, day in conn.execute(
-            select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date).where(SubsidyPaymentRow.fund_id == fund_id)
+            select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date).where(
+                SubsidyPaymentRow.fund_id == fund_id
+            )
         )
     ]
     outflows += [
