@@ -1,0 +1,441 @@
+"""The ``revolve`` command, end to end in a subprocess (``python -m revolve``) on a temporary SQLite file.
+
+One set of books is built through the command line — init, contribute, guarantor, imports of households,
+loans and repayments from CSV and from .xlsx, disburse, repay — and then read back through the library,
+printed as a statement and as every report in every format, checked and verified. Each bad-input path of
+the importer runs against a copy of those books: the output names the row and the reason, the exit
+status is 1, and the database is byte-for-byte the same content afterwards. Errors are one line, never a
+traceback.
+
+Independent read-only commands run concurrently (``_run_all``) to keep the file quick.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import snapshot
+from revolve import Ledger
+from revolve.importers import ProblemKind
+from revolve.money import yuan
+from revolve.portfolio import LoanStatus
+from revolve.store.database import make_engine
+from test_importers import (
+    BAD_CASES,
+    FUND,
+    HH,
+    LOAN,
+    NAMES,
+    REPAY,
+    household_row,
+    national_id,
+    write_csv,
+    write_xlsx,
+)
+
+ENV = {k: v for k, v in os.environ.items() if k not in ("REVOLVE_DATABASE_URL", "REVOLVE_DEBUG")}
+ENV["PYTHONUTF8"] = "1"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one command did."""
+
+    args: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The non-empty lines of stderr."""
+        return [line for line in self.err.splitlines() if line.strip()]
+
+
+def _command(args: Sequence[object]) -> list[str]:
+    return [sys.executable, "-m", "revolve", *map(str, args)]
+
+
+def run(*args: object, cwd: Path | None = None) -> Run:
+    """Run ``python -m revolve ARGS`` and capture what it did."""
+    done = subprocess.run(
+        _command(args),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=ENV,
+        cwd=cwd,
+        timeout=180,
+        check=False,
+    )
+    return Run(tuple(map(str, args)), done.returncode, done.stdout, done.stderr)
+
+
+def _run_all(*commands: Sequence[object]) -> list[Run]:
+    """Run independent commands at the same time (each its own process) and wait for all of them."""
+    started = [
+        (
+            tuple(map(str, args)),
+            subprocess.Popen(
+                _command(args),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=ENV,
+            ),
+        )
+        for args in commands
+    ]
+    results = []
+    for args, process in started:
+        out, err = process.communicate(timeout=180)
+        results.append(Run(args, process.returncode, out, err))
+    return results
+
+
+def ok(result: Run) -> Run:
+    assert result.code == 0, f"{result.args}: exit {result.code}\n{result.err}"
+    assert "Traceback" not in result.err
+    return result
+
+
+def refused(result: Run, *, code: int = 1) -> str:
+    """Assert a refusal: the exit status, exactly one 'revolve: …' line, no traceback. Return the line."""
+    assert result.code == code, f"{result.args}: exit {result.code}\n{result.out}\n{result.err}"
+    assert "Traceback" not in result.err
+    assert len(result.lines) == 1, result.err
+    assert result.lines[0].startswith("revolve: ")
+    assert "REVOLVE_DEBUG" not in result.lines[0]  # a refusal revolve expected, not an unexpected error
+    return result.lines[0]
+
+
+@dataclass(frozen=True)
+class Books:
+    folder: Path
+    db: Path
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
+    """The books of test_importers.build_base, built through the command line only."""
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "books.db"
+    d = ("--db", db)
+    first = ok(
+        run(
+            "init",
+            *d,
+            "--org-code",
+            "FN",
+            "--org-name",
+            "丰宁县",
+            "--fund-code",
+            FUND,
+            "--fund-name",
+            "丰宁县幸福工程资金",
+        )
+    )
+    assert "已开设基金 FN-HP" in first.out
+    ok(run("contribute", *d, "--fund", FUND, "--amount", "300000", "--on", "2016-01-15", "--receipt", "D1"))
+    ok(
+        run(
+            "guarantor",
+            *d,
+            "--fund",
+            FUND,
+            "--code",
+            "G1",
+            "--kind",
+            "village_committee",
+            "--name",
+            "南关村委会",
+        )
+    )
+
+    # households: three from a CSV with a BOM and Chinese headers, four from .xlsx with English headers
+    hh_rows = [[f"H{n:03d}", NAMES[n - 1], national_id(n), "2016-01-05"] for n in range(1, 4)]
+    hh_csv = write_csv(folder / "households.csv", HH, hh_rows)
+    assert "读取 3 行，写入 3 行" in ok(run("import", "households", hh_csv, "--fund", FUND, *d)).out
+    hh_xlsx = write_xlsx(
+        folder / "households.xlsx",
+        ["code", "mother_name", "national_id", "registered_on"],
+        [[f"H{n:03d}", NAMES[n - 1], national_id(n), date(2016, 1, 5)] for n in range(4, 8)],
+    )
+    assert (
+        "4 rows read, 4 written"
+        in ok(run("--lang", "en", "import", "households", hh_xlsx, "--fund", FUND, *d)).out
+    )
+
+    loans_csv = write_csv(
+        folder / "loans.csv",
+        LOAN,
+        [
+            ["L001", "H001", "B1", "10000", "2016-03-10", "24", "一次性还本付息", "G1"],
+            ["L002", "H002", "B1", "8000.00", "2016-03-10", "24", "", "G1"],
+        ],
+    )
+    ok(run("import", "loans", loans_csv, "--fund", FUND, *d))
+    loans_xlsx = write_xlsx(
+        folder / "loans.xlsx", LOAN, [["L003", "H003", "B1", 5000.0, date(2016, 3, 10), 24, "bullet", "G1"]]
+    )
+    ok(run("import", "loans", loans_xlsx, "--fund", FUND, *d))
+    disbursed = ok(
+        run(
+            "disburse", *d, "--fund", FUND, "--number", "L004", "--household", "H004", "--batch", "B2",
+            "--amount", "6000", "--start", "2016-03-10", "--term", "24", "--guarantor", "G1",
+        )
+    )  # fmt: skip
+    assert "L004" in disbursed.out
+
+    repay_csv = write_csv(folder / "repay.csv", REPAY, [["L001", "5000", "2017-03-10", "R001"]])
+    ok(run("import", "repayments", repay_csv, "--fund", FUND, *d))
+    repay_xlsx = write_xlsx(folder / "repay.xlsx", REPAY, [["L002", 8000, date(2018, 3, 10), "R002"]])
+    ok(run("import", "repayments", repay_xlsx, "--fund", FUND, *d))
+    repaid = ok(
+        run(
+            "repay",
+            *d,
+            "--fund",
+            FUND,
+            "--loan",
+            "L004",
+            "--amount",
+            "1000",
+            "--on",
+            "2017-03-10",
+            "--receipt",
+            "R003",
+        )
+    )
+    assert "¥5,000.00" in repaid.out  # what L004 still owes
+    return Books(folder, db)
+
+
+def copy_of(books: Books, folder: Path) -> Path:
+    """A private copy of the module's books (with its WAL file, if one was left)."""
+    target = folder / "books.db"
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{books.db}{suffix}")
+        if source.exists():
+            shutil.copy(source, Path(f"{target}{suffix}"))
+    return target
+
+
+def content(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        return snapshot(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def ledger_of(books: Books) -> Iterator[Ledger]:
+    with Ledger.open(f"sqlite:///{books.db}") as ledger:
+        yield ledger
+
+
+# ---- the books built through the command line --------------------------------------------------------
+def test_the_books_hold_what_the_commands_recorded(ledger_of: Ledger) -> None:
+    ledger = ledger_of
+    assert [h.code for h in ledger.households(FUND)] == [f"H{n:03d}" for n in range(1, 8)]
+    assert ledger.household(FUND, "H005").national_id == national_id(5)
+    loans = {ln.number: ln for ln in ledger.loans(FUND)}
+    assert {n: ln.principal for n, ln in loans.items()} == {
+        "L001": yuan("10000"),
+        "L002": yuan("8000"),
+        "L003": yuan("5000"),
+        "L004": yuan("6000"),
+    }
+    assert {b.code for b in ledger.batches(FUND)} == {"B1", "B2"}
+    assert loans["L002"].status is LoanStatus.CLOSED
+    assert sum(ln.outstanding.fen for ln in loans.values()) == 1_500_000
+    assert ledger.available(FUND) == yuan("285000")  # 300,000 − 29,000 lent + 14,000 repaid
+    assert [r.receipt for r in ledger.receipts(FUND, "L001")] == ["R001"]
+    assert ledger.check() == []
+
+
+def test_statements_and_reports_in_every_format(books: Books, tmp_path: Path) -> None:
+    # every report command once, and every format at least once among them
+    d = ("--db", books.db)
+    out = tmp_path
+    report = ("report", "--as-of", "2018-12-31", *d)
+    runs = _run_all(
+        (
+            "statement",
+            *d,
+            "--fund",
+            FUND,
+            "--loan",
+            "L001",
+            "--as-of",
+            "2018-12-31",
+            "-o",
+            out / "statement.xlsx",
+        ),
+        (
+            "--lang",
+            "en",
+            "statement",
+            *d,
+            "--fund",
+            FUND,
+            "--loan",
+            "L001",
+            "--as-of",
+            "2018-12-31",
+            "--reveal",
+        ),
+        (*report, "quarterly", "--org", "FN", "--year", "2018", "--quarter", "1", "--format", "json"),
+        (*report, "register", "--fund", FUND, "--format", "csv"),
+        (*report, "write-offs", "--fund", FUND, "-o", out / "write-offs.md"),
+        (*report, "balance-sheet", "--fund", FUND, "--format", "html"),
+        (*report, "activity", "--fund", FUND, "--year", "2017", "-o", out / "activity.json"),
+        (*report, "trial-balance", "--fund", FUND),
+        ("check", *d),
+        ("verify", FUND, *d),
+    )
+    for result in runs:
+        ok(result)
+    _, statement, quarterly, register, _, balance_sheet, _, trial, check, verify = runs
+
+    workbook = load_workbook(out / "statement.xlsx", read_only=True)
+    numbers = {c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row}
+    workbook.close()
+    assert 10000 in numbers and 5000 in numbers  # principal and outstanding, as numeric cells
+    assert "Repayment statement" in statement.out and "L001" in statement.out and "5,000.00" in statement.out
+    assert national_id(1) in statement.out  # --reveal
+
+    rollup = json.loads(quarterly.out)
+    facts = {f["key"]: f["value"] for s in rollup["sections"] for f in s["facts"]}
+    assert rollup["kind"] == "quarterly"
+    assert rollup["period"] == {"start": "2018-01-01", "end": "2018-03-31"}
+    assert (facts["disbursed_to_date"], facts["outstanding_principal"]) == ("29000.00", "15000.00")
+
+    register_rows = list(csv.reader(io.StringIO(register.out)))
+    assert {"L001", "L002", "L003", "L004"} <= {row[0] for row in register_rows if row}
+    assert national_id(1) not in register.out  # masked without --reveal
+    assert "|" in (out / "write-offs.md").read_text(encoding="utf-8")
+    assert balance_sheet.out.rstrip().endswith("</html>")
+    assert "285,000.00" in balance_sheet.out  # cash in the bank
+    activity = json.loads((out / "activity.json").read_text(encoding="utf-8"))
+    assert (activity["kind"], activity["period"]) == (
+        "activity",
+        {"start": "2017-01-01", "end": "2017-12-31"},
+    )
+    assert "科目余额表" in trial.out
+    assert "全部守恒" in check.out
+    assert "哈希链完整" in verify.out
+
+
+# ---- every bad input of the importer -----------------------------------------------------------------
+@pytest.mark.parametrize(("kind", "header", "rows", "problem", "row", "column", "value"), BAD_CASES)
+def test_a_bad_import_names_the_row_and_writes_nothing(
+    books: Books,
+    tmp_path: Path,
+    kind: str,
+    header: list[str],
+    rows: list[list[str]],
+    problem: ProblemKind,
+    row: int,
+    column: str,
+    value: str,
+) -> None:
+    db = copy_of(books, tmp_path)
+    source = write_csv(tmp_path / f"{kind}.csv", header, rows)
+    before = content(db)
+    result = run("import", kind, source, "--fund", FUND, "--db", db)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.out == ""
+    problem_line, summary = result.lines
+    assert problem_line.startswith(f"revolve: 第{row}行")
+    assert problem.label("zh") in problem_line
+    if problem is not ProblemKind.MISSING_COLUMN:
+        assert f"「{value}」" in problem_line
+    assert "未写入任何数据" in summary
+    assert content(db) == before
+
+
+def test_keep_valid_writes_exactly_the_valid_rows(books: Books, tmp_path: Path) -> None:
+    db = copy_of(books, tmp_path)
+    rows = [household_row(101), ["H102", "钱芳", national_id(102), "2016-13-45"], household_row(103)]
+    source = write_xlsx(tmp_path / "hh.xlsx", HH, rows)
+    before = content(db)
+    result = run("--lang", "en", "import", "households", source, "--fund", FUND, "--db", db, "--keep-valid")
+    assert result.code == 1
+    assert result.lines == [
+        "revolve: row 3, registered_on '2016-13-45': not a date: write it as 2026-03-31 "
+        "(there is no such day in the calendar)",
+        "revolve: 3 rows read, 2 written, 1 with problems",
+    ]
+    after = content(db)
+    added = [r for r in after["revolve_household"] if r not in before["revolve_household"]]
+    assert sorted(r[2] for r in added) == ["H101", "H103"]  # (id, fund_id, code, ...)
+    assert {k: v for k, v in after.items() if k != "revolve_household"} == {
+        k: v for k, v in before.items() if k != "revolve_household"
+    }
+
+
+def test_a_refused_disbursement_opens_no_batch(books: Books, tmp_path: Path) -> None:
+    db = copy_of(books, tmp_path)
+    before = content(db)
+    line = refused(
+        run(
+            "disburse", "--db", db, "--fund", FUND, "--number", "L009", "--household", "H999", "--batch", "B9",
+            "--amount", "1000", "--start", "2017-01-01", "--term", "12", "--guarantor", "G1",
+        )
+    )  # fmt: skip
+    assert "H999" in line
+    assert content(db) == before
+
+
+# ---- errors: one line, never a traceback -------------------------------------------------------------
+def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path) -> None:
+    d = ("--db", books.db)
+    runs = _run_all(
+        ("statement", *d, "--fund", "NOPE", "--loan", "L001"),
+        ("repay", *d, "--fund", FUND, "--loan", "L001", "--amount", "12.345", "--on", "2018-01-01", "--receipt", "X"),
+        ("--lang", "en", "repay", *d, "--fund", FUND, "--loan", "L002", "--amount", "1", "--on", "2018-04-01",
+         "--receipt", "R9"),
+        ("check", "--db", tmp_path / "missing.db"),
+        ("import", "loans", tmp_path / "none.csv", "--fund", FUND, *d),
+        ("report", "balance-sheet", "--fund", FUND, *d, "-o", tmp_path / "report.pdf"),
+        ("report", "register", "--org", "FN", *d),
+        ("disburse", "--fund", FUND, *d),
+        ("statement", *d, "--fund", FUND, "--loan", "L001", "--as-of", "31/12/2018"),
+    )  # fmt: skip
+    lines = [refused(r) for r in runs[:7]]
+    assert "NOPE" in lines[0] and "revolve init" in lines[0]
+    assert "12.345" in lines[1] and "fen" in lines[1]
+    assert "L002" in lines[2] and "closed" in lines[2]
+    assert "revolve init" in lines[3] and not (tmp_path / "missing.db").exists()
+    assert "none.csv" in lines[4] and "no such file" in lines[4]
+    assert ".pdf" in lines[5] and not (tmp_path / "report.pdf").exists()
+    assert "--fund" in lines[6]
+    for usage in runs[7:]:  # argparse: usage and one error line, status 2
+        assert usage.code == 2
+        assert "Traceback" not in usage.err
+        assert usage.err.strip().splitlines()[-1].startswith("revolve ")
+    assert "31/12/2018" in runs[8].err
+
+
+def test_the_demo_builds_fresh_books(tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+    ok(run("demo", "--db", target))
+    assert target.exists()
+    assert "demo.db" in refused(run("demo", "--db", target))
