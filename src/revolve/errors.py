@@ -351,7 +351,8 @@ class Overpayment(RevolveError, ValueError):
         self.loan = loan
         super().__init__(
             f"loan {loan} owes {owed}, less than the {amount} paid: record the amount owed, "
-            f"or pass prepayment=True to repay principal early and reschedule"
+            f"or pass prepayment='lower_installments' or 'fewer_installments' to repay principal early and "
+            f"reschedule"
         )
 
 
