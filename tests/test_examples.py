@@ -1,0 +1,204 @@
+"""The examples reproduce the seed programmes: each runs as ``python examples/NAME.py`` and its printed
+figures — which revolve computed from the operations the example ran — are parsed and compared with the
+figures of the seeds (../shared/seeds/000 Xiamen, 001 Fengning, 002 Jilin) or with independent
+arithmetic over the example's operations.
+
+The examples print a summary of ``标签：数值`` lines before the rendered report; the tests read those
+lines and the report's own rows, and never compare with a string the example writes down.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from revolve import Money, yuan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+TIMEOUT = 600
+"""Seconds before a hung example is killed. A guard against hanging, not a speed test (STYLE.md §14)."""
+
+POSTGRES_URL = os.environ.get("REVOLVE_TEST_POSTGRES_URL", "")
+
+
+def run_example(name: str, *, database_url: str | None = None) -> str:
+    """Run ``examples/<name>.py`` from the repository root and return what it printed."""
+    env = {k: v for k, v in os.environ.items() if k != "REVOLVE_DATABASE_URL"}
+    if database_url is not None:
+        env["REVOLVE_DATABASE_URL"] = database_url
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, f"examples/{name}.py failed:\n{done.stderr}"
+    assert not done.stderr.strip(), done.stderr
+    return done.stdout
+
+
+def line(output: str, label: str) -> str:
+    """The value printed on the summary line ``label：value``."""
+    found = re.findall(rf"^[ ]*{re.escape(label)}：(.*)$", output, flags=re.MULTILINE)
+    assert len(found) == 1, f"expected one line '{label}：…' in:\n{output}"
+    return str(found[0]).strip()
+
+
+def money(text: str) -> Money:
+    """An amount as printed (``¥1,400,000.00``)."""
+    match = re.fullmatch(r"(-?¥[\d,]+\.\d\d)", text.strip())
+    assert match is not None, text
+    return yuan(match.group(1))
+
+
+def count(text: str) -> int:
+    assert re.fullmatch(r"[\d,]+", text.strip()), text
+    return int(text.replace(",", ""))
+
+
+def rate(text: str) -> tuple[Decimal, Money | int, Money | int]:
+    """A rate as revolve prints it, ``98.95% = 3,567 ÷ 3,605``: (percent, numerator, denominator)."""
+    match = re.fullmatch(r"([\d.]+)% = (\S+) ÷ (\S+)", text.strip())
+    assert match is not None, text
+    percent, top, bottom = match.groups()
+    parts: list[Money | int] = [money(p) if p.startswith("¥") else count(p) for p in (top, bottom)]
+    return Decimal(percent), parts[0], parts[1]
+
+
+def report_fact(output: str, label: str) -> str:
+    """The value of a fact row in a rendered text report (``label   value``)."""
+    found = re.findall(rf"^{re.escape(label)}\s+(\S.*)$", output, flags=re.MULTILINE)
+    assert found, f"no report row '{label}' in:\n{output}"
+    return str(found[0]).strip()
+
+
+# ---- quickstart -------------------------------------------------------------------------------------
+def test_quickstart_prints_the_repayment_statement() -> None:
+    out = run_example("quickstart")
+    assert "还款对账单" in out.splitlines()[0]
+    assert "王秀英" in out
+    assert "130826198503120024" not in out, "the ID number is masked on a statement"
+    # the example lent 6,000 in four quarterly parts and took two payments of 1,500
+    principal, paid = yuan("6000"), [yuan("1500"), yuan("1500")]
+    payments = re.findall(
+        r"^\d{4}-\d\d-\d\d\s+(HK-2016-\d{4})\s+\S+\s+([\d,]+\.\d\d)", out, flags=re.MULTILINE
+    )
+    assert [(r, yuan(a)) for r, a in payments] == [("HK-2016-0001", paid[0]), ("HK-2016-0002", paid[1])]
+    assert money(report_fact(out, "借款余额")) == principal - paid[0] - paid[1]
+    assert money(report_fact(out, "借款金额")) == principal
+    assert money(report_fact(out, "逾期未还")) == Money(0)
+    assert report_fact(out, "下期还款日") == "2016-12-10"
+    assert money(report_fact(out, "下期应还")) == principal.split(4)[2]
+
+
+# ---- 丰宁 (seed 001) --------------------------------------------------------------------------------
+def test_fengning_reproduces_the_seed() -> None:
+    out = run_example("fengning")
+    # 争取资金30万元，从生育关怀募捐款中提出5万元作为补充，共投35万元
+    assert money(line(out, "资金本金")) == yuan("350000")
+    assert money(line(out, "其中上级拨付")) == yuan("300000")
+    assert money(line(out, "其中社会捐赠")) == yuan("50000")
+    # 使270户贫困母亲实现了脱贫
+    assert count(line(out, "受助户数")) == 270
+    # 通过4次滚动使用: cumulative disbursed ÷ capital between 4 and 5, and the turnover revolve printed
+    # is that quotient
+    disbursed = money(line(out, "累计投放"))
+    turnover = re.fullmatch(r"([\d.]+)（(¥[\d,.]+) ÷ (¥[\d,.]+)）", line(out, "滚动次数"))
+    assert turnover is not None
+    assert (money(turnover.group(2)), money(turnover.group(3))) == (disbursed, yuan("350000"))
+    assert 4 <= Decimal(disbursed.fen) / yuan("350000").fen < 5
+    assert 4 <= Decimal(turnover.group(1)) < 5
+    assert count(line(out, "最高轮次")) == 4
+    # 100 % repaid: nothing outstanding, nothing written off, and 回收率 100 % of what fell due
+    percent, top, bottom = rate(line(out, "回收率"))
+    assert percent == Decimal("100.00") and top == bottom == disbursed
+    assert money(line(out, "贷款余额")) == Money(0)
+    assert money(line(out, "核销")) == Money(0)
+    percent, exited, closed = rate(line(out, "脱贫率"))
+    assert (exited, closed) == (270, 270)
+    assert line(out, "守恒检查") == "0 项违规"
+    # the last year's report is printed, with the same rates
+    assert "年报表" in out or "季报表" in out
+    assert re.search(
+        r"^回收率（还款率）\s+100\.00% \(1,400,000\.00 ÷ 1,400,000\.00\)$", out, flags=re.MULTILINE
+    )
+
+
+# ---- 厦门 (seed 000) --------------------------------------------------------------------------------
+def test_xiamen_reproduces_the_seed() -> None:
+    out = run_example("xiamen")
+    # 惠及全市3605户计生母亲
+    assert count(line(out, "惠及户数")) == 3605
+    # 还款率100%
+    percent, top, bottom = rate(line(out, "还款率"))
+    assert isinstance(bottom, Money) and bottom.is_positive()
+    assert percent == Decimal("100.00") and top == bottom
+    # 脱贫率98.95%: 3,567 of the 3,605 households assessed out of poverty
+    percent, exited, households = rate(line(out, "脱贫率"))
+    assert (exited, households) == (3567, 3605)
+    assert percent == Decimal("98.95") == round(Decimal(3567) / Decimal(3605) * 100, 2)
+    # 共盘活幸福工程专项资金31.85万元 (上缴区财政局)
+    assert money(line(out, "上缴财政")) == yuan("31.85万")
+    # one-off grants and 小额贴息 were paid out of the districts' funds
+    assert money(line(out, "一次性帮扶累计")).is_positive()
+    assert money(line(out, "贴息累计")).is_positive()
+    assert line(out, "守恒检查") == "0 项违规"
+    # the city's 季报表, rolled up over the districts, shows the same rates
+    assert "季报表 — 厦门市" in out
+    assert re.search(r"^脱贫率\s+98\.95% \(3,567 ÷ 3,605\)$", out, flags=re.MULTILINE)
+    assert count(report_fact(out, "受助户数（借款或帮扶）")) == 3605
+
+
+# ---- 吉林 (seed 002) --------------------------------------------------------------------------------
+def test_jilin_subsidy_reproduces_the_seed() -> None:
+    out = run_example("jilin_subsidy")
+    # 投放贷款资金8000万元，贴息400万元，为4000个家庭发展提供了帮助
+    assert count(line(out, "贴息家庭数")) == 4000
+    assert money(line(out, "贴息贷款本金")) == yuan("8000万")
+    assert money(line(out, "已付贴息")) == yuan("400万")
+    assert money(line(out, "应付贴息")) == money(line(out, "已付贴息"))
+    assert count(line(out, "已付贴息笔数")) == 4000
+    # paid from the fund after a contribution covered it
+    assert money(line(out, "财政拨入")) >= money(line(out, "已付贴息"))
+    assert not money(line(out, "基金结余")).is_negative()
+    assert line(out, "守恒检查") == "0 项违规"
+    assert money(report_fact(out, "贴息支出")) == yuan("400万")
+
+
+# ---- a county system embedding revolve ---------------------------------------------------------------
+def _check_county_system(out: str) -> None:
+    # three applications, 12,000 yuan in the fund, 5,000 a loan: two are paid, the third is refused
+    assert len(re.findall(r"^拒绝（仅撤销该操作）：", out, flags=re.MULTILINE)) == 1
+    assert line(out, "县系统申请") == "已放款 2 件，待放款 1 件，走访记录 2 条"
+    assert line(out, "revolve 借款") == "2 笔，已结清 1 笔"
+    lent, repaid = yuan("5000") * 2, yuan("5000")  # the rolled-back repayment left nothing behind
+    assert money(line(out, "累计发放")) == lent
+    assert money(line(out, "借款余额")) == lent - repaid
+    assert money(line(out, "银行存款")) == yuan("12000") - lent + repaid
+    assert line(out, "哈希链") == "4 张凭证，完整"
+    assert line(out, "守恒检查") == "0 项违规"
+
+
+def test_county_system_embeds_revolve_in_its_own_session_on_sqlite() -> None:
+    out = run_example("county_system")
+    assert line(out, "数据库").startswith("SQLite")
+    _check_county_system(out)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set REVOLVE_TEST_POSTGRES_URL to run it on PostgreSQL")
+def test_county_system_embeds_revolve_in_its_own_session_on_postgresql() -> None:
+    out = run_example("county_system", database_url=POSTGRES_URL)
+    assert line(out, "数据库").startswith("PostgreSQL")
+    _check_county_system(out)
