@@ -158,7 +158,7 @@ def test_xiamen_reproduces_the_seed() -> None:
     # the city's 季报表, rolled up over the districts, shows the same rates
     assert "季报表 — 厦门市" in out
     assert re.search(r"^脱贫率\s+98\.95% \(3,567 ÷ 3,605\)$", out, flags=re.MULTILINE)
-    assert count(report_fact(out, "受助户数（借款或帮扶）")) == 3605
+    assert count(report_fact(out, "受助户数（借款、帮扶或贴息）")) == 3605
 
 
 # ---- 吉林 (seed 002) --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ CGAP: "repayment rate" means nothing until both are named). The definitions:
 * **脱贫率** (poverty-exit rate) = households whose latest poverty-exit assessment (脱贫评估) says they
   are out of poverty ÷ households whose loan has closed, both as of the period's end.
 
-A household is *served* when it has had a loan from the fund, *helped* when it has had a loan or a
-one-off grant. Figures of several funds (an org's subtree) combine with :func:`combine`: amounts and
+A household is *served* when it has had a loan from the fund, *helped* when it has had a loan, a one-off
+grant or an interest subsidy on a bank-lent loan. Figures of several funds (an org's subtree) combine with :func:`combine`: amounts and
 counts add, rates are recomputed from the summed numerators and denominators.
 """
 
@@ -73,7 +73,11 @@ class PeriodFigures:
     grants: Money
     grant_households: int
     subsidies: Money
+    subsidy_households: int
     returned_to_finance: Money
+    grants_to_date: Money
+    subsidies_to_date: Money
+    returned_to_finance_to_date: Money
     max_round: int
     loans_by_round: dict[int, int]
     households_closed: int
@@ -265,7 +269,8 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
     exited = sum(1 for h in closed_households if latest.get(h, (end, False))[1])
 
     outflows = [o for o in portfolio.outflows if start <= o.on <= end]
-    grant_households = {o.household_id for o in portfolio.outflows if o.kind == "grant" and o.on <= end}
+    to_date = [o for o in portfolio.outflows if o.on <= end]
+    aided = {o.household_id for o in to_date if o.kind in ("grant", "subsidy") and o.household_id is not None}
     loan_households = {ln.household_id for ln in lent}
     return PeriodFigures(
         start=start,
@@ -276,7 +281,7 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         disbursed_to_date=Money.total(ln.principal for ln in lent),
         loans_to_date=len(lent),
         households_served=len(loan_households),
-        households_helped=len(loan_households | {h for h in grant_households if h is not None}),
+        households_helped=len(loan_households | aided),
         disbursed=Money.total(ln.principal for ln in lent_now),
         loans_disbursed=len(lent_now),
         households_disbursed=len({ln.household_id for ln in lent_now}),
@@ -299,7 +304,11 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         grants=Money.total(o.amount for o in outflows if o.kind == "grant"),
         grant_households=len({o.household_id for o in outflows if o.kind == "grant"}),
         subsidies=Money.total(o.amount for o in outflows if o.kind == "subsidy"),
+        subsidy_households=len({o.household_id for o in outflows if o.kind == "subsidy"}),
         returned_to_finance=Money.total(o.amount for o in outflows if o.kind == "return_to_finance"),
+        grants_to_date=Money.total(o.amount for o in to_date if o.kind == "grant"),
+        subsidies_to_date=Money.total(o.amount for o in to_date if o.kind == "subsidy"),
+        returned_to_finance_to_date=Money.total(o.amount for o in to_date if o.kind == "return_to_finance"),
         max_round=max(rounds, default=0),
         loans_by_round=dict(sorted(rounds.items())),
         households_closed=len(closed_households),
@@ -361,6 +370,9 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "grants",
         "subsidies",
         "returned_to_finance",
+        "grants_to_date",
+        "subsidies_to_date",
+        "returned_to_finance_to_date",
     ]
     count_fields = [
         "funds",
@@ -372,6 +384,7 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "batches",
         "loans_outstanding",
         "grant_households",
+        "subsidy_households",
         "households_closed",
         "households_exited",
     ]

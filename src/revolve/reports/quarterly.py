@@ -215,8 +215,12 @@ def build_quarterly(
             facts=(
                 Fact("grant_households", f.grant_households),
                 Fact("grants", f.grants),
+                Fact("subsidy_households", f.subsidy_households),
                 Fact("subsidies", f.subsidies),
                 Fact("returned_to_finance", f.returned_to_finance),
+                Fact("grants_to_date", f.grants_to_date),
+                Fact("subsidies_to_date", f.subsidies_to_date),
+                Fact("returned_to_finance_to_date", f.returned_to_finance_to_date),
             ),
         ),
         Section(

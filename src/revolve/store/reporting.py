@@ -20,6 +20,7 @@ from revolve.store import lending as lend
 from revolve.store import repository as repo
 from revolve.store.schema import (
     AccountRow,
+    BankLoanRow,
     EntryRow,
     GrantRow,
     GuaranteeRow,
@@ -118,11 +119,11 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         )
     ]
     outflows += [
-        Outflow("subsidy", Money(int(amount)), day)
-        for amount, day in conn.execute(
-            select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date).where(
-                SubsidyPaymentRow.fund_id == fund_id
-            )
+        Outflow("subsidy", Money(int(amount)), day, int(household))
+        for amount, day, household in conn.execute(
+            select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date, BankLoanRow.household_id)
+            .join(BankLoanRow, BankLoanRow.id == SubsidyPaymentRow.bank_loan_id)
+            .where(SubsidyPaymentRow.fund_id == fund_id)
         )
     ]
     outflows += [
