@@ -129,6 +129,7 @@ class Ledger(LendingOperations):
         # account ids by (fund, key): filled only from committed transactions that revolve itself ran
         self._accounts: dict[tuple[int, AccountKey], repo.ResolvedAccount] = {}
         self._charts: dict[int, Chart] = {}
+        self._round_bases: dict[int, lend.RoundBasis] = {}
         if create_schema:
             bind = self._tx.bind()
             if isinstance(bind, Engine):
@@ -326,16 +327,19 @@ class Ledger(LendingOperations):
         *,
         learned: dict[tuple[int, AccountKey], repo.ResolvedAccount],
         replay_all: bool = False,
+        unused_keys: frozenset[str] = frozenset(),
     ) -> tuple[list[PostedEntry], repo.FundHead]:
         """Write entries after the locked head inside the caller's transaction; return them and the new head.
 
         Faithful retries (same idempotency key and content) are answered with the entry first posted.
         With ``replay_all``, a batch made only of retries raises ``_Replay`` so the transaction rolls back.
         Accounts resolved here are added to ``learned``, to be cached once the transaction commits.
+        ``unused_keys`` are idempotency keys the caller found unused under this transaction's lock, so
+        they are not looked up again.
         """
         chart = self._chart(head.fund)
         self._check_accounts(head.fund, batch)
-        accounts = self._resolve(conn, head.fund, chart, {p.key for e in batch for p in e.postings})
+        accounts = self._resolve(conn, head.fund, chart, {p.key for e in batch for p in e.postings}, learned)
         learned.update({(head.fund.id, k): v for k, v in accounts.items()})
         replays: list[PostedEntry | None] = []
         fresh: list[repo.PreparedEntry] = []
@@ -343,7 +347,7 @@ class Ledger(LendingOperations):
         for entry in batch:
             prepared = repo.prepare(entry, [accounts[p.key] for p in entry.postings])
             # a faithful retry answers with the entry first posted, even once its period is closed
-            replay = self._replayed(conn, head.fund.id, prepared, seen_keys)
+            replay = self._replayed(conn, head.fund.id, prepared, seen_keys, unused_keys)
             replays.append(replay)
             if replay is None:
                 self._check_open(head.fund, entry.value_date)
@@ -514,9 +518,19 @@ class Ledger(LendingOperations):
         return chart
 
     def _resolve(
-        self, conn: Connection, fund: Fund, chart: Chart, keys: set[AccountKey]
+        self,
+        conn: Connection,
+        fund: Fund,
+        chart: Chart,
+        keys: set[AccountKey],
+        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount],
     ) -> dict[AccountKey, repo.ResolvedAccount]:
-        known = {k: self._accounts[(fund.id, k)] for k in keys if (fund.id, k) in self._accounts}
+        """The accounts of ``keys``: from the cache, from what this transaction found already, or read."""
+        known = {}
+        for key in keys:
+            found = self._accounts.get((fund.id, key)) or learned.get((fund.id, key))
+            if found is not None:
+                known[key] = found
         missing = keys - known.keys()
         if missing:
             known.update(repo.resolve_accounts(conn, fund, chart, missing))
@@ -537,7 +551,11 @@ class Ledger(LendingOperations):
 
     @staticmethod
     def _replayed(
-        conn: Connection, fund_id: int, prepared: repo.PreparedEntry, seen: set[str]
+        conn: Connection,
+        fund_id: int,
+        prepared: repo.PreparedEntry,
+        seen: set[str],
+        unused: frozenset[str] = frozenset(),
     ) -> PostedEntry | None:
         """The entry first posted under this entry's idempotency key, if this is a faithful retry."""
         key = prepared.entry.idempotency_key
@@ -546,6 +564,8 @@ class Ledger(LendingOperations):
         if key in seen:
             raise InvalidEntry("idempotency_key", key, reason="the same key appears twice in one batch")
         seen.add(key)
+        if key in unused:
+            return None
         known = repo.find_by_idempotency_key(conn, fund_id, key)
         if known is None:
             return None

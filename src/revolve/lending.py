@@ -155,6 +155,8 @@ class LendingOperations:
     """Operations on a fund's lending, mixed into :class:`revolve.Ledger`."""
 
     _tx: Transactions
+    # each fund's round basis as last read, by fund id: the chain hash in it says whether it still holds
+    _round_bases: dict[int, lend.RoundBasis]
 
     # provided by Ledger
     def _write(
@@ -165,6 +167,7 @@ class LendingOperations:
         *,
         learned: Learned,
         replay_all: bool = False,
+        unused_keys: frozenset[str] = frozenset(),
     ) -> tuple[list[PostedEntry], repo.FundHead]:
         raise NotImplementedError  # pragma: no cover
 
@@ -539,10 +542,8 @@ class LendingOperations:
             for g in gs:
                 check_exposure(g, exposure=lend.guarantor_exposure(conn, g.id), requested=terms.principal)
             self._require_cash(conn, f, terms.principal)
-            round_ = loan_round(
-                disbursed_before=lend.disbursed_total(conn, f.id, on),
-                capital=lend.capital_contributed(conn, f.id, on),
-            )
+            basis = self._round_bases[f.id] = lend.round_basis(conn, head, self._round_bases.get(f.id))
+            round_ = loan_round(disbursed_before=basis.lent_as_of(on), capital=basis.capital_as_of(on))
             entries = [
                 disbursement_entry(
                     loan=number,
@@ -664,9 +665,13 @@ class LendingOperations:
         payer = PayerKind(payer)
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
-            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            key = f"receipt:{receipt}"
+            found = lend.loan_for_payment(
+                conn, f.id, loan.id if isinstance(loan, Loan) else loan, receipt=receipt, key=key
+            )
+            ln = found.loan
             g_id = self._payer_guarantor(conn, f.id, ln, payer, guarantor)
-            earlier = lend.find_receipt(conn, f.id, receipt)
+            earlier = lend.find_receipt(conn, f.id, receipt) if found.receipt_taken else None
             if earlier is not None:
                 same = (
                     earlier.loan_id,
@@ -685,35 +690,38 @@ class LendingOperations:
                 "a repayment"
                 + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
             )
-            versions = lend.schedule_versions(conn, ln.id)
-            current = versions[-1]
             if on < ln.disbursed_on:
                 raise InvalidDate(
                     on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}"
                 )
-            if on < current.effective_on:
+            if on < found.schedule_since:
                 raise InvalidDate(
                     on,
-                    reason=f"loan {ln.number}'s schedule was rebuilt on {current.effective_on.isoformat()}",
+                    reason=f"loan {ln.number}'s schedule was rebuilt on {found.schedule_since.isoformat()}",
                 )
             self._require_open(f, on)
             if payer is PayerKind.PLEDGE and amount > ln.pledge_held:
                 raise InvalidAmount(
                     amount, reason=f"only {ln.pledge_held} of pledged deposit is held for loan {ln.number}"
                 )
-            dues = lend.dues(conn, ln.id, ln.schedule_version)
-            order = _order(lend.loan_order(conn, ln.id))
-            remaining = owed(dues, paid=ln.paid_in_version)
+            order = _order(found.order)
             new_version: tuple[LoanTerms, Schedule] | None = None
             if prepayment is None:
-                if amount > remaining:
-                    raise Overpayment(amount, owed=remaining, loan=ln.number)
-                allocation = allocate(amount, dues, already_paid=ln.paid_in_version, order=order)
+                # only the instalments this payment reaches are read into dues, however long the schedule
+                reached = lend.dues_reached(
+                    conn, ln.id, ln.schedule_version, paid=ln.paid_in_version, amount=amount
+                )
+                if amount > reached.owed:
+                    raise Overpayment(amount, owed=reached.owed, loan=ln.number)
+                allocation = allocate(amount, reached.dues, already_paid=reached.paid, order=order)
                 split = RepaymentSplit(
                     allocation.principal, allocation.interest, allocation.fee, allocation.penalty
                 )
                 paid_in_version = ln.paid_in_version + amount
+                # the payment is within what the schedule owed, so it owes that much less
+                owed_after = reached.owed - amount
             else:
+                dues = lend.dues(conn, ln.id, ln.schedule_version)
                 option = PrepaymentOption(prepayment)
                 due_now = due_by(dues, paid=ln.paid_in_version, on=on)
                 first = min(amount, due_now)
@@ -727,6 +735,7 @@ class LendingOperations:
                     raise Overpayment(amount, owed=due_now + principal_left, loan=ln.number)
                 split = RepaymentSplit(parts.principal + extra, parts.interest, parts.fee, parts.penalty)
                 paid_in_version = ln.paid_in_version + first
+                owed_after = owed(dues, paid=paid_in_version)
                 if (principal_left - extra).fen > 0 and extra.fen > 0:
                     terms = lend.terms_of_version(conn, ln.id, ln.schedule_version)
                     rebuilt = reschedule_after_prepayment(
@@ -741,7 +750,12 @@ class LendingOperations:
                 receipt=receipt,
                 memo=f"{ln.number} 还款 {receipt}",
             )
-            (posted,), after = self._write(conn, head, [entry], learned=learned)
+            if found.receivable is not None:
+                # read with the loan: the write path need not look the receivable up again
+                learned[(f.id, AccountKey(R.LOANS_RECEIVABLE, ln.number))] = found.receivable
+            # the idempotency key was looked up with the loan, under this transaction's lock
+            unused = frozenset({key}) if entry.idempotency_key == key and not found.key_used else frozenset()
+            (posted,), after = self._write(conn, head, [entry], learned=learned, unused_keys=unused)
             state = replace(
                 ln,
                 paid_in_version=paid_in_version,
@@ -785,7 +799,7 @@ class LendingOperations:
                     dues=_dues(rebuilt),
                 )
                 state = replace(state, schedule_version=ln.schedule_version + 1, paid_in_version=Money(0))
-            elif owed(dues, paid=state.paid_in_version).is_zero() or state.outstanding.is_zero():
+            elif owed_after.is_zero() or state.outstanding.is_zero():
                 state = replace(state, status=LoanStatus.CLOSED, closed_on=on)
                 if state.pledge_held.fen:
                     self._write(

@@ -2,19 +2,20 @@
 schedule versions, receipts, write-offs, grants and bank-lent loans.
 
 Like ``repository``, every function works inside the caller's transaction and never commits; this is the
-one place the lending rows become domain values.
+one place the lending rows become domain values. The statements a registration, a payout or a payment
+runs are built once at module level and run with :func:`revolve.store.repository.run`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, and_, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, literal, select, update
 
 from revolve.chart import AccountRole
 from revolve.dates import DayCount, Frequency
@@ -35,6 +36,7 @@ from revolve.policy import Policy
 from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
+from revolve.store.repository import FundHead, ResolvedAccount, run, run_many
 from revolve.store.schema import (
     AccountRow,
     BankLoanRow,
@@ -60,11 +62,28 @@ from revolve.store.schema import (
 from revolve.subsidy import SubsidyCaps
 
 __all__ = [
+    "DuesReached",
+    "LoanForPayment",
+    "RoundBasis",
     "capital_contributed",
+    "dues_reached",
     "find_household",
     "find_loan",
     "insert_loan",
+    "loan_for_payment",
+    "round_basis",
 ]
+
+_ACCOUNT = cast(Table, AccountRow.__table__)
+_BATCH = cast(Table, BatchRow.__table__)
+_ENTRY = cast(Table, EntryRow.__table__)
+_HOUSEHOLD = cast(Table, HouseholdRow.__table__)
+_INSTALLMENT = cast(Table, InstallmentRow.__table__)
+_LOAN = cast(Table, LoanRow.__table__)
+_POLICY = cast(Table, PolicyRow.__table__)
+_POSTING = cast(Table, PostingRow.__table__)
+_RECEIPT = cast(Table, ReceiptRow.__table__)
+_VERSION = cast(Table, ScheduleVersionRow.__table__)
 
 
 def terms_to_json(terms: LoanTerms) -> str:
@@ -155,8 +174,12 @@ def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:
     return terms_from_json(text)
 
 
+_NO_MONEY = Money(0)
+
+
 def _m(value: int | None) -> Money:
-    return Money(int(value or 0))
+    # Money is frozen, so the many zero amounts of a loan's state and schedule can share one value
+    return Money(int(value)) if value else _NO_MONEY
 
 
 # ---- households -------------------------------------------------------------------------------
@@ -175,15 +198,30 @@ def _household(row: Any) -> Household:
     )
 
 
+# statements run by every registration, payout and payment, built once: building one costs more than
+# running it
+_HOUSEHOLD_CLASH = select(_HOUSEHOLD.c.code, _HOUSEHOLD.c.national_id).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"),
+    (_HOUSEHOLD.c.code == bindparam("code")) | (_HOUSEHOLD.c.national_id == bindparam("national_id")),
+)
+_INSERT_HOUSEHOLD = insert(_HOUSEHOLD).returning(_HOUSEHOLD.c.id)
+_HOUSEHOLD_BY_ID = select(_HOUSEHOLD).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.id == bindparam("ref")
+)
+_HOUSEHOLD_BY_CODE = select(_HOUSEHOLD).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.code == bindparam("ref")
+)
+
+
 def insert_household(conn: Connection, household: Household) -> Household:
     """Register a household; refuse a code or national ID already in the fund."""
-    clash = conn.execute(
-        select(HouseholdRow.code, HouseholdRow.national_id).where(
-            HouseholdRow.fund_id == household.fund_id,
-            (HouseholdRow.code == household.code) | (HouseholdRow.national_id == household.national_id),
-        )
-    ).first()
-    if clash is not None:
+    clashes = run(
+        conn,
+        _HOUSEHOLD_CLASH,
+        {"fund": household.fund_id, "code": household.code, "national_id": household.national_id},
+    )
+    if clashes:
+        clash = clashes[0]
         what = "household" if clash.code == household.code else "household national ID"
         raise DuplicateCode(
             household.code if clash.code == household.code else household.national_id, what=what
@@ -192,19 +230,17 @@ def insert_household(conn: Connection, household: Household) -> Household:
     values.pop("id")
     values["fp_status"] = household.fp_status.value
     values["income_before"] = None if household.income_before is None else household.income_before.fen
-    new_id = conn.execute(insert(HouseholdRow).values(**values).returning(HouseholdRow.id)).scalar_one()
+    new_id = run(conn, _INSERT_HOUSEHOLD, values)[0][0]
     return replace(household, id=new_id)
 
 
 def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
     """The fund's household with this id or code."""
-    column = HouseholdRow.id if isinstance(ref, int) else HouseholdRow.code
-    row = conn.execute(
-        select(HouseholdRow.__table__).where(HouseholdRow.fund_id == fund_id, column == ref)
-    ).first()
-    if row is None:
+    stmt = _HOUSEHOLD_BY_ID if isinstance(ref, int) else _HOUSEHOLD_BY_CODE
+    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
+    if not rows:
         raise UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
-    return _household(row)
+    return _household(rows[0])
 
 
 def list_households(conn: Connection, fund_id: int) -> list[Household]:
@@ -252,13 +288,16 @@ def household_records(
     ]
 
 
+_LOAN_COUNTS = (
+    select(_LOAN.c.status, func.count())
+    .where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.household_id == bindparam("household"))
+    .group_by(_LOAN.c.status)
+)
+
+
 def household_loan_counts(conn: Connection, fund_id: int, household_id: int) -> tuple[int, int]:
     """(all loans, active loans) the household has had from the fund."""
-    rows = conn.execute(
-        select(LoanRow.status, func.count())
-        .where(LoanRow.fund_id == fund_id, LoanRow.household_id == household_id)
-        .group_by(LoanRow.status)
-    )
+    rows = run(conn, _LOAN_COUNTS, {"fund": fund_id, "household": household_id})
     counts = {status: int(n) for status, n in rows}
     return sum(counts.values()), counts.get(LoanStatus.ACTIVE.value, 0)
 
@@ -287,11 +326,12 @@ def upsert_policy(conn: Connection, fund_id: int, policy: Policy) -> None:
     )
 
 
+_POLICIES = select(_POLICY).where(_POLICY.c.fund_id == bindparam("fund")).order_by(_POLICY.c.effective_from)
+
+
 def list_policies(conn: Connection, fund_id: int) -> list[Policy]:
     """The fund's policies, oldest first."""
-    rows = conn.execute(
-        select(PolicyRow.__table__).where(PolicyRow.fund_id == fund_id).order_by(PolicyRow.effective_from)
-    )
+    rows = run(conn, _POLICIES, {"fund": fund_id})
     return [
         Policy(
             effective_from=r.effective_from,
@@ -323,10 +363,17 @@ def insert_batch(
     return Batch(new_id, fund_id, code, site, on, note)
 
 
+_BATCH_BY_ID = select(_BATCH).where(_BATCH.c.fund_id == bindparam("fund"), _BATCH.c.id == bindparam("ref"))
+_BATCH_BY_CODE = select(_BATCH).where(
+    _BATCH.c.fund_id == bindparam("fund"), _BATCH.c.code == bindparam("ref")
+)
+
+
 def find_batch(conn: Connection, fund_id: int, ref: int | str) -> Batch:
     """The fund's batch with this id or code."""
-    column = BatchRow.id if isinstance(ref, int) else BatchRow.code
-    row = conn.execute(select(BatchRow.__table__).where(BatchRow.fund_id == fund_id, column == ref)).first()
+    stmt = _BATCH_BY_ID if isinstance(ref, int) else _BATCH_BY_CODE
+    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
+    row = rows[0] if rows else None
     if row is None:
         raise UnknownBatch(ref, hint="open it with ledger.open_batch(...)")
     return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
@@ -477,13 +524,114 @@ def _loan(row: Any) -> Loan:
     )
 
 
+_LOAN_BY_ID = select(_LOAN).where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("ref"))
+_LOAN_BY_NUMBER = select(_LOAN).where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("ref")
+)
+
+
 def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
     """The fund's loan with this id or number."""
-    column = LoanRow.id if isinstance(ref, int) else LoanRow.number
-    row = conn.execute(select(LoanRow.__table__).where(LoanRow.fund_id == fund_id, column == ref)).first()
+    stmt = _LOAN_BY_ID if isinstance(ref, int) else _LOAN_BY_NUMBER
+    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
+    row = rows[0] if rows else None
     if row is None:
         raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
     return _loan(row)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanForPayment:
+    """What recording a payment on a loan reads first, in one statement.
+
+    Attributes:
+        loan: the loan and its repayment state.
+        order: its allocation order, e.g. ``penalty,fee,interest,principal``.
+        schedule_since: the date its newest schedule version took effect.
+        receivable: its receivable account (None if that was never opened).
+        receipt_taken: whether the receipt number asked about is already used in the fund.
+        key_used: whether the idempotency key asked about is already used in the fund's journal.
+    """
+
+    loan: Loan
+    order: str
+    schedule_since: date
+    receivable: ResolvedAccount | None
+    receipt_taken: bool
+    key_used: bool
+
+
+_SCHEDULE_SINCE = (
+    select(_VERSION.c.effective_on)
+    .where(_VERSION.c.loan_id == _LOAN.c.id)
+    .order_by(_VERSION.c.version.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_RECEIPT_TAKEN = (
+    select(_RECEIPT.c.id)
+    .where(_RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt == bindparam("receipt"))
+    .limit(1)
+    .scalar_subquery()
+)
+_KEY_USED = (
+    select(_ENTRY.c.seq)
+    .where(_ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key == bindparam("key"))
+    .limit(1)
+    .scalar_subquery()
+)
+_WITH_RECEIVABLE = _LOAN.outerjoin(
+    _ACCOUNT,
+    and_(
+        _ACCOUNT.c.fund_id == _LOAN.c.fund_id,
+        _ACCOUNT.c.role == AccountRole.LOANS_RECEIVABLE.value,
+        _ACCOUNT.c.sub == _LOAN.c.number,
+    ),
+)
+_FOR_PAYMENT = select(
+    _LOAN,
+    _SCHEDULE_SINCE.label("schedule_since"),
+    _ACCOUNT.c.id.label("receivable_id"),
+    _ACCOUNT.c.code.label("receivable_code"),
+    _RECEIPT_TAKEN.label("earlier_receipt_id"),
+    _KEY_USED.label("key_seq"),
+).select_from(_WITH_RECEIVABLE)
+_FOR_PAYMENT_BY_ID = _FOR_PAYMENT.where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("ref"))
+_FOR_PAYMENT_BY_NUMBER = _FOR_PAYMENT.where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("ref")
+)
+
+
+def loan_for_payment(
+    conn: Connection, fund_id: int, ref: int | str, *, receipt: str, key: str
+) -> LoanForPayment:
+    """The fund's loan with this id or number, with what a payment on it needs (see :class:`LoanForPayment`).
+
+    Args:
+        conn: the caller's connection.
+        fund_id: the fund.
+        ref: the loan's id or number.
+        receipt: the payment's receipt number, to say whether the fund has used it already.
+        key: the payment entry's idempotency key, to say whether the fund's journal has used it already.
+
+    Raises:
+        UnknownLoan: no such loan in the fund.
+    """
+    stmt = _FOR_PAYMENT_BY_ID if isinstance(ref, int) else _FOR_PAYMENT_BY_NUMBER
+    rows = run(conn, stmt, {"fund": fund_id, "ref": ref, "receipt": receipt, "key": key})
+    row = rows[0] if rows else None
+    if row is None:
+        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+    return LoanForPayment(
+        loan=_loan(row),
+        order=row.allocation_order,
+        schedule_since=row.schedule_since,
+        receivable=None
+        if row.receivable_id is None
+        else ResolvedAccount(int(row.receivable_id), row.receivable_code),
+        receipt_taken=row.earlier_receipt_id is not None,
+        key_used=row.key_seq is not None,
+    )
 
 
 def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
@@ -492,6 +640,12 @@ def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = No
     if status is not None:
         stmt = stmt.where(LoanRow.status == status.value)
     return [_loan(r) for r in conn.execute(stmt)]
+
+
+_LOAN_NUMBER_USED = select(_LOAN.c.id).where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("number")
+)
+_INSERT_LOAN = insert(_LOAN).returning(_LOAN.c.id)
 
 
 def insert_loan(
@@ -509,34 +663,34 @@ def insert_loan(
     pledge_held: Money,
 ) -> int:
     """Write a new loan's row; return its id."""
-    if conn.execute(select(LoanRow.id).where(LoanRow.fund_id == fund_id, LoanRow.number == number)).first():
+    if run(conn, _LOAN_NUMBER_USED, {"fund": fund_id, "number": number}):
         raise DuplicateCode(number, what="loan")
     return int(
-        conn.execute(
-            insert(LoanRow)
-            .values(
-                fund_id=fund_id,
-                number=number,
-                household_id=household_id,
-                batch_id=batch_id,
-                principal=principal.fen,
-                disbursed_on=disbursed_on,
-                disbursement_seq=disbursement_seq,
-                round=round_,
-                status=LoanStatus.ACTIVE.value,
-                allocation_order=order,
-                schedule_version=0,
-                paid_in_version=0,
-                principal_paid=0,
-                interest_paid=0,
-                fee_paid=0,
-                penalty_paid=0,
-                written_off=0,
-                recovered=0,
-                pledge_held=pledge_held.fen,
-            )
-            .returning(LoanRow.id)
-        ).scalar_one()
+        run(
+            conn,
+            _INSERT_LOAN,
+            {
+                "fund_id": fund_id,
+                "number": number,
+                "household_id": household_id,
+                "batch_id": batch_id,
+                "principal": principal.fen,
+                "disbursed_on": disbursed_on,
+                "disbursement_seq": disbursement_seq,
+                "round": round_,
+                "status": LoanStatus.ACTIVE.value,
+                "allocation_order": order,
+                "schedule_version": 0,
+                "paid_in_version": 0,
+                "principal_paid": 0,
+                "interest_paid": 0,
+                "fee_paid": 0,
+                "penalty_paid": 0,
+                "written_off": 0,
+                "recovered": 0,
+                "pledge_held": pledge_held.fen,
+            },
+        )[0][0]
     )
 
 
@@ -548,9 +702,12 @@ def find_loan_by_disbursement(conn: Connection, fund_id: int, seq: int) -> Loan 
     return None if row is None else _loan(row)
 
 
+_LOAN_ORDER = select(_LOAN.c.allocation_order).where(_LOAN.c.id == bindparam("loan"))
+
+
 def loan_order(conn: Connection, loan_id: int) -> str:
     """The loan's allocation order, e.g. ``penalty,fee,interest,principal``."""
-    return str(conn.execute(select(LoanRow.allocation_order).where(LoanRow.id == loan_id)).scalar_one())
+    return str(conn.execute(_LOAN_ORDER, {"loan": loan_id}).scalar_one())
 
 
 def insert_guarantees(
@@ -567,6 +724,15 @@ def insert_guarantees(
         )
 
 
+_INSERT_VERSION = insert(_VERSION)
+_INSERT_INSTALLMENTS = insert(_INSTALLMENT)
+_MAKE_CURRENT = (
+    update(_LOAN)
+    .where(_LOAN.c.id == bindparam("loan"))
+    .values(schedule_version=bindparam("version"), paid_in_version=0)
+)
+
+
 def add_schedule_version(
     conn: Connection,
     *,
@@ -580,19 +746,22 @@ def add_schedule_version(
     dues: Sequence[Due],
 ) -> None:
     """Store a schedule version and its instalments, and make it the loan's current one."""
-    conn.execute(
-        insert(ScheduleVersionRow).values(
-            loan_id=loan_id,
-            version=version,
-            fund_id=fund_id,
-            effective_on=on,
-            reason=reason,
-            principal=principal.fen,
-            terms=terms,
-        )
+    run(
+        conn,
+        _INSERT_VERSION,
+        {
+            "loan_id": loan_id,
+            "version": version,
+            "fund_id": fund_id,
+            "effective_on": on,
+            "reason": reason,
+            "principal": principal.fen,
+            "terms": terms,
+        },
     )
-    conn.execute(
-        insert(InstallmentRow),
+    run_many(
+        conn,
+        _INSERT_INSTALLMENTS,
         [
             {
                 "loan_id": loan_id,
@@ -607,27 +776,91 @@ def add_schedule_version(
             for d in dues
         ],
     )
-    conn.execute(
-        update(LoanRow).where(LoanRow.id == loan_id).values(schedule_version=version, paid_in_version=0)
+    run(conn, _MAKE_CURRENT, {"loan": loan_id, "version": version})
+
+
+_DUES = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
     )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    .order_by(_INSTALLMENT.c.number)
+)
 
 
 def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
     """The instalments of one schedule version, in order."""
-    rows = conn.execute(
-        select(
-            InstallmentRow.number,
-            InstallmentRow.due_date,
-            InstallmentRow.principal,
-            InstallmentRow.interest,
-            InstallmentRow.fee,
-        )
-        .where(InstallmentRow.loan_id == loan_id, InstallmentRow.version == version)
-        .order_by(InstallmentRow.number)
-    )
+    rows = run(conn, _DUES, {"loan": loan_id, "version": version})
     return tuple(
-        Due(number=n, due_date=d, principal=Money(int(p)), interest=Money(int(i)), fee=Money(int(f)))
-        for n, d, p, i, f in rows
+        Due(number=n, due_date=d, principal=_m(p), interest=_m(i), fee=_m(f)) for n, d, p, i, f in rows
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DuesReached:
+    """The instalments of a schedule version that a payment reaches, and what the version still owes.
+
+    Payments fill instalments oldest first (by due date, then number), so allocating a payment after
+    ``paid`` over every instalment is allocating it after :attr:`paid` over :attr:`dues` alone.
+
+    Attributes:
+        owed: the version's dues less what was paid under it, never below zero (:func:`revolve.loans.owed`).
+        dues: oldest first, from the first instalment not wholly paid to the one in which the payment runs
+            out (or to the last one, if it does not run out).
+        paid: the part of what was paid that fell on :attr:`dues`.
+    """
+
+    owed: Money
+    dues: tuple[Due, ...]
+    paid: Money
+
+
+_DUES_OLDEST_FIRST = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def dues_reached(conn: Connection, loan_id: int, version: int, *, paid: Money, amount: Money) -> DuesReached:
+    """What a payment of ``amount`` after ``paid`` reaches in a schedule version (see :class:`DuesReached`).
+
+    Only those instalments become :class:`~revolve.loans.Due` values: a payment reaches one or two of a
+    schedule's instalments, and making a :class:`~revolve.loans.Due` costs more than reading its row.
+    """
+    rows = run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version})
+    totals = [int(r.principal) + int(r.interest) + int(r.fee) for r in rows]
+    skip, first = paid.fen, 0
+    while first < len(rows) and totals[first] <= skip:  # wholly paid before
+        skip -= totals[first]
+        first += 1
+    end, reached = first, 0
+    while end < len(rows) and reached < skip + amount.fen:
+        reached += totals[end]
+        end += 1
+    return DuesReached(
+        owed=Money(max(sum(totals) - paid.fen, 0)),
+        dues=tuple(
+            Due(
+                number=r.number,
+                due_date=r.due_date,
+                principal=_m(r.principal),
+                interest=_m(r.interest),
+                fee=_m(r.fee),
+            )
+            for r in rows[first:end]
+        ),
+        paid=Money(skip),
     )
 
 
@@ -643,24 +876,45 @@ def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
     ]
 
 
+_STATE_COLUMNS = (
+    "status",
+    "schedule_version",
+    "paid_in_version",
+    "principal_paid",
+    "interest_paid",
+    "fee_paid",
+    "penalty_paid",
+    "written_off",
+    "recovered",
+    "pledge_held",
+    "closed_on",
+)
+_UPDATE_LOAN_STATE = (
+    update(_LOAN)
+    .where(_LOAN.c.id == bindparam("loan"))
+    .values({name: bindparam(f"new_{name}") for name in _STATE_COLUMNS})
+)
+
+
 def update_loan_state(conn: Connection, loan: Loan) -> None:
     """Write a loan's running state back."""
-    conn.execute(
-        update(LoanRow)
-        .where(LoanRow.id == loan.id)
-        .values(
-            status=loan.status.value,
-            schedule_version=loan.schedule_version,
-            paid_in_version=loan.paid_in_version.fen,
-            principal_paid=loan.principal_paid.fen,
-            interest_paid=loan.interest_paid.fen,
-            fee_paid=loan.fee_paid.fen,
-            penalty_paid=loan.penalty_paid.fen,
-            written_off=loan.written_off.fen,
-            recovered=loan.recovered.fen,
-            pledge_held=loan.pledge_held.fen,
-            closed_on=loan.closed_on,
-        )
+    run(
+        conn,
+        _UPDATE_LOAN_STATE,
+        {
+            "loan": loan.id,
+            "new_status": loan.status.value,
+            "new_schedule_version": loan.schedule_version,
+            "new_paid_in_version": loan.paid_in_version.fen,
+            "new_principal_paid": loan.principal_paid.fen,
+            "new_interest_paid": loan.interest_paid.fen,
+            "new_fee_paid": loan.fee_paid.fen,
+            "new_penalty_paid": loan.penalty_paid.fen,
+            "new_written_off": loan.written_off.fen,
+            "new_recovered": loan.recovered.fen,
+            "new_pledge_held": loan.pledge_held.fen,
+            "new_closed_on": loan.closed_on,
+        },
     )
 
 
@@ -684,12 +938,16 @@ def _receipt(row: Any) -> Receipt:
     )
 
 
+_RECEIPT_BY_NUMBER = select(_RECEIPT).where(
+    _RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt == bindparam("receipt")
+)
+_INSERT_RECEIPT = insert(_RECEIPT).returning(_RECEIPT.c.id)
+
+
 def find_receipt(conn: Connection, fund_id: int, receipt: str) -> Receipt | None:
     """The receipt with this number in the fund, if any."""
-    row = conn.execute(
-        select(ReceiptRow.__table__).where(ReceiptRow.fund_id == fund_id, ReceiptRow.receipt == receipt)
-    ).first()
-    return None if row is None else _receipt(row)
+    rows = run(conn, _RECEIPT_BY_NUMBER, {"fund": fund_id, "receipt": receipt})
+    return _receipt(rows[0]) if rows else None
 
 
 def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
@@ -710,7 +968,7 @@ def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
         "schedule_version": receipt.schedule_version,
         "entry_seq": receipt.entry_seq,
     }
-    new_id = conn.execute(insert(ReceiptRow).values(**values).returning(ReceiptRow.id)).scalar_one()
+    new_id = run(conn, _INSERT_RECEIPT, values)[0][0]
     return replace(receipt, id=new_id)
 
 
@@ -895,6 +1153,84 @@ def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -
     if as_of is not None:
         stmt = stmt.where(LoanRow.disbursed_on <= as_of)
     return Money(int(conn.execute(stmt).scalar_one()))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundBasis:
+    """What a loan's round (轮次) is computed from: capital contributed and principal lent, in fen by value
+    date, as the fund's books stood through journal entry ``seq``, whose chain hash is ``hash``.
+
+    The amounts are those of :func:`capital_contributed` and :func:`disbursed_total`. Journal entries
+    never change, a chain hash vouches for every entry up to its own, and each loan is paid out by an
+    entry of its own: so a basis stays true for as long as entry ``seq`` keeps that hash, and
+    :func:`round_basis` then reads only what was written after it. ``loan_id`` is the highest loan id read.
+    """
+
+    seq: int
+    hash: str
+    loan_id: int
+    capital: dict[date, int]
+    lent: dict[date, int]
+
+    def capital_as_of(self, on: date) -> Money:
+        """Capital contributed with value dates on or before ``on``."""
+        return Money(sum(fen for day, fen in self.capital.items() if day <= on))
+
+    def lent_as_of(self, on: date) -> Money:
+        """Principal of the loans paid out on or before ``on``."""
+        return Money(sum(fen for day, fen in self.lent.items() if day <= on))
+
+
+_ENTRY_HASH = select(_ENTRY.c.hash).where(
+    _ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.seq == bindparam("seq")
+)
+_CONTRIBUTED_SINCE = (
+    select(_POSTING.c.value_date, func.sum(_POSTING.c.amount))
+    .join(_ENTRY, and_(_ENTRY.c.fund_id == _POSTING.c.fund_id, _ENTRY.c.seq == _POSTING.c.entry_seq))
+    .join(_ACCOUNT, _ACCOUNT.c.id == _POSTING.c.account_id)
+    .where(
+        _POSTING.c.fund_id == bindparam("fund"),
+        _POSTING.c.entry_seq > bindparam("seq"),
+        _ACCOUNT.c.role == AccountRole.FUND_CASH.value,
+        _ENTRY.c.kind.like("contribution.%"),
+    )
+    .group_by(_POSTING.c.value_date)
+)
+# by id alone, so that SQLite walks the new rows only (the fund's index would walk all its loans)
+_LENT_SINCE = select(
+    _LOAN.c.id, _LOAN.c.fund_id, _LOAN.c.disbursed_on, _LOAN.c.principal, _LOAN.c.disbursement_seq
+).where(_LOAN.c.id > bindparam("loan"))
+
+
+def _entry_hash(conn: Connection, fund_id: int, seq: int) -> str | None:
+    rows = run(conn, _ENTRY_HASH, {"fund": fund_id, "seq": seq})
+    return str(rows[0].hash) if rows else None
+
+
+def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = None) -> RoundBasis:
+    """The fund's :class:`RoundBasis` at its locked ``head``, reading only what was written since ``known``.
+
+    Without ``known``, or when its entry is gone or differs (the transaction that wrote it rolled back),
+    everything is read afresh. The reads cost what was written since, not the size of the book.
+    """
+    fund_id = head.fund.id
+    if known is not None and (known.seq, known.hash) == (head.count, head.hash):
+        return known
+    if known is not None and known.seq < head.count and _entry_hash(conn, fund_id, known.seq) == known.hash:
+        seq, last_loan, capital, lent = known.seq, known.loan_id, dict(known.capital), dict(known.lent)
+    else:
+        seq, last_loan, capital, lent = 0, 0, {}, {}
+    for day, total in run(conn, _CONTRIBUTED_SINCE, {"fund": fund_id, "seq": seq}):
+        capital[day] = capital.get(day, 0) + int(total)
+    newest_loan = last_loan
+    for loan_id, loan_fund, day, principal, disbursement_seq in run(conn, _LENT_SINCE, {"loan": last_loan}):
+        if loan_fund != fund_id:
+            continue
+        newest_loan = max(newest_loan, int(loan_id))
+        # a loan paid out by an entry already read was counted then (written again after a rollback)
+        if disbursement_seq > seq:
+            lent[day] = lent.get(day, 0) + int(principal)
+    return RoundBasis(head.count, head.hash, newest_loan, capital, lent)
 
 
 def households_served(conn: Connection, fund_id: int, as_of: date | None = None) -> int:
