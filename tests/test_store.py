@@ -198,3 +198,30 @@ def test_open_uses_the_environment_url(tmp_path: object, monkeypatch: pytest.Mon
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_audits_inside_a_host_session_leave_its_transaction_usable(backend: str) -> None:
+    # verify() and check() stream the journal; they must not change the host's connection (on PostgreSQL
+    # that broke the next savepoint)
+    with engine_for(backend) as engine:
+        ensure_schema(engine)
+        with Session(engine) as session:
+            ledger = Ledger(session=session)
+            org = ledger.create_org("C", "县", OrgLevel.COUNTY)
+            fund = ledger.create_fund("F", "基金", org=org)
+            ledger.post(
+                fund,
+                on=date(2020, 1, 2),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("9")), (R.DONATION_REVENUE, -yuan("9"))],
+            )
+            assert ledger.verify(fund).ok
+            assert ledger.check() == []
+            ledger.post(
+                fund,
+                on=date(2020, 1, 3),
+                kind="c",
+                postings=[(R.FUND_CASH, yuan("1")), (R.DONATION_REVENUE, -yuan("1"))],
+            )
+            session.commit()
+        assert Ledger(engine=engine).verify("F").entries_checked == 2

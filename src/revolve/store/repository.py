@@ -836,7 +836,8 @@ def _journal_lines(conn: Connection, fund_id: int) -> Iterator[tuple[int, int, s
         .where(PostingRow.fund_id == fund_id)
         .order_by(PostingRow.entry_seq, PostingRow.line_no)
     )
-    for row in conn.execution_options(yield_per=5000).execute(stmt):
+    # streamed per statement: setting yield_per on the connection would change a host Session's connection
+    for row in conn.execute(stmt, execution_options={"yield_per": 5000}):
         yield int(row[0]), int(row[1]), row[2], int(row[3]), row[4]
 
 
@@ -850,7 +851,7 @@ def verify_chain(conn: Connection, fund_id: int) -> tuple[int, ChainBreak | None
     prev = GENESIS_HASH
     expected = 1
     checked = 0
-    entries = conn.execution_options(yield_per=5000).execute(
+    entries = conn.execute(
         select(
             EntryRow.seq,
             EntryRow.value_date,
@@ -862,7 +863,8 @@ def verify_chain(conn: Connection, fund_id: int) -> tuple[int, ChainBreak | None
             EntryRow.hash,
         )
         .where(EntryRow.fund_id == fund_id)
-        .order_by(EntryRow.seq)
+        .order_by(EntryRow.seq),
+        execution_options={"yield_per": 5000},
     )
     for raw_seq, value_date, kind, memo, reverses, digest, prev_hash, stored_hash in entries:
         seq = int(raw_seq)
