@@ -350,9 +350,13 @@ def test_rounds_turnover_and_figures(county: Ledger) -> None:
             guarantee_required=False,
         ),
     )
+    # one loan a month, each repaid a month later: L1 lent 03-10, L2 04-10 (when L1 comes back), L3 05-10
     for n, amount in enumerate(["200000", "100000", "50000"], start=1):
-        county.disburse("FN", number=f"L{n}", household="H1", batch="B1", terms=_interest_free(amount, 1))
-        county.repay("FN", f"L{n}", amount=yuan(amount), on=D(2016, 4, 10), receipt=f"R{n}")
+        start = D(2016, 2 + n, 10)
+        county.disburse(
+            "FN", number=f"L{n}", household="H1", batch="B1", terms=_interest_free(amount, 1, start=start)
+        )
+        county.repay("FN", f"L{n}", amount=yuan(amount), on=D(2016, 3 + n, 10), receipt=f"R{n}")
     rounds = [county.loan("FN", f"L{n}").round for n in (1, 2, 3)]
     # lent before: 0 → round 1; 200,000 → round 1; 300,000 → round 2
     assert rounds == [1, 1, 2]
@@ -604,3 +608,53 @@ def test_household_records_and_masking(county: Ledger) -> None:
     shown = household.masked()
     assert ID_1 not in repr(shown) and "110105********002X" in shown.values()
     assert ID_1 in household.masked(reveal=True).values()
+
+
+def test_a_payout_must_fit_the_cash_on_its_date_and_after(county: Ledger) -> None:
+    # 300,000 arrived on 2016-01-05; a grant back-dated to 2016-01-04 would take cash below zero on that date
+    before = snapshot(county.engine)  # type: ignore[arg-type]
+    with pytest.raises(InsufficientFunds) as early:
+        county.grant("FN", "H1", amount=yuan("1"), on=D(2016, 1, 4))
+    assert early.value.available == yuan("0")
+    # a 250,000 return to finance dated 2016-06-01 leaves 50,000 from then on; a 60,000 grant dated
+    # 2016-03-01 would fit March's balance but drive June's to −10,000
+    county.return_to_finance("FN", amount=yuan("250000"), on=D(2016, 6, 1), reference="财")
+    before = snapshot(county.engine)  # type: ignore[arg-type]
+    with pytest.raises(InsufficientFunds) as later:
+        county.grant("FN", "H1", amount=yuan("60000"), on=D(2016, 3, 1))
+    assert later.value.available == yuan("50000")
+    assert snapshot(county.engine) == before  # type: ignore[arg-type]
+    county.grant("FN", "H1", amount=yuan("50000"), on=D(2016, 3, 1))
+    assert county.check() == []
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "value"),
+    [
+        (
+            lambda lg: lg.contribute("FN", amount=yuan("1"), on=D(2016, 2, 1), source="lottery"),
+            "source",
+            "lottery",
+        ),
+        (lambda lg: lg.register_guarantor("FN", code="X", kind="bank", name="x"), "kind", "bank"),
+        (lambda lg: lg.record_household("FN", "H1", kind="gossip", on=D(2016, 2, 1)), "kind", "gossip"),
+    ],
+)
+def test_an_unknown_choice_is_a_typed_refusal(county: Ledger, call: Any, field: str, value: str) -> None:
+    from revolve.errors import InvalidEntry
+
+    with pytest.raises(InvalidEntry) as info:
+        call(county)
+    assert (info.value.field, info.value.value) == (field, value)
+    assert "choose one of" in str(info.value)
+
+
+def test_days_past_due_before_a_later_write_off(county: Ledger) -> None:
+    county.disburse(
+        "FN", number="L1", household="H1", batch="B1", terms=_interest_free("1200", 12), guarantors=["VC"]
+    )
+    county.write_off("FN", "L1", on=D(2016, 12, 31), approval_ref="批", reason="失联")
+    # unpaid since the first instalment (2016-04-10): 51 days late on 2016-05-31, before the write-off
+    assert county.days_past_due("FN", "L1", as_of=D(2016, 5, 31)) == 51
+    assert county.days_past_due("FN", "L1", as_of=D(2017, 1, 31)) == 0
+    assert county.ageing("FN", as_of=D(2016, 5, 31)).par(days=30) == (yuan("1200"), yuan("1200"))

@@ -15,7 +15,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -141,6 +142,20 @@ def _dues(schedule: Schedule) -> tuple[Due, ...]:
     return tuple(dues)
 
 
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _choice(kind: type[_Choice], field: str, value: object) -> _Choice:
+    """``kind(value)``, refusing a value outside the choices with a typed error that lists them."""
+    if isinstance(value, str):  # a member of the enum is a str too
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    choices = ", ".join(repr(m.value) for m in kind)
+    raise InvalidEntry(field, value, reason=f"choose one of {choices}")
+
+
 def _term_months(start: date, maturity: date) -> int:
     span = relativedelta(maturity, start)
     months = span.years * 12 + span.months
@@ -190,10 +205,21 @@ class LendingOperations:
         held = -repo.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
         return Money(cash - held)
 
-    def _require_cash(self, conn: Connection, fund: Fund, amount: Money) -> None:
-        available = self._available(conn, fund.id)
-        if amount > available:
-            raise InsufficientFunds(amount, available=available, fund_id=fund.id)
+    def _require_cash(self, conn: Connection, fund: Fund, amount: Money, on: date) -> None:
+        """Refuse paying out ``amount`` on ``on`` unless it is available then and on every later date.
+
+        Cash moved by entries dated after ``on`` (a later contribution, a later payout) counts: the
+        payout must fit the lowest available balance from ``on`` on, so cash never goes negative at any
+        date (DESIGN §10 item 3), whatever order operations are recorded in.
+        """
+        later = repo.movements_after(conn, fund.id, (R.FUND_CASH, R.PLEDGE_DEPOSITS), on)
+        running = self._available(conn, fund.id).fen - sum(delta for _, delta in later)
+        lowest = running
+        for _, delta in later:
+            running += delta
+            lowest = min(lowest, running)
+        if amount.fen > lowest:
+            raise InsufficientFunds(amount, available=Money(lowest), fund_id=fund.id)
 
     @staticmethod
     def _require_open(fund: Fund, on: date) -> None:
@@ -226,7 +252,7 @@ class LendingOperations:
         entry = contribution_entry(
             amount=amount,
             on=on,
-            source=ContributionSource(source),
+            source=_choice(ContributionSource, "source", source),
             restricted=restricted,
             memo=donor,
             key=None if receipt is None else f"contribution:{receipt}",
@@ -259,7 +285,7 @@ class LendingOperations:
             heads = {f.id: repo.lock_fund_head(conn, f.id) for f in sorted((a, b), key=lambda f: f.id)}
             self._require_open(a, on)
             self._require_open(b, on)
-            self._require_cash(conn, a, amount)
+            self._require_cash(conn, a, amount, on)
             owes = -repo.account_balance_by_key(conn, a.id, AccountKey(R.DUE_TO_FUND, b.code))
             out_entry, in_entry = transfer_entries(
                 sender=a.code,
@@ -283,7 +309,7 @@ class LendingOperations:
             InsufficientFunds: the fund has less available.
         """
         with self._locked(fund) as (conn, head, learned):
-            self._require_cash(conn, head.fund, amount)
+            self._require_cash(conn, head.fund, amount, on)
             key = None if receipt is None else f"finance:{receipt}"
             entry = return_to_finance_entry(amount=amount, on=on, reference=reference, key=key)
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
@@ -302,7 +328,7 @@ class LendingOperations:
             hh = lend.find_household(
                 conn, head.fund.id, household.id if isinstance(household, Household) else household
             )
-            self._require_cash(conn, head.fund, amount)
+            self._require_cash(conn, head.fund, amount, on)
             entry = grant_entry(amount=amount, on=on, memo=memo or f"一次性帮扶 {hh.code}", key=None)
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
             lend.insert_grant(conn, head.fund.id, seq=posted.seq, household_id=hh.id, amount=amount, on=on)
@@ -338,7 +364,7 @@ class LendingOperations:
                 national_id=normalized,
                 org_id=org,
                 phone=phone,
-                fp_status=FamilyPlanningStatus(fp_status),
+                fp_status=_choice(FamilyPlanningStatus, "fp_status", fp_status),
                 income_before=income_before,
                 registered_on=registered_on,
             )
@@ -372,7 +398,7 @@ class LendingOperations:
             )
             record = HouseholdRecord(
                 household_id=hh.id,
-                kind=RecordKind(kind),
+                kind=_choice(RecordKind, "kind", kind),
                 on=on,
                 note=note,
                 income=income,
@@ -442,7 +468,7 @@ class LendingOperations:
                 id=0,
                 fund_id=head.fund.id,
                 code=code,
-                kind=GuarantorKind(kind),
+                kind=_choice(GuarantorKind, "kind", kind),
                 name=name,
                 org_id=org,
                 cap=cap,
@@ -541,7 +567,7 @@ class LendingOperations:
             )
             for g in gs:
                 check_exposure(g, exposure=lend.guarantor_exposure(conn, g.id), requested=terms.principal)
-            self._require_cash(conn, f, terms.principal)
+            self._require_cash(conn, f, terms.principal, on)
             basis = self._round_bases[f.id] = lend.round_basis(conn, head, self._round_bases.get(f.id))
             round_ = loan_round(disbursed_before=basis.lent_as_of(on), capital=basis.capital_as_of(on))
             entries = [
@@ -662,7 +688,7 @@ class LendingOperations:
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: the date is in a closed period.
         """
-        payer = PayerKind(payer)
+        payer = _choice(PayerKind, "payer", payer)
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
             key = f"receipt:{receipt}"
@@ -722,7 +748,7 @@ class LendingOperations:
                 owed_after = reached.owed - amount
             else:
                 dues = lend.dues(conn, ln.id, ln.schedule_version)
-                option = PrepaymentOption(prepayment)
+                option = _choice(PrepaymentOption, "prepayment", prepayment)
                 due_now = due_by(dues, paid=ln.paid_in_version, on=on)
                 first = min(amount, due_now)
                 parts = RepaymentSplit(Money(0), Money(0), Money(0), Money(0))
@@ -927,7 +953,10 @@ class LendingOperations:
 
     @staticmethod
     def _dpd(conn: Connection, ln: Loan, as_of: date) -> int:
-        if ln.status is LoanStatus.WRITTEN_OFF or as_of < ln.disbursed_on:
+        written_off_by_then = (
+            ln.status is LoanStatus.WRITTEN_OFF and ln.closed_on is not None and ln.closed_on <= as_of
+        )
+        if written_off_by_then or as_of < ln.disbursed_on:
             return 0
         version = max(
             (v.version for v in lend.schedule_versions(conn, ln.id) if v.effective_on <= as_of), default=1
@@ -1152,7 +1181,7 @@ class LendingOperations:
                 raise InvalidAmount(
                     line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
                 )
-            self._require_cash(conn, f, line.amount)
+            self._require_cash(conn, f, line.amount, on)
             entry = subsidy_entry(
                 amount=line.amount,
                 on=on,
@@ -1199,7 +1228,12 @@ class LendingOperations:
                 turnover=Ratio(disbursed, capital),
                 max_round=max((ln.round for ln in loans), default=0),
                 written_off=Money.total(w.amount for w in written),
-                recovered_after_write_off=Money.total(w.recovered for w in written),
+                recovered_after_write_off=Money.total(
+                    r.amount
+                    for w in written
+                    for r in lend.receipts(conn, w.loan_id)
+                    if r.kind == "recovery" and (as_of is None or r.value_date <= as_of)
+                ),
             )
 
 

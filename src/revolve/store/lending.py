@@ -1423,13 +1423,15 @@ def transfer_check(conn: Connection) -> list[Violation]:
             ]
         pair = (min(int(fund_id), other), max(int(fund_id), other))
         positions[pair] = positions.get(pair, 0) + int(balance)
+    # reported under both funds of the pair, so that checking either fund shows it
     return [
         Violation(
             "transfers_do_not_net",
-            a,
+            fund,
             f"funds {codes[a]} and {codes[b]}",
             f"their inter-fund balances sum to {total} fen, not 0",
         )
         for (a, b), total in sorted(positions.items())
         if total != 0
+        for fund in (a, b)
     ]

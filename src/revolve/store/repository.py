@@ -71,6 +71,7 @@ __all__ = [
     "list_funds",
     "list_orgs",
     "lock_fund_head",
+    "movements_after",
     "prepare",
     "read_entry",
     "rebuild_balances",
@@ -522,6 +523,32 @@ def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
 _ROLE_BALANCE = select(func.coalesce(func.sum(_ACCOUNT.c.balance), 0)).where(
     _ACCOUNT.c.fund_id == bindparam("fund"), _ACCOUNT.c.role == bindparam("role")
 )
+
+
+def movements_after(
+    conn: Connection, fund_id: int, roles: Sequence[AccountRole], after: date
+) -> list[tuple[date, int]]:
+    """Net movement per value date after ``after`` of the fund's accounts of the given (non-sub-ledger) roles.
+
+    Reads through the (account, value date) index, so it costs what was posted after the date, not the
+    whole book.
+    """
+    ids = list(
+        conn.execute(
+            select(AccountRow.id).where(
+                AccountRow.fund_id == fund_id, AccountRow.role.in_([r.value for r in roles])
+            )
+        ).scalars()
+    )
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(PostingRow.value_date, func.sum(PostingRow.amount))
+        .where(PostingRow.account_id.in_(ids), PostingRow.value_date > after)
+        .group_by(PostingRow.value_date)
+        .order_by(PostingRow.value_date)
+    )
+    return [(day, int(total)) for day, total in rows]
 
 
 def role_balance(conn: Connection, fund_id: int, role: AccountRole) -> int:
