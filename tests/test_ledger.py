@@ -50,7 +50,7 @@ def loan(number: str, amount: str) -> list[tuple[AccountKey | AccountRole, Any]]
 def test_post_numbers_chains_and_moves_balances(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
     fund = make_fund()
     first = ledger.post(fund, on=D1, kind="contribution", postings=contribution(), memo="捐赠")
-    second = ledger.post(fund, on=D2, kind="disbursement", postings=loan("L-0001", "5000"))
+    second = ledger.post(fund, on=D2, kind="advance", postings=loan("L-0001", "5000"))
     assert (first.seq, second.seq) == (1, 2)
     assert second.prev_hash == first.hash != second.hash
     assert ledger.balance(fund, R.FUND_CASH) == yuan("295000")
@@ -60,7 +60,7 @@ def test_post_numbers_chains_and_moves_balances(ledger: Ledger, make_fund: Calla
     assert ledger.balance(fund, R.FUND_CASH, as_of=date(2015, 12, 31)) == yuan("0")
     assert ledger.subledger(fund, R.LOANS_RECEIVABLE) == {"L-0001": yuan("5000")}
     assert ledger.entry(fund, 1) == first
-    assert [e.seq for e in ledger.entries(fund, kind="disbursement")] == [2]
+    assert [e.seq for e in ledger.entries(fund, kind="advance")] == [2]
     assert [line.account_code for line in second.lines] == ["112201.L-0001", "1002"]
     assert ledger.check() == []
     assert ledger.verify(fund).ok
@@ -69,8 +69,8 @@ def test_post_numbers_chains_and_moves_balances(ledger: Ledger, make_fund: Calla
 def test_trial_balance_now_and_as_of(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
     fund = make_fund()
     ledger.post(fund, on=D1, kind="contribution", postings=contribution("1000"))
-    ledger.post(fund, on=D2, kind="disbursement", postings=loan("A", "300"))
-    ledger.post(fund, on=D3, kind="disbursement", postings=loan("B", "200"))
+    ledger.post(fund, on=D2, kind="advance", postings=loan("A", "300"))
+    ledger.post(fund, on=D3, kind="advance", postings=loan("B", "200"))
     now = ledger.trial_balance(fund)
     assert now.balanced
     assert now.total_debit == now.total_credit == yuan("1000")
@@ -106,7 +106,7 @@ def test_government_chart(ledger: Ledger, make_fund: Callable[..., Fund]) -> Non
 def test_reversal_cancels_its_entry_once(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
     fund = make_fund()
     ledger.post(fund, on=D1, kind="contribution", postings=contribution("1000"))
-    wrong = ledger.post(fund, on=D2, kind="disbursement", postings=loan("L-9", "400"))
+    wrong = ledger.post(fund, on=D2, kind="advance", postings=loan("L-9", "400"))
     reversal = ledger.reverse(fund, wrong, on=D3)
     assert reversal.reverses == wrong.seq
     assert [line.amount for line in reversal.lines] == [-line.amount for line in wrong.lines]
@@ -325,7 +325,7 @@ def test_orgs_and_funds(ledger: Ledger) -> None:
 def test_rebuilding_balances_changes_nothing(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
     fund = make_fund()
     ledger.post(fund, on=D1, kind="contribution", postings=contribution("10"))
-    ledger.post(fund, on=D2, kind="disbursement", postings=loan("Z", "3"))
+    ledger.post(fund, on=D2, kind="advance", postings=loan("Z", "3"))
     before = snapshot(ledger.engine)  # type: ignore[arg-type]
     assert ledger.rebuild_balances(fund) == {}
     assert snapshot(ledger.engine) == before  # type: ignore[arg-type]

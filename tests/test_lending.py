@@ -658,3 +658,23 @@ def test_days_past_due_before_a_later_write_off(county: Ledger) -> None:
     assert county.days_past_due("FN", "L1", as_of=D(2016, 5, 31)) == 51
     assert county.days_past_due("FN", "L1", as_of=D(2017, 1, 31)) == 0
     assert county.ageing("FN", as_of=D(2016, 5, 31)).par(days=30) == (yuan("1200"), yuan("1200"))
+
+
+def test_entries_that_records_depend_on_cannot_be_reversed_alone(county: Ledger) -> None:
+    from revolve.errors import ReversalRefused
+
+    county.disburse(
+        "FN", number="L1", household="H1", batch="B1", terms=_interest_free("1200", 12), guarantors=["VC"]
+    )
+    county.repay("FN", "L1", amount=yuan("100"), on=D(2016, 4, 10), receipt="R-1")
+    disbursement, repayment = county.entries("FN")[-2:]
+    before = snapshot(county.engine)  # type: ignore[arg-type]
+    for entry in (disbursement, repayment):
+        with pytest.raises(ReversalRefused) as info:
+            county.reverse("FN", entry, on=D(2016, 5, 1))
+        assert (info.value.seq, info.value.kind) == (entry.seq, entry.kind)
+    assert snapshot(county.engine) == before  # type: ignore[arg-type]
+    # an entry no record depends on — a provision — still reverses, and the books still hold
+    provision = county.provide("FN", amount=yuan("50"), on=D(2016, 4, 30))
+    assert county.reverse("FN", provision, on=D(2016, 5, 1)).reverses == provision.seq
+    assert county.check() == []

@@ -35,7 +35,8 @@ Hierarchy::
     ├── LoanStateError (ValueError)           an operation the loan's state does not allow
     ├── Overpayment (ValueError)              a payment above what is owed, without prepayment
     ├── DuplicateReceipt (ValueError)         a receipt number (还款凭证号) already used in the fund
-    └── RecoveryExceedsWriteOff (ValueError)  recovering more than was written off
+    ├── RecoveryExceedsWriteOff (ValueError)  recovering more than was written off
+    └── ReversalRefused (ValueError)          reversing an entry that a loan or grant record depends on
 
 NotFound also has UnknownHousehold, UnknownLoan, UnknownGuarantor, UnknownBatch and UnknownBankLoan.
 """
@@ -378,4 +379,23 @@ class RecoveryExceedsWriteOff(RevolveError, ValueError):
         super().__init__(
             f"loan {loan} has {recoverable} written off and not yet recovered, less than {amount}: "
             f"record at most {recoverable}"
+        )
+
+
+class ReversalRefused(RevolveError, ValueError):
+    """Reversing an entry that a loan, grant, subsidy or transfer record depends on.
+
+    Such an entry was posted by a lending operation together with records outside the journal (the loan,
+    its receipts, the grant register); reversing the entry alone would leave those records disagreeing
+    with the books. Corrections of that kind need the operation that made them.
+    """
+
+    def __init__(self, seq: int, *, kind: str, fund_id: int) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.fund_id = fund_id
+        super().__init__(
+            f"entry {seq} of fund {fund_id} was posted by a {kind!r} operation whose loan or register records "
+            f"depend on it: it cannot be reversed alone; correct it with the matching operation "
+            f"(e.g. a repayment's receipt, a write-off and recovery) or a new adjusting entry"
         )

@@ -31,6 +31,7 @@ from revolve.errors import (
     InvalidDate,
     InvalidEntry,
     PeriodClosed,
+    ReversalRefused,
     UnknownAccount,
 )
 from revolve.funds import Fund
@@ -384,6 +385,8 @@ class Ledger(LendingOperations):
             with self._tx() as conn:
                 head = repo.lock_fund_head(conn, _ref(fund))
                 original = repo.read_entry(conn, head.fund.id, seq)
+                if original.kind.startswith(_OPERATION_KINDS):
+                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
                 reversal = Entry(
                     value_date=on,
                     kind=original.kind,
@@ -573,6 +576,20 @@ class Ledger(LendingOperations):
         if known_digest != prepared.digest:
             raise IdempotencyConflict(key, fund_id=fund_id, existing_seq=seq)
         return repo.read_entry(conn, fund_id, seq)
+
+
+# entries that lending operations post together with records outside the journal (loans, receipts,
+# registers, the other fund's side of a transfer): reversing them alone would break those records
+_OPERATION_KINDS = (
+    "disbursement",
+    "repayment.",
+    "recovery",
+    "write_off",
+    "pledge.",
+    "grant",
+    "subsidy",
+    "transfer.",
+)
 
 
 def _ref(fund: FundRef) -> int | str:
