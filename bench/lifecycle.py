@@ -116,6 +116,11 @@ def _open_fund(ledger: Ledger, capital: int, on: date) -> int:
 
 
 # ---- repayments per second on a 100,000-loan book ------------------------------------------------
+def _payout_day(start: date, n: int, loans: int) -> date:
+    # the batch is paid out over four weeks, loan after loan in date order, as a county pays one out
+    return start + timedelta(days=n * 28 // loans)
+
+
 def repayments(args: argparse.Namespace, common: dict[str, object]) -> None:
     rng = random.Random(SEED)
     start = date(2016, 1, 5)
@@ -147,7 +152,7 @@ def repayments(args: argparse.Namespace, common: dict[str, object]) -> None:
                 number=f"L{n:06d}",
                 household=f"H{n:06d}",
                 batch=batch,
-                terms=_terms(amount, start + timedelta(days=n % 28)),
+                terms=_terms(amount, _payout_day(start, n, args.loans)),
             )
         disburse_s = time.perf_counter() - t1
         builder.close()
@@ -162,7 +167,8 @@ def repayments(args: argparse.Namespace, common: dict[str, object]) -> None:
         for k in range(5):
             work = []
             for n in chosen[k * per_sample : (k + 1) * per_sample]:
-                first = generate_schedule(_terms(amounts[n], start + timedelta(days=n % 28))).installments[0]
+                terms = _terms(amounts[n], _payout_day(start, n, args.loans))
+                first = generate_schedule(terms).installments[0]
                 work.append((f"L{n:06d}", first.principal, first.due_date))
             works.append(work)
             t = time.perf_counter()

@@ -525,6 +525,20 @@ _ROLE_BALANCE = select(func.coalesce(func.sum(_ACCOUNT.c.balance), 0)).where(
 )
 
 
+_ACCOUNTS_OF_ROLES = select(_ACCOUNT.c.id).where(
+    _ACCOUNT.c.fund_id == bindparam("fund"), _ACCOUNT.c.role.in_(bindparam("roles", expanding=True))
+)
+_MOVEMENTS_AFTER = (
+    select(_POSTING.c.value_date, func.sum(_POSTING.c.amount))
+    .where(
+        _POSTING.c.account_id.in_(bindparam("accounts", expanding=True)),
+        _POSTING.c.value_date > bindparam("after"),
+    )
+    .group_by(_POSTING.c.value_date)
+    .order_by(_POSTING.c.value_date)
+)
+
+
 def movements_after(
     conn: Connection, fund_id: int, roles: Sequence[AccountRole], after: date
 ) -> list[tuple[date, int]]:
@@ -534,20 +548,11 @@ def movements_after(
     whole book.
     """
     ids = list(
-        conn.execute(
-            select(AccountRow.id).where(
-                AccountRow.fund_id == fund_id, AccountRow.role.in_([r.value for r in roles])
-            )
-        ).scalars()
+        conn.execute(_ACCOUNTS_OF_ROLES, {"fund": fund_id, "roles": [r.value for r in roles]}).scalars()
     )
     if not ids:
         return []
-    rows = conn.execute(
-        select(PostingRow.value_date, func.sum(PostingRow.amount))
-        .where(PostingRow.account_id.in_(ids), PostingRow.value_date > after)
-        .group_by(PostingRow.value_date)
-        .order_by(PostingRow.value_date)
-    )
+    rows = conn.execute(_MOVEMENTS_AFTER, {"accounts": ids, "after": after})
     return [(day, int(total)) for day, total in rows]
 
 
