@@ -181,10 +181,6 @@ def _on_time(
 
 def loan_days_past_due(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:
     """A loan's days past due on ``on``, from its schedule versions and receipts (as read in a Portfolio)."""
-    return _dpd(schedules, receipts, on)
-
-
-def _dpd(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:
     version = _version_at(schedules, on)
     if version is None:
         return 0
@@ -250,7 +246,7 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
             else:
                 outstanding_end += value
                 if value.fen > 0:
-                    at_risk.append((value, _dpd(plan, mine, day)))
+                    at_risk.append((value, loan_days_past_due(plan, mine, day)))
         d, t = _on_time(plan, mine, start, end)
         due_in_period += d
         on_time += t
