@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
-from revolve import AccountRole, Ledger, OrgLevel, fen
+from revolve import AccountRole, Ledger, OrgLevel, Payment, fen
 from revolve.errors import (
     DuplicateReceipt,
     GuarantorCapExceeded,
@@ -260,40 +260,111 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.ledger.open_batch(fund, code=code, on=self.today)
         return code
 
+    @staticmethod
+    def _refusal(ln: ModelLoan, amount: int, payer: str) -> type[Exception] | None:
+        """The refusal the model expects for paying ``amount`` on ``ln`` (None if it is accepted)."""
+        if ln.status != "active":
+            return LoanStateError
+        if amount > ln.outstanding:
+            return Overpayment
+        if payer == "pledge" and amount > ln.pledge:
+            return InvalidAmount
+        return None
+
+    @staticmethod
+    def _paid(ln: ModelLoan, amount: int, payer: str) -> tuple[int, int]:
+        """Move ``ln`` past an accepted payment; return how the fund's cash and pledges held moved."""
+        ln.outstanding -= amount
+        cash, held = (0, -amount) if payer == "pledge" else (amount, 0)
+        if payer == "pledge":
+            ln.pledge -= amount
+        if ln.outstanding == 0:
+            ln.status = "closed"
+            # the rest of the pledged deposit goes back to the borrower
+            cash -= ln.pledge
+            held -= ln.pledge
+            ln.pledge = 0
+        return cash, held
+
     def _repay(self, number: str, amount: int, payer: str) -> None:
         ln = self.loans[number]
         receipt = self._next("R")
         call: dict[str, Any] = {"amount": fen(amount), "on": self.today, "receipt": receipt, "payer": payer}
         if payer == "guarantor":
             call["guarantor"] = "VC"
-        if ln.status != "active":
-            with self._refused(LoanStateError):
-                self.ledger.repay(ln.fund, number, **call)
-            return
-        if amount > ln.outstanding:
-            with self._refused(Overpayment):
-                self.ledger.repay(ln.fund, number, **call)
-            return
-        if payer == "pledge" and amount > ln.pledge:
-            with self._refused(InvalidAmount):
+        refusal = self._refusal(ln, amount, payer)
+        if refusal is not None:
+            with self._refused(refusal):
                 self.ledger.repay(ln.fund, number, **call)
             return
         recorded = self.ledger.repay(ln.fund, number, **call)
         event(f"repaid by {payer}" + (" in full" if amount == ln.outstanding else ""))
         assert recorded.principal.fen == amount  # interest-free: every fen is principal
-        ln.outstanding -= amount
-        if payer == "pledge":
-            ln.pledge -= amount
-            self.held[ln.fund] -= amount
-        else:
-            self.cash[ln.fund] += amount
-        if ln.outstanding == 0:
-            ln.status = "closed"
-            # the rest of the pledged deposit goes back to the borrower
-            self.cash[ln.fund] -= ln.pledge
-            self.held[ln.fund] -= ln.pledge
-            ln.pledge = 0
+        cash, held = self._paid(ln, amount, payer)
+        self.cash[ln.fund] += cash
+        self.held[ln.fund] += held
         self.receipts[receipt] = (number, amount, self.today, payer)
+
+    @precondition(lambda self: bool(self.loans))
+    @rule(data=st.data(), fund=st.sampled_from(["COUNTY", "TOWN"]), size=st.integers(1, 6))
+    def repay_in_bulk(self, data: st.DataObject, fund: str, size: int) -> None:
+        """A month's receipts at once: all recorded, or — if the model expects one refused — none."""
+        numbers = sorted(n for n, ln in self.loans.items() if ln.fund == fund)
+        if not numbers:
+            return
+        trial = {n: replace(self.loans[n]) for n in numbers}
+        payments: list[Payment] = []
+        cash = held = 0
+        refused: tuple[int, type[Exception]] | None = None
+        for index in range(size):
+            if payments and data.draw(st.integers(0, 9)) == 0:
+                # the same receipt again in the same batch: recorded once, answered twice
+                payments.append(payments[-1])
+                continue
+            active = [n for n in numbers if trial[n].status == "active"]
+            wrong = not active or data.draw(st.integers(0, 7)) == 0  # now and then one to refuse
+            number = data.draw(st.sampled_from(numbers if wrong else active))
+            ln = trial[number]
+            payer = data.draw(st.sampled_from(["borrower", "guarantor", "pledge"]))
+            payer = "borrower" if payer == "guarantor" and not ln.guaranteed else payer
+            payer = "borrower" if payer == "pledge" and not (ln.pledge or wrong) else payer
+            most = ln.pledge if payer == "pledge" else ln.outstanding
+            amount = data.draw(st.integers(1, max(1, most + 1 if wrong else most)))
+            payments.append(
+                Payment(
+                    number,
+                    fen(amount),
+                    self.today,
+                    self._next("R"),
+                    payer,
+                    "VC" if payer == "guarantor" else None,
+                )
+            )
+            error = self._refusal(ln, amount, payer)
+            if error is not None:
+                refused = (index, error)
+                break
+            moved = self._paid(ln, amount, payer)
+            cash, held = cash + moved[0], held + moved[1]
+        if refused is not None:
+            index, error = refused
+            event(f"bulk refused: {error.__name__}")
+            before = snapshot(self.ledger.engine)  # type: ignore[arg-type]
+            with pytest.raises(error) as info:
+                self.ledger.repay_many(fund, payments)
+            assert info.value.item == index  # type: ignore[attr-defined]
+            assert snapshot(self.ledger.engine) == before  # type: ignore[arg-type]
+            return
+        recorded = self.ledger.repay_many(fund, payments)
+        event(f"bulk repaid: {len(payments)}")
+        assert [r.receipt for r in recorded] == [p.receipt for p in payments]
+        assert [r.principal.fen for r in recorded] == [p.amount.fen for p in payments]
+        assert len({r.id for r in recorded}) == len({p.receipt for p in payments})
+        self.loans.update(trial)
+        self.cash[fund] += cash
+        self.held[fund] += held
+        for p in payments:
+            self.receipts[p.receipt] = (str(p.loan), p.amount.fen, p.on, str(p.payer))
 
     def _pick(self, data: st.DataObject, wanted: Any) -> str | None:
         numbers = sorted(n for n, ln in self.loans.items() if wanted(ln))

@@ -59,7 +59,7 @@ from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, PostedLine, Posting
 from revolve.ledger import DEFAULT_URL, Ledger, VerifyReport
 from revolve.ledger import open_ledger as open
-from revolve.lending import FundFigures
+from revolve.lending import FundFigures, Payment
 from revolve.loans import DEFAULT_ORDER, Ageing, AgeingBucket, Component, Due
 from revolve.money import Money, fen, yuan
 from revolve.orgs import Org, OrgLevel
@@ -153,6 +153,7 @@ __all__ = [
     "OrgLevel",
     "Overpayment",
     "PayerKind",
+    "Payment",
     "PeriodClosed",
     "Policy",
     "PolicyViolation",

@@ -49,6 +49,10 @@ from datetime import date
 class RevolveError(Exception):
     """Base class of every refusal revolve makes."""
 
+    item: int | None = None
+    """In a bulk operation (``repay_many``, ``disburse_many``, ...): the position, from 0, of the item
+    refused; the whole batch was refused with it."""
+
 
 class MoneyTypeError(RevolveError, TypeError):
     """A value of the wrong type was given where money is expected (a float, a bool, ...)."""

@@ -11,7 +11,7 @@ docs/operations.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,7 +32,9 @@ from revolve.errors import (
     Overpayment,
     PeriodClosed,
     RecoveryExceedsWriteOff,
+    RevolveError,
     UnknownGuarantor,
+    UnknownLoan,
 )
 from revolve.funds import Fund, loan_round
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind, check_exposure
@@ -91,7 +93,7 @@ from revolve.store import repository as repo
 from revolve.store.transactions import Connection, Transactions
 from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
 
-__all__ = ["FundFigures", "LendingOperations"]
+__all__ = ["FundFigures", "LendingOperations", "Payment"]
 
 R = AccountRole
 FundRef = Fund | int | str
@@ -164,6 +166,61 @@ def _term_months(start: date, maturity: date) -> int:
 
 def _order(text: str) -> tuple[Component, ...]:
     return tuple(Component(part) for part in text.split(","))
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One repayment for :meth:`LendingOperations.repay_many`, with the arguments of
+    :meth:`LendingOperations.repay` (see there)."""
+
+    loan: Loan | int | str
+    amount: Money
+    on: date
+    receipt: str
+    payer: PayerKind | str = PayerKind.BORROWER
+    guarantor: Guarantor | int | str | None = None
+    prepayment: PrepaymentOption | str | None = None
+
+
+@dataclass(slots=True)
+class _Paying:
+    """A loan as payments are recorded on it: its state so far and its current schedule."""
+
+    loan: Loan
+    order: tuple[Component, ...]
+    since: date  # the day the current schedule version took effect
+    rows: Sequence[lend.Installment]  # its instalments, oldest first
+    terms: LoanTerms | None = None  # its terms, once a prepayment in the same batch rebuilt it
+
+
+@dataclass(frozen=True, slots=True)
+class _NewVersion:
+    number: int
+    on: date
+    reason: str
+    principal: Money
+    schedule: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class _Paid:
+    """A checked payment, ready to write: its entries, its receipt (without id or entry), the loan after it."""
+
+    entries: tuple[Entry, ...]
+    receipt: Receipt
+    state: Loan
+    version: _NewVersion | None
+
+
+@contextmanager
+def _item(index: int, label: str) -> Iterator[None]:
+    """Mark a refusal raised inside as that of item ``index`` of a bulk operation."""
+    try:
+        yield
+    except RevolveError as exc:
+        exc.item = index
+        exc.add_note(f"item {index} ({label}) of the batch was refused; nothing was written")
+        raise
 
 
 class LendingOperations:
@@ -688,87 +745,203 @@ class LendingOperations:
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: the date is in a closed period.
         """
-        payer = _choice(PayerKind, "payer", payer)
+        payment = Payment(loan, amount, on, receipt, payer, guarantor, prepayment)
+        kind = _choice(PayerKind, "payer", payer)
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
             key = f"receipt:{receipt}"
             found = lend.loan_for_payment(
                 conn, f.id, loan.id if isinstance(loan, Loan) else loan, receipt=receipt, key=key
             )
-            ln = found.loan
-            g_id = self._payer_guarantor(conn, f.id, ln, payer, guarantor)
-            earlier = lend.find_receipt(conn, f.id, receipt) if found.receipt_taken else None
-            if earlier is not None:
-                same = (
-                    earlier.loan_id,
-                    earlier.amount,
-                    earlier.value_date,
-                    earlier.payer,
-                    earlier.guarantor_id,
-                )
-                if same == (ln.id, amount, on, payer, g_id) and earlier.kind == "repayment":
-                    return earlier
-                raise DuplicateReceipt(receipt, fund_id=f.id)
-            if not isinstance(amount, Money) or amount.fen <= 0:
-                raise InvalidAmount(amount, reason="a repayment is a positive amount of Money")
-            self._require_active(
+            paying = found.paying
+            ln = paying.loan
+            g_id = self._payer_guarantor(conn, f.id, ln, kind, guarantor)
+            if found.receipt_taken:
+                earlier = lend.find_receipt(conn, f.id, receipt)
+                if earlier is not None:
+                    return self._retried(earlier, payment, fund_id=f.id, loan_id=ln.id, payer=kind, g_id=g_id)
+            held = _Paying(
                 ln,
-                "a repayment"
-                + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
+                _order(paying.order),
+                paying.schedule_since,
+                lend.installments(conn, ln.id, ln.schedule_version),
             )
-            if on < ln.disbursed_on:
-                raise InvalidDate(
-                    on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}"
+            paid = self._pay(conn, f, held, payment, payer=kind, g_id=g_id)
+            if paying.receivable is not None:
+                # read with the loan: the write path need not look the receivable up again
+                learned[(f.id, AccountKey(R.LOANS_RECEIVABLE, ln.number))] = paying.receivable
+            # the idempotency key was looked up with the loan, under this transaction's lock
+            unused = frozenset() if found.key_used else frozenset({key})
+            return self._record_payments(conn, head, learned, [paid], unused)[0]
+
+    def repay_many(self, fund: FundRef, payments: Iterable[Payment]) -> list[Receipt]:
+        """Record many repayments in one transaction — a month's receipts at once: all of them, or none.
+
+        Each :class:`Payment` carries the arguments of :meth:`repay` and is checked and allocated exactly
+        as :meth:`repay` would, in the order given, so a later payment on a loan sees the earlier ones
+        (a payment that closes a loan refuses the next). The fund is locked once, the loans, their
+        schedules and the receipt numbers are read in a few statements, and the entries, receipts and
+        loans are written in a few more: many times faster than one :meth:`repay` per payment.
+
+        A payment recorded before under its receipt number (in an earlier call or earlier in this one)
+        with the same loan, amount, date and payer is answered with that receipt and written once.
+
+        Returns:
+            one receipt per payment, in the order given.
+
+        Raises:
+            The error :meth:`repay` would raise for the first payment refused, with ``item`` set to that
+            payment's position (from 0) and a note naming it; nothing is written.
+        """
+        items = list(payments)
+        if not items:
+            return []
+        kinds = []
+        for index, item in enumerate(items):
+            with _item(index, item.receipt):
+                kinds.append(_choice(PayerKind, "payer", item.payer))
+        with self._locked(fund) as (conn, head, learned):
+            f = head.fund
+            refs = [p.loan.id if isinstance(p.loan, Loan) else p.loan for p in items]
+            found = lend.loans_for_payments(conn, f.id, refs)
+            earlier = lend.find_receipts(conn, f.id, (p.receipt for p in items))
+            used = lend.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
+            rows = lend.current_installments(conn, (p.loan.id for p in found.values()))
+            held: dict[int, _Paying] = {}
+            paid: list[_Paid] = []
+            # each payment's answer: a receipt recorded before, or the position of its payment in ``paid``
+            answers: list[Receipt | int] = []
+            fresh: dict[str, int] = {}  # receipt number → position in ``items`` of its first payment
+            for index, (item, kind, ref) in enumerate(zip(items, kinds, refs, strict=True)):
+                with _item(index, item.receipt):
+                    paying = found.get(ref)
+                    if paying is None:
+                        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+                    h = held.get(paying.loan.id)
+                    if h is None:
+                        h = held[paying.loan.id] = _Paying(
+                            paying.loan,
+                            _order(paying.order),
+                            paying.schedule_since,
+                            rows.get(paying.loan.id, []),
+                        )
+                        if paying.receivable is not None:
+                            learned[(f.id, AccountKey(R.LOANS_RECEIVABLE, paying.loan.number))] = (
+                                paying.receivable
+                            )
+                    g_id = self._payer_guarantor(conn, f.id, h.loan, kind, item.guarantor)
+                    before = earlier.get(item.receipt)
+                    if before is not None:
+                        answers.append(
+                            self._retried(
+                                before, item, fund_id=f.id, loan_id=h.loan.id, payer=kind, g_id=g_id
+                            )
+                        )
+                        continue
+                    first = fresh.get(item.receipt)
+                    if first is not None:
+                        # the same receipt twice in this batch: a faithful repeat answers with the first
+                        was = answers[first]
+                        assert isinstance(was, int)
+                        self._retried(
+                            paid[was].receipt, item, fund_id=f.id, loan_id=h.loan.id, payer=kind, g_id=g_id
+                        )
+                        answers.append(was)
+                        continue
+                    fresh[item.receipt] = index
+                    paid.append(self._pay(conn, f, h, item, payer=kind, g_id=g_id))
+                    answers.append(len(paid) - 1)
+            unused = frozenset(f"receipt:{p.receipt.receipt}" for p in paid) - used
+            recorded = self._record_payments(conn, head, learned, paid, unused) if paid else []
+            return [a if isinstance(a, Receipt) else recorded[a] for a in answers]
+
+    @staticmethod
+    def _retried(
+        earlier: Receipt, payment: Payment, *, fund_id: int, loan_id: int, payer: PayerKind, g_id: int | None
+    ) -> Receipt:
+        """The receipt first recorded under a payment's receipt number, if the payment repeats it faithfully."""
+        same = (earlier.loan_id, earlier.amount, earlier.value_date, earlier.payer, earlier.guarantor_id)
+        if same == (loan_id, payment.amount, payment.on, payer, g_id) and earlier.kind == "repayment":
+            return earlier
+        raise DuplicateReceipt(payment.receipt, fund_id=fund_id)
+
+    def _pay(
+        self,
+        conn: Connection,
+        f: Fund,
+        held: _Paying,
+        payment: Payment,
+        *,
+        payer: PayerKind,
+        g_id: int | None,
+    ) -> _Paid:
+        """Check and allocate one payment on a loan as it stands in ``held``, and move ``held`` past it."""
+        ln = held.loan
+        amount, on = payment.amount, payment.on
+        if not isinstance(amount, Money) or amount.fen <= 0:
+            raise InvalidAmount(amount, reason="a repayment is a positive amount of Money")
+        self._require_active(
+            ln,
+            "a repayment"
+            + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
+        )
+        if on < ln.disbursed_on:
+            raise InvalidDate(on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}")
+        if on < held.since:
+            raise InvalidDate(
+                on, reason=f"loan {ln.number}'s schedule was rebuilt on {held.since.isoformat()}"
+            )
+        self._require_open(f, on)
+        if payer is PayerKind.PLEDGE and amount > ln.pledge_held:
+            raise InvalidAmount(
+                amount, reason=f"only {ln.pledge_held} of pledged deposit is held for loan {ln.number}"
+            )
+        version: _NewVersion | None = None
+        if payment.prepayment is None:
+            # only the instalments this payment reaches become dues, however long the schedule
+            reached = lend.reach(held.rows, paid=ln.paid_in_version, amount=amount)
+            if amount > reached.owed:
+                raise Overpayment(amount, owed=reached.owed, loan=ln.number)
+            allocation = allocate(amount, reached.dues, already_paid=reached.paid, order=held.order)
+            split = RepaymentSplit(
+                allocation.principal, allocation.interest, allocation.fee, allocation.penalty
+            )
+            paid_in_version = ln.paid_in_version + amount
+            # the payment is within what the schedule owed, so it owes that much less
+            owed_after = reached.owed - amount
+            rebuilt: Schedule | None = None
+        else:
+            dues = lend.as_dues(held.rows)
+            option = _choice(PrepaymentOption, "prepayment", payment.prepayment)
+            due_now = due_by(dues, paid=ln.paid_in_version, on=on)
+            first = min(amount, due_now)
+            parts = RepaymentSplit(Money(0), Money(0), Money(0), Money(0))
+            if first.fen:
+                a = allocate(first, dues, already_paid=ln.paid_in_version, order=held.order)
+                parts = RepaymentSplit(a.principal, a.interest, a.fee, a.penalty)
+            extra = amount - first
+            principal_left = ln.outstanding - parts.principal
+            if extra > principal_left:
+                raise Overpayment(amount, owed=due_now + principal_left, loan=ln.number)
+            split = RepaymentSplit(parts.principal + extra, parts.interest, parts.fee, parts.penalty)
+            paid_in_version = ln.paid_in_version + first
+            owed_after = owed(dues, paid=paid_in_version)
+            rebuilt = None
+            if (principal_left - extra).fen > 0 and extra.fen > 0:
+                terms = held.terms or lend.terms_of_version(conn, ln.id, ln.schedule_version)
+                rebuilt = reschedule_after_prepayment(
+                    terms, on=on, outstanding=principal_left - extra, option=option
                 )
-            if on < found.schedule_since:
-                raise InvalidDate(
+                version = _NewVersion(
+                    ln.schedule_version + 1,
                     on,
-                    reason=f"loan {ln.number}'s schedule was rebuilt on {found.schedule_since.isoformat()}",
+                    f"prepayment:{option.value}",
+                    ln.outstanding - split.principal,
+                    rebuilt,
                 )
-            self._require_open(f, on)
-            if payer is PayerKind.PLEDGE and amount > ln.pledge_held:
-                raise InvalidAmount(
-                    amount, reason=f"only {ln.pledge_held} of pledged deposit is held for loan {ln.number}"
-                )
-            order = _order(found.order)
-            new_version: tuple[LoanTerms, Schedule] | None = None
-            if prepayment is None:
-                # only the instalments this payment reaches are read into dues, however long the schedule
-                reached = lend.dues_reached(
-                    conn, ln.id, ln.schedule_version, paid=ln.paid_in_version, amount=amount
-                )
-                if amount > reached.owed:
-                    raise Overpayment(amount, owed=reached.owed, loan=ln.number)
-                allocation = allocate(amount, reached.dues, already_paid=reached.paid, order=order)
-                split = RepaymentSplit(
-                    allocation.principal, allocation.interest, allocation.fee, allocation.penalty
-                )
-                paid_in_version = ln.paid_in_version + amount
-                # the payment is within what the schedule owed, so it owes that much less
-                owed_after = reached.owed - amount
-            else:
-                dues = lend.dues(conn, ln.id, ln.schedule_version)
-                option = _choice(PrepaymentOption, "prepayment", prepayment)
-                due_now = due_by(dues, paid=ln.paid_in_version, on=on)
-                first = min(amount, due_now)
-                parts = RepaymentSplit(Money(0), Money(0), Money(0), Money(0))
-                if first.fen:
-                    a = allocate(first, dues, already_paid=ln.paid_in_version, order=order)
-                    parts = RepaymentSplit(a.principal, a.interest, a.fee, a.penalty)
-                extra = amount - first
-                principal_left = ln.outstanding - parts.principal
-                if extra > principal_left:
-                    raise Overpayment(amount, owed=due_now + principal_left, loan=ln.number)
-                split = RepaymentSplit(parts.principal + extra, parts.interest, parts.fee, parts.penalty)
-                paid_in_version = ln.paid_in_version + first
-                owed_after = owed(dues, paid=paid_in_version)
-                if (principal_left - extra).fen > 0 and extra.fen > 0:
-                    terms = lend.terms_of_version(conn, ln.id, ln.schedule_version)
-                    rebuilt = reschedule_after_prepayment(
-                        terms, on=on, outstanding=principal_left - extra, option=option
-                    )
-                    new_version = (rebuilt.terms, rebuilt)
-            entry = repayment_entry(
+        receipt = payment.receipt
+        entries = [
+            repayment_entry(
                 loan=ln.number,
                 split=split,
                 on=on,
@@ -776,67 +949,80 @@ class LendingOperations:
                 receipt=receipt,
                 memo=f"{ln.number} 还款 {receipt}",
             )
-            if found.receivable is not None:
-                # read with the loan: the write path need not look the receivable up again
-                learned[(f.id, AccountKey(R.LOANS_RECEIVABLE, ln.number))] = found.receivable
-            # the idempotency key was looked up with the loan, under this transaction's lock
-            unused = frozenset({key}) if entry.idempotency_key == key and not found.key_used else frozenset()
-            (posted,), after = self._write(conn, head, [entry], learned=learned, unused_keys=unused)
-            state = replace(
-                ln,
-                paid_in_version=paid_in_version,
-                principal_paid=ln.principal_paid + split.principal,
-                interest_paid=ln.interest_paid + split.interest,
-                fee_paid=ln.fee_paid + split.fee,
-                penalty_paid=ln.penalty_paid + split.penalty,
-                pledge_held=ln.pledge_held - (amount if payer is PayerKind.PLEDGE else Money(0)),
-            )
-            recorded = lend.insert_receipt(
-                conn,
-                f.id,
-                Receipt(
-                    id=0,
-                    loan_id=ln.id,
-                    receipt=receipt,
-                    value_date=on,
-                    kind="repayment",
-                    payer=payer,
-                    guarantor_id=g_id,
-                    amount=amount,
-                    principal=split.principal,
-                    interest=split.interest,
-                    fee=split.fee,
-                    penalty=split.penalty,
-                    schedule_version=ln.schedule_version,
-                    entry_seq=posted.seq,
-                ),
-            )
-            if new_version is not None:
-                terms, rebuilt = new_version
+        ]
+        state = replace(
+            ln,
+            paid_in_version=paid_in_version,
+            principal_paid=ln.principal_paid + split.principal,
+            interest_paid=ln.interest_paid + split.interest,
+            fee_paid=ln.fee_paid + split.fee,
+            penalty_paid=ln.penalty_paid + split.penalty,
+            pledge_held=ln.pledge_held - (amount if payer is PayerKind.PLEDGE else Money(0)),
+        )
+        record = Receipt(
+            id=0,
+            loan_id=ln.id,
+            receipt=receipt,
+            value_date=on,
+            kind="repayment",
+            payer=payer,
+            guarantor_id=g_id,
+            amount=amount,
+            principal=split.principal,
+            interest=split.interest,
+            fee=split.fee,
+            penalty=split.penalty,
+            schedule_version=ln.schedule_version,
+            entry_seq=0,
+        )
+        if version is not None and rebuilt is not None:
+            state = replace(state, schedule_version=version.number, paid_in_version=Money(0))
+            held.rows = lend.as_installments(_dues(rebuilt))
+            held.since = on
+            held.terms = rebuilt.terms
+        elif owed_after.is_zero() or state.outstanding.is_zero():
+            state = replace(state, status=LoanStatus.CLOSED, closed_on=on)
+            if state.pledge_held.fen:
+                entries.append(pledge_release_entry(loan=ln.number, amount=state.pledge_held, on=on))
+                state = replace(state, pledge_held=Money(0))
+        held.loan = state
+        return _Paid(tuple(entries), record, state, version)
+
+    def _record_payments(
+        self,
+        conn: Connection,
+        head: repo.FundHead,
+        learned: Learned,
+        paid: Sequence[_Paid],
+        unused: frozenset[str],
+    ) -> list[Receipt]:
+        """Write checked payments: their entries, receipts, new schedule versions and loans' state."""
+        f = head.fund
+        posted, _ = self._write(
+            conn, head, [e for p in paid for e in p.entries], learned=learned, unused_keys=unused
+        )
+        receipts, at = [], 0
+        for p in paid:
+            receipts.append(replace(p.receipt, entry_seq=posted[at].seq))
+            at += len(p.entries)
+        recorded = lend.insert_receipts(conn, f.id, receipts)
+        for p in paid:
+            if p.version is not None:
+                v = p.version
                 lend.add_schedule_version(
                     conn,
                     fund_id=f.id,
-                    loan_id=ln.id,
-                    version=ln.schedule_version + 1,
-                    on=on,
-                    reason=f"prepayment:{PrepaymentOption(str(prepayment)).value}",
-                    principal=state.outstanding,
-                    terms=lend.terms_to_json(terms),
-                    dues=_dues(rebuilt),
+                    loan_id=p.state.id,
+                    version=v.number,
+                    on=v.on,
+                    reason=v.reason,
+                    principal=v.principal,
+                    terms=lend.terms_to_json(v.schedule.terms),
+                    dues=_dues(v.schedule),
                 )
-                state = replace(state, schedule_version=ln.schedule_version + 1, paid_in_version=Money(0))
-            elif owed_after.is_zero() or state.outstanding.is_zero():
-                state = replace(state, status=LoanStatus.CLOSED, closed_on=on)
-                if state.pledge_held.fen:
-                    self._write(
-                        conn,
-                        after,
-                        [pledge_release_entry(loan=ln.number, amount=state.pledge_held, on=on)],
-                        learned=learned,
-                    )
-                    state = replace(state, pledge_held=Money(0))
-            lend.update_loan_state(conn, state)
-            return recorded
+        # each loan's state after the last of its payments
+        lend.update_loan_states(conn, {p.state.id: p.state for p in paid}.values())
+        return recorded
 
     def _payer_guarantor(
         self,

@@ -9,11 +9,11 @@ runs are built once at module level and run with :func:`revolve.store.repository
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, literal, select, update
 
@@ -63,10 +63,11 @@ from revolve.subsidy import SubsidyCaps
 
 __all__ = [
     "DuesReached",
+    "Installment",
     "LoanForPayment",
+    "PayingLoan",
     "RoundBasis",
     "capital_contributed",
-    "dues_reached",
     "find_household",
     "find_loan",
     "insert_loan",
@@ -84,6 +85,7 @@ _POLICY = cast(Table, PolicyRow.__table__)
 _POSTING = cast(Table, PostingRow.__table__)
 _RECEIPT = cast(Table, ReceiptRow.__table__)
 _VERSION = cast(Table, ScheduleVersionRow.__table__)
+_V = TypeVar("_V")
 
 
 def terms_to_json(terms: LoanTerms) -> str:
@@ -540,23 +542,39 @@ def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
     return _loan(row)
 
 
+Installment = tuple[int, date, int, int, int]
+"""One instalment of a schedule version as a payment reads it: number, due date, principal, interest and
+fee (fen)."""
+
+
 @dataclass(frozen=True, slots=True)
-class LoanForPayment:
-    """What recording a payment on a loan reads first, in one statement.
+class PayingLoan:
+    """What recording a payment on a loan reads about the loan.
 
     Attributes:
         loan: the loan and its repayment state.
         order: its allocation order, e.g. ``penalty,fee,interest,principal``.
         schedule_since: the date its newest schedule version took effect.
         receivable: its receivable account (None if that was never opened).
-        receipt_taken: whether the receipt number asked about is already used in the fund.
-        key_used: whether the idempotency key asked about is already used in the fund's journal.
     """
 
     loan: Loan
     order: str
     schedule_since: date
     receivable: ResolvedAccount | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanForPayment:
+    """What recording one payment on a loan reads first, in one statement.
+
+    Attributes:
+        paying: the loan, its allocation order, its schedule's start and its receivable.
+        receipt_taken: whether the receipt number asked about is already used in the fund.
+        key_used: whether the idempotency key asked about is already used in the fund's journal.
+    """
+
+    paying: PayingLoan
     receipt_taken: bool
     key_used: bool
 
@@ -602,6 +620,17 @@ _FOR_PAYMENT_BY_NUMBER = _FOR_PAYMENT.where(
 )
 
 
+def _paying(row: Any) -> PayingLoan:
+    return PayingLoan(
+        loan=_loan(row),
+        order=row.allocation_order,
+        schedule_since=row.schedule_since,
+        receivable=None
+        if row.receivable_id is None
+        else ResolvedAccount(int(row.receivable_id), row.receivable_code),
+    )
+
+
 def loan_for_payment(
     conn: Connection, fund_id: int, ref: int | str, *, receipt: str, key: str
 ) -> LoanForPayment:
@@ -623,15 +652,75 @@ def loan_for_payment(
     if row is None:
         raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
     return LoanForPayment(
-        loan=_loan(row),
-        order=row.allocation_order,
-        schedule_since=row.schedule_since,
-        receivable=None
-        if row.receivable_id is None
-        else ResolvedAccount(int(row.receivable_id), row.receivable_code),
+        paying=_paying(row),
         receipt_taken=row.earlier_receipt_id is not None,
         key_used=row.key_seq is not None,
     )
+
+
+# a bulk read binds at most this many values in one statement (SQLite allows 32,766; PostgreSQL 65,535)
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[_V]) -> Iterator[list[_V]]:
+    for start in range(0, len(values), _CHUNK):
+        yield list(values[start : start + _CHUNK])
+
+
+_PAYING = select(
+    _LOAN,
+    _SCHEDULE_SINCE.label("schedule_since"),
+    _ACCOUNT.c.id.label("receivable_id"),
+    _ACCOUNT.c.code.label("receivable_code"),
+).select_from(_WITH_RECEIVABLE)
+_PAYING_BY_IDS = _PAYING.where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id.in_(bindparam("refs", expanding=True))
+)
+_PAYING_BY_NUMBERS = _PAYING.where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("refs", expanding=True))
+)
+
+
+def loans_for_payments(
+    conn: Connection, fund_id: int, refs: Iterable[int | str]
+) -> dict[int | str, PayingLoan]:
+    """The fund's loans named by these ids or numbers, each with what a payment on it needs, read in a
+    few statements; a reference to no loan of the fund is left out."""
+    wanted = set(refs)
+    found: dict[int | str, PayingLoan] = {}
+    for stmt, kind, key in ((_PAYING_BY_IDS, int, "id"), (_PAYING_BY_NUMBERS, str, "number")):
+        chosen = sorted(r for r in wanted if isinstance(r, kind))
+        for chunk in _chunks(chosen):
+            for row in conn.execute(stmt, {"fund": fund_id, "refs": chunk}):
+                found[getattr(row, key)] = _paying(row)
+    return found
+
+
+_RECEIPTS_BY_NUMBERS = select(_RECEIPT).where(
+    _RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt.in_(bindparam("numbers", expanding=True))
+)
+
+
+def find_receipts(conn: Connection, fund_id: int, numbers: Iterable[str]) -> dict[str, Receipt]:
+    """The fund's receipts with these numbers, by number (numbers not in use are left out)."""
+    found: dict[str, Receipt] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        for row in conn.execute(_RECEIPTS_BY_NUMBERS, {"fund": fund_id, "numbers": chunk}):
+            found[row.receipt] = _receipt(row)
+    return found
+
+
+_KEYS_USED = select(_ENTRY.c.idempotency_key).where(
+    _ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key.in_(bindparam("keys", expanding=True))
+)
+
+
+def keys_used(conn: Connection, fund_id: int, keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` that the fund's journal has used as idempotency keys."""
+    used: set[str] = set()
+    for chunk in _chunks(sorted(set(keys))):
+        used.update(row[0] for row in conn.execute(_KEYS_USED, {"fund": fund_id, "keys": chunk}))
+    return used
 
 
 def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
@@ -832,14 +921,62 @@ _DUES_OLDEST_FIRST = (
 )
 
 
-def dues_reached(conn: Connection, loan_id: int, version: int, *, paid: Money, amount: Money) -> DuesReached:
-    """What a payment of ``amount`` after ``paid`` reaches in a schedule version (see :class:`DuesReached`).
+def installments(conn: Connection, loan_id: int, version: int) -> list[Installment]:
+    """The instalments of one schedule version as a payment reads them, oldest first."""
+    return [
+        (n, d, int(p), int(i), int(f))
+        for n, d, p, i, f in run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version})
+    ]
+
+
+_CURRENT_INSTALLMENTS = (
+    select(
+        _INSTALLMENT.c.loan_id,
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .join(
+        _LOAN,
+        and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
+    )
+    .where(_INSTALLMENT.c.loan_id.in_(bindparam("loans", expanding=True)))
+    .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[Installment]]:
+    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
+    found: dict[int, list[Installment]] = {}
+    for chunk in _chunks(sorted(set(loan_ids))):
+        for loan_id, n, d, p, i, f in conn.execute(_CURRENT_INSTALLMENTS, {"loans": chunk}):
+            found.setdefault(loan_id, []).append((n, d, int(p), int(i), int(f)))
+    return found
+
+
+def as_installments(dues: Sequence[Due]) -> list[Installment]:
+    """Dues as a payment reads them, oldest first (by due date, then number)."""
+    ordered = sorted(dues, key=lambda d: (d.due_date, d.number))
+    return [(d.number, d.due_date, d.principal.fen, d.interest.fen, d.fee.fen) for d in ordered]
+
+
+def as_dues(rows: Sequence[Installment]) -> tuple[Due, ...]:
+    """Instalments as :class:`~revolve.loans.Due` values, in the order given."""
+    return tuple(
+        Due(number=n, due_date=d, principal=_m(p), interest=_m(i), fee=_m(f)) for n, d, p, i, f in rows
+    )
+
+
+def reach(rows: Sequence[Installment], *, paid: Money, amount: Money) -> DuesReached:
+    """What a payment of ``amount`` after ``paid`` reaches in a schedule version's instalments, given
+    oldest first (see :class:`DuesReached`).
 
     Only those instalments become :class:`~revolve.loans.Due` values: a payment reaches one or two of a
     schedule's instalments, and making a :class:`~revolve.loans.Due` costs more than reading its row.
     """
-    rows = run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version})
-    totals = [int(r.principal) + int(r.interest) + int(r.fee) for r in rows]
+    totals = [p + i + f for _, _, p, i, f in rows]
     skip, first = paid.fen, 0
     while first < len(rows) and totals[first] <= skip:  # wholly paid before
         skip -= totals[first]
@@ -849,18 +986,7 @@ def dues_reached(conn: Connection, loan_id: int, version: int, *, paid: Money, a
         reached += totals[end]
         end += 1
     return DuesReached(
-        owed=Money(max(sum(totals) - paid.fen, 0)),
-        dues=tuple(
-            Due(
-                number=r.number,
-                due_date=r.due_date,
-                principal=_m(r.principal),
-                interest=_m(r.interest),
-                fee=_m(r.fee),
-            )
-            for r in rows[first:end]
-        ),
-        paid=Money(skip),
+        owed=Money(max(sum(totals) - paid.fen, 0)), dues=as_dues(rows[first:end]), paid=Money(skip)
     )
 
 
@@ -896,26 +1022,31 @@ _UPDATE_LOAN_STATE = (
 )
 
 
+def _state_values(loan: Loan) -> dict[str, Any]:
+    return {
+        "loan": loan.id,
+        "new_status": loan.status.value,
+        "new_schedule_version": loan.schedule_version,
+        "new_paid_in_version": loan.paid_in_version.fen,
+        "new_principal_paid": loan.principal_paid.fen,
+        "new_interest_paid": loan.interest_paid.fen,
+        "new_fee_paid": loan.fee_paid.fen,
+        "new_penalty_paid": loan.penalty_paid.fen,
+        "new_written_off": loan.written_off.fen,
+        "new_recovered": loan.recovered.fen,
+        "new_pledge_held": loan.pledge_held.fen,
+        "new_closed_on": loan.closed_on,
+    }
+
+
 def update_loan_state(conn: Connection, loan: Loan) -> None:
     """Write a loan's running state back."""
-    run(
-        conn,
-        _UPDATE_LOAN_STATE,
-        {
-            "loan": loan.id,
-            "new_status": loan.status.value,
-            "new_schedule_version": loan.schedule_version,
-            "new_paid_in_version": loan.paid_in_version.fen,
-            "new_principal_paid": loan.principal_paid.fen,
-            "new_interest_paid": loan.interest_paid.fen,
-            "new_fee_paid": loan.fee_paid.fen,
-            "new_penalty_paid": loan.penalty_paid.fen,
-            "new_written_off": loan.written_off.fen,
-            "new_recovered": loan.recovered.fen,
-            "new_pledge_held": loan.pledge_held.fen,
-            "new_closed_on": loan.closed_on,
-        },
-    )
+    run(conn, _UPDATE_LOAN_STATE, _state_values(loan))
+
+
+def update_loan_states(conn: Connection, loans: Iterable[Loan]) -> None:
+    """Write many loans' running state back, in one statement."""
+    run_many(conn, _UPDATE_LOAN_STATE, [_state_values(loan) for loan in loans])
 
 
 # ---- receipts, write-offs, grants -----------------------------------------------------------------
@@ -950,9 +1081,8 @@ def find_receipt(conn: Connection, fund_id: int, receipt: str) -> Receipt | None
     return _receipt(rows[0]) if rows else None
 
 
-def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
-    """Record money received on a loan."""
-    values = {
+def _receipt_values(fund_id: int, receipt: Receipt) -> dict[str, Any]:
+    return {
         "fund_id": fund_id,
         "loan_id": receipt.loan_id,
         "receipt": receipt.receipt,
@@ -968,8 +1098,31 @@ def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
         "schedule_version": receipt.schedule_version,
         "entry_seq": receipt.entry_seq,
     }
-    new_id = run(conn, _INSERT_RECEIPT, values)[0][0]
+
+
+def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
+    """Record money received on a loan."""
+    new_id = run(conn, _INSERT_RECEIPT, _receipt_values(fund_id, receipt))[0][0]
     return replace(receipt, id=new_id)
+
+
+_INSERT_RECEIPTS = insert(_RECEIPT)
+_RECEIPT_IDS = select(_RECEIPT.c.receipt, _RECEIPT.c.id).where(
+    _RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt.in_(bindparam("numbers", expanding=True))
+)
+
+
+def insert_receipts(conn: Connection, fund_id: int, receipts: Sequence[Receipt]) -> list[Receipt]:
+    """Record many receipts (numbers unique in the fund) in one statement; return them with their ids."""
+    if len(receipts) <= 1:
+        return [insert_receipt(conn, fund_id, r) for r in receipts]
+    run_many(conn, _INSERT_RECEIPTS, [_receipt_values(fund_id, r) for r in receipts])
+    ids: dict[str, int] = {}
+    for chunk in _chunks([r.receipt for r in receipts]):
+        ids.update(
+            (number, int(i)) for number, i in conn.execute(_RECEIPT_IDS, {"fund": fund_id, "numbers": chunk})
+        )
+    return [replace(r, id=ids[r.receipt]) for r in receipts]
 
 
 def receipts(conn: Connection, loan_id: int) -> list[Receipt]:
