@@ -18,18 +18,37 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
-from revolve import Ledger, OrgLevel, Payment, fen, yuan
-from revolve.errors import DuplicateReceipt, LoanStateError, Overpayment, RevolveError, UnknownLoan
+from revolve import Disbursement, Ledger, OrgLevel, Payment, Policy, fen, yuan
+from revolve.errors import (
+    DuplicateReceipt,
+    GuarantorCapExceeded,
+    InsufficientFunds,
+    InvalidEntry,
+    LoanStateError,
+    Overpayment,
+    PolicyViolation,
+    RevolveError,
+    UnknownLoan,
+)
 from revolve.guarantees import GuarantorKind
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
 
 D = date
 START = D(2016, 3, 10)
-IDS = ("11010519491231002X", "110105198001010016", "110105198001020011")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def national_id(n: int) -> str:
+    """A valid 18-character ID for household ``n``, its check digit computed here (GB 11643)."""
+    body = f"110105{19800101 + n:08d}001"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+IDS = tuple(national_id(n) for n in range(6))
 
 
 def _book(ledger: Ledger) -> None:
@@ -68,29 +87,33 @@ def _book(ledger: Ledger) -> None:
         )
 
 
+def _rarely(n: int) -> st.SearchStrategy[bool]:
+    """True about once in ``n`` draws (``integers(...) == 0`` would be true far more often: Hypothesis
+    favours boundary values)."""
+    return st.sampled_from([False] * (n - 1) + [True])
+
+
 @st.composite
 def payments(draw: st.DrawFn) -> list[Payment]:
     """A run of payments on the book of :func:`_book`, in date order."""
     out: list[Payment] = []
     on = START
     for n in range(draw(st.integers(1, 14))):
-        if out and draw(st.integers(0, 9)) == 0:
+        if out and draw(_rarely(12)):
             # a receipt number used again: faithfully (the same payment) or for another payment
             again = draw(st.sampled_from(out))
-            faithful = draw(st.booleans())
+            faithful = not draw(_rarely(3))
             out.append(
                 again if faithful else Payment(again.loan, again.amount + fen(1), again.on, again.receipt)
             )
             continue
         on += timedelta(days=draw(st.integers(0, 50)))
-        number = draw(
-            st.sampled_from(["L1", "L2", "L3", "L9"] if draw(st.integers(0, 30)) == 0 else ["L1", "L2", "L3"])
-        )
+        number = draw(st.sampled_from(["L1", "L2", "L3", "L9"] if draw(_rarely(20)) else ["L1", "L2", "L3"]))
         payer = draw(st.sampled_from(["borrower", "borrower", "guarantor", "pledge"]))
         if (payer == "guarantor" and number == "L2") or (payer == "pledge" and number != "L2"):
             payer = "borrower"
         prepayment = None
-        if payer == "borrower" and draw(st.integers(0, 5)) == 0:
+        if payer == "borrower" and draw(_rarely(5)):
             prepayment = draw(st.sampled_from(list(PrepaymentOption)))
         amount = fen(draw(st.integers(1, 700_000 if prepayment else 250_000)))
         out.append(
@@ -146,6 +169,7 @@ def _equivalence(backend: str) -> Any:
                 except RevolveError as exc:
                     refused = (index, exc)
                     break
+            event(f"refused: {type(refused[1]).__name__}" if refused else "all recorded")
             if refused is not None:
                 index, error = refused
                 before = snapshot(many.engine)  # type: ignore[arg-type]
@@ -225,3 +249,214 @@ def test_repay_many_refuses_the_whole_batch_and_names_the_payment(
     assert getattr(info.value, carried[error]) == value
     assert any("item 2 (R-" in note for note in info.value.__notes__)
     assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
+
+
+# ---- disburse_many ----------------------------------------------------------------------------------
+def _lender(ledger: Ledger, *, capital: str = "60000", zs_cap: str = "15000") -> None:
+    """A fund with ¥60,000 (or ``capital``; and ¥20,000 more dated later), six households and two guarantors, under a
+    policy of 1,000–30,000 yuan over 1–24 months, at most 3 loans and 2 active loans per household, and a
+    guarantee (or pledge) required."""
+    county = ledger.create_org("FN", "丰宁县", OrgLevel.COUNTY)
+    ledger.create_fund("FN", "丰宁县幸福工程资金", org=county)
+    ledger.contribute("FN", amount=yuan(capital), on=D(2016, 1, 5), receipt="D-1")
+    ledger.contribute("FN", amount=yuan("20000"), on=D(2016, 6, 1), receipt="D-2")
+    ledger.set_policy(
+        "FN",
+        Policy(
+            effective_from=D(2000, 1, 1),
+            min_amount=yuan("1000"),
+            max_amount=yuan("30000"),
+            min_term_months=1,
+            max_term_months=24,
+            max_loans_per_household=3,
+            max_active_loans_per_household=2,
+            guarantee_required=True,
+        ),
+    )
+    for n, nid in enumerate(IDS):
+        ledger.register_household(
+            "FN", code=f"H{n}", mother_name=f"母亲{n}", national_id=nid, registered_on=D(2016, 1, 1)
+        )
+    ledger.register_guarantor(
+        "FN", code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="某村委会", cap=yuan("60000")
+    )
+    ledger.register_guarantor("FN", code="ZS", kind=GuarantorKind.INDIVIDUAL, name="张三", cap=yuan(zs_cap))
+    ledger.open_batch("FN", code="B1", on=D(2016, 3, 1))
+
+
+@st.composite
+def payouts(draw: st.DrawFn) -> list[Disbursement]:
+    """Payouts on the fund of :func:`_lender`, some of which its policy, cash or caps must refuse."""
+    out: list[Disbursement] = []
+    for n in range(draw(st.integers(1, 8))):
+        if out and draw(_rarely(12)):
+            out.append(draw(st.sampled_from(out)))  # the same payout again (a retry, or a number reused)
+            continue
+        start = D(2016, 3, 1) + timedelta(days=draw(st.integers(0, 120)))
+        pledge = draw(st.one_of(st.none(), st.integers(1, 100_000)))
+        out.append(
+            Disbursement(
+                number="L0" if draw(_rarely(12)) else f"L{n}",
+                household=f"H{draw(st.integers(0, 5))}",
+                batch="B1",
+                terms=LoanTerms(
+                    principal=fen(
+                        draw(st.sampled_from([99_999, 3_000_001]))  # outside the policy
+                        if draw(_rarely(12))
+                        else draw(st.integers(100_000, 2_000_000))
+                    ),
+                    start=start,
+                    term=draw(st.integers(1, 24)),
+                    method=draw(st.sampled_from([RepaymentMethod.EQUAL_PRINCIPAL, RepaymentMethod.BULLET])),
+                    rate=draw(st.sampled_from([Decimal(0), Decimal("0.06")])),
+                ),
+                guarantors=()
+                if draw(_rarely(10))
+                else draw(st.sampled_from([("VC",), ("ZS",), ("VC", "ZS")])),
+                pledge=None if pledge is None else fen(pledge),
+                idempotency_key=f"K-{n}" if draw(st.booleans()) else None,
+            )
+        )
+    return out
+
+
+def _lending_state(ledger: Ledger) -> Any:
+    head = ledger.verify("FN")
+    assert head.ok
+    loans = ledger.loans("FN")
+    return (
+        head.entries_checked,
+        ledger.entries("FN")[-1].hash,
+        loans,
+        [ledger.schedule("FN", ln) for ln in loans],
+        [ledger.loan_guarantors("FN", ln) for ln in loans],
+        [ledger.exposure("FN", g) for g in ("VC", "ZS")],
+        ledger.available("FN"),
+    )
+
+
+def _payout_equivalence(backend: str) -> Any:
+    @settings(max_examples=max(5, int(settings().max_examples * EXAMPLES[backend] * 0.5)))
+    @given(run=payouts())
+    def check(run: list[Disbursement]) -> None:
+        with ledger_on(backend) as one, ledger_on(backend) as many:
+            _lender(one, capital="40000", zs_cap="40000")
+            _lender(many, capital="40000", zs_cap="40000")
+            refused: tuple[int, RevolveError] | None = None
+            keys: set[str] = set()
+            for index, d in enumerate(run):
+                if d.idempotency_key in keys:
+                    # one call may not use a key twice; one call per payout may, as a retry
+                    refused = (index, InvalidEntry("idempotency_key", d.idempotency_key, reason=""))
+                    break
+                if d.idempotency_key:
+                    keys.add(d.idempotency_key)
+                try:
+                    one.disburse(
+                        "FN",
+                        number=d.number,
+                        household=d.household,
+                        batch=d.batch,
+                        terms=d.terms,
+                        guarantors=d.guarantors,
+                        pledge=d.pledge,
+                        idempotency_key=d.idempotency_key,
+                    )
+                except RevolveError as exc:
+                    refused = (index, exc)
+                    break
+            event(
+                f"refused: {type(refused[1]).__name__} {getattr(refused[1], 'rule', '')}"
+                if refused
+                else "all paid out"
+            )
+            if refused is not None:
+                index, error = refused
+                before = snapshot(many.engine)  # type: ignore[arg-type]
+                with pytest.raises(type(error)) as info:
+                    many.disburse_many("FN", run)
+                assert info.value.item == index
+                if not isinstance(error, InvalidEntry):
+                    assert str(info.value) == str(error)
+                assert snapshot(many.engine) == before  # type: ignore[arg-type]
+                run = run[:index]
+            loans = many.disburse_many("FN", run)
+            assert [ln.number for ln in loans] == [d.number for d in run]
+            assert _lending_state(many) == _lending_state(one)
+            assert many.check() == []
+
+    return check
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_disburse_many_does_what_disburse_does_one_by_one(backend_name: str) -> None:
+    if backend_name == "postgresql" and not POSTGRES_URL:
+        pytest.skip("set REVOLVE_TEST_POSTGRES_URL to run the PostgreSQL half")
+    _payout_equivalence(backend_name)()
+
+
+def test_disburse_many_pays_a_batch_out_and_counts_each_payout_against_the_next(ledger: Ledger) -> None:
+    _lender(ledger)
+    entries_before = len(ledger.entries("FN"))
+    loans = ledger.disburse_many(
+        "FN",
+        [
+            Disbursement("L1", "H0", "B1", _terms("20000", D(2016, 3, 10)), guarantors=("VC",)),
+            Disbursement(
+                "L2", "H1", "B1", _terms("20000", D(2016, 3, 10)), guarantors=("VC",), idempotency_key="K2"
+            ),
+            Disbursement("L3", "H2", "B1", _terms("10000", D(2016, 3, 12)), pledge=yuan("500")),
+        ],
+    )
+    assert [ln.number for ln in loans] == ["L1", "L2", "L3"]
+    assert [ln.round for ln in loans] == [1, 1, 1]  # 0, 20,000 and 40,000 lent before, of 60,000 capital
+    assert len(ledger.entries("FN")) == entries_before + 4  # three payouts and one pledge
+    assert ledger.exposure("FN", "VC") == yuan("40000")
+    # 80,000 contributed (20,000 of it dated 2016-06-01) − 50,000 lent; the pledge is the borrower's
+    assert ledger.available("FN") == yuan("30000")
+    assert [len(ledger.schedule("FN", ln)) for ln in loans] == [12, 12, 12]
+    l4 = Disbursement("L4", "H3", "B1", _terms("6000", D(2016, 3, 20)), guarantors=("ZS",))
+    before = snapshot(ledger.engine)  # type: ignore[arg-type]
+    # until 2016-06-01 only 10,000 is on hand: after L4's 6,000, 4,000 is left for L5 on 2016-03-25
+    with pytest.raises(InsufficientFunds) as short:
+        ledger.disburse_many(
+            "FN", [l4, Disbursement("L5", "H4", "B1", _terms("5000", D(2016, 3, 25)), guarantors=("ZS",))]
+        )
+    assert (short.value.item, short.value.available) == (1, yuan("4000"))
+    # H0 owes on L1; L6 makes that two active loans, the most the policy allows, so L7 breaks it
+    l5 = Disbursement("L5", "H4", "B1", _terms("5000", D(2016, 7, 1)), guarantors=("ZS",))
+    l6 = Disbursement("L6", "H0", "B1", _terms("1000", D(2016, 7, 1)), guarantors=("ZS",))
+    l7 = Disbursement("L7", "H0", "B1", _terms("1000", D(2016, 7, 2)), guarantors=("ZS",))
+    with pytest.raises(PolicyViolation) as policy:
+        ledger.disburse_many("FN", [l4, l5, l6, l7])
+    assert (policy.value.item, policy.value.rule) == (3, "active loans")
+    assert any("item 3 (L7)" in note for note in policy.value.__notes__)
+    # and ZS may answer for 15,000: after L4's 6,000, 10,000 more is too much
+    over = Disbursement("L5", "H4", "B1", _terms("10000", D(2016, 7, 1)), guarantors=("ZS",))
+    with pytest.raises(GuarantorCapExceeded) as cap:
+        ledger.disburse_many("FN", [l4, over])
+    assert (cap.value.item, cap.value.requested) == (1, yuan("10000"))
+    assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
+    assert [ln.number for ln in ledger.disburse_many("FN", [l4, l5])] == ["L4", "L5"]
+    # the same payout again answers with L2 under its key
+    assert (
+        ledger.disburse_many(
+            "FN",
+            [
+                Disbursement(
+                    "L2",
+                    "H1",
+                    "B1",
+                    _terms("20000", D(2016, 3, 10)),
+                    guarantors=("VC",),
+                    idempotency_key="K2",
+                )
+            ],
+        )[0].id
+        == loans[1].id
+    )
+    assert ledger.check() == []
+
+
+def _terms(amount: str, start: date) -> LoanTerms:
+    return LoanTerms(principal=yuan(amount), start=start, term=12, method=RepaymentMethod.EQUAL_PRINCIPAL)

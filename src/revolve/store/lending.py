@@ -65,6 +65,8 @@ __all__ = [
     "DuesReached",
     "Installment",
     "LoanForPayment",
+    "NewLoan",
+    "NewVersion",
     "PayingLoan",
     "RoundBasis",
     "capital_contributed",
@@ -78,6 +80,7 @@ __all__ = [
 _ACCOUNT = cast(Table, AccountRow.__table__)
 _BATCH = cast(Table, BatchRow.__table__)
 _ENTRY = cast(Table, EntryRow.__table__)
+_GUARANTEE = cast(Table, GuaranteeRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
 _INSTALLMENT = cast(Table, InstallmentRow.__table__)
 _LOAN = cast(Table, LoanRow.__table__)
@@ -245,6 +248,26 @@ def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
     return _household(rows[0])
 
 
+_HOUSEHOLDS_BY_IDS = select(_HOUSEHOLD).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.id.in_(bindparam("refs", expanding=True))
+)
+_HOUSEHOLDS_BY_CODES = select(_HOUSEHOLD).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.code.in_(bindparam("refs", expanding=True))
+)
+
+
+def find_households(conn: Connection, fund_id: int, refs: Iterable[int | str]) -> dict[int | str, Household]:
+    """The fund's households named by these ids or codes, read in a few statements; a reference to no
+    household of the fund is left out."""
+    wanted = set(refs)
+    found: dict[int | str, Household] = {}
+    for stmt, kind, key in ((_HOUSEHOLDS_BY_IDS, int, "id"), (_HOUSEHOLDS_BY_CODES, str, "code")):
+        for chunk in _chunks(sorted(r for r in wanted if isinstance(r, kind))):
+            for row in conn.execute(stmt, {"fund": fund_id, "refs": chunk}):
+                found[getattr(row, key)] = _household(row)
+    return found
+
+
 def list_households(conn: Connection, fund_id: int) -> list[Household]:
     """Every household of the fund, in registration order."""
     stmt = select(HouseholdRow.__table__).where(HouseholdRow.fund_id == fund_id).order_by(HouseholdRow.id)
@@ -302,6 +325,31 @@ def household_loan_counts(conn: Connection, fund_id: int, household_id: int) -> 
     rows = run(conn, _LOAN_COUNTS, {"fund": fund_id, "household": household_id})
     counts = {status: int(n) for status, n in rows}
     return sum(counts.values()), counts.get(LoanStatus.ACTIVE.value, 0)
+
+
+_LOAN_COUNTS_MANY = (
+    select(_LOAN.c.household_id, _LOAN.c.status, func.count())
+    .where(
+        _LOAN.c.fund_id == bindparam("fund"),
+        _LOAN.c.household_id.in_(bindparam("households", expanding=True)),
+    )
+    .group_by(_LOAN.c.household_id, _LOAN.c.status)
+)
+
+
+def households_loan_counts(
+    conn: Connection, fund_id: int, household_ids: Iterable[int]
+) -> dict[int, tuple[int, int]]:
+    """(all loans, active loans) each of these households has had from the fund."""
+    counts: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(sorted(set(household_ids))):
+        for household, status, n in conn.execute(_LOAN_COUNTS_MANY, {"fund": fund_id, "households": chunk}):
+            prior, active = counts.get(household, (0, 0))
+            counts[household] = (
+                prior + int(n),
+                active + (int(n) if status == LoanStatus.ACTIVE.value else 0),
+            )
+    return counts
 
 
 # ---- policies ---------------------------------------------------------------------------------
@@ -710,16 +758,18 @@ def find_receipts(conn: Connection, fund_id: int, numbers: Iterable[str]) -> dic
     return found
 
 
-_KEYS_USED = select(_ENTRY.c.idempotency_key).where(
+_KEYS_USED = select(_ENTRY.c.idempotency_key, _ENTRY.c.seq).where(
     _ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key.in_(bindparam("keys", expanding=True))
 )
 
 
-def keys_used(conn: Connection, fund_id: int, keys: Iterable[str]) -> set[str]:
-    """Those of ``keys`` that the fund's journal has used as idempotency keys."""
-    used: set[str] = set()
+def keys_used(conn: Connection, fund_id: int, keys: Iterable[str]) -> dict[str, int]:
+    """Those of ``keys`` that the fund's journal has used as idempotency keys, each with its entry."""
+    used: dict[str, int] = {}
     for chunk in _chunks(sorted(set(keys))):
-        used.update(row[0] for row in conn.execute(_KEYS_USED, {"fund": fund_id, "keys": chunk}))
+        used.update(
+            (key, int(seq)) for key, seq in conn.execute(_KEYS_USED, {"fund": fund_id, "keys": chunk})
+        )
     return used
 
 
@@ -783,6 +833,89 @@ def insert_loan(
     )
 
 
+_LOAN_NUMBERS_USED = select(_LOAN.c.number).where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("numbers", expanding=True))
+)
+
+
+def loan_numbers_used(conn: Connection, fund_id: int, numbers: Iterable[str]) -> set[str]:
+    """Those of ``numbers`` that the fund's loans already use."""
+    used: set[str] = set()
+    for chunk in _chunks(sorted(set(numbers))):
+        used.update(row[0] for row in conn.execute(_LOAN_NUMBERS_USED, {"fund": fund_id, "numbers": chunk}))
+    return used
+
+
+@dataclass(frozen=True, slots=True)
+class NewLoan:
+    """A loan's row as a payout writes it."""
+
+    number: str
+    household_id: int
+    batch_id: int
+    principal: Money
+    disbursed_on: date
+    disbursement_seq: int
+    round: int
+    order: str
+    pledge_held: Money
+
+
+_INSERT_LOANS = insert(_LOAN)
+_LOAN_IDS = select(_LOAN.c.number, _LOAN.c.id).where(
+    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("numbers", expanding=True))
+)
+
+
+def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> list[int]:
+    """Write new loans' rows (numbers checked unused by the caller) in one statement; return their ids."""
+    run_many(
+        conn,
+        _INSERT_LOANS,
+        [
+            {
+                "fund_id": fund_id,
+                "number": n.number,
+                "household_id": n.household_id,
+                "batch_id": n.batch_id,
+                "principal": n.principal.fen,
+                "disbursed_on": n.disbursed_on,
+                "disbursement_seq": n.disbursement_seq,
+                "round": n.round,
+                "status": LoanStatus.ACTIVE.value,
+                "allocation_order": n.order,
+                "schedule_version": 0,
+                "paid_in_version": 0,
+                "principal_paid": 0,
+                "interest_paid": 0,
+                "fee_paid": 0,
+                "penalty_paid": 0,
+                "written_off": 0,
+                "recovered": 0,
+                "pledge_held": n.pledge_held.fen,
+            }
+            for n in loans
+        ],
+    )
+    ids: dict[str, int] = {}
+    for chunk in _chunks([n.number for n in loans]):
+        ids.update(
+            (number, int(i)) for number, i in conn.execute(_LOAN_IDS, {"fund": fund_id, "numbers": chunk})
+        )
+    return [ids[n.number] for n in loans]
+
+
+_LOANS_BY_IDS = select(_LOAN).where(_LOAN.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def loans_by_ids(conn: Connection, ids: Sequence[int]) -> list[Loan]:
+    """These loans, in the order given."""
+    found: dict[int, Loan] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        found.update((row.id, _loan(row)) for row in conn.execute(_LOANS_BY_IDS, {"ids": chunk}))
+    return [found[i] for i in ids]
+
+
 def find_loan_by_disbursement(conn: Connection, fund_id: int, seq: int) -> Loan | None:
     """The loan paid out by journal entry ``seq`` of the fund, if any."""
     row = conn.execute(
@@ -799,18 +932,19 @@ def loan_order(conn: Connection, loan_id: int) -> str:
     return str(conn.execute(_LOAN_ORDER, {"loan": loan_id}).scalar_one())
 
 
-def insert_guarantees(
-    conn: Connection, fund_id: int, loan_id: int, guarantees: Sequence[tuple[int, Money]]
-) -> None:
-    """Attach guarantees (guarantor id, amount pledged) to a loan."""
-    if guarantees:
-        conn.execute(
-            insert(GuaranteeRow),
-            [
-                {"loan_id": loan_id, "guarantor_id": g, "fund_id": fund_id, "pledged": p.fen}
-                for g, p in guarantees
-            ],
-        )
+_INSERT_GUARANTEES = insert(_GUARANTEE)
+
+
+def insert_guarantees(conn: Connection, fund_id: int, guarantees: Sequence[tuple[int, int, Money]]) -> None:
+    """Attach guarantees (loan id, guarantor id, amount pledged) to loans."""
+    run_many(
+        conn,
+        _INSERT_GUARANTEES,
+        [
+            {"loan_id": loan, "guarantor_id": g, "fund_id": fund_id, "pledged": p.fen}
+            for loan, g, p in guarantees
+        ],
+    )
 
 
 _INSERT_VERSION = insert(_VERSION)
@@ -820,6 +954,19 @@ _MAKE_CURRENT = (
     .where(_LOAN.c.id == bindparam("loan"))
     .values(schedule_version=bindparam("version"), paid_in_version=0)
 )
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A schedule version as it is stored: which loan, from when, why, on what principal, and its dues."""
+
+    loan_id: int
+    version: int
+    on: date
+    reason: str
+    principal: Money
+    terms: str
+    dues: Sequence[Due]
 
 
 def add_schedule_version(
@@ -835,26 +982,35 @@ def add_schedule_version(
     dues: Sequence[Due],
 ) -> None:
     """Store a schedule version and its instalments, and make it the loan's current one."""
-    run(
+    add_schedule_versions(conn, fund_id, [NewVersion(loan_id, version, on, reason, principal, terms, dues)])
+
+
+def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[NewVersion]) -> None:
+    """Store schedule versions (at most one per loan) and their instalments, and make each its loan's
+    current one."""
+    run_many(
         conn,
         _INSERT_VERSION,
-        {
-            "loan_id": loan_id,
-            "version": version,
-            "fund_id": fund_id,
-            "effective_on": on,
-            "reason": reason,
-            "principal": principal.fen,
-            "terms": terms,
-        },
+        [
+            {
+                "loan_id": v.loan_id,
+                "version": v.version,
+                "fund_id": fund_id,
+                "effective_on": v.on,
+                "reason": v.reason,
+                "principal": v.principal.fen,
+                "terms": v.terms,
+            }
+            for v in versions
+        ],
     )
     run_many(
         conn,
         _INSERT_INSTALLMENTS,
         [
             {
-                "loan_id": loan_id,
-                "version": version,
+                "loan_id": v.loan_id,
+                "version": v.version,
                 "number": d.number,
                 "fund_id": fund_id,
                 "due_date": d.due_date,
@@ -862,10 +1018,11 @@ def add_schedule_version(
                 "interest": d.interest.fen,
                 "fee": d.fee.fen,
             }
-            for d in dues
+            for v in versions
+            for d in v.dues
         ],
     )
-    run(conn, _MAKE_CURRENT, {"loan": loan_id, "version": version})
+    run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
 
 
 _DUES = (
