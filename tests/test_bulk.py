@@ -22,12 +22,14 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
-from revolve import Disbursement, Ledger, OrgLevel, Payment, Policy, fen, yuan
+from revolve import Disbursement, Ledger, OrgLevel, Payment, Policy, Registration, fen, yuan
 from revolve.errors import (
+    DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
     InsufficientFunds,
     InvalidEntry,
+    InvalidNationalId,
     LoanStateError,
     Overpayment,
     PolicyViolation,
@@ -460,3 +462,37 @@ def test_disburse_many_pays_a_batch_out_and_counts_each_payout_against_the_next(
 
 def _terms(amount: str, start: date) -> LoanTerms:
     return LoanTerms(principal=yuan(amount), start=start, term=12, method=RepaymentMethod.EQUAL_PRINCIPAL)
+
+
+# ---- register_households ----------------------------------------------------------------------------
+def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
+    county = ledger.create_org("FN", "丰宁县", OrgLevel.COUNTY)
+    ledger.create_fund("FN", "丰宁县幸福工程资金", org=county)
+    ledger.register_household("FN", code="H0", mother_name="王秀英", national_id=IDS[0], registered_on=START)
+    files = [
+        Registration("H1", "李桂兰", IDS[1], START, phone="13800000001", income_before=yuan("2400")),
+        Registration("H2", "张玉珍", IDS[2].lower(), START, fp_status="two_daughters"),
+    ]
+    before = snapshot(ledger.engine)  # type: ignore[arg-type]
+    refusals = [
+        # (the bad file, its error, the value it carries)
+        (Registration("H3", "赵淑珍", IDS[3][:-1] + "0", START), InvalidNationalId, IDS[3][:-1] + "0"),
+        (Registration("H0", "赵淑珍", IDS[3], START), DuplicateCode, "H0"),  # a code in the fund
+        (Registration("H1", "赵淑珍", IDS[3], START), DuplicateCode, "H1"),  # a code earlier in the call
+        (Registration("H3", "赵淑珍", IDS[0], START), DuplicateCode, IDS[0]),  # an ID in the fund
+        (Registration("H3", "赵淑珍", IDS[1], START), DuplicateCode, IDS[1]),  # an ID earlier in the call
+        (Registration("H3", "赵淑珍", IDS[3], START, fp_status="none"), InvalidEntry, "none"),
+    ]
+    for bad, error, value in refusals:
+        with pytest.raises(error) as info:
+            ledger.register_households("FN", [*files, bad])
+        assert info.value.item == 2
+        assert getattr(info.value, "value", getattr(info.value, "code", None)) == value
+        assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
+    opened = ledger.register_households("FN", files)
+    assert [h.code for h in opened] == ["H1", "H2"]
+    assert opened == [ledger.household("FN", "H1"), ledger.household("FN", "H2")]
+    assert opened[1].national_id == IDS[2]  # normalised as register_household would
+    assert (opened[0].phone, opened[0].income_before) == ("13800000001", yuan("2400"))
+    assert str(opened[1].fp_status) == "two_daughters"
+    assert ledger.register_households("FN", []) == []

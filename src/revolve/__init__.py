@@ -59,7 +59,7 @@ from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, PostedLine, Posting
 from revolve.ledger import DEFAULT_URL, Ledger, VerifyReport
 from revolve.ledger import open_ledger as open
-from revolve.lending import Disbursement, FundFigures, Payment
+from revolve.lending import Disbursement, FundFigures, Payment, Registration
 from revolve.loans import DEFAULT_ORDER, Ageing, AgeingBucket, Component, Due
 from revolve.money import Money, fen, yuan
 from revolve.orgs import Org, OrgLevel
@@ -167,6 +167,7 @@ __all__ = [
     "Receipt",
     "RecordKind",
     "RecoveryExceedsWriteOff",
+    "Registration",
     "RepaymentMethod",
     "ReversalRefused",
     "RevolveError",

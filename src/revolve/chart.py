@@ -83,7 +83,8 @@ class AccountKey:
     sub: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "role", AccountRole(self.role))
+        if type(self.role) is not AccountRole:
+            object.__setattr__(self, "role", AccountRole(self.role))
         if self.sub is not None and (not isinstance(self.sub, str) or not self.sub.strip()):
             raise UnknownAccount(self.sub, hint="a sub-ledger key is a non-empty string, e.g. a loan number")
 

@@ -52,6 +52,7 @@ from revolve.journal import Entry, PostedEntry
 from revolve.loans import (
     DEFAULT_ORDER,
     Ageing,
+    Allocation,
     Component,
     Due,
     ageing,
@@ -95,7 +96,7 @@ from revolve.store import repository as repo
 from revolve.store.transactions import Connection, Transactions
 from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
 
-__all__ = ["Disbursement", "FundFigures", "LendingOperations", "Payment"]
+__all__ = ["Disbursement", "FundFigures", "LendingOperations", "Payment", "Registration"]
 
 R = AccountRole
 FundRef = Fund | int | str
@@ -164,6 +165,19 @@ def _term_months(start: date, maturity: date) -> int:
     span = relativedelta(maturity, start)
     months = span.years * 12 + span.months
     return months + (1 if span.days > 0 else 0)
+
+
+def _split(allocation: Allocation) -> RepaymentSplit:
+    """An allocation's totals by component, in one pass over its parts."""
+    totals = dict.fromkeys(Component, 0)
+    for part in allocation.parts:
+        totals[part.component] += part.amount.fen
+    return RepaymentSplit(
+        Money(totals[Component.PRINCIPAL]),
+        Money(totals[Component.INTEREST]),
+        Money(totals[Component.FEE]),
+        Money(totals[Component.PENALTY]),
+    )
 
 
 class _Record(Protocol):
@@ -258,6 +272,21 @@ class _CashLine:
         self.now -= amount.fen
         if on > self.first:
             self.moves[on] = self.moves.get(on, 0) - amount.fen
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One household for :meth:`LendingOperations.register_households`, with the arguments of
+    :meth:`LendingOperations.register_household` (see there)."""
+
+    code: str
+    mother_name: str
+    national_id: str
+    registered_on: date
+    fp_status: FamilyPlanningStatus | str = FamilyPlanningStatus.COMPLIANT
+    org: int | None = None
+    phone: str | None = None
+    income_before: Money | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,21 +506,60 @@ class LendingOperations:
             InvalidNationalId: the ID number is malformed or its check digit is wrong.
             DuplicateCode: the code or the ID number is already registered in the fund.
         """
-        normalized = validate_national_id(national_id)
+        one = Registration(
+            code, mother_name, national_id, registered_on, fp_status, org, phone, income_before
+        )
+        return self._register(fund, [one], mark=_unmarked)[0]
+
+    def register_households(self, fund: FundRef, households: Iterable[Registration]) -> list[Household]:
+        """Open many households' files in one transaction — a village's list at once: all, or none.
+
+        Each :class:`Registration` carries the arguments of :meth:`register_household` and is checked as
+        it would check them; a code or ID number used twice in the call is refused like one already in
+        the fund.
+
+        Returns:
+            the households, in the order given.
+
+        Raises:
+            The error :meth:`register_household` would raise for the first household refused, with
+            ``item`` set to its position (from 0) and a note naming it; nothing is written.
+        """
+        return self._register(fund, list(households), mark=_item)
+
+    def _register(self, fund: FundRef, items: list[Registration], *, mark: Any) -> list[Household]:
+        if not items:
+            return []
+        normalized = []
+        for index, r in enumerate(items):
+            with mark(index, r.code):
+                normalized.append(validate_national_id(r.national_id))
         with self._locked(fund) as (conn, head, _):
-            household = Household(
-                id=0,
-                fund_id=head.fund.id,
-                code=code,
-                mother_name=mother_name,
-                national_id=normalized,
-                org_id=org,
-                phone=phone,
-                fp_status=_choice(FamilyPlanningStatus, "fp_status", fp_status),
-                income_before=income_before,
-                registered_on=registered_on,
-            )
-            return lend.insert_household(conn, household)
+            f = head.fund
+            codes, ids = lend.household_clashes(conn, f.id, (r.code for r in items), normalized)
+            households = []
+            for index, (r, national_id) in enumerate(zip(items, normalized, strict=True)):
+                with mark(index, r.code):
+                    household = Household(
+                        id=0,
+                        fund_id=f.id,
+                        code=r.code,
+                        mother_name=r.mother_name,
+                        national_id=national_id,
+                        org_id=r.org,
+                        phone=r.phone,
+                        fp_status=_choice(FamilyPlanningStatus, "fp_status", r.fp_status),
+                        income_before=r.income_before,
+                        registered_on=r.registered_on,
+                    )
+                    if household.code in codes:
+                        raise DuplicateCode(household.code, what="household")
+                    if national_id in ids:
+                        raise DuplicateCode(national_id, what="household national ID")
+                    codes.add(household.code)
+                    ids.add(national_id)
+                    households.append(household)
+            return lend.insert_households(conn, f.id, households)
 
     def household(self, fund: FundRef, ref: int | str) -> Household:
         """The household with this id or code."""
@@ -1063,10 +1131,7 @@ class LendingOperations:
             reached = lend.reach(held.rows, paid=ln.paid_in_version, amount=amount)
             if amount > reached.owed:
                 raise Overpayment(amount, owed=reached.owed, loan=ln.number)
-            allocation = allocate(amount, reached.dues, already_paid=reached.paid, order=held.order)
-            split = RepaymentSplit(
-                allocation.principal, allocation.interest, allocation.fee, allocation.penalty
-            )
+            split = _split(allocate(amount, reached.dues, already_paid=reached.paid, order=held.order))
             paid_in_version = ln.paid_in_version + amount
             # the payment is within what the schedule owed, so it owes that much less
             owed_after = reached.owed - amount
@@ -1078,8 +1143,7 @@ class LendingOperations:
             first = min(amount, due_now)
             parts = RepaymentSplit(Money(0), Money(0), Money(0), Money(0))
             if first.fen:
-                a = allocate(first, dues, already_paid=ln.paid_in_version, order=held.order)
-                parts = RepaymentSplit(a.principal, a.interest, a.fee, a.penalty)
+                parts = _split(allocate(first, dues, already_paid=ln.paid_in_version, order=held.order))
             extra = amount - first
             principal_left = ln.outstanding - parts.principal
             if extra > principal_left:
@@ -1111,14 +1175,40 @@ class LendingOperations:
                 memo=f"{ln.number} 还款 {receipt}",
             )
         ]
-        state = replace(
-            ln,
-            paid_in_version=paid_in_version,
-            principal_paid=ln.principal_paid + split.principal,
-            interest_paid=ln.interest_paid + split.interest,
-            fee_paid=ln.fee_paid + split.fee,
-            penalty_paid=ln.penalty_paid + split.penalty,
-            pledge_held=ln.pledge_held - (amount if payer is PayerKind.PLEDGE else Money(0)),
+        pledge_held = ln.pledge_held - amount if payer is PayerKind.PLEDGE else ln.pledge_held
+        principal_paid = ln.principal_paid + split.principal
+        status, closed_on, schedule_version = ln.status, ln.closed_on, ln.schedule_version
+        if version is not None and rebuilt is not None:
+            schedule_version, paid_in_version = version.number, Money(0)
+            held.rows = lend.as_installments(_dues(rebuilt))
+            held.since = on
+            held.terms = rebuilt.terms
+        elif owed_after.is_zero() or principal_paid.fen + ln.written_off.fen >= ln.principal.fen:
+            status, closed_on = LoanStatus.CLOSED, on
+            if pledge_held.fen:
+                entries.append(pledge_release_entry(loan=ln.number, amount=pledge_held, on=on))
+                pledge_held = Money(0)
+        # built field by field: dataclasses.replace costs several times more, once per payment
+        state = Loan(
+            ln.id,
+            ln.fund_id,
+            ln.number,
+            ln.household_id,
+            ln.batch_id,
+            ln.principal,
+            ln.disbursed_on,
+            ln.round,
+            status,
+            schedule_version,
+            paid_in_version,
+            principal_paid,
+            ln.interest_paid + split.interest,
+            ln.fee_paid + split.fee,
+            ln.penalty_paid + split.penalty,
+            ln.written_off,
+            ln.recovered,
+            pledge_held,
+            closed_on,
         )
         record = Receipt(
             id=0,
@@ -1136,16 +1226,6 @@ class LendingOperations:
             schedule_version=ln.schedule_version,
             entry_seq=0,
         )
-        if version is not None and rebuilt is not None:
-            state = replace(state, schedule_version=version.number, paid_in_version=Money(0))
-            held.rows = lend.as_installments(_dues(rebuilt))
-            held.since = on
-            held.terms = rebuilt.terms
-        elif owed_after.is_zero() or state.outstanding.is_zero():
-            state = replace(state, status=LoanStatus.CLOSED, closed_on=on)
-            if state.pledge_held.fen:
-                entries.append(pledge_release_entry(loan=ln.number, amount=state.pledge_held, on=on))
-                state = replace(state, pledge_held=Money(0))
         held.loan = state
         return _Paid(tuple(entries), record, state, version)
 

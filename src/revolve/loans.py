@@ -118,10 +118,15 @@ def _check_count(field: str, value: object) -> int:
     return value
 
 
+# iterating an Enum builds a new list each time; these are asked for on every payment
+_COMPONENTS = tuple(Component)
+_COMPONENT_SET = frozenset(_COMPONENTS)
+
+
 def _check_order(order: Sequence[Component]) -> tuple[Component, ...]:
     chosen = tuple(order)
-    if len(chosen) != len(Component) or set(chosen) != set(Component):
-        names = ", ".join(component.value for component in Component)
+    if len(chosen) != len(_COMPONENTS) or set(chosen) != _COMPONENT_SET:
+        names = ", ".join(component.value for component in _COMPONENTS)
         raise InvalidTerms("order", order, reason=f"list each of {names} exactly once")
     return chosen
 
@@ -169,7 +174,7 @@ class Due:
     def __post_init__(self) -> None:
         _check_count("number", self.number)
         _check_date("due_date", self.due_date)
-        for component in Component:
+        for component in _COMPONENTS:
             _check_money(component.value, self.amount_of(component))
 
     def amount_of(self, component: Component) -> Money:

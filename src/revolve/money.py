@@ -78,9 +78,11 @@ class Money:
     fen: int
 
     def __post_init__(self) -> None:
-        if isinstance(self.fen, bool) or not isinstance(self.fen, int):
-            raise MoneyTypeError(self.fen, hint="Money(...) takes an int number of fen")
-        _check_range(self.fen)
+        value = self.fen
+        if type(value) is not int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise MoneyTypeError(value, hint="Money(...) takes an int number of fen")
+        if value > FEN_MAX or value < FEN_MIN:
+            raise AmountOutOfRange(value)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -128,7 +130,7 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(_check_range(self.fen + other.fen))
+        return Money(self.fen + other.fen)  # __post_init__ checks the range
 
     def __radd__(self, other: object) -> Money:
         # lets the builtin sum() start from 0
@@ -139,7 +141,7 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(_check_range(self.fen - other.fen))
+        return Money(self.fen - other.fen)  # __post_init__ checks the range
 
     def __neg__(self) -> Money:
         return Money(_check_range(-self.fen))

@@ -9,13 +9,25 @@ runs are built once at module level and run with :func:`revolve.store.repository
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from revolve.chart import AccountRole
 from revolve.dates import DayCount, Frequency
@@ -89,6 +101,26 @@ _POSTING = cast(Table, PostingRow.__table__)
 _RECEIPT = cast(Table, ReceiptRow.__table__)
 _VERSION = cast(Table, ScheduleVersionRow.__table__)
 _V = TypeVar("_V")
+
+# a bulk read asks for this many values at a time, through an IN list of this many placeholders (a
+# shorter chunk repeats its first value), so that each such statement is built and compiled once
+_CHUNK = 200
+
+
+def _any_of(column: Any) -> Any:
+    """``column IN (:v0, …, :v199)``: the condition of a bulk read (see :func:`_select_in`)."""
+    return column.in_([bindparam(f"v{i}") for i in range(_CHUNK)])
+
+
+def _select_in(conn: Connection, stmt: Select[Any], values: Iterable[Any], **params: Any) -> list[Any]:
+    """The rows of a bulk read built with :func:`_any_of`, for all of ``values``, read a chunk at a time."""
+    wanted = sorted(set(values))
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        chunk += [chunk[0]] * (_CHUNK - len(chunk))
+        rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}})
+    return rows
 
 
 def terms_to_json(terms: LoanTerms) -> str:
@@ -239,6 +271,44 @@ def insert_household(conn: Connection, household: Household) -> Household:
     return replace(household, id=new_id)
 
 
+_CODES_USED = select(_HOUSEHOLD.c.code).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.code)
+)
+_IDS_USED = select(_HOUSEHOLD.c.national_id).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.national_id)
+)
+_INSERT_HOUSEHOLDS = insert(_HOUSEHOLD)
+_HOUSEHOLD_IDS = select(_HOUSEHOLD.c.code, _HOUSEHOLD.c.id).where(
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.code)
+)
+
+
+def household_clashes(
+    conn: Connection, fund_id: int, codes: Iterable[str], national_ids: Iterable[str]
+) -> tuple[set[str], set[str]]:
+    """Those of ``codes``, and of ``national_ids``, that the fund's households already use."""
+    return (
+        {row[0] for row in _select_in(conn, _CODES_USED, codes, fund=fund_id)},
+        {row[0] for row in _select_in(conn, _IDS_USED, national_ids, fund=fund_id)},
+    )
+
+
+def insert_households(conn: Connection, fund_id: int, households: Sequence[Household]) -> list[Household]:
+    """Register many households (codes and IDs checked unused by the caller); return them with their ids."""
+    rows = []
+    for household in households:
+        values = asdict(household)
+        values.pop("id")
+        values["fp_status"] = household.fp_status.value
+        values["income_before"] = None if household.income_before is None else household.income_before.fen
+        rows.append(values)
+    if len(rows) == 1:
+        return [replace(households[0], id=run(conn, _INSERT_HOUSEHOLD, rows[0])[0][0])]
+    run_many(conn, _INSERT_HOUSEHOLDS, rows)
+    ids = dict(_select_in(conn, _HOUSEHOLD_IDS, (h.code for h in households), fund=fund_id))
+    return [replace(h, id=ids[h.code]) for h in households]
+
+
 def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
     """The fund's household with this id or code."""
     stmt = _HOUSEHOLD_BY_ID if isinstance(ref, int) else _HOUSEHOLD_BY_CODE
@@ -249,10 +319,10 @@ def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
 
 
 _HOUSEHOLDS_BY_IDS = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.id.in_(bindparam("refs", expanding=True))
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.id)
 )
 _HOUSEHOLDS_BY_CODES = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.code.in_(bindparam("refs", expanding=True))
+    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.code)
 )
 
 
@@ -262,9 +332,8 @@ def find_households(conn: Connection, fund_id: int, refs: Iterable[int | str]) -
     wanted = set(refs)
     found: dict[int | str, Household] = {}
     for stmt, kind, key in ((_HOUSEHOLDS_BY_IDS, int, "id"), (_HOUSEHOLDS_BY_CODES, str, "code")):
-        for chunk in _chunks(sorted(r for r in wanted if isinstance(r, kind))):
-            for row in conn.execute(stmt, {"fund": fund_id, "refs": chunk}):
-                found[getattr(row, key)] = _household(row)
+        for row in _select_in(conn, stmt, (r for r in wanted if isinstance(r, kind)), fund=fund_id):
+            found[getattr(row, key)] = _household(row)
     return found
 
 
@@ -331,7 +400,7 @@ _LOAN_COUNTS_MANY = (
     select(_LOAN.c.household_id, _LOAN.c.status, func.count())
     .where(
         _LOAN.c.fund_id == bindparam("fund"),
-        _LOAN.c.household_id.in_(bindparam("households", expanding=True)),
+        _any_of(_LOAN.c.household_id),
     )
     .group_by(_LOAN.c.household_id, _LOAN.c.status)
 )
@@ -342,13 +411,9 @@ def households_loan_counts(
 ) -> dict[int, tuple[int, int]]:
     """(all loans, active loans) each of these households has had from the fund."""
     counts: dict[int, tuple[int, int]] = {}
-    for chunk in _chunks(sorted(set(household_ids))):
-        for household, status, n in conn.execute(_LOAN_COUNTS_MANY, {"fund": fund_id, "households": chunk}):
-            prior, active = counts.get(household, (0, 0))
-            counts[household] = (
-                prior + int(n),
-                active + (int(n) if status == LoanStatus.ACTIVE.value else 0),
-            )
+    for household, status, n in _select_in(conn, _LOAN_COUNTS_MANY, household_ids, fund=fund_id):
+        prior, active = counts.get(household, (0, 0))
+        counts[household] = (prior + int(n), active + (int(n) if status == LoanStatus.ACTIVE.value else 0))
     return counts
 
 
@@ -706,27 +771,14 @@ def loan_for_payment(
     )
 
 
-# a bulk read binds at most this many values in one statement (SQLite allows 32,766; PostgreSQL 65,535)
-_CHUNK = 500
-
-
-def _chunks(values: Sequence[_V]) -> Iterator[list[_V]]:
-    for start in range(0, len(values), _CHUNK):
-        yield list(values[start : start + _CHUNK])
-
-
 _PAYING = select(
     _LOAN,
     _SCHEDULE_SINCE.label("schedule_since"),
     _ACCOUNT.c.id.label("receivable_id"),
     _ACCOUNT.c.code.label("receivable_code"),
 ).select_from(_WITH_RECEIVABLE)
-_PAYING_BY_IDS = _PAYING.where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id.in_(bindparam("refs", expanding=True))
-)
-_PAYING_BY_NUMBERS = _PAYING.where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("refs", expanding=True))
-)
+_PAYING_BY_IDS = _PAYING.where(_LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.id))
+_PAYING_BY_NUMBERS = _PAYING.where(_LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.number))
 
 
 def loans_for_payments(
@@ -737,40 +789,31 @@ def loans_for_payments(
     wanted = set(refs)
     found: dict[int | str, PayingLoan] = {}
     for stmt, kind, key in ((_PAYING_BY_IDS, int, "id"), (_PAYING_BY_NUMBERS, str, "number")):
-        chosen = sorted(r for r in wanted if isinstance(r, kind))
-        for chunk in _chunks(chosen):
-            for row in conn.execute(stmt, {"fund": fund_id, "refs": chunk}):
-                found[getattr(row, key)] = _paying(row)
+        for row in _select_in(conn, stmt, (r for r in wanted if isinstance(r, kind)), fund=fund_id):
+            found[getattr(row, key)] = _paying(row)
     return found
 
 
 _RECEIPTS_BY_NUMBERS = select(_RECEIPT).where(
-    _RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt.in_(bindparam("numbers", expanding=True))
+    _RECEIPT.c.fund_id == bindparam("fund"), _any_of(_RECEIPT.c.receipt)
 )
 
 
 def find_receipts(conn: Connection, fund_id: int, numbers: Iterable[str]) -> dict[str, Receipt]:
     """The fund's receipts with these numbers, by number (numbers not in use are left out)."""
-    found: dict[str, Receipt] = {}
-    for chunk in _chunks(sorted(set(numbers))):
-        for row in conn.execute(_RECEIPTS_BY_NUMBERS, {"fund": fund_id, "numbers": chunk}):
-            found[row.receipt] = _receipt(row)
-    return found
+    return {
+        row.receipt: _receipt(row) for row in _select_in(conn, _RECEIPTS_BY_NUMBERS, numbers, fund=fund_id)
+    }
 
 
 _KEYS_USED = select(_ENTRY.c.idempotency_key, _ENTRY.c.seq).where(
-    _ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key.in_(bindparam("keys", expanding=True))
+    _ENTRY.c.fund_id == bindparam("fund"), _any_of(_ENTRY.c.idempotency_key)
 )
 
 
 def keys_used(conn: Connection, fund_id: int, keys: Iterable[str]) -> dict[str, int]:
     """Those of ``keys`` that the fund's journal has used as idempotency keys, each with its entry."""
-    used: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(keys))):
-        used.update(
-            (key, int(seq)) for key, seq in conn.execute(_KEYS_USED, {"fund": fund_id, "keys": chunk})
-        )
-    return used
+    return {key: int(seq) for key, seq in _select_in(conn, _KEYS_USED, keys, fund=fund_id)}
 
 
 def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
@@ -834,16 +877,13 @@ def insert_loan(
 
 
 _LOAN_NUMBERS_USED = select(_LOAN.c.number).where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("numbers", expanding=True))
+    _LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.number)
 )
 
 
 def loan_numbers_used(conn: Connection, fund_id: int, numbers: Iterable[str]) -> set[str]:
     """Those of ``numbers`` that the fund's loans already use."""
-    used: set[str] = set()
-    for chunk in _chunks(sorted(set(numbers))):
-        used.update(row[0] for row in conn.execute(_LOAN_NUMBERS_USED, {"fund": fund_id, "numbers": chunk}))
-    return used
+    return {row[0] for row in _select_in(conn, _LOAN_NUMBERS_USED, numbers, fund=fund_id)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -863,7 +903,7 @@ class NewLoan:
 
 _INSERT_LOANS = insert(_LOAN)
 _LOAN_IDS = select(_LOAN.c.number, _LOAN.c.id).where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number.in_(bindparam("numbers", expanding=True))
+    _LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.number)
 )
 
 
@@ -897,22 +937,18 @@ def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> li
             for n in loans
         ],
     )
-    ids: dict[str, int] = {}
-    for chunk in _chunks([n.number for n in loans]):
-        ids.update(
-            (number, int(i)) for number, i in conn.execute(_LOAN_IDS, {"fund": fund_id, "numbers": chunk})
-        )
+    ids = {
+        number: int(i) for number, i in _select_in(conn, _LOAN_IDS, (n.number for n in loans), fund=fund_id)
+    }
     return [ids[n.number] for n in loans]
 
 
-_LOANS_BY_IDS = select(_LOAN).where(_LOAN.c.id.in_(bindparam("ids", expanding=True)))
+_LOANS_BY_IDS = select(_LOAN).where(_any_of(_LOAN.c.id))
 
 
 def loans_by_ids(conn: Connection, ids: Sequence[int]) -> list[Loan]:
     """These loans, in the order given."""
-    found: dict[int, Loan] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        found.update((row.id, _loan(row)) for row in conn.execute(_LOANS_BY_IDS, {"ids": chunk}))
+    found = {row.id: _loan(row) for row in _select_in(conn, _LOANS_BY_IDS, ids)}
     return [found[i] for i in ids]
 
 
@@ -1099,7 +1135,7 @@ _CURRENT_INSTALLMENTS = (
         _LOAN,
         and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
     )
-    .where(_INSTALLMENT.c.loan_id.in_(bindparam("loans", expanding=True)))
+    .where(_any_of(_INSTALLMENT.c.loan_id))
     .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
@@ -1107,9 +1143,8 @@ _CURRENT_INSTALLMENTS = (
 def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[Installment]]:
     """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
     found: dict[int, list[Installment]] = {}
-    for chunk in _chunks(sorted(set(loan_ids))):
-        for loan_id, n, d, p, i, f in conn.execute(_CURRENT_INSTALLMENTS, {"loans": chunk}):
-            found.setdefault(loan_id, []).append((n, d, int(p), int(i), int(f)))
+    for loan_id, n, d, p, i, f in _select_in(conn, _CURRENT_INSTALLMENTS, loan_ids):
+        found.setdefault(loan_id, []).append((n, d, int(p), int(i), int(f)))
     return found
 
 
@@ -1265,7 +1300,7 @@ def insert_receipt(conn: Connection, fund_id: int, receipt: Receipt) -> Receipt:
 
 _INSERT_RECEIPTS = insert(_RECEIPT)
 _RECEIPT_IDS = select(_RECEIPT.c.receipt, _RECEIPT.c.id).where(
-    _RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt.in_(bindparam("numbers", expanding=True))
+    _RECEIPT.c.fund_id == bindparam("fund"), _any_of(_RECEIPT.c.receipt)
 )
 
 
@@ -1274,11 +1309,7 @@ def insert_receipts(conn: Connection, fund_id: int, receipts: Sequence[Receipt])
     if len(receipts) <= 1:
         return [insert_receipt(conn, fund_id, r) for r in receipts]
     run_many(conn, _INSERT_RECEIPTS, [_receipt_values(fund_id, r) for r in receipts])
-    ids: dict[str, int] = {}
-    for chunk in _chunks([r.receipt for r in receipts]):
-        ids.update(
-            (number, int(i)) for number, i in conn.execute(_RECEIPT_IDS, {"fund": fund_id, "numbers": chunk})
-        )
+    ids = dict(_select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
     return [replace(r, id=ids[r.receipt]) for r in receipts]
 
 
