@@ -127,24 +127,14 @@ class FundFigures:
     recovered_after_write_off: Money
 
 
-def _dues(schedule: Schedule) -> tuple[Due, ...]:
-    dues = [
-        Due(number=i.number, due_date=i.due_date, principal=i.principal, interest=i.interest, fee=i.fee)
-        for i in schedule.installments
-    ]
+def _installments(schedule: Schedule) -> list[lend.Installment]:
+    """A schedule's instalments as they are stored and read, oldest first (by due date, then number)."""
+    rows = [(i.number, i.due_date, i.principal.fen, i.interest.fen, i.fee.fen) for i in schedule.installments]
     if schedule.upfront_fee.fen:
         # an up-front management fee falls due on the day the loan is paid out
-        dues.insert(
-            0,
-            Due(
-                number=0,
-                due_date=schedule.terms.start,
-                principal=Money(0),
-                interest=Money(0),
-                fee=schedule.upfront_fee,
-            ),
-        )
-    return tuple(dues)
+        rows.append((0, schedule.terms.start, 0, 0, schedule.upfront_fee.fen))
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return rows
 
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -883,7 +873,7 @@ class LendingOperations:
                     "original",
                     d.terms.principal,
                     lend.terms_to_json(d.terms),
-                    _dues(schedule),
+                    _installments(schedule),
                 )
                 for loan_id, (d, _, _, _, _, schedule) in zip(ids, out, strict=True)
             ],
@@ -1180,7 +1170,7 @@ class LendingOperations:
         status, closed_on, schedule_version = ln.status, ln.closed_on, ln.schedule_version
         if version is not None and rebuilt is not None:
             schedule_version, paid_in_version = version.number, Money(0)
-            held.rows = lend.as_installments(_dues(rebuilt))
+            held.rows = _installments(rebuilt)
             held.since = on
             held.terms = rebuilt.terms
         elif owed_after.is_zero() or principal_paid.fen + ln.written_off.fen >= ln.principal.fen:
@@ -1259,7 +1249,7 @@ class LendingOperations:
                     reason=v.reason,
                     principal=v.principal,
                     terms=lend.terms_to_json(v.schedule.terms),
-                    dues=_dues(v.schedule),
+                    installments=_installments(v.schedule),
                 )
         # each loan's state after the last of its payments
         lend.update_loan_states(conn, {p.state.id: p.state for p in paid}.values())
@@ -1365,7 +1355,7 @@ class LendingOperations:
                 reason="extension",
                 principal=ln.outstanding,
                 terms=lend.terms_to_json(rebuilt.terms),
-                dues=_dues(rebuilt),
+                installments=_installments(rebuilt),
             )
             return lend.schedule_versions(conn, ln.id)[-1]
 

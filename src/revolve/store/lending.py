@@ -1002,7 +1002,7 @@ class NewVersion:
     reason: str
     principal: Money
     terms: str
-    dues: Sequence[Due]
+    installments: Sequence[Installment]
 
 
 def add_schedule_version(
@@ -1015,10 +1015,12 @@ def add_schedule_version(
     reason: str,
     principal: Money,
     terms: str,
-    dues: Sequence[Due],
+    installments: Sequence[Installment],
 ) -> None:
     """Store a schedule version and its instalments, and make it the loan's current one."""
-    add_schedule_versions(conn, fund_id, [NewVersion(loan_id, version, on, reason, principal, terms, dues)])
+    add_schedule_versions(
+        conn, fund_id, [NewVersion(loan_id, version, on, reason, principal, terms, installments)]
+    )
 
 
 def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[NewVersion]) -> None:
@@ -1047,15 +1049,15 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
             {
                 "loan_id": v.loan_id,
                 "version": v.version,
-                "number": d.number,
+                "number": number,
                 "fund_id": fund_id,
-                "due_date": d.due_date,
-                "principal": d.principal.fen,
-                "interest": d.interest.fen,
-                "fee": d.fee.fen,
+                "due_date": due_date,
+                "principal": principal,
+                "interest": interest,
+                "fee": fee,
             }
             for v in versions
-            for d in v.dues
+            for number, due_date, principal, interest, fee in v.installments
         ],
     )
     run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
@@ -1146,12 +1148,6 @@ def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int,
     for loan_id, n, d, p, i, f in _select_in(conn, _CURRENT_INSTALLMENTS, loan_ids):
         found.setdefault(loan_id, []).append((n, d, int(p), int(i), int(f)))
     return found
-
-
-def as_installments(dues: Sequence[Due]) -> list[Installment]:
-    """Dues as a payment reads them, oldest first (by due date, then number)."""
-    ordered = sorted(dues, key=lambda d: (d.due_date, d.number))
-    return [(d.number, d.due_date, d.principal.fen, d.interest.fen, d.fee.fen) for d in ordered]
 
 
 def as_dues(rows: Sequence[Installment]) -> tuple[Due, ...]:

@@ -19,6 +19,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -335,7 +336,25 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
     if plan is None:
         conn.execute(stmt, [dict(r) for r in rows])
         return
-    _driver(conn, plan.sql, [_bound(plan, row) for row in rows], many=True)
+    _driver(conn, plan.sql, _bound_many(plan, rows), many=True)
+
+
+def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """:func:`_bound` for many rows: each row's values picked in one step, then the few that need a
+    bind processor (a date, on SQLite) converted."""
+    if not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
+        return [_bound(plan, row) for row in rows]
+    names = [name for name, _, _, _ in plan.binds]
+    pick = itemgetter(*names)
+    single = len(names) == 1
+    converts = [(index, processor) for index, (_, processor, _, _) in enumerate(plan.binds) if processor]
+    out: list[Any] = []
+    for row in rows:
+        values = [pick(row)] if single else list(pick(row))
+        for index, processor in converts:
+            values[index] = processor(values[index])
+        out.append(values)
+    return out
 
 
 def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
