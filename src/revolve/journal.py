@@ -44,6 +44,10 @@ GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of a fund's first entry."""
 
 
+# a role given as a posting's account becomes its key; keys are immutable, so one per role serves all
+_ROLE_KEYS = {role: AccountKey(role) for role in AccountRole}
+
+
 @dataclass(frozen=True, slots=True)
 class Posting:
     """One line of an entry: an account and a signed, non-zero amount (positive = debit).
@@ -56,8 +60,11 @@ class Posting:
     amount: Money
 
     def __post_init__(self) -> None:
-        if isinstance(self.account, AccountRole | str) and not isinstance(self.account, AccountKey):
-            object.__setattr__(self, "account", AccountKey(AccountRole(self.account)))
+        account = self.account
+        if type(account) is AccountRole:
+            object.__setattr__(self, "account", _ROLE_KEYS[account])
+        elif isinstance(account, AccountRole | str) and not isinstance(account, AccountKey):
+            object.__setattr__(self, "account", _ROLE_KEYS[AccountRole(account)])
         if not isinstance(self.amount, Money):
             raise MoneyTypeError(self.amount, hint="a posting's amount is Money")
         if self.amount.is_zero():

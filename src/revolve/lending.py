@@ -11,6 +11,7 @@ docs/operations.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -180,6 +181,7 @@ def _id_or(ref: _Record | int | str) -> int | str:
     return ref if isinstance(ref, int | str) else ref.id
 
 
+@functools.cache
 def _order(text: str) -> tuple[Component, ...]:
     return tuple(Component(part) for part in text.split(","))
 
@@ -1232,11 +1234,11 @@ class LendingOperations:
         posted, _ = self._write(
             conn, head, [e for p in paid for e in p.entries], learned=learned, unused_keys=unused
         )
-        receipts, at = [], 0
+        seqs, at = [], 0
         for p in paid:
-            receipts.append(replace(p.receipt, entry_seq=posted[at].seq))
+            seqs.append(posted[at].seq)
             at += len(p.entries)
-        recorded = lend.insert_receipts(conn, f.id, receipts)
+        recorded = lend.insert_receipts(conn, f.id, [p.receipt for p in paid], seqs)
         for p in paid:
             if p.version is not None:
                 v = p.version

@@ -172,10 +172,26 @@ class Due:
     penalty: Money = _NOTHING
 
     def __post_init__(self) -> None:
+        if (
+            type(self.number) is int
+            and self.number >= 0
+            and type(self.due_date) is date
+            and type(self.principal) is Money
+            and type(self.interest) is Money
+            and type(self.fee) is Money
+            and type(self.penalty) is Money
+            and min(self.principal.fen, self.interest.fen, self.fee.fen, self.penalty.fen) >= 0
+        ):
+            return  # the common case, checked at once; anything else is told apart below
         _check_count("number", self.number)
         _check_date("due_date", self.due_date)
-        for component in _COMPONENTS:
-            _check_money(component.value, self.amount_of(component))
+        for name, value in (
+            ("penalty", self.penalty),
+            ("fee", self.fee),
+            ("interest", self.interest),
+            ("principal", self.principal),
+        ):
+            _check_money(name, value)
 
     def amount_of(self, component: Component) -> Money:
         """The amount of one component (e.g. ``Component.FEE`` → ``fee``)."""

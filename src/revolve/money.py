@@ -67,7 +67,7 @@ def _decimal_yuan(value: str | Decimal | int) -> Decimal:
     raise MoneyTypeError(value)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True, order=True, init=False)
 class Money:
     """An exact amount in fen. ``Money(1234)`` is ¥12.34.
 
@@ -77,12 +77,14 @@ class Money:
 
     fen: int
 
-    def __post_init__(self) -> None:
-        value = self.fen
-        if type(value) is not int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise MoneyTypeError(value, hint="Money(...) takes an int number of fen")
-        if value > FEN_MAX or value < FEN_MIN:
-            raise AmountOutOfRange(value)
+    def __init__(self, fen: int) -> None:
+        # written out rather than generated with a __post_init__: money is made on every line of every
+        # entry, and this is the one check every amount passes
+        if type(fen) is not int and (isinstance(fen, bool) or not isinstance(fen, int)):
+            raise MoneyTypeError(fen, hint="Money(...) takes an int number of fen")
+        if fen > FEN_MAX or fen < FEN_MIN:
+            raise AmountOutOfRange(fen)
+        object.__setattr__(self, "fen", fen)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -130,7 +132,7 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.fen + other.fen)  # __post_init__ checks the range
+        return Money(self.fen + other.fen)  # __init__ checks the range
 
     def __radd__(self, other: object) -> Money:
         # lets the builtin sum() start from 0
@@ -141,7 +143,7 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.fen - other.fen)  # __post_init__ checks the range
+        return Money(self.fen - other.fen)  # __init__ checks the range
 
     def __neg__(self) -> Money:
         return Money(_check_range(-self.fen))

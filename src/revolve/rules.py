@@ -103,7 +103,7 @@ class RepaymentSplit:
     @property
     def total(self) -> Money:
         """The whole repayment."""
-        return self.principal + self.interest + self.fee + self.penalty
+        return Money(self.principal.fen + self.interest.fen + self.fee.fen + self.penalty.fen)
 
 
 def _positive(amount: Money, what: str) -> None:
@@ -111,6 +111,11 @@ def _positive(amount: Money, what: str) -> None:
         raise MoneyTypeError(amount, hint=f"{what} is Money, e.g. yuan('1000')")
     if amount.fen <= 0:
         raise InvalidAmount(amount, reason=f"{what} must be a positive amount of Money")
+
+
+_INTEREST = AccountKey(R.INTEREST_REVENUE)
+_FEE = AccountKey(R.FEE_REVENUE)
+_PENALTY = AccountKey(R.PENALTY_REVENUE)
 
 
 def _loan(number: str) -> AccountKey:
@@ -173,14 +178,15 @@ def repayment_entry(
     *, loan: str, split: RepaymentSplit, on: date, payer: PayerKind, receipt: str, memo: str
 ) -> Entry:
     """Money received on a loan: principal reduces the receivable; interest, fees and penalty are income."""
-    _positive(split.total, "a repayment")
+    total = split.total
+    _positive(total, "a repayment")
     source = R.PLEDGE_DEPOSITS if payer is PayerKind.PLEDGE else R.FUND_CASH
-    postings = [Posting(source, split.total)]
+    postings = [Posting(source, total)]
     for role_or_key, part in (
         (_loan(loan), split.principal),
-        (AccountKey(R.INTEREST_REVENUE), split.interest),
-        (AccountKey(R.FEE_REVENUE), split.fee),
-        (AccountKey(R.PENALTY_REVENUE), split.penalty),
+        (_INTEREST, split.interest),
+        (_FEE, split.fee),
+        (_PENALTY, split.penalty),
     ):
         if part.fen:
             postings.append(Posting(role_or_key, -part))

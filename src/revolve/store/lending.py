@@ -1300,13 +1300,39 @@ _RECEIPT_IDS = select(_RECEIPT.c.receipt, _RECEIPT.c.id).where(
 )
 
 
-def insert_receipts(conn: Connection, fund_id: int, receipts: Sequence[Receipt]) -> list[Receipt]:
-    """Record many receipts (numbers unique in the fund) in one statement; return them with their ids."""
-    if len(receipts) <= 1:
-        return [insert_receipt(conn, fund_id, r) for r in receipts]
-    run_many(conn, _INSERT_RECEIPTS, [_receipt_values(fund_id, r) for r in receipts])
+def insert_receipts(
+    conn: Connection, fund_id: int, receipts: Sequence[Receipt], seqs: Sequence[int]
+) -> list[Receipt]:
+    """Record receipts (numbers unique in the fund), each posted by the journal entry in ``seqs``, in
+    one statement; return them with their ids and entries."""
+    if len(receipts) == 1:
+        return [insert_receipt(conn, fund_id, replace(receipts[0], entry_seq=seqs[0]))]
+    run_many(
+        conn,
+        _INSERT_RECEIPTS,
+        [_receipt_values(fund_id, r) | {"entry_seq": s} for r, s in zip(receipts, seqs, strict=True)],
+    )
     ids = dict(_select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
-    return [replace(r, id=ids[r.receipt]) for r in receipts]
+    return [
+        # built field by field: dataclasses.replace costs several times more
+        Receipt(
+            ids[r.receipt],
+            r.loan_id,
+            r.receipt,
+            r.value_date,
+            r.kind,
+            r.payer,
+            r.guarantor_id,
+            r.amount,
+            r.principal,
+            r.interest,
+            r.fee,
+            r.penalty,
+            r.schedule_version,
+            seq,
+        )
+        for r, seq in zip(receipts, seqs, strict=True)
+    ]
 
 
 def receipts(conn: Connection, loan_id: int) -> list[Receipt]:

@@ -319,6 +319,10 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any]) -> list[Any
     make = plan.row
     if not plan.results:
         return [make(r) for r in rows]
+    if len(plan.results) == 1:
+        # one column to convert (a date, most often): rebuild each row around it in one step
+        (at, convert) = plan.results[0]
+        return [make((*r[:at], convert(r[at]), *r[at + 1 :])) for r in rows]
     out = []
     for r in rows:
         values = list(r)
@@ -397,9 +401,15 @@ def _insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> 
             {k: (f(row[k]) if f else row[k]) for k, f in zip(keys, processors, strict=True)} for row in rows
         ]
     else:
-        params = [
-            tuple(f(row[n]) if f else row[n] for n, f in zip(names, processors, strict=True)) for row in rows
-        ]
+        # pick each row's values in the SQL's order in one step, then convert the few that need it
+        pick = itemgetter(*names)
+        converts = [(index, f) for index, f in enumerate(processors) if f is not None]
+        params = []
+        for row in rows:
+            values = list(pick(row)) if len(names) > 1 else [pick(row)]
+            for index, f in converts:
+                values[index] = f(values[index])
+            params.append(values)
     if _direct(conn):
         _driver(conn, sql, params, many=True)
     else:
