@@ -12,6 +12,7 @@ bulk call must refuse with the same error, name that payment, and write nothing.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -496,3 +497,18 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
     assert (opened[0].phone, opened[0].income_before) == ("13800000001", yuan("2400"))
     assert str(opened[1].fp_status) == "two_daughters"
     assert ledger.register_households("FN", []) == []
+
+
+def test_bulk_calls_give_the_garbage_collector_back_as_they_found_it(ledger: Ledger) -> None:
+    _book(ledger)
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            ledger.repay_many("FN", [Payment("L2", yuan("1"), D(2016, 4, 10), f"R-{enabled}")])
+            assert gc.isenabled() is enabled
+            with pytest.raises(UnknownLoan):
+                ledger.repay_many("FN", [Payment("NO-LOAN", yuan("1"), D(2016, 4, 10), "R-9")])
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

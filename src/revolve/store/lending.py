@@ -112,14 +112,17 @@ def _any_of(column: Any) -> Any:
     return column.in_([bindparam(f"v{i}") for i in range(_CHUNK)])
 
 
-def _select_in(conn: Connection, stmt: Select[Any], values: Iterable[Any], **params: Any) -> list[Any]:
-    """The rows of a bulk read built with :func:`_any_of`, for all of ``values``, read a chunk at a time."""
+def _select_in(
+    conn: Connection, stmt: Select[Any], values: Iterable[Any], *, named: bool = True, **params: Any
+) -> list[Any]:
+    """The rows of a bulk read built with :func:`_any_of`, for all of ``values``, read a chunk at a time
+    (as plain tuples with ``named=False``)."""
     wanted = sorted(set(values))
     rows: list[Any] = []
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         chunk += [chunk[0]] * (_CHUNK - len(chunk))
-        rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}})
+        rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}}, named=named)
     return rows
 
 
@@ -1145,8 +1148,8 @@ _CURRENT_INSTALLMENTS = (
 def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[Installment]]:
     """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
     found: dict[int, list[Installment]] = {}
-    for loan_id, n, d, p, i, f in _select_in(conn, _CURRENT_INSTALLMENTS, loan_ids):
-        found.setdefault(loan_id, []).append((n, d, int(p), int(i), int(f)))
+    for row in _select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
+        found.setdefault(row[0], []).append(row[1:])
     return found
 
 
