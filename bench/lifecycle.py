@@ -142,25 +142,22 @@ def repayments(args: argparse.Namespace, common: dict[str, object]) -> None:
         t0 = time.perf_counter()
         builder = Ledger.open(f"sqlite:///{path}", durability="normal")
         fund = _open_fund(builder, sum(amounts) * 100, date(2015, 12, 31))
-        for n in range(args.loans):
-            builder.register_household(
-                fund,
-                code=f"H{n:06d}",
-                mother_name=f"母亲{n}",
-                national_id=national_id(n),
-                registered_on=date(2015, 12, 1),
-            )
+        builder.register_households(
+            fund,
+            [
+                Registration(f"H{n:06d}", f"母亲{n}", national_id(n), date(2015, 12, 1))
+                for n in range(args.loans)
+            ],
+        )
         households_s = time.perf_counter() - t0
         batch = builder.open_batch(fund, code="2016-1", on=start)
         t1 = time.perf_counter()
-        for n, amount in enumerate(amounts):
-            builder.disburse(
-                fund,
-                number=f"L{n:06d}",
-                household=f"H{n:06d}",
-                batch=batch,
-                terms=_terms(amount, _payout_day(start, n, args.loans)),
-            )
+        payouts = [
+            Disbursement(f"L{n:06d}", f"H{n:06d}", batch, _terms(amount, _payout_day(start, n, args.loans)))
+            for n, amount in enumerate(amounts)
+        ]
+        for first in range(0, len(payouts), 10_000):  # a day's or a week's payouts at a time
+            builder.disburse_many(fund, payouts[first : first + 10_000])
         disburse_s = time.perf_counter() - t1
         builder.close()
         build_s = time.perf_counter() - t0

@@ -86,7 +86,10 @@ def _configure_sqlite(engine: Engine, *, durability: Durability, wal: bool) -> N
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+        # straight to the driver: this runs once per operation, and nothing in it is SQLAlchemy's to convert
+        conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN"
+        )
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

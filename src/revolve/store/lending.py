@@ -1121,10 +1121,7 @@ _DUES_OLDEST_FIRST = (
 
 def installments(conn: Connection, loan_id: int, version: int) -> list[Installment]:
     """The instalments of one schedule version as a payment reads them, oldest first."""
-    return [
-        (n, d, int(p), int(i), int(f))
-        for n, d, p, i, f in run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version})
-    ]
+    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
 
 
 _CURRENT_INSTALLMENTS = (
@@ -1237,7 +1234,11 @@ def update_loan_state(conn: Connection, loan: Loan) -> None:
 
 def update_loan_states(conn: Connection, loans: Iterable[Loan]) -> None:
     """Write many loans' running state back, in one statement."""
-    run_many(conn, _UPDATE_LOAN_STATE, [_state_values(loan) for loan in loans])
+    rows = [_state_values(loan) for loan in loans]
+    if len(rows) == 1:
+        run(conn, _UPDATE_LOAN_STATE, rows[0])
+    else:
+        run_many(conn, _UPDATE_LOAN_STATE, rows)
 
 
 # ---- receipts, write-offs, grants -----------------------------------------------------------------
@@ -1308,14 +1309,12 @@ def insert_receipts(
 ) -> list[Receipt]:
     """Record receipts (numbers unique in the fund), each posted by the journal entry in ``seqs``, in
     one statement; return them with their ids and entries."""
-    if len(receipts) == 1:
-        return [insert_receipt(conn, fund_id, replace(receipts[0], entry_seq=seqs[0]))]
-    run_many(
-        conn,
-        _INSERT_RECEIPTS,
-        [_receipt_values(fund_id, r) | {"entry_seq": s} for r, s in zip(receipts, seqs, strict=True)],
-    )
-    ids = dict(_select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
+    rows = [_receipt_values(fund_id, r) | {"entry_seq": s} for r, s in zip(receipts, seqs, strict=True)]
+    if len(rows) == 1:
+        ids = {receipts[0].receipt: run(conn, _INSERT_RECEIPT, rows[0])[0][0]}
+    else:
+        run_many(conn, _INSERT_RECEIPTS, rows)
+        ids = dict(_select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
     return [
         # built field by field: dataclasses.replace costs several times more
         Receipt(
