@@ -218,6 +218,7 @@ def test_repay_many_records_a_month_of_receipts_in_one_go(ledger: Ledger) -> Non
     # L3: 6,000 at 6 % over 6 months: the first instalment is 1,000 principal + 30 interest (6,000 × 0.5 %)
     assert (recorded[2].interest, recorded[2].principal) == (yuan("30"), yuan("1000"))
     assert recorded[2].guarantor_id == ledger.guarantor("FN", "VC").id
+    assert ledger.receipts_by_number("FN", ["R-1", "R-4", "R-X"]) == {"R-1": recorded[0], "R-4": recorded[4]}
     assert ledger.repay_many("FN", month) == recorded  # the whole month again: nothing new
     assert len(ledger.entries("FN")) == entries_before + 4
     assert ledger.repay_many("FN", []) == []

@@ -495,6 +495,31 @@ def test_reimporting_the_same_repayments_changes_nothing(base: Ledger, tmp_path:
     assert snapshot(base.engine) == before  # type: ignore[arg-type]
 
 
+def test_a_file_partly_recorded_before_writes_only_the_rest(base: Ledger, tmp_path: Path) -> None:
+    first = write_csv(tmp_path / "april.csv", REPAY, [["L001", "100", "2017-04-01", "R101"]])
+    assert import_repayments(base, FUND, first).rows_written == 1
+    rows = [
+        ["L001", "100", "2017-04-01", "R101"],  # recorded by the first file
+        ["L001", "50", "2017-04-15", "R102"],
+        ["L001", "25", "2017-04-20", "R103"],
+    ]
+    result = import_repayments(base, FUND, write_csv(tmp_path / "both.csv", REPAY, rows))
+    assert result.ok
+    assert (result.rows_valid, result.rows_written, result.rows_unchanged) == (3, 2, 1)
+    assert [r.receipt for r in base.receipts(FUND, "L001")][-3:] == ["R101", "R102", "R103"]
+    # a refusal by the books sends the file row by row: every problem is reported, and nothing is written
+    before = snapshot(base.engine)  # type: ignore[arg-type]
+    bad = [
+        ["L001", "10", "2017-05-01", "R104"],
+        ["NO-LOAN", "5", "2017-05-01", "R105"],
+        ["L001", "999999", "2017-05-02", "R106"],  # more than L001 owes
+    ]
+    refused = import_repayments(base, FUND, write_csv(tmp_path / "bad.csv", REPAY, bad))
+    assert [p.row for p in refused.problems] == [3, 4]
+    assert refused.rows_written == 0
+    assert snapshot(base.engine) == before  # type: ignore[arg-type]
+
+
 def test_a_guarantor_payment_and_a_prepayment(base: Ledger, tmp_path: Path) -> None:
     source = write_csv(
         tmp_path / "repay.csv",

@@ -955,6 +955,12 @@ class LendingOperations:
             )
             return lend.receipts(conn, ln.id)
 
+    def receipts_by_number(self, fund: FundRef, numbers: Iterable[str]) -> dict[str, Receipt]:
+        """The fund's receipts with these receipt numbers (还款凭证号), by number; numbers not used yet are
+        left out."""
+        with self._tx(write=False) as conn:
+            return lend.find_receipts(conn, repo.find_fund(conn, _ref(fund)).id, numbers)
+
     def repay(
         self,
         fund: FundRef,
