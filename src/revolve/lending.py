@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -331,6 +331,10 @@ def _item(index: int, label: str) -> Iterator[None]:
         raise
 
 
+# how a shared path marks a refusal: with the item's position in a bulk call, or not at all in a single one
+_Mark = Callable[[int, str], AbstractContextManager[None]]
+
+
 class LendingOperations:
     """Operations on a fund's lending, mixed into :class:`revolve.Ledger`."""
 
@@ -539,7 +543,7 @@ class LendingOperations:
         with _collector_paused():
             return self._register(fund, list(households), mark=_item)
 
-    def _register(self, fund: FundRef, items: list[Registration], *, mark: Any) -> list[Household]:
+    def _register(self, fund: FundRef, items: list[Registration], *, mark: _Mark) -> list[Household]:
         if not items:
             return []
         normalized = []
@@ -753,7 +757,7 @@ class LendingOperations:
         with _collector_paused():
             return self._disburse(fund, list(loans), mark=_item)
 
-    def _disburse(self, fund: FundRef, items: list[Disbursement], *, mark: Any) -> list[Loan]:
+    def _disburse(self, fund: FundRef, items: list[Disbursement], *, mark: _Mark) -> list[Loan]:
         if not items:
             return []
         schedules = []

@@ -84,7 +84,7 @@ __all__ = [
     "capital_contributed",
     "find_household",
     "find_loan",
-    "insert_loan",
+    "insert_loans",
     "loan_for_payment",
     "round_basis",
 ]
@@ -240,10 +240,6 @@ def _household(row: Any) -> Household:
 
 # statements run by every registration, payout and payment, built once: building one costs more than
 # running it
-_HOUSEHOLD_CLASH = select(_HOUSEHOLD.c.code, _HOUSEHOLD.c.national_id).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"),
-    (_HOUSEHOLD.c.code == bindparam("code")) | (_HOUSEHOLD.c.national_id == bindparam("national_id")),
-)
 _INSERT_HOUSEHOLD = insert(_HOUSEHOLD).returning(_HOUSEHOLD.c.id)
 _HOUSEHOLD_BY_ID = select(_HOUSEHOLD).where(
     _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.id == bindparam("ref")
@@ -251,27 +247,6 @@ _HOUSEHOLD_BY_ID = select(_HOUSEHOLD).where(
 _HOUSEHOLD_BY_CODE = select(_HOUSEHOLD).where(
     _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.code == bindparam("ref")
 )
-
-
-def insert_household(conn: Connection, household: Household) -> Household:
-    """Register a household; refuse a code or national ID already in the fund."""
-    clashes = run(
-        conn,
-        _HOUSEHOLD_CLASH,
-        {"fund": household.fund_id, "code": household.code, "national_id": household.national_id},
-    )
-    if clashes:
-        clash = clashes[0]
-        what = "household" if clash.code == household.code else "household national ID"
-        raise DuplicateCode(
-            household.code if clash.code == household.code else household.national_id, what=what
-        )
-    values = asdict(household)
-    values.pop("id")
-    values["fp_status"] = household.fp_status.value
-    values["income_before"] = None if household.income_before is None else household.income_before.fen
-    new_id = run(conn, _INSERT_HOUSEHOLD, values)[0][0]
-    return replace(household, id=new_id)
 
 
 _CODES_USED = select(_HOUSEHOLD.c.code).where(
@@ -383,20 +358,6 @@ def household_records(
         )
         for r in conn.execute(stmt)
     ]
-
-
-_LOAN_COUNTS = (
-    select(_LOAN.c.status, func.count())
-    .where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.household_id == bindparam("household"))
-    .group_by(_LOAN.c.status)
-)
-
-
-def household_loan_counts(conn: Connection, fund_id: int, household_id: int) -> tuple[int, int]:
-    """(all loans, active loans) the household has had from the fund."""
-    rows = run(conn, _LOAN_COUNTS, {"fund": fund_id, "household": household_id})
-    counts = {status: int(n) for status, n in rows}
-    return sum(counts.values()), counts.get(LoanStatus.ACTIVE.value, 0)
 
 
 _LOAN_COUNTS_MANY = (
@@ -825,58 +786,6 @@ def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = No
     if status is not None:
         stmt = stmt.where(LoanRow.status == status.value)
     return [_loan(r) for r in conn.execute(stmt)]
-
-
-_LOAN_NUMBER_USED = select(_LOAN.c.id).where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("number")
-)
-_INSERT_LOAN = insert(_LOAN).returning(_LOAN.c.id)
-
-
-def insert_loan(
-    conn: Connection,
-    *,
-    fund_id: int,
-    number: str,
-    household_id: int,
-    batch_id: int,
-    principal: Money,
-    disbursed_on: date,
-    disbursement_seq: int,
-    round_: int,
-    order: str,
-    pledge_held: Money,
-) -> int:
-    """Write a new loan's row; return its id."""
-    if run(conn, _LOAN_NUMBER_USED, {"fund": fund_id, "number": number}):
-        raise DuplicateCode(number, what="loan")
-    return int(
-        run(
-            conn,
-            _INSERT_LOAN,
-            {
-                "fund_id": fund_id,
-                "number": number,
-                "household_id": household_id,
-                "batch_id": batch_id,
-                "principal": principal.fen,
-                "disbursed_on": disbursed_on,
-                "disbursement_seq": disbursement_seq,
-                "round": round_,
-                "status": LoanStatus.ACTIVE.value,
-                "allocation_order": order,
-                "schedule_version": 0,
-                "paid_in_version": 0,
-                "principal_paid": 0,
-                "interest_paid": 0,
-                "fee_paid": 0,
-                "penalty_paid": 0,
-                "written_off": 0,
-                "recovered": 0,
-                "pledge_held": pledge_held.fen,
-            },
-        )[0][0]
-    )
 
 
 _LOAN_NUMBERS_USED = select(_LOAN.c.number).where(
