@@ -50,6 +50,7 @@ from revolve import (
     Money,
     Org,
     OrgLevel,
+    Payment,
     Policy,
     Ratio,
     RepaymentMethod,
@@ -250,10 +251,14 @@ class Programme:
         heapq.heappush(self.pending, (on, number, fund, amount))
 
     def repayments_until(self, day: date) -> None:
-        """Record, in date order, every repayment the mothers make before ``day``."""
+        """Record, in date order, every repayment the mothers make before ``day``: each district's
+        receipts in one call, as its office enters a stack of receipt slips."""
+        slips: dict[str, list[Payment]] = {}
         while self.pending and self.pending[0][0] < day:
             on, number, fund, amount = heapq.heappop(self.pending)
-            self.books.repay(fund, number, amount=amount, on=on, receipt=f"HK-{number}")
+            slips.setdefault(fund, []).append(Payment(number, amount, on, f"HK-{number}"))
+        for fund, payments in slips.items():
+            self.books.repay_many(fund, payments)
 
 
 @dataclass
