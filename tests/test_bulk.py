@@ -513,3 +513,18 @@ def test_bulk_calls_give_the_garbage_collector_back_as_they_found_it(ledger: Led
             assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_an_item_of_the_wrong_kind_is_refused_with_its_position(ledger: Ledger) -> None:
+    _book(ledger)
+    before = snapshot(ledger.engine)  # type: ignore[arg-type]
+    good = Payment("L2", yuan("1"), D(2016, 4, 10), "R-1")
+    for call, items in (
+        (ledger.repay_many, [good, ("L2", yuan("1"), D(2016, 4, 10), "R-2")]),
+        (ledger.disburse_many, [Disbursement("L9", "H0", "B1", _terms("1000", START)), good]),
+        (ledger.register_households, [Registration("H9", "母亲", IDS[5], START), good]),
+    ):
+        with pytest.raises(InvalidEntry) as info:
+            call("FN", items)  # type: ignore[operator]
+        assert info.value.item == 1 and info.value.value == items[1]
+    assert snapshot(ledger.engine) == before  # type: ignore[arg-type]

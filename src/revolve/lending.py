@@ -302,6 +302,20 @@ def _unmarked(index: int, label: str) -> Iterator[None]:
     yield
 
 
+_Item = TypeVar("_Item")
+
+
+def _items(given: Iterable[_Item], kind: type[_Item]) -> list[_Item]:
+    """The items of a bulk call, refusing (with its position) one that is not of ``kind``."""
+    items = list(given)
+    for index, item in enumerate(items):
+        if not isinstance(item, kind):
+            error = InvalidEntry("items", item, reason=f"each item of this call is a revolve.{kind.__name__}")
+            error.item = index
+            raise error
+    return items
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the length of a bulk operation, then restore it.
@@ -541,7 +555,7 @@ class LendingOperations:
             ``item`` set to its position (from 0) and a note naming it; nothing is written.
         """
         with _collector_paused():
-            return self._register(fund, list(households), mark=_item)
+            return self._register(fund, _items(households, Registration), mark=_item)
 
     def _register(self, fund: FundRef, items: list[Registration], *, mark: _Mark) -> list[Household]:
         if not items:
@@ -755,7 +769,7 @@ class LendingOperations:
             one call is refused with ``InvalidEntry``.
         """
         with _collector_paused():
-            return self._disburse(fund, list(loans), mark=_item)
+            return self._disburse(fund, _items(loans, Disbursement), mark=_item)
 
     def _disburse(self, fund: FundRef, items: list[Disbursement], *, mark: _Mark) -> list[Loan]:
         if not items:
@@ -1048,7 +1062,7 @@ class LendingOperations:
             payment's position (from 0) and a note naming it; nothing is written.
         """
         with _collector_paused():
-            return self._repay_many(fund, list(payments))
+            return self._repay_many(fund, _items(payments, Payment))
 
     def _repay_many(self, fund: FundRef, items: list[Payment]) -> list[Receipt]:
         """:meth:`repay_many`, with the collector paused."""
