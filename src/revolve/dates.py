@@ -25,11 +25,12 @@ which matters when a batch of schedules is generated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 
+from revolve.checks import check_term_date, check_whole
 from revolve.errors import InvalidTerms
 
 __all__ = [
@@ -68,21 +69,6 @@ class DayCount(StrEnum):
     ACT_360 = "ACT/360"
     ACT_365_FIXED = "ACT/365F"
     THIRTY_360 = "30/360"
-
-
-def _check_date(field: str, value: object) -> date:
-    # A datetime is a date subclass, but a time of day has no place in a due date.
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidTerms(field, value, reason="give a datetime.date (without a time of day)")
-    return value
-
-
-def _check_count(field: str, value: object, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
-    if value < minimum:
-        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
-    return value
 
 
 def _is_leap(year: int) -> bool:
@@ -313,8 +299,8 @@ def due_dates(
         InvalidTerms: a count below 1, a first repayment date on or before the anchor, a day of month
             outside 1–31 or given for a day-based frequency, or dates beyond the year 9999.
     """
-    _check_date("start", anchor)
-    _check_count("term", count)
+    check_term_date("start", anchor)
+    check_whole("term", count, minimum=1)
     if day_of_month is not None:
         if isinstance(day_of_month, bool) or not isinstance(day_of_month, int) or not 1 <= day_of_month <= 31:
             raise InvalidTerms(
@@ -325,7 +311,7 @@ def due_dates(
                 "day_of_month", day_of_month, reason=f"a {frequency} frequency has no day of month"
             )
     if first_due is not None:
-        _check_date("first_due", first_due)
+        check_term_date("first_due", first_due)
         if first_due <= anchor:
             raise InvalidTerms(
                 "first_due",
@@ -393,8 +379,8 @@ def due_dates_until(
     Raises:
         InvalidTerms: a maturity on or before the anchor, or the causes listed in :func:`due_dates`.
     """
-    _check_date("maturity", maturity)
-    _check_date("start", anchor)
+    check_term_date("maturity", maturity)
+    check_term_date("start", anchor)
     if maturity <= anchor:
         raise InvalidTerms("maturity", maturity, reason=f"the maturity must fall after {anchor.isoformat()}")
     # Enough periods to pass the maturity: one per day at most.
@@ -422,7 +408,7 @@ def next_settlement_date(after: date, *, months: tuple[int, ...] = (3, 6, 9, 12)
     Raises:
         InvalidTerms: an empty or out-of-range month list, or a day outside 1–31.
     """
-    _check_date("start", after)
+    check_term_date("start", after)
     if not months or any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months):
         raise InvalidTerms("months", months, reason="give settlement months from 1 to 12")
     for ahead in range(13):

@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from revolve.checks import check_date
 from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, InvalidNationalId, MoneyTypeError
 from revolve.money import Money
 
@@ -271,13 +272,6 @@ def _check_id(field: str, value: object, *, optional: bool = False) -> int | Non
     return value
 
 
-def _check_date(field: str, value: object) -> date:
-    # A datetime is a date subclass, but a time of day has no place in the household file.
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidDate(value, reason=f"{field} must be a datetime.date (without a time of day)")
-    return value
-
-
 def _check_income(value: object) -> Money | None:
     if value is None:
         return None
@@ -347,7 +341,7 @@ class Household:
             object.__setattr__(self, "phone", self.phone.strip() or None)
         object.__setattr__(self, "fp_status", _coerce_kind(FamilyPlanningStatus, "fp_status", self.fp_status))
         _check_income(self.income_before)
-        _check_date("registered_on", self.registered_on)
+        check_date("registered_on", self.registered_on)
 
     @property
     def birth_date(self) -> date:
@@ -416,7 +410,7 @@ class HouseholdRecord:
         _check_id("household_id", self.household_id)
         kind = _coerce_kind(RecordKind, "kind", self.kind)
         object.__setattr__(self, "kind", kind)
-        _check_date("on", self.on)
+        check_date("on", self.on)
         if not isinstance(self.note, str):
             raise InvalidEntry("note", self.note, reason="give text (an empty string for no note)")
         income = _check_income(self.income)

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
-from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, MoneyTypeError
+from revolve.checks import check_date, check_whole
+from revolve.errors import InvalidAmount, InvalidTerms, MoneyTypeError
 from revolve.money import Money
 from revolve.ratios import Ratio
 
@@ -96,25 +97,11 @@ DEFAULT_ORDER: tuple[Component, ...] = (
 # ---- checks ---------------------------------------------------------------------------------------
 
 
-def _check_date(field: str, value: object) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidDate(value, reason=f"{field} must be a datetime.date (without a time of day)")
-    return value
-
-
 def _check_money(field: str, value: object, *, positive: bool = False) -> Money:
     if not isinstance(value, Money):
         raise MoneyTypeError(value, hint=f"{field} must be Money")
     if value.is_negative() or (positive and value.is_zero()):
         raise InvalidAmount(value, reason=f"{field} must be {'positive' if positive else 'zero or more'}")
-    return value
-
-
-def _check_count(field: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
-    if value < 0:
-        raise InvalidTerms(field, value, reason="it cannot be negative")
     return value
 
 
@@ -183,8 +170,8 @@ class Due:
             and min(self.principal.fen, self.interest.fen, self.fee.fen, self.penalty.fen) >= 0
         ):
             return  # the common case, checked at once; anything else is told apart below
-        _check_count("number", self.number)
-        _check_date("due_date", self.due_date)
+        check_whole("number", self.number, minimum=0)
+        check_date("due_date", self.due_date)
         for name, value in (
             ("penalty", self.penalty),
             ("fee", self.fee),
@@ -451,7 +438,7 @@ def due_by(dues: Sequence[Due], *, paid: Money, on: date) -> Money:
         InvalidTerms: a value that is not a :class:`Due`, or two dues with one number.
     """
     _check_money("paid", paid)
-    _check_date("on", on)
+    check_date("on", on)
     total = Money.total(due.total for due in _ordered_dues(dues) if due.due_date <= on)
     return max(total - paid, Money(0))
 
@@ -496,7 +483,7 @@ def days_past_due(
         InvalidDate: ``as_of`` is not a date.
         MoneyTypeError, InvalidAmount, InvalidTerms: as :func:`states`.
     """
-    _check_date("as_of", as_of)
+    check_date("as_of", as_of)
     for state in states(dues, paid=paid, order=order):
         if state.due.due_date > as_of:
             return 0
@@ -564,7 +551,7 @@ def bucket_for(dpd: int) -> AgeingBucket:
     Raises:
         InvalidTerms: ``dpd`` is not a non-negative int.
     """
-    _check_count("days_past_due", dpd)
+    check_whole("days_past_due", dpd, minimum=0)
     for bucket, (_, highest) in _BUCKET_BOUNDS.items():
         if highest is None or dpd <= highest:
             return bucket
@@ -605,11 +592,11 @@ class Ageing:
     def __post_init__(self) -> None:
         previous = -1
         for dpd, count, principal in self.by_days:
-            _check_count("days_past_due", dpd)
+            check_whole("days_past_due", dpd, minimum=0)
             if dpd <= previous:
                 raise InvalidTerms("by_days", dpd, reason="days past due must be distinct and ascending")
             previous = dpd
-            if _check_count("count", count) == 0:
+            if check_whole("count", count, minimum=0) == 0:
                 raise InvalidTerms("count", count, reason="a row stands for at least one loan")
             _check_money("principal", principal)
 
@@ -650,7 +637,7 @@ class Ageing:
         Raises:
             InvalidTerms: ``days`` is not a non-negative int.
         """
-        _check_count("days", days)
+        check_whole("days", days, minimum=0)
         at_risk = Money.total(principal for dpd, _, principal in self.by_days if dpd > days)
         return at_risk, self.principal
 
@@ -678,7 +665,7 @@ def ageing(loans: Iterable[tuple[Money, int]]) -> Ageing:
     amounts: dict[int, int] = {}
     for principal, dpd in loans:
         _check_money("outstanding principal", principal)
-        _check_count("days_past_due", dpd)
+        check_whole("days_past_due", dpd, minimum=0)
         counts[dpd] = counts.get(dpd, 0) + 1
         amounts[dpd] = amounts.get(dpd, 0) + principal.fen
     return Ageing(tuple((dpd, counts[dpd], Money(amounts[dpd])) for dpd in sorted(counts)))

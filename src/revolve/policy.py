@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from revolve.checks import check_whole
 from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, MoneyTypeError, PolicyViolation
 from revolve.money import Money
 
@@ -39,14 +40,6 @@ def _check_money(field: str, value: object) -> Money:
         raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('50000')")
     if not value.is_positive():
         raise InvalidAmount(value, reason=f"{field} must be positive")
-    return value
-
-
-def _check_count(field: str, value: object, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
-    if value < minimum:
-        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
     return value
 
 
@@ -91,14 +84,12 @@ class Policy:
         high = _check_money("max_amount", self.max_amount)
         if low > high:
             raise InvalidAmount(low, reason=f"min_amount is above max_amount {high}")
-        shortest = _check_count("min_term_months", self.min_term_months, minimum=1)
-        longest = _check_count("max_term_months", self.max_term_months, minimum=1)
+        shortest = check_whole("min_term_months", self.min_term_months, minimum=1)
+        longest = check_whole("max_term_months", self.max_term_months, minimum=1)
         if shortest > longest:
             raise InvalidTerms("min_term_months", shortest, reason=f"it is above max_term_months {longest}")
-        lifetime = _check_count("max_loans_per_household", self.max_loans_per_household, minimum=1)
-        active = _check_count(
-            "max_active_loans_per_household", self.max_active_loans_per_household, minimum=1
-        )
+        lifetime = check_whole("max_loans_per_household", self.max_loans_per_household, minimum=1)
+        active = check_whole("max_active_loans_per_household", self.max_active_loans_per_household, minimum=1)
         if active > lifetime:
             raise InvalidTerms(
                 "max_active_loans_per_household",
@@ -204,9 +195,9 @@ def loan_violations(
             ``guaranteed`` that is not a bool.
     """
     _check_money("amount", amount)
-    _check_count("term_months", term_months, minimum=1)
-    _check_count("prior_loans", prior_loans, minimum=0)
-    _check_count("active_loans", active_loans, minimum=0)
+    check_whole("term_months", term_months, minimum=1)
+    check_whole("prior_loans", prior_loans, minimum=0)
+    check_whole("active_loans", active_loans, minimum=0)
     if active_loans > prior_loans:
         raise InvalidTerms(
             "active_loans",

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -53,6 +53,7 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import TypeVar
 
+from revolve.checks import check_term_date, check_whole
 from revolve.dates import (
     MONTHLY,
     DayCount,
@@ -210,20 +211,6 @@ def _check_money(field: str, value: object) -> Money:
     raise InvalidTerms(field, value, reason="give Money, e.g. yuan('5000') or Money(500000)")
 
 
-def _check_date(field: str, value: object) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidTerms(field, value, reason="give a datetime.date (without a time of day)")
-    return value
-
-
-def _check_int(field: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
-    if value < minimum:
-        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
-    return value
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoanTerms:
     """The terms a repayment schedule is built from. Frozen; checked when constructed.
@@ -293,8 +280,8 @@ class LoanTerms:
         principal = _check_money("principal", self.principal)
         if principal.fen <= 0:
             raise InvalidTerms("principal", principal, reason="a loan's principal must be more than ¥0.00")
-        _check_date("start", self.start)
-        term = _check_int("term", self.term, 1)
+        check_term_date("start", self.start)
+        term = check_whole("term", self.term, minimum=1)
         if term > _MAX_TERM:
             raise InvalidTerms("term", term, reason=f"at most {_MAX_TERM} periods")
         method = _coerce_enum(RepaymentMethod, "method", self.method)
@@ -312,7 +299,7 @@ class LoanTerms:
             raise InvalidTerms(
                 "rounding", self.rounding, reason="give a decimal rounding mode, e.g. ROUND_HALF_UP"
             )
-        grace = _check_int("grace_periods", self.grace_periods, 0)
+        grace = check_whole("grace_periods", self.grace_periods, minimum=0)
         if grace >= term:
             raise InvalidTerms(
                 "grace_periods", grace, reason=f"grace must be shorter than the term of {term} periods"
@@ -345,7 +332,7 @@ class LoanTerms:
             explicit = tuple(explicit)
             object.__setattr__(self, "due_dates", explicit)
         if self.first_due is not None:
-            _check_date("first_due", self.first_due)
+            check_term_date("first_due", self.first_due)
             if self.first_due <= self.start:
                 raise InvalidTerms(
                     "first_due",
@@ -374,7 +361,7 @@ class LoanTerms:
             )
         previous = self.start
         for index, due in enumerate(explicit):
-            _check_date("due_dates", due)
+            check_term_date("due_dates", due)
             if due <= previous:
                 where = f"the start {previous.isoformat()}" if index == 0 else f"{previous.isoformat()}"
                 raise InvalidTerms(
@@ -859,7 +846,7 @@ def _grid(terms: LoanTerms, count: int) -> tuple[date, ...]:
 def _check_reschedule(terms: LoanTerms, on: date, outstanding: Money) -> None:
     if not isinstance(terms, LoanTerms):
         raise InvalidTerms("terms", terms, reason="give the LoanTerms of the current schedule")
-    _check_date("on", on)
+    check_term_date("on", on)
     if on < terms.start:
         raise InvalidTerms("on", on, reason=f"a loan cannot be rescheduled before its start {terms.start}")
     _check_money("outstanding", outstanding)
@@ -910,7 +897,7 @@ def reschedule_extension(terms: LoanTerms, *, on: date, outstanding: Money, extr
         MoneyTypeError: a float given as ``outstanding``.
     """
     _check_reschedule(terms, on, outstanding)
-    extra = _check_int("extra_periods", extra_periods, 1)
+    extra = check_whole("extra_periods", extra_periods, minimum=1)
     grid = _grid(terms, terms.term + extra)
     remaining = tuple(end for end in grid if end > on)
     if not remaining:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -49,6 +49,7 @@ from decimal import (
 )
 from fractions import Fraction
 
+from revolve.checks import check_date, check_whole
 from revolve.errors import InvalidAmount, InvalidDate, InvalidRate, InvalidTerms, MoneyTypeError
 from revolve.money import Money
 
@@ -83,20 +84,6 @@ def _check_rate(field: str, value: object, *, positive: bool = False) -> Decimal
         raise InvalidRate(value, reason=f"{field} must be {'above' if positive else 'at least'} 0")
     if value > _MAX_RATE:
         raise InvalidRate(value, reason=f"{field} is above 100 % a year: write 5 % as Decimal('0.05')")
-    return value
-
-
-def _check_date(field: str, value: object) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidDate(value, reason=f"{field} must be a datetime.date (without a time of day)")
-    return value
-
-
-def _check_int(field: str, value: object, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
-    if value < minimum:
-        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
     return value
 
 
@@ -145,7 +132,7 @@ class SubsidyCaps:
         if not self.max_principal.is_positive():
             raise InvalidAmount(self.max_principal, reason="max_principal must be positive")
         _check_rate("max_rate", self.max_rate, positive=True)
-        _check_int("max_days", self.max_days, minimum=1)
+        check_whole("max_days", self.max_days, minimum=1)
         _check_rate("share", self.share, positive=True)
 
 
@@ -178,9 +165,9 @@ class InterestPeriod:
     balance: Money
 
     def __post_init__(self) -> None:
-        _check_int("number", self.number, minimum=1)
-        _check_date("start", self.start)
-        _check_date("end", self.end)
+        check_whole("number", self.number, minimum=1)
+        check_date("start", self.start)
+        check_date("end", self.end)
         if self.end <= self.start:
             raise InvalidDate(
                 self.end, reason=f"a period must end after it starts ({self.start.isoformat()})"
