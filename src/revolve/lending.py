@@ -37,8 +37,6 @@ from revolve.errors import (
     RecoveryExceedsWriteOff,
     RevolveError,
     UnknownGuarantor,
-    UnknownHousehold,
-    UnknownLoan,
 )
 from revolve.funds import Fund, loan_round
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind, check_exposure
@@ -802,7 +800,7 @@ class LendingOperations:
                     ref = _id_or(d.household)
                     hh = households.get(ref)
                     if hh is None:
-                        raise UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
+                        raise lend.unknown_household(ref)
                     key = d.idempotency_key
                     if key is not None:
                         if key in keys_here:
@@ -933,7 +931,7 @@ class LendingOperations:
                 for g in gs
             ],
         )
-        return lend.loans_by_ids(conn, ids)
+        return lend.loans_by_ids(conn, f.id, ids)
 
     def loan(self, fund: FundRef, ref: Loan | int | str) -> Loan:
         """The loan with this id or number, with its repayment state."""
@@ -1088,7 +1086,7 @@ class LendingOperations:
                 with _item(index, item.receipt):
                     paying = found.get(ref)
                     if paying is None:
-                        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+                        raise lend.unknown_loan(ref)
                     h = held.get(paying.loan.id)
                     if h is None:
                         h = held[paying.loan.id] = _Paying(

@@ -90,9 +90,11 @@ __all__ = [
 ]
 
 _ACCOUNT = cast(Table, AccountRow.__table__)
+_BANK_LOAN = cast(Table, BankLoanRow.__table__)
 _BATCH = cast(Table, BatchRow.__table__)
 _ENTRY = cast(Table, EntryRow.__table__)
 _GUARANTEE = cast(Table, GuaranteeRow.__table__)
+_GUARANTOR = cast(Table, GuarantorRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
 _INSTALLMENT = cast(Table, InstallmentRow.__table__)
 _LOAN = cast(Table, LoanRow.__table__)
@@ -124,6 +126,59 @@ def _select_in(
         chunk += [chunk[0]] * (_CHUNK - len(chunk))
         rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}}, named=named)
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _ByRef:
+    """How to read the fund's rows of one kind named by id or by code (a loan's number): one at a time,
+    and many at a time (see :func:`_select_in`). Built once per kind, at module level."""
+
+    one_by_id: Select[Any]
+    one_by_code: Select[Any]
+    many_by_id: Select[Any]
+    many_by_code: Select[Any]
+    code: str
+
+
+def _by_ref(query: Select[Any], table: Table, code: str) -> _ByRef:
+    """The reads of ``query``'s rows of ``table`` in a fund, by ``id`` or by the column ``code``."""
+    in_fund = table.c.fund_id == bindparam("fund")
+    return _ByRef(
+        query.where(in_fund, table.c.id == bindparam("ref")),
+        query.where(in_fund, table.c[code] == bindparam("ref")),
+        query.where(in_fund, _any_of(table.c.id)),
+        query.where(in_fund, _any_of(table.c[code])),
+        code,
+    )
+
+
+def _row_by_ref(conn: Connection, by: _ByRef, fund_id: int, ref: int | str, **params: Any) -> Any | None:
+    """The fund's row named by ``ref`` (an int is an id, a str a code), or None."""
+    stmt = by.one_by_id if isinstance(ref, int) else by.one_by_code
+    rows = run(conn, stmt, {"fund": fund_id, "ref": ref, **params})
+    return rows[0] if rows else None
+
+
+def _rows_by_ref(
+    conn: Connection, by: _ByRef, fund_id: int, refs: Iterable[int | str]
+) -> dict[int | str, Any]:
+    """The fund's rows named by ``refs``, by reference, read a chunk at a time; unknown ones left out."""
+    wanted = set(refs)
+    found: dict[int | str, Any] = {}
+    for stmt, kind, key in ((by.many_by_id, int, "id"), (by.many_by_code, str, by.code)):
+        for row in _select_in(conn, stmt, (r for r in wanted if isinstance(r, kind)), fund=fund_id):
+            found[getattr(row, key)] = row
+    return found
+
+
+def unknown_household(ref: object) -> UnknownHousehold:
+    """The refusal of a household reference that names no household of the fund."""
+    return UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
+
+
+def unknown_loan(ref: object) -> UnknownLoan:
+    """The refusal of a loan reference that names no loan of the fund."""
+    return UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
 
 
 def terms_to_json(terms: LoanTerms) -> str:
@@ -241,12 +296,7 @@ def _household(row: Any) -> Household:
 # statements run by every registration, payout and payment, built once: building one costs more than
 # running it
 _INSERT_HOUSEHOLD = insert(_HOUSEHOLD).returning(_HOUSEHOLD.c.id)
-_HOUSEHOLD_BY_ID = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.id == bindparam("ref")
-)
-_HOUSEHOLD_BY_CODE = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _HOUSEHOLD.c.code == bindparam("ref")
-)
+_HOUSEHOLDS = _by_ref(select(_HOUSEHOLD), _HOUSEHOLD, "code")
 
 
 _CODES_USED = select(_HOUSEHOLD.c.code).where(
@@ -289,30 +339,16 @@ def insert_households(conn: Connection, fund_id: int, households: Sequence[House
 
 def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
     """The fund's household with this id or code."""
-    stmt = _HOUSEHOLD_BY_ID if isinstance(ref, int) else _HOUSEHOLD_BY_CODE
-    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
-    if not rows:
-        raise UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
-    return _household(rows[0])
-
-
-_HOUSEHOLDS_BY_IDS = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.id)
-)
-_HOUSEHOLDS_BY_CODES = select(_HOUSEHOLD).where(
-    _HOUSEHOLD.c.fund_id == bindparam("fund"), _any_of(_HOUSEHOLD.c.code)
-)
+    row = _row_by_ref(conn, _HOUSEHOLDS, fund_id, ref)
+    if row is None:
+        raise unknown_household(ref)
+    return _household(row)
 
 
 def find_households(conn: Connection, fund_id: int, refs: Iterable[int | str]) -> dict[int | str, Household]:
     """The fund's households named by these ids or codes, read in a few statements; a reference to no
     household of the fund is left out."""
-    wanted = set(refs)
-    found: dict[int | str, Household] = {}
-    for stmt, kind, key in ((_HOUSEHOLDS_BY_IDS, int, "id"), (_HOUSEHOLDS_BY_CODES, str, "code")):
-        for row in _select_in(conn, stmt, (r for r in wanted if isinstance(r, kind)), fund=fund_id):
-            found[getattr(row, key)] = _household(row)
-    return found
+    return {ref: _household(row) for ref, row in _rows_by_ref(conn, _HOUSEHOLDS, fund_id, refs).items()}
 
 
 def list_households(conn: Connection, fund_id: int) -> list[Household]:
@@ -442,17 +478,12 @@ def insert_batch(
     return Batch(new_id, fund_id, code, site, on, note)
 
 
-_BATCH_BY_ID = select(_BATCH).where(_BATCH.c.fund_id == bindparam("fund"), _BATCH.c.id == bindparam("ref"))
-_BATCH_BY_CODE = select(_BATCH).where(
-    _BATCH.c.fund_id == bindparam("fund"), _BATCH.c.code == bindparam("ref")
-)
+_BATCHES = _by_ref(select(_BATCH), _BATCH, "code")
 
 
 def find_batch(conn: Connection, fund_id: int, ref: int | str) -> Batch:
     """The fund's batch with this id or code."""
-    stmt = _BATCH_BY_ID if isinstance(ref, int) else _BATCH_BY_CODE
-    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
-    row = rows[0] if rows else None
+    row = _row_by_ref(conn, _BATCHES, fund_id, ref)
     if row is None:
         raise UnknownBatch(ref, hint="open it with ledger.open_batch(...)")
     return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
@@ -496,12 +527,12 @@ def insert_guarantor(conn: Connection, guarantor: Guarantor) -> Guarantor:
     return replace(guarantor, id=new_id)
 
 
+_GUARANTORS = _by_ref(select(_GUARANTOR), _GUARANTOR, "code")
+
+
 def find_guarantor(conn: Connection, fund_id: int, ref: int | str) -> Guarantor:
     """The fund's guarantor with this id or code."""
-    column = GuarantorRow.id if isinstance(ref, int) else GuarantorRow.code
-    row = conn.execute(
-        select(GuarantorRow.__table__).where(GuarantorRow.fund_id == fund_id, column == ref)
-    ).first()
+    row = _row_by_ref(conn, _GUARANTORS, fund_id, ref)
     if row is None:
         raise UnknownGuarantor(ref, hint="register it with ledger.register_guarantor(...)")
     members = tuple(
@@ -603,19 +634,14 @@ def _loan(row: Any) -> Loan:
     )
 
 
-_LOAN_BY_ID = select(_LOAN).where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("ref"))
-_LOAN_BY_NUMBER = select(_LOAN).where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("ref")
-)
+_LOANS = _by_ref(select(_LOAN), _LOAN, "number")
 
 
 def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
     """The fund's loan with this id or number."""
-    stmt = _LOAN_BY_ID if isinstance(ref, int) else _LOAN_BY_NUMBER
-    rows = run(conn, stmt, {"fund": fund_id, "ref": ref})
-    row = rows[0] if rows else None
+    row = _row_by_ref(conn, _LOANS, fund_id, ref)
     if row is None:
-        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+        raise unknown_loan(ref)
     return _loan(row)
 
 
@@ -691,10 +717,7 @@ _FOR_PAYMENT = select(
     _RECEIPT_TAKEN.label("earlier_receipt_id"),
     _KEY_USED.label("key_seq"),
 ).select_from(_WITH_RECEIVABLE)
-_FOR_PAYMENT_BY_ID = _FOR_PAYMENT.where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("ref"))
-_FOR_PAYMENT_BY_NUMBER = _FOR_PAYMENT.where(
-    _LOAN.c.fund_id == bindparam("fund"), _LOAN.c.number == bindparam("ref")
-)
+_FOR_PAYMENTS = _by_ref(_FOR_PAYMENT, _LOAN, "number")
 
 
 def _paying(row: Any) -> PayingLoan:
@@ -723,11 +746,9 @@ def loan_for_payment(
     Raises:
         UnknownLoan: no such loan in the fund.
     """
-    stmt = _FOR_PAYMENT_BY_ID if isinstance(ref, int) else _FOR_PAYMENT_BY_NUMBER
-    rows = run(conn, stmt, {"fund": fund_id, "ref": ref, "receipt": receipt, "key": key})
-    row = rows[0] if rows else None
+    row = _row_by_ref(conn, _FOR_PAYMENTS, fund_id, ref, receipt=receipt, key=key)
     if row is None:
-        raise UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+        raise unknown_loan(ref)
     return LoanForPayment(
         paying=_paying(row),
         receipt_taken=row.earlier_receipt_id is not None,
@@ -741,8 +762,7 @@ _PAYING = select(
     _ACCOUNT.c.id.label("receivable_id"),
     _ACCOUNT.c.code.label("receivable_code"),
 ).select_from(_WITH_RECEIVABLE)
-_PAYING_BY_IDS = _PAYING.where(_LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.id))
-_PAYING_BY_NUMBERS = _PAYING.where(_LOAN.c.fund_id == bindparam("fund"), _any_of(_LOAN.c.number))
+_PAYING_LOANS = _by_ref(_PAYING, _LOAN, "number")
 
 
 def loans_for_payments(
@@ -750,12 +770,7 @@ def loans_for_payments(
 ) -> dict[int | str, PayingLoan]:
     """The fund's loans named by these ids or numbers, each with what a payment on it needs, read in a
     few statements; a reference to no loan of the fund is left out."""
-    wanted = set(refs)
-    found: dict[int | str, PayingLoan] = {}
-    for stmt, kind, key in ((_PAYING_BY_IDS, int, "id"), (_PAYING_BY_NUMBERS, str, "number")):
-        for row in _select_in(conn, stmt, (r for r in wanted if isinstance(r, kind)), fund=fund_id):
-            found[getattr(row, key)] = _paying(row)
-    return found
+    return {ref: _paying(row) for ref, row in _rows_by_ref(conn, _PAYING_LOANS, fund_id, refs).items()}
 
 
 _RECEIPTS_BY_NUMBERS = select(_RECEIPT).where(
@@ -855,13 +870,10 @@ def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> li
     return [ids[n.number] for n in loans]
 
 
-_LOANS_BY_IDS = select(_LOAN).where(_any_of(_LOAN.c.id))
-
-
-def loans_by_ids(conn: Connection, ids: Sequence[int]) -> list[Loan]:
-    """These loans, in the order given."""
-    found = {row.id: _loan(row) for row in _select_in(conn, _LOANS_BY_IDS, ids)}
-    return [found[i] for i in ids]
+def loans_by_ids(conn: Connection, fund_id: int, ids: Sequence[int]) -> list[Loan]:
+    """These loans of the fund, in the order given."""
+    found = _rows_by_ref(conn, _LOANS, fund_id, ids)
+    return [_loan(found[i]) for i in ids]
 
 
 def find_loan_by_disbursement(conn: Connection, fund_id: int, seq: int) -> Loan | None:
@@ -1348,12 +1360,12 @@ def insert_bank_loan(
     )
 
 
+_BANK_LOANS = _by_ref(select(_BANK_LOAN), _BANK_LOAN, "number")
+
+
 def find_bank_loan(conn: Connection, fund_id: int, ref: int | str) -> Any:
     """The bank loan row with this id or number."""
-    column = BankLoanRow.id if isinstance(ref, int) else BankLoanRow.number
-    row = conn.execute(
-        select(BankLoanRow.__table__).where(BankLoanRow.fund_id == fund_id, column == ref)
-    ).first()
+    row = _row_by_ref(conn, _BANK_LOANS, fund_id, ref)
     if row is None:
         raise UnknownBankLoan(ref, hint="register it with ledger.register_bank_loan(...)")
     return row
