@@ -36,11 +36,9 @@ from revolve import (
     LoanTerms,
     OrgLevel,
     Policy,
-    Ratio,
     RepaymentMethod,
     yuan,
 )
-from revolve.reports.model import Report, Term
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
@@ -162,13 +160,6 @@ def assess(books: Ledger, fund: str, mothers: list[Household]) -> None:
         books.record_household(fund, mother, kind="poverty_exit", on=on, exited_poverty=True, note="入户核实")
 
 
-def rate(report: Report, key: str) -> Ratio:
-    """A rate from the report's table of rates (回收率, 脱贫率, …), with its numerator and denominator."""
-    table = report.section("rates").table
-    assert table is not None
-    return next(row[1] for row in table.rows if row[0] == Term(key) and isinstance(row[1], Ratio))
-
-
 def main() -> None:
     with revolve.open("sqlite://") as books:
         province = books.create_org("HE", "河北省", OrgLevel.PROVINCE)
@@ -236,8 +227,8 @@ def main() -> None:
         print(f"最高轮次：{figures.max_round}")
         print(f"贷款余额：{figures.outstanding}")
         print(f"核销：{figures.written_off}")
-        print(f"回收率：{rate(report, 'recovery_rate')}")
-        print(f"脱贫率：{rate(report, 'poverty_exit_rate')}")
+        print(f"回收率：{report.rate('recovery_rate')}")
+        print(f"脱贫率：{report.rate('poverty_exit_rate')}")
         print(f"守恒检查：{len(books.check())} 项违规")
         print()
         print(render(report, Format.TEXT))

@@ -52,13 +52,11 @@ from revolve import (
     OrgLevel,
     Payment,
     Policy,
-    Ratio,
     RepaymentMethod,
     SubsidyCaps,
     generate_schedule,
     yuan,
 )
-from revolve.reports.model import Report, Term
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
@@ -487,13 +485,6 @@ def run(books: Ledger) -> tuple[Org, list[DistrictBooks]]:
     return city, districts
 
 
-def rate(report: Report, key: str) -> Ratio:
-    """A rate from the report's table of rates (还款率, 脱贫率, …), with its numerator and denominator."""
-    table = report.section("rates").table
-    assert table is not None
-    return next(row[1] for row in table.rows if row[0] == Term(key) and isinstance(row[1], Ratio))
-
-
 def main() -> None:
     with revolve.open("sqlite://") as books:
         city, districts = run(books)
@@ -507,8 +498,8 @@ def main() -> None:
         print(f"惠及户数：{report.fact('households_helped')}")
         print(f"累计借款户数：{report.fact('households_served')}")
         print(f"累计发放：{report.fact('disbursed_to_date')}")
-        print(f"还款率：{rate(report, 'recovery_rate')}")
-        print(f"脱贫率：{rate(report, 'poverty_exit_rate')}")
+        print(f"还款率：{report.rate('recovery_rate')}")
+        print(f"脱贫率：{report.rate('poverty_exit_rate')}")
         print(f"上缴财政：{total(AccountRole.FINANCE_RETURN_EXPENSE)}")
         print(f"一次性帮扶累计：{total(AccountRole.GRANT_EXPENSE)}")
         print(f"贴息累计：{total(AccountRole.SUBSIDY_EXPENSE)}")

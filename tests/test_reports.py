@@ -232,14 +232,15 @@ def test_quarterly_report_of_one_fund(books: Ledger) -> None:
     revolving = _facts(report, "revolving")
     # turnover 4,800 / 30,000 = 0.16
     assert revolving["turnover_times"] == Decimal("0.16")
-    rates = {row[0].key: row[1] for row in report.section("rates").table.rows}  # type: ignore[union-attr]
     # fallen due by 06-30: L1 5 instalments 500 (02-15 … 06-15) + L2 nothing (written off before due) + L3 400 = 900;
     # recovered against it: L1 300 + L3 400 = 700
-    assert rates["recovery_rate"] == Ratio(yuan("700"), yuan("900"))
+    assert report.rate("recovery_rate") == Ratio(yuan("700"), yuan("900"))
     # Q2 re-lending: lent 600 ÷ recovered 500
-    assert rates["relending_rate"] == Ratio(yuan("600"), yuan("500"))
+    assert report.rate("relending_rate") == Ratio(yuan("600"), yuan("500"))
     # no loan closed in C by 06-30 (L3 closes 07-10)
-    assert rates["poverty_exit_rate"] == Ratio(0, 0)
+    assert report.rate("poverty_exit_rate") == Ratio(0, 0)
+    with pytest.raises(KeyError):
+        report.rate("turnover_times")  # a fact of another section, not a rate
 
 
 def test_quarterly_rolls_up_the_subtree(books: Ledger) -> None:
@@ -252,9 +253,8 @@ def test_quarterly_rolls_up_the_subtree(books: Ledger) -> None:
     # both funds: 4,800 + 1,000 lent to 4 households
     assert to_date["disbursed_to_date"] == yuan("5800")
     assert to_date["households_served"] == 4
-    rates = {row[0].key: row[1] for row in report.section("rates").table.rows}  # type: ignore[union-attr]
     # closed by 09-30: H3 (L3, assessed out of poverty) and H4 (L4, assessed still poor) → 1 ÷ 2
-    assert rates["poverty_exit_rate"] == Ratio(1, 2)
+    assert report.rate("poverty_exit_rate") == Ratio(1, 2)
     losses = _facts(report, "losses")
     assert losses["recovered_after_write_off"] == yuan("400")
     assert _facts(report, "outflows")["returned_to_finance"] == yuan("100")

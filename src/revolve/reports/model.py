@@ -111,6 +111,15 @@ class Report:
                 return section
         raise KeyError(key)
 
+    def rate(self, key: str) -> Ratio:
+        """A rate from the report's table of rates (回收率, 脱贫率, …) by its label key, e.g.
+        ``recovery_rate``, with its numerator and denominator."""
+        table = self.section("rates").table
+        for row in table.rows if table is not None else ():
+            if row[0] == Term(key) and isinstance(row[1], Ratio):
+                return row[1]
+        raise KeyError(key)
+
     def fact(self, label: str) -> Cell:
         """The value of the first fact with this label, in any section."""
         for section in self.sections:
