@@ -158,16 +158,8 @@ def _term_months(start: date, maturity: date) -> int:
 
 
 def _split(allocation: Allocation) -> RepaymentSplit:
-    """An allocation's totals by component, in one pass over its parts."""
-    totals = dict.fromkeys(Component, 0)
-    for part in allocation.parts:
-        totals[part.component] += part.amount.fen
-    return RepaymentSplit(
-        Money(totals[Component.PRINCIPAL]),
-        Money(totals[Component.INTEREST]),
-        Money(totals[Component.FEE]),
-        Money(totals[Component.PENALTY]),
-    )
+    """An allocation's totals by component, as a repayment entry takes them."""
+    return RepaymentSplit(allocation.principal, allocation.interest, allocation.fee, allocation.penalty)
 
 
 class _Record(Protocol):
