@@ -10,6 +10,154 @@ def _isort_key(name: str) -> tuple[int, str]:
     return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
 
+# every public name, pinned: adding or removing one is a decision made here, not an accident
+EXPECTED_ALL = [
+    "BIWEEKLY",
+    "DEFAULT_ORDER",
+    "DEFAULT_POLICY",
+    "DEFAULT_URL",
+    "GOV_CHART",
+    "HALF_YEARLY",
+    "MONTHLY",
+    "NPO_CHART",
+    "QUARTERLY",
+    "WEEKLY",
+    "YEARLY",
+    "Account",
+    "AccountFundMismatch",
+    "AccountKey",
+    "AccountKind",
+    "AccountRole",
+    "AccountSpec",
+    "Ageing",
+    "AgeingBucket",
+    "AlreadyReversed",
+    "AmountOutOfRange",
+    "Batch",
+    "ChainBreak",
+    "Chart",
+    "ChartError",
+    "CommandError",
+    "Component",
+    "ContributionSource",
+    "DayCount",
+    "Disbursement",
+    "Due",
+    "DuplicateCode",
+    "DuplicateReceipt",
+    "Entry",
+    "FamilyPlanningStatus",
+    "FeeTiming",
+    "Frequency",
+    "Fund",
+    "FundFigures",
+    "GuaranteeCall",
+    "Guarantor",
+    "GuarantorCapExceeded",
+    "GuarantorKind",
+    "Household",
+    "HouseholdRecord",
+    "IdempotencyConflict",
+    "ImportFileError",
+    "ImportTargetError",
+    "Installment",
+    "InsufficientFunds",
+    "InterestMode",
+    "InvalidAmount",
+    "InvalidDate",
+    "InvalidEntry",
+    "InvalidNationalId",
+    "InvalidOrgTree",
+    "InvalidRate",
+    "InvalidReport",
+    "InvalidTerms",
+    "Ledger",
+    "Loan",
+    "LoanStateError",
+    "LoanStatus",
+    "LoanTerms",
+    "Money",
+    "MoneyTypeError",
+    "NotFound",
+    "Org",
+    "OrgLevel",
+    "Overpayment",
+    "PayerKind",
+    "Payment",
+    "PeriodClosed",
+    "Policy",
+    "PolicyViolation",
+    "PostedEntry",
+    "PostedLine",
+    "Posting",
+    "PrepaymentOption",
+    "RatePeriod",
+    "Ratio",
+    "Receipt",
+    "RecordKind",
+    "RecoveryExceedsWriteOff",
+    "Registration",
+    "RepaymentMethod",
+    "ReversalRefused",
+    "RevolveError",
+    "Schedule",
+    "ScheduleVersion",
+    "SchemaTooNew",
+    "SubsidyCaps",
+    "SubsidyLine",
+    "TrialBalance",
+    "TrialBalanceLine",
+    "UnbalancedEntry",
+    "UnknownAccount",
+    "UnknownBankLoan",
+    "UnknownBatch",
+    "UnknownEntry",
+    "UnknownFormat",
+    "UnknownFund",
+    "UnknownGuarantor",
+    "UnknownHousehold",
+    "UnknownLabel",
+    "UnknownLanguage",
+    "UnknownLoan",
+    "UnknownOrg",
+    "VerifyReport",
+    "Violation",
+    "WriteOff",
+    "fen",
+    "generate_schedule",
+    "make_engine",
+    "open",
+    "reschedule_after_prepayment",
+    "reschedule_extension",
+    "yuan",
+]
+
+
+def test_all_is_exactly_the_pinned_list() -> None:
+    assert list(revolve.__all__) == EXPECTED_ALL
+
+
+def test_every_revolve_error_is_defined_in_errors_and_exported() -> None:
+    import importlib
+    import pkgutil
+
+    from revolve import errors
+
+    seen: set[type] = set()
+    for info in pkgutil.walk_packages(revolve.__path__, "revolve."):
+        if info.name == "revolve.__main__" or info.name.startswith("revolve.store.migrations"):
+            continue
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, errors.RevolveError):
+                seen.add(obj)
+    assert seen, "no error classes found"
+    for cls in seen:
+        assert cls.__module__ == "revolve.errors", f"{cls.__qualname__} is defined in {cls.__module__}"
+        assert cls.__name__ in revolve.__all__, f"{cls.__name__} is not exported"
+        assert f" {cls.__name__}" in (errors.__doc__ or ""), f"{cls.__name__} is missing from the diagram"
+
+
 def test_all_is_sorted_and_importable() -> None:
     assert list(revolve.__all__) == sorted(revolve.__all__, key=_isort_key)
     for name in revolve.__all__:

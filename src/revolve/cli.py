@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from revolve.demo import run_demo
-from revolve.errors import InvalidRate, RevolveError, UnknownFund
+from revolve.errors import CommandError, InvalidRate, RevolveError, UnknownFund
 from revolve.guarantees import GuarantorKind
 from revolve.ledger import DEFAULT_URL, Ledger
 from revolve.money import Money
@@ -71,14 +71,6 @@ EXIT_USAGE = 2
 
 _FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
 _REPORTS = ("quarterly", "register", "write-offs", "balance-sheet", "activity", "trial-balance")
-
-
-class CommandError(RevolveError, ValueError):
-    """A command that cannot run as given (missing books, a fund report asked of an org, ...)."""
-
-    def __init__(self, value: object, *, message: str) -> None:
-        self.value = value
-        super().__init__(message)
 
 
 def _say(lang: str, zh: str, en: str) -> str:

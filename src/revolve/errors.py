@@ -20,7 +20,14 @@ Hierarchy::
     │   ├── UnknownOrg
     │   ├── UnknownFund
     │   ├── UnknownAccount
-    │   └── UnknownEntry
+    │   ├── UnknownEntry
+    │   ├── UnknownHousehold
+    │   ├── UnknownLoan
+    │   ├── UnknownGuarantor
+    │   ├── UnknownBatch
+    │   ├── UnknownBankLoan
+    │   ├── UnknownLabel                      a report label key no label has
+    │   └── UnknownLanguage                   a report language other than zh / en
     ├── DuplicateCode (ValueError)            an org or fund code already in use
     ├── InvalidOrgTree (ValueError)           a parent/child pair that breaks province › … › village
     ├── AccountFundMismatch (ValueError)      an account of one fund used in another fund's entry
@@ -36,13 +43,18 @@ Hierarchy::
     ├── Overpayment (ValueError)              a payment above what is owed, without prepayment
     ├── DuplicateReceipt (ValueError)         a receipt number (还款凭证号) already used in the fund
     ├── RecoveryExceedsWriteOff (ValueError)  recovering more than was written off
-    └── ReversalRefused (ValueError)          reversing an entry that a loan or grant record depends on
-
-NotFound also has UnknownHousehold, UnknownLoan, UnknownGuarantor, UnknownBatch and UnknownBankLoan.
+    ├── ReversalRefused (ValueError)          reversing an entry that a loan or grant record depends on
+    ├── SchemaTooNew (RuntimeError)           a database written by a newer revolve than this one
+    ├── ImportFileError (ValueError)          a file that cannot be read as a table at all
+    ├── ImportTargetError (TypeError)         an import given a Ledger inside a host Session
+    ├── UnknownFormat (ValueError)            a report format or file suffix revolve cannot render
+    ├── InvalidReport (ValueError)            a report whose shape a renderer cannot show
+    └── CommandError (ValueError)             a `revolve` command that cannot run as given
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 
@@ -403,3 +415,75 @@ class ReversalRefused(RevolveError, ValueError):
             f"depend on it: it cannot be reversed alone; correct it with the matching operation "
             f"(e.g. a repayment's receipt, a write-off and recovery) or a new adjusting entry"
         )
+
+
+class UnknownLabel(NotFound):
+    """No report label has this key (add it to ``revolve.reports.labels.LABELS``)."""
+
+    what = "report label"
+
+
+class UnknownLanguage(NotFound):
+    """A report language other than 'zh' or 'en'."""
+
+    what = "report language"
+
+
+class SchemaTooNew(RevolveError, RuntimeError):
+    """The database was written by a newer revolve than this one."""
+
+    def __init__(self, found: int, *, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the database holds revolve schema version {found}, newer than this revolve's "
+            f"{supported}: upgrade the revolve package"
+        )
+
+
+class ImportFileError(RevolveError, ValueError):
+    """A file that cannot be read as a table at all: missing, not CSV/.xlsx, not UTF-8, empty."""
+
+    def __init__(self, path: object, *, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot import {str(path)!r}: {reason}")
+
+
+class ImportTargetError(RevolveError, TypeError):
+    """An import was given a Ledger that writes inside a host Session; pass that Session instead."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Ledger writes inside a host Session, so the import cannot make it all-or-nothing: "
+            "pass that Session to the import function instead of the Ledger"
+        )
+
+
+class UnknownFormat(RevolveError, ValueError):
+    """A report format (or file suffix) that revolve cannot render."""
+
+    def __init__(self, value: object, *, formats: Sequence[str], suffixes: Sequence[str]) -> None:
+        self.value = value
+        super().__init__(
+            f"cannot render a report as {value!r}: choose one of {', '.join(formats)}, "
+            f"or name a file ending in {', '.join(suffixes)}"
+        )
+
+
+class InvalidReport(RevolveError, ValueError):
+    """A report whose shape a renderer cannot show: a row of the wrong width, a cell of the wrong type."""
+
+    def __init__(self, where: str, value: object, *, reason: str) -> None:
+        self.where = where
+        self.value = value
+        self.reason = reason
+        super().__init__(f"cannot render {where} = {value!r}: {reason}; fix the report's builder")
+
+
+class CommandError(RevolveError, ValueError):
+    """A command that cannot run as given (missing books, a fund report asked of an org, ...)."""
+
+    def __init__(self, value: object, *, message: str) -> None:
+        self.value = value
+        super().__init__(message)

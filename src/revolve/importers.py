@@ -69,6 +69,8 @@ from revolve.errors import (
     DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
+    ImportFileError,
+    ImportTargetError,
     InsufficientFunds,
     InvalidAmount,
     InvalidDate,
@@ -118,26 +120,6 @@ FundRef = Fund | int | str
 Books = Ledger | Session
 CellValue = object
 """What a cell holds: ``str`` from CSV; ``str``, ``int``, ``float``, ``datetime``, ``bool`` or None from Excel."""
-
-
-# ---- errors ------------------------------------------------------------------------------------
-class ImportFileError(RevolveError, ValueError):
-    """A file that cannot be read as a table at all: missing, not CSV/.xlsx, not UTF-8, empty."""
-
-    def __init__(self, path: object, *, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"cannot import {str(path)!r}: {reason}")
-
-
-class ImportTargetError(RevolveError, TypeError):
-    """An import was given a Ledger that writes inside a host Session; pass that Session instead."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "this Ledger writes inside a host Session, so the import cannot make it all-or-nothing: "
-            "pass that Session to the import function instead of the Ledger"
-        )
 
 
 # ---- what can be imported, and under which headers ------------------------------------------------

@@ -18,7 +18,8 @@ balances move by ``balance = balance + delta`` under that lock.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Self
@@ -149,6 +150,18 @@ class Ledger(LendingOperations):
     def engine(self) -> Engine | None:
         """The Engine revolve writes through (None when a host Session was given)."""
         return self._tx.engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Self]:
+        """Run several operations as one transaction: all of them are written, or none.
+
+        Yields a Ledger whose operations all belong to that one transaction. When this ledger opened
+        its own database, the transaction commits when the block ends and rolls back if the block
+        raises; when it writes inside a host Session, the block is one SAVEPOINT of that Session, and
+        the host still commits.
+        """
+        with self._tx.unit() as session:
+            yield type(self)(session=session, clock=self._clock, create_schema=False)
 
     def close(self) -> None:
         """Release the database connection pool, if revolve created it."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from revolve.errors import NotFound
+from revolve.errors import UnknownLabel, UnknownLanguage
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
 __all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
@@ -24,18 +24,6 @@ class Language(StrEnum):
 
     ZH = "zh"
     EN = "en"
-
-
-class UnknownLabel(NotFound):
-    """No report label has this key (add it to ``LABELS``)."""
-
-    what = "report label"
-
-
-class UnknownLanguage(NotFound):
-    """A report language other than 'zh' or 'en'."""
-
-    what = "report language"
 
 
 _BASE_LABELS: dict[str, tuple[str, str]] = {

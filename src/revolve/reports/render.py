@@ -85,10 +85,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from tabulate import SEPARATING_LINE, tabulate
 
-from revolve.errors import RevolveError
+from revolve.errors import InvalidReport, UnknownFormat, UnknownLanguage
 from revolve.money import Money
 from revolve.ratios import UNDEFINED_TEXT, Ratio
-from revolve.reports.labels import LABELS, Language, UnknownLanguage, label
+from revolve.reports.labels import LABELS, Language, label
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = [
@@ -130,28 +130,6 @@ _SUFFIXES = {
 }
 
 
-class UnknownFormat(RevolveError, ValueError):
-    """A report format (or file suffix) that revolve cannot render."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-        formats = ", ".join(f.value for f in Format)
-        suffixes = ", ".join(_SUFFIXES)
-        super().__init__(
-            f"cannot render a report as {value!r}: choose one of {formats}, or name a file ending in {suffixes}"
-        )
-
-
-class InvalidReport(RevolveError, ValueError):
-    """A report whose shape a renderer cannot show: a row of the wrong width, a cell of the wrong type."""
-
-    def __init__(self, where: str, value: object, *, reason: str) -> None:
-        self.where = where
-        self.value = value
-        self.reason = reason
-        super().__init__(f"cannot render {where} = {value!r}: {reason}; fix the report's builder")
-
-
 # ---- choosing a format ------------------------------------------------------------------------------
 
 
@@ -173,14 +151,16 @@ def format_for_path(path: str | PathLike[str]) -> Format:
     try:
         return _SUFFIXES[suffix]
     except KeyError:
-        raise UnknownFormat(suffix or str(path)) from None
+        raise UnknownFormat(
+            suffix or str(path), formats=[f.value for f in Format], suffixes=list(_SUFFIXES)
+        ) from None
 
 
 def _format(fmt: Format | str) -> Format:
     try:
         return Format(fmt)
     except ValueError:
-        raise UnknownFormat(fmt) from None
+        raise UnknownFormat(fmt, formats=[f.value for f in Format], suffixes=list(_SUFFIXES)) from None
 
 
 def _language(lang: Language | str) -> Language:

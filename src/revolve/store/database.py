@@ -21,7 +21,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.pool import StaticPool
 
-from revolve.errors import RevolveError
+from revolve.errors import SchemaTooNew
 from revolve.store import triggers  # noqa: F401  (registers the trigger DDL on the metadata)
 from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
 
@@ -41,17 +41,6 @@ WRITE = "revolve_write"
 """Execution option marking a connection whose transaction will write (SQLite: BEGIN IMMEDIATE)."""
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class SchemaTooNew(RevolveError, RuntimeError):
-    """The database was written by a newer revolve than this one."""
-
-    def __init__(self, found: int) -> None:
-        self.found = found
-        super().__init__(
-            f"the database holds revolve schema version {found}, newer than this revolve's "
-            f"{SCHEMA_VERSION}: upgrade the revolve package"
-        )
 
 
 def make_engine(url: str, *, durability: Durability = "full", echo: bool = False) -> Engine:
@@ -112,7 +101,7 @@ def ensure_schema(engine: Engine) -> int:
         has_schema = inspect(conn).has_table(SchemaRow.__tablename__)
         version = conn.execute(select(SchemaRow.version)).scalar_one_or_none() if has_schema else None
     if version is not None and version > SCHEMA_VERSION:
-        raise SchemaTooNew(version)
+        raise SchemaTooNew(version, supported=SCHEMA_VERSION)
     if version == SCHEMA_VERSION:
         return version
     with engine.begin() as conn:

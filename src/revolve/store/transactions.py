@@ -50,6 +50,36 @@ class Transactions:
         return bind
 
     @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One transaction for many operations, as a Session the operations then run in.
+
+        With an Engine: a Session of revolve's own that writes from its first statement (SQLite:
+        ``BEGIN IMMEDIATE``), committed when the block ends and rolled back if it raises. With a host
+        Session: a SAVEPOINT of it, released when the block ends and rolled back if it raises; the host
+        still commits.
+        """
+        if self._session is not None:
+            savepoint = self._session.begin_nested()
+            try:
+                yield self._session
+            except BaseException:
+                savepoint.rollback()
+                raise
+            savepoint.commit()
+            return
+        assert self._engine is not None
+        session = Session(bind=self._engine.execution_options(**{WRITE: True}))
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            session.commit()
+        finally:
+            session.close()
+
+    @contextmanager
     def __call__(self, *, write: bool = True) -> Iterator[Connection]:
         """A connection inside this operation's transaction (or savepoint)."""
         if self._session is not None:
