@@ -1,0 +1,169 @@
+"""Output formats: which format a name or a file's suffix asks for, and one entry point to each.
+
+:func:`render` turns a report into any :class:`Format` — text for every format but Excel, whose workbook
+comes as bytes — and :func:`write` saves it to a file, choosing the format from the file's suffix
+(:func:`format_for_path`) unless told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from os import PathLike
+from pathlib import Path
+from typing import Literal, overload
+
+from revolve.errors import UnknownFormat
+from revolve.reports.labels import Language
+from revolve.reports.model import Report
+from revolve.reports.render.delimited import render_csv
+from revolve.reports.render.json_document import render_json
+from revolve.reports.render.markdown import render_markdown
+from revolve.reports.render.text import render_text
+from revolve.reports.render.webpage import render_html
+from revolve.reports.render.workbook import render_xlsx
+
+
+class Format(StrEnum):
+    """An output format of :func:`render`; its value is also the usual file suffix's name."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+_SUFFIXES = {
+    ".txt": Format.TEXT,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".csv": Format.CSV,
+    ".xlsx": Format.XLSX,
+    ".json": Format.JSON,
+}
+
+_RENDERERS: dict[Format, Callable[..., str | bytes]] = {
+    Format.TEXT: render_text,
+    Format.MARKDOWN: render_markdown,
+    Format.HTML: render_html,
+    Format.CSV: render_csv,
+    Format.XLSX: render_xlsx,
+    Format.JSON: render_json,
+}
+
+
+def format_for_path(path: str | PathLike[str]) -> Format:
+    """The format a file name asks for, by its suffix.
+
+    Args:
+        path: a file name such as ``"季报表.xlsx"``; the suffix is matched without regard to case:
+            ``.txt`` text, ``.md`` Markdown, ``.html`` HTML, ``.csv`` CSV, ``.xlsx`` Excel, ``.json`` JSON
+            (``.htm`` and ``.markdown`` also work).
+
+    Returns:
+        The format.
+
+    Raises:
+        UnknownFormat: any other suffix, or none.
+    """
+    suffix = Path(path).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        raise UnknownFormat(
+            suffix or str(path), formats=[f.value for f in Format], suffixes=list(_SUFFIXES)
+        ) from None
+
+
+def _format(fmt: Format | str) -> Format:
+    try:
+        return Format(fmt)
+    except ValueError:
+        raise UnknownFormat(fmt, formats=[f.value for f in Format], suffixes=list(_SUFFIXES)) from None
+
+
+@overload
+def render(report: Report, fmt: Literal[Format.XLSX, "xlsx"], *, lang: Language | str = ...) -> bytes: ...
+@overload
+def render(
+    report: Report,
+    fmt: Literal[
+        Format.TEXT,
+        Format.MARKDOWN,
+        Format.HTML,
+        Format.CSV,
+        Format.JSON,
+        "text",
+        "markdown",
+        "html",
+        "csv",
+        "json",
+    ],
+    *,
+    lang: Language | str = ...,
+) -> str: ...
+@overload
+def render(report: Report, fmt: Format | str, *, lang: Language | str = ...) -> str | bytes: ...
+def render(report: Report, fmt: Format | str, *, lang: Language | str = Language.ZH) -> str | bytes:
+    """The report in a format: text for every format but Excel, whose workbook comes as bytes.
+
+    Args:
+        report: the report to show.
+        fmt: a :class:`Format` or its name: ``text``, ``markdown``, ``html``, ``csv``, ``xlsx``, ``json``.
+        lang: ``"zh"`` (default) or ``"en"``.
+
+    Returns:
+        ``str`` for text, Markdown, HTML, CSV and JSON; ``bytes`` for xlsx.
+
+    Raises:
+        UnknownFormat: a format revolve does not render.
+        UnknownLabel: the report names a label key that is not in the catalogue.
+        UnknownLanguage: a language other than 'zh' or 'en'.
+        InvalidReport: a table row of the wrong width or a cell of the wrong type.
+    """
+    return _RENDERERS[_format(fmt)](report, lang=lang)
+
+
+def write(
+    report: Report,
+    path: str | PathLike[str],
+    *,
+    fmt: Format | str | None = None,
+    lang: Language | str = Language.ZH,
+) -> Path:
+    """Render the report and save it to a file, choosing the format from the suffix unless told.
+
+    The report is rendered in full before the file is opened, so a refusal writes nothing. CSV is saved
+    as UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel reads its Chinese; the other text
+    formats as plain UTF-8. Line ends are kept as rendered. The folder must exist.
+
+    Args:
+        report: the report to save.
+        path: the file to write (replaced if it exists), e.g. ``"季报表-2024Q1.xlsx"``.
+        fmt: the format, if not the one the suffix names.
+        lang: ``"zh"`` (default) or ``"en"``.
+
+    Returns:
+        The path written.
+
+    Raises:
+        UnknownFormat: no ``fmt`` and a suffix other than .txt .md .html .csv .xlsx .json, or an
+            unknown ``fmt``.
+        UnknownLabel: the report names a label key that is not in the catalogue.
+        UnknownLanguage: a language other than 'zh' or 'en'.
+        InvalidReport: a table row of the wrong width or a cell of the wrong type.
+        OSError: the file cannot be written.
+    """
+    target = Path(path)
+    chosen = format_for_path(target) if fmt is None else _format(fmt)
+    output = render(report, chosen, lang=lang)
+    if isinstance(output, bytes):
+        target.write_bytes(output)
+    else:
+        encoding = "utf-8-sig" if chosen is Format.CSV else "utf-8"
+        target.write_text(output, encoding=encoding, newline="")
+    return target

@@ -1,0 +1,291 @@
+"""Excel: the report as a workbook of typed cells (openpyxl), a 概要/Summary sheet and one sheet per section.
+
+The summary sheet holds the title, the frame (subject, as-of date as a date cell, period), a linked list of
+the section sheets and the notes. Each section sheet opens with the report's title, byline and the section's
+title; its facts follow as 项目/数值 rows, then its table with a bold, filled, bordered header row (frozen,
+and repeated on every printed page) and a bold total row. Cells are *typed*: amounts numeric yuan
+(``Decimal``, format ``#,##0.00``), counts ``int`` (``#,##0``), dates dates (``yyyy-mm-dd``), rates a numeric
+fraction (``0.00%``) beside their numerator and denominator; text is always text, never a formula. Sheet
+names are legal and unique; column widths fit the widest text; pages are A4, fitted to the width.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from revolve.money import Money
+from revolve.ratios import UNDEFINED_TEXT, Ratio
+from revolve.reports.labels import Language
+from revolve.reports.model import Cell, ColumnKind, Report, Term
+from revolve.reports.render.cells import display, printable, untranslated, width
+from revolve.reports.render.words import Words, resolve
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_MAX = 31
+_MONEY_FORMAT = "#,##0.00"
+_COUNT_FORMAT = "#,##0"
+_DATE_FORMAT = "yyyy-mm-dd"
+_RATIO_FORMAT = "0.00%"
+_THIN = Side(style="thin", color="000000")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TOTAL_GRID = Border(left=_THIN, right=_THIN, top=Side(style="double", color="000000"), bottom=_THIN)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
+_LABEL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
+_BOLD = Font(bold=True)
+_TITLE_FONT = Font(bold=True, size=14)
+_SECTION_FONT = Font(bold=True, size=12)
+_MIN_WIDTH = 6
+_MAX_WIDTH = 60
+_LANDSCAPE_FROM = 7
+_SUMMARY_COLUMNS = 3
+
+
+def _sheet_names(titles: Sequence[str]) -> list[str]:
+    """Excel sheet names: no []:*?/\\, at most 31 characters, unique regardless of case."""
+    used: set[str] = set()
+    names = []
+    for number, title in enumerate(titles, 1):
+        base = _SHEET_FORBIDDEN.sub("_", printable(title)).strip().strip("'")[:_SHEET_MAX]
+        base = base.rstrip("'") or f"Sheet{number}"
+        name, copy = base, 1
+        # "History" is reserved by Excel.
+        while name.casefold() in used or name.casefold() == "history":
+            copy += 1
+            suffix = f"({copy})"
+            name = base[: _SHEET_MAX - len(suffix)] + suffix
+        used.add(name.casefold())
+        names.append(name)
+    return names
+
+
+class _Sheet:
+    """Writes typed cells into one worksheet and remembers each column's widest text."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.widths: dict[int, int] = {}
+
+    def put(self, row: int, col: int, value: Cell, *, fmt: str | None = None) -> None:
+        """One cell: amounts as Decimal yuan, counts as int, dates as dates, text as text (never a formula)."""
+        cell = self.sheet.cell(row=row, column=col)
+        shown: str
+        if value is None:
+            return
+        if isinstance(value, Money):
+            cell.value = value.yuan
+            cell.number_format = _MONEY_FORMAT
+            shown = display(value)
+        elif isinstance(value, Ratio):  # pragma: no cover - rates are split by put_ratio
+            raise TypeError("write a rate with put_ratio")
+        elif isinstance(value, int):
+            cell.value = value
+            cell.number_format = _COUNT_FORMAT
+            shown = display(value)
+        elif isinstance(value, Decimal):
+            cell.value = value
+            if fmt is None:
+                exponent = value.as_tuple().exponent
+                places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+                fmt = _COUNT_FORMAT + ("." + "0" * places if places else "")
+            cell.number_format = fmt
+            shown = f"{value * 100:.2f}%" if fmt == _RATIO_FORMAT else display(value)
+        elif isinstance(value, date):
+            cell.value = value
+            cell.number_format = _DATE_FORMAT
+            shown = display(value)
+        elif isinstance(value, Term):
+            untranslated(value)
+        else:
+            shown = printable(value)
+            cell.value = shown
+            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        self.widths[col] = max(
+            self.widths.get(col, 0), max((width(line) for line in shown.split("\n")), default=0)
+        )
+
+    def put_ratio(self, row: int, col: int, value: Cell) -> None:
+        """A rate in three cells: the fraction (0.00%, "—" when undefined), its numerator, its denominator."""
+        if not isinstance(value, Ratio):
+            self.put(row, col, value)
+            return
+        fraction = value.value
+        self.put(row, col, UNDEFINED_TEXT if fraction is None else fraction, fmt=_RATIO_FORMAT)
+        self.put(row, col + 1, value.numerator)
+        self.put(row, col + 2, value.denominator)
+
+    def style(
+        self,
+        row: int,
+        first: int,
+        last: int,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        border: Border = _GRID,
+    ) -> None:
+        for col in range(first, last + 1):
+            cell = self.sheet.cell(row=row, column=col)
+            cell.border = border
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+
+    def header(self, row: int, names: Sequence[str]) -> None:
+        for col, name in enumerate(names, 1):
+            self.put(row, col, name)
+            self.sheet.cell(row=row, column=col).alignment = Alignment(
+                horizontal="center", vertical="center", wrap_text=True
+            )
+        self.style(row, 1, len(names), font=_BOLD, fill=_HEADER_FILL)
+
+    def finish(self, *, header_row: int | None, columns: int) -> None:
+        for col, widest in self.widths.items():
+            self.sheet.column_dimensions[get_column_letter(col)].width = min(
+                max(widest + 2, _MIN_WIDTH), _MAX_WIDTH
+            )
+        if header_row is not None:
+            self.sheet.freeze_panes = f"A{header_row + 1}"
+            self.sheet.print_title_rows = f"{header_row}:{header_row}"
+        setup = self.sheet.page_setup
+        setup.paperSize = self.sheet.PAPERSIZE_A4
+        setup.orientation = "landscape" if columns >= _LANDSCAPE_FROM else "portrait"
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _write_heading(sheet: _Sheet, words: Words, subtitle: str | None) -> int:
+    """The report's title block at the top of a sheet; returns the next free row."""
+    cells = sheet.sheet
+    cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
+    cells.cell(row=2, column=1, value=printable(words.byline))
+    cells.cell(row=2, column=1).data_type = "s"
+    if subtitle is None:
+        return 4
+    cells.cell(row=3, column=1, value=subtitle).font = _SECTION_FONT
+    return 5
+
+
+def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
+    """The report as an Excel workbook: a 概要/Summary sheet, then one sheet per section, typed cells.
+
+    The summary sheet holds the title, subject, as-of date (a date cell), period, a linked list of the
+    section sheets and the notes. Each section sheet opens with the report's title and dates and the
+    section's title; its facts follow as 项目/数值 rows (a rate adds 分子/分母 columns), then its table:
+    a bold, filled, bordered header row (frozen, and repeated on every printed page), the rows and a bold
+    total row. Amounts are ``Decimal`` yuan with ``#,##0.00``, counts ``int`` with ``#,##0``, decimals
+    with their own places, dates ``yyyy-mm-dd``, rates a ``Decimal`` fraction with ``0.00%`` followed by
+    their numerator and denominator columns ("—" when undefined). Column widths fit the widest text, a
+    CJK character counting 2. Pages are A4, fitted to the width.
+
+    Args:
+        report: the report to write.
+        lang: the language of sheet names, headers and labels, ``"zh"`` (default) or ``"en"``.
+
+    Returns:
+        The .xlsx file's bytes.
+
+    Raises:
+        UnknownLabel: the report names a label key that is not in the catalogue.
+        UnknownLanguage: a language other than 'zh' or 'en'.
+        InvalidReport: a table row of the wrong width or a cell of the wrong type.
+    """
+    words = resolve(report, lang)
+    report = words.shown
+    names = _sheet_names([words.word("summary"), *(title for title, _, _ in words.sections)])
+    book = Workbook()
+    book.properties.title = words.heading
+    book.properties.creator = "revolve"
+
+    summary_sheet = book.active
+    assert isinstance(summary_sheet, Worksheet)  # a new workbook always has its one sheet
+    summary_sheet.title = names[0]
+    summary = _Sheet(summary_sheet)
+    summary_sheet.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
+    row = 3
+    for name, values in words.frame:
+        # every frame row spans the summary's columns: a label, then a value or a period's start and end
+        cells: list[Cell] = [name, *values]
+        cells += [None] * (_SUMMARY_COLUMNS - len(cells))
+        for col, part in enumerate(cells, 1):
+            summary.put(row, col, part)
+        summary.style(row, 1, 1, font=_BOLD, fill=_LABEL_FILL)
+        row += 1
+    row += 1
+    summary.header(row, [words.word("contents")])
+    for sheet_name, (title, _, _) in zip(names[1:], words.sections, strict=True):
+        row += 1
+        summary.put(row, 1, title)
+        link = summary_sheet.cell(row=row, column=1)
+        link.hyperlink = "#'{}'!A1".format(sheet_name.replace("'", "''"))
+        link.style = "Hyperlink"
+        link.border = _GRID
+    if words.notes:
+        row += 2
+        summary.header(row, [words.word("notes")])
+        for note in words.notes:
+            row += 1
+            summary.put(row, 1, note)
+    summary.finish(header_row=None, columns=_SUMMARY_COLUMNS)
+
+    for sheet_name, section, (title, fact_labels, column_labels) in zip(
+        names[1:], report.sections, words.sections, strict=True
+    ):
+        sheet = _Sheet(book.create_sheet(sheet_name))
+        row = _write_heading(sheet, words, title)
+        header_row: int | None = None
+        span = 2
+        if section.facts:
+            has_ratio = any(isinstance(fact.value, Ratio) for fact in section.facts)
+            header = [words.word("item"), words.word("value")]
+            if has_ratio:
+                header += [words.word("numerator"), words.word("denominator")]
+            sheet.header(row, header)
+            header_row = row
+            span = len(header)
+            for name, fact in zip(fact_labels, section.facts, strict=True):
+                row += 1
+                sheet.put(row, 1, name)
+                sheet.put_ratio(row, 2, fact.value)
+                sheet.style(row, 1, 1, fill=_LABEL_FILL)
+                sheet.style(row, 2, len(header))
+            row += 2
+        table = section.table
+        if table is not None:
+            header = words.spread_header(table.columns, column_labels)
+            sheet.header(row, header)
+            header_row = row
+            span = max(span, len(header))
+            lines = [(r, False) for r in table.rows]
+            if table.total is not None:
+                lines.append((table.total, True))
+            for line, is_total in lines:
+                row += 1
+                col = 1
+                for column, value in zip(table.columns, line, strict=True):
+                    if column.kind is ColumnKind.RATIO:
+                        sheet.put_ratio(row, col, value)
+                        col += 3
+                    else:
+                        sheet.put(row, col, value)
+                        col += 1
+                if is_total:
+                    sheet.style(row, 1, len(header), font=_BOLD, border=_TOTAL_GRID)
+                else:
+                    sheet.style(row, 1, len(header))
+        sheet.finish(header_row=header_row, columns=span)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
