@@ -42,6 +42,7 @@ __all__ = [
     "TransferBalance",
     "TransferFigures",
     "Violation",
+    "balanced",
     "cash_never_negative",
     "journal_violations",
     "lending_violations",
@@ -211,6 +212,12 @@ class TransferFigures:
 
 
 # ---- item 1 and 5: the journal ----------------------------------------------------------------
+def balanced(postings: int, total: int) -> bool:
+    """Whether an entry of ``postings`` postings summing to ``total`` fen balances: it has two postings or
+    more, and they sum to zero."""
+    return postings >= 2 and total == 0
+
+
 def unbalanced_entries(entries: Iterable[EntryTotal]) -> list[Violation]:
     """Entries whose postings do not sum to zero, or that have fewer than two postings."""
     return [
@@ -218,7 +225,7 @@ def unbalanced_entries(entries: Iterable[EntryTotal]) -> list[Violation]:
             "unbalanced_entry", e.fund_id, f"entry {e.seq}", f"{e.postings} postings summing to {e.total} fen"
         )
         for e in sorted(entries, key=lambda e: (e.fund_id, e.seq))
-        if e.total != 0 or e.postings < 2
+        if not balanced(e.postings, e.total)
     ]
 
 

@@ -71,10 +71,7 @@ def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = Non
 
 def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
     """Principal the fund has lent, in all."""
-    stmt = select(func.coalesce(func.sum(LoanRow.principal), 0)).where(LoanRow.fund_id == fund_id)
-    if as_of is not None:
-        stmt = stmt.where(LoanRow.disbursed_on <= as_of)
-    return Money(int(conn.execute(stmt).scalar_one()))
+    return principal_disbursed_between(conn, fund_id, None, as_of)
 
 
 @dataclass(frozen=True, slots=True)

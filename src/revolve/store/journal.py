@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from revolve.errors import AmountOutOfRange, UnknownEntry, UnknownFund
-from revolve.invariants import ChainBreak
+from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.audits import account_totals
@@ -300,7 +300,7 @@ def verify_chain(conn: Connection, fund_id: int) -> tuple[int, ChainBreak | None
                 return checked, ChainBreak(fund_id, seq, "a posting's date differs from its entry's")
             body.append((code, amount))
             pending = next(lines, None)
-        if sum(a for _, a in body) != 0 or len(body) < 2:
+        if not balanced(len(body), sum(a for _, a in body)):
             return checked, ChainBreak(fund_id, seq, "its postings do not balance")
         recomputed = content_digest(
             value_date=value_date, kind=kind, memo=memo, reverses=reverses, lines=body
