@@ -37,16 +37,27 @@ from revolve.errors import (
 )
 from revolve.funds import Fund
 from revolve.guarantees import Guarantor
-from revolve.invariants import ChainBreak, Violation
+from revolve.invariants import (
+    ChainBreak,
+    Violation,
+    journal_violations,
+    lending_violations,
+    transfer_violations,
+)
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.lending import LendingOperations
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel, check_child_level
 from revolve.portfolio import Loan, Portfolio
-from revolve.store import lending as lend
-from revolve.store import repository as repo
+from revolve.store import accounts as store_accounts
+from revolve.store import audits as store_audits
+from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
+from revolve.store import guarantors as store_guarantors
+from revolve.store import journal as store_journal
+from revolve.store import loans as store_loans
 from revolve.store.database import Durability, ensure_schema, make_engine
-from revolve.store.reporting import load_portfolio
+from revolve.store.portfolio import load_portfolio
 from revolve.store.transactions import Connection, Engine, Session, Transactions
 from revolve.trial_balance import TrialBalance, build_trial_balance
 
@@ -129,9 +140,9 @@ class Ledger(LendingOperations):
         self._owns_engine = False
         self._clock = clock or (lambda: datetime.now(UTC))
         # account ids by (fund, key): filled only from committed transactions that revolve itself ran
-        self._accounts: dict[tuple[int, AccountKey], repo.ResolvedAccount] = {}
+        self._accounts: dict[tuple[int, AccountKey], store_accounts.ResolvedAccount] = {}
         self._charts: dict[int, Chart] = {}
-        self._round_bases: dict[int, lend.RoundBasis] = {}
+        self._round_bases: dict[int, store_figures.RoundBasis] = {}
         if create_schema:
             bind = self._tx.bind()
             if isinstance(bind, Engine):
@@ -174,7 +185,7 @@ class Ledger(LendingOperations):
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _remember(self, learned: dict[tuple[int, AccountKey], repo.ResolvedAccount]) -> None:
+    def _remember(self, learned: dict[tuple[int, AccountKey], store_accounts.ResolvedAccount]) -> None:
         """Cache account ids once the transaction that found or opened them has committed."""
         if not self._tx.host_managed:
             self._accounts.update(learned)
@@ -194,20 +205,20 @@ class Ledger(LendingOperations):
         with self._tx() as conn:
             parent_id = None
             if parent is not None:
-                parent_org = repo.find_org(conn, parent.id if isinstance(parent, Org) else parent)
+                parent_org = store_funds.find_org(conn, parent.id if isinstance(parent, Org) else parent)
                 check_child_level(parent_org.level, level)
                 parent_id = parent_org.id
-            return repo.create_org(conn, code=code, name=name, level=level, parent_id=parent_id)
+            return store_funds.create_org(conn, code=code, name=name, level=level, parent_id=parent_id)
 
     def org(self, ref: int | str) -> Org:
         """The organisation with this id or code."""
         with self._tx(write=False) as conn:
-            return repo.find_org(conn, ref)
+            return store_funds.find_org(conn, ref)
 
     def orgs(self) -> list[Org]:
         """Every organisation."""
         with self._tx(write=False) as conn:
-            return repo.list_orgs(conn)
+            return store_funds.list_orgs(conn)
 
     def subtree(self, root: Org | int | str) -> list[Org]:
         """``root`` and every organisation below it."""
@@ -233,19 +244,19 @@ class Ledger(LendingOperations):
         """
         chart_obj = chart_named(chart)
         with self._tx() as conn:
-            owner = repo.find_org(conn, org.id if isinstance(org, Org) else org)
-            return repo.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
+            owner = store_funds.find_org(conn, org.id if isinstance(org, Org) else org)
+            return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
 
     def fund(self, ref: FundRef) -> Fund:
         """The fund with this id or code (a Fund value is looked up afresh)."""
         with self._tx(write=False) as conn:
-            return repo.find_fund(conn, ref.id if isinstance(ref, Fund) else ref)
+            return store_funds.find_fund(conn, ref.id if isinstance(ref, Fund) else ref)
 
     def funds(self, *, org: Org | int | str | None = None) -> list[Fund]:
         """Every fund, or those of ``org``'s subtree."""
         org_ids = None if org is None else [o.id for o in self.subtree(org)]
         with self._tx(write=False) as conn:
-            return repo.list_funds(conn, org_ids=org_ids)
+            return store_funds.list_funds(conn, org_ids=org_ids)
 
     def chart(self, fund: FundRef) -> Chart:
         """The chart of accounts the fund keeps."""
@@ -259,23 +270,23 @@ class Ledger(LendingOperations):
             InvalidDate: ``through`` is before the date the fund is already closed through.
         """
         with self._tx() as conn:
-            head = repo.lock_fund_head(conn, _ref(fund))
+            head = store_funds.lock_fund_head(conn, _ref(fund))
             current = head.fund.closed_through
             if current is not None and through < current:
                 raise InvalidDate(
                     through,
                     reason=f"the fund is already closed through {current.isoformat()}; periods do not reopen",
                 )
-            repo.set_closed_through(conn, head.fund.id, through)
-            return repo.find_fund(conn, head.fund.id)
+            store_funds.set_closed_through(conn, head.fund.id, through)
+            return store_funds.find_fund(conn, head.fund.id)
 
     def account(self, fund: FundRef, account: AccountLike, sub: str | None = None) -> Account:
         """The fund's account for a role (and sub-ledger key), opening a sub-ledger account if needed."""
         key = _key_of(account) if sub is None else AccountKey(_key_of(account).role, sub)
         with self._tx() as conn:
-            head_fund = repo.find_fund(conn, _ref(fund))
-            resolved = repo.resolve_accounts(conn, head_fund, chart_named(head_fund.chart), [key])
-            return repo.find_account(conn, resolved[key].id)
+            head_fund = store_funds.find_fund(conn, _ref(fund))
+            resolved = store_accounts.resolve_accounts(conn, head_fund, chart_named(head_fund.chart), [key])
+            return store_accounts.find_account(conn, resolved[key].id)
 
     # ---- the journal --------------------------------------------------------------------------
     def post(
@@ -323,10 +334,10 @@ class Ledger(LendingOperations):
         posted and not written again.
         """
         batch = list(entries)
-        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount] = {}
+        learned: dict[tuple[int, AccountKey], store_accounts.ResolvedAccount] = {}
         try:
             with self._tx() as conn:
-                head = repo.lock_fund_head(conn, _ref(fund))
+                head = store_funds.lock_fund_head(conn, _ref(fund))
                 result, _ = self._write(conn, head, batch, learned=learned, replay_all=True)
         except _Replay as replay:
             return replay.entries
@@ -336,13 +347,13 @@ class Ledger(LendingOperations):
     def _write(
         self,
         conn: Connection,
-        head: repo.FundHead,
+        head: store_funds.FundHead,
         batch: Sequence[Entry],
         *,
-        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount],
+        learned: dict[tuple[int, AccountKey], store_accounts.ResolvedAccount],
         replay_all: bool = False,
         unused_keys: frozenset[str] = frozenset(),
-    ) -> tuple[list[PostedEntry], repo.FundHead]:
+    ) -> tuple[list[PostedEntry], store_funds.FundHead]:
         """Write entries after the locked head inside the caller's transaction; return them and the new head.
 
         Faithful retries (same idempotency key and content) are answered with the entry first posted.
@@ -356,10 +367,10 @@ class Ledger(LendingOperations):
         accounts = self._resolve(conn, head.fund, chart, {p.key for e in batch for p in e.postings}, learned)
         learned.update({(head.fund.id, k): v for k, v in accounts.items()})
         replays: list[PostedEntry | None] = []
-        fresh: list[repo.PreparedEntry] = []
+        fresh: list[store_journal.PreparedEntry] = []
         seen_keys: set[str] = set()
         for entry in batch:
-            prepared = repo.prepare(entry, [accounts[p.key] for p in entry.postings])
+            prepared = store_journal.prepare(entry, [accounts[p.key] for p in entry.postings])
             # a faithful retry answers with the entry first posted, even once its period is closed
             replay = self._replayed(conn, head.fund.id, prepared, seen_keys, unused_keys)
             replays.append(replay)
@@ -369,8 +380,8 @@ class Ledger(LendingOperations):
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
             raise _Replay([r for r in replays if r is not None])
-        written = repo.write_entries(conn, head, fresh, recorded_at=self._clock())
-        new_head = repo.FundHead(
+        written = store_journal.write_entries(conn, head, fresh, recorded_at=self._clock())
+        new_head = store_funds.FundHead(
             head.fund, head.count + len(written), written[-1].hash if written else head.hash
         )
         remaining = iter(written)
@@ -396,8 +407,8 @@ class Ledger(LendingOperations):
         seq = entry.seq if isinstance(entry, PostedEntry) else entry
         try:
             with self._tx() as conn:
-                head = repo.lock_fund_head(conn, _ref(fund))
-                original = repo.read_entry(conn, head.fund.id, seq)
+                head = store_funds.lock_fund_head(conn, _ref(fund))
+                original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
                     raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
                 reversal = Entry(
@@ -409,15 +420,16 @@ class Ledger(LendingOperations):
                     reverses=seq,
                 )
                 accounts = [
-                    repo.ResolvedAccount(line.account_id, line.account_code) for line in original.lines
+                    store_accounts.ResolvedAccount(line.account_id, line.account_code)
+                    for line in original.lines
                 ]
-                prepared = repo.prepare(reversal, accounts)
+                prepared = store_journal.prepare(reversal, accounts)
                 replay = self._replayed(conn, head.fund.id, prepared, set())
                 if replay is not None:
                     raise _Replay([replay])
                 if original.reverses is not None:
                     raise AlreadyReversed(head.fund.id, seq, by_seq=None)
-                by = repo.reversal_of(conn, head.fund.id, seq)
+                by = store_journal.reversal_of(conn, head.fund.id, seq)
                 if by is not None:
                     raise AlreadyReversed(head.fund.id, seq, by_seq=by)
                 if on < original.value_date:
@@ -426,20 +438,23 @@ class Ledger(LendingOperations):
                         reason=f"a reversal cannot predate entry {seq} ({original.value_date.isoformat()})",
                     )
                 self._check_open(head.fund, on)
-                return repo.write_entries(conn, head, [prepared], recorded_at=self._clock())[0]
+                return store_journal.write_entries(conn, head, [prepared], recorded_at=self._clock())[0]
         except _Replay as replay:
             return replay.entries[0]
 
     def entry(self, fund: FundRef, seq: int) -> PostedEntry:
         """Entry number ``seq`` of the fund."""
         with self._tx(write=False) as conn:
-            return repo.read_entry(conn, repo.find_fund(conn, _ref(fund)).id, seq)
+            return store_journal.read_entry(conn, store_funds.find_fund(conn, _ref(fund)).id, seq)
 
     def entries(self, fund: FundRef, *, kind: str | None = None) -> list[PostedEntry]:
         """The fund's entries (of one kind) in order."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
-            return [repo.read_entry(conn, fund_id, s) for s in repo.entry_seqs(conn, fund_id, kind=kind)]
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
+            return [
+                store_journal.read_entry(conn, fund_id, s)
+                for s in store_journal.entry_seqs(conn, fund_id, kind=kind)
+            ]
 
     # ---- queries ------------------------------------------------------------------------------
     def balance(
@@ -451,26 +466,28 @@ class Ledger(LendingOperations):
         """
         key = _key_of(account) if sub is None else AccountKey(_key_of(account).role, sub)
         with self._tx(write=False) as conn:
-            found = repo.find_fund(conn, _ref(fund))
+            found = store_funds.find_fund(conn, _ref(fund))
             if isinstance(account, Account) and account.fund_id != found.id:
                 raise AccountFundMismatch(account.code, account_fund=account.fund_id, entry_fund=found.id)
             spec = chart_named(found.chart).spec(key.role)
             if spec.subledger and key.sub is None:
-                return Money(sum(repo.subledger_balances(conn, found.id, key.role, as_of).values()))
-            resolved = repo.resolve_accounts(conn, found, chart_named(found.chart), [key])
-            return Money(repo.account_balance(conn, resolved[key].id, as_of))
+                return Money(sum(store_accounts.subledger_balances(conn, found.id, key.role, as_of).values()))
+            resolved = store_accounts.resolve_accounts(conn, found, chart_named(found.chart), [key])
+            return Money(store_accounts.account_balance(conn, resolved[key].id, as_of))
 
     def subledger(self, fund: FundRef, role: AccountRole, *, as_of: date | None = None) -> dict[str, Money]:
         """Each sub-ledger account's balance under a role (e.g. every loan's receivable)."""
         with self._tx(write=False) as conn:
-            found = repo.find_fund(conn, _ref(fund))
-            return {k: Money(v) for k, v in repo.subledger_balances(conn, found.id, role, as_of).items()}
+            found = store_funds.find_fund(conn, _ref(fund))
+            return {
+                k: Money(v) for k, v in store_accounts.subledger_balances(conn, found.id, role, as_of).items()
+            }
 
     def trial_balance(self, fund: FundRef, *, as_of: date | None = None) -> TrialBalance:
         """The fund's trial balance by account (sub-ledgers summed under their role), now or as of a date."""
         with self._tx(write=False) as conn:
-            found = repo.find_fund(conn, _ref(fund))
-            rows = repo.role_balances(conn, found.id, as_of)
+            found = store_funds.find_fund(conn, _ref(fund))
+            rows = store_accounts.role_balances(conn, found.id, as_of)
         return build_trial_balance(found, chart_named(found.chart), rows, as_of=as_of)
 
     def portfolio(self, fund: FundRef) -> Portfolio:
@@ -478,16 +495,16 @@ class Ledger(LendingOperations):
         contributions, outflows, households and their records, guarantors — read in one transaction,
         for reports to compute from."""
         with self._tx(write=False) as conn:
-            return load_portfolio(conn, repo.find_fund(conn, _ref(fund)).id)
+            return load_portfolio(conn, store_funds.find_fund(conn, _ref(fund)).id)
 
     def loan_guarantors(self, fund: FundRef, loan: Loan | int | str) -> list[tuple[Guarantor, Money]]:
         """The guarantors answering for a loan, each with the deposit it pledged (zero but for a pledge)."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
-            ln = lend.find_loan(conn, fund_id, loan.id if isinstance(loan, Loan) else loan)
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
+            ln = store_loans.find_loan(conn, fund_id, loan.id if isinstance(loan, Loan) else loan)
             return [
-                (lend.find_guarantor(conn, fund_id, g), pledged)
-                for g, pledged in lend.loan_guarantors(conn, ln.id)
+                (store_guarantors.find_guarantor(conn, fund_id, g), pledged)
+                for g, pledged in store_guarantors.loan_guarantors(conn, ln.id)
             ]
 
     def check(self, fund: FundRef | None = None) -> list[Violation]:
@@ -500,14 +517,22 @@ class Ledger(LendingOperations):
         by the property tests.
         """
         with self._tx(write=False) as conn:
-            funds = [repo.find_fund(conn, _ref(fund))] if fund is not None else repo.list_funds(conn)
+            funds = (
+                [store_funds.find_fund(conn, _ref(fund))]
+                if fund is not None
+                else store_funds.list_funds(conn)
+            )
             ids = [f.id for f in funds]
-            violations = repo.journal_check(conn, ids) if ids else []
+            violations = journal_violations(store_audits.journal_figures(conn, ids)) if ids else []
             if ids:
-                violations += lend.lending_check(conn, ids)
-                violations += [v for v in lend.transfer_check(conn) if fund is None or v.fund_id in ids]
+                violations += lending_violations(store_audits.lending_figures(conn, ids))
+                violations += [
+                    v
+                    for v in transfer_violations(store_audits.transfer_figures(conn))
+                    if fund is None or v.fund_id in ids
+                ]
             for fund_id in ids:
-                _, first_break = repo.verify_chain(conn, fund_id)
+                _, first_break = store_journal.verify_chain(conn, fund_id)
                 if first_break is not None:
                     violations.append(first_break.as_violation())
         return violations
@@ -515,15 +540,15 @@ class Ledger(LendingOperations):
     def verify(self, fund: FundRef) -> VerifyReport:
         """Walk the fund's hash chain and report the first break, if any."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
-            checked, first_break = repo.verify_chain(conn, fund_id)
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
+            checked, first_break = store_journal.verify_chain(conn, fund_id)
         return VerifyReport(fund_id, checked, first_break)
 
     def rebuild_balances(self, fund: FundRef) -> dict[str, tuple[Money, Money]]:
         """Recompute stored balances from the journal; return ``code → (was, now)`` for those that moved."""
         with self._tx() as conn:
-            head = repo.lock_fund_head(conn, _ref(fund))
-            changed = repo.rebuild_balances(conn, head.fund.id)
+            head = store_funds.lock_fund_head(conn, _ref(fund))
+            changed = store_journal.rebuild_balances(conn, head.fund.id)
         return {code: (Money(a), Money(b)) for code, (a, b) in changed.items()}
 
     # ---- internals ----------------------------------------------------------------------------
@@ -539,8 +564,8 @@ class Ledger(LendingOperations):
         fund: Fund,
         chart: Chart,
         keys: set[AccountKey],
-        learned: dict[tuple[int, AccountKey], repo.ResolvedAccount],
-    ) -> dict[AccountKey, repo.ResolvedAccount]:
+        learned: dict[tuple[int, AccountKey], store_accounts.ResolvedAccount],
+    ) -> dict[AccountKey, store_accounts.ResolvedAccount]:
         """The accounts of ``keys``: from the cache, from what this transaction found already, or read."""
         known = {}
         for key in keys:
@@ -549,7 +574,7 @@ class Ledger(LendingOperations):
                 known[key] = found
         missing = keys - known.keys()
         if missing:
-            known.update(repo.resolve_accounts(conn, fund, chart, missing))
+            known.update(store_accounts.resolve_accounts(conn, fund, chart, missing))
         return known
 
     @staticmethod
@@ -569,7 +594,7 @@ class Ledger(LendingOperations):
     def _replayed(
         conn: Connection,
         fund_id: int,
-        prepared: repo.PreparedEntry,
+        prepared: store_journal.PreparedEntry,
         seen: set[str],
         unused: frozenset[str] = frozenset(),
     ) -> PostedEntry | None:
@@ -582,13 +607,13 @@ class Ledger(LendingOperations):
         seen.add(key)
         if key in unused:
             return None
-        known = repo.find_by_idempotency_key(conn, fund_id, key)
+        known = store_journal.find_by_idempotency_key(conn, fund_id, key)
         if known is None:
             return None
         seq, known_digest = known
         if known_digest != prepared.digest:
             raise IdempotencyConflict(key, fund_id=fund_id, existing_seq=seq)
-        return repo.read_entry(conn, fund_id, seq)
+        return store_journal.read_entry(conn, fund_id, seq)
 
 
 # entries that lending operations post together with records outside the journal (loans, receipts,

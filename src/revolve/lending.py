@@ -91,8 +91,16 @@ from revolve.schedule import (
     reschedule_after_prepayment,
     reschedule_extension,
 )
-from revolve.store import lending as lend
-from revolve.store import repository as repo
+from revolve.store import accounts as store_accounts
+from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
+from revolve.store import guarantors as store_guarantors
+from revolve.store import households as store_households
+from revolve.store import journal as store_journal
+from revolve.store import loans as store_loans
+from revolve.store import receipts as store_receipts
+from revolve.store import rows as store_rows
+from revolve.store import subsidies as store_subsidies
 from revolve.store.transactions import Connection, Transactions
 from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
 
@@ -100,7 +108,7 @@ __all__ = ["Disbursement", "FundFigures", "LendingOperations", "Payment", "Regis
 
 R = AccountRole
 FundRef = Fund | int | str
-Learned = dict[tuple[int, AccountKey], repo.ResolvedAccount]
+Learned = dict[tuple[int, AccountKey], store_accounts.ResolvedAccount]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +135,7 @@ class FundFigures:
     recovered_after_write_off: Money
 
 
-def _installments(schedule: Schedule) -> list[lend.Installment]:
+def _installments(schedule: Schedule) -> list[store_loans.Installment]:
     """A schedule's instalments as they are stored and read, oldest first (by due date, then number)."""
     rows = [(i.number, i.due_date, i.principal.fen, i.interest.fen, i.fee.fen) for i in schedule.installments]
     if schedule.upfront_fee.fen:
@@ -198,7 +206,7 @@ class _Paying:
     loan: Loan
     order: tuple[Component, ...]
     since: date  # the day the current schedule version took effect
-    rows: Sequence[lend.Installment]  # its instalments, oldest first
+    rows: Sequence[store_loans.Installment]  # its instalments, oldest first
     terms: LoanTerms | None = None  # its terms, once a prepayment in the same batch rebuilt it
 
 
@@ -344,19 +352,19 @@ class LendingOperations:
 
     _tx: Transactions
     # each fund's round basis as last read, by fund id: the chain hash in it says whether it still holds
-    _round_bases: dict[int, lend.RoundBasis]
+    _round_bases: dict[int, store_figures.RoundBasis]
 
     # provided by Ledger
     def _write(
         self,
         conn: Connection,
-        head: repo.FundHead,
+        head: store_funds.FundHead,
         batch: Sequence[Entry],
         *,
         learned: Learned,
         replay_all: bool = False,
         unused_keys: frozenset[str] = frozenset(),
-    ) -> tuple[list[PostedEntry], repo.FundHead]:
+    ) -> tuple[list[PostedEntry], store_funds.FundHead]:
         raise NotImplementedError  # pragma: no cover
 
     def _remember(self, learned: Learned) -> None:
@@ -366,21 +374,21 @@ class LendingOperations:
         raise NotImplementedError  # pragma: no cover
 
     @contextmanager
-    def _locked(self, fund: FundRef) -> Iterator[tuple[Connection, repo.FundHead, Learned]]:
+    def _locked(self, fund: FundRef) -> Iterator[tuple[Connection, store_funds.FundHead, Learned]]:
         learned: Learned = {}
         with self._tx() as conn:
-            yield conn, repo.lock_fund_head(conn, fund.id if isinstance(fund, Fund) else fund), learned
+            yield conn, store_funds.lock_fund_head(conn, fund.id if isinstance(fund, Fund) else fund), learned
         self._remember(learned)
 
     @staticmethod
     def _available(conn: Connection, fund_id: int) -> Money:
-        cash = repo.role_balance(conn, fund_id, R.FUND_CASH)
-        held = -repo.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
+        cash = store_accounts.role_balance(conn, fund_id, R.FUND_CASH)
+        held = -store_accounts.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
         return Money(cash - held)
 
     def _cash_line(self, conn: Connection, fund: Fund, first: date) -> _CashLine:
         """The fund's cash available to lend from ``first`` on, as the books stand."""
-        later = repo.movements_after(conn, fund.id, (R.FUND_CASH, R.PLEDGE_DEPOSITS), first)
+        later = store_accounts.movements_after(conn, fund.id, (R.FUND_CASH, R.PLEDGE_DEPOSITS), first)
         return _CashLine(fund.id, first, self._available(conn, fund.id).fen, later)
 
     def _require_cash(self, conn: Connection, fund: Fund, amount: Money, on: date) -> None:
@@ -433,7 +441,9 @@ class LendingOperations:
     def available(self, fund: FundRef) -> Money:
         """Cash the fund can lend or pay out: bank deposits less the pledged deposits it holds."""
         with self._tx(write=False) as conn:
-            return self._available(conn, repo.find_fund(conn, fund.id if isinstance(fund, Fund) else fund).id)
+            return self._available(
+                conn, store_funds.find_fund(conn, fund.id if isinstance(fund, Fund) else fund).id
+            )
 
     def transfer(
         self, sender: FundRef, receiver: FundRef, *, amount: Money, on: date, memo: str = ""
@@ -446,18 +456,18 @@ class LendingOperations:
         """
         learned: Learned = {}
         with self._tx() as conn:
-            a = repo.find_fund(conn, sender.id if isinstance(sender, Fund) else sender)
-            b = repo.find_fund(conn, receiver.id if isinstance(receiver, Fund) else receiver)
+            a = store_funds.find_fund(conn, sender.id if isinstance(sender, Fund) else sender)
+            b = store_funds.find_fund(conn, receiver.id if isinstance(receiver, Fund) else receiver)
             if a.id == b.id:
                 raise InvalidEntry(
                     "receiver", b.code, reason="a transfer moves money between two different funds"
                 )
             # lock both heads in id order, so two opposite transfers cannot deadlock
-            heads = {f.id: repo.lock_fund_head(conn, f.id) for f in sorted((a, b), key=lambda f: f.id)}
+            heads = {f.id: store_funds.lock_fund_head(conn, f.id) for f in sorted((a, b), key=lambda f: f.id)}
             self._require_open(a, on)
             self._require_open(b, on)
             self._require_cash(conn, a, amount, on)
-            owes = -repo.account_balance_by_key(conn, a.id, AccountKey(R.DUE_TO_FUND, b.code))
+            owes = -store_accounts.account_balance_by_key(conn, a.id, AccountKey(R.DUE_TO_FUND, b.code))
             out_entry, in_entry = transfer_entries(
                 sender=a.code,
                 receiver=b.code,
@@ -496,13 +506,15 @@ class LendingOperations:
             InsufficientFunds: the fund has less available.
         """
         with self._locked(fund) as (conn, head, learned):
-            hh = lend.find_household(
+            hh = store_households.find_household(
                 conn, head.fund.id, household.id if isinstance(household, Household) else household
             )
             self._require_cash(conn, head.fund, amount, on)
             entry = grant_entry(amount=amount, on=on, memo=memo or f"一次性帮扶 {hh.code}", key=None)
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
-            lend.insert_grant(conn, head.fund.id, seq=posted.seq, household_id=hh.id, amount=amount, on=on)
+            store_subsidies.insert_grant(
+                conn, head.fund.id, seq=posted.seq, household_id=hh.id, amount=amount, on=on
+            )
             return posted
 
     # ---- households, policy, batches, guarantors ------------------------------------------------
@@ -556,7 +568,7 @@ class LendingOperations:
                 normalized.append(validate_national_id(r.national_id))
         with self._locked(fund) as (conn, head, _):
             f = head.fund
-            codes, ids = lend.household_clashes(conn, f.id, (r.code for r in items), normalized)
+            codes, ids = store_households.household_clashes(conn, f.id, (r.code for r in items), normalized)
             households = []
             for index, (r, national_id) in enumerate(zip(items, normalized, strict=True)):
                 with mark(index, r.code):
@@ -579,17 +591,17 @@ class LendingOperations:
                     codes.add(household.code)
                     ids.add(national_id)
                     households.append(household)
-            return lend.insert_households(conn, f.id, households)
+            return store_households.insert_households(conn, f.id, households)
 
     def household(self, fund: FundRef, ref: int | str) -> Household:
         """The household with this id or code."""
         with self._tx(write=False) as conn:
-            return lend.find_household(conn, repo.find_fund(conn, _ref(fund)).id, ref)
+            return store_households.find_household(conn, store_funds.find_fund(conn, _ref(fund)).id, ref)
 
     def households(self, fund: FundRef) -> list[Household]:
         """Every household registered in the fund."""
         with self._tx(write=False) as conn:
-            return lend.list_households(conn, repo.find_fund(conn, _ref(fund)).id)
+            return store_households.list_households(conn, store_funds.find_fund(conn, _ref(fund)).id)
 
     def record_household(
         self,
@@ -604,7 +616,7 @@ class LendingOperations:
     ) -> HouseholdRecord:
         """Add a visit, an income figure or a poverty-exit assessment (脱贫评估) to a household's file."""
         with self._locked(fund) as (conn, head, _):
-            hh = lend.find_household(
+            hh = store_households.find_household(
                 conn, head.fund.id, household.id if isinstance(household, Household) else household
             )
             record = HouseholdRecord(
@@ -616,7 +628,7 @@ class LendingOperations:
                 exited_poverty=exited_poverty,
             )
             validate_record(record, hh)
-            lend.insert_household_record(conn, head.fund.id, record)
+            store_households.insert_household_record(conn, head.fund.id, record)
             return record
 
     def household_records(
@@ -624,35 +636,37 @@ class LendingOperations:
     ) -> list[HouseholdRecord]:
         """A household's records (or every household's), oldest first."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
             hh_id = None
             if household is not None:
-                hh_id = lend.find_household(
+                hh_id = store_households.find_household(
                     conn, fund_id, household.id if isinstance(household, Household) else household
                 ).id
-            return lend.household_records(conn, fund_id, hh_id)
+            return store_households.household_records(conn, fund_id, hh_id)
 
     def set_policy(self, fund: FundRef, policy: Policy) -> None:
         """Put a programme policy in force from its ``effective_from`` date."""
         with self._locked(fund) as (conn, head, _):
-            lend.upsert_policy(conn, head.fund.id, policy)
+            store_households.upsert_policy(conn, head.fund.id, policy)
 
     def policy(self, fund: FundRef, *, on: date) -> Policy:
         """The policy in force on a date (revolve's defaults when none was set)."""
         with self._tx(write=False) as conn:
-            return policy_in_force(lend.list_policies(conn, repo.find_fund(conn, _ref(fund)).id), on)
+            return policy_in_force(
+                store_households.list_policies(conn, store_funds.find_fund(conn, _ref(fund)).id), on
+            )
 
     def open_batch(
         self, fund: FundRef, *, code: str, on: date, site: int | None = None, note: str = ""
     ) -> Batch:
         """Open a disbursement batch (批/期) at a project site."""
         with self._locked(fund) as (conn, head, _):
-            return lend.insert_batch(conn, head.fund.id, code=code, site=site, on=on, note=note)
+            return store_households.insert_batch(conn, head.fund.id, code=code, site=site, on=on, note=note)
 
     def batches(self, fund: FundRef) -> list[Batch]:
         """The fund's batches."""
         with self._tx(write=False) as conn:
-            return lend.list_batches(conn, repo.find_fund(conn, _ref(fund)).id)
+            return store_households.list_batches(conn, store_funds.find_fund(conn, _ref(fund)).id)
 
     def register_guarantor(
         self,
@@ -670,7 +684,9 @@ class LendingOperations:
         an individual, or a deposit pledge. ``cap`` limits the outstanding principal it may guarantee."""
         with self._locked(fund) as (conn, head, _):
             member_ids = tuple(
-                lend.find_household(conn, head.fund.id, m.id if isinstance(m, Household) else m).id
+                store_households.find_household(
+                    conn, head.fund.id, m.id if isinstance(m, Household) else m
+                ).id
                 for m in members
             )
             if cap is not None and (not isinstance(cap, Money) or cap.fen <= 0):
@@ -686,21 +702,21 @@ class LendingOperations:
                 reference=reference,
                 members=member_ids,
             )
-            return lend.insert_guarantor(conn, guarantor)
+            return store_guarantors.insert_guarantor(conn, guarantor)
 
     def guarantor(self, fund: FundRef, ref: int | str) -> Guarantor:
         """The guarantor with this id or code."""
         with self._tx(write=False) as conn:
-            return lend.find_guarantor(conn, repo.find_fund(conn, _ref(fund)).id, ref)
+            return store_guarantors.find_guarantor(conn, store_funds.find_fund(conn, _ref(fund)).id, ref)
 
     def exposure(self, fund: FundRef, guarantor: Guarantor | int | str) -> Money:
         """The outstanding principal of the active loans a guarantor guarantees."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
-            g = lend.find_guarantor(
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
+            g = store_guarantors.find_guarantor(
                 conn, fund_id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
             )
-            return lend.guarantor_exposure(conn, g.id)
+            return store_guarantors.guarantor_exposure(conn, g.id)
 
     # ---- loans ----------------------------------------------------------------------------------
     def disburse(
@@ -770,16 +786,20 @@ class LendingOperations:
                 schedules.append(generate_schedule(item.terms))
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
-            households = lend.find_households(conn, f.id, (_id_or(d.household) for d in items))
-            keys = lend.keys_used(conn, f.id, (d.idempotency_key for d in items if d.idempotency_key))
-            taken = lend.loan_numbers_used(conn, f.id, (d.number for d in items))
-            counts = lend.households_loan_counts(conn, f.id, (h.id for h in households.values()))
-            policies = lend.list_policies(conn, f.id)
+            households = store_households.find_households(conn, f.id, (_id_or(d.household) for d in items))
+            keys = store_journal.keys_used(
+                conn, f.id, (d.idempotency_key for d in items if d.idempotency_key)
+            )
+            taken = store_loans.loan_numbers_used(conn, f.id, (d.number for d in items))
+            counts = store_households.households_loan_counts(conn, f.id, (h.id for h in households.values()))
+            policies = store_households.list_policies(conn, f.id)
             batches: dict[int | str, Batch] = {}
             guarantors: dict[int | str, Guarantor] = {}
             exposure: dict[int, Money] = {}
             cash = self._cash_line(conn, f, min(d.terms.start for d in items))
-            basis = self._round_bases[f.id] = lend.round_basis(conn, head, self._round_bases.get(f.id))
+            basis = self._round_bases[f.id] = store_figures.round_basis(
+                conn, head, self._round_bases.get(f.id)
+            )
             lent_before: dict[date, int] = {}  # principal lent before this call, through each day asked about
             lent_here: dict[date, int] = {}  # principal lent in this call, by day
             numbers: set[str] = set()
@@ -792,7 +812,7 @@ class LendingOperations:
                     ref = _id_or(d.household)
                     hh = households.get(ref)
                     if hh is None:
-                        raise lend.unknown_household(ref)
+                        raise store_households.unknown_household(ref)
                     key = d.idempotency_key
                     if key is not None:
                         if key in keys_here:
@@ -802,7 +822,7 @@ class LendingOperations:
                         keys_here.add(key)
                         if key in keys:
                             # a retry answers with the loan first paid out; anything else reusing the key is refused
-                            loan = lend.find_loan_by_disbursement(conn, f.id, keys[key])
+                            loan = store_loans.find_loan_by_disbursement(conn, f.id, keys[key])
                             if loan is not None and (
                                 loan.number,
                                 loan.household_id,
@@ -813,12 +833,14 @@ class LendingOperations:
                                 continue
                             raise IdempotencyConflict(key, fund_id=f.id, existing_seq=keys[key])
                     b_ref = _id_or(d.batch)
-                    b = batches.get(b_ref) or batches.setdefault(b_ref, lend.find_batch(conn, f.id, b_ref))
+                    b = batches.get(b_ref) or batches.setdefault(
+                        b_ref, store_households.find_batch(conn, f.id, b_ref)
+                    )
                     self._require_open(f, on)
                     gs = []
                     for g_ref in (_id_or(g) for g in d.guarantors):
                         if g_ref not in guarantors:
-                            guarantors[g_ref] = lend.find_guarantor(conn, f.id, g_ref)
+                            guarantors[g_ref] = store_guarantors.find_guarantor(conn, f.id, g_ref)
                         gs.append(guarantors[g_ref])
                     prior, active = counts.get(hh.id, (0, 0))
                     check_loan(
@@ -831,7 +853,7 @@ class LendingOperations:
                     )
                     for g in gs:
                         if g.id not in exposure:
-                            exposure[g.id] = lend.guarantor_exposure(conn, g.id)
+                            exposure[g.id] = store_guarantors.guarantor_exposure(conn, g.id)
                         check_exposure(g, exposure=exposure[g.id], requested=d.terms.principal)
                     cash.spend(d.terms.principal, on)
                     if d.number in taken or d.number in numbers:
@@ -853,7 +875,7 @@ class LendingOperations:
     def _write_payouts(
         self,
         conn: Connection,
-        head: repo.FundHead,
+        head: store_funds.FundHead,
         learned: Learned,
         out: Sequence[tuple[Disbursement, Household, Batch, list[Guarantor], int, Schedule]],
         *,
@@ -880,7 +902,7 @@ class LendingOperations:
         rows, at = [], 0
         for d, hh, b, _, round_, _ in out:
             rows.append(
-                lend.NewLoan(
+                store_loans.NewLoan(
                     number=d.number,
                     household_id=hh.id,
                     batch_id=b.id,
@@ -893,24 +915,24 @@ class LendingOperations:
                 )
             )
             at += 2 if d.pledge is not None else 1
-        ids = lend.insert_loans(conn, f.id, rows)
-        lend.add_schedule_versions(
+        ids = store_loans.insert_loans(conn, f.id, rows)
+        store_loans.add_schedule_versions(
             conn,
             f.id,
             [
-                lend.NewVersion(
+                store_loans.NewVersion(
                     loan_id,
                     1,
                     d.terms.start,
                     "original",
                     d.terms.principal,
-                    lend.terms_to_json(d.terms),
+                    store_rows.terms_to_json(d.terms),
                     _installments(schedule),
                 )
                 for loan_id, (d, _, _, _, _, schedule) in zip(ids, out, strict=True)
             ],
         )
-        lend.insert_guarantees(
+        store_guarantors.insert_guarantees(
             conn,
             f.id,
             [
@@ -923,51 +945,51 @@ class LendingOperations:
                 for g in gs
             ],
         )
-        return lend.loans_by_ids(conn, f.id, ids)
+        return store_loans.loans_by_ids(conn, f.id, ids)
 
     def loan(self, fund: FundRef, ref: Loan | int | str) -> Loan:
         """The loan with this id or number, with its repayment state."""
         with self._tx(write=False) as conn:
-            return lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, ref.id if isinstance(ref, Loan) else ref
+            return store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, ref.id if isinstance(ref, Loan) else ref
             )
 
     def loans(self, fund: FundRef, *, status: LoanStatus | None = None) -> list[Loan]:
         """The fund's loans (of one status)."""
         with self._tx(write=False) as conn:
-            return lend.list_loans(conn, repo.find_fund(conn, _ref(fund)).id, status=status)
+            return store_loans.list_loans(conn, store_funds.find_fund(conn, _ref(fund)).id, status=status)
 
     def schedule(
         self, fund: FundRef, loan: Loan | int | str, *, version: int | None = None
     ) -> tuple[Due, ...]:
         """The instalments of a loan's schedule (the current version unless one is named)."""
         with self._tx(write=False) as conn:
-            ln = lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            ln = store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
             )
-            return lend.dues(conn, ln.id, version or ln.schedule_version)
+            return store_loans.dues(conn, ln.id, version or ln.schedule_version)
 
     def schedule_versions(self, fund: FundRef, loan: Loan | int | str) -> list[ScheduleVersion]:
         """Every schedule version of a loan; extensions and reschedulings keep the old ones."""
         with self._tx(write=False) as conn:
-            ln = lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            ln = store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
             )
-            return lend.schedule_versions(conn, ln.id)
+            return store_loans.schedule_versions(conn, ln.id)
 
     def receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
         """Every receipt on a loan: repayments (by whom, how allocated) and recoveries."""
         with self._tx(write=False) as conn:
-            ln = lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            ln = store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
             )
-            return lend.receipts(conn, ln.id)
+            return store_receipts.receipts(conn, ln.id)
 
     def receipts_by_number(self, fund: FundRef, numbers: Iterable[str]) -> dict[str, Receipt]:
         """The fund's receipts with these receipt numbers (还款凭证号), by number; numbers not used yet are
         left out."""
         with self._tx(write=False) as conn:
-            return lend.find_receipts(conn, repo.find_fund(conn, _ref(fund)).id, numbers)
+            return store_receipts.find_receipts(conn, store_funds.find_fund(conn, _ref(fund)).id, numbers)
 
     def repay(
         self,
@@ -1007,21 +1029,21 @@ class LendingOperations:
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
             key = f"receipt:{receipt}"
-            found = lend.loan_for_payment(
+            found = store_loans.loan_for_payment(
                 conn, f.id, loan.id if isinstance(loan, Loan) else loan, receipt=receipt, key=key
             )
             paying = found.paying
             ln = paying.loan
             g_id = self._payer_guarantor(conn, f.id, ln, kind, guarantor)
             if found.receipt_taken:
-                earlier = lend.find_receipt(conn, f.id, receipt)
+                earlier = store_receipts.find_receipt(conn, f.id, receipt)
                 if earlier is not None:
                     return self._retried(earlier, payment, fund_id=f.id, loan_id=ln.id, payer=kind, g_id=g_id)
             held = _Paying(
                 ln,
                 _order(paying.order),
                 paying.schedule_since,
-                lend.installments(conn, ln.id, ln.schedule_version),
+                store_loans.installments(conn, ln.id, ln.schedule_version),
             )
             paid = self._pay(conn, f, held, payment, payer=kind, g_id=g_id)
             if paying.receivable is not None:
@@ -1065,10 +1087,10 @@ class LendingOperations:
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
             refs = [p.loan.id if isinstance(p.loan, Loan) else p.loan for p in items]
-            found = lend.loans_for_payments(conn, f.id, refs)
-            earlier = lend.find_receipts(conn, f.id, (p.receipt for p in items))
-            used = lend.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
-            rows = lend.current_installments(conn, (p.loan.id for p in found.values()))
+            found = store_loans.loans_for_payments(conn, f.id, refs)
+            earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
+            used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
+            rows = store_loans.current_installments(conn, (p.loan.id for p in found.values()))
             held: dict[int, _Paying] = {}
             paid: list[_Paid] = []
             # each payment's answer: a receipt recorded before, or the position of its payment in ``paid``
@@ -1078,7 +1100,7 @@ class LendingOperations:
                 with _item(index, item.receipt):
                     paying = found.get(ref)
                     if paying is None:
-                        raise lend.unknown_loan(ref)
+                        raise store_loans.unknown_loan(ref)
                     h = held.get(paying.loan.id)
                     if h is None:
                         h = held[paying.loan.id] = _Paying(
@@ -1161,7 +1183,7 @@ class LendingOperations:
         version: _NewVersion | None = None
         if payment.prepayment is None:
             # only the instalments this payment reaches become dues, however long the schedule
-            reached = lend.reach(held.rows, paid=ln.paid_in_version, amount=amount)
+            reached = store_loans.reach(held.rows, paid=ln.paid_in_version, amount=amount)
             if amount > reached.owed:
                 raise Overpayment(amount, owed=reached.owed, loan=ln.number)
             split = _split(allocate(amount, reached.dues, already_paid=reached.paid, order=held.order))
@@ -1170,7 +1192,7 @@ class LendingOperations:
             owed_after = reached.owed - amount
             rebuilt: Schedule | None = None
         else:
-            dues = lend.as_dues(held.rows)
+            dues = store_loans.as_dues(held.rows)
             option = _choice(PrepaymentOption, "prepayment", payment.prepayment)
             due_now = due_by(dues, paid=ln.paid_in_version, on=on)
             first = min(amount, due_now)
@@ -1186,7 +1208,7 @@ class LendingOperations:
             owed_after = owed(dues, paid=paid_in_version)
             rebuilt = None
             if (principal_left - extra).fen > 0 and extra.fen > 0:
-                terms = held.terms or lend.terms_of_version(conn, ln.id, ln.schedule_version)
+                terms = held.terms or store_loans.terms_of_version(conn, ln.id, ln.schedule_version)
                 rebuilt = reschedule_after_prepayment(
                     terms, on=on, outstanding=principal_left - extra, option=option
                 )
@@ -1265,7 +1287,7 @@ class LendingOperations:
     def _record_payments(
         self,
         conn: Connection,
-        head: repo.FundHead,
+        head: store_funds.FundHead,
         learned: Learned,
         paid: Sequence[_Paid],
         unused: frozenset[str],
@@ -1279,11 +1301,11 @@ class LendingOperations:
         for p in paid:
             seqs.append(posted[at].seq)
             at += len(p.entries)
-        recorded = lend.insert_receipts(conn, f.id, [p.receipt for p in paid], seqs)
+        recorded = store_receipts.insert_receipts(conn, f.id, [p.receipt for p in paid], seqs)
         for p in paid:
             if p.version is not None:
                 v = p.version
-                lend.add_schedule_version(
+                store_loans.add_schedule_version(
                     conn,
                     fund_id=f.id,
                     loan_id=p.state.id,
@@ -1291,11 +1313,11 @@ class LendingOperations:
                     on=v.on,
                     reason=v.reason,
                     principal=v.principal,
-                    terms=lend.terms_to_json(v.schedule.terms),
+                    terms=store_rows.terms_to_json(v.schedule.terms),
                     installments=_installments(v.schedule),
                 )
         # each loan's state after the last of its payments
-        lend.update_loan_states(conn, {p.state.id: p.state for p in paid}.values())
+        store_loans.update_loan_states(conn, {p.state.id: p.state for p in paid}.values())
         return recorded
 
     def _payer_guarantor(
@@ -1310,10 +1332,10 @@ class LendingOperations:
             return None
         if guarantor is None:
             raise UnknownGuarantor(None, hint="a guarantor's payment (代偿) names the guarantor")
-        g = lend.find_guarantor(
+        g = store_guarantors.find_guarantor(
             conn, fund_id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
         )
-        if g.id not in {gid for gid, _ in lend.loan_guarantors(conn, loan.id)}:
+        if g.id not in {gid for gid, _ in store_guarantors.loan_guarantors(conn, loan.id)}:
             raise UnknownGuarantor(g.code, hint=f"it does not guarantee loan {loan.number}")
         return g.id
 
@@ -1339,27 +1361,27 @@ class LendingOperations:
         """
         with self._locked(fund) as (conn, head, _):
             f = head.fund
-            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
             self._require_active(ln, "a guarantee call")
             g_id = self._payer_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
             assert g_id is not None
-            dues = lend.dues(conn, ln.id, ln.schedule_version)
+            dues = store_loans.dues(conn, ln.id, ln.schedule_version)
             asked = amount if amount is not None else due_by(dues, paid=ln.paid_in_version, on=on)
             if not asked.is_positive():
                 raise InvalidAmount(
                     asked, reason=f"nothing is due on loan {ln.number} by {on.isoformat()} to call for"
                 )
-            return lend.insert_guarantee_call(
+            return store_guarantors.insert_guarantee_call(
                 conn, f.id, loan_id=ln.id, guarantor_id=g_id, on=on, amount=asked, note=note
             )
 
     def guarantee_calls(self, fund: FundRef, loan: Loan | int | str) -> list[GuaranteeCall]:
         """The calls made on a loan's guarantees."""
         with self._tx(write=False) as conn:
-            ln = lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            ln = store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
             )
-            return lend.guarantee_calls(conn, ln.id)
+            return store_guarantors.guarantee_calls(conn, ln.id)
 
     def extend(
         self, fund: FundRef, loan: Loan | int | str, *, on: date, extra_periods: int
@@ -1371,10 +1393,10 @@ class LendingOperations:
         """
         with self._locked(fund) as (conn, head, _):
             f = head.fund
-            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
             self._require_active(ln, "an extension")
             self._require_open(f, on)
-            dues = lend.dues(conn, ln.id, ln.schedule_version)
+            dues = store_loans.dues(conn, ln.id, ln.schedule_version)
             unpaid = [
                 st
                 for st in states(dues, paid=ln.paid_in_version)
@@ -1384,12 +1406,12 @@ class LendingOperations:
                 raise LoanStateError(
                     ln.number, state="owing interest or fees already due", operation="an extension"
                 )
-            terms = lend.terms_of_version(conn, ln.id, ln.schedule_version)
+            terms = store_loans.terms_of_version(conn, ln.id, ln.schedule_version)
             rebuilt = reschedule_extension(
                 terms, on=on, outstanding=ln.outstanding, extra_periods=extra_periods
             )
             version = ln.schedule_version + 1
-            lend.add_schedule_version(
+            store_loans.add_schedule_version(
                 conn,
                 fund_id=f.id,
                 loan_id=ln.id,
@@ -1397,17 +1419,17 @@ class LendingOperations:
                 on=on,
                 reason="extension",
                 principal=ln.outstanding,
-                terms=lend.terms_to_json(rebuilt.terms),
+                terms=store_rows.terms_to_json(rebuilt.terms),
                 installments=_installments(rebuilt),
             )
-            return lend.schedule_versions(conn, ln.id)[-1]
+            return store_loans.schedule_versions(conn, ln.id)[-1]
 
     # ---- delinquency ----------------------------------------------------------------------------
     def days_past_due(self, fund: FundRef, loan: Loan | int | str, *, as_of: date) -> int:
         """Days since the oldest instalment due by ``as_of`` that was not fully paid by then."""
         with self._tx(write=False) as conn:
-            ln = lend.find_loan(
-                conn, repo.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
+            ln = store_loans.find_loan(
+                conn, store_funds.find_fund(conn, _ref(fund)).id, loan.id if isinstance(loan, Loan) else loan
             )
             return self._dpd(conn, ln, as_of)
 
@@ -1419,18 +1441,19 @@ class LendingOperations:
         if written_off_by_then or as_of < ln.disbursed_on:
             return 0
         version = max(
-            (v.version for v in lend.schedule_versions(conn, ln.id) if v.effective_on <= as_of), default=1
+            (v.version for v in store_loans.schedule_versions(conn, ln.id) if v.effective_on <= as_of),
+            default=1,
         )
-        dues = lend.dues(conn, ln.id, version)
-        paid = lend.paid_in_version_as_of(conn, ln.id, version, as_of)
-        return days_past_due(dues, paid=paid, as_of=as_of, order=_order(lend.loan_order(conn, ln.id)))
+        dues = store_loans.dues(conn, ln.id, version)
+        paid = store_receipts.paid_in_version_as_of(conn, ln.id, version, as_of)
+        return days_past_due(dues, paid=paid, as_of=as_of, order=_order(store_loans.loan_order(conn, ln.id)))
 
     def ageing(self, fund: FundRef, *, as_of: date) -> Ageing:
         """The fund's active loans by days past due (current, 1–30, 31–60, 61–90, 90+), with PAR30."""
         with self._tx(write=False) as conn:
-            fund_id = repo.find_fund(conn, _ref(fund)).id
+            fund_id = store_funds.find_fund(conn, _ref(fund)).id
             pairs = []
-            for ln in lend.list_loans(conn, fund_id):
+            for ln in store_loans.list_loans(conn, fund_id):
                 outstanding = self._outstanding_as_of(conn, ln, as_of)
                 if outstanding.fen > 0:
                     pairs.append((outstanding, self._dpd(conn, ln, as_of)))
@@ -1441,7 +1464,9 @@ class LendingOperations:
         if as_of < ln.disbursed_on:
             return Money(0)
         return Money(
-            repo.account_balance_by_key(conn, ln.fund_id, AccountKey(R.LOANS_RECEIVABLE, ln.number), as_of)
+            store_accounts.account_balance_by_key(
+                conn, ln.fund_id, AccountKey(R.LOANS_RECEIVABLE, ln.number), as_of
+            )
         )
 
     # ---- losses ---------------------------------------------------------------------------------
@@ -1466,7 +1491,7 @@ class LendingOperations:
             )
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
-            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
             self._require_active(ln, "a write-off")
             if ln.pledge_held.fen:
                 raise LoanStateError(
@@ -1480,7 +1505,7 @@ class LendingOperations:
                     on, reason=f"loan {ln.number} was paid out on {ln.disbursed_on.isoformat()}"
                 )
             amount = ln.outstanding
-            allowance = Money(-repo.role_balance(conn, f.id, R.BAD_DEBT_ALLOWANCE))
+            allowance = Money(-store_accounts.role_balance(conn, f.id, R.BAD_DEBT_ALLOWANCE))
             entry = write_off_entry(
                 loan=ln.number,
                 amount=amount,
@@ -1489,7 +1514,7 @@ class LendingOperations:
                 memo=f"核销 {ln.number} {approval_ref}",
             )
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
-            lend.insert_write_off(
+            store_receipts.insert_write_off(
                 conn,
                 f.id,
                 loan_id=ln.id,
@@ -1499,15 +1524,15 @@ class LendingOperations:
                 reason=reason,
                 seq=posted.seq,
             )
-            lend.update_loan_state(
+            store_loans.update_loan_state(
                 conn, replace(ln, status=LoanStatus.WRITTEN_OFF, written_off=amount, closed_on=on)
             )
-            return next(w for w in lend.write_offs(conn, f.id) if w.loan_id == ln.id)
+            return next(w for w in store_receipts.write_offs(conn, f.id) if w.loan_id == ln.id)
 
     def write_off_register(self, fund: FundRef) -> list[WriteOff]:
         """The write-off register (核销备查簿): every loan written off, with what was recovered since."""
         with self._tx(write=False) as conn:
-            return lend.write_offs(conn, repo.find_fund(conn, _ref(fund)).id)
+            return store_receipts.write_offs(conn, store_funds.find_fund(conn, _ref(fund)).id)
 
     def recover(
         self, fund: FundRef, loan: Loan | int | str, *, amount: Money, on: date, receipt: str
@@ -1521,8 +1546,8 @@ class LendingOperations:
         """
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
-            ln = lend.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
-            earlier = lend.find_receipt(conn, f.id, receipt)
+            ln = store_loans.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            earlier = store_receipts.find_receipt(conn, f.id, receipt)
             if earlier is not None:
                 if (earlier.loan_id, earlier.amount, earlier.value_date, earlier.kind) == (
                     ln.id,
@@ -1546,7 +1571,7 @@ class LendingOperations:
                 amount=amount, on=on, receipt=receipt, memo=f"{ln.number} 核销后收回 {receipt}"
             )
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
-            recorded = lend.insert_receipt(
+            recorded = store_receipts.insert_receipt(
                 conn,
                 f.id,
                 Receipt(
@@ -1566,7 +1591,7 @@ class LendingOperations:
                     posted.seq,
                 ),
             )
-            lend.update_loan_state(conn, replace(ln, recovered=ln.recovered + amount))
+            store_loans.update_loan_state(conn, replace(ln, recovered=ln.recovered + amount))
             return recorded
 
     # ---- bank-lent subsidised loans (小额贴息) ---------------------------------------------------
@@ -1583,30 +1608,30 @@ class LendingOperations:
         """Record a bank-lent loan for information (not the fund's asset); return its id."""
         generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
         with self._locked(fund) as (conn, head, _):
-            hh = lend.find_household(
+            hh = store_households.find_household(
                 conn, head.fund.id, household.id if isinstance(household, Household) else household
             )
-            return lend.insert_bank_loan(
+            return store_subsidies.insert_bank_loan(
                 conn,
                 head.fund.id,
                 number=number,
                 household_id=hh.id,
                 bank=bank,
-                terms=lend.terms_to_json(terms),
-                caps=lend.caps_to_json(caps),
+                terms=store_rows.terms_to_json(terms),
+                caps=store_rows.caps_to_json(caps),
             )
 
     def subsidy_due(self, fund: FundRef, bank_loan: int | str) -> tuple[SubsidyLine, ...]:
         """The subsidy of each interest period of a bank loan, under the caps."""
         with self._tx(write=False) as conn:
-            row = lend.find_bank_loan(conn, repo.find_fund(conn, _ref(fund)).id, bank_loan)
+            row = store_subsidies.find_bank_loan(conn, store_funds.find_fund(conn, _ref(fund)).id, bank_loan)
             return _subsidy_lines(row)
 
     def mark_breach(self, fund: FundRef, bank_loan: int | str, *, on: date) -> None:
         """Record that a bank loan broke its terms (overdue, misuse): no subsidy for later periods."""
         with self._locked(fund) as (conn, head, _):
-            row = lend.find_bank_loan(conn, head.fund.id, bank_loan)
-            lend.mark_bank_loan_breach(conn, row.id, on)
+            row = store_subsidies.find_bank_loan(conn, head.fund.id, bank_loan)
+            store_subsidies.mark_bank_loan_breach(conn, row.id, on)
 
     def pay_subsidy(self, fund: FundRef, bank_loan: int | str, *, period: int, on: date) -> PostedEntry:
         """Pay the interest subsidy (贴息) for one period of a bank loan, once, after the period ends.
@@ -1618,12 +1643,12 @@ class LendingOperations:
         """
         with self._locked(fund) as (conn, head, learned):
             f = head.fund
-            row = lend.find_bank_loan(conn, f.id, bank_loan)
+            row = store_subsidies.find_bank_loan(conn, f.id, bank_loan)
             lines = {line.number: line for line in _subsidy_lines(row)}
             if period not in lines:
                 raise InvalidAmount(period, reason=f"bank loan {row.number} has periods {sorted(lines)}")
             line = lines[period]
-            if period in lend.subsidy_paid(conn, row.id):
+            if period in store_subsidies.subsidy_paid(conn, row.id):
                 raise LoanStateError(
                     row.number, state=f"subsidised for period {period} already", operation="a second subsidy"
                 )
@@ -1649,7 +1674,7 @@ class LendingOperations:
                 key=f"subsidy:{row.number}:{period}",
             )
             (posted,), _ = self._write(conn, head, [entry], learned=learned)
-            lend.insert_subsidy_payment(
+            store_subsidies.insert_subsidy_payment(
                 conn, f.id, bank_loan_id=row.id, period=period, amount=line.amount, on=on, seq=posted.seq
             )
             return posted
@@ -1658,22 +1683,30 @@ class LendingOperations:
     def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
         """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds."""
         with self._tx(write=False) as conn:
-            f = repo.find_fund(conn, _ref(fund))
-            by_source = lend.capital_by_source(conn, f.id, as_of)
+            f = store_funds.find_fund(conn, _ref(fund))
+            by_source = store_figures.capital_by_source(conn, f.id, as_of)
             capital = Money.total(by_source.values())
-            disbursed = lend.disbursed_total(conn, f.id, as_of)
-            loans = [ln for ln in lend.list_loans(conn, f.id) if as_of is None or ln.disbursed_on <= as_of]
+            disbursed = store_figures.disbursed_total(conn, f.id, as_of)
+            loans = [
+                ln for ln in store_loans.list_loans(conn, f.id) if as_of is None or ln.disbursed_on <= as_of
+            ]
             if as_of is None:
                 outstanding = Money.total(ln.outstanding for ln in loans)
-                cash = Money(repo.role_balance(conn, f.id, R.FUND_CASH))
-                held = Money(-repo.role_balance(conn, f.id, R.PLEDGE_DEPOSITS))
+                cash = Money(store_accounts.role_balance(conn, f.id, R.FUND_CASH))
+                held = Money(-store_accounts.role_balance(conn, f.id, R.PLEDGE_DEPOSITS))
             else:
                 outstanding = Money(
-                    sum(repo.subledger_balances(conn, f.id, R.LOANS_RECEIVABLE, as_of).values())
+                    sum(store_accounts.subledger_balances(conn, f.id, R.LOANS_RECEIVABLE, as_of).values())
                 )
-                cash = Money(repo.account_balance_by_key(conn, f.id, AccountKey(R.FUND_CASH), as_of))
-                held = Money(-repo.account_balance_by_key(conn, f.id, AccountKey(R.PLEDGE_DEPOSITS), as_of))
-            written = [w for w in lend.write_offs(conn, f.id) if as_of is None or w.written_on <= as_of]
+                cash = Money(
+                    store_accounts.account_balance_by_key(conn, f.id, AccountKey(R.FUND_CASH), as_of)
+                )
+                held = Money(
+                    -store_accounts.account_balance_by_key(conn, f.id, AccountKey(R.PLEDGE_DEPOSITS), as_of)
+                )
+            written = [
+                w for w in store_receipts.write_offs(conn, f.id) if as_of is None or w.written_on <= as_of
+            ]
             return FundFigures(
                 fund=f,
                 as_of=as_of,
@@ -1691,15 +1724,15 @@ class LendingOperations:
                 recovered_after_write_off=Money.total(
                     r.amount
                     for w in written
-                    for r in lend.receipts(conn, w.loan_id)
+                    for r in store_receipts.receipts(conn, w.loan_id)
                     if r.kind == "recovery" and (as_of is None or r.value_date <= as_of)
                 ),
             )
 
 
 def _subsidy_lines(row: Any) -> tuple[SubsidyLine, ...]:
-    terms = lend.terms_from_json(row.terms)
-    caps = lend.caps_from_json(row.caps)
+    terms = store_rows.terms_from_json(row.terms)
+    caps = store_rows.caps_from_json(row.caps)
     schedule = generate_schedule(terms)
     periods = []
     start = terms.start

@@ -1,4 +1,7 @@
-"""Bulk reads for reports: one fund's whole lending portfolio in a handful of queries.
+"""Bulk reads for reports: one fund's whole lending portfolio in a handful of queries (every lending
+table of the fund: loans, schedule versions and instalments, receipts, write-offs, households and their
+records, guarantors and guarantees, batches, grants and subsidy payments, and the contributions and
+returns read from the journal).
 
 :func:`load_portfolio` returns a frozen :class:`~revolve.portfolio.Portfolio`; the figures of every report
 are then computed from it by pure functions, so the cost of a report does not grow with the number of
@@ -13,11 +16,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from revolve.chart import AccountRole
-from revolve.loans import Due
 from revolve.money import Money
 from revolve.portfolio import Contribution, GuaranteeLink, LoanSchedule, Outflow, Portfolio
-from revolve.store import lending as lend
-from revolve.store import repository as repo
+from revolve.store.funds import find_fund
+from revolve.store.guarantors import find_guarantor
+from revolve.store.households import household_records, list_batches, list_households
+from revolve.store.loans import Installment, as_dues, list_loans
+from revolve.store.receipts import write_offs
+from revolve.store.rows import receipt_of
 from revolve.store.schema import (
     AccountRow,
     BankLoanRow,
@@ -44,7 +50,7 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
             ).where(ScheduleVersionRow.fund_id == fund_id)
         )
     }
-    dues: dict[tuple[int, int], list[Due]] = defaultdict(list)
+    dues: dict[tuple[int, int], list[Installment]] = defaultdict(list)
     for loan_id, version, number, due_date, principal, interest, fee in conn.execute(
         select(
             InstallmentRow.loan_id,
@@ -58,17 +64,9 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
         .where(InstallmentRow.fund_id == fund_id)
         .order_by(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number)
     ):
-        dues[(int(loan_id), int(version))].append(
-            Due(
-                number=number,
-                due_date=due_date,
-                principal=Money(int(principal)),
-                interest=Money(int(interest)),
-                fee=Money(int(fee)),
-            )
-        )
+        dues[(int(loan_id), int(version))].append((number, due_date, principal, interest, fee))
     return tuple(
-        LoanSchedule(loan_id, version, effective[(loan_id, version)], tuple(items))
+        LoanSchedule(loan_id, version, effective[(loan_id, version)], as_dues(items))
         for (loan_id, version), items in sorted(dues.items())
     )
 
@@ -79,7 +77,7 @@ def _receipts(conn: Connection, fund_id: int) -> tuple[Any, ...]:
         .where(ReceiptRow.fund_id == fund_id)
         .order_by(ReceiptRow.loan_id, ReceiptRow.value_date, ReceiptRow.id)
     )
-    return tuple(lend._receipt(r) for r in rows)  # the one row → Receipt translation, shared within store/
+    return tuple(receipt_of(r) for r in rows)
 
 
 def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[str, int, Any]]:
@@ -105,7 +103,7 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
 
 def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
     """The fund's whole lending, as one frozen value."""
-    fund = repo.find_fund(conn, fund_id)
+    fund = find_fund(conn, fund_id)
     contributions = tuple(
         Contribution(kind.split(".", 1)[1], Money(total), day)
         for kind, total, day in _cash_by_entry(conn, fund_id, kinds="contribution.")
@@ -131,7 +129,7 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         for _, total, day in _cash_by_entry(conn, fund_id, kinds="return_to_finance")
     ]
     guarantors = tuple(
-        lend.find_guarantor(conn, fund_id, int(gid))
+        find_guarantor(conn, fund_id, int(gid))
         for gid in conn.execute(
             select(GuarantorRow.id).where(GuarantorRow.fund_id == fund_id).order_by(GuarantorRow.id)
         ).scalars()
@@ -148,15 +146,15 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         fund_id=fund.id,
         fund_code=fund.code,
         fund_name=fund.name,
-        loans=tuple(lend.list_loans(conn, fund_id)),
+        loans=tuple(list_loans(conn, fund_id)),
         schedules=_schedules(conn, fund_id),
         receipts=_receipts(conn, fund_id),
-        write_offs=tuple(lend.write_offs(conn, fund_id)),
+        write_offs=tuple(write_offs(conn, fund_id)),
         contributions=contributions,
         outflows=tuple(sorted(outflows, key=lambda o: (o.on, o.kind))),
-        households=tuple(lend.list_households(conn, fund_id)),
-        records=tuple(lend.household_records(conn, fund_id)),
+        households=tuple(list_households(conn, fund_id)),
+        records=tuple(household_records(conn, fund_id)),
         guarantors=guarantors,
         guarantees=guarantees,
-        batches=tuple(lend.list_batches(conn, fund_id)),
+        batches=tuple(list_batches(conn, fund_id)),
     )

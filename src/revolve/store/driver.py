@@ -1,0 +1,228 @@
+"""The driver fast path: statements built once at module level, run straight on the driver's cursor.
+
+Building a SQLAlchemy statement costs more than running it, so every statement an operation runs is
+built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, with nobody
+watching statements (no echo, SQL logging or cursor events), they go to the driver as SQLAlchemy
+compiled them, with SQLAlchemy's own conversions of every value bound and read; anywhere else they take
+the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT of many rows through the
+driver's own ``executemany``. No table is named here: the statements belong to the modules that build
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, cast
+
+from sqlalchemy import Connection, Delete, Insert, Select, Update
+from sqlalchemy.exc import DBAPIError
+
+__all__ = ["Prebuilt", "insert_many", "run", "run_many"]
+
+_DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
+_PLANS: dict[tuple[int, str], _DriverPlan] = {}
+_Processor = Callable[[Any], Any] | None
+Prebuilt = Select[Any] | Insert | Update | Delete
+_STATEMENT_LOG = logging.getLogger("sqlalchemy.engine.Engine")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A statement built once, as SQLAlchemy compiled it for one dialect, ready to hand to the driver.
+
+    ``binds`` gives, in the order the SQL takes them, each bound parameter's name, its type's bind
+    processor and whether the caller supplies it; one the statement fixes itself (a literal, a LIMIT)
+    carries its value, already processed. ``results`` pairs a result column's index with its type's
+    result processor (e.g. ISO text to a date on SQLite); ``row`` makes a named tuple of a result row.
+    """
+
+    sql: str
+    binds: tuple[tuple[str, _Processor, bool, Any], ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
+    row: Callable[[Iterable[Any]], Any]
+
+
+_RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
+
+
+# the answer of _direct for each open Connection (one per operation): asking SQLAlchemy costs a little
+_DIRECT: weakref.WeakKeyDictionary[Connection, bool] = weakref.WeakKeyDictionary()
+
+
+def _direct(conn: Connection) -> bool:
+    """Whether a statement may go straight to the driver: on SQLite, with nobody watching statements.
+
+    Echo, SQL logging and cursor events see only what passes through ``Connection.execute``, so with any
+    of them on, every statement takes that road.
+    """
+    known = _DIRECT.get(conn)
+    if known is None:
+        dispatch = conn.dispatch
+        known = _DIRECT[conn] = (
+            conn.dialect.name == "sqlite"
+            and not conn.engine.echo
+            and not _STATEMENT_LOG.isEnabledFor(logging.INFO)
+            and not dispatch.before_cursor_execute
+            and not dispatch.after_cursor_execute
+        )
+    return known
+
+
+def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | None:
+    """The driver plan of a statement for this connection's dialect (None: it needs SQLAlchemy's road)."""
+    dialect = conn.dialect
+    cache_key = (id(stmt), dialect.name, keys)
+    if cache_key in _RUN_PLANS:
+        return _RUN_PLANS[cache_key]
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+    plan = None
+    # expanding IN lists and literal-rendered values are completed by SQLAlchemy at each execution
+    if compiled.positiontup is not None and not (
+        compiled.post_compile_params or compiled.literal_execute_params
+    ):
+        binds = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            processor = cast(_Processor, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            supplied = name in keys or bind.required
+            fixed = None if supplied else bind.effective_value
+            binds.append(
+                (name, processor, supplied, processor(fixed) if processor and not supplied else fixed)
+            )
+        columns = list(stmt.exported_columns)
+        results = []
+        for index, column in enumerate(columns):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                results.append((index, cast(Callable[[Any], Any], processor)))
+        row = namedtuple("Row", [column.key or f"col{i}" for i, column in enumerate(columns)], rename=True)  # type: ignore[misc]
+        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make)
+    _RUN_PLANS[cache_key] = plan
+    return plan
+
+
+def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        (processor(params[name]) if processor else params[name]) if supplied else fixed
+        for name, processor, supplied, fixed in plan.binds
+    )
+
+
+def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: bool = True) -> list[Any]:
+    """Run a statement built once at module level with ``params``; return its rows (columns by name, or
+    plain tuples with ``named=False``, which a read of many rows makes faster).
+
+    This is the hot path's way to the database. On SQLite, with nobody watching statements (see
+    :func:`_direct`), the statement goes straight to the driver as SQLAlchemy compiled it, with
+    SQLAlchemy's own conversions of every value bound and read, and a driver error raised as SQLAlchemy
+    would raise it: that spares the work ``Connection.execute`` redoes on each call, a third of a
+    repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
+    """
+    plan = _plan(conn, stmt, tuple(params)) if _direct(conn) else None
+    if plan is None:
+        result = conn.execute(stmt, dict(params))
+        return list(result.all()) if result.returns_rows else []
+    rows = _driver(conn, plan.sql, _bound(plan, params), many=False)
+    make = plan.row if named else tuple
+    if not plan.results:
+        return [make(r) for r in rows]
+    if len(plan.results) == 1:
+        # one column to convert (a date, most often): rebuild each row around it in one step
+        (at, convert) = plan.results[0]
+        return [make((*r[:at], convert(r[at]), *r[at + 1 :])) for r in rows]
+    out = []
+    for r in rows:
+        values = list(r)
+        for index, processor in plan.results:
+            values[index] = processor(values[index])
+        out.append(make(values))
+    return out
+
+
+def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Run an INSERT or UPDATE built once at module level for every row of ``rows`` (see :func:`run`)."""
+    if not rows:
+        return
+    plan = _plan(conn, stmt, tuple(rows[0])) if _direct(conn) else None
+    if plan is None:
+        conn.execute(stmt, [dict(r) for r in rows])
+        return
+    _driver(conn, plan.sql, _bound_many(plan, rows), many=True)
+
+
+def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """:func:`_bound` for many rows: each row's values picked in one step, then the few that need a
+    bind processor (a date, on SQLite) converted."""
+    if not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
+        return [_bound(plan, row) for row in rows]
+    names = [name for name, _, _, _ in plan.binds]
+    pick = itemgetter(*names)
+    single = len(names) == 1
+    converts = [(index, processor) for index, (_, processor, _, _) in enumerate(plan.binds) if processor]
+    out: list[Any] = []
+    for row in rows:
+        values = [pick(row)] if single else list(pick(row))
+        for index, processor in converts:
+            values[index] = processor(values[index])
+        out.append(values)
+    return out
+
+
+def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
+    """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction."""
+    error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, args)
+            return []
+        cursor.execute(sql, args)
+        return list(cursor.fetchall()) if cursor.description else []
+    except error as exc:
+        raise DBAPIError.instance(sql, args, exc, error, dialect=conn.dialect, ismulti=many) from exc
+    finally:
+        cursor.close()
+
+
+def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> None:
+    """Run a Core INSERT for many rows through the driver's own ``executemany``.
+
+    The statement is compiled once per dialect and each column's bind processor (e.g. a date to ISO text
+    on SQLite) is applied here, so bulk posting skips SQLAlchemy's per-row parameter machinery. The SQL is
+    SQLAlchemy's compilation of ``stmt``, never text built by hand.
+    """
+    dialect = conn.dialect
+    plan = _PLANS.get((id(stmt), dialect.name))
+    if plan is None:
+        compiled = stmt.compile(dialect=dialect, column_keys=list(rows[0]))
+        names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+        order = names if names is not None else tuple(rows[0])
+        processors: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            cast(Callable[[Any], Any] | None, compiled.binds[n].type.bind_processor(dialect)) for n in order
+        )
+        plan = _PLANS[(id(stmt), dialect.name)] = (str(compiled), names, processors)
+    sql, names, processors = plan
+    if names is None:
+        keys = tuple(rows[0])
+        params: list[Any] = [
+            {k: (f(row[k]) if f else row[k]) for k, f in zip(keys, processors, strict=True)} for row in rows
+        ]
+    else:
+        # pick each row's values in the SQL's order in one step, then convert the few that need it
+        pick = itemgetter(*names)
+        converts = [(index, f) for index, f in enumerate(processors) if f is not None]
+        params = []
+        for row in rows:
+            values = list(pick(row)) if len(names) > 1 else [pick(row)]
+            for index, f in converts:
+                values[index] = f(values[index])
+            params.append(values)
+    if _direct(conn):
+        _driver(conn, sql, params, many=True)
+    else:
+        conn.exec_driver_sql(sql, params)

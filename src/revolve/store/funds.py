@@ -1,0 +1,140 @@
+"""Organisations and funds (tables ``revolve_org``, ``revolve_fund``, and the fund's first
+``revolve_account`` rows): creating, finding and listing them, and the fund's head row that every
+write locks.
+
+A fund's head (how many entries its journal holds and the hash of the last) is read under a row lock
+before anything is written to the fund, so that writers of one fund queue behind each other. Every
+function works inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
+
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+
+from revolve.chart import Chart
+from revolve.errors import DuplicateCode, UnknownFund, UnknownOrg
+from revolve.funds import Fund
+from revolve.journal import GENESIS_HASH
+from revolve.orgs import Org, OrgLevel
+from revolve.store.driver import run
+from revolve.store.rows import fund_of, org_of
+from revolve.store.schema import AccountRow, FundRow, OrgRow
+
+__all__ = [
+    "FundHead",
+    "create_fund",
+    "create_org",
+    "find_fund",
+    "find_org",
+    "list_funds",
+    "list_orgs",
+    "lock_fund_head",
+    "set_closed_through",
+]
+
+_FUND = cast(Table, FundRow.__table__)
+
+
+def create_org(conn: Connection, *, code: str, name: str, level: OrgLevel, parent_id: int | None) -> Org:
+    """Insert an organisation; refuse a code already in use."""
+    if conn.execute(select(OrgRow.id).where(OrgRow.code == code)).first() is not None:
+        raise DuplicateCode(code, what="organisation")
+    new_id = conn.execute(
+        insert(OrgRow)
+        .values(code=code, name=name, level=int(level), parent_id=parent_id)
+        .returning(OrgRow.id)
+    ).scalar_one()
+    return Org(id=new_id, code=code, name=name, level=level, parent_id=parent_id)
+
+
+def find_org(conn: Connection, ref: int | str) -> Org:
+    """The organisation with this id (int) or code (str)."""
+    column = OrgRow.id if isinstance(ref, int) else OrgRow.code
+    row = conn.execute(select(OrgRow.__table__).where(column == ref)).first()
+    if row is None:
+        raise UnknownOrg(ref, hint="create it with ledger.create_org(...)")
+    return org_of(row)
+
+
+def list_orgs(conn: Connection) -> list[Org]:
+    """Every organisation, by id."""
+    return [org_of(r) for r in conn.execute(select(OrgRow.__table__).order_by(OrgRow.id))]
+
+
+def create_fund(conn: Connection, *, code: str, name: str, org_id: int, chart: Chart) -> Fund:
+    """Insert a fund and one account for each non-sub-ledger role of its chart."""
+    if conn.execute(select(FundRow.id).where(FundRow.code == code)).first() is not None:
+        raise DuplicateCode(code, what="fund")
+    fund_id = conn.execute(
+        insert(FundRow)
+        .values(code=code, name=name, org_id=org_id, chart=chart.name, entry_count=0, head_hash=GENESIS_HASH)
+        .returning(FundRow.id)
+    ).scalar_one()
+    conn.execute(
+        insert(AccountRow),
+        [
+            {
+                "fund_id": fund_id,
+                "role": spec.role.value,
+                "sub": "",
+                "code": spec.code,
+                "name": spec.name_zh,
+                "kind": spec.kind.value,
+                "balance": 0,
+            }
+            for spec in chart.specs
+            if not spec.subledger
+        ],
+    )
+    return Fund(id=fund_id, code=code, name=name, org_id=org_id, chart=chart.name)
+
+
+def find_fund(conn: Connection, ref: int | str) -> Fund:
+    """The fund with this id (int) or code (str)."""
+    column = FundRow.id if isinstance(ref, int) else FundRow.code
+    row = conn.execute(select(FundRow.__table__).where(column == ref)).first()
+    if row is None:
+        raise UnknownFund(ref, hint="create it with ledger.create_fund(...)")
+    return fund_of(row)
+
+
+def list_funds(conn: Connection, *, org_ids: Sequence[int] | None = None) -> list[Fund]:
+    """Every fund (of the given organisations), by id."""
+    stmt = select(FundRow.__table__).order_by(FundRow.id)
+    if org_ids is not None:
+        stmt = stmt.where(FundRow.org_id.in_(org_ids))
+    return [fund_of(r) for r in conn.execute(stmt)]
+
+
+def set_closed_through(conn: Connection, fund_id: int, through: date) -> None:
+    """Record that the fund is closed through ``through``."""
+    conn.execute(update(FundRow).where(FundRow.id == fund_id).values(closed_through=through))
+
+
+# the write path's lock, built once: constructing a statement costs more than running it
+_LOCK_BY_ID = select(_FUND).where(_FUND.c.id == bindparam("ref")).with_for_update()
+_LOCK_BY_CODE = select(_FUND).where(_FUND.c.code == bindparam("ref")).with_for_update()
+
+
+@dataclass(frozen=True, slots=True)
+class FundHead:
+    """The head of a fund's journal, read under a row lock."""
+
+    fund: Fund
+    count: int
+    hash: str
+
+
+def lock_fund_head(conn: Connection, fund_ref: int | str) -> FundHead:
+    """Read the fund's head under a row lock (SELECT … FOR UPDATE; SQLite holds its write lock already)."""
+    stmt = _LOCK_BY_ID if isinstance(fund_ref, int) else _LOCK_BY_CODE
+    rows = run(conn, stmt, {"ref": fund_ref})
+    row = rows[0] if rows else None
+    if row is None:
+        raise UnknownFund(fund_ref, hint="create it with ledger.create_fund(...)")
+    return FundHead(fund=fund_of(row), count=int(row.entry_count), hash=row.head_hash)

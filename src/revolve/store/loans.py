@@ -1,0 +1,562 @@
+"""Loans and their schedules (tables ``revolve_loan``, ``revolve_schedule_version`` and
+``revolve_installment``, with the loan's receivable account from ``revolve_account`` and the receipt
+numbers and idempotency keys a payment asks about): finding and listing loans, what a payment reads
+about its loan, writing new loans and their running state, and storing and reading schedule versions
+and their instalments.
+
+A schedule version is never changed once stored: an extension or a rescheduling adds a version and
+makes it the loan's current one. Every function works inside the caller's transaction and never
+commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
+
+from revolve.chart import AccountRole
+from revolve.errors import UnknownLoan
+from revolve.loans import Due
+from revolve.money import Money
+from revolve.portfolio import Loan, LoanStatus, ScheduleVersion
+from revolve.schedule import LoanTerms
+from revolve.store.accounts import ResolvedAccount
+from revolve.store.driver import run, run_many
+from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
+from revolve.store.rows import as_money, loan_of, loan_state_values, schedule_version_of, terms_from_json
+from revolve.store.schema import (
+    AccountRow,
+    EntryRow,
+    InstallmentRow,
+    LoanRow,
+    ReceiptRow,
+    ScheduleVersionRow,
+)
+
+__all__ = [
+    "DuesReached",
+    "Installment",
+    "LoanForPayment",
+    "NewLoan",
+    "NewVersion",
+    "PayingLoan",
+    "add_schedule_version",
+    "add_schedule_versions",
+    "as_dues",
+    "current_installments",
+    "dues",
+    "find_loan",
+    "find_loan_by_disbursement",
+    "insert_loans",
+    "installments",
+    "list_loans",
+    "loan_for_payment",
+    "loan_numbers_used",
+    "loan_order",
+    "loans_by_ids",
+    "loans_for_payments",
+    "reach",
+    "schedule_versions",
+    "terms_of_version",
+    "unknown_loan",
+    "update_loan_state",
+    "update_loan_states",
+]
+
+_ACCOUNT = cast(Table, AccountRow.__table__)
+_ENTRY = cast(Table, EntryRow.__table__)
+_INSTALLMENT = cast(Table, InstallmentRow.__table__)
+_LOAN = cast(Table, LoanRow.__table__)
+_RECEIPT = cast(Table, ReceiptRow.__table__)
+_VERSION = cast(Table, ScheduleVersionRow.__table__)
+
+
+def unknown_loan(ref: object) -> UnknownLoan:
+    """The refusal of a loan reference that names no loan of the fund."""
+    return UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
+
+
+# ---- loans ------------------------------------------------------------------------------------
+_LOANS = by_ref(select(_LOAN), _LOAN, "number")
+
+
+def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
+    """The fund's loan with this id or number."""
+    row = row_by_ref(conn, _LOANS, fund_id, ref)
+    if row is None:
+        raise unknown_loan(ref)
+    return loan_of(row)
+
+
+Installment = tuple[int, date, int, int, int]
+"""One instalment of a schedule version as a payment reads it: number, due date, principal, interest and
+fee (fen)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayingLoan:
+    """What recording a payment on a loan reads about the loan.
+
+    Attributes:
+        loan: the loan and its repayment state.
+        order: its allocation order, e.g. ``penalty,fee,interest,principal``.
+        schedule_since: the date its newest schedule version took effect.
+        receivable: its receivable account (None if that was never opened).
+    """
+
+    loan: Loan
+    order: str
+    schedule_since: date
+    receivable: ResolvedAccount | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanForPayment:
+    """What recording one payment on a loan reads first, in one statement.
+
+    Attributes:
+        paying: the loan, its allocation order, its schedule's start and its receivable.
+        receipt_taken: whether the receipt number asked about is already used in the fund.
+        key_used: whether the idempotency key asked about is already used in the fund's journal.
+    """
+
+    paying: PayingLoan
+    receipt_taken: bool
+    key_used: bool
+
+
+_SCHEDULE_SINCE = (
+    select(_VERSION.c.effective_on)
+    .where(_VERSION.c.loan_id == _LOAN.c.id)
+    .order_by(_VERSION.c.version.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_RECEIPT_TAKEN = (
+    select(_RECEIPT.c.id)
+    .where(_RECEIPT.c.fund_id == bindparam("fund"), _RECEIPT.c.receipt == bindparam("receipt"))
+    .limit(1)
+    .scalar_subquery()
+)
+_KEY_USED = (
+    select(_ENTRY.c.seq)
+    .where(_ENTRY.c.fund_id == bindparam("fund"), _ENTRY.c.idempotency_key == bindparam("key"))
+    .limit(1)
+    .scalar_subquery()
+)
+_WITH_RECEIVABLE = _LOAN.outerjoin(
+    _ACCOUNT,
+    and_(
+        _ACCOUNT.c.fund_id == _LOAN.c.fund_id,
+        _ACCOUNT.c.role == AccountRole.LOANS_RECEIVABLE.value,
+        _ACCOUNT.c.sub == _LOAN.c.number,
+    ),
+)
+_FOR_PAYMENT = select(
+    _LOAN,
+    _SCHEDULE_SINCE.label("schedule_since"),
+    _ACCOUNT.c.id.label("receivable_id"),
+    _ACCOUNT.c.code.label("receivable_code"),
+    _RECEIPT_TAKEN.label("earlier_receipt_id"),
+    _KEY_USED.label("key_seq"),
+).select_from(_WITH_RECEIVABLE)
+_FOR_PAYMENTS = by_ref(_FOR_PAYMENT, _LOAN, "number")
+
+
+def _paying(row: Any) -> PayingLoan:
+    return PayingLoan(
+        loan=loan_of(row),
+        order=row.allocation_order,
+        schedule_since=row.schedule_since,
+        receivable=None
+        if row.receivable_id is None
+        else ResolvedAccount(int(row.receivable_id), row.receivable_code),
+    )
+
+
+def loan_for_payment(
+    conn: Connection, fund_id: int, ref: int | str, *, receipt: str, key: str
+) -> LoanForPayment:
+    """The fund's loan with this id or number, with what a payment on it needs (see :class:`LoanForPayment`).
+
+    Args:
+        conn: the caller's connection.
+        fund_id: the fund.
+        ref: the loan's id or number.
+        receipt: the payment's receipt number, to say whether the fund has used it already.
+        key: the payment entry's idempotency key, to say whether the fund's journal has used it already.
+
+    Raises:
+        UnknownLoan: no such loan in the fund.
+    """
+    row = row_by_ref(conn, _FOR_PAYMENTS, fund_id, ref, receipt=receipt, key=key)
+    if row is None:
+        raise unknown_loan(ref)
+    return LoanForPayment(
+        paying=_paying(row),
+        receipt_taken=row.earlier_receipt_id is not None,
+        key_used=row.key_seq is not None,
+    )
+
+
+_PAYING = select(
+    _LOAN,
+    _SCHEDULE_SINCE.label("schedule_since"),
+    _ACCOUNT.c.id.label("receivable_id"),
+    _ACCOUNT.c.code.label("receivable_code"),
+).select_from(_WITH_RECEIVABLE)
+_PAYING_LOANS = by_ref(_PAYING, _LOAN, "number")
+
+
+def loans_for_payments(
+    conn: Connection, fund_id: int, refs: Iterable[int | str]
+) -> dict[int | str, PayingLoan]:
+    """The fund's loans named by these ids or numbers, each with what a payment on it needs, read in a
+    few statements; a reference to no loan of the fund is left out."""
+    return {ref: _paying(row) for ref, row in rows_by_ref(conn, _PAYING_LOANS, fund_id, refs).items()}
+
+
+def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
+    """The fund's loans (of one status), in disbursement order."""
+    stmt = select(LoanRow.__table__).where(LoanRow.fund_id == fund_id).order_by(LoanRow.id)
+    if status is not None:
+        stmt = stmt.where(LoanRow.status == status.value)
+    return [loan_of(r) for r in conn.execute(stmt)]
+
+
+_LOAN_NUMBERS_USED = select(_LOAN.c.number).where(
+    _LOAN.c.fund_id == bindparam("fund"), any_of(_LOAN.c.number)
+)
+
+
+def loan_numbers_used(conn: Connection, fund_id: int, numbers: Iterable[str]) -> set[str]:
+    """Those of ``numbers`` that the fund's loans already use."""
+    return {row[0] for row in select_in(conn, _LOAN_NUMBERS_USED, numbers, fund=fund_id)}
+
+
+@dataclass(frozen=True, slots=True)
+class NewLoan:
+    """A loan's row as a payout writes it."""
+
+    number: str
+    household_id: int
+    batch_id: int
+    principal: Money
+    disbursed_on: date
+    disbursement_seq: int
+    round: int
+    order: str
+    pledge_held: Money
+
+
+_INSERT_LOANS = insert(_LOAN)
+_LOAN_IDS = select(_LOAN.c.number, _LOAN.c.id).where(
+    _LOAN.c.fund_id == bindparam("fund"), any_of(_LOAN.c.number)
+)
+
+
+def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> list[int]:
+    """Write new loans' rows (numbers checked unused by the caller) in one statement; return their ids."""
+    run_many(
+        conn,
+        _INSERT_LOANS,
+        [
+            {
+                "fund_id": fund_id,
+                "number": n.number,
+                "household_id": n.household_id,
+                "batch_id": n.batch_id,
+                "principal": n.principal.fen,
+                "disbursed_on": n.disbursed_on,
+                "disbursement_seq": n.disbursement_seq,
+                "round": n.round,
+                "status": LoanStatus.ACTIVE.value,
+                "allocation_order": n.order,
+                "schedule_version": 0,
+                "paid_in_version": 0,
+                "principal_paid": 0,
+                "interest_paid": 0,
+                "fee_paid": 0,
+                "penalty_paid": 0,
+                "written_off": 0,
+                "recovered": 0,
+                "pledge_held": n.pledge_held.fen,
+            }
+            for n in loans
+        ],
+    )
+    ids = {
+        number: int(i) for number, i in select_in(conn, _LOAN_IDS, (n.number for n in loans), fund=fund_id)
+    }
+    return [ids[n.number] for n in loans]
+
+
+def loans_by_ids(conn: Connection, fund_id: int, ids: Sequence[int]) -> list[Loan]:
+    """These loans of the fund, in the order given."""
+    found = rows_by_ref(conn, _LOANS, fund_id, ids)
+    return [loan_of(found[i]) for i in ids]
+
+
+def find_loan_by_disbursement(conn: Connection, fund_id: int, seq: int) -> Loan | None:
+    """The loan paid out by journal entry ``seq`` of the fund, if any."""
+    row = conn.execute(
+        select(LoanRow.__table__).where(LoanRow.fund_id == fund_id, LoanRow.disbursement_seq == seq)
+    ).first()
+    return None if row is None else loan_of(row)
+
+
+_LOAN_ORDER = select(_LOAN.c.allocation_order).where(_LOAN.c.id == bindparam("loan"))
+
+
+def loan_order(conn: Connection, loan_id: int) -> str:
+    """The loan's allocation order, e.g. ``penalty,fee,interest,principal``."""
+    return str(conn.execute(_LOAN_ORDER, {"loan": loan_id}).scalar_one())
+
+
+# ---- schedule versions and their instalments ---------------------------------------------------
+_INSERT_VERSION = insert(_VERSION)
+_INSERT_INSTALLMENTS = insert(_INSTALLMENT)
+_MAKE_CURRENT = (
+    update(_LOAN)
+    .where(_LOAN.c.id == bindparam("loan"))
+    .values(schedule_version=bindparam("version"), paid_in_version=0)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A schedule version as it is stored: which loan, from when, why, on what principal, and its dues."""
+
+    loan_id: int
+    version: int
+    on: date
+    reason: str
+    principal: Money
+    terms: str
+    installments: Sequence[Installment]
+
+
+def add_schedule_version(
+    conn: Connection,
+    *,
+    fund_id: int,
+    loan_id: int,
+    version: int,
+    on: date,
+    reason: str,
+    principal: Money,
+    terms: str,
+    installments: Sequence[Installment],
+) -> None:
+    """Store a schedule version and its instalments, and make it the loan's current one."""
+    add_schedule_versions(
+        conn, fund_id, [NewVersion(loan_id, version, on, reason, principal, terms, installments)]
+    )
+
+
+def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[NewVersion]) -> None:
+    """Store schedule versions (at most one per loan) and their instalments, and make each its loan's
+    current one."""
+    run_many(
+        conn,
+        _INSERT_VERSION,
+        [
+            {
+                "loan_id": v.loan_id,
+                "version": v.version,
+                "fund_id": fund_id,
+                "effective_on": v.on,
+                "reason": v.reason,
+                "principal": v.principal.fen,
+                "terms": v.terms,
+            }
+            for v in versions
+        ],
+    )
+    run_many(
+        conn,
+        _INSERT_INSTALLMENTS,
+        [
+            {
+                "loan_id": v.loan_id,
+                "version": v.version,
+                "number": number,
+                "fund_id": fund_id,
+                "due_date": due_date,
+                "principal": principal,
+                "interest": interest,
+                "fee": fee,
+            }
+            for v in versions
+            for number, due_date, principal, interest, fee in v.installments
+        ],
+    )
+    run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
+
+
+_DUES = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    .order_by(_INSTALLMENT.c.number)
+)
+
+
+def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
+    """The instalments of one schedule version, in order."""
+    return as_dues(run(conn, _DUES, {"loan": loan_id, "version": version}))
+
+
+@dataclass(frozen=True, slots=True)
+class DuesReached:
+    """The instalments of a schedule version that a payment reaches, and what the version still owes.
+
+    Payments fill instalments oldest first (by due date, then number), so allocating a payment after
+    ``paid`` over every instalment is allocating it after :attr:`paid` over :attr:`dues` alone.
+
+    Attributes:
+        owed: the version's dues less what was paid under it, never below zero (:func:`revolve.loans.owed`).
+        dues: oldest first, from the first instalment not wholly paid to the one in which the payment runs
+            out (or to the last one, if it does not run out).
+        paid: the part of what was paid that fell on :attr:`dues`.
+    """
+
+    owed: Money
+    dues: tuple[Due, ...]
+    paid: Money
+
+
+_DUES_OLDEST_FIRST = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def installments(conn: Connection, loan_id: int, version: int) -> list[Installment]:
+    """The instalments of one schedule version as a payment reads them, oldest first."""
+    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
+
+
+_CURRENT_INSTALLMENTS = (
+    select(
+        _INSTALLMENT.c.loan_id,
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .join(
+        _LOAN,
+        and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
+    )
+    .where(any_of(_INSTALLMENT.c.loan_id))
+    .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[Installment]]:
+    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
+    found: dict[int, list[Installment]] = {}
+    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
+
+
+def as_dues(rows: Sequence[Installment]) -> tuple[Due, ...]:
+    """Instalments as :class:`~revolve.loans.Due` values, in the order given."""
+    return tuple(
+        Due(number=n, due_date=d, principal=as_money(p), interest=as_money(i), fee=as_money(f))
+        for n, d, p, i, f in rows
+    )
+
+
+def reach(rows: Sequence[Installment], *, paid: Money, amount: Money) -> DuesReached:
+    """What a payment of ``amount`` after ``paid`` reaches in a schedule version's instalments, given
+    oldest first (see :class:`DuesReached`).
+
+    Only those instalments become :class:`~revolve.loans.Due` values: a payment reaches one or two of a
+    schedule's instalments, and making a :class:`~revolve.loans.Due` costs more than reading its row.
+    """
+    totals = [p + i + f for _, _, p, i, f in rows]
+    skip, first = paid.fen, 0
+    while first < len(rows) and totals[first] <= skip:  # wholly paid before
+        skip -= totals[first]
+        first += 1
+    end, reached = first, 0
+    while end < len(rows) and reached < skip + amount.fen:
+        reached += totals[end]
+        end += 1
+    return DuesReached(
+        owed=Money(max(sum(totals) - paid.fen, 0)), dues=as_dues(rows[first:end]), paid=Money(skip)
+    )
+
+
+def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
+    """Every schedule version of a loan, oldest first (the old ones are kept)."""
+    rows = conn.execute(
+        select(ScheduleVersionRow.__table__)
+        .where(ScheduleVersionRow.loan_id == loan_id)
+        .order_by(ScheduleVersionRow.version)
+    )
+    return [schedule_version_of(r) for r in rows]
+
+
+_STATE_COLUMNS = (
+    "status",
+    "schedule_version",
+    "paid_in_version",
+    "principal_paid",
+    "interest_paid",
+    "fee_paid",
+    "penalty_paid",
+    "written_off",
+    "recovered",
+    "pledge_held",
+    "closed_on",
+)
+_UPDATE_LOAN_STATE = (
+    update(_LOAN)
+    .where(_LOAN.c.id == bindparam("loan"))
+    .values({name: bindparam(f"new_{name}") for name in _STATE_COLUMNS})
+)
+
+
+def update_loan_state(conn: Connection, loan: Loan) -> None:
+    """Write a loan's running state back."""
+    run(conn, _UPDATE_LOAN_STATE, loan_state_values(loan))
+
+
+def update_loan_states(conn: Connection, loans: Iterable[Loan]) -> None:
+    """Write many loans' running state back, in one statement."""
+    rows = [loan_state_values(loan) for loan in loans]
+    if len(rows) == 1:
+        run(conn, _UPDATE_LOAN_STATE, rows[0])
+    else:
+        run_many(conn, _UPDATE_LOAN_STATE, rows)
+
+
+def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:
+    """The terms a schedule version was generated from."""
+    text = conn.execute(
+        select(ScheduleVersionRow.terms).where(
+            ScheduleVersionRow.loan_id == loan_id, ScheduleVersionRow.version == version
+        )
+    ).scalar_one()
+    return terms_from_json(text)

@@ -1,0 +1,451 @@
+"""Translation between database rows and domain values: the one place a row becomes a value and back.
+
+Each ``*_of(row)`` makes a domain value of a row read from its table (organisations, funds, accounts,
+journal entries and their lines, households and their records, policies, batches, guarantors and guarantee calls, loans, schedule
+versions, receipts and write-offs); each ``*_values(...)`` gives the column values a value is written
+with. Loan terms and subsidy caps are stored as JSON text, every field kept, so that reading them back
+gives values equal to those written. Amounts are stored as whole fen and read back as :class:`Money`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from revolve.chart import Account, AccountKey, AccountKind, AccountRole
+from revolve.dates import DayCount, Frequency
+from revolve.funds import Fund
+from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
+from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
+from revolve.journal import PostedEntry, PostedLine
+from revolve.money import Money
+from revolve.orgs import Org, OrgLevel
+from revolve.policy import Policy
+from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
+from revolve.rules import PayerKind
+from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
+from revolve.subsidy import SubsidyCaps
+
+__all__ = [
+    "account_key",
+    "account_of",
+    "as_money",
+    "batch_of",
+    "caps_from_json",
+    "caps_to_json",
+    "fund_of",
+    "guarantee_call_of",
+    "guarantor_of",
+    "guarantor_values",
+    "household_of",
+    "household_record_of",
+    "household_record_values",
+    "household_values",
+    "loan_of",
+    "loan_state_values",
+    "org_of",
+    "policy_of",
+    "policy_values",
+    "posted_entry_of",
+    "posted_line_of",
+    "receipt_of",
+    "receipt_values",
+    "schedule_version_of",
+    "terms_from_json",
+    "terms_to_json",
+    "write_off_of",
+]
+
+_NO_MONEY = Money(0)
+
+
+def as_money(value: int | None) -> Money:
+    """A stored amount in fen (NULL read as zero) as :class:`Money`."""
+    # Money is frozen, so the many zero amounts of a loan's state and schedule can share one value
+    return Money(int(value)) if value else _NO_MONEY
+
+
+def _money_or_none(value: int | None) -> Money | None:
+    return None if value is None else Money(int(value))
+
+
+def _fen_or_none(value: Money | None) -> int | None:
+    return None if value is None else value.fen
+
+
+# ---- organisations, funds, accounts -----------------------------------------------------------
+def org_of(row: Any) -> Org:
+    """An organisation row as an :class:`Org`."""
+    return Org(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        level=OrgLevel(row.level),
+        parent_id=row.parent_id,
+    )
+
+
+def fund_of(row: Any) -> Fund:
+    """A fund row as a :class:`Fund`."""
+    return Fund(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        org_id=row.org_id,
+        chart=row.chart,
+        closed_through=row.closed_through,
+    )
+
+
+def account_key(role: str, sub: str) -> AccountKey:
+    """The key of an account stored under ``role`` and ``sub`` (an empty sub-key is none)."""
+    return AccountKey(AccountRole(role), sub or None)
+
+
+def account_of(row: Any) -> Account:
+    """An account row as an :class:`Account`."""
+    return Account(
+        id=row.id,
+        fund_id=row.fund_id,
+        key=account_key(row.role, row.sub),
+        code=row.code,
+        name=row.name,
+        kind=AccountKind(row.kind),
+    )
+
+
+# ---- households, policies, batches ------------------------------------------------------------
+def household_of(row: Any) -> Household:
+    """A household row as a :class:`Household`."""
+    return Household(
+        id=row.id,
+        fund_id=row.fund_id,
+        code=row.code,
+        mother_name=row.mother_name,
+        national_id=row.national_id,
+        org_id=row.org_id,
+        phone=row.phone,
+        fp_status=FamilyPlanningStatus(row.fp_status),
+        income_before=_money_or_none(row.income_before),
+        registered_on=row.registered_on,
+    )
+
+
+def household_values(household: Household) -> dict[str, Any]:
+    """The column values of a new household's row (its id is the database's to give)."""
+    values = asdict(household)
+    values.pop("id")
+    values["fp_status"] = household.fp_status.value
+    values["income_before"] = _fen_or_none(household.income_before)
+    return values
+
+
+def household_record_of(row: Any) -> HouseholdRecord:
+    """A household record row as a :class:`HouseholdRecord`."""
+    return HouseholdRecord(
+        household_id=row.household_id,
+        kind=RecordKind(row.kind),
+        on=row.on_date,
+        note=row.note,
+        income=_money_or_none(row.income),
+        exited_poverty=row.exited_poverty,
+    )
+
+
+def household_record_values(fund_id: int, record: HouseholdRecord) -> dict[str, Any]:
+    """The column values of a household record's row in the fund."""
+    return {
+        "fund_id": fund_id,
+        "household_id": record.household_id,
+        "kind": record.kind.value,
+        "on_date": record.on,
+        "note": record.note,
+        "income": _fen_or_none(record.income),
+        "exited_poverty": record.exited_poverty,
+    }
+
+
+def policy_of(row: Any) -> Policy:
+    """A policy row as a :class:`Policy` (the allowed amounts are stored as comma-separated fen)."""
+    return Policy(
+        effective_from=row.effective_from,
+        min_amount=Money(int(row.min_amount)),
+        max_amount=Money(int(row.max_amount)),
+        min_term_months=row.min_term_months,
+        max_term_months=row.max_term_months,
+        max_loans_per_household=row.max_loans_per_household,
+        max_active_loans_per_household=row.max_active_loans_per_household,
+        guarantee_required=bool(row.guarantee_required),
+        allowed_amounts=tuple(Money(int(x)) for x in row.allowed_amounts.split(",") if x),
+    )
+
+
+def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
+    """The column values of a policy's row in the fund."""
+    return {
+        "fund_id": fund_id,
+        "effective_from": policy.effective_from,
+        "min_amount": policy.min_amount.fen,
+        "max_amount": policy.max_amount.fen,
+        "min_term_months": policy.min_term_months,
+        "max_term_months": policy.max_term_months,
+        "max_loans_per_household": policy.max_loans_per_household,
+        "max_active_loans_per_household": policy.max_active_loans_per_household,
+        "guarantee_required": policy.guarantee_required,
+        "allowed_amounts": ",".join(str(m.fen) for m in policy.allowed_amounts),
+    }
+
+
+def batch_of(row: Any) -> Batch:
+    """A batch row as a :class:`Batch`."""
+    return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
+
+
+# ---- guarantors -------------------------------------------------------------------------------
+def guarantor_of(row: Any, members: tuple[int, ...]) -> Guarantor:
+    """A guarantor row, with its group's member households, as a :class:`Guarantor`."""
+    return Guarantor(
+        id=row.id,
+        fund_id=row.fund_id,
+        code=row.code,
+        kind=GuarantorKind(row.kind),
+        name=row.name,
+        org_id=row.org_id,
+        cap=_money_or_none(row.cap),
+        reference=row.reference,
+        members=members,
+    )
+
+
+def guarantor_values(guarantor: Guarantor) -> dict[str, Any]:
+    """The column values of a new guarantor's row (its members are rows of their own)."""
+    return {
+        "fund_id": guarantor.fund_id,
+        "code": guarantor.code,
+        "kind": guarantor.kind.value,
+        "name": guarantor.name,
+        "org_id": guarantor.org_id,
+        "cap": _fen_or_none(guarantor.cap),
+        "reference": guarantor.reference,
+    }
+
+
+def guarantee_call_of(row: Any) -> GuaranteeCall:
+    """A guarantee call row as a :class:`GuaranteeCall`."""
+    return GuaranteeCall(
+        row.id, row.loan_id, row.guarantor_id, row.called_on, Money(int(row.amount)), row.note
+    )
+
+
+# ---- loans and their schedules ----------------------------------------------------------------
+def loan_of(row: Any) -> Loan:
+    """A loan row as a :class:`Loan`."""
+    return Loan(
+        id=row.id,
+        fund_id=row.fund_id,
+        number=row.number,
+        household_id=row.household_id,
+        batch_id=row.batch_id,
+        principal=Money(int(row.principal)),
+        disbursed_on=row.disbursed_on,
+        round=row.round,
+        status=LoanStatus(row.status),
+        schedule_version=row.schedule_version,
+        paid_in_version=as_money(row.paid_in_version),
+        principal_paid=as_money(row.principal_paid),
+        interest_paid=as_money(row.interest_paid),
+        fee_paid=as_money(row.fee_paid),
+        penalty_paid=as_money(row.penalty_paid),
+        written_off=as_money(row.written_off),
+        recovered=as_money(row.recovered),
+        pledge_held=as_money(row.pledge_held),
+        closed_on=row.closed_on,
+    )
+
+
+def loan_state_values(loan: Loan) -> dict[str, Any]:
+    """A loan's running state as the parameters of the loan-state UPDATE (``loan`` and ``new_*``)."""
+    return {
+        "loan": loan.id,
+        "new_status": loan.status.value,
+        "new_schedule_version": loan.schedule_version,
+        "new_paid_in_version": loan.paid_in_version.fen,
+        "new_principal_paid": loan.principal_paid.fen,
+        "new_interest_paid": loan.interest_paid.fen,
+        "new_fee_paid": loan.fee_paid.fen,
+        "new_penalty_paid": loan.penalty_paid.fen,
+        "new_written_off": loan.written_off.fen,
+        "new_recovered": loan.recovered.fen,
+        "new_pledge_held": loan.pledge_held.fen,
+        "new_closed_on": loan.closed_on,
+    }
+
+
+def schedule_version_of(row: Any) -> ScheduleVersion:
+    """A schedule version row as a :class:`ScheduleVersion`."""
+    return ScheduleVersion(row.loan_id, row.version, row.effective_on, row.reason, Money(int(row.principal)))
+
+
+def terms_to_json(terms: LoanTerms) -> str:
+    """Loan terms as JSON text: every field, so that :func:`terms_from_json` gives them back equal."""
+    return json.dumps(
+        {
+            "principal": terms.principal.fen,
+            "start": terms.start.isoformat(),
+            "term": terms.term,
+            "method": terms.method.value,
+            "rate": str(terms.rate),
+            "rate_period": terms.rate_period.value,
+            "frequency": [terms.frequency.months, terms.frequency.days],
+            "interest_mode": terms.interest_mode.value,
+            "day_count": terms.day_count.value,
+            "first_due": terms.first_due.isoformat() if terms.first_due else None,
+            "day_of_month": terms.day_of_month,
+            "due_dates": [d.isoformat() for d in terms.due_dates],
+            "principal_amounts": [m.fen for m in terms.principal_amounts],
+            "grace_periods": terms.grace_periods,
+            "fee_rate": str(terms.fee_rate),
+            "fee_timing": terms.fee_timing.value,
+            "rounding": terms.rounding,
+            "installment_multiple": terms.installment_multiple.fen if terms.installment_multiple else None,
+        },
+        sort_keys=True,
+    )
+
+
+def terms_from_json(text: str) -> LoanTerms:
+    """The loan terms stored by :func:`terms_to_json`."""
+    d = json.loads(text)
+    return LoanTerms(
+        principal=Money(d["principal"]),
+        start=date.fromisoformat(d["start"]),
+        term=d["term"],
+        method=RepaymentMethod(d["method"]),
+        rate=Decimal(d["rate"]),
+        rate_period=RatePeriod(d["rate_period"]),
+        frequency=Frequency(months=d["frequency"][0], days=d["frequency"][1]),
+        interest_mode=InterestMode(d["interest_mode"]),
+        day_count=DayCount(d["day_count"]),
+        first_due=date.fromisoformat(d["first_due"]) if d["first_due"] else None,
+        day_of_month=d["day_of_month"],
+        due_dates=tuple(date.fromisoformat(x) for x in d["due_dates"]),
+        principal_amounts=tuple(Money(x) for x in d["principal_amounts"]),
+        grace_periods=d["grace_periods"],
+        fee_rate=Decimal(d["fee_rate"]),
+        fee_timing=FeeTiming(d["fee_timing"]),
+        rounding=d["rounding"],
+        installment_multiple=Money(d["installment_multiple"])
+        if d["installment_multiple"] is not None
+        else None,
+    )
+
+
+def caps_to_json(caps: SubsidyCaps) -> str:
+    """Subsidy caps as JSON text."""
+    return json.dumps(
+        {
+            "max_principal": caps.max_principal.fen,
+            "max_rate": str(caps.max_rate),
+            "max_days": caps.max_days,
+            "share": str(caps.share),
+        },
+        sort_keys=True,
+    )
+
+
+def caps_from_json(text: str) -> SubsidyCaps:
+    """The subsidy caps stored by :func:`caps_to_json`."""
+    d = json.loads(text)
+    return SubsidyCaps(
+        max_principal=Money(d["max_principal"]),
+        max_rate=Decimal(d["max_rate"]),
+        max_days=d["max_days"],
+        share=Decimal(d["share"]),
+    )
+
+
+# ---- receipts and write-offs ------------------------------------------------------------------
+def receipt_of(row: Any) -> Receipt:
+    """A receipt row as a :class:`Receipt`."""
+    return Receipt(
+        id=row.id,
+        loan_id=row.loan_id,
+        receipt=row.receipt,
+        value_date=row.value_date,
+        kind=row.kind,
+        payer=PayerKind(row.payer_kind),
+        guarantor_id=row.guarantor_id,
+        amount=Money(int(row.amount)),
+        principal=Money(int(row.principal)),
+        interest=Money(int(row.interest)),
+        fee=Money(int(row.fee)),
+        penalty=Money(int(row.penalty)),
+        schedule_version=row.schedule_version,
+        entry_seq=row.entry_seq,
+    )
+
+
+def receipt_values(fund_id: int, receipt: Receipt) -> dict[str, Any]:
+    """The column values of a receipt's row in the fund (its id is the database's to give)."""
+    return {
+        "fund_id": fund_id,
+        "loan_id": receipt.loan_id,
+        "receipt": receipt.receipt,
+        "value_date": receipt.value_date,
+        "kind": receipt.kind,
+        "payer_kind": receipt.payer.value,
+        "guarantor_id": receipt.guarantor_id,
+        "amount": receipt.amount.fen,
+        "principal": receipt.principal.fen,
+        "interest": receipt.interest.fen,
+        "fee": receipt.fee.fen,
+        "penalty": receipt.penalty.fen,
+        "schedule_version": receipt.schedule_version,
+        "entry_seq": receipt.entry_seq,
+    }
+
+
+def write_off_of(row: Any) -> WriteOff:
+    """A write-off row, joined with its loan's ``number`` and ``recovered``, as a :class:`WriteOff`."""
+    return WriteOff(
+        loan_id=row.loan_id,
+        loan_number=row.number,
+        written_on=row.written_on,
+        amount=Money(int(row.amount)),
+        recovered=Money(int(row.recovered)),
+        approval_ref=row.approval_ref,
+        reason=row.reason,
+        entry_seq=row.entry_seq,
+    )
+
+
+# ---- journal ----------------------------------------------------------------------------------
+def posted_line_of(row: Any) -> PostedLine:
+    """A posting row, joined with its account's ``code``, ``role`` and ``sub``, as a :class:`PostedLine`."""
+    return PostedLine(
+        int(row.line_no),
+        int(row.account_id),
+        row.code,
+        account_key(row.role, row.sub),
+        Money(int(row.amount)),
+    )
+
+
+def posted_entry_of(row: Any, lines: tuple[PostedLine, ...]) -> PostedEntry:
+    """An entry row, with its lines, as a :class:`PostedEntry`."""
+    return PostedEntry(
+        fund_id=row.fund_id,
+        seq=row.seq,
+        value_date=row.value_date,
+        kind=row.kind,
+        memo=row.memo,
+        idempotency_key=row.idempotency_key,
+        reverses=row.reverses_seq,
+        lines=lines,
+        content_digest=row.content_digest,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

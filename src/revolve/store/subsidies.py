@@ -1,0 +1,102 @@
+"""Bank-lent subsidised loans and grants (tables ``revolve_bank_loan``, ``revolve_subsidy_payment`` and
+``revolve_grant``): loans a bank lends that the fund records for information and pays interest subsidy
+(贴息) on, period by period, and one-off grants to households.
+
+Every function works inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, insert, select, update
+
+from revolve.errors import DuplicateCode, UnknownBankLoan
+from revolve.money import Money
+from revolve.store.lookup import by_ref, row_by_ref
+from revolve.store.schema import BankLoanRow, GrantRow, SubsidyPaymentRow
+
+__all__ = [
+    "find_bank_loan",
+    "insert_bank_loan",
+    "insert_grant",
+    "insert_subsidy_payment",
+    "mark_bank_loan_breach",
+    "subsidy_paid",
+]
+
+_BANK_LOAN = cast(Table, BankLoanRow.__table__)
+
+
+# ---- bank-lent subsidised loans -----------------------------------------------------------------
+def insert_bank_loan(
+    conn: Connection, fund_id: int, *, number: str, household_id: int, bank: str, terms: str, caps: str
+) -> int:
+    """Record a bank-lent loan for information; return its id."""
+    if conn.execute(
+        select(BankLoanRow.id).where(BankLoanRow.fund_id == fund_id, BankLoanRow.number == number)
+    ).first():
+        raise DuplicateCode(number, what="bank loan")
+    return int(
+        conn.execute(
+            insert(BankLoanRow)
+            .values(
+                fund_id=fund_id, number=number, household_id=household_id, bank=bank, terms=terms, caps=caps
+            )
+            .returning(BankLoanRow.id)
+        ).scalar_one()
+    )
+
+
+_BANK_LOANS = by_ref(select(_BANK_LOAN), _BANK_LOAN, "number")
+
+
+def find_bank_loan(conn: Connection, fund_id: int, ref: int | str) -> Any:
+    """The bank loan row with this id or number."""
+    row = row_by_ref(conn, _BANK_LOANS, fund_id, ref)
+    if row is None:
+        raise UnknownBankLoan(ref, hint="register it with ledger.register_bank_loan(...)")
+    return row
+
+
+def mark_bank_loan_breach(conn: Connection, bank_loan_id: int, on: date) -> None:
+    """Record that a bank loan broke its terms (overdue, misuse) from a date: no subsidy after it."""
+    conn.execute(update(BankLoanRow).where(BankLoanRow.id == bank_loan_id).values(in_breach_from=on))
+
+
+def subsidy_paid(conn: Connection, bank_loan_id: int) -> dict[int, Money]:
+    """The subsidy already paid per period of a bank loan."""
+    rows = conn.execute(
+        select(SubsidyPaymentRow.period, SubsidyPaymentRow.amount).where(
+            SubsidyPaymentRow.bank_loan_id == bank_loan_id
+        )
+    )
+    return {int(p): Money(int(a)) for p, a in rows}
+
+
+def insert_subsidy_payment(
+    conn: Connection, fund_id: int, *, bank_loan_id: int, period: int, amount: Money, on: date, seq: int
+) -> None:
+    """Record the subsidy paid for one period."""
+    conn.execute(
+        insert(SubsidyPaymentRow).values(
+            bank_loan_id=bank_loan_id,
+            period=period,
+            fund_id=fund_id,
+            amount=amount.fen,
+            value_date=on,
+            entry_seq=seq,
+        )
+    )
+
+
+def insert_grant(
+    conn: Connection, fund_id: int, *, seq: int, household_id: int, amount: Money, on: date
+) -> None:
+    """Record a one-off grant to a household."""
+    conn.execute(
+        insert(GrantRow).values(
+            fund_id=fund_id, entry_seq=seq, household_id=household_id, amount=amount.fen, value_date=on
+        )
+    )
