@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from revolve.errors import PeriodClosed
 from revolve.money import Money
 
-__all__ = ["Fund", "loan_round"]
+__all__ = ["Fund", "check_open", "loan_round"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,19 @@ class Fund:
     org_id: int
     chart: str
     closed_through: date | None = None
+
+
+def check_open(fund: Fund, on: date) -> None:
+    """Refuse a value date on or before the date the fund is closed through (月结/季结).
+
+    The one rule every operation and every posted entry follows; a faithful retry of an entry posted
+    before the close is answered without asking it (see :mod:`revolve.ledger`).
+
+    Raises:
+        PeriodClosed: ``on`` is in a closed period.
+    """
+    if fund.closed_through is not None and on <= fund.closed_through:
+        raise PeriodClosed(on, closed_through=fund.closed_through, fund_id=fund.id)
 
 
 def loan_round(*, disbursed_before: Money, capital: Money) -> int:

@@ -40,9 +40,10 @@ from revolve.guarantees import Guarantor
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.lending import LendingOperations
+from revolve.loans import Loan
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel, check_child_level
-from revolve.portfolio import Loan, Portfolio
+from revolve.portfolio import Portfolio
 from revolve.store import lending as lend
 from revolve.store import repository as repo
 from revolve.store.database import Durability, ensure_schema, make_engine

@@ -53,8 +53,14 @@ from revolve.loans import (
     DEFAULT_ORDER,
     Ageing,
     Allocation,
+    Batch,
     Component,
     Due,
+    Loan,
+    LoanStatus,
+    Receipt,
+    ScheduleVersion,
+    WriteOff,
     ageing,
     allocate,
     days_past_due,
@@ -64,7 +70,6 @@ from revolve.loans import (
 )
 from revolve.money import Money
 from revolve.policy import Policy, check_loan, policy_in_force
-from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.ratios import Ratio
 from revolve.rules import (
     ContributionSource,

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from revolve.households import RecordKind
-from revolve.loans import Ageing, Due, ageing, days_past_due, states
+from revolve.loans import Ageing, Due, Loan, LoanSchedule, LoanStatus, Receipt, ageing, days_past_due, states
 from revolve.money import Money
-from revolve.portfolio import Loan, LoanSchedule, LoanStatus, Portfolio, Receipt
+from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 
 __all__ = ["PeriodFigures", "combine", "loan_days_past_due", "period_figures"]

@@ -14,9 +14,9 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id
 from revolve.ledger import Ledger
+from revolve.loans import LoanSchedule, LoanStatus, Receipt
 from revolve.metrics import loan_days_past_due
 from revolve.money import Money
-from revolve.portfolio import LoanSchedule, LoanStatus, Receipt
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_loan_register", "build_write_off_register"]

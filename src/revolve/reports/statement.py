@@ -13,9 +13,8 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id, mask_phone
 from revolve.ledger import Ledger
-from revolve.loans import days_past_due, due_by, states
+from revolve.loans import Loan, LoanStatus, days_past_due, due_by, states
 from revolve.money import Money
-from revolve.portfolio import Loan, LoanStatus
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_statement"]

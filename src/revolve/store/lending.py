@@ -42,10 +42,9 @@ from revolve.errors import (
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
 from revolve.invariants import Violation
-from revolve.loans import Due
+from revolve.loans import Batch, Due, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.money import Money
 from revolve.policy import Policy
-from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
 from revolve.store.repository import FundHead, ResolvedAccount, run, run_many

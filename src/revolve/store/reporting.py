@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from revolve.chart import AccountRole
-from revolve.loans import Due
+from revolve.loans import Due, LoanSchedule
 from revolve.money import Money
-from revolve.portfolio import Contribution, GuaranteeLink, LoanSchedule, Outflow, Portfolio
+from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
 from revolve.store import lending as lend
 from revolve.store import repository as repo
 from revolve.store.schema import (
