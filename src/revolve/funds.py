@@ -12,8 +12,9 @@ from datetime import date
 
 from revolve.errors import PeriodClosed
 from revolve.money import Money
+from revolve.ratios import Ratio
 
-__all__ = ["Fund", "check_open", "loan_round"]
+__all__ = ["Fund", "FundFigures", "check_open", "loan_round"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,27 @@ def loan_round(*, disbursed_before: Money, capital: Money) -> int:
     if capital.fen <= 0:
         return 1
     return disbursed_before.fen // capital.fen + 1
+
+
+@dataclass(frozen=True, slots=True)
+class FundFigures:
+    """A fund's headline figures, computed from its books as of a date.
+
+    Every rate carries its numerator and denominator (domain.md §11).
+    """
+
+    fund: Fund
+    as_of: date | None
+    capital_by_source: dict[str, Money]
+    capital: Money
+    disbursed: Money
+    households_served: int
+    loans: int
+    outstanding: Money
+    cash: Money
+    available: Money
+    turnover: Ratio
+    """滚动次数: cumulative principal disbursed ÷ capital contributed."""
+    max_round: int
+    written_off: Money
+    recovered_after_write_off: Money

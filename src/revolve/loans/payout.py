@@ -59,6 +59,7 @@ __all__ = [
     "PlannedPayout",
     "RoundFigures",
     "decide_payout",
+    "reference",
     "term_months",
 ]
 
@@ -173,7 +174,7 @@ def term_months(start: date, maturity: date) -> int:
     return months + (1 if span.days > 0 else 0)
 
 
-def _ref(value: object) -> int | str:
+def reference(value: object) -> int | str:
     """The id or code a payout names a record by: the record's id, or the id or code given."""
     if isinstance(value, int | str):
         return value
@@ -192,7 +193,7 @@ def decide_payout(
         The loan a faithful retry answers with, or the payout to write; ``books`` then counts it.
     """
     on = d.terms.start
-    ref = _ref(d.household)
+    ref = reference(d.household)
     hh = books.households.get(ref)
     if hh is None:
         raise UnknownHousehold(ref)
@@ -211,13 +212,13 @@ def decide_payout(
             return replay_or_refuse(
                 loan, (loan.number, loan.household_id, loan.principal, loan.disbursed_on), asked, refusal
             )
-    b_ref = _ref(d.batch)
+    b_ref = reference(d.batch)
     batch = books.batches.get(b_ref)
     if batch is None:
         raise UnknownBatch(b_ref)
     check_open(books.fund, on)
     guarantors = []
-    for g_ref in (_ref(g) for g in d.guarantors):
+    for g_ref in (reference(g) for g in d.guarantors):
         g = books.guarantors.get(g_ref)
         if g is None:
             raise UnknownGuarantor(g_ref)
