@@ -30,8 +30,8 @@ from openpyxl import load_workbook
 from conftest import snapshot
 from revolve import Ledger
 from revolve.importers import ProblemKind
+from revolve.loans import LoanStatus
 from revolve.money import yuan
-from revolve.portfolio import LoanStatus
 from revolve.store.database import make_engine
 from test_importers import (
     BAD_CASES,

@@ -37,8 +37,8 @@ from revolve.importers import (
     import_repayments,
     read_rows,
 )
+from revolve.loans import LoanStatus
 from revolve.money import Money, yuan
-from revolve.portfolio import LoanStatus
 from revolve.schedule import LoanTerms
 from revolve.store.transactions import Session
 

@@ -33,9 +33,8 @@ from revolve.errors import (
     UnknownLoan,
 )
 from revolve.guarantees import GuarantorKind
-from revolve.loans import AgeingBucket, Component, bucket_for
+from revolve.loans import AgeingBucket, Component, LoanStatus, bucket_for
 from revolve.policy import Policy
-from revolve.portfolio import LoanStatus
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
 from revolve.subsidy import SubsidyCaps
 

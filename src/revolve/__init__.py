@@ -60,19 +60,31 @@ from revolve.errors import (
     UnknownLoan,
     UnknownOrg,
 )
-from revolve.funds import Fund
+from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
-from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
+from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind, Registration
 from revolve.invariants import ChainBreak, Violation
 from revolve.journal import Entry, PostedEntry, PostedLine, Posting
 from revolve.ledger import DEFAULT_URL, Ledger, VerifyReport
 from revolve.ledger import open_ledger as open
-from revolve.lending import Disbursement, FundFigures, Payment, Registration
-from revolve.loans import DEFAULT_ORDER, Ageing, AgeingBucket, Component, Due
+from revolve.loans import (
+    DEFAULT_ORDER,
+    Ageing,
+    AgeingBucket,
+    Batch,
+    Component,
+    Due,
+    Loan,
+    LoanStatus,
+    Receipt,
+    ScheduleVersion,
+    WriteOff,
+)
+from revolve.loans.payout import Disbursement
+from revolve.loans.repayment import Payment
 from revolve.money import Money, fen, yuan
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import DEFAULT_POLICY, Policy
-from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.ratios import Ratio
 from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import (

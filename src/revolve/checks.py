@@ -6,10 +6,14 @@ Each returns the value it was given, or raises the typed refusal naming the fiel
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
 
-from revolve.errors import InvalidDate, InvalidTerms
+from revolve.errors import InvalidDate, InvalidEntry, InvalidTerms
 
-__all__ = ["check_date", "check_term_date", "check_whole"]
+__all__ = ["check_choice", "check_date", "check_term_date", "check_whole"]
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 def check_date(field: str, value: object) -> date:
@@ -45,3 +49,18 @@ def check_whole(field: str, value: object, *, minimum: int) -> int:
     if value < minimum:
         raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
     return value
+
+
+def check_choice(kind: type[_Choice], field: str, value: object) -> _Choice:
+    """``kind(value)``: a member of the enum ``kind``, given as itself or as its value.
+
+    Raises:
+        InvalidEntry: a value outside the choices; the message lists them.
+    """
+    if isinstance(value, str):  # a member of the enum is a str too
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    choices = ", ".join(repr(m.value) for m in kind)
+    raise InvalidEntry(field, value, reason=f"choose one of {choices}")

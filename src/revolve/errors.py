@@ -155,10 +155,13 @@ class NotFound(RevolveError, LookupError):
     """Something named by the caller does not exist."""
 
     what = "record"
+    advice = ""
+    """What to do when nothing more particular is said: the hint given when the caller gives none."""
 
     def __init__(self, key: object, *, hint: str = "") -> None:
         self.key = key
         msg = f"unknown {self.what} {key!r}"
+        hint = hint or self.advice
         super().__init__(msg + (f": {hint}" if hint else ""))
 
 
@@ -274,24 +277,28 @@ class UnknownHousehold(NotFound):
     """No household has this id or code in the fund."""
 
     what = "household"
+    advice = "register it with ledger.register_household(...)"
 
 
 class UnknownLoan(NotFound):
     """No loan has this id or number in the fund."""
 
     what = "loan"
+    advice = "loans are named by their number, e.g. 'FN-2016-001'"
 
 
 class UnknownGuarantor(NotFound):
     """No guarantor has this id in the fund."""
 
     what = "guarantor"
+    advice = "register it with ledger.register_guarantor(...)"
 
 
 class UnknownBatch(NotFound):
     """No disbursement batch has this code in the fund."""
 
     what = "batch"
+    advice = "open it with ledger.open_batch(...)"
 
 
 class UnknownBankLoan(NotFound):

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from revolve.errors import PeriodClosed
 from revolve.money import Money
+from revolve.ratios import Ratio
 
-__all__ = ["Fund", "loan_round"]
+__all__ = ["Fund", "FundFigures", "check_open", "loan_round"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,19 @@ class Fund:
     closed_through: date | None = None
 
 
+def check_open(fund: Fund, on: date) -> None:
+    """Refuse a value date on or before the date the fund is closed through (月结/季结).
+
+    The one rule every operation and every posted entry follows; a faithful retry of an entry posted
+    before the close is answered without asking it (see :mod:`revolve.ledger`).
+
+    Raises:
+        PeriodClosed: ``on`` is in a closed period.
+    """
+    if fund.closed_through is not None and on <= fund.closed_through:
+        raise PeriodClosed(on, closed_through=fund.closed_through, fund_id=fund.id)
+
+
 def loan_round(*, disbursed_before: Money, capital: Money) -> int:
     """A loan's round (轮次): ⌊principal the fund disbursed before it ÷ capital contributed⌋ + 1.
 
@@ -37,3 +52,27 @@ def loan_round(*, disbursed_before: Money, capital: Money) -> int:
     if capital.fen <= 0:
         return 1
     return disbursed_before.fen // capital.fen + 1
+
+
+@dataclass(frozen=True, slots=True)
+class FundFigures:
+    """A fund's headline figures, computed from its books as of a date.
+
+    Every rate carries its numerator and denominator (domain.md §11).
+    """
+
+    fund: Fund
+    as_of: date | None
+    capital_by_source: dict[str, Money]
+    capital: Money
+    disbursed: Money
+    households_served: int
+    loans: int
+    outstanding: Money
+    cash: Money
+    available: Money
+    turnover: Ratio
+    """滚动次数: cumulative principal disbursed ÷ capital contributed."""
+    max_round: int
+    written_off: Money
+    recovered_after_write_off: Money

@@ -40,6 +40,7 @@ __all__ = [
     "Household",
     "HouseholdRecord",
     "RecordKind",
+    "Registration",
     "latest_income",
     "mask_name",
     "mask_national_id",
@@ -513,3 +514,18 @@ def latest_income(records: Sequence[HouseholdRecord], as_of: date) -> Money | No
         if observed and (latest is None or record.on >= latest.on):
             latest = record
     return None if latest is None else latest.income
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One household for :meth:`revolve.Ledger.register_households`, with the arguments of
+    :meth:`revolve.Ledger.register_household` (see there)."""
+
+    code: str
+    mother_name: str
+    national_id: str
+    registered_on: date
+    fp_status: FamilyPlanningStatus | str = FamilyPlanningStatus.COMPLIANT
+    org: int | None = None
+    phone: str | None = None
+    income_before: Money | None = None

@@ -89,9 +89,10 @@ from revolve.errors import (
     UnknownOrg,
 )
 from revolve.funds import Fund
-from revolve.households import FamilyPlanningStatus, validate_national_id
+from revolve.households import FamilyPlanningStatus, Registration, validate_national_id
 from revolve.ledger import Ledger
-from revolve.lending import Disbursement, Payment, Registration
+from revolve.loans.payout import Disbursement
+from revolve.loans.repayment import Payment
 from revolve.money import Money
 from revolve.rules import PayerKind
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod

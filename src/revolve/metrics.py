@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from revolve.households import RecordKind
-from revolve.loans import Ageing, Due, ageing, days_past_due, states
+from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
+from revolve.loans.position import loan_position, paid_in_version, version_in_force
 from revolve.money import Money
-from revolve.portfolio import Loan, LoanSchedule, LoanStatus, Portfolio, Receipt
+from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 
-__all__ = ["PeriodFigures", "combine", "loan_days_past_due", "period_figures"]
+__all__ = ["PeriodFigures", "combine", "period_figures"]
 
 _ZERO = Money(0)
 
@@ -119,24 +120,6 @@ class PeriodFigures:
         return Ratio(self.households_exited, self.households_closed)
 
 
-def _version_at(schedules: Sequence[LoanSchedule], on: date) -> LoanSchedule | None:
-    current = None
-    for schedule in schedules:
-        if schedule.effective_on <= on:
-            current = schedule
-    return current
-
-
-def _paid(receipts: Sequence[Receipt], version: int, on: date) -> Money:
-    return Money(
-        sum(
-            r.amount.fen
-            for r in receipts
-            if r.kind == "repayment" and r.schedule_version == version and r.value_date <= on
-        )
-    )
-
-
 def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
     return Money(sum(r.principal.fen for r in receipts if r.kind == "repayment" and r.value_date <= on))
 
@@ -147,7 +130,7 @@ def _fallen_due(
     """Principal of the loan that had fallen due by ``on`` (in the schedule version then in force)."""
     if loan.status is LoanStatus.WRITTEN_OFF and loan.closed_on is not None:
         on = min(on, loan.closed_on)
-    version = _version_at(schedules, on)
+    version = version_in_force(schedules, on)
     if version is None:
         return _ZERO
     earlier = Money(
@@ -173,19 +156,10 @@ def _on_time(
             if not start <= due.due_date <= end or (until is not None and due.due_date >= until):
                 continue
             due_total += due.principal.fen
-            paid = _paid(receipts, version.version, due.due_date)
+            paid = paid_in_version(receipts, version.version, due.due_date)
             state = next(s for s in states(version.dues, paid=paid) if s.due.number == due.number)
             on_time += state.principal_paid.fen
     return Money(due_total), Money(on_time)
-
-
-def loan_days_past_due(schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date) -> int:
-    """A loan's days past due on ``on``, from its schedule versions and receipts (as read in a Portfolio)."""
-    version = _version_at(schedules, on)
-    if version is None:
-        return 0
-    dues: tuple[Due, ...] = version.dues
-    return days_past_due(dues, paid=_paid(receipts, version.version, on), as_of=on)
 
 
 def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFigures:
@@ -202,7 +176,6 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
     receipts: dict[int, list[Receipt]] = defaultdict(list)
     for receipt in portfolio.receipts:
         receipts[receipt.loan_id].append(receipt)
-    written = {w.loan_id: w for w in portfolio.write_offs}
     before = date.fromordinal(start.toordinal() - 1)
 
     by_source: dict[str, Money] = defaultdict(lambda: _ZERO)
@@ -235,18 +208,13 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         mine = receipts[loan.id]
         plan = schedules[loan.id]
         rounds[loan.round] += 1
-        w = written.get(loan.id)
-        for day, slot in ((before, "start"), (end, "end")):
-            if loan.disbursed_on > day:
-                continue
-            off = w.amount if w is not None and w.written_on <= day else _ZERO
-            value = loan.principal - _principal_repaid(mine, day) - off
-            if slot == "start":
-                outstanding_start += value
-            else:
-                outstanding_end += value
-                if value.fen > 0:
-                    at_risk.append((value, loan_days_past_due(plan, mine, day)))
+        if loan.disbursed_on <= before:
+            outstanding_start += loan_position(loan, plan, mine, as_of=before).outstanding
+        if loan.disbursed_on <= end:
+            position = loan_position(loan, plan, mine, as_of=end)
+            outstanding_end += position.outstanding
+            if position.outstanding.fen > 0:
+                at_risk.append((position.outstanding, position.days_past_due))
         d, t = _on_time(plan, mine, start, end)
         due_in_period += d
         on_time += t

@@ -14,9 +14,9 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id
 from revolve.ledger import Ledger
-from revolve.metrics import loan_days_past_due
+from revolve.loans import LoanSchedule, Receipt
+from revolve.loans.position import loan_position
 from revolve.money import Money
-from revolve.portfolio import LoanSchedule, LoanStatus, Receipt
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_loan_register", "build_write_off_register"]
@@ -49,13 +49,8 @@ def build_loan_register(
         h = households[loan.household_id]
         repaid = Money(sum(r.principal.fen for r in receipts[loan.id] if r.kind == "repayment"))
         off = written[loan.id].amount if loan.id in written else Money(0)
-        outstanding = loan.principal - repaid - off
-        if loan.id in written:
-            status, dpd = LoanStatus.WRITTEN_OFF, 0
-        elif outstanding.is_zero():
-            status, dpd = LoanStatus.CLOSED, 0
-        else:
-            status, dpd = LoanStatus.ACTIVE, loan_days_past_due(schedules[loan.id], receipts[loan.id], as_of)
+        position = loan_position(loan, schedules[loan.id], receipts[loan.id], as_of=as_of)
+        status, dpd, outstanding = position.status, position.days_past_due, position.outstanding
         maturity = schedules[loan.id][-1].dues[-1].due_date if schedules[loan.id] else None
         rows.append(
             (

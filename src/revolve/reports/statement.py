@@ -13,9 +13,9 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id, mask_phone
 from revolve.ledger import Ledger
-from revolve.loans import days_past_due, due_by, states
+from revolve.loans import Loan, LoanSchedule, LoanStatus, due_by, states
+from revolve.loans.position import loan_position
 from revolve.money import Money
-from revolve.portfolio import Loan, LoanStatus
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_statement"]
@@ -58,13 +58,10 @@ def build_statement(
     paid = Money(
         sum(r.amount.fen for r in receipts if r.kind == "repayment" and r.schedule_version == version.version)
     )
-    principal_repaid = Money(sum(r.principal.fen for r in receipts if r.kind == "repayment"))
-    written_off = (
-        ln.written_off
-        if ln.status is LoanStatus.WRITTEN_OFF and (ln.closed_on or as_of) <= as_of
-        else Money(0)
+    # where the loan stood on the statement's date, by the rule the register and the 季报表 use too
+    position = loan_position(
+        ln, [LoanSchedule(ln.id, version.version, version.effective_on, dues)], receipts, as_of=as_of
     )
-    outstanding = ln.principal - principal_repaid - written_off if as_of >= ln.disbursed_on else Money(0)
     batch = next((b for b in ledger.batches(f) if b.id == ln.batch_id), None)
     village = ledger.org(household.org_id).name if household.org_id is not None else ""
 
@@ -152,8 +149,7 @@ def build_statement(
         ),
     )
     # the loan's status on the statement's date, not today's
-    ended = ln.closed_on is not None and ln.closed_on <= as_of
-    status = ln.status if ended else LoanStatus.ACTIVE
+    status = position.status
     upcoming = [s for s in states(dues, paid=paid) if not s.settled and s.due.due_date > as_of]
     active = status is LoanStatus.ACTIVE
     due_now = due_by(dues, paid=paid, on=as_of) if active else Money(0)
@@ -163,8 +159,8 @@ def build_statement(
             "overdue",
             due_by(dues, paid=paid, on=date.fromordinal(as_of.toordinal() - 1)) if active else Money(0),
         ),
-        Fact("days_past_due", days_past_due(dues, paid=paid, as_of=as_of) if active else 0),
-        Fact("outstanding_principal", outstanding),
+        Fact("days_past_due", position.days_past_due),
+        Fact("outstanding_principal", position.outstanding),
         Fact("next_due_date", upcoming[0].due.due_date if upcoming and active else None),
         Fact("next_due_amount", upcoming[0].remaining if upcoming and active else None),
     )

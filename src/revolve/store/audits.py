@@ -26,7 +26,7 @@ from revolve.invariants import (
     TransferBalance,
     TransferFigures,
 )
-from revolve.portfolio import LoanStatus
+from revolve.loans import LoanStatus
 from revolve.store.rows import loan_of
 from revolve.store.schema import (
     AccountRow,

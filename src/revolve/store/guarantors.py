@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Table, func, insert, select
 
 from revolve.errors import DuplicateCode, UnknownGuarantor
 from revolve.guarantees import GuaranteeCall, Guarantor
+from revolve.loans import LoanStatus
 from revolve.money import Money
-from revolve.portfolio import LoanStatus
 from revolve.store.driver import run_many
 from revolve.store.lookup import by_ref, row_by_ref
 from revolve.store.rows import guarantee_call_of, guarantor_of, guarantor_values

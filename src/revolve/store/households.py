@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 
 from revolve.errors import DuplicateCode, UnknownBatch, UnknownHousehold
 from revolve.households import Household, HouseholdRecord
+from revolve.loans import Batch, LoanStatus
 from revolve.policy import Policy
-from revolve.portfolio import Batch, LoanStatus
 from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
 from revolve.store.rows import (
@@ -45,7 +45,6 @@ __all__ = [
     "list_batches",
     "list_households",
     "list_policies",
-    "unknown_household",
     "upsert_policy",
 ]
 
@@ -53,11 +52,6 @@ _BATCH = cast(Table, BatchRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
 _LOAN = cast(Table, LoanRow.__table__)
 _POLICY = cast(Table, PolicyRow.__table__)
-
-
-def unknown_household(ref: object) -> UnknownHousehold:
-    """The refusal of a household reference that names no household of the fund."""
-    return UnknownHousehold(ref, hint="register it with ledger.register_household(...)")
 
 
 # ---- households -------------------------------------------------------------------------------
@@ -103,7 +97,7 @@ def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
     """The fund's household with this id or code."""
     row = row_by_ref(conn, _HOUSEHOLDS, fund_id, ref)
     if row is None:
-        raise unknown_household(ref)
+        raise UnknownHousehold(ref)
     return household_of(row)
 
 

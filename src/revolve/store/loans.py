@@ -20,14 +20,14 @@ from sqlalchemy import Connection, Table, and_, bindparam, insert, select, updat
 
 from revolve.chart import AccountRole
 from revolve.errors import UnknownLoan
-from revolve.loans import Due
+from revolve.loans import Loan, LoanStatus, ScheduleVersion
+from revolve.loans.dues import Due, InstalmentRow, as_dues
 from revolve.money import Money
-from revolve.portfolio import Loan, LoanStatus, ScheduleVersion
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
-from revolve.store.rows import as_money, loan_of, loan_state_values, schedule_version_of, terms_from_json
+from revolve.store.rows import loan_of, loan_state_values, schedule_version_of, terms_from_json
 from revolve.store.schema import (
     AccountRow,
     EntryRow,
@@ -38,15 +38,12 @@ from revolve.store.schema import (
 )
 
 __all__ = [
-    "DuesReached",
-    "Installment",
     "LoanForPayment",
     "NewLoan",
     "NewVersion",
     "PayingLoan",
     "add_schedule_version",
     "add_schedule_versions",
-    "as_dues",
     "current_installments",
     "dues",
     "find_loan",
@@ -59,10 +56,8 @@ __all__ = [
     "loan_order",
     "loans_by_ids",
     "loans_for_payments",
-    "reach",
     "schedule_versions",
     "terms_of_version",
-    "unknown_loan",
     "update_loan_state",
     "update_loan_states",
 ]
@@ -75,11 +70,6 @@ _RECEIPT = cast(Table, ReceiptRow.__table__)
 _VERSION = cast(Table, ScheduleVersionRow.__table__)
 
 
-def unknown_loan(ref: object) -> UnknownLoan:
-    """The refusal of a loan reference that names no loan of the fund."""
-    return UnknownLoan(ref, hint="loans are named by their number, e.g. 'FN-2016-001'")
-
-
 # ---- loans ------------------------------------------------------------------------------------
 _LOANS = by_ref(select(_LOAN), _LOAN, "number")
 
@@ -88,11 +78,10 @@ def find_loan(conn: Connection, fund_id: int, ref: int | str) -> Loan:
     """The fund's loan with this id or number."""
     row = row_by_ref(conn, _LOANS, fund_id, ref)
     if row is None:
-        raise unknown_loan(ref)
+        raise UnknownLoan(ref)
     return loan_of(row)
 
 
-Installment = tuple[int, date, int, int, int]
 """One instalment of a schedule version as a payment reads it: number, due date, principal, interest and
 fee (fen)."""
 
@@ -195,7 +184,7 @@ def loan_for_payment(
     """
     row = row_by_ref(conn, _FOR_PAYMENTS, fund_id, ref, receipt=receipt, key=key)
     if row is None:
-        raise unknown_loan(ref)
+        raise UnknownLoan(ref)
     return LoanForPayment(
         paying=_paying(row),
         receipt_taken=row.earlier_receipt_id is not None,
@@ -337,7 +326,7 @@ class NewVersion:
     reason: str
     principal: Money
     terms: str
-    installments: Sequence[Installment]
+    installments: Sequence[InstalmentRow]
 
 
 def add_schedule_version(
@@ -350,7 +339,7 @@ def add_schedule_version(
     reason: str,
     principal: Money,
     terms: str,
-    installments: Sequence[Installment],
+    installments: Sequence[InstalmentRow],
 ) -> None:
     """Store a schedule version and its instalments, and make it the loan's current one."""
     add_schedule_versions(
@@ -416,98 +405,6 @@ def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
     return as_dues(run(conn, _DUES, {"loan": loan_id, "version": version}))
 
 
-@dataclass(frozen=True, slots=True)
-class DuesReached:
-    """The instalments of a schedule version that a payment reaches, and what the version still owes.
-
-    Payments fill instalments oldest first (by due date, then number), so allocating a payment after
-    ``paid`` over every instalment is allocating it after :attr:`paid` over :attr:`dues` alone.
-
-    Attributes:
-        owed: the version's dues less what was paid under it, never below zero (:func:`revolve.loans.owed`).
-        dues: oldest first, from the first instalment not wholly paid to the one in which the payment runs
-            out (or to the last one, if it does not run out).
-        paid: the part of what was paid that fell on :attr:`dues`.
-    """
-
-    owed: Money
-    dues: tuple[Due, ...]
-    paid: Money
-
-
-_DUES_OLDEST_FIRST = (
-    select(
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
-    )
-    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
-    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
-)
-
-
-def installments(conn: Connection, loan_id: int, version: int) -> list[Installment]:
-    """The instalments of one schedule version as a payment reads them, oldest first."""
-    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
-
-
-_CURRENT_INSTALLMENTS = (
-    select(
-        _INSTALLMENT.c.loan_id,
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
-    )
-    .join(
-        _LOAN,
-        and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
-    )
-    .where(any_of(_INSTALLMENT.c.loan_id))
-    .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
-)
-
-
-def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[Installment]]:
-    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
-    found: dict[int, list[Installment]] = {}
-    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
-        found.setdefault(row[0], []).append(row[1:])
-    return found
-
-
-def as_dues(rows: Sequence[Installment]) -> tuple[Due, ...]:
-    """Instalments as :class:`~revolve.loans.Due` values, in the order given."""
-    return tuple(
-        Due(number=n, due_date=d, principal=as_money(p), interest=as_money(i), fee=as_money(f))
-        for n, d, p, i, f in rows
-    )
-
-
-def reach(rows: Sequence[Installment], *, paid: Money, amount: Money) -> DuesReached:
-    """What a payment of ``amount`` after ``paid`` reaches in a schedule version's instalments, given
-    oldest first (see :class:`DuesReached`).
-
-    Only those instalments become :class:`~revolve.loans.Due` values: a payment reaches one or two of a
-    schedule's instalments, and making a :class:`~revolve.loans.Due` costs more than reading its row.
-    """
-    totals = [p + i + f for _, _, p, i, f in rows]
-    skip, first = paid.fen, 0
-    while first < len(rows) and totals[first] <= skip:  # wholly paid before
-        skip -= totals[first]
-        first += 1
-    end, reached = first, 0
-    while end < len(rows) and reached < skip + amount.fen:
-        reached += totals[end]
-        end += 1
-    return DuesReached(
-        owed=Money(max(sum(totals) - paid.fen, 0)), dues=as_dues(rows[first:end]), paid=Money(skip)
-    )
-
-
 def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
     """Every schedule version of a loan, oldest first (the old ones are kept)."""
     rows = conn.execute(
@@ -550,6 +447,50 @@ def update_loan_states(conn: Connection, loans: Iterable[Loan]) -> None:
         run(conn, _UPDATE_LOAN_STATE, rows[0])
     else:
         run_many(conn, _UPDATE_LOAN_STATE, rows)
+
+
+_DUES_OLDEST_FIRST = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def installments(conn: Connection, loan_id: int, version: int) -> list[InstalmentRow]:
+    """The instalments of one schedule version as a payment reads them, oldest first."""
+    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
+
+
+_CURRENT_INSTALLMENTS = (
+    select(
+        _INSTALLMENT.c.loan_id,
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .join(
+        _LOAN,
+        and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
+    )
+    .where(any_of(_INSTALLMENT.c.loan_id))
+    .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[InstalmentRow]]:
+    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
+    found: dict[int, list[InstalmentRow]] = {}
+    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
+        found.setdefault(row[0], []).append(row[1:])
+    return found
 
 
 def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:

@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from revolve.chart import AccountRole
+from revolve.loans import LoanSchedule
+from revolve.loans.dues import InstalmentRow, as_dues
 from revolve.money import Money
-from revolve.portfolio import Contribution, GuaranteeLink, LoanSchedule, Outflow, Portfolio
+from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
 from revolve.store.funds import find_fund
 from revolve.store.guarantors import find_guarantor
 from revolve.store.households import household_records, list_batches, list_households
-from revolve.store.loans import Installment, as_dues, list_loans
+from revolve.store.loans import list_loans
 from revolve.store.receipts import write_offs
 from revolve.store.rows import receipt_of
 from revolve.store.schema import (
@@ -50,7 +52,7 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
             ).where(ScheduleVersionRow.fund_id == fund_id)
         )
     }
-    dues: dict[tuple[int, int], list[Installment]] = defaultdict(list)
+    dues: dict[tuple[int, int], list[InstalmentRow]] = defaultdict(list)
     for loan_id, version, number, due_date, principal, interest, fee in conn.execute(
         select(
             InstallmentRow.loan_id,

@@ -14,8 +14,8 @@ from typing import cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
 
+from revolve.loans import Receipt, WriteOff
 from revolve.money import Money
-from revolve.portfolio import Receipt, WriteOff
 from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import receipt_of, receipt_values, write_off_of

@@ -21,10 +21,10 @@ from revolve.funds import Fund
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
 from revolve.journal import PostedEntry, PostedLine
+from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import Policy
-from revolve.portfolio import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
 from revolve.subsidy import SubsidyCaps

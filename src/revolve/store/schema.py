@@ -8,8 +8,8 @@ Journal rows are written postings first, header last: inserting the header *seal
 database checks then that its postings balance (see ``triggers.py``). The posting → entry foreign key is
 therefore DEFERRABLE INITIALLY DEFERRED, and checked at commit.
 
-ORM row classes here are storage shapes only; domain values live in the core, and ``repository.py`` is the
-one place that translates between them.
+ORM row classes here are storage shapes only; domain values live in the core, and ``rows.py`` is the one
+place that translates between them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,243 @@
+"""The books: the one write path every operation family shares.
+
+Every operation that writes does the same four things, here and nowhere else:
+
+1. **lock the fund** — its head row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+   write lock), so concurrent writers to one fund queue and no update is lost (:meth:`Books.locked`);
+2. **resolve accounts** — the fund's accounts for the postings' roles and sub-ledger keys, from a cache
+   of what committed transactions found, from what this transaction found, or read and opened;
+3. **replay or write** — an entry whose idempotency key was used before is answered with the entry first
+   posted when it repeats it (and refused when it does not); the rest are checked against the closed
+   period and written after the head, hash-chained (:meth:`Books.write`);
+4. **remember** — the accounts found are cached once the transaction has committed (never inside a host's
+   Session, whose transaction revolve does not own).
+
+Reads go through :meth:`Books.reading`, which opens a read transaction and finds the fund once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
+from revolve.errors import AccountFundMismatch, IdempotencyConflict, InvalidEntry
+from revolve.funds import Fund, check_open
+from revolve.journal import Entry, PostedEntry
+from revolve.loans.payout import CashLine
+from revolve.money import Money
+from revolve.store import accounts as store_accounts
+from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
+from revolve.store import journal as store_journal
+from revolve.store.transactions import Connection, Transactions
+
+__all__ = ["Books", "Family", "FundRef", "Replay", "Unit"]
+
+FundRef = Fund | int | str
+Learned = dict[tuple[int, AccountKey], store_accounts.ResolvedAccount]
+R = AccountRole
+
+
+class Replay(Exception):
+    """An idempotent retry: roll back the transaction and return the entries first posted."""
+
+    def __init__(self, entries: list[PostedEntry]) -> None:
+        self.entries = entries
+
+
+@dataclass(slots=True)
+class Unit:
+    """One writing transaction on one fund: its connection, the fund's locked head (moved on as entries
+    are written), and the accounts it found, to be remembered once it commits."""
+
+    conn: Connection
+    head: store_funds.FundHead
+    learned: Learned = field(default_factory=dict)
+
+    @property
+    def fund(self) -> Fund:
+        """The locked fund."""
+        return self.head.fund
+
+
+def fund_ref(fund: FundRef) -> int | str:
+    """The id or code a fund is named by."""
+    return fund.id if isinstance(fund, Fund) else fund
+
+
+class Books:
+    """One database's transactions, the clock stamped on entries, and what is cached across operations."""
+
+    def __init__(self, tx: Transactions, clock: Callable[[], datetime]) -> None:
+        self.tx = tx
+        self.clock = clock
+        # account ids by (fund, key): filled only from committed transactions that revolve itself ran
+        self._accounts: Learned = {}
+        self._charts: dict[int, Chart] = {}
+        # each fund's round basis as last read, by fund id: the chain hash in it says whether it still holds
+        self.round_bases: dict[int, store_figures.RoundBasis] = {}
+
+    # ---- reading -----------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self, fund: FundRef) -> Iterator[tuple[Connection, Fund]]:
+        """A read transaction and the fund, found once."""
+        with self.tx(write=False) as conn:
+            yield conn, store_funds.find_fund(conn, fund_ref(fund))
+
+    # ---- the write path ----------------------------------------------------------------------------
+    @contextmanager
+    def locked(self, fund: FundRef) -> Iterator[Unit]:
+        """A writing transaction with the fund's head locked; accounts found are remembered on commit."""
+        with self.tx() as conn:
+            unit = Unit(conn, store_funds.lock_fund_head(conn, fund_ref(fund)))
+            yield unit
+        self.remember(unit.learned)
+
+    def remember(self, learned: Learned) -> None:
+        """Cache account ids once the transaction that found or opened them has committed."""
+        if not self.tx.host_managed:
+            self._accounts.update(learned)
+
+    def chart(self, fund: Fund) -> Chart:
+        """The fund's chart of accounts (cached: a fund's chart never changes)."""
+        chart = self._charts.get(fund.id)
+        if chart is None:
+            chart = self._charts[fund.id] = chart_named(fund.chart)
+        return chart
+
+    def write(
+        self,
+        unit: Unit,
+        batch: Sequence[Entry],
+        *,
+        replay_all: bool = False,
+        unused_keys: frozenset[str] = frozenset(),
+    ) -> list[PostedEntry]:
+        """Write entries after the unit's head; return them (a faithful retry as first posted).
+
+        With ``replay_all``, a batch made only of retries raises :class:`Replay` so the transaction rolls
+        back. ``unused_keys`` are idempotency keys the caller found unused under this transaction's
+        lock, so they are not looked up again.
+
+        Raises:
+            AccountFundMismatch: an account of another fund.
+            IdempotencyConflict: a key used before with other content.
+            InvalidEntry: a key twice in the batch.
+            PeriodClosed: a new entry dated in a closed period.
+        """
+        fund = unit.fund
+        for entry in batch:
+            for posting in entry.postings:
+                account = posting.account
+                if isinstance(account, Account) and account.fund_id != fund.id:
+                    raise AccountFundMismatch(account.code, account_fund=account.fund_id, entry_fund=fund.id)
+        accounts = self._resolve(unit, {p.key for e in batch for p in e.postings})
+        replays: list[PostedEntry | None] = []
+        fresh: list[store_journal.PreparedEntry] = []
+        seen_keys: set[str] = set()
+        for entry in batch:
+            prepared = store_journal.prepare(entry, [accounts[p.key] for p in entry.postings])
+            # a faithful retry answers with the entry first posted, even once its period is closed
+            replay = self.replayed(unit.conn, fund.id, prepared, seen_keys, unused_keys)
+            replays.append(replay)
+            if replay is None:
+                check_open(fund, entry.value_date)
+                fresh.append(prepared)
+        if replay_all and batch and not fresh:
+            # every entry is a retry: roll back whatever was opened and answer as first posted
+            raise Replay([r for r in replays if r is not None])
+        written = store_journal.write_entries(unit.conn, unit.head, fresh, recorded_at=self.clock())
+        unit.head = store_funds.FundHead(
+            fund, unit.head.count + len(written), written[-1].hash if written else unit.head.hash
+        )
+        remaining = iter(written)
+        return [r if r is not None else next(remaining) for r in replays]
+
+    def post(self, fund: FundRef, entries: Sequence[Entry]) -> list[PostedEntry]:
+        """Post entries to one fund in one transaction: all of them, or none; a batch of faithful retries
+        only is answered as first posted and writes nothing."""
+        try:
+            with self.locked(fund) as unit:
+                return self.write(unit, entries, replay_all=True)
+        except Replay as replay:
+            return replay.entries
+
+    def _resolve(self, unit: Unit, keys: set[AccountKey]) -> dict[AccountKey, store_accounts.ResolvedAccount]:
+        """The accounts of ``keys``: from the cache, from what this transaction found already, or read."""
+        fund = unit.fund
+        known = {}
+        for key in keys:
+            found = self._accounts.get((fund.id, key)) or unit.learned.get((fund.id, key))
+            if found is not None:
+                known[key] = found
+        missing = keys - known.keys()
+        if missing:
+            read = store_accounts.resolve_accounts(unit.conn, fund, self.chart(fund), missing)
+            known.update(read)
+            unit.learned.update({(fund.id, k): v for k, v in read.items()})
+        return known
+
+    @staticmethod
+    def replayed(
+        conn: Connection,
+        fund_id: int,
+        prepared: store_journal.PreparedEntry,
+        seen: set[str],
+        unused: frozenset[str] = frozenset(),
+    ) -> PostedEntry | None:
+        """The entry first posted under this entry's idempotency key, if this is a faithful retry.
+
+        Raises:
+            InvalidEntry: the key appears twice in one batch.
+            IdempotencyConflict: the key was used before with other content.
+        """
+        key = prepared.entry.idempotency_key
+        if key is None:
+            return None
+        if key in seen:
+            raise InvalidEntry("idempotency_key", key, reason="the same key appears twice in one batch")
+        seen.add(key)
+        if key in unused:
+            return None
+        known = store_journal.find_by_idempotency_key(conn, fund_id, key)
+        if known is None:
+            return None
+        seq, known_digest = known
+        if known_digest != prepared.digest:
+            raise IdempotencyConflict(key, fund_id=fund_id, existing_seq=seq)
+        return store_journal.read_entry(conn, fund_id, seq)
+
+    # ---- cash --------------------------------------------------------------------------------------
+    @staticmethod
+    def available(conn: Connection, fund_id: int) -> Money:
+        """Cash the fund can lend or pay out: bank deposits less the pledged deposits it holds."""
+        cash = store_accounts.role_balance(conn, fund_id, R.FUND_CASH)
+        held = -store_accounts.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
+        return Money(cash - held)
+
+    def cash_line(self, conn: Connection, fund: Fund, first: date) -> CashLine:
+        """The fund's cash available to lend from ``first`` on, as the books stand."""
+        later = store_accounts.movements_after(conn, fund.id, (R.FUND_CASH, R.PLEDGE_DEPOSITS), first)
+        return CashLine(fund.id, first, self.available(conn, fund.id).fen, later)
+
+    def require_cash(self, conn: Connection, fund: Fund, amount: Money, on: date) -> None:
+        """Refuse paying out ``amount`` on ``on`` unless it is available then and on every later date.
+
+        Raises:
+            InsufficientFunds: some day from ``on`` on would fall short.
+        """
+        self.cash_line(conn, fund, on).spend(amount, on)
+
+
+class Family:
+    """An operation family: operations of one kind over the shared :class:`Books`.
+
+    Each family works alone (``Repayments(books).repay(...)``); :class:`revolve.Ledger` is all of them
+    over one ``Books``.
+    """
+
+    def __init__(self, books: Books) -> None:
+        self._books = books

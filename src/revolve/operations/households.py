@@ -1,0 +1,200 @@
+"""Households and what the fund lends under: households' files (一户一档) and their records, the
+programme policy in force, and the disbursement batches (批/期)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from revolve.checks import check_choice
+from revolve.errors import DuplicateCode
+from revolve.households import (
+    FamilyPlanningStatus,
+    Household,
+    HouseholdRecord,
+    RecordKind,
+    Registration,
+    validate_national_id,
+    validate_record,
+)
+from revolve.loans import Batch
+from revolve.money import Money
+from revolve.operations import bulk
+from revolve.operations.books import Family, FundRef
+from revolve.policy import Policy, policy_in_force
+from revolve.store import households as store_households
+
+__all__ = ["HouseholdOperations"]
+
+
+class HouseholdOperations(Family):
+    """Households, their records, policies and batches."""
+
+    def register_household(
+        self,
+        fund: FundRef,
+        *,
+        code: str,
+        mother_name: str,
+        national_id: str,
+        registered_on: date,
+        fp_status: FamilyPlanningStatus | str = FamilyPlanningStatus.COMPLIANT,
+        org: int | None = None,
+        phone: str | None = None,
+        income_before: Money | None = None,
+    ) -> Household:
+        """Open a household's file (一户一档).
+
+        Raises:
+            InvalidNationalId: the ID number is malformed or its check digit is wrong.
+            DuplicateCode: the code or the ID number is already registered in the fund.
+            InvalidEntry: an unknown family-planning status.
+        """
+        one = Registration(
+            code, mother_name, national_id, registered_on, fp_status, org, phone, income_before
+        )
+        return self._register(fund, [one], mark=bulk.unmarked)[0]
+
+    def register_households(self, fund: FundRef, households: Iterable[Registration]) -> list[Household]:
+        """Open many households' files in one transaction — a village's list at once: all, or none.
+
+        Each :class:`Registration` carries the arguments of :meth:`register_household` and is checked as
+        it would check them; a code or ID number used twice in the call is refused like one already in
+        the fund. Python's cyclic garbage collector is paused while the call runs, and restored after it.
+
+        Returns:
+            the households, in the order given.
+
+        Raises:
+            The error :meth:`register_household` would raise for the first household refused, with
+            ``item`` set to its position (from 0) and a note naming it; nothing is written.
+        """
+        with bulk.collector_paused():
+            return self._register(fund, bulk.items(households, Registration), mark=bulk.item)
+
+    def _register(self, fund: FundRef, items: list[Registration], *, mark: bulk.Mark) -> list[Household]:
+        if not items:
+            return []
+        normalized = []
+        for index, r in enumerate(items):
+            with mark(index, r.code):
+                normalized.append(validate_national_id(r.national_id))
+        with self._books.locked(fund) as unit:
+            f = unit.fund
+            codes, ids = store_households.household_clashes(
+                unit.conn, f.id, (r.code for r in items), normalized
+            )
+            households = []
+            for index, (r, national_id) in enumerate(zip(items, normalized, strict=True)):
+                with mark(index, r.code):
+                    household = Household(
+                        id=0,
+                        fund_id=f.id,
+                        code=r.code,
+                        mother_name=r.mother_name,
+                        national_id=national_id,
+                        org_id=r.org,
+                        phone=r.phone,
+                        fp_status=check_choice(FamilyPlanningStatus, "fp_status", r.fp_status),
+                        income_before=r.income_before,
+                        registered_on=r.registered_on,
+                    )
+                    if household.code in codes:
+                        raise DuplicateCode(household.code, what="household")
+                    if national_id in ids:
+                        raise DuplicateCode(national_id, what="household national ID")
+                    codes.add(household.code)
+                    ids.add(national_id)
+                    households.append(household)
+            return store_households.insert_households(unit.conn, f.id, households)
+
+    def household(self, fund: FundRef, ref: int | str) -> Household:
+        """The household with this id or code.
+
+        Raises:
+            UnknownHousehold: no such household in the fund.
+        """
+        with self._books.reading(fund) as (conn, found):
+            return store_households.find_household(conn, found.id, ref)
+
+    def households(self, fund: FundRef) -> list[Household]:
+        """Every household registered in the fund."""
+        with self._books.reading(fund) as (conn, found):
+            return store_households.list_households(conn, found.id)
+
+    def record_household(
+        self,
+        fund: FundRef,
+        household: Household | int | str,
+        *,
+        kind: RecordKind | str,
+        on: date,
+        note: str = "",
+        income: Money | None = None,
+        exited_poverty: bool | None = None,
+    ) -> HouseholdRecord:
+        """Add a visit, an income figure or a poverty-exit assessment (脱贫评估) to a household's file.
+
+        Raises:
+            UnknownHousehold: no such household.
+            InvalidEntry, InvalidDate, InvalidAmount: a record its kind does not allow.
+        """
+        with self._books.locked(fund) as unit:
+            hh = store_households.find_household(
+                unit.conn, unit.fund.id, household.id if isinstance(household, Household) else household
+            )
+            record = HouseholdRecord(
+                household_id=hh.id,
+                kind=check_choice(RecordKind, "kind", kind),
+                on=on,
+                note=note,
+                income=income,
+                exited_poverty=exited_poverty,
+            )
+            validate_record(record, hh)
+            store_households.insert_household_record(unit.conn, unit.fund.id, record)
+            return record
+
+    def household_records(
+        self, fund: FundRef, household: Household | int | str | None = None
+    ) -> list[HouseholdRecord]:
+        """A household's records (or every household's), oldest first.
+
+        Raises:
+            UnknownHousehold: no such household.
+        """
+        with self._books.reading(fund) as (conn, found):
+            hh_id = None
+            if household is not None:
+                hh_id = store_households.find_household(
+                    conn, found.id, household.id if isinstance(household, Household) else household
+                ).id
+            return store_households.household_records(conn, found.id, hh_id)
+
+    def set_policy(self, fund: FundRef, policy: Policy) -> None:
+        """Put a programme policy in force from its ``effective_from`` date."""
+        with self._books.locked(fund) as unit:
+            store_households.upsert_policy(unit.conn, unit.fund.id, policy)
+
+    def policy(self, fund: FundRef, *, on: date) -> Policy:
+        """The policy in force on a date (revolve's defaults when none was set)."""
+        with self._books.reading(fund) as (conn, found):
+            return policy_in_force(store_households.list_policies(conn, found.id), on)
+
+    def open_batch(
+        self, fund: FundRef, *, code: str, on: date, site: int | None = None, note: str = ""
+    ) -> Batch:
+        """Open a disbursement batch (批/期) at a project site.
+
+        Raises:
+            DuplicateCode: the code is in use.
+        """
+        with self._books.locked(fund) as unit:
+            return store_households.insert_batch(
+                unit.conn, unit.fund.id, code=code, site=site, on=on, note=note
+            )
+
+    def batches(self, fund: FundRef) -> list[Batch]:
+        """The fund's batches."""
+        with self._books.reading(fund) as (conn, found):
+            return store_households.list_batches(conn, found.id)

@@ -1,0 +1,124 @@
+"""Organisations and funds: the org tree (province › city › county › town › village), the funds (one
+book each), their charts, and closing a fund's period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from revolve.chart import Chart, chart_named
+from revolve.errors import InvalidDate
+from revolve.funds import Fund
+from revolve.operations.books import Family, FundRef, fund_ref
+from revolve.orgs import Org, OrgLevel, check_child_level
+from revolve.store import funds as store_funds
+
+__all__ = ["Organisations"]
+
+
+class Organisations(Family):
+    """The org tree and the funds."""
+
+    def create_org(
+        self, code: str, name: str, level: OrgLevel, *, parent: Org | int | str | None = None
+    ) -> Org:
+        """Add an organisation to the tree, below ``parent`` (none for a root).
+
+        Raises:
+            DuplicateCode: the code is in use.
+            UnknownOrg: no such parent.
+            InvalidOrgTree: ``level`` is not below the parent's level.
+        """
+        level = OrgLevel(level)
+        with self._books.tx() as conn:
+            parent_id = None
+            if parent is not None:
+                parent_org = store_funds.find_org(conn, parent.id if isinstance(parent, Org) else parent)
+                check_child_level(parent_org.level, level)
+                parent_id = parent_org.id
+            return store_funds.create_org(conn, code=code, name=name, level=level, parent_id=parent_id)
+
+    def org(self, ref: int | str) -> Org:
+        """The organisation with this id or code.
+
+        Raises:
+            UnknownOrg: no such organisation.
+        """
+        with self._books.tx(write=False) as conn:
+            return store_funds.find_org(conn, ref)
+
+    def orgs(self) -> list[Org]:
+        """Every organisation."""
+        with self._books.tx(write=False) as conn:
+            return store_funds.list_orgs(conn)
+
+    def subtree(self, root: Org | int | str) -> list[Org]:
+        """``root`` and every organisation below it.
+
+        Raises:
+            UnknownOrg: no such organisation.
+        """
+        orgs = self.orgs()
+        root_org = root if isinstance(root, Org) else self.org(root)
+        children: dict[int | None, list[Org]] = {}
+        for org in orgs:
+            children.setdefault(org.parent_id, []).append(org)
+        out, stack = [], [root_org]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(children.get(node.id, ()))
+        return sorted(out, key=lambda o: o.id)
+
+    def create_fund(self, code: str, name: str, *, org: Org | int | str, chart: str = "npo") -> Fund:
+        """Open a fund (one book) for ``org`` with a chart of accounts (``"npo"`` or ``"gov"``).
+
+        Raises:
+            DuplicateCode: the code is in use.
+            UnknownOrg: no such organisation.
+            ChartError: no such chart.
+        """
+        chart_obj = chart_named(chart)
+        with self._books.tx() as conn:
+            owner = store_funds.find_org(conn, org.id if isinstance(org, Org) else org)
+            return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
+
+    def fund(self, ref: FundRef) -> Fund:
+        """The fund with this id or code (a Fund value is looked up afresh).
+
+        Raises:
+            UnknownFund: no such fund.
+        """
+        with self._books.reading(ref) as (_, found):
+            return found
+
+    def funds(self, *, org: Org | int | str | None = None) -> list[Fund]:
+        """Every fund, or those of ``org``'s subtree."""
+        org_ids = None if org is None else [o.id for o in self.subtree(org)]
+        with self._books.tx(write=False) as conn:
+            return store_funds.list_funds(conn, org_ids=org_ids)
+
+    def chart(self, fund: FundRef) -> Chart:
+        """The chart of accounts the fund keeps.
+
+        Raises:
+            UnknownFund: no such fund.
+        """
+        return chart_named(self.fund(fund).chart)
+
+    def close_period(self, fund: FundRef, *, through: date) -> Fund:
+        """Close the fund's books through ``through``: nothing can be dated on or before it afterwards.
+
+        Raises:
+            UnknownFund: no such fund.
+            InvalidDate: ``through`` is before the date the fund is already closed through.
+        """
+        with self._books.tx() as conn:
+            head = store_funds.lock_fund_head(conn, fund_ref(fund))
+            current = head.fund.closed_through
+            if current is not None and through < current:
+                raise InvalidDate(
+                    through,
+                    reason=f"the fund is already closed through {current.isoformat()}; periods do not reopen",
+                )
+            store_funds.set_closed_through(conn, head.fund.id, through)
+            return store_funds.find_fund(conn, head.fund.id)

@@ -1,0 +1,289 @@
+"""Repayments: recording what a mother (or her guarantor, or her pledged deposit) pays on a loan, one
+receipt at a time or a month's receipts at once, and extending a loan (展期).
+
+The shell reads the loan, its instalments and the receipt numbers under the fund's lock; the pure
+:func:`revolve.loans.repayment.decide_repayment` decides each payment; the outcomes are written with
+their entries, receipts, new schedule versions and the loans' state.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from revolve.chart import AccountKey, AccountRole
+from revolve.checks import check_choice
+from revolve.errors import LoanStateError, UnknownLoan
+from revolve.funds import check_open
+from revolve.guarantees import Guarantor
+from revolve.loans import Component, Loan, Receipt, ScheduleVersion, states
+from revolve.loans.dues import InstalmentRow, instalment_rows
+from revolve.loans.payout import reference
+from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment, require_active
+from revolve.loans.retries import receipt_retry
+from revolve.money import Money
+from revolve.operations import bulk
+from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.guarantees import paying_guarantor
+from revolve.rules import PayerKind
+from revolve.schedule import PrepaymentOption, reschedule_extension
+from revolve.store import journal as store_journal
+from revolve.store import loans as store_loans
+from revolve.store import receipts as store_receipts
+from revolve.store import rows as store_rows
+
+__all__ = ["Repayments"]
+
+_RECEIVABLE = AccountRole.LOANS_RECEIVABLE
+
+
+@functools.cache
+def _order(text: str) -> tuple[Component, ...]:
+    return tuple(Component(part) for part in text.split(","))
+
+
+def _open_loan(paying: store_loans.PayingLoan, rows: Sequence[InstalmentRow]) -> OpenLoan:
+    return OpenLoan(paying.loan, _order(paying.order), paying.schedule_since, rows)
+
+
+def _decide(unit: Unit, held: OpenLoan, p: Payment, payer: PayerKind, g_id: int | None) -> RepaymentOutcome:
+    """Decide one payment, reading the loan's terms first when a prepayment may rebuild its schedule."""
+    if p.prepayment is not None and held.terms is None:
+        held = OpenLoan(
+            held.loan,
+            held.order,
+            held.since,
+            held.rows,
+            store_loans.terms_of_version(unit.conn, held.loan.id, held.loan.schedule_version),
+        )
+    return decide_repayment(
+        held,
+        fund=unit.fund,
+        amount=p.amount,
+        on=p.on,
+        receipt=p.receipt,
+        payer=payer,
+        guarantor_id=g_id,
+        prepayment=p.prepayment,
+    )
+
+
+class Repayments(Family):
+    """Recording repayments, and extending loans."""
+
+    def repay(
+        self,
+        fund: FundRef,
+        loan: Loan | int | str,
+        *,
+        amount: Money,
+        on: date,
+        receipt: str,
+        payer: PayerKind | str = PayerKind.BORROWER,
+        guarantor: Guarantor | int | str | None = None,
+        prepayment: PrepaymentOption | str | None = None,
+    ) -> Receipt:
+        """Record a repayment, oldest instalment first; within one: penalty → fee → interest → principal.
+
+        Args:
+            fund: the fund.
+            loan: the loan.
+            amount: what was paid.
+            on: the value date.
+            receipt: the receipt number (还款凭证号), unique in the fund; recording the same payment
+                again under it returns the first record and writes nothing.
+            payer: the borrower, a guarantor (代偿; name it in ``guarantor``), or the pledged deposit.
+            guarantor: the guarantor paying, when ``payer`` is ``guarantor``.
+            prepayment: allow paying more than is due so far: the rest repays principal early and the
+                schedule is rebuilt (``fewer_installments`` or ``lower_installments``).
+
+        Raises:
+            UnknownLoan: no such loan.
+            UnknownGuarantor: the guarantor paying is not named, or does not answer for the loan.
+            InvalidAmount: not a positive Money, or more than the pledged deposit held.
+            Overpayment: more than the loan owes, without ``prepayment``.
+            LoanStateError: the loan is closed or written off.
+            InvalidDate: before the loan was paid out (or before its current schedule began).
+            DuplicateReceipt: the receipt number was used for another payment.
+            PeriodClosed: the date is in a closed period.
+            InvalidEntry: an unknown payer or prepayment option.
+        """
+        payment = Payment(loan, amount, on, receipt, payer, guarantor, prepayment)
+        kind = check_choice(PayerKind, "payer", payer)
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            key = f"receipt:{receipt}"
+            found = store_loans.loan_for_payment(conn, f.id, reference(loan), receipt=receipt, key=key)
+            paying = found.paying
+            ln = paying.loan
+            g_id = paying_guarantor(conn, f.id, ln, kind, guarantor)
+            if found.receipt_taken:
+                earlier = store_receipts.find_receipt(conn, f.id, receipt)
+                if earlier is not None:
+                    return receipt_retry(
+                        earlier,
+                        fund_id=f.id,
+                        loan_id=ln.id,
+                        amount=amount,
+                        on=on,
+                        kind="repayment",
+                        payer=kind,
+                        guarantor_id=g_id,
+                    )
+            held = _open_loan(paying, store_loans.installments(conn, ln.id, ln.schedule_version))
+            outcome = _decide(unit, held, payment, kind, g_id)
+            if paying.receivable is not None:
+                # read with the loan: the write path need not look the receivable up again
+                unit.learned[(f.id, AccountKey(_RECEIVABLE, ln.number))] = paying.receivable
+            # the idempotency key was looked up with the loan, under this transaction's lock
+            unused = frozenset() if found.key_used else frozenset({key})
+            return self._record(unit, [outcome], unused)[0]
+
+    def repay_many(self, fund: FundRef, payments: Iterable[Payment]) -> list[Receipt]:
+        """Record many repayments in one transaction — a month's receipts at once: all of them, or none.
+
+        Each :class:`Payment` carries the arguments of :meth:`repay` and is checked and allocated exactly
+        as :meth:`repay` would, in the order given, so a later payment on a loan sees the earlier ones
+        (a payment that closes a loan refuses the next). The fund is locked once, the loans, their
+        schedules and the receipt numbers are read in a few statements, and the entries, receipts and
+        loans are written in a few more: many times faster than one :meth:`repay` per payment. Python's
+        cyclic garbage collector is paused while the call runs, and restored after it.
+
+        A payment recorded before under its receipt number (in an earlier call or earlier in this one)
+        with the same loan, amount, date and payer is answered with that receipt and written once.
+
+        Returns:
+            one receipt per payment, in the order given.
+
+        Raises:
+            The error :meth:`repay` would raise for the first payment refused, with ``item`` set to that
+            payment's position (from 0) and a note naming it; nothing is written.
+        """
+        with bulk.collector_paused():
+            return self._repay_many(fund, bulk.items(payments, Payment))
+
+    def _repay_many(self, fund: FundRef, items: list[Payment]) -> list[Receipt]:
+        if not items:
+            return []
+        kinds = []
+        for index, item in enumerate(items):
+            with bulk.item(index, item.receipt):
+                kinds.append(check_choice(PayerKind, "payer", item.payer))
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            refs = [reference(p.loan) for p in items]
+            found = store_loans.loans_for_payments(conn, f.id, refs)
+            earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
+            used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
+            rows = store_loans.current_installments(conn, (p.loan.id for p in found.values()))
+            held: dict[int, OpenLoan] = {}
+            outcomes: list[RepaymentOutcome] = []
+            # each payment's answer: a receipt recorded before, or the position of its outcome in ``outcomes``
+            answers: list[Receipt | int] = []
+            fresh: dict[str, int] = {}  # receipt number → position in ``items`` of its first payment
+            for index, (item, kind, ref) in enumerate(zip(items, kinds, refs, strict=True)):
+                with bulk.item(index, item.receipt):
+                    paying = found.get(ref)
+                    if paying is None:
+                        raise UnknownLoan(ref)
+                    loan_id = paying.loan.id
+                    if loan_id not in held:
+                        held[loan_id] = _open_loan(paying, rows.get(loan_id, []))
+                        if paying.receivable is not None:
+                            unit.learned[(f.id, AccountKey(_RECEIVABLE, paying.loan.number))] = (
+                                paying.receivable
+                            )
+                    h = held[loan_id]
+                    g_id = paying_guarantor(conn, f.id, h.loan, kind, item.guarantor)
+                    first = fresh.get(item.receipt)
+                    was = None if first is None else answers[first]
+                    before = earlier.get(item.receipt) if not isinstance(was, int) else outcomes[was].receipt
+                    if before is not None:
+                        # recorded before, or earlier in this batch: a faithful repeat answers with the first
+                        receipt_retry(
+                            before, fund_id=f.id, loan_id=h.loan.id, amount=item.amount, on=item.on,
+                            kind="repayment", payer=kind, guarantor_id=g_id,
+                        )  # fmt: skip
+                        answers.append(was if isinstance(was, int) else before)
+                        continue
+                    fresh[item.receipt] = index
+                    outcome = _decide(unit, h, item, kind, g_id)
+                    held[loan_id] = outcome.after
+                    outcomes.append(outcome)
+                    answers.append(len(outcomes) - 1)
+            unused = frozenset(k for k in (f"receipt:{o.receipt.receipt}" for o in outcomes) if k not in used)
+            recorded = self._record(unit, outcomes, unused) if outcomes else []
+            return [a if isinstance(a, Receipt) else recorded[a] for a in answers]
+
+    def _record(
+        self, unit: Unit, outcomes: Sequence[RepaymentOutcome], unused: frozenset[str]
+    ) -> list[Receipt]:
+        """Write decided payments: their entries, receipts, new schedule versions and loans' state."""
+        conn, f = unit.conn, unit.fund
+        posted = self._books.write(unit, [e for o in outcomes for e in o.entries], unused_keys=unused)
+        seqs, at = [], 0
+        for o in outcomes:
+            seqs.append(posted[at].seq)
+            at += len(o.entries)
+        recorded = store_receipts.insert_receipts(conn, f.id, [o.receipt for o in outcomes], seqs)
+        for o in outcomes:
+            if o.version is not None:
+                v = o.version
+                store_loans.add_schedule_version(
+                    conn,
+                    fund_id=f.id,
+                    loan_id=o.state.id,
+                    version=v.number,
+                    on=v.on,
+                    reason=v.reason,
+                    principal=v.principal,
+                    terms=store_rows.terms_to_json(v.schedule.terms),
+                    installments=instalment_rows(v.schedule),
+                )
+        # each loan's state after the last of its payments
+        store_loans.update_loan_states(conn, {o.state.id: o.state for o in outcomes}.values())
+        return recorded
+
+    def extend(
+        self, fund: FundRef, loan: Loan | int | str, *, on: date, extra_periods: int
+    ) -> ScheduleVersion:
+        """Extend a loan (展期): a new schedule version for the principal outstanding; the old one is kept.
+
+        Raises:
+            UnknownLoan: no such loan.
+            LoanStateError: the loan is closed or written off, or interest or fees due are unpaid.
+            PeriodClosed: ``on`` is in a closed period.
+            InvalidTerms: the extension cannot be scheduled.
+        """
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            ln = store_loans.find_loan(conn, f.id, reference(loan))
+            require_active(ln, "an extension")
+            check_open(f, on)
+            dues = store_loans.dues(conn, ln.id, ln.schedule_version)
+            unpaid = [
+                st
+                for st in states(dues, paid=ln.paid_in_version)
+                if st.due.due_date <= on and (st.remaining - (st.due.principal - st.principal_paid)).fen
+            ]
+            if unpaid:
+                raise LoanStateError(
+                    ln.number, state="owing interest or fees already due", operation="an extension"
+                )
+            terms = store_loans.terms_of_version(conn, ln.id, ln.schedule_version)
+            rebuilt = reschedule_extension(
+                terms, on=on, outstanding=ln.outstanding, extra_periods=extra_periods
+            )
+            store_loans.add_schedule_version(
+                conn,
+                fund_id=f.id,
+                loan_id=ln.id,
+                version=ln.schedule_version + 1,
+                on=on,
+                reason="extension",
+                principal=ln.outstanding,
+                terms=store_rows.terms_to_json(rebuilt.terms),
+                installments=instalment_rows(rebuilt),
+            )
+            return store_loans.schedule_versions(conn, ln.id)[-1]

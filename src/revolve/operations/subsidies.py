@@ -1,0 +1,142 @@
+"""Bank-lent subsidised loans (小额贴息): the bank's loan is not the fund's asset; the fund records it for
+information, computes the interest subsidy of each period under the programme's caps (domain.md §12), and
+pays each period's subsidy once, after the period ends, unless the loan broke its terms before then."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from revolve.errors import InvalidAmount, InvalidDate, LoanStateError
+from revolve.households import Household
+from revolve.journal import PostedEntry
+from revolve.loans.payout import reference
+from revolve.operations.books import Family, FundRef
+from revolve.rules import subsidy_entry
+from revolve.schedule import LoanTerms, generate_schedule
+from revolve.store import households as store_households
+from revolve.store import rows as store_rows
+from revolve.store import subsidies as store_subsidies
+from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
+
+__all__ = ["Subsidies", "bank_loan_subsidy"]
+
+
+def bank_loan_subsidy(terms: LoanTerms, caps: SubsidyCaps) -> tuple[SubsidyLine, ...]:
+    """The subsidy of each interest period of a bank loan with ``terms``, under ``caps``: each period
+    runs from the previous due date (or the start) to its due date on the balance outstanding then."""
+    schedule = generate_schedule(terms)
+    periods = []
+    start = terms.start
+    balance = terms.principal
+    for inst in schedule.installments:
+        periods.append(InterestPeriod(number=inst.number, start=start, end=inst.due_date, balance=balance))
+        start = inst.due_date
+        balance = inst.balance_after
+    return subsidy_lines(periods, terms.annual_rate, caps)
+
+
+def _lines(row: Any) -> tuple[SubsidyLine, ...]:
+    return bank_loan_subsidy(store_rows.terms_from_json(row.terms), store_rows.caps_from_json(row.caps))
+
+
+class Subsidies(Family):
+    """Bank loans and their interest subsidies."""
+
+    def register_bank_loan(
+        self,
+        fund: FundRef,
+        *,
+        number: str,
+        household: Household | int | str,
+        bank: str,
+        terms: LoanTerms,
+        caps: SubsidyCaps,
+    ) -> int:
+        """Record a bank-lent loan for information (not the fund's asset); return its id.
+
+        Raises:
+            InvalidTerms, InvalidRate, InvalidAmount: terms the bank's schedule cannot be built from.
+            UnknownHousehold: no such household.
+            DuplicateCode: the number is in use.
+        """
+        generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
+        with self._books.locked(fund) as unit:
+            hh = store_households.find_household(unit.conn, unit.fund.id, reference(household))
+            return store_subsidies.insert_bank_loan(
+                unit.conn,
+                unit.fund.id,
+                number=number,
+                household_id=hh.id,
+                bank=bank,
+                terms=store_rows.terms_to_json(terms),
+                caps=store_rows.caps_to_json(caps),
+            )
+
+    def subsidy_due(self, fund: FundRef, bank_loan: int | str) -> tuple[SubsidyLine, ...]:
+        """The subsidy of each interest period of a bank loan, under the caps.
+
+        Raises:
+            UnknownBankLoan: no such bank loan.
+        """
+        with self._books.reading(fund) as (conn, found):
+            return _lines(store_subsidies.find_bank_loan(conn, found.id, bank_loan))
+
+    def mark_breach(self, fund: FundRef, bank_loan: int | str, *, on: date) -> None:
+        """Record that a bank loan broke its terms (overdue, misuse): no subsidy for later periods.
+
+        Raises:
+            UnknownBankLoan: no such bank loan.
+        """
+        with self._books.locked(fund) as unit:
+            row = store_subsidies.find_bank_loan(unit.conn, unit.fund.id, bank_loan)
+            store_subsidies.mark_bank_loan_breach(unit.conn, row.id, on)
+
+    def pay_subsidy(self, fund: FundRef, bank_loan: int | str, *, period: int, on: date) -> PostedEntry:
+        """Pay the interest subsidy (贴息) for one period of a bank loan, once, after the period ends.
+
+        Raises:
+            UnknownBankLoan: no such bank loan.
+            InvalidAmount: no such period, or the period earns no subsidy under the caps.
+            LoanStateError: already paid, or the loan was in breach before the period ended.
+            InvalidDate: the period has not ended by ``on``.
+            InsufficientFunds: the fund has less available.
+            PeriodClosed: ``on`` is in a closed period.
+        """
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            row = store_subsidies.find_bank_loan(conn, f.id, bank_loan)
+            lines = {line.number: line for line in _lines(row)}
+            if period not in lines:
+                raise InvalidAmount(period, reason=f"bank loan {row.number} has periods {sorted(lines)}")
+            line = lines[period]
+            if period in store_subsidies.subsidy_paid(conn, row.id):
+                raise LoanStateError(
+                    row.number, state=f"subsidised for period {period} already", operation="a second subsidy"
+                )
+            if row.in_breach_from is not None and row.in_breach_from <= line.end:
+                raise LoanStateError(
+                    row.number,
+                    state=f"in breach since {row.in_breach_from.isoformat()}",
+                    operation="a subsidy",
+                )
+            if on < line.end:
+                raise InvalidDate(
+                    on, reason=f"period {period} of {row.number} ends on {line.end.isoformat()}"
+                )
+            if not line.amount.is_positive():
+                raise InvalidAmount(
+                    line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
+                )
+            self._books.require_cash(conn, f, line.amount, on)
+            entry = subsidy_entry(
+                amount=line.amount,
+                on=on,
+                memo=f"{row.number} 第{period}期贴息",
+                key=f"subsidy:{row.number}:{period}",
+            )
+            (posted,) = self._books.write(unit, [entry])
+            store_subsidies.insert_subsidy_payment(
+                conn, f.id, bank_loan_id=row.id, period=period, amount=line.amount, on=on, seq=posted.seq
+            )
+            return posted
