@@ -41,7 +41,6 @@ from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
     ROUND_FLOOR,
-    ROUND_HALF_DOWN,
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     ROUND_UP,
@@ -53,7 +52,7 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import TypeVar
 
-from revolve.checks import check_term_date, check_whole
+from revolve.checks import check_money, check_rate, check_rounding, check_term_date, check_whole
 from revolve.dates import (
     MONTHLY,
     DayCount,
@@ -63,7 +62,7 @@ from revolve.dates import (
     days_in_year,
     due_dates,
 )
-from revolve.errors import AmountOutOfRange, InvalidRate, InvalidTerms, MoneyTypeError
+from revolve.errors import AmountOutOfRange, InvalidTerms
 from revolve.money import FEN_MAX, Money
 
 __all__ = [
@@ -136,14 +135,8 @@ class PrepaymentOption(StrEnum):
 
 _E = TypeVar("_E", bound=StrEnum)
 
-_ROUNDINGS = frozenset(
-    {ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_HALF_DOWN, ROUND_DOWN, ROUND_UP, ROUND_FLOOR, ROUND_CEILING}
-)
 _ZERO = Decimal(0)
 _MAX_TERM = 10_000
-# 100 % a year. Above it a rate is almost surely a percentage typed as a fraction (Decimal("4.9") for
-# 4.9 %); refusing it also bounds the size of the exact integer arithmetic.
-_MAX_ANNUAL_RATE = Decimal(1)
 
 
 def _div_round(numerator: int, denominator: int, rounding: str) -> int:
@@ -174,41 +167,6 @@ def _coerce_enum(kind: type[_E], field: str, value: object) -> _E:
                 return member
     choices = ", ".join(repr(member.value) for member in kind)
     raise InvalidTerms(field, value, reason=f"choose one of {choices}")
-
-
-def _coerce_rate(value: object, *, monthly: bool = False) -> Decimal:
-    if isinstance(value, Decimal):
-        rate = value
-    elif isinstance(value, (float, bool)):
-        raise InvalidRate(
-            value, reason="a float is never exact: pass a Decimal made from text, Decimal('0.049')"
-        )
-    elif isinstance(value, int):
-        rate = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            rate = Decimal(value.strip())
-        except ArithmeticError:
-            raise InvalidRate(value, reason="write the rate as a decimal number, e.g. '0.049'") from None
-    else:
-        raise InvalidRate(value, reason="pass a Decimal, e.g. Decimal('0.049') for 4.9 %")
-    if not rate.is_finite():
-        raise InvalidRate(value, reason="the rate must be a finite number")
-    if rate < 0:
-        raise InvalidRate(value, reason="a rate cannot be negative; use 0 for an interest-free loan")
-    if (rate * 12 if monthly else rate) > _MAX_ANNUAL_RATE:
-        raise InvalidRate(
-            value, reason="it is above 100 % a year; write 4.9 % as Decimal('0.049'), not Decimal('4.9')"
-        )
-    return rate
-
-
-def _check_money(field: str, value: object) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, float):
-        raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('5000')")
-    raise InvalidTerms(field, value, reason="give Money, e.g. yuan('5000') or Money(500000)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -277,9 +235,7 @@ class LoanTerms:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # normalising a frozen value while it is being built
-        principal = _check_money("principal", self.principal)
-        if principal.fen <= 0:
-            raise InvalidTerms("principal", principal, reason="a loan's principal must be more than ¥0.00")
+        principal = check_money("principal", self.principal, positive=True, terms=True)
         check_term_date("start", self.start)
         term = check_whole("term", self.term, minimum=1)
         if term > _MAX_TERM:
@@ -288,17 +244,15 @@ class LoanTerms:
         set_(self, "method", method)
         rate_period = _coerce_enum(RatePeriod, "rate_period", self.rate_period)
         set_(self, "rate_period", rate_period)
-        set_(self, "rate", _coerce_rate(self.rate, monthly=rate_period is RatePeriod.MONTHLY))
-        set_(self, "fee_rate", _coerce_rate(self.fee_rate))
+        monthly = rate_period is RatePeriod.MONTHLY
+        set_(self, "rate", check_rate("rate", self.rate, monthly=monthly, convert=True))
+        set_(self, "fee_rate", check_rate("fee_rate", self.fee_rate, convert=True))
         set_(self, "interest_mode", _coerce_enum(InterestMode, "interest_mode", self.interest_mode))
         set_(self, "day_count", _coerce_enum(DayCount, "day_count", self.day_count))
         set_(self, "fee_timing", _coerce_enum(FeeTiming, "fee_timing", self.fee_timing))
         if not isinstance(self.frequency, Frequency):
             raise InvalidTerms("frequency", self.frequency, reason="give a Frequency, e.g. MONTHLY")
-        if self.rounding not in _ROUNDINGS:
-            raise InvalidTerms(
-                "rounding", self.rounding, reason="give a decimal rounding mode, e.g. ROUND_HALF_UP"
-            )
+        check_rounding("rounding", self.rounding)
         grace = check_whole("grace_periods", self.grace_periods, minimum=0)
         if grace >= term:
             raise InvalidTerms(
@@ -314,9 +268,7 @@ class LoanTerms:
         self._check_amounts(method, term, principal)
         multiple = self.installment_multiple
         if multiple is not None:
-            _check_money("installment_multiple", multiple)
-            if multiple.fen <= 0:
-                raise InvalidTerms("installment_multiple", multiple, reason="the multiple must be positive")
+            check_money("installment_multiple", multiple, positive=True, terms=True)
             if method not in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
                 raise InvalidTerms(
                     "installment_multiple",
@@ -393,11 +345,7 @@ class LoanTerms:
             )
         total = 0
         for amount in amounts:
-            _check_money("principal_amounts", amount)
-            if amount.fen < 0:
-                raise InvalidTerms(
-                    "principal_amounts", amount, reason="a principal amount cannot be negative"
-                )
+            check_money("principal_amounts", amount, terms=True)
             total += amount.fen
         if total != principal.fen:
             raise InvalidTerms(
@@ -849,9 +797,7 @@ def _check_reschedule(terms: LoanTerms, on: date, outstanding: Money) -> None:
     check_term_date("on", on)
     if on < terms.start:
         raise InvalidTerms("on", on, reason=f"a loan cannot be rescheduled before its start {terms.start}")
-    _check_money("outstanding", outstanding)
-    if outstanding.fen <= 0:
-        raise InvalidTerms("outstanding", outstanding, reason="nothing is outstanding to reschedule")
+    check_money("outstanding", outstanding, positive=True, terms=True)
     if terms.method is RepaymentMethod.CUSTOM:
         raise InvalidTerms(
             "method", terms.method, reason="a custom schedule is rescheduled by giving new custom terms"
