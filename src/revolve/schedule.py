@@ -38,12 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
-    ROUND_FLOOR,
-    ROUND_HALF_EVEN,
     ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
 )
 from enum import StrEnum
@@ -64,6 +59,7 @@ from revolve.dates import (
 )
 from revolve.errors import AmountOutOfRange, InvalidTerms
 from revolve.money import FEN_MAX, Money
+from revolve.rounding import div_round
 
 __all__ = [
     "FeeTiming",
@@ -137,24 +133,6 @@ _E = TypeVar("_E", bound=StrEnum)
 
 _ZERO = Decimal(0)
 _MAX_TERM = 10_000
-
-
-def _div_round(numerator: int, denominator: int, rounding: str) -> int:
-    """``numerator / denominator`` rounded to an int; both non-negative, ``denominator`` positive.
-
-    This is the one place where a schedule rounds.
-    """
-    if rounding == ROUND_HALF_UP:
-        return (2 * numerator + denominator) // (2 * denominator)
-    quotient, remainder = divmod(numerator, denominator)
-    if remainder == 0 or rounding in (ROUND_DOWN, ROUND_FLOOR):
-        return quotient
-    if rounding in (ROUND_UP, ROUND_CEILING):
-        return quotient + 1
-    twice = 2 * remainder
-    if twice > denominator or (twice == denominator and rounding == ROUND_HALF_EVEN and quotient & 1):
-        return quotient + 1
-    return quotient
 
 
 def _coerce_enum(kind: type[_E], field: str, value: object) -> _E:
@@ -506,7 +484,7 @@ def _interest_on_balance(balance: int, parts: list[int], basis: _Basis) -> list[
         return [0] * len(parts)
     interest = []
     for part, length in zip(parts, basis.lengths, strict=True):
-        interest.append(_div_round(balance * num * length, den, rounding))
+        interest.append(div_round(balance * num * length, den, rounding))
         balance -= part
     return interest
 
@@ -536,12 +514,12 @@ def _amortise(
         due = (balance * twice_rate + den) // den2
     else:
         for length in lengths[:-1]:
-            due = _div_round(balance * num * length, den, rounding) if balance >= 0 else 0
+            due = div_round(balance * num * length, den, rounding) if balance >= 0 else 0
             part = level - due
             balance -= part
             add_principal(part)
             add_interest(due)
-        due = _div_round(balance * num * lengths[-1], den, rounding) if balance >= 0 else 0
+        due = div_round(balance * num * lengths[-1], den, rounding) if balance >= 0 else 0
     valid = balance >= 0 and (len(principal) == 0 or min(principal) >= 0)
     add_principal(balance)
     add_interest(due)
@@ -578,11 +556,11 @@ def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[
     principal_fen, grace, rounding = terms.principal.fen, terms.grace_periods, terms.rounding
     num, den, lengths = basis.num, basis.den, basis.lengths
     unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
-    pre_interest = [_div_round(principal_fen * num * t, den, rounding) for t in lengths[:grace]]
+    pre_interest = [div_round(principal_fen * num * t, den, rounding) for t in lengths[:grace]]
     amortising = lengths[grace:]
     growth, accumulated, den_power = _annuity_factors(num, den, amortising)
     # The borrower's instalment is the level payment plus the fee; with a multiple that sum is rounded.
-    level = unit * _div_round(principal_fen * growth + fee * accumulated, accumulated * unit, rounding) - fee
+    level = unit * div_round(principal_fen * growth + fee * accumulated, accumulated * unit, rounding) - fee
     principal, interest, valid = _amortise(principal_fen, level, basis, amortising)
     if not valid:
         # On a tiny loan, or with a multiple coarse for the loan, the rounded level can repay the loan
@@ -640,7 +618,7 @@ def _settle_level(
 
 def _equal_principal_parts(principal_fen: int, periods: int, unit: int, rounding: str) -> list[int]:
     """The same principal every period, rounded to the unit; the last period takes the remainder."""
-    part = unit * _div_round(principal_fen, periods * unit, rounding)
+    part = unit * div_round(principal_fen, periods * unit, rounding)
     if part * (periods - 1) > principal_fen:
         # Rounding up left nothing (or less than nothing) for the last period: round down instead.
         part = unit * (principal_fen // (periods * unit))
@@ -728,9 +706,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
     principal_fen, rounding, method = terms.principal.fen, terms.rounding, terms.method
     upfront = terms.fee_timing is FeeTiming.UPFRONT
     fee_num, fee_den, regular = basis.fee_num, basis.fee_den, basis.regular
-    whole_fee = (
-        _div_round(principal_fen * fee_num * regular * terms.term, fee_den, rounding) if fee_num else 0
-    )
+    whole_fee = div_round(principal_fen * fee_num * regular * terms.term, fee_den, rounding) if fee_num else 0
 
     if method is RepaymentMethod.BULLET:
         # Simple interest (利随本清): the whole term's interest on the principal, rounded once.
@@ -738,7 +714,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
             span = day_count_days(terms.start, ends[-1], terms.day_count)
         else:
             span = regular * terms.term
-        interest = _div_round(principal_fen * basis.num * span, basis.den, rounding)
+        interest = div_round(principal_fen * basis.num * span, basis.den, rounding)
         return _build(
             terms,
             ends[-1:],
@@ -749,7 +725,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
         )
 
     count = terms.term
-    fee = 0 if upfront or not fee_num else _div_round(principal_fen * fee_num * regular, fee_den, rounding)
+    fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
     if method is RepaymentMethod.EQUAL_INSTALLMENT:
         principal, interest_column = _equal_installment(terms, fee, basis)
     else:

@@ -38,12 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
     ROUND_FLOOR,
-    ROUND_HALF_EVEN,
     ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
 )
 from fractions import Fraction
@@ -51,6 +47,7 @@ from fractions import Fraction
 from revolve.checks import check_date, check_money, check_rate, check_rounding, check_whole
 from revolve.errors import InvalidDate, InvalidTerms
 from revolve.money import Money
+from revolve.rounding import div_round
 
 __all__ = [
     "FUQING_CAPS",
@@ -70,20 +67,7 @@ YEAR_DAYS = 360
 
 def _round_fen(exact: Fraction, rounding: str) -> Money:
     """An exact non-negative amount of fen rounded to a whole fen: the one rounding of this module."""
-    quotient, remainder = divmod(exact.numerator, exact.denominator)
-    if remainder == 0 or rounding in (ROUND_DOWN, ROUND_FLOOR):
-        return Money(quotient)
-    if rounding in (ROUND_UP, ROUND_CEILING):
-        return Money(quotient + 1)
-    twice = 2 * remainder
-    if twice > exact.denominator:
-        return Money(quotient + 1)
-    if twice < exact.denominator:
-        return Money(quotient)
-    # Exactly half a fen.
-    if rounding == ROUND_HALF_UP or (rounding == ROUND_HALF_EVEN and quotient % 2 == 1):
-        return Money(quotient + 1)
-    return Money(quotient)
+    return Money(div_round(exact.numerator, exact.denominator, rounding))
 
 
 @dataclass(frozen=True, slots=True)
