@@ -29,9 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
 
-from revolve.checks import check_date
+from revolve.checks import check_choice, check_date
 from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, InvalidNationalId, MoneyTypeError
 from revolve.money import Money
 
@@ -61,7 +60,6 @@ _OLD_ID_LENGTH = 15
 _ID_FORM = re.compile(r"[0-9]{17}[0-9Xx]")
 _MASK = "*"
 
-_E = TypeVar("_E", bound=StrEnum)
 
 # Two-character surnames (复姓) that a name mask must keep whole; a one-character surname is the rule.
 _COMPOUND_SURNAMES = frozenset(
@@ -283,16 +281,6 @@ def _check_income(value: object) -> Money | None:
     return value
 
 
-def _coerce_kind(kind: type[_E], field: str, value: object) -> _E:
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if member.value == value:
-            return member
-    choices = ", ".join(repr(member.value) for member in kind)
-    raise InvalidEntry(field, value, reason=f"choose one of {choices}")
-
-
 @dataclass(frozen=True, slots=True)
 class Household:
     """One beneficiary household (受助户) as it stands in the household file.
@@ -340,7 +328,7 @@ class Household:
                 raise InvalidEntry("phone", self.phone, reason="give the phone number as text, or None")
             # An empty cell from a spreadsheet means "no phone", not a phone number of no digits.
             object.__setattr__(self, "phone", self.phone.strip() or None)
-        object.__setattr__(self, "fp_status", _coerce_kind(FamilyPlanningStatus, "fp_status", self.fp_status))
+        object.__setattr__(self, "fp_status", check_choice(FamilyPlanningStatus, "fp_status", self.fp_status))
         _check_income(self.income_before)
         check_date("registered_on", self.registered_on)
 
@@ -409,7 +397,7 @@ class HouseholdRecord:
 
     def __post_init__(self) -> None:
         _check_id("household_id", self.household_id)
-        kind = _coerce_kind(RecordKind, "kind", self.kind)
+        kind = check_choice(RecordKind, "kind", self.kind)
         object.__setattr__(self, "kind", kind)
         check_date("on", self.on)
         if not isinstance(self.note, str):

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from revolve.checks import check_whole
-from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, MoneyTypeError, PolicyViolation
+from revolve.checks import check_date, check_money, check_whole
+from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, PolicyViolation
 from revolve.money import Money
 
 __all__ = [
@@ -33,14 +33,6 @@ __all__ = [
     "loan_violations",
     "policy_in_force",
 ]
-
-
-def _check_money(field: str, value: object) -> Money:
-    if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('50000')")
-    if not value.is_positive():
-        raise InvalidAmount(value, reason=f"{field} must be positive")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +70,9 @@ class Policy:
     allowed_amounts: tuple[Money, ...] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.effective_from, date) or isinstance(self.effective_from, datetime):
-            raise InvalidDate(self.effective_from, reason="effective_from must be a datetime.date")
-        low = _check_money("min_amount", self.min_amount)
-        high = _check_money("max_amount", self.max_amount)
+        check_date("effective_from", self.effective_from)
+        low = check_money("min_amount", self.min_amount, positive=True)
+        high = check_money("max_amount", self.max_amount, positive=True)
         if low > high:
             raise InvalidAmount(low, reason=f"min_amount is above max_amount {high}")
         shortest = check_whole("min_term_months", self.min_term_months, minimum=1)
@@ -100,7 +91,7 @@ class Policy:
             raise InvalidTerms("guarantee_required", self.guarantee_required, reason="give True or False")
         if not isinstance(self.allowed_amounts, tuple | list):
             raise InvalidAmount(self.allowed_amounts, reason="allowed_amounts must be a tuple of Money tiers")
-        tiers = tuple(_check_money("allowed_amounts", tier) for tier in self.allowed_amounts)
+        tiers = tuple(check_money("allowed_amounts", tier, positive=True) for tier in self.allowed_amounts)
         for tier in tiers:
             if not low <= tier <= high:
                 raise InvalidAmount(tier, reason=f"a tier must lie between {low} and {high}")
@@ -194,7 +185,7 @@ def loan_violations(
         InvalidTerms: a term below 1, negative counts, more active loans than prior loans, or a
             ``guaranteed`` that is not a bool.
     """
-    _check_money("amount", amount)
+    check_money("amount", amount, positive=True)
     check_whole("term_months", term_months, minimum=1)
     check_whole("prior_loans", prior_loans, minimum=0)
     check_whole("active_loans", active_loans, minimum=0)

@@ -38,20 +38,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
     ROUND_FLOOR,
-    ROUND_HALF_DOWN,
-    ROUND_HALF_EVEN,
     ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
 )
 from fractions import Fraction
 
-from revolve.checks import check_date, check_whole
-from revolve.errors import InvalidAmount, InvalidDate, InvalidRate, InvalidTerms, MoneyTypeError
+from revolve.checks import check_date, check_money, check_rate, check_rounding, check_whole
+from revolve.errors import InvalidDate, InvalidTerms
 from revolve.money import Money
+from revolve.rounding import div_round
 
 __all__ = [
     "FUQING_CAPS",
@@ -68,41 +64,10 @@ __all__ = [
 YEAR_DAYS = 360
 """Days in the interest year: 日利率 = 年利率 / 360 (domain.md §15, PBOC practice)."""
 
-_ROUNDINGS = frozenset(
-    {ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_HALF_DOWN, ROUND_DOWN, ROUND_UP, ROUND_FLOOR, ROUND_CEILING}
-)
-# 100 % a year: above it a rate is almost surely a percentage typed as a fraction (Decimal("5") for 5 %).
-_MAX_RATE = Decimal(1)
-
-
-def _check_rate(field: str, value: object, *, positive: bool = False) -> Decimal:
-    if isinstance(value, float | bool) or not isinstance(value, Decimal):
-        raise InvalidRate(value, reason=f"{field} must be a Decimal made from text, e.g. Decimal('0.05')")
-    if not value.is_finite():
-        raise InvalidRate(value, reason=f"{field} must be a finite number")
-    if value < 0 or (positive and value == 0):
-        raise InvalidRate(value, reason=f"{field} must be {'above' if positive else 'at least'} 0")
-    if value > _MAX_RATE:
-        raise InvalidRate(value, reason=f"{field} is above 100 % a year: write 5 % as Decimal('0.05')")
-    return value
-
 
 def _round_fen(exact: Fraction, rounding: str) -> Money:
     """An exact non-negative amount of fen rounded to a whole fen: the one rounding of this module."""
-    quotient, remainder = divmod(exact.numerator, exact.denominator)
-    if remainder == 0 or rounding in (ROUND_DOWN, ROUND_FLOOR):
-        return Money(quotient)
-    if rounding in (ROUND_UP, ROUND_CEILING):
-        return Money(quotient + 1)
-    twice = 2 * remainder
-    if twice > exact.denominator:
-        return Money(quotient + 1)
-    if twice < exact.denominator:
-        return Money(quotient)
-    # Exactly half a fen.
-    if rounding == ROUND_HALF_UP or (rounding == ROUND_HALF_EVEN and quotient % 2 == 1):
-        return Money(quotient + 1)
-    return Money(quotient)
+    return Money(div_round(exact.numerator, exact.denominator, rounding))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +92,10 @@ class SubsidyCaps:
     share: Decimal = Decimal(1)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_principal, Money):
-            raise MoneyTypeError(self.max_principal, hint="max_principal must be Money, e.g. yuan('50000')")
-        if not self.max_principal.is_positive():
-            raise InvalidAmount(self.max_principal, reason="max_principal must be positive")
-        _check_rate("max_rate", self.max_rate, positive=True)
+        check_money("max_principal", self.max_principal, positive=True)
+        check_rate("max_rate", self.max_rate, positive=True)
         check_whole("max_days", self.max_days, minimum=1)
-        _check_rate("share", self.share, positive=True)
+        check_rate("share", self.share, positive=True)
 
 
 FUQING_CAPS = SubsidyCaps(max_principal=Money(50_000_00), max_rate=Decimal("0.05"), max_days=365)
@@ -172,10 +134,7 @@ class InterestPeriod:
             raise InvalidDate(
                 self.end, reason=f"a period must end after it starts ({self.start.isoformat()})"
             )
-        if not isinstance(self.balance, Money):
-            raise MoneyTypeError(self.balance, hint="balance must be Money")
-        if self.balance.is_negative():
-            raise InvalidAmount(self.balance, reason="a principal balance cannot be negative")
+        check_money("balance", self.balance)
 
     @property
     def days(self) -> int:
@@ -250,9 +209,8 @@ def subsidy_lines(
         InvalidTerms: an unknown rounding mode, a period number repeated, or a period that is not an
             :class:`InterestPeriod`.
     """
-    rate = min(_check_rate("annual_rate", annual_rate), caps.max_rate)
-    if rounding not in _ROUNDINGS:
-        raise InvalidTerms("rounding", rounding, reason=f"choose one of {sorted(_ROUNDINGS)}")
+    rate = min(check_rate("annual_rate", annual_rate), caps.max_rate)
+    check_rounding("rounding", rounding)
     limit = subsidy_limit(caps)
     lines: list[SubsidyLine] = []
     numbers: set[int] = set()

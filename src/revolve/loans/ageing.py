@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from revolve.checks import check_whole
+from revolve.checks import check_money, check_whole
 from revolve.errors import InvalidTerms
-from revolve.loans.dues import _check_money
 from revolve.money import Money
 from revolve.ratios import Ratio
 
@@ -127,7 +126,7 @@ class Ageing:
             previous = dpd
             if check_whole("count", count, minimum=0) == 0:
                 raise InvalidTerms("count", count, reason="a row stands for at least one loan")
-            _check_money("principal", principal)
+            check_money("principal", principal)
 
     @property
     def lines(self) -> tuple[AgeingLine, ...]:
@@ -193,7 +192,7 @@ def ageing(loans: Iterable[tuple[Money, int]]) -> Ageing:
     counts: dict[int, int] = {}
     amounts: dict[int, int] = {}
     for principal, dpd in loans:
-        _check_money("outstanding principal", principal)
+        check_money("outstanding principal", principal)
         check_whole("days_past_due", dpd, minimum=0)
         counts[dpd] = counts.get(dpd, 0) + 1
         amounts[dpd] = amounts.get(dpd, 0) + principal.fen

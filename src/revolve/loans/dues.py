@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from revolve.checks import check_date, check_whole
-from revolve.errors import InvalidAmount, InvalidTerms, MoneyTypeError
+from revolve.checks import check_date, check_money, check_whole
+from revolve.errors import InvalidTerms
 from revolve.money import Money
 from revolve.schedule import Schedule
 
@@ -90,14 +90,6 @@ DEFAULT_ORDER: tuple[Component, ...] = (
 
 
 # ---- checks ---------------------------------------------------------------------------------------
-
-
-def _check_money(field: str, value: object, *, positive: bool = False) -> Money:
-    if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint=f"{field} must be Money")
-    if value.is_negative() or (positive and value.is_zero()):
-        raise InvalidAmount(value, reason=f"{field} must be {'positive' if positive else 'zero or more'}")
-    return value
 
 
 # iterating an Enum builds a new list each time; these are asked for on every payment
@@ -173,7 +165,7 @@ class Due:
             ("interest", self.interest),
             ("principal", self.principal),
         ):
-            _check_money(name, value)
+            check_money(name, value)
 
     def amount_of(self, component: Component) -> Money:
         """The amount of one component (e.g. ``Component.FEE`` → ``fee``)."""
@@ -282,8 +274,8 @@ def allocate(
         InvalidTerms: an order that is not a permutation of the components, a value that is not a
             :class:`Due`, or two dues with one number.
     """
-    _check_money("amount", amount, positive=True)
-    _check_money("already_paid", already_paid)
+    check_money("amount", amount, positive=True)
+    check_money("already_paid", already_paid)
     chosen = _check_order(order)
     skip = already_paid.fen
     left = amount.fen
@@ -372,7 +364,7 @@ def states(
         MoneyTypeError, InvalidAmount: ``paid`` is not Money or is negative.
         InvalidTerms: a bad order, a value that is not a :class:`Due`, or two dues with one number.
     """
-    _check_money("paid", paid)
+    check_money("paid", paid)
     chosen = _check_order(order)
     left = paid.fen
     result: list[DueState] = []
@@ -408,7 +400,7 @@ def owed(dues: Sequence[Due], *, paid: Money) -> Money:
         MoneyTypeError, InvalidAmount: ``paid`` is not Money or is negative.
         InvalidTerms: a value that is not a :class:`Due`, or two dues with one number.
     """
-    _check_money("paid", paid)
+    check_money("paid", paid)
     total = Money.total(due.total for due in _ordered_dues(dues))
     return max(total - paid, Money(0))
 
@@ -432,7 +424,7 @@ def due_by(dues: Sequence[Due], *, paid: Money, on: date) -> Money:
         InvalidDate: ``on`` is not a date.
         InvalidTerms: a value that is not a :class:`Due`, or two dues with one number.
     """
-    _check_money("paid", paid)
+    check_money("paid", paid)
     check_date("on", on)
     total = Money.total(due.total for due in _ordered_dues(dues) if due.due_date <= on)
     return max(total - paid, Money(0))

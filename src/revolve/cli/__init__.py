@@ -1,0 +1,113 @@
+"""The ``revolve`` command: a fund's books from a terminal, for an association's finance staff.
+
+::
+
+    revolve [--db URL] [--lang zh|en] COMMAND ...
+
+    init        [--org-code C --org-name N [--level county] [--parent P]] [--fund-code F --fund-name N [--chart npo|gov]]
+    contribute  --fund F --amount YUAN --on DATE [--source donation|fiscal|upper_level|matching] [--donor N] [--receipt R]
+    guarantor   --fund F --code G --kind K --name N [--cap YUAN] [--member H ...]
+    import      {households,loans,repayments} FILE --fund F [--keep-valid] [--sheet S] [--encoding E] [--[no-]progress]
+    disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N
+                [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
+    repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
+    statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
+    report      {quarterly,register,write-offs,balance-sheet,activity,trial-balance} (--fund F | --org O)
+                [--year Y] [--quarter Q] [--as-of DATE] [--start DATE] [--end DATE]
+    check       [--fund F]                audit the books against revolve's invariants
+    verify      FUND                      walk a fund's hash chain
+    trial-balance FUND [--as-of DATE]     a quick trial balance table (also ``report trial-balance``)
+    demo        [--db PATH]               build the demo county in a fresh SQLite file
+
+Every report command (``statement``, ``report``) takes ``--format text|markdown|html|csv|xlsx|json`` and
+``--output FILE`` (the format follows the file's suffix when not given; text to stdout by default) and
+``--reveal`` to show national ID numbers and phones unmasked. ``--db`` takes a SQLAlchemy URL or a path
+to a SQLite file; without it, ``$REVOLVE_DATABASE_URL`` or ``revolve.db`` in the working directory. Only
+``init`` and ``demo`` create a database: the other commands refuse a SQLite file that does not exist, so
+a mistyped path does not silently open empty books. ``--db`` and ``--lang`` may come before or after
+the command.
+
+Amounts are yuan as text (``1234.56``, ``1.2万``; never rounded), rates decimal text (``0.049`` or
+``4.9%``), dates ``2026-03-31``. Text is Chinese by default and English with ``--lang en``.
+
+Exit status: 0 success; 1 a refusal, an import with bad rows, or books that fail ``check``/``verify``;
+2 a malformed command line (argparse). A refusal prints exactly one line, ``revolve: …``, naming the
+value and what to do — never a traceback (set ``REVOLVE_DEBUG=1`` to see one for an unexpected error).
+An import prints one line per bad row and then a summary line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from revolve.cli.commands import run
+from revolve.cli.console import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, one_line, say
+from revolve.cli.parser import build_parser
+from revolve.errors import CommandError, RevolveError, UnknownFund
+
+__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "CommandError", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status.
+
+    Args:
+        argv: the arguments after the program name (``sys.argv[1:]`` when None).
+
+    Returns:
+        0 on success; 1 for a refusal, an import with bad rows or books that fail their checks.
+
+    Raises:
+        SystemExit: from argparse, with status 2, for a malformed command line (and 0 for ``--help``).
+    """
+    args = build_parser().parse_args(argv)
+    lang: str = args.lang
+    try:
+        # the shell, not the core, reads the clock: "today" is the default as-of date of reports
+        return run(args, date.today())  # noqa: DTZ011
+    except UnknownFund as exc:
+        # the library's hint names the Python call; a finance officer needs the command
+        print(
+            "revolve: "
+            + say(
+                lang,
+                f"没有基金 {exc.key!r}：请核对 --fund，或用 revolve init --org-code 组织 --fund-code {exc.key} "
+                "--fund-name 名称 开设",
+                f"unknown fund {exc.key!r}: check --fund, or open it with "
+                f"revolve init --org-code ORG --fund-code {exc.key} --fund-name NAME",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    except RevolveError as exc:
+        print(f"revolve: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_REFUSED
+    except BrokenPipeError:
+        # the reader (head, less) went away: not an error of the books
+        sys.stderr.close()
+        return EXIT_OK
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else ""
+        print(
+            f"revolve: {say(lang, '无法读写', 'cannot read or write')} {where}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(
+            f"revolve: {say(lang, '已中断，未完成的操作没有写入', 'interrupted; the unfinished operation was not written')}",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as exc:
+        if os.environ.get("REVOLVE_DEBUG"):
+            raise
+        print(
+            f"revolve: {say(lang, '意外错误', 'unexpected error')} ({type(exc).__name__}): {one_line(str(exc))} "
+            f"— {say(lang, '设置 REVOLVE_DEBUG=1 可查看详情并报告', 'set REVOLVE_DEBUG=1 to see the details and report it')}",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED

@@ -1,0 +1,286 @@
+"""What each ``revolve`` subcommand does, and :func:`run`, which dispatches a parsed command line to it.
+
+Each command takes the parsed arguments (amounts already ``Money``), does its one operation on the books
+and prints one line saying what it did, in the chosen language; it returns the exit status. A refusal
+is raised (a ``RevolveError``) and turned into one line by :func:`revolve.cli.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from revolve.cli.books import connect, open_books, shown_url, url_of
+from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
+from revolve.cli.parser import convert_options
+from revolve.cli.reporting import build_report, emit
+from revolve.demo import run_demo
+from revolve.errors import CommandError
+from revolve.ledger import Ledger
+from revolve.orgs import OrgLevel
+from revolve.reports.labels import Language
+from revolve.reports.trial_balance_table import trial_balance_table
+from revolve.rules import ContributionSource
+from revolve.schedule import LoanTerms, RepaymentMethod
+
+__all__ = ["run"]
+
+
+def _init(args: argparse.Namespace) -> int:
+    lang = args.lang
+    url = url_of(args.db)
+    if args.fund_code and not (args.fund_name and args.org_code):
+        raise CommandError(
+            args.fund_code,
+            message=say(
+                lang,
+                f"开设基金 {args.fund_code} 需要 --fund-name 和 --org-code（所属组织）",
+                f"opening fund {args.fund_code} needs --fund-name and --org-code (the organisation that owns it)",
+            ),
+        )
+    with connect(url, lang) as ledger:
+        print(say(lang, f"账簿已就绪：{shown_url(url)}", f"Books ready: {shown_url(url)}"))
+        if args.org_code:
+            known = {o.code: o for o in ledger.orgs()}
+            org = known.get(args.org_code)
+            if org is None:
+                if not args.org_name:
+                    raise CommandError(
+                        args.org_code,
+                        message=say(
+                            lang,
+                            f"没有组织 {args.org_code}：新建组织请加 --org-name",
+                            f"no organisation {args.org_code}: give --org-name to create it",
+                        ),
+                    )
+                level = OrgLevel[args.level.upper()]
+                org = ledger.create_org(args.org_code, args.org_name, level, parent=args.parent)
+                print(
+                    say(
+                        lang,
+                        f"已建立组织 {org.code} {org.name}",
+                        f"Created organisation {org.code} {org.name}",
+                    )
+                )
+            else:
+                print(
+                    say(
+                        lang,
+                        f"组织 {org.code} {org.name} 已存在",
+                        f"Organisation {org.code} {org.name} exists",
+                    )
+                )
+        if args.fund_code:
+            existing = {f.code: f for f in ledger.funds()}
+            fund = existing.get(args.fund_code)
+            if fund is None:
+                fund = ledger.create_fund(args.fund_code, args.fund_name, org=args.org_code, chart=args.chart)
+                print(
+                    say(lang, f"已开设基金 {fund.code} {fund.name}", f"Opened fund {fund.code} {fund.name}")
+                )
+            else:
+                print(
+                    say(lang, f"基金 {fund.code} {fund.name} 已存在", f"Fund {fund.code} {fund.name} exists")
+                )
+    return EXIT_OK
+
+
+def _contribute(args: argparse.Namespace, ledger: Ledger) -> int:
+    entry = ledger.contribute(
+        args.fund, amount=args.amount, on=args.on, source=args.source, donor=args.donor, receipt=args.receipt
+    )
+    available = ledger.available(args.fund)
+    print(
+        say(
+            args.lang,
+            f"已记录第{entry.seq}号凭证：{ContributionSource(args.source).label_zh} {args.amount}，可用资金 {available}",
+            f"Entry {entry.seq}: {args.source} {args.amount} received; available to lend {available}",
+        )
+    )
+    return EXIT_OK
+
+
+def _guarantor(args: argparse.Namespace, ledger: Ledger) -> int:
+    found = ledger.register_guarantor(
+        args.fund, code=args.code, kind=args.kind, name=args.name, cap=args.cap, members=args.member
+    )
+    cap = found.cap if found.cap is not None else say(args.lang, "无上限", "no cap")
+    print(
+        say(
+            args.lang,
+            f"已登记担保人 {found.code} {found.name}（{found.kind.label_zh}，担保上限 {cap}）",
+            f"Registered guarantor {found.code} {found.name} ({found.kind.value}, cap {cap})",
+        )
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, ledger: Ledger) -> int:
+    from revolve.importers import import_file  # noqa: PLC0415
+
+    lang = args.lang
+    result = import_file(
+        ledger,
+        args.fund,
+        args.kind,
+        args.file,
+        keep_valid=args.keep_valid,
+        progress=args.progress,
+        sheet=args.sheet,
+        encoding=args.encoding,
+    )
+    for problem in result.problems:
+        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+    if result.ok:
+        print(result.summary(lang))
+        return EXIT_OK
+    print(f"revolve: {result.summary(lang)}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
+    from revolve.importers import all_or_nothing  # noqa: PLC0415
+
+    terms = LoanTerms(
+        principal=args.amount,
+        start=args.start,
+        term=args.term,
+        method=RepaymentMethod(args.method),
+        rate=args.rate,
+    )
+    # opening a new batch and paying the loan out are one transaction: a refused loan leaves no batch
+    with all_or_nothing(ledger) as books:
+        if args.batch not in {b.code for b in books.batches(args.fund)}:
+            books.open_batch(args.fund, code=args.batch, on=args.start)
+        loan = books.disburse(
+            args.fund,
+            number=args.number,
+            household=args.household,
+            batch=args.batch,
+            terms=terms,
+            guarantors=args.guarantor,
+            pledge=args.pledge,
+        )
+    dues = ledger.schedule(args.fund, loan.number)
+    last = dues[-1].due_date.isoformat() if dues else "—"
+    print(
+        say(
+            args.lang,
+            f"已放款 {loan.number}：{loan.principal} 给 {args.household}（批次 {args.batch}，第{loan.round}轮），"
+            f"共 {len(dues)} 期，末期 {last}",
+            f"Paid out {loan.number}: {loan.principal} to {args.household} (batch {args.batch}, round {loan.round}), "
+            f"{len(dues)} instalment(s), the last on {last}",
+        )
+    )
+    return EXIT_OK
+
+
+def _repay(args: argparse.Namespace, ledger: Ledger) -> int:
+    receipt = ledger.repay(
+        args.fund,
+        args.loan,
+        amount=args.amount,
+        on=args.on,
+        receipt=args.receipt,
+        payer=args.payer,
+        guarantor=args.guarantor,
+        prepayment=args.prepayment,
+    )
+    loan = ledger.loan(args.fund, args.loan)
+    print(
+        say(
+            args.lang,
+            f"已记录还款 {receipt.receipt}：{receipt.amount}（本金 {receipt.principal}，利息 {receipt.interest}，"
+            f"管理费 {receipt.fee}，罚息 {receipt.penalty}）；{loan.number} 剩余本金 {loan.outstanding}，{loan.status.label_zh}",
+            f"Recorded repayment {receipt.receipt}: {receipt.amount} (principal {receipt.principal}, interest "
+            f"{receipt.interest}, fee {receipt.fee}, penalty {receipt.penalty}); {loan.number} outstanding "
+            f"{loan.outstanding}, {loan.status.value}",
+        )
+    )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, ledger: Ledger) -> int:
+    problems = ledger.check(args.fund)
+    for problem in problems:
+        print(problem)
+    funds = 1 if args.fund else len(ledger.funds())
+    print(
+        say(
+            args.lang,
+            f"检查 {funds} 个基金：{'全部守恒' if not problems else f'发现 {len(problems)} 个问题'}",
+            f"{len(problems)} problem(s) in {funds} fund(s)",
+        )
+    )
+    return EXIT_REFUSED if problems else EXIT_OK
+
+
+def _verify(args: argparse.Namespace, ledger: Ledger) -> int:
+    report = ledger.verify(args.fund)
+    if args.lang == "zh":
+        state = "哈希链完整" if report.ok else f"哈希链断裂：{report.first_break}"
+        print(f"基金 {args.fund}：校验 {report.entries_checked} 张凭证，{state}")
+    else:
+        print(f"fund {args.fund}: {report}")
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def _demo(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="revolve-demo-")) / "demo.db"
+    if path.exists():
+        raise CommandError(
+            str(path),
+            message=say(
+                args.lang,
+                f"{path} 已存在；演示会新建账簿文件：请换一个 --db",
+                f"{path} exists; the demo writes a fresh file: give another --db",
+            ),
+        )
+    run_demo(path, lang=Language(args.lang)).close()
+    return EXIT_OK
+
+
+def _trial_balance(args: argparse.Namespace, ledger: Ledger) -> int:
+    print(trial_balance_table(ledger.trial_balance(args.fund, as_of=args.as_of), Language(args.lang)))
+    return EXIT_OK
+
+
+_WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
+    "contribute": _contribute,
+    "guarantor": _guarantor,
+    "import": _import,
+    "disburse": _disburse,
+    "repay": _repay,
+    "check": _check,
+    "verify": _verify,
+    "trial-balance": _trial_balance,
+}
+
+
+def run(args: argparse.Namespace, today: date) -> int:
+    """Do what a parsed command line asks.
+
+    Args:
+        args: the parsed command line (:func:`revolve.cli.parser.build_parser`).
+        today: the default as-of date of reports (the shell reads the clock, not this function).
+
+    Returns:
+        The exit status: ``EXIT_OK``, or ``EXIT_REFUSED`` for an import with bad rows or books that
+        fail ``check``/``verify``.
+
+    Raises:
+        RevolveError: a refusal, from revolve or from the command (``CommandError``).
+    """
+    convert_options(args)
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "init":
+        return _init(args)
+    with open_books(args) as ledger:
+        if args.command in ("statement", "report"):
+            return emit(build_report(args, ledger, today), args)
+        return _WITH_BOOKS[args.command](args, ledger)

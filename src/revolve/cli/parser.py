@@ -1,0 +1,234 @@
+"""The ``revolve`` command line's grammar: the argparse tree and the types of its arguments.
+
+:func:`build_parser` builds the tree of subcommands. Dates are parsed by argparse; amounts and rates stay
+text until :func:`convert_options` turns them into ``Money`` and ``Decimal`` after parsing, so that
+revolve's own refusal, not argparse's "invalid value", says what is wrong with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from revolve.errors import InvalidRate
+from revolve.guarantees import GuarantorKind
+from revolve.money import Money
+from revolve.orgs import OrgLevel
+from revolve.rules import ContributionSource, PayerKind
+from revolve.schedule import PrepaymentOption, RepaymentMethod
+
+__all__ = ["FORMATS", "REPORTS", "build_parser", "convert_options"]
+
+FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
+REPORTS = ("quarterly", "register", "write-offs", "balance-sheet", "activity", "trial-balance")
+
+
+# ---- argument types ------------------------------------------------------------------------------
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
+
+
+_MONEY_OPTIONS = ("amount", "pledge", "cap")
+
+
+def convert_options(args: argparse.Namespace) -> None:
+    """Turn the yuan and rate options from text into Money and Decimal.
+
+    This is done after argparse, not as its ``type=``: argparse would swallow the InvalidAmount (a
+    ValueError) into "invalid value", where revolve's own refusal says why ("finer than a fen", ...).
+    """
+    for name in _MONEY_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            setattr(args, name, Money.of_yuan(value))
+    rate = getattr(args, "rate", None)
+    if isinstance(rate, str):
+        args.rate = _rate(rate)
+
+
+def _rate(text: str) -> Decimal:
+    """A yearly rate from text: ``0.049`` or ``4.9%``; never a float."""
+    body = text.strip()
+    percent = body.endswith(("%", "％"))
+    try:
+        rate = Decimal(body.rstrip("%％").strip())
+    except InvalidOperation:
+        raise InvalidRate(text, reason="write the yearly rate as 0.049 or 4.9%") from None
+    if not rate.is_finite():
+        raise InvalidRate(text, reason="write the yearly rate as 0.049 or 4.9%")
+    return rate / 100 if percent else rate
+
+
+# ---- the parser ------------------------------------------------------------------------------------
+def _shared(*, top: bool) -> argparse.ArgumentParser:
+    """``--db`` and ``--lang``, accepted before or after the command (the command's copy wins if given)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--db",
+        default=None if top else argparse.SUPPRESS,
+        help="SQLAlchemy URL or SQLite file (default: $REVOLVE_DATABASE_URL or revolve.db)",
+    )
+    shared.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default="zh" if top else argparse.SUPPRESS,
+        help="language of output (default zh)",
+    )
+    return shared
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=FORMATS, help="output format (default: from --output's suffix, else text)"
+    )
+    parser.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    parser.add_argument("--reveal", action="store_true", help="show national ID numbers and phones unmasked")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``revolve`` command line: ``--db`` and ``--lang`` and one subparser per command.
+
+    Returns:
+        The parser; its ``parse_args`` exits with status 2 on a malformed command line.
+    """
+    parser = argparse.ArgumentParser(
+        prog="revolve",
+        description="Books for revolving loan funds (幸福工程): record loans and repayments, print statements and reports.",
+        parents=[_shared(top=True)],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    shared = [_shared(top=False)]
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=shared)
+
+    init = command("init", "create the books (the database) and, optionally, an organisation and a fund")
+    init.add_argument("--org-code", help="code of the organisation that owns the fund (created if missing)")
+    init.add_argument("--org-name", help="its name, e.g. 丰宁满族自治县计生协")
+    init.add_argument(
+        "--level",
+        choices=[lv.name.lower() for lv in OrgLevel],
+        default="county",
+        help="its level (default county)",
+    )
+    init.add_argument("--parent", help="code of the parent organisation, if any")
+    init.add_argument("--fund-code", help="code of a fund to open, e.g. FN-HP")
+    init.add_argument("--fund-name", help="its name, e.g. 丰宁县幸福工程资金")
+    init.add_argument(
+        "--chart", choices=["npo", "gov"], default="npo", help="chart of accounts (default npo)"
+    )
+
+    contribute = command("contribute", "record money given to a fund (捐赠、财政拨款、上级拨付、配套)")
+    contribute.add_argument("--fund", required=True)
+    contribute.add_argument("--amount", required=True, help="yuan, e.g. 300000")
+    contribute.add_argument("--on", required=True, type=_date)
+    contribute.add_argument("--source", choices=[s.value for s in ContributionSource], default="donation")
+    contribute.add_argument("--donor", default="", help="who gave it")
+    contribute.add_argument("--receipt", help="receipt number; recording it again changes nothing")
+
+    guarantor = command(
+        "guarantor", "register a guarantor (村委会、联保小组、个人、存单质押) that loans can name"
+    )
+    guarantor.add_argument("--fund", required=True)
+    guarantor.add_argument(
+        "--code", required=True, help="the guarantor's code, named by --guarantor and imports"
+    )
+    guarantor.add_argument("--kind", required=True, choices=[k.value for k in GuarantorKind])
+    guarantor.add_argument("--name", required=True, help="e.g. 大阁镇南关村村民委员会")
+    guarantor.add_argument("--cap", help="the most outstanding principal it may guarantee, in yuan")
+    guarantor.add_argument(
+        "--member",
+        action="append",
+        default=[],
+        help="a member household of a joint-liability group (repeatable)",
+    )
+
+    imp = command("import", "import households, loans or repayments from a .csv or .xlsx file")
+    imp.add_argument("kind", choices=["households", "loans", "repayments"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--fund", required=True)
+    imp.add_argument("--keep-valid", action="store_true", help="keep the valid rows when some rows are bad")
+    imp.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
+    imp.add_argument("--encoding", default="utf-8-sig", help="text encoding of a CSV file (default UTF-8)")
+    imp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+
+    disburse = command("disburse", "pay a loan out to a household (opens the batch if it is new)")
+    disburse.add_argument("--fund", required=True)
+    disburse.add_argument("--number", required=True, help="the loan's number, e.g. FN-2016-001")
+    disburse.add_argument("--household", required=True, help="the household's code (户编码)")
+    disburse.add_argument("--batch", required=True, help="the batch (批次), opened on --start if new")
+    disburse.add_argument("--amount", required=True, help="principal in yuan")
+    disburse.add_argument("--start", required=True, type=_date, help="disbursement date")
+    disburse.add_argument("--term", required=True, type=int, help="number of monthly periods, e.g. 24")
+    disburse.add_argument(
+        "--method",
+        choices=[m.value for m in RepaymentMethod if m is not RepaymentMethod.CUSTOM],
+        default=RepaymentMethod.BULLET.value,
+        help="repayment method (default bullet: 一次性还本付息)",
+    )
+    disburse.add_argument("--rate", default="0", help="yearly rate, 0.049 or 4.9%% (default 0)")
+    disburse.add_argument("--guarantor", action="append", default=[], help="guarantor code (repeatable)")
+    disburse.add_argument("--pledge", help="pledged deposit in yuan (存折质押)")
+
+    repay = command("repay", "record a repayment (还款) under its receipt number")
+    repay.add_argument("--fund", required=True)
+    repay.add_argument("--loan", required=True, help="the loan's number")
+    repay.add_argument("--amount", required=True, help="yuan paid")
+    repay.add_argument("--on", required=True, type=_date, help="date paid")
+    repay.add_argument("--receipt", required=True, help="receipt number (还款凭证号)")
+    repay.add_argument("--payer", choices=[p.value for p in PayerKind], default="borrower")
+    repay.add_argument("--guarantor", help="the guarantor paying, when --payer guarantor")
+    repay.add_argument(
+        "--prepayment", choices=[o.value for o in PrepaymentOption], help="allow paying ahead and reschedule"
+    )
+
+    statement = command("statement", "a loan's repayment statement (还款对账单)")
+    statement.add_argument("--fund", required=True)
+    statement.add_argument("--loan", required=True)
+    statement.add_argument("--as-of", type=_date, help="statement date (default today)")
+    _report_options(statement)
+
+    report = command("report", "a fund's or an organisation's report")
+    report.add_argument("kind", choices=REPORTS)
+    whose = report.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--fund")
+    whose.add_argument("--org", help="an organisation code: the quarterly report rolled up over its subtree")
+    report.add_argument(
+        "--year",
+        type=int,
+        help="year of the quarterly report or activity statement (default: that of --as-of)",
+    )
+    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
+    report.add_argument("--as-of", type=_date, help="balances as of this date (default today)")
+    report.add_argument(
+        "--start", type=_date, help="first day of the activity statement's period (default: 1 January)"
+    )
+    report.add_argument(
+        "--end",
+        type=_date,
+        help="last day of the activity statement's period (default: 31 December of --year, else --as-of)",
+    )
+    _report_options(report)
+
+    check = command("check", "audit the books against revolve's invariants; exit 1 if any is broken")
+    check.add_argument("--fund", help="only this fund")
+
+    verify = command("verify", "walk a fund's hash chain; exit 1 if it is broken")
+    verify.add_argument("fund", help="fund code")
+
+    tb = command("trial-balance", "print a fund's trial balance (科目余额表)")
+    tb.add_argument("fund", help="fund code")
+    tb.add_argument("--as-of", type=_date)
+
+    command("demo", "build the demo county in a fresh SQLite file (default: a new temporary folder)")
+    return parser

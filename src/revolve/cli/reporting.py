@@ -1,0 +1,124 @@
+"""The report commands, ``statement`` and ``report``: build the report asked for and render it.
+
+Report builders are imported only when a report is asked for, so the other commands start without them;
+an installation that lacks one is told to update revolve rather than shown an import error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from revolve.cli.console import EXIT_OK, say
+from revolve.errors import CommandError
+from revolve.ledger import Ledger
+from revolve.reports.labels import Language
+
+if TYPE_CHECKING:
+    from revolve.reports.model import Report
+
+__all__ = ["build_report", "emit"]
+
+
+def _missing_builder(module: str, lang: str) -> CommandError:
+    return CommandError(
+        module,
+        message=say(
+            lang,
+            f"此版本尚未提供该报表（缺少 {module}）：请更新 revolve",
+            f"this installation has no such report yet ({module} is missing): update revolve",
+        ),
+    )
+
+
+def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
+    """Build the report the command asks for (builders are imported only when a report is asked for)."""
+    as_of: date = args.as_of or today
+    try:
+        if args.command == "statement":
+            from revolve.reports.statement import build_statement  # noqa: PLC0415
+
+            fund = ledger.fund(args.fund)
+            ledger.loan(fund, args.loan)  # an unknown loan is refused here, by its number
+            return build_statement(ledger, fund, args.loan, as_of=as_of, reveal=args.reveal)
+        kind: str = args.kind
+        if kind == "quarterly":
+            from revolve.reports.quarterly import build_quarterly  # noqa: PLC0415
+
+            year = args.year or as_of.year
+            if args.org:
+                return build_quarterly(ledger, org=ledger.org(args.org), year=year, quarter=args.quarter)
+            return build_quarterly(ledger, fund=ledger.fund(args.fund), year=year, quarter=args.quarter)
+        if args.org:
+            raise CommandError(
+                args.org,
+                message=say(
+                    args.lang,
+                    f"报表 {kind} 是一个基金的报表：请用 --fund 指明基金（--org 只用于季报表 quarterly）",
+                    f"the {kind} report is a fund's report: name the fund with --fund (--org is for quarterly)",
+                ),
+            )
+        fund = ledger.fund(args.fund)
+        if kind == "register":
+            from revolve.reports.registers import build_loan_register  # noqa: PLC0415
+
+            return build_loan_register(ledger, fund, as_of=as_of, reveal=args.reveal)
+        if kind == "write-offs":
+            from revolve.reports.registers import build_write_off_register  # noqa: PLC0415
+
+            return build_write_off_register(ledger, fund, as_of=as_of)
+        if kind == "activity":
+            from revolve.reports.financial import build_activity_statement  # noqa: PLC0415
+
+            # --year names a whole year; otherwise the year to date, through --as-of (or today)
+            year = args.year or (args.end or as_of).year
+            start = args.start or date(year, 1, 1)
+            end = args.end or (date(year, 12, 31) if args.year else as_of)
+            if end < start:
+                raise CommandError(
+                    end,
+                    message=say(
+                        args.lang,
+                        f"报告期结束日 {end} 早于开始日 {start}：请改正 --start/--end",
+                        f"the period ends on {end}, before it starts on {start}: correct --start/--end",
+                    ),
+                )
+            return build_activity_statement(ledger, fund, start=start, end=end)
+        from revolve.reports.financial import build_balance_sheet, build_trial_balance  # noqa: PLC0415
+
+        builder = build_balance_sheet if kind == "balance-sheet" else build_trial_balance
+        return builder(ledger, fund, as_of=as_of)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("revolve.reports"):
+            raise _missing_builder(exc.name, args.lang) from None
+        raise
+
+
+def emit(report: Report, args: argparse.Namespace) -> int:
+    """Render the report to ``--output`` (format from its suffix unless given) or to stdout."""
+    from revolve.reports.render import render, write  # noqa: PLC0415
+
+    lang = Language(args.lang)
+    if args.output is not None:
+        path = write(report, args.output, fmt=args.format, lang=lang)
+        print(say(args.lang, f"已写入 {path}", f"Wrote {path}"), file=sys.stderr)
+        return EXIT_OK
+    output = render(report, args.format or "text", lang=lang)
+    if isinstance(output, bytes):
+        if sys.stdout.isatty():
+            raise CommandError(
+                args.format,
+                message=say(
+                    args.lang,
+                    "Excel 工作簿是二进制文件，不能显示在终端上：请用 --output 文件名.xlsx 保存",
+                    "an Excel workbook is binary and cannot be shown on a terminal: save it with --output FILE.xlsx",
+                ),
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(output)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return EXIT_OK

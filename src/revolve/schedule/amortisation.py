@@ -1,0 +1,297 @@
+"""Amortisation: how each repayment method spreads principal, interest and fee over the periods.
+
+:func:`generate_schedule` builds the schedule of a loan's terms: 等额本息 (the exact annuity, rounded
+once), 等额本金, interest only, bullet (simple interest) and custom principal amounts, with principal
+grace, a management fee and an instalment multiple. :func:`periods_for_level` is the annuity read
+backwards, for a prepayment that shortens the loan.
+
+Computation is exact: money stays an ``int`` of fen and rates become exact integer ratios
+(``Decimal.as_integer_ratio``), so ``balance × 4.9 % / 12`` is rounded once from its exact value rather
+than from a 28-digit approximation (:func:`revolve.rounding.div_round`). ``Money`` values are built once,
+at the end (:func:`revolve.schedule.installments.assemble`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP
+from fractions import Fraction
+
+from revolve.dates import day_count_days, days_in_year
+from revolve.errors import InvalidTerms
+from revolve.rounding import div_round
+from revolve.schedule.installments import Schedule, assemble
+from revolve.schedule.terms import FeeTiming, InterestMode, LoanTerms, RepaymentMethod
+
+__all__ = ["generate_schedule", "periods_for_level"]
+
+
+# ---- integers of fen, exact ratios, one rounding per amount ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Basis:
+    """The terms' rates as exact integer ratios.
+
+    Period k's interest on a balance B is ``B·num·lengths[k] / den`` and a regular period's fee is
+    ``P·fee_num·regular / fee_den``, each rounded once with ``rounding``. A period of months is
+    ``months/12`` of a year and a period of days ``days/360`` (or ``/365``); in the daily mode a period
+    is its interest days over the day count's year.
+    """
+
+    num: int
+    den: int
+    lengths: tuple[int, ...]
+    fee_num: int
+    fee_den: int
+    regular: int
+    rounding: str
+
+
+def _basis(terms: LoanTerms, ends: tuple[date, ...]) -> _Basis:
+    a, b = terms.annual_rate.as_integer_ratio()
+    fa, fb = terms.fee_rate.as_integer_ratio()
+    frequency = terms.frequency
+    regular = frequency.months or frequency.days
+    year_units = 12 if frequency.months else days_in_year(terms.day_count)
+    if terms.interest_mode is InterestMode.DAILY:
+        day_count = terms.day_count
+        lengths = []
+        previous = terms.start
+        for end in ends:
+            lengths.append(day_count_days(previous, end, day_count))
+            previous = end
+        return _Basis(
+            a, b * days_in_year(day_count), tuple(lengths), fa, fb * year_units, regular, terms.rounding
+        )
+    return _Basis(a, b * year_units, (regular,) * len(ends), fa, fb * year_units, regular, terms.rounding)
+
+
+def _interest_on_balance(balance: int, parts: list[int], basis: _Basis) -> list[int]:
+    """Each period's interest on the balance outstanding during it."""
+    num, den, rounding = basis.num, basis.den, basis.rounding
+    if not num:
+        return [0] * len(parts)
+    interest = []
+    for part, length in zip(parts, basis.lengths, strict=True):
+        interest.append(div_round(balance * num * length, den, rounding))
+        balance -= part
+    return interest
+
+
+def _amortise(
+    balance: int, level: int, basis: _Basis, lengths: tuple[int, ...]
+) -> tuple[list[int], list[int], bool]:
+    """Pay ``level`` (principal + interest) every period; the last period pays off what is left.
+
+    Returns the principal and interest columns and whether they are acceptable: no instalment before the
+    last may pay less than its interest or more principal than is outstanding. (With every principal
+    part ≥ 0 the balance only falls, so it went below zero somewhere exactly when it ends below zero.)
+    """
+    num, den, rounding = basis.num, basis.den, basis.rounding
+    principal: list[int] = []
+    interest: list[int] = []
+    add_principal, add_interest = principal.append, interest.append
+    if rounding == ROUND_HALF_UP and lengths.count(lengths[0]) == len(lengths):
+        # The common case, inlined: (2x + d) // 2d is x/d rounded half up, with x = balance·num·length.
+        twice_rate, den2 = 2 * num * lengths[0], 2 * den
+        for _ in range(len(lengths) - 1):
+            due = (balance * twice_rate + den) // den2
+            part = level - due
+            balance -= part
+            add_principal(part)
+            add_interest(due)
+        due = (balance * twice_rate + den) // den2
+    else:
+        for length in lengths[:-1]:
+            due = div_round(balance * num * length, den, rounding) if balance >= 0 else 0
+            part = level - due
+            balance -= part
+            add_principal(part)
+            add_interest(due)
+        due = div_round(balance * num * lengths[-1], den, rounding) if balance >= 0 else 0
+    valid = balance >= 0 and (len(principal) == 0 or min(principal) >= 0)
+    add_principal(balance)
+    add_interest(due)
+    return principal, interest, valid
+
+
+def _annuity_factors(num: int, den: int, lengths: tuple[int, ...]) -> tuple[int, int, int]:
+    """``(A, U, den^n)`` such that the exact level payment on P is ``P·A / U``.
+
+    With ``1 + i_k = f_k / den`` and ``f_k = den + num·t_k``, the level payment that repays P is
+    ``P·Π(1+i_k) / Σ_k Π_{j>k}(1+i_j)``; in integers ``A = Π f_k`` and ``U = Σ_k den^k·Π_{j>k} f_j``.
+    For equal periods this is the textbook ``P·i·(1+i)^n / ((1+i)^n − 1)``, and for a zero rate ``P/n``.
+    """
+    n = len(lengths)
+    den_power = den**n
+    if not num:
+        return den_power, n * den_power, den_power
+    if lengths.count(lengths[0]) == n:
+        f = den + num * lengths[0]
+        if f == den:  # zero-day periods (30/360 from the 30th to the 31st) accrue nothing
+            return den_power, n * den_power, den_power
+        growth = f**n
+        return growth, den * (growth - den_power) // (f - den), den_power
+    growth, accumulated, power = 1, 0, 1
+    for length in lengths:
+        f = den + num * length
+        power *= den
+        growth *= f
+        accumulated = accumulated * f + power
+    return growth, accumulated, den_power
+
+
+def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[int], list[int]]:
+    principal_fen, grace, rounding = terms.principal.fen, terms.grace_periods, terms.rounding
+    num, den, lengths = basis.num, basis.den, basis.lengths
+    unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
+    pre_interest = [div_round(principal_fen * num * t, den, rounding) for t in lengths[:grace]]
+    amortising = lengths[grace:]
+    growth, accumulated, den_power = _annuity_factors(num, den, amortising)
+    # The borrower's instalment is the level payment plus the fee; with a multiple that sum is rounded.
+    level = unit * div_round(principal_fen * growth + fee * accumulated, accumulated * unit, rounding) - fee
+    principal, interest, valid = _amortise(principal_fen, level, basis, amortising)
+    if not valid:
+        # On a tiny loan, or with a multiple coarse for the loan, the rounded level can repay the loan
+        # before the last period (or fall short of a period's interest). Use the nearest level that
+        # repays it properly; otherwise the level is always the rounded annuity — the figure a bank quotes.
+        settled = _settle_level(
+            terms,
+            basis,
+            level=level,
+            unit=unit,
+            accumulation=Fraction(accumulated, den_power),
+            amortising=amortising,
+        )
+        if settled is None:
+            multiple = terms.installment_multiple
+            field, value = ("installment_multiple", multiple) if multiple else ("principal", terms.principal)
+            raise InvalidTerms(
+                field,
+                value,
+                reason="no level instalment repays this loan without paying it off before the last period; "
+                "use a smaller multiple, a larger principal or fewer periods",
+            )
+        principal, interest = settled
+    return [0] * grace + principal, pre_interest + interest
+
+
+def _settle_level(
+    terms: LoanTerms,
+    basis: _Basis,
+    *,
+    level: int,
+    unit: int,
+    accumulation: Fraction,
+    amortising: tuple[int, ...],
+) -> tuple[list[int], list[int]] | None:
+    """The valid level near ``level`` whose last instalment is closest to it; None if there is none.
+
+    One more unit per period lowers the final balance by about ``accumulation`` units (s_n, the
+    accumulated value of 1 per period), so the search centres ``gap / s_n`` units away.
+    """
+    principal_fen = terms.principal.fen
+    principal, interest, _ = _amortise(principal_fen, level, basis, amortising)
+    gap = principal[-1] + interest[-1] - level
+    step = round(Fraction(gap, unit) / accumulation)
+    candidates = {level + unit * (step + d) for d in (-1, 0, 1)} | {level - unit, level + unit}
+    best: tuple[tuple[int, int], list[int], list[int]] | None = None
+    for candidate in sorted(c for c in candidates if c >= 0):
+        principal, interest, valid = _amortise(principal_fen, candidate, basis, amortising)
+        if valid:
+            key = (abs(principal[-1] + interest[-1] - candidate), abs(candidate - level))
+            if best is None or key < best[0]:
+                best = (key, principal, interest)
+    return None if best is None else (best[1], best[2])
+
+
+def _equal_principal_parts(principal_fen: int, periods: int, unit: int, rounding: str) -> list[int]:
+    """The same principal every period, rounded to the unit; the last period takes the remainder."""
+    part = unit * div_round(principal_fen, periods * unit, rounding)
+    if part * (periods - 1) > principal_fen:
+        # Rounding up left nothing (or less than nothing) for the last period: round down instead.
+        part = unit * (principal_fen // (periods * unit))
+    return [part] * (periods - 1) + [principal_fen - part * (periods - 1)]
+
+
+def generate_schedule(terms: LoanTerms) -> Schedule:
+    """Build the repayment schedule of a loan.
+
+    Args:
+        terms: the loan terms.
+
+    Returns:
+        The schedule: one instalment per period (one in all for a bullet loan), principal summing
+        exactly to the loan principal, the balance falling to zero.
+
+    Raises:
+        InvalidTerms: ``terms`` is not a LoanTerms; due dates beyond the year 9999; an
+            ``installment_multiple`` so coarse that no level instalment can repay the loan.
+        AmountOutOfRange: interest so large that the total leaves the 64-bit fen range.
+    """
+    if not isinstance(terms, LoanTerms):
+        raise InvalidTerms("terms", terms, reason="give a LoanTerms")
+    ends = terms.period_end_dates()
+    basis = _basis(terms, ends)
+    principal_fen, rounding, method = terms.principal.fen, terms.rounding, terms.method
+    upfront = terms.fee_timing is FeeTiming.UPFRONT
+    fee_num, fee_den, regular = basis.fee_num, basis.fee_den, basis.regular
+    whole_fee = div_round(principal_fen * fee_num * regular * terms.term, fee_den, rounding) if fee_num else 0
+
+    if method is RepaymentMethod.BULLET:
+        # Simple interest (利随本清): the whole term's interest on the principal, rounded once.
+        if terms.interest_mode is InterestMode.DAILY:
+            span = day_count_days(terms.start, ends[-1], terms.day_count)
+        else:
+            span = regular * terms.term
+        interest = div_round(principal_fen * basis.num * span, basis.den, rounding)
+        return assemble(
+            terms,
+            ends[-1:],
+            principal=[principal_fen],
+            interest=[interest],
+            fee=[0 if upfront else whole_fee],
+            upfront_fee=whole_fee * upfront,
+        )
+
+    count = terms.term
+    fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
+    if method is RepaymentMethod.EQUAL_INSTALLMENT:
+        principal, interest_column = _equal_installment(terms, fee, basis)
+    else:
+        if method is RepaymentMethod.EQUAL_PRINCIPAL:
+            grace = terms.grace_periods
+            unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
+            principal = [0] * grace + _equal_principal_parts(principal_fen, count - grace, unit, rounding)
+        elif method is RepaymentMethod.INTEREST_ONLY:
+            principal = [0] * (count - 1) + [principal_fen]
+        else:
+            principal = [amount.fen for amount in terms.principal_amounts]
+        interest_column = _interest_on_balance(principal_fen, principal, basis)
+    return assemble(
+        terms,
+        ends,
+        principal=principal,
+        interest=interest_column,
+        fee=[fee] * count,
+        upfront_fee=whole_fee * upfront,
+    )
+
+
+def periods_for_level(terms: LoanTerms, grace: int, level: int) -> int:
+    """The fewest amortising periods whose exact level payment does not exceed ``level``."""
+    basis = _basis(terms, terms.due_dates)
+    num, den = basis.num, basis.den
+    principal_fen = terms.principal.fen
+    growth, accumulated, power = 1, 0, 1
+    amortising = basis.lengths[grace:]
+    for periods, length in enumerate(amortising, 1):
+        f = den + num * length
+        power *= den
+        growth *= f
+        accumulated = accumulated * f + power
+        if principal_fen * growth <= level * accumulated:
+            return periods
+    return len(amortising)
