@@ -31,9 +31,9 @@ from revolve.ledger import Ledger
 
 FundRef = Fund | int | str
 HostSession = Any
-"""A host's SQLAlchemy ``Session``. Named here but not imported: only ``revolve.store`` imports
+"""A host's SQLAlchemy ``Session``. Named here but not imported: only the store package imports
 SQLAlchemy (tests/test_layering.py), and the importer reaches the books only through :class:`Ledger`,
-which accepts the Session and checks its type."""
+which takes the Session."""
 Books = Ledger | HostSession
 """Where an import writes: a Ledger that opened its own database, or a host's Session."""
 
@@ -125,6 +125,10 @@ def import_file(
     parsed, problems = parse_rows(kind, sheet_rows, positions)
 
     valid = written = unchanged = 0
+    # The bulk call and each row run in a nested ``ledger.transaction()``: one SAVEPOINT of the import's
+    # transaction, so a refusal undoes that call or row alone. They write through the import's own
+    # ledger, not the one the block yields (both share its Session), because that ledger keeps what it
+    # read of the fund from row to row; a fresh ledger per row would re-read the whole book each time.
     try:
         with all_or_nothing(books) as ledger:
             target = ledger.fund(fund)
@@ -139,8 +143,8 @@ def import_file(
                 if parsed and not problems:
                     # a clean file goes in with one bulk call; a refusal there sends it row by row, below
                     try:
-                        with ledger.transaction() as bulk:
-                            fresh = write_all(bulk, target, kind, [record for _, record in parsed], Learned())
+                        with ledger.transaction():
+                            fresh = write_all(ledger, target, kind, [r for _, r in parsed], Learned())
                     except RevolveError:
                         pass
                     else:
@@ -150,8 +154,8 @@ def import_file(
                 for row, record in parsed:
                     bar.update(1)
                     try:
-                        with ledger.transaction() as one:
-                            fresh = WRITERS[kind](one, target, record, learned)
+                        with ledger.transaction():
+                            fresh = WRITERS[kind](ledger, target, record, learned)
                     except RevolveError as exc:
                         problems.append(problem_from_refusal(exc, row.row, kind, row.raw))
                         continue
