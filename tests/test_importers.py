@@ -28,8 +28,6 @@ from revolve.importers import (
     ImportResult,
     ImportTargetError,
     ProblemKind,
-    _Bad,
-    _money,
     all_or_nothing,
     import_file,
     import_households,
@@ -37,6 +35,8 @@ from revolve.importers import (
     import_repayments,
     read_rows,
 )
+from revolve.importers.cells import UnreadableCell as _Bad
+from revolve.importers.cells import read_money as _money
 from revolve.loans import LoanStatus
 from revolve.money import Money, yuan
 from revolve.schedule import LoanTerms

@@ -154,7 +154,7 @@ def test_the_import_graph_has_no_cycles() -> None:
         ("sqlalchemy", {"store"}),
         ("alembic", {"store"}),
         ("tabulate", {"reports"}),
-        ("openpyxl", {"reports", "importers", "importers.py"}),
+        ("openpyxl", {"reports", "importers"}),
     ],
 )
 def test_io_libraries_stay_in_their_package(library: str, allowed: set[str]) -> None:
@@ -162,4 +162,6 @@ def test_io_libraries_stay_in_their_package(library: str, allowed: set[str]) -> 
         relative = path.relative_to(PACKAGE).parts
         if relative[0] in allowed:
             continue
-        assert not any(n.split(".")[0] == library for n in _imports(path)), f"{path} imports {library}"
+        # an import for type checking alone loads nothing when revolve runs
+        imported = _imports(path, runtime_only=True)
+        assert not any(n.split(".")[0] == library for n in imported), f"{path} imports {library}"

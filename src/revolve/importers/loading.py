@@ -1,0 +1,241 @@
+"""Loading a file into the books: every valid row written through the ledger in one transaction.
+
+By default the whole file is one transaction: a clean file goes in with one bulk call; when that is
+refused, each row runs in its own SAVEPOINT (so one refusal cannot disturb the next row), every row is
+tried so that every problem is reported, and the transaction commits only if no row failed — otherwise
+nothing is written. With ``keep_valid=True`` the valid rows are committed and the bad ones reported.
+
+The transaction is the ledger's own (:meth:`Ledger.transaction <revolve.ledger.Ledger.transaction>`):
+on a Ledger that opened its database it commits at the end; on a host's Session it is one savepoint
+of it, and the host decides whether to commit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from tqdm import tqdm
+
+from revolve.errors import ImportTargetError, RevolveError
+from revolve.funds import Fund
+from revolve.importers.columns import COLUMNS, ImportKind
+from revolve.importers.results import ImportResult, RowProblem, problem_from_refusal
+from revolve.importers.rows import map_header, parse_rows
+from revolve.importers.sheets import read_rows
+from revolve.importers.writers import WRITERS, Learned, write_all
+from revolve.ledger import Ledger
+
+FundRef = Fund | int | str
+if TYPE_CHECKING:
+    # for the type only: the importer reaches the books through :class:`Ledger`, which takes the Session;
+    # only the store imports SQLAlchemy when revolve runs (tests/test_layering.py)
+    from sqlalchemy.orm import Session
+
+Books: TypeAlias = "Ledger | Session"
+"""Where an import writes: a Ledger that opened its own database, or a host's Session."""
+
+
+class _Discard(Exception):
+    """Raised inside an import's transaction to roll all of it back: some row was refused."""
+
+
+@contextmanager
+def all_or_nothing(books: Books) -> Iterator[Ledger]:
+    """Run several ledger operations as one transaction: all of them are written, or none.
+
+    Args:
+        books: a :class:`Ledger` that opened its own database (revolve then opens one Session and
+            commits it at the end), or a host's SQLAlchemy ``Session`` (the operations then run in one
+            SAVEPOINT of it, released at the end; the host still commits).
+
+    Returns:
+        A context manager yielding a Ledger whose operations all belong to that one transaction; it
+        commits when the block ends normally and rolls back if the block raises.
+
+    Raises:
+        ImportTargetError: ``books`` is a Ledger that writes inside a host Session: pass the Session.
+    """
+    if isinstance(books, Ledger):
+        if books.engine is None:
+            raise ImportTargetError
+        ledger = books
+    else:
+        ledger = Ledger(session=books)
+    with ledger.transaction() as unit:
+        yield unit
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def import_file(
+    books: Books,
+    fund: FundRef,
+    kind: ImportKind | str,
+    source: str | Path,
+    *,
+    keep_valid: bool = False,
+    progress: bool | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> ImportResult:
+    """Import one file of households, loans or repayments into a fund.
+
+    Args:
+        books: a :class:`Ledger` opened on its own database, or a host's SQLAlchemy ``Session`` (the
+            import then runs in one savepoint of it and the host commits).
+        fund: the fund (value, id or code).
+        kind: ``households``, ``loans`` or ``repayments``.
+        source: a ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` file; the columns are in :mod:`revolve.importers`.
+        keep_valid: commit the valid rows even if others fail (by default nothing is written then).
+        progress: show a progress bar on stderr; by default only when stderr is a terminal.
+        sheet: the worksheet of a workbook (the first by default).
+        encoding: the encoding of a CSV file.
+
+    Returns:
+        An :class:`ImportResult`: rows read, valid, written and already recorded, and every problem.
+
+    Raises:
+        ImportFileError: the file cannot be read as a table at all.
+        ImportTargetError: ``books`` is a Ledger inside a host Session (pass the Session instead).
+        UnknownFund: no such fund.
+    """
+    kind = ImportKind(kind)
+    columns = COLUMNS[kind]
+    sheet_rows = read_rows(source, sheet=sheet, encoding=encoding)
+    positions, header_problems = map_header(sheet_rows.header, columns)
+
+    def result(valid: int, written: int, unchanged: int, problems: list[RowProblem]) -> ImportResult:
+        ordered = tuple(sorted(problems, key=lambda p: p.row))
+        return ImportResult(
+            kind, sheet_rows.source, len(sheet_rows.rows), valid, written, unchanged, ordered, keep_valid
+        )
+
+    if header_problems:
+        return result(0, 0, 0, header_problems)
+    parsed, problems = parse_rows(kind, sheet_rows, positions)
+
+    valid = written = unchanged = 0
+    # The bulk call and each row run in a nested ``ledger.transaction()``: one SAVEPOINT of the import's
+    # transaction, so a refusal undoes that call or row alone. They write through the import's own
+    # ledger, not the one the block yields (both share its Session), because that ledger keeps what it
+    # read of the fund from row to row; a fresh ledger per row would re-read the whole book each time.
+    try:
+        with all_or_nothing(books) as ledger:
+            target = ledger.fund(fund)
+            with tqdm(
+                total=len(parsed),
+                desc=f"导入 {sheet_rows.source}",
+                unit="行",
+                file=sys.stderr,
+                disable=not _show_progress(progress),
+                delay=0 if progress else 0.5,
+            ) as bar:
+                if parsed and not problems:
+                    # a clean file goes in with one bulk call; a refusal there sends it row by row, below
+                    try:
+                        with ledger.transaction():
+                            fresh = write_all(ledger, target, kind, [r for _, r in parsed], Learned())
+                    except RevolveError:
+                        pass
+                    else:
+                        bar.update(len(parsed))
+                        return result(len(parsed), fresh, len(parsed) - fresh, problems)
+                learned = Learned()
+                for row, record in parsed:
+                    bar.update(1)
+                    try:
+                        with ledger.transaction():
+                            fresh = WRITERS[kind](ledger, target, record, learned)
+                    except RevolveError as exc:
+                        problems.append(problem_from_refusal(exc, row.row, kind, row.raw))
+                        continue
+                    valid += 1
+                    if fresh:
+                        written += 1
+                    else:
+                        unchanged += 1
+            if problems and not keep_valid:
+                raise _Discard
+    except _Discard:
+        written = 0
+    return result(valid, written, unchanged, problems)
+
+
+def import_households(
+    books: Books,
+    fund: FundRef,
+    source: str | Path,
+    *,
+    keep_valid: bool = False,
+    progress: bool | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> ImportResult:
+    """Import a file of households (户档案); arguments, result and errors as for :func:`import_file`."""
+    return import_file(
+        books,
+        fund,
+        ImportKind.HOUSEHOLDS,
+        source,
+        keep_valid=keep_valid,
+        progress=progress,
+        sheet=sheet,
+        encoding=encoding,
+    )
+
+
+def import_loans(
+    books: Books,
+    fund: FundRef,
+    source: str | Path,
+    *,
+    keep_valid: bool = False,
+    progress: bool | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> ImportResult:
+    """Import a file of loans paid out (借款); arguments, result and errors as for :func:`import_file`."""
+    return import_file(
+        books,
+        fund,
+        ImportKind.LOANS,
+        source,
+        keep_valid=keep_valid,
+        progress=progress,
+        sheet=sheet,
+        encoding=encoding,
+    )
+
+
+def import_repayments(
+    books: Books,
+    fund: FundRef,
+    source: str | Path,
+    *,
+    keep_valid: bool = False,
+    progress: bool | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> ImportResult:
+    """Import a file of repayments (还款); arguments, result and errors as for :func:`import_file`."""
+    return import_file(
+        books,
+        fund,
+        ImportKind.REPAYMENTS,
+        source,
+        keep_valid=keep_valid,
+        progress=progress,
+        sheet=sheet,
+        encoding=encoding,
+    )

@@ -1,0 +1,247 @@
+"""A sheet's rows read as records: the header mapped to columns, each row's cells read into one record.
+
+The header is matched against the kind's :data:`~revolve.importers.columns.COLUMNS`; a missing
+required column or a column given twice is a problem of row 1, and then nothing is read. Each data row
+is read cell by cell, collecting every cell that cannot be read, so that one pass reports all of a row's
+problems; a row naming the same record as an earlier row of the file (its code, loan number or receipt)
+is refused too. A row with no problem becomes a :data:`Record`, ready for the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from revolve.errors import InvalidRate, InvalidTerms
+from revolve.households import FamilyPlanningStatus
+from revolve.importers.cells import (
+    FP_STATUSES,
+    METHODS,
+    PAYERS,
+    PREPAYMENTS,
+    UnreadableCell,
+    display,
+    read_choice,
+    read_count,
+    read_date,
+    read_money,
+    read_national_id,
+    read_rate,
+    read_text,
+)
+from revolve.importers.columns import KEY_COLUMN, ImportColumn, ImportKind, header_key
+from revolve.importers.results import ProblemKind, RowProblem
+from revolve.importers.sheets import CellValue, SheetRows, is_blank
+from revolve.money import Money
+from revolve.rules import PayerKind
+from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
+
+_LIST_SEPARATORS = re.compile(r"[;；、,，]")
+
+
+def map_header(
+    header: Sequence[str], columns: Sequence[ImportColumn]
+) -> tuple[dict[str, int], list[RowProblem]]:
+    """Where each column is in ``header``, and the header's problems (a required column missing, or
+    one column given twice)."""
+    by_name = {header_key(h): c for c in columns for h in c.headers}
+    positions: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    for index, text in enumerate(header):
+        column = by_name.get(header_key(text)) if text else None
+        if column is None:
+            continue  # a column revolve does not read (remarks, totals) is left alone
+        if column.field in positions:
+            problems.append(RowProblem(1, ProblemKind.DUPLICATE_COLUMN, column.field, text))
+            continue
+        positions[column.field] = index
+    for column in columns:
+        if column.required and column.field not in positions:
+            problems.append(
+                RowProblem(1, ProblemKind.MISSING_COLUMN, column.field, None, f"{column.zh} / {column.field}")
+            )
+    return positions, problems
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    """A row of a households file, read."""
+
+    code: str
+    mother_name: str
+    national_id: str
+    registered_on: date
+    fp_status: FamilyPlanningStatus
+    org: str | None
+    phone: str | None
+    income_before: Money | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanRow:
+    """A row of a loans file, read; its terms already checked."""
+
+    number: str
+    household: str
+    batch: str
+    terms: LoanTerms
+    guarantors: tuple[str, ...]
+    pledge: Money | None
+
+
+@dataclass(frozen=True, slots=True)
+class RepaymentRow:
+    """A row of a repayments file, read."""
+
+    loan: str
+    amount: Money
+    on: date
+    receipt: str
+    payer: PayerKind
+    guarantor: str | None
+    prepayment: PrepaymentOption | None
+
+
+Record = HouseholdRow | LoanRow | RepaymentRow
+"""A row read into what the ledger records."""
+_T = TypeVar("_T")
+
+
+class RowCells:
+    """One row's cells by field, collecting every unreadable cell as a problem."""
+
+    def __init__(self, row: int, cells: Mapping[str, CellValue]) -> None:
+        self.row = row
+        self.cells = cells
+        self.problems: list[RowProblem] = []
+
+    def raw(self, name: str) -> str:
+        """The cell of column ``name`` as the user sees it."""
+        return display(self.cells.get(name))
+
+    def read(self, name: str, reader: Callable[[CellValue], _T], fallback: _T) -> _T:
+        """The cell of column ``name`` read by ``reader``; ``fallback`` (and a problem) if it cannot be."""
+        try:
+            return reader(self.cells.get(name))
+        except UnreadableCell as bad:
+            self.problems.append(RowProblem(self.row, bad.kind, name, self.raw(name), bad.detail))
+            return fallback
+
+
+_NO_DATE = date(1, 1, 1)
+_NO_MONEY = Money(0)
+
+
+def _parse_household(c: RowCells) -> HouseholdRow:
+    status = c.read(
+        "fp_status", lambda v: read_choice(v, FP_STATUSES, what="the family-planning status"), None
+    )
+    income = c.read("income_before", lambda v: None if is_blank(v) else read_money(v, positive=False), None)
+    return HouseholdRow(
+        code=c.read("code", read_text, None) or "",
+        mother_name=c.read("mother_name", read_text, None) or "",
+        national_id=c.read("national_id", read_national_id, ""),
+        registered_on=c.read("registered_on", read_date, _NO_DATE),
+        fp_status=FamilyPlanningStatus(status or FamilyPlanningStatus.COMPLIANT),
+        org=c.read("org", lambda v: read_text(v, required=False), None),
+        phone=c.read("phone", lambda v: read_text(v, required=False), None),
+        income_before=income,
+    )
+
+
+def _parse_loan(c: RowCells) -> LoanRow | None:
+    number = c.read("number", read_text, None) or ""
+    household = c.read("household", read_text, None) or ""
+    batch = c.read("batch", read_text, None) or ""
+    amount = c.read("amount", read_money, _NO_MONEY)
+    start = c.read("start", read_date, _NO_DATE)
+    term = c.read("term", read_count, 0)
+    method = c.read("method", lambda v: read_choice(v, METHODS, what="the repayment method"), None)
+    rate = c.read("rate", read_rate, Decimal(0))
+    guarantors = c.read("guarantor", lambda v: read_text(v, required=False), None)
+    pledge = c.read("pledge", lambda v: None if is_blank(v) else read_money(v), None)
+    if c.problems:
+        return None
+    try:
+        terms = LoanTerms(
+            principal=amount,
+            start=start,
+            term=term,
+            method=RepaymentMethod(method or RepaymentMethod.BULLET),
+            rate=rate,
+        )
+    except InvalidTerms as exc:
+        column = {"principal": "amount", "start": "start", "term": "term"}.get(exc.field, "method")
+        c.problems.append(RowProblem(c.row, ProblemKind.REFUSED, column, c.raw(column), str(exc)))
+        return None
+    except InvalidRate as exc:
+        c.problems.append(RowProblem(c.row, ProblemKind.BAD_NUMBER, "rate", c.raw("rate"), str(exc)))
+        return None
+    names = tuple(g.strip() for g in _LIST_SEPARATORS.split(guarantors or "") if g.strip())
+    return LoanRow(number, household, batch, terms, names, pledge)
+
+
+def _parse_repayment(c: RowCells) -> RepaymentRow:
+    payer = c.read("payer", lambda v: read_choice(v, PAYERS, what="the payer"), None)
+    prepayment = c.read(
+        "prepayment", lambda v: read_choice(v, PREPAYMENTS, what="the prepayment option"), None
+    )
+    return RepaymentRow(
+        loan=c.read("loan", read_text, None) or "",
+        amount=c.read("amount", read_money, _NO_MONEY),
+        on=c.read("on", read_date, _NO_DATE),
+        receipt=c.read("receipt", read_text, None) or "",
+        payer=PayerKind(payer or PayerKind.BORROWER),
+        guarantor=c.read("guarantor", lambda v: read_text(v, required=False), None),
+        prepayment=None if prepayment is None else PrepaymentOption(prepayment),
+    )
+
+
+PARSERS: Mapping[ImportKind, Callable[[RowCells], Record | None]] = {
+    ImportKind.HOUSEHOLDS: _parse_household,
+    ImportKind.LOANS: _parse_loan,
+    ImportKind.REPAYMENTS: _parse_repayment,
+}
+"""How each kind of row is read; None when the row had a problem."""
+
+
+def parse_rows(
+    kind: ImportKind, sheet: SheetRows, positions: Mapping[str, int]
+) -> tuple[list[tuple[RowCells, Record]], list[RowProblem]]:
+    """Read every data row of ``sheet`` into a record of ``kind``.
+
+    Args:
+        kind: what the sheet holds.
+        sheet: the rows read from the file.
+        positions: where each column is, from :func:`map_header`.
+
+    Returns:
+        The rows that became records, each with its cells (to name a cell the ledger later refuses),
+        and the problems of every other row.
+    """
+    problems: list[RowProblem] = []
+    parsed: list[tuple[RowCells, Record]] = []
+    key_column = KEY_COLUMN[kind]
+    first_seen: dict[str, int] = {}
+    for number, cells in sheet.rows:
+        row = RowCells(number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()})
+        record = PARSERS[kind](row)
+        key = row.raw(key_column)
+        if key and key in first_seen:
+            duplicate = (
+                ProblemKind.DUPLICATE_RECEIPT if kind is ImportKind.REPAYMENTS else ProblemKind.DUPLICATE_CODE
+            )
+            row.problems.append(
+                RowProblem(number, duplicate, key_column, key, f"row {first_seen[key]} has the same one")
+            )
+        elif key:
+            first_seen[key] = number
+        if row.problems or record is None:
+            problems.extend(row.problems)
+        else:
+            parsed.append((row, record))
+    return parsed, problems
