@@ -31,7 +31,7 @@ from revolve.households import RecordKind
 from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
 from revolve.loans.position import loan_position, paid_in_version, version_in_force
 from revolve.money import Money
-from revolve.portfolio import Portfolio
+from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 
 __all__ = ["PeriodFigures", "combine", "period_figures"]
@@ -170,12 +170,8 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         start: the period's first day.
         end: the period's last day.
     """
-    schedules: dict[int, list[LoanSchedule]] = defaultdict(list)
-    for schedule in portfolio.schedules:
-        schedules[schedule.loan_id].append(schedule)
-    receipts: dict[int, list[Receipt]] = defaultdict(list)
-    for receipt in portfolio.receipts:
-        receipts[receipt.loan_id].append(receipt)
+    schedules = schedules_by_loan(portfolio)
+    receipts = receipts_by_loan(portfolio)
     before = date.fromordinal(start.toordinal() - 1)
 
     by_source: dict[str, Money] = defaultdict(lambda: _ZERO)

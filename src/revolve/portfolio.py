@@ -7,6 +7,7 @@ contributions, outflows, households and guarantors into one :class:`Portfolio` v
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ from revolve.households import Household, HouseholdRecord
 from revolve.loans.records import Batch, Loan, LoanSchedule, Receipt, WriteOff
 from revolve.money import Money
 
-__all__ = ["Contribution", "GuaranteeLink", "Outflow", "Portfolio"]
+__all__ = ["Contribution", "GuaranteeLink", "Outflow", "Portfolio", "receipts_by_loan", "schedules_by_loan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +69,20 @@ class Portfolio:
     guarantors: tuple[Guarantor, ...]
     guarantees: tuple[GuaranteeLink, ...]
     batches: tuple[Batch, ...]
+
+
+def schedules_by_loan(portfolio: Portfolio) -> dict[int, list[LoanSchedule]]:
+    """Each loan's schedule versions, oldest first, by loan id (a loan without any maps to an empty list)."""
+    found: dict[int, list[LoanSchedule]] = defaultdict(list)
+    for schedule in portfolio.schedules:
+        found[schedule.loan_id].append(schedule)
+    return found
+
+
+def receipts_by_loan(portfolio: Portfolio, *, through: date | None = None) -> dict[int, list[Receipt]]:
+    """Each loan's receipts (dated ``through`` a day or before, when given), by loan id."""
+    found: dict[int, list[Receipt]] = defaultdict(list)
+    for receipt in portfolio.receipts:
+        if through is None or receipt.value_date <= through:
+            found[receipt.loan_id].append(receipt)
+    return found

@@ -48,6 +48,7 @@ from revolve.checks import check_date, check_money, check_rate, check_rounding, 
 from revolve.errors import InvalidDate, InvalidTerms
 from revolve.money import Money
 from revolve.rounding import div_round
+from revolve.schedule import LoanTerms, generate_schedule
 
 __all__ = [
     "FUQING_CAPS",
@@ -56,6 +57,7 @@ __all__ = [
     "InterestPeriod",
     "SubsidyCaps",
     "SubsidyLine",
+    "bank_loan_subsidy",
     "subsidy_limit",
     "subsidy_lines",
     "subsidy_total",
@@ -276,3 +278,17 @@ def subsidy_total(
         InvalidRate, InvalidDate, InvalidTerms: as :func:`subsidy_lines`.
     """
     return Money.total(line.amount for line in subsidy_lines(periods, annual_rate, caps, rounding=rounding))
+
+
+def bank_loan_subsidy(terms: LoanTerms, caps: SubsidyCaps) -> tuple[SubsidyLine, ...]:
+    """The subsidy of each interest period of a bank loan with ``terms``, under ``caps``: each period
+    runs from the previous due date (or the start) to its due date on the balance outstanding then."""
+    schedule = generate_schedule(terms)
+    periods = []
+    start = terms.start
+    balance = terms.principal
+    for inst in schedule.installments:
+        periods.append(InterestPeriod(number=inst.number, start=start, end=inst.due_date, balance=balance))
+        start = inst.due_date
+        balance = inst.balance_after
+    return subsidy_lines(periods, terms.annual_rate, caps)

@@ -7,7 +7,6 @@ the loan register and the repayment statement use too.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -18,7 +17,7 @@ from revolve.loans.payout import reference
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
-from revolve.portfolio import Portfolio
+from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 from revolve.store import accounts as store_accounts
 from revolve.store import figures as store_figures
@@ -107,12 +106,7 @@ class Queries(Family):
         """The fund's loans outstanding on ``as_of`` by days past due (current, 1–30, 31–60, 61–90, 90+),
         with PAR30."""
         p = self.portfolio(fund)
-        schedules: dict[int, list[LoanSchedule]] = defaultdict(list)
-        for s in p.schedules:
-            schedules[s.loan_id].append(s)
-        receipts: dict[int, list[Receipt]] = defaultdict(list)
-        for r in p.receipts:
-            receipts[r.loan_id].append(r)
+        schedules, receipts = schedules_by_loan(p), receipts_by_loan(p)
         positions = (loan_position(ln, schedules[ln.id], receipts[ln.id], as_of=as_of) for ln in p.loans)
         return ageing((pos.outstanding, pos.days_past_due) for pos in positions if pos.outstanding.fen > 0)
 

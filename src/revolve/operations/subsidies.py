@@ -17,23 +17,9 @@ from revolve.schedule import LoanTerms, generate_schedule
 from revolve.store import households as store_households
 from revolve.store import rows as store_rows
 from revolve.store import subsidies as store_subsidies
-from revolve.subsidy import InterestPeriod, SubsidyCaps, SubsidyLine, subsidy_lines
+from revolve.subsidy import SubsidyCaps, SubsidyLine, bank_loan_subsidy
 
-__all__ = ["Subsidies", "bank_loan_subsidy"]
-
-
-def bank_loan_subsidy(terms: LoanTerms, caps: SubsidyCaps) -> tuple[SubsidyLine, ...]:
-    """The subsidy of each interest period of a bank loan with ``terms``, under ``caps``: each period
-    runs from the previous due date (or the start) to its due date on the balance outstanding then."""
-    schedule = generate_schedule(terms)
-    periods = []
-    start = terms.start
-    balance = terms.principal
-    for inst in schedule.installments:
-        periods.append(InterestPeriod(number=inst.number, start=start, end=inst.due_date, balance=balance))
-        start = inst.due_date
-        balance = inst.balance_after
-    return subsidy_lines(periods, terms.annual_rate, caps)
+__all__ = ["Subsidies"]
 
 
 def _lines(row: Any) -> tuple[SubsidyLine, ...]:

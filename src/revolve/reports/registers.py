@@ -14,9 +14,9 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id
 from revolve.ledger import Ledger
-from revolve.loans import LoanSchedule, Receipt
 from revolve.loans.position import loan_position
 from revolve.money import Money
+from revolve.portfolio import receipts_by_loan, schedules_by_loan
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_loan_register", "build_write_off_register"]
@@ -33,13 +33,7 @@ def build_loan_register(
     households = {h.id: h for h in p.households}
     villages = {o.id: o.name for o in ledger.orgs()}
     batches = {b.id: b.code for b in p.batches}
-    schedules: dict[int, list[LoanSchedule]] = defaultdict(list)
-    for s in p.schedules:
-        schedules[s.loan_id].append(s)
-    receipts: dict[int, list[Receipt]] = defaultdict(list)
-    for r in p.receipts:
-        if r.value_date <= as_of:
-            receipts[r.loan_id].append(r)
+    schedules, receipts = schedules_by_loan(p), receipts_by_loan(p, through=as_of)
     written = {w.loan_id: w for w in p.write_offs if w.written_on <= as_of}
     rows: list[tuple[Cell, ...]] = []
     totals = [Money(0)] * 4

@@ -387,22 +387,10 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
     run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
 
 
-_DUES = (
-    select(
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
-    )
-    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
-    .order_by(_INSTALLMENT.c.number)
-)
-
-
 def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
-    """The instalments of one schedule version, in order."""
-    return as_dues(run(conn, _DUES, {"loan": loan_id, "version": version}))
+    """The instalments of one schedule version, oldest first (by due date, then number: the order the
+    waterfall fills them in, and the numbers' order, since a schedule's dates increase)."""
+    return as_dues(installments(conn, loan_id, version))
 
 
 def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
