@@ -35,6 +35,7 @@ __all__ = [
     "check_rounding",
     "check_term_date",
     "check_whole",
+    "ref_of",
 ]
 
 ROUNDINGS = frozenset(
@@ -185,3 +186,18 @@ def check_choice(kind: type[_Choice], field: str, value: object, *, terms: bool 
     if terms:
         raise InvalidTerms(field, value, reason=f"choose one of {choices}")
     raise InvalidEntry(field, value, reason=f"choose one of {choices}")
+
+
+def ref_of(value: object) -> int | str:
+    """The id or code a record is named by in a call: the record's own id when given the record (a
+    ``Fund``, ``Loan``, ``Household``, …), or the id or code given.
+
+    Raises:
+        InvalidEntry: something that is neither a record with an id, nor an id, nor a code.
+    """
+    if isinstance(value, int | str):
+        return value
+    ident = getattr(value, "id", None)
+    if not isinstance(ident, int):
+        raise InvalidEntry("reference", value, reason="name a record by its id, its code, or itself")
+    return ident

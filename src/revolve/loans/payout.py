@@ -33,6 +33,7 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
+from revolve.checks import ref_of
 from revolve.errors import (
     DuplicateCode,
     IdempotencyConflict,
@@ -59,7 +60,6 @@ __all__ = [
     "PlannedPayout",
     "RoundFigures",
     "decide_payout",
-    "reference",
     "term_months",
 ]
 
@@ -174,16 +174,6 @@ def term_months(start: date, maturity: date) -> int:
     return months + (1 if span.days > 0 else 0)
 
 
-def reference(value: object) -> int | str:
-    """The id or code a payout names a record by: the record's id, or the id or code given."""
-    if isinstance(value, int | str):
-        return value
-    ident = getattr(value, "id", None)
-    if not isinstance(ident, int):
-        raise InvalidEntry("reference", value, reason="name a record by its id, its code, or itself")
-    return ident
-
-
 def decide_payout(
     d: Disbursement, schedule: Schedule, books: PayoutBooks, *, keys_here: set[str], numbers_here: set[str]
 ) -> Loan | PlannedPayout:
@@ -193,7 +183,7 @@ def decide_payout(
         The loan a faithful retry answers with, or the payout to write; ``books`` then counts it.
     """
     on = d.terms.start
-    ref = reference(d.household)
+    ref = ref_of(d.household)
     hh = books.households.get(ref)
     if hh is None:
         raise UnknownHousehold(ref)
@@ -212,13 +202,13 @@ def decide_payout(
             return replay_or_refuse(
                 loan, (loan.number, loan.household_id, loan.principal, loan.disbursed_on), asked, refusal
             )
-    b_ref = reference(d.batch)
+    b_ref = ref_of(d.batch)
     batch = books.batches.get(b_ref)
     if batch is None:
         raise UnknownBatch(b_ref)
     check_open(books.fund, on)
     guarantors = []
-    for g_ref in (reference(g) for g in d.guarantors):
+    for g_ref in (ref_of(g) for g in d.guarantors):
         g = books.guarantors.get(g_ref)
         if g is None:
             raise UnknownGuarantor(g_ref)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
+from revolve.checks import ref_of
 from revolve.errors import AccountFundMismatch, IdempotencyConflict, InvalidEntry
 from revolve.funds import Fund, check_open
 from revolve.journal import Entry, PostedEntry
@@ -63,11 +64,6 @@ class Unit:
         return self.head.fund
 
 
-def fund_ref(fund: FundRef) -> int | str:
-    """The id or code a fund is named by."""
-    return fund.id if isinstance(fund, Fund) else fund
-
-
 class Books:
     """One database's transactions, the clock stamped on entries, and what is cached across operations."""
 
@@ -85,14 +81,14 @@ class Books:
     def reading(self, fund: FundRef) -> Iterator[tuple[Connection, Fund]]:
         """A read transaction and the fund, found once."""
         with self.tx(write=False) as conn:
-            yield conn, store_funds.find_fund(conn, fund_ref(fund))
+            yield conn, store_funds.find_fund(conn, ref_of(fund))
 
     # ---- the write path ----------------------------------------------------------------------------
     @contextmanager
     def locked(self, fund: FundRef) -> Iterator[Unit]:
         """A writing transaction with the fund's head locked; accounts found are remembered on commit."""
         with self.tx() as conn:
-            unit = Unit(conn, store_funds.lock_fund_head(conn, fund_ref(fund)))
+            unit = Unit(conn, store_funds.lock_fund_head(conn, ref_of(fund)))
             yield unit
         self.remember(unit.learned)
 

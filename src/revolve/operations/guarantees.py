@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from revolve.checks import check_choice
+from revolve.checks import check_choice, ref_of
 from revolve.errors import InvalidAmount, UnknownGuarantor
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import Household
@@ -39,9 +39,7 @@ def paying_guarantor(
         return None
     if guarantor is None:
         raise UnknownGuarantor(None, hint="a guarantor's payment (代偿) names the guarantor")
-    g = store_guarantors.find_guarantor(
-        conn, fund_id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
-    )
+    g = store_guarantors.find_guarantor(conn, fund_id, ref_of(guarantor))
     if g.id not in {gid for gid, _ in store_guarantors.loan_guarantors(conn, loan.id)}:
         raise UnknownGuarantor(g.code, hint=f"it does not guarantee loan {loan.number}")
     return g.id
@@ -73,10 +71,7 @@ class GuaranteeOperations(Family):
         """
         with self._books.locked(fund) as unit:
             member_ids = tuple(
-                store_households.find_household(
-                    unit.conn, unit.fund.id, m.id if isinstance(m, Household) else m
-                ).id
-                for m in members
+                store_households.find_household(unit.conn, unit.fund.id, ref_of(m)).id for m in members
             )
             if cap is not None and (not isinstance(cap, Money) or cap.fen <= 0):
                 raise InvalidAmount(cap, reason="a guarantor's cap is a positive amount of Money")
@@ -109,9 +104,7 @@ class GuaranteeOperations(Family):
             UnknownGuarantor: no such guarantor.
         """
         with self._books.reading(fund) as (conn, found):
-            g = store_guarantors.find_guarantor(
-                conn, found.id, guarantor.id if isinstance(guarantor, Guarantor) else guarantor
-            )
+            g = store_guarantors.find_guarantor(conn, found.id, ref_of(guarantor))
             return store_guarantors.guarantor_exposure(conn, g.id)
 
     def loan_guarantors(self, fund: FundRef, loan: Loan | int | str) -> list[tuple[Guarantor, Money]]:
@@ -121,7 +114,7 @@ class GuaranteeOperations(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            ln = store_loans.find_loan(conn, found.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             return [
                 (store_guarantors.find_guarantor(conn, found.id, g), pledged)
                 for g, pledged in store_guarantors.loan_guarantors(conn, ln.id)
@@ -148,7 +141,7 @@ class GuaranteeOperations(Family):
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
-            ln = store_loans.find_loan(conn, f.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, f.id, ref_of(loan))
             require_active(ln, "a guarantee call")
             g_id = paying_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
             assert g_id is not None
@@ -169,5 +162,5 @@ class GuaranteeOperations(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            ln = store_loans.find_loan(conn, found.id, loan.id if isinstance(loan, Loan) else loan)
+            ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             return store_guarantors.guarantee_calls(conn, ln.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from revolve.checks import check_choice
+from revolve.checks import check_choice, ref_of
 from revolve.errors import DuplicateCode
 from revolve.households import (
     FamilyPlanningStatus,
@@ -140,9 +140,7 @@ class HouseholdOperations(Family):
             InvalidEntry, InvalidDate, InvalidAmount: a record its kind does not allow.
         """
         with self._books.locked(fund) as unit:
-            hh = store_households.find_household(
-                unit.conn, unit.fund.id, household.id if isinstance(household, Household) else household
-            )
+            hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
             record = HouseholdRecord(
                 household_id=hh.id,
                 kind=check_choice(RecordKind, "kind", kind),
@@ -166,9 +164,7 @@ class HouseholdOperations(Family):
         with self._books.reading(fund) as (conn, found):
             hh_id = None
             if household is not None:
-                hh_id = store_households.find_household(
-                    conn, found.id, household.id if isinstance(household, Household) else household
-                ).id
+                hh_id = store_households.find_household(conn, found.id, ref_of(household)).id
             return store_households.household_records(conn, found.id, hh_id)
 
     def set_policy(self, fund: FundRef, policy: Policy) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from revolve.chart import Account, AccountKey, AccountRole, chart_named
+from revolve.checks import ref_of
 from revolve.errors import (
     AccountFundMismatch,
     AlreadyReversed,
@@ -30,7 +31,7 @@ from revolve.invariants import (
 )
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
-from revolve.operations.books import Family, FundRef, Replay, fund_ref
+from revolve.operations.books import Family, FundRef, Replay
 from revolve.store import accounts as store_accounts
 from revolve.store import audits as store_audits
 from revolve.store import funds as store_funds
@@ -107,7 +108,7 @@ class JournalOperations(Family):
         """
         key = _key_of(account) if sub is None else AccountKey(_key_of(account).role, sub)
         with self._books.tx() as conn:
-            found = store_funds.find_fund(conn, fund_ref(fund))
+            found = store_funds.find_fund(conn, ref_of(fund))
             resolved = store_accounts.resolve_accounts(conn, found, chart_named(found.chart), [key])
             return store_accounts.find_account(conn, resolved[key].id)
 
@@ -182,7 +183,7 @@ class JournalOperations(Family):
         books = self._books
         try:
             with books.tx() as conn:
-                head = store_funds.lock_fund_head(conn, fund_ref(fund))
+                head = store_funds.lock_fund_head(conn, ref_of(fund))
                 original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
                     raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
@@ -278,7 +279,7 @@ class JournalOperations(Family):
         """
         with self._books.tx(write=False) as conn:
             funds = (
-                [store_funds.find_fund(conn, fund_ref(fund))]
+                [store_funds.find_fund(conn, ref_of(fund))]
                 if fund is not None
                 else store_funds.list_funds(conn)
             )

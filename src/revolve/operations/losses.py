@@ -8,10 +8,10 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.chart import AccountRole
+from revolve.checks import ref_of
 from revolve.journal import PostedEntry
 from revolve.loans import Loan, Receipt, WriteOff
 from revolve.loans.losses import check_approval, decide_recovery, decide_write_off
-from revolve.loans.payout import reference
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
@@ -52,7 +52,7 @@ class Losses(Family):
         check_approval(approval_ref)
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
-            ln = store_loans.find_loan(conn, f.id, reference(loan))
+            ln = store_loans.find_loan(conn, f.id, ref_of(loan))
             allowance = Money(-store_accounts.role_balance(conn, f.id, AccountRole.BAD_DEBT_ALLOWANCE))
             outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref, allowance=allowance)
             (posted,) = self._books.write(unit, [outcome.entry])
@@ -89,7 +89,7 @@ class Losses(Family):
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
-            ln = store_loans.find_loan(conn, f.id, reference(loan))
+            ln = store_loans.find_loan(conn, f.id, ref_of(loan))
             earlier = store_receipts.find_receipt(conn, f.id, receipt)
             if earlier is not None:
                 return receipt_retry(

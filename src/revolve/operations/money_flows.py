@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
-from revolve.checks import check_choice
+from revolve.checks import check_choice, ref_of
 from revolve.errors import InvalidEntry
 from revolve.funds import check_open
 from revolve.households import Household
 from revolve.journal import PostedEntry
 from revolve.money import Money
-from revolve.operations.books import Family, FundRef, Unit, fund_ref
+from revolve.operations.books import Family, FundRef, Unit
 from revolve.rules import (
     ContributionSource,
     contribution_entry,
@@ -90,8 +90,8 @@ class MoneyFlows(Family):
         books = self._books
         learned = {}
         with books.tx() as conn:
-            a = store_funds.find_fund(conn, fund_ref(sender))
-            b = store_funds.find_fund(conn, fund_ref(receiver))
+            a = store_funds.find_fund(conn, ref_of(sender))
+            b = store_funds.find_fund(conn, ref_of(receiver))
             if a.id == b.id:
                 raise InvalidEntry(
                     "receiver", b.code, reason="a transfer moves money between two different funds"
@@ -149,9 +149,7 @@ class MoneyFlows(Family):
             PeriodClosed: ``on`` is in a closed period.
         """
         with self._books.locked(fund) as unit:
-            hh = store_households.find_household(
-                unit.conn, unit.fund.id, household.id if isinstance(household, Household) else household
-            )
+            hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
             self._books.require_cash(unit.conn, unit.fund, amount, on)
             entry = grant_entry(amount=amount, on=on, memo=memo or f"一次性帮扶 {hh.code}", key=None)
             (posted,) = self._books.write(unit, [entry])

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from revolve.chart import Chart, chart_named
+from revolve.checks import ref_of
 from revolve.errors import InvalidDate
 from revolve.funds import Fund
-from revolve.operations.books import Family, FundRef, fund_ref
+from revolve.operations.books import Family, FundRef
 from revolve.orgs import Org, OrgLevel, check_child_level
 from revolve.store import funds as store_funds
 
@@ -32,7 +33,7 @@ class Organisations(Family):
         with self._books.tx() as conn:
             parent_id = None
             if parent is not None:
-                parent_org = store_funds.find_org(conn, parent.id if isinstance(parent, Org) else parent)
+                parent_org = store_funds.find_org(conn, ref_of(parent))
                 check_child_level(parent_org.level, level)
                 parent_id = parent_org.id
             return store_funds.create_org(conn, code=code, name=name, level=level, parent_id=parent_id)
@@ -79,7 +80,7 @@ class Organisations(Family):
         """
         chart_obj = chart_named(chart)
         with self._books.tx() as conn:
-            owner = store_funds.find_org(conn, org.id if isinstance(org, Org) else org)
+            owner = store_funds.find_org(conn, ref_of(org))
             return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
 
     def fund(self, ref: FundRef) -> Fund:
@@ -113,7 +114,7 @@ class Organisations(Family):
             InvalidDate: ``through`` is before the date the fund is already closed through.
         """
         with self._books.tx() as conn:
-            head = store_funds.lock_fund_head(conn, fund_ref(fund))
+            head = store_funds.lock_fund_head(conn, ref_of(fund))
             current = head.fund.closed_through
             if current is not None and through < current:
                 raise InvalidDate(

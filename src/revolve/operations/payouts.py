@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from revolve.checks import ref_of
 from revolve.errors import NotFound
 from revolve.guarantees import Guarantor, GuarantorKind
 from revolve.households import Household
 from revolve.journal import Entry
 from revolve.loans import DEFAULT_ORDER, Batch, Component, Loan
 from revolve.loans.dues import instalment_rows
-from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout, reference
+from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout
 from revolve.money import Money
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
@@ -124,19 +125,19 @@ class Payouts(Family):
             basis = books.round_bases[f.id] = store_figures.round_basis(
                 conn, unit.head, books.round_bases.get(f.id)
             )
-            households = store_households.find_households(conn, f.id, (reference(d.household) for d in items))
+            households = store_households.find_households(conn, f.id, (ref_of(d.household) for d in items))
             keys = store_journal.keys_used(
                 conn, f.id, (d.idempotency_key for d in items if d.idempotency_key)
             )
             guarantors = _found(
-                (reference(g) for d in items for g in d.guarantors),
+                (ref_of(g) for d in items for g in d.guarantors),
                 lambda ref: store_guarantors.find_guarantor(conn, f.id, ref),
             )
             decided_on = PayoutBooks(
                 fund=f,
                 households=households,
                 batches=_found(
-                    (reference(d.batch) for d in items),
+                    (ref_of(d.batch) for d in items),
                     lambda ref: store_households.find_batch(conn, f.id, ref),
                 ),
                 guarantors=guarantors,

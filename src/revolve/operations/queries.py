@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
+from revolve.checks import ref_of
 from revolve.funds import FundFigures
 from revolve.loans import Ageing, Due, Loan, LoanSchedule, LoanStatus, Receipt, ScheduleVersion, ageing
-from revolve.loans.payout import reference
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
@@ -40,7 +40,7 @@ class Queries(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            return store_loans.find_loan(conn, found.id, reference(ref))
+            return store_loans.find_loan(conn, found.id, ref_of(ref))
 
     def loans(self, fund: FundRef, *, status: LoanStatus | None = None) -> list[Loan]:
         """The fund's loans (of one status)."""
@@ -56,7 +56,7 @@ class Queries(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            ln = store_loans.find_loan(conn, found.id, reference(loan))
+            ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             return store_loans.dues(conn, ln.id, version or ln.schedule_version)
 
     def schedule_versions(self, fund: FundRef, loan: Loan | int | str) -> list[ScheduleVersion]:
@@ -66,9 +66,7 @@ class Queries(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            return store_loans.schedule_versions(
-                conn, store_loans.find_loan(conn, found.id, reference(loan)).id
-            )
+            return store_loans.schedule_versions(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
 
     def receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
         """Every receipt on a loan: repayments (by whom, how allocated) and recoveries.
@@ -77,7 +75,7 @@ class Queries(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            return store_receipts.receipts(conn, store_loans.find_loan(conn, found.id, reference(loan)).id)
+            return store_receipts.receipts(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
 
     def receipts_by_number(self, fund: FundRef, numbers: Iterable[str]) -> dict[str, Receipt]:
         """The fund's receipts with these receipt numbers (还款凭证号), by number; numbers not used yet are
@@ -93,7 +91,7 @@ class Queries(Family):
             UnknownLoan: no such loan.
         """
         with self._books.reading(fund) as (conn, found):
-            ln = store_loans.find_loan(conn, found.id, reference(loan))
+            ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             versions = [
                 LoanSchedule(ln.id, v.version, v.effective_on, store_loans.dues(conn, ln.id, v.version))
                 for v in store_loans.schedule_versions(conn, ln.id)

@@ -13,13 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
-from revolve.checks import check_choice
+from revolve.checks import check_choice, ref_of
 from revolve.errors import LoanStateError, UnknownLoan
 from revolve.funds import check_open
 from revolve.guarantees import Guarantor
 from revolve.loans import Component, Loan, Receipt, ScheduleVersion, states
 from revolve.loans.dues import InstalmentRow, instalment_rows
-from revolve.loans.payout import reference
 from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment, require_active
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
@@ -114,7 +113,7 @@ class Repayments(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             key = f"receipt:{receipt}"
-            found = store_loans.loan_for_payment(conn, f.id, reference(loan), receipt=receipt, key=key)
+            found = store_loans.loan_for_payment(conn, f.id, ref_of(loan), receipt=receipt, key=key)
             paying = found.paying
             ln = paying.loan
             g_id = paying_guarantor(conn, f.id, ln, kind, guarantor)
@@ -172,7 +171,7 @@ class Repayments(Family):
                 kinds.append(check_choice(PayerKind, "payer", item.payer))
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
-            refs = [reference(p.loan) for p in items]
+            refs = [ref_of(p.loan) for p in items]
             found = store_loans.loans_for_payments(conn, f.id, refs)
             earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
             used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
@@ -258,7 +257,7 @@ class Repayments(Family):
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
-            ln = store_loans.find_loan(conn, f.id, reference(loan))
+            ln = store_loans.find_loan(conn, f.id, ref_of(loan))
             require_active(ln, "an extension")
             check_open(f, on)
             dues = store_loans.dues(conn, ln.id, ln.schedule_version)

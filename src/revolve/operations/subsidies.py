@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from revolve.checks import ref_of
 from revolve.errors import InvalidAmount, InvalidDate, LoanStateError
 from revolve.households import Household
 from revolve.journal import PostedEntry
-from revolve.loans.payout import reference
 from revolve.operations.books import Family, FundRef
 from revolve.rules import subsidy_entry
 from revolve.schedule import LoanTerms, generate_schedule
@@ -48,7 +48,7 @@ class Subsidies(Family):
         """
         generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
         with self._books.locked(fund) as unit:
-            hh = store_households.find_household(unit.conn, unit.fund.id, reference(household))
+            hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
             return store_subsidies.insert_bank_loan(
                 unit.conn,
                 unit.fund.id,
