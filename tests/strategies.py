@@ -139,7 +139,8 @@ def loan_terms(
     amortising = method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL)
     grace = draw(st.one_of(st.just(0), st.integers(0, term - 1))) if amortising else 0
     multiple = draw(st.sampled_from([None, None, Money(100), Money(1000)])) if amortising else None
-    smallest = 1
+    # an amortising loan repays at least one unit (a fen, or the multiple) in each instalment
+    smallest = (multiple.fen if multiple else 1) * (term - grace) if amortising else 1
     if multiple is not None or (amortising and level_room):
         smallest = 3 * (multiple.fen if multiple else 1) * (term - grace) ** 2
     principal = draw(money(min(smallest, MAX_PRINCIPAL_FEN)))

@@ -99,6 +99,40 @@ def test_no_amount_is_negative(terms: LoanTerms) -> None:
 
 
 @PROPERTY_SETTINGS
+@given(loan_terms((RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL)))
+def test_no_amortising_instalment_repays_nothing(terms: LoanTerms) -> None:
+    # the grace periods pay interest only (nothing at 0 %); every instalment after them repays principal
+    schedule = generate_schedule(terms)
+    for item in schedule.installments[terms.grace_periods :]:
+        assert item.principal.is_positive(), item
+
+
+@pytest.mark.parametrize(
+    ("method", "multiple", "rate"),
+    [
+        (RepaymentMethod.EQUAL_PRINCIPAL, Money(1000), Decimal("0.049")),
+        (RepaymentMethod.EQUAL_INSTALLMENT, Money(10000), Decimal(0)),
+    ],
+)
+def test_rounding_to_a_multiple_never_leaves_a_zero_last_instalment(
+    method: RepaymentMethod, multiple: Money, rate: Decimal
+) -> None:
+    # ¥3,500 over 36 months: ¥100 of principal (or ¥100 a month at 0 %) would repay it in 35
+    terms = LoanTerms(
+        principal=Money(350_000), start=date(2024, 1, 1), term=36, method=method, rate=rate,
+        installment_multiple=multiple,
+    )  # fmt: skip
+    if method is RepaymentMethod.EQUAL_INSTALLMENT:
+        # ¥100 a month repays it in 35 months and no other multiple of ¥100 repays it in 36: refused
+        with pytest.raises(InvalidTerms, match="installment_multiple"):
+            generate_schedule(terms)
+        return
+    schedule = generate_schedule(terms)
+    assert len(schedule.installments) == 36
+    assert schedule.installments[-1].principal.is_positive()
+
+
+@PROPERTY_SETTINGS
 @given(loan_terms())
 def test_totals_add_up(terms: LoanTerms) -> None:
     schedule = generate_schedule(terms)

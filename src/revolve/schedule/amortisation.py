@@ -20,6 +20,7 @@ from fractions import Fraction
 
 from revolve.dates import day_count_days, days_in_year
 from revolve.errors import InvalidTerms
+from revolve.money import Money
 from revolve.rounding import div_round
 from revolve.schedule.installments import Schedule, assemble
 from revolve.schedule.terms import FeeTiming, InterestMode, LoanTerms, RepaymentMethod
@@ -86,7 +87,8 @@ def _amortise(
     """Pay ``level`` (principal + interest) every period; the last period pays off what is left.
 
     Returns the principal and interest columns and whether they are acceptable: no instalment before the
-    last may pay less than its interest or more principal than is outstanding. (With every principal
+    last may pay less than its interest or more principal than is outstanding, and the last may not be
+    ¥0.00 (the level would have repaid the loan a period early). (With every principal
     part ≥ 0 the balance only falls, so it went below zero somewhere exactly when it ends below zero.)
     """
     num, den, rounding = basis.num, basis.den, basis.rounding
@@ -111,7 +113,10 @@ def _amortise(
             add_principal(part)
             add_interest(due)
         due = div_round(balance * num * lengths[-1], den, rounding) if balance >= 0 else 0
-    valid = balance >= 0 and (len(principal) == 0 or min(principal) >= 0)
+    # a level that repays the loan in fewer periods would leave a ¥0.00 last instalment: not valid
+    valid = (balance > 0 or (balance == 0 and due > 0) or not principal) and (
+        len(principal) == 0 or min(principal) >= 0
+    )
     add_principal(balance)
     add_interest(due)
     return principal, interest, valid
@@ -198,7 +203,7 @@ def _settle_level(
     step = round(Fraction(gap, unit) / accumulation)
     candidates = {level + unit * (step + d) for d in (-1, 0, 1)} | {level - unit, level + unit}
     best: tuple[tuple[int, int], list[int], list[int]] | None = None
-    for candidate in sorted(c for c in candidates if c >= 0):
+    for candidate in sorted(c for c in candidates if c > 0):
         principal, interest, valid = _amortise(principal_fen, candidate, basis, amortising)
         if valid:
             key = (abs(principal[-1] + interest[-1] - candidate), abs(candidate - level))
@@ -210,8 +215,9 @@ def _settle_level(
 def _equal_principal_parts(principal_fen: int, periods: int, unit: int, rounding: str) -> list[int]:
     """The same principal every period, rounded to the unit; the last period takes the remainder."""
     part = unit * div_round(principal_fen, periods * unit, rounding)
-    if part * (periods - 1) > principal_fen:
-        # Rounding up left nothing (or less than nothing) for the last period: round down instead.
+    if part * (periods - 1) >= principal_fen and periods > 1:
+        # Rounding up left nothing (or less than nothing) for the last period: round down instead, so
+        # that the schedule never ends with a ¥0.00 instalment.
         part = unit * (principal_fen // (periods * unit))
     return [part] * (periods - 1) + [principal_fen - part * (periods - 1)]
 
@@ -257,6 +263,22 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
         )
 
     count = terms.term
+    if method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
+        unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
+        periods = count - terms.grace_periods
+        if principal_fen < unit * periods:
+            # fewer units than instalments: some instalment would repay nothing (a ¥0.00 instalment)
+            field, value = (
+                ("installment_multiple", terms.installment_multiple)
+                if terms.installment_multiple is not None
+                else ("principal", terms.principal)
+            )
+            raise InvalidTerms(
+                field,
+                value,
+                reason=f"{periods} instalments need a principal of at least {Money(unit * periods)} so that "
+                "none repays nothing; use fewer periods or a smaller multiple",
+            )
     fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
     if method is RepaymentMethod.EQUAL_INSTALLMENT:
         principal, interest_column = _equal_installment(terms, fee, basis)
