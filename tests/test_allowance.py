@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
 from revolve import AccountRole, Ledger, OrgLevel, yuan
-from revolve.errors import InvalidAmount, InvalidRate, PeriodClosed
+from revolve.errors import InvalidAmount, InvalidRate, InvalidTerms, PeriodClosed
 from revolve.loans import AgeingBucket, LoanStatus, bucket_for
 from revolve.loans.allowance import (
     DEFAULT_ALLOWANCE_POLICY,
@@ -187,6 +187,24 @@ def test_the_policy_in_force_and_the_default(county: Ledger) -> None:
     # the same date again replaces that version
     county.set_allowance_policy("FN", _policy(D(2017, 1, 1), "0", "0", "0", "0", "0.9"))
     assert county.allowance_policy("FN", on=D(2018, 1, 1)).over_90 == Decimal("0.9")
+
+
+def test_a_policy_that_is_not_one_is_refused_and_nothing_written(county: Ledger) -> None:
+    before = snapshot(county.engine)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTerms):
+        county.set_allowance_policy("FN", {"current": Decimal("0.01")})  # type: ignore[arg-type]
+    assert snapshot(county.engine) == before  # type: ignore[arg-type]
+
+
+def test_the_required_allowance_is_read_without_posting(county: Ledger) -> None:
+    county.disburse("FN", number="L1", household="H1", batch="B1", terms=_terms("1200", 12))
+    before = snapshot(county.engine)  # type: ignore[arg-type]
+    # the default policy: on 2016-04-30 the 04-10 instalment is 20 days late → 1–30 at 10 % of 1,200
+    required = county.required_allowance("FN", as_of=D(2016, 4, 30))
+    assert (required.policy, required.total) == (DEFAULT_ALLOWANCE_POLICY, yuan("120"))
+    assert required.line(AgeingBucket.DAYS_1_30).count == 1
+    assert snapshot(county.engine) == before  # type: ignore[arg-type]
+    assert county.true_up_allowance("FN", on=D(2016, 4, 30)).required == required
 
 
 def test_policy_refusals() -> None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
+from revolve.errors import InvalidTerms
 from revolve.journal import Entry
 from revolve.loans.allowance import (
     AllowancePolicy,
@@ -42,7 +43,15 @@ class Allowances(Family):
 
     def set_allowance_policy(self, fund: FundRef, policy: AllowancePolicy) -> None:
         """Put an allowance policy in force from its ``effective_from`` date (a policy set earlier for
-        the same date is replaced). Nothing is posted: the next ``true_up_allowance`` applies it."""
+        the same date is replaced). Nothing is posted: the next ``true_up_allowance`` applies it.
+
+        Raises:
+            InvalidTerms: ``policy`` is not an :class:`AllowancePolicy`.
+        """
+        if not isinstance(policy, AllowancePolicy):
+            raise InvalidTerms(
+                "policy", policy, reason="give an AllowancePolicy, e.g. AllowancePolicy(date(2016, 1, 1), …)"
+            )
         with self._books.locked(fund) as unit:
             store_allowance.upsert_allowance_policy(unit.conn, unit.fund.id, policy)
 
@@ -63,7 +72,9 @@ class Allowances(Family):
 
         当期应补提或冲减的坏账准备 = 应计提的坏账准备金额 − 坏账准备期初贷方余额 (民间非营利组织会计制度, 1131
         坏账准备 note): a shortfall posts Dr 管理费用—坏账损失 / Cr 坏账准备, an excess the reverse, and
-        nothing is posted when they agree. The balance compared is the allowance's on ``on``.
+        nothing is posted when they agree. The balance compared is the allowance's on ``on``: entries
+        dated later (a later write-off, a later true-up) are not in it, so a back-dated true-up is right
+        as of its own date and the next one corrects any later date.
 
         Returns:
             The required allowance, the balance before, the adjustment and the entry posted (None when
