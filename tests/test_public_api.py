@@ -31,6 +31,7 @@ EXPECTED_ALL = [
     "AccountSpec",
     "Ageing",
     "AgeingBucket",
+    "AllowancePolicy",
     "AlreadyReversed",
     "AmountOutOfRange",
     "Batch",

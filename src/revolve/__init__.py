@@ -80,6 +80,7 @@ from revolve.loans import (
     ScheduleVersion,
     WriteOff,
 )
+from revolve.loans.allowance import AllowancePolicy
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.money import Money, fen, yuan
@@ -126,6 +127,7 @@ __all__ = [
     "AccountSpec",
     "Ageing",
     "AgeingBucket",
+    "AllowancePolicy",
     "AlreadyReversed",
     "AmountOutOfRange",
     "Batch",

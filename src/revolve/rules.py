@@ -17,8 +17,9 @@ by the fund's chart. Positive amounts are debits.
 | one-off grant 一次性帮扶 | GRANT_EXPENSE | FUND_CASH |
 | interest subsidy paid 贴息 | SUBSIDY_EXPENSE | FUND_CASH |
 | bad-debt provision | BAD_DEBT_EXPENSE | BAD_DEBT_ALLOWANCE |
-| write-off 核销 | BAD_DEBT_ALLOWANCE (up to its balance), BAD_DEBT_EXPENSE | LOANS_RECEIVABLE:{loan} |
-| recovery after write-off | FUND_CASH | RECOVERY_REVENUE |
+| allowance true-up 补提 (冲减: the reverse) | BAD_DEBT_EXPENSE | BAD_DEBT_ALLOWANCE |
+| write-off 核销 (the whole amount) | BAD_DEBT_ALLOWANCE | LOANS_RECEIVABLE:{loan} |
+| recovery after write-off | LOANS_RECEIVABLE:{loan}; FUND_CASH | BAD_DEBT_ALLOWANCE; LOANS_RECEIVABLE:{loan} |
 | transfer out, in fund A to fund B | DUE_TO_FUND:{B} (what A owes B), else DUE_FROM_FUND:{B} | FUND_CASH |
 | transfer in, in fund B from fund A | FUND_CASH | DUE_FROM_FUND:{A} (what A owes B), else DUE_TO_FUND:{A} |
 | returned to finance 上缴财政 | FINANCE_RETURN_EXPENSE; PAYABLE_TO_FINANCE | PAYABLE_TO_FINANCE; FUND_CASH |
@@ -42,6 +43,7 @@ __all__ = [
     "ContributionSource",
     "PayerKind",
     "RepaymentSplit",
+    "allowance_true_up_entry",
     "contribution_entry",
     "disbursement_entry",
     "grant_entry",
@@ -230,26 +232,38 @@ def provision_entry(*, amount: Money, on: date, memo: str) -> Entry:
     )
 
 
-def write_off_entry(*, loan: str, amount: Money, allowance_available: Money, on: date, memo: str) -> Entry:
-    """An approved write-off (核销): the allowance absorbs what it holds, the expense takes the rest."""
+def write_off_entry(*, loan: str, amount: Money, on: date, memo: str) -> Entry:
+    """An approved write-off (核销): the whole amount against the allowance (Dr 坏账准备 / Cr 其他应收款).
+
+    The 1131 坏账准备 note of 民间非营利组织会计制度: 对于确实无法收回的应收款项，按照管理权限报经批准后作为
+    坏账损失，冲销提取的坏账准备 — the allowance takes the whole amount even when it holds less; it then
+    shows a debit balance until the next true-up (补提) restores it (docs/allowance.md).
+    """
     _positive(amount, "a write-off")
-    from_allowance = min(amount, max(allowance_available, Money(0)))
-    postings = []
-    if from_allowance.fen:
-        postings.append(Posting(R.BAD_DEBT_ALLOWANCE, from_allowance))
-    if (amount - from_allowance).fen:
-        postings.append(Posting(R.BAD_DEBT_EXPENSE, amount - from_allowance))
-    postings.append(Posting(_loan(loan), -amount))
-    return Entry(on, "write_off", tuple(postings), memo=memo)
+    return Entry(
+        on,
+        "write_off",
+        (Posting(R.BAD_DEBT_ALLOWANCE, amount), Posting(_loan(loan), -amount)),
+        memo=memo,
+    )
 
 
-def recovery_entry(*, amount: Money, on: date, receipt: str, memo: str) -> Entry:
-    """Money recovered on a written-off loan: income, the loan's receivable stays at zero."""
+def recovery_entry(*, loan: str, amount: Money, on: date, receipt: str, memo: str) -> Entry:
+    """Money recovered on a written-off loan (核销后收回), through the allowance as the 1131 note says:
+    the write-off is reversed for the amount (Dr 其他应收款 / Cr 坏账准备), then the cash received
+    (Dr 银行存款 / Cr 其他应收款). The loan's receivable goes up and back down in the one entry, so its
+    sub-ledger stays at zero."""
     _positive(amount, "a recovery")
+    receivable = _loan(loan)
     return Entry(
         on,
         "recovery",
-        (Posting(R.FUND_CASH, amount), Posting(R.RECOVERY_REVENUE, -amount)),
+        (
+            Posting(receivable, amount),
+            Posting(R.BAD_DEBT_ALLOWANCE, -amount),
+            Posting(R.FUND_CASH, amount),
+            Posting(receivable, -amount),
+        ),
         memo=memo,
         idempotency_key=f"receipt:{receipt}",
     )
@@ -304,3 +318,16 @@ def return_to_finance_entry(*, amount: Money, on: date, reference: str, key: str
         memo=f"上缴财政 {reference}".strip(),
         idempotency_key=key,
     )
+
+
+def allowance_true_up_entry(*, amount: Money, on: date, memo: str) -> Entry:
+    """A true-up of the bad-debt allowance (坏账准备) by a signed amount: a positive one provides (补提:
+    Dr 管理费用—坏账损失 / Cr 坏账准备), a negative one reverses (冲减: Dr 坏账准备 / Cr 管理费用—坏账损失)."""
+    if not isinstance(amount, Money):
+        raise MoneyTypeError(amount, hint="a true-up is an amount of Money")
+    if not amount.fen:
+        raise InvalidAmount(amount, reason="a true-up of zero posts nothing; skip it")
+    expense, allowance = Posting(R.BAD_DEBT_EXPENSE, amount), Posting(R.BAD_DEBT_ALLOWANCE, -amount)
+    # the debit line first, as a 记账凭证 reads: 借 then 贷
+    postings = (expense, allowance) if amount.fen > 0 else (allowance, expense)
+    return Entry(on, "allowance.true_up", postings, memo=memo)

@@ -2,12 +2,16 @@
 
 * :func:`decide_write_off` — an active loan holding no pledged deposit may be written off, with the
   reference of its approval, on a date in an open period not before its payout. Its whole outstanding
-  principal leaves the receivable: the bad-debt allowance absorbs what it holds, the expense the rest
-  (:func:`revolve.rules.write_off_entry`). The loan is then written off and closed on that date.
+  principal leaves the receivable against the bad-debt allowance, whatever the allowance holds
+  (:func:`revolve.rules.write_off_entry`; the next true-up of :mod:`revolve.loans.allowance` restores
+  an allowance left in debit). The loan is then written off and closed on that date.
 * :func:`decide_recovery` — money recovered on a written-off loan (核销后收回), never more than was
-  written off and not yet recovered, on a date in an open period.
+  written off and not yet recovered, on a date in an open period. It goes back through the allowance
+  (:func:`revolve.rules.recovery_entry`): the loan's receivable is reinstated and settled in the same
+  entry, so its sub-ledger stays at zero and the loan's record keeps what was written off, with what
+  was recovered beside it (principal = repaid + written off + outstanding still holds).
 
-Pure: the shell reads the loan and the allowance balance, hands them in, and writes the outcome.
+Pure: the shell reads the loan, hands it in, and writes the outcome.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ def check_approval(approval_ref: str) -> None:
         )
 
 
-def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str, allowance: Money) -> LossOutcome:
+def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str) -> LossOutcome:
     """Decide writing ``loan`` off on ``on``.
 
     Args:
@@ -58,7 +62,6 @@ def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str, all
         fund: the fund, for its closed period.
         on: the date of the write-off.
         approval_ref: the approval's reference, for the memo.
-        allowance: the bad-debt allowance the fund holds (a credit balance, as a positive amount).
 
     Raises:
         LoanStateError: the loan is closed or written off, or a pledged deposit is still held.
@@ -78,7 +81,6 @@ def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str, all
     entry = write_off_entry(
         loan=loan.number,
         amount=amount,
-        allowance_available=allowance,
         on=on,
         memo=f"核销 {loan.number} {approval_ref}",
     )
@@ -105,7 +107,9 @@ def decide_recovery(loan: Loan, *, fund: Fund, amount: Money, on: date, receipt:
     if amount > recoverable:
         raise RecoveryExceedsWriteOff(amount, recoverable=recoverable, loan=loan.number)
     check_open(fund, on)
-    entry = recovery_entry(amount=amount, on=on, receipt=receipt, memo=f"{loan.number} 核销后收回 {receipt}")
+    entry = recovery_entry(
+        loan=loan.number, amount=amount, on=on, receipt=receipt, memo=f"{loan.number} 核销后收回 {receipt}"
+    )
     record = Receipt(
         0,
         loan.id,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from revolve.chart import AccountRole
 from revolve.checks import ref_of
 from revolve.journal import PostedEntry
 from revolve.loans import Loan, Receipt, WriteOff
@@ -16,7 +15,6 @@ from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
 from revolve.rules import PayerKind, provision_entry
-from revolve.store import accounts as store_accounts
 from revolve.store import loans as store_loans
 from revolve.store import receipts as store_receipts
 
@@ -27,7 +25,11 @@ class Losses(Family):
     """Provisions, write-offs and recoveries."""
 
     def provide(self, fund: FundRef, *, amount: Money, on: date, memo: str = "") -> PostedEntry:
-        """Provide for bad debts (计提坏账准备).
+        """Provide for bad debts by hand (计提坏账准备): Dr 管理费用—坏账损失 / Cr 坏账准备.
+
+        A manual provision is always positive: lowering the allowance (冲减) is a true-up's result,
+        computed from the ageing by ``true_up_allowance``, never a figure keyed by hand (to undo a
+        provision keyed in error, ``reverse`` its entry).
 
         Raises:
             InvalidAmount, MoneyTypeError: not a positive Money.
@@ -41,6 +43,9 @@ class Losses(Family):
     ) -> WriteOff:
         """Write off a loan's outstanding principal (核销) with its approval; it enters the 备查簿.
 
+        Dr 坏账准备 / Cr 其他应收款 for the whole amount: the allowance may show a debit balance until the
+        next ``true_up_allowance``.
+
         Raises:
             UnknownLoan: no such loan.
             LoanStateError: the loan is closed or written off, or a pledged deposit is still held (apply
@@ -53,8 +58,7 @@ class Losses(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
-            allowance = Money(-store_accounts.role_balance(conn, f.id, AccountRole.BAD_DEBT_ALLOWANCE))
-            outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref, allowance=allowance)
+            outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref)
             (posted,) = self._books.write(unit, [outcome.entry])
             store_receipts.insert_write_off(
                 conn,
@@ -78,6 +82,8 @@ class Losses(Family):
         self, fund: FundRef, loan: Loan | int | str, *, amount: Money, on: date, receipt: str
     ) -> Receipt:
         """Record money recovered on a written-off loan (never more than was written off).
+
+        Dr 其他应收款 / Cr 坏账准备, then Dr 银行存款 / Cr 其他应收款, in one entry.
 
         Raises:
             UnknownLoan: no such loan.

@@ -22,6 +22,7 @@ from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
 from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
+from revolve.loans.allowance import AllowancePolicy
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import Policy
@@ -32,6 +33,8 @@ from revolve.subsidy import SubsidyCaps
 __all__ = [
     "account_key",
     "account_of",
+    "allowance_policy_of",
+    "allowance_policy_values",
     "as_money",
     "batch_of",
     "caps_from_json",
@@ -449,3 +452,29 @@ def posted_entry_of(row: Any, lines: tuple[PostedLine, ...]) -> PostedEntry:
         prev_hash=row.prev_hash,
         hash=row.hash,
     )
+
+
+# ---- allowance policies -----------------------------------------------------------------------
+def allowance_policy_of(row: Any) -> AllowancePolicy:
+    """An allowance policy row as an :class:`AllowancePolicy` (rates stored as Decimal text)."""
+    return AllowancePolicy(
+        effective_from=row.effective_from,
+        current=Decimal(row.rate_current),
+        days_1_30=Decimal(row.rate_1_30),
+        days_31_60=Decimal(row.rate_31_60),
+        days_61_90=Decimal(row.rate_61_90),
+        over_90=Decimal(row.rate_over_90),
+    )
+
+
+def allowance_policy_values(fund_id: int, policy: AllowancePolicy) -> dict[str, Any]:
+    """The column values of an allowance policy's row in the fund."""
+    return {
+        "fund_id": fund_id,
+        "effective_from": policy.effective_from,
+        "rate_current": str(policy.current),
+        "rate_1_30": str(policy.days_1_30),
+        "rate_31_60": str(policy.days_31_60),
+        "rate_61_90": str(policy.days_61_90),
+        "rate_over_90": str(policy.over_90),
+    }

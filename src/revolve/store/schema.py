@@ -444,3 +444,18 @@ class SubsidyPaymentRow(Base):
     amount: Mapped[int] = mapped_column(Fen)
     value_date: Mapped[date] = mapped_column(Date)
     entry_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class AllowancePolicyRow(Base):
+    """The fund's bad-debt allowance policy (坏账准备计提比例) from a date on: a rate per ageing bucket,
+    each kept as the text of its Decimal so that it reads back exactly on every backend."""
+
+    __tablename__ = "revolve_allowance_policy"
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    rate_current: Mapped[str] = mapped_column(String(40))
+    rate_1_30: Mapped[str] = mapped_column(String(40))
+    rate_31_60: Mapped[str] = mapped_column(String(40))
+    rate_61_90: Mapped[str] = mapped_column(String(40))
+    rate_over_90: Mapped[str] = mapped_column(String(40))
