@@ -15,9 +15,11 @@ from revolve.loans.payout import reference
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
+from revolve.pledges import require_no_passbook
 from revolve.rules import PayerKind, provision_entry
 from revolve.store import accounts as store_accounts
 from revolve.store import loans as store_loans
+from revolve.store import pledges as store_pledges
 from revolve.store import receipts as store_receipts
 
 __all__ = ["Losses"]
@@ -43,8 +45,9 @@ class Losses(Family):
 
         Raises:
             UnknownLoan: no such loan.
-            LoanStateError: the loan is closed or written off, or a pledged deposit is still held (apply
-                it with ``repay(payer='pledge')`` first).
+            LoanStateError: the loan is closed or written off, or a cash deposit is still held (apply
+                it with ``repay(payer='pledge')`` first), or a passbook pledged for it is still held
+                (apply it with ``apply_passbook_pledge`` or release it first).
             InvalidEntry: no approval reference.
             InvalidDate: before the loan was paid out.
             PeriodClosed: ``on`` is in a closed period.
@@ -53,6 +56,7 @@ class Losses(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, reference(loan))
+            require_no_passbook(ln, store_pledges.passbook_pledges(conn, f.id, loan_id=ln.id, held_only=True))
             allowance = Money(-store_accounts.role_balance(conn, f.id, AccountRole.BAD_DEBT_ALLOWANCE))
             outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref, allowance=allowance)
             (posted,) = self._books.write(unit, [outcome.entry])
