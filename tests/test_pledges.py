@@ -93,7 +93,12 @@ def test_a_pledged_passbook_does_not_move_the_funds_bank_deposit(county: Ledger)
     assert county.balance("FN", R.FUND_CASH) == yuan("298000")
     assert county.balance("FN", R.PLEDGE_DEPOSITS) == yuan("0")
     (line,) = county.passbook_pledges("FN")
-    assert (line.loan, line.bank, line.amount, line.held_from) == ("L1", "丰宁县农村信用社", yuan("1500"), D(2016, 3, 10))
+    assert (line.loan, line.bank, line.amount, line.held_from) == (
+        "L1",
+        "丰宁县农村信用社",
+        yuan("1500"),
+        D(2016, 3, 10),
+    )
     assert line.status is PledgeStatus.HELD and line.applied_on is None and line.released_on is None
     assert line.masked_account == "6217***********4567"
     assert ACCOUNT not in repr(line) and ACCOUNT not in repr(_passbook())
@@ -173,7 +178,11 @@ def test_applying_a_passbook_reduces_a_defaulted_loan_like_a_repayment(county: L
     # 04-20: the 1,000 due 04-10 is 10 days late; by default the application takes what the loan owes
     # (2,000), up to the 1,500 pledged → 1,500
     receipt = county.apply_passbook_pledge("FN", line, on=D(2016, 4, 20), receipt="P-1")
-    assert (receipt.amount, receipt.principal, receipt.payer.value) == (yuan("1500"), yuan("1500"), "passbook")
+    assert (receipt.amount, receipt.principal, receipt.payer.value) == (
+        yuan("1500"),
+        yuan("1500"),
+        "passbook",
+    )
     entry = county.entries("FN")[-1]
     assert entry.kind == "repayment.passbook"
     assert _lines(entry) == [("fund_cash", 150_000), ("loans_receivable[L1]", -150_000)]
@@ -183,7 +192,11 @@ def test_applying_a_passbook_reduces_a_defaulted_loan_like_a_repayment(county: L
     assert loan.status is LoanStatus.ACTIVE and loan.outstanding == yuan("500")
     applied = county.passbook_pledge("FN", line.id)
     assert applied.status is PledgeStatus.APPLIED
-    assert (applied.applied_on, applied.applied_amount, applied.receipt) == (D(2016, 4, 20), yuan("1500"), "P-1")
+    assert (applied.applied_on, applied.applied_amount, applied.receipt) == (
+        D(2016, 4, 20),
+        yuan("1500"),
+        "P-1",
+    )
     # the rest is repaid by her: the loan closes and the (spent) passbook is handed back that day
     county.repay("FN", "L1", amount=yuan("500"), on=D(2016, 5, 10), receipt="R-2")
     assert county.passbook_pledge("FN", line.id).released_on == D(2016, 5, 10)

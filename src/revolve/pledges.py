@@ -102,7 +102,9 @@ def check_passbook(passbook: object) -> Passbook:
     account = "".join(passbook.account.split()).replace("-", "") if isinstance(passbook.account, str) else ""
     if not (6 <= len(account) <= 32 and account.isascii() and account.isalnum()):
         raise InvalidEntry(
-            "account", mask_account(str(passbook.account)), reason="an account number is 6–32 letters or digits"
+            "account",
+            mask_account(str(passbook.account)),
+            reason="an account number is 6–32 letters or digits",
         )
     amount = check_money("a pledged passbook's amount", passbook.amount, positive=True)
     return Passbook(bank, account, amount)
@@ -212,7 +214,9 @@ def check_release(pledge: PassbookPledge, on: object) -> date:
         )
     since = pledge.applied_on or pledge.held_from
     if day < since:
-        raise InvalidDate(day, reason=f"passbook pledge {pledge.id} was taken or applied on {since.isoformat()}")
+        raise InvalidDate(
+            day, reason=f"passbook pledge {pledge.id} was taken or applied on {since.isoformat()}"
+        )
     return day
 
 
@@ -241,9 +245,14 @@ def application_amount(
     if pledge.status is not PledgeStatus.HELD:
         raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
     if day < pledge.held_from:
-        raise InvalidDate(day, reason=f"passbook pledge {pledge.id} was taken on {pledge.held_from.isoformat()}")
+        raise InvalidDate(
+            day, reason=f"passbook pledge {pledge.id} was taken on {pledge.held_from.isoformat()}"
+        )
     dues = as_dues(rows)
-    if loan.status is LoanStatus.ACTIVE and days_past_due(dues, paid=loan.paid_in_version, as_of=day, order=order) < 1:
+    if (
+        loan.status is LoanStatus.ACTIVE
+        and days_past_due(dues, paid=loan.paid_in_version, as_of=day, order=order) < 1
+    ):
         raise PledgeStateError(
             pledge.id,
             state=f"securing loan {loan.number}, which is not in default on {day.isoformat()}",

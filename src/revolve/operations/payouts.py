@@ -104,7 +104,9 @@ class Payouts(Family):
             PeriodClosed: the start date is in a closed period.
             InvalidEntry: a passbook without a bank or with a malformed account number.
         """
-        one = Disbursement(number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook)
+        one = Disbursement(
+            number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook
+        )
         return self._disburse(fund, [one], mark=bulk.unmarked)[0]
 
     def disburse_many(self, fund: FundRef, loans: Iterable[Disbursement]) -> list[Loan]:

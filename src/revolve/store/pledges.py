@@ -74,9 +74,7 @@ def passbook_pledges(
 def mark_applied(conn: Connection, pledge_id: int, *, on: date, amount: Money, receipt: str) -> None:
     """Record that a passbook was applied to its loan on ``on`` under receipt ``receipt``."""
     conn.execute(
-        update(_P)
-        .where(_P.id == pledge_id)
-        .values(applied_on=on, applied_amount=amount.fen, receipt=receipt)
+        update(_P).where(_P.id == pledge_id).values(applied_on=on, applied_amount=amount.fen, receipt=receipt)
     )
 
 
@@ -97,9 +95,7 @@ def release_held(conn: Connection, fund_id: int, closed: Mapping[int, date], *, 
 
 def add_to_deposit_guarantees(conn: Connection, loan_id: int, amount: Money) -> None:
     """Add ``amount`` to what the loan's deposit-pledge guarantees (存折质押) record as pledged."""
-    deposit_pledgers = select(GuarantorRow.id).where(
-        GuarantorRow.kind == GuarantorKind.DEPOSIT_PLEDGE.value
-    )
+    deposit_pledgers = select(GuarantorRow.id).where(GuarantorRow.kind == GuarantorKind.DEPOSIT_PLEDGE.value)
     conn.execute(
         update(GuaranteeRow)
         .where(and_(GuaranteeRow.loan_id == loan_id, GuaranteeRow.guarantor_id.in_(deposit_pledgers)))
