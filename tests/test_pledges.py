@@ -346,3 +346,27 @@ def test_bank_deposits_never_hold_a_passbook_until_it_is_applied(backend_name: s
     if backend_name == "postgresql" and not POSTGRES_URL:
         pytest.skip("set REVOLVE_TEST_POSTGRES_URL to run the PostgreSQL half")
     _property(backend_name)()
+
+
+def test_the_register_lists_every_passbook_as_of_a_date(county: Ledger) -> None:
+    from revolve.reports import build_passbook_register
+
+    _disburse(county, guarantors=["VC"], passbook=_passbook("1500"))
+    _disburse(
+        county, "L2", "H2", guarantors=["VC"], passbook=Passbook("农业银行", "6228480012345678", yuan("800"))
+    )
+    (first, _) = county.passbook_pledges("FN")
+    county.apply_passbook_pledge("FN", first, on=D(2016, 4, 20), receipt="P-1")
+    before = build_passbook_register(county, "FN", as_of=D(2016, 4, 19))
+    after = build_passbook_register(county, "FN", as_of=D(2016, 4, 30))
+    facts = {f.label: f.value for f in before.sections[0].facts}
+    assert facts == {
+        "passbook_pledges": 2,
+        "passbook_status_held": yuan("2300"),
+        "passbook_applied_amount": yuan("0"),
+    }
+    facts = {f.label: f.value for f in after.sections[0].facts}
+    assert facts["passbook_status_held"] == yuan("800")
+    assert facts["passbook_applied_amount"] == yuan("1500")
+    text = str(render(after, Format.TEXT, lang="zh"))
+    assert "存折质押备查簿" in text and "6228********5678" in text and "6228480012345678" not in text
