@@ -370,3 +370,22 @@ def test_the_register_lists_every_passbook_as_of_a_date(county: Ledger) -> None:
     assert facts["passbook_applied_amount"] == yuan("1500")
     text = str(render(after, Format.TEXT, lang="zh"))
     assert "存折质押备查簿" in text and "6228********5678" in text and "6228480012345678" not in text
+
+
+def test_the_command_line_pledges_a_passbook_apart_from_a_cash_deposit(tmp_path: Any) -> None:
+    from revolve.cli import main
+
+    db = f"sqlite:///{tmp_path / 'books.db'}"
+    _book(Ledger.open(db)).close()
+    args = ["--db", db, "disburse", "--fund", "FN", "--household", "H1", "--batch", "B1", "--amount", "2000",
+            "--start", "2016-03-10", "--term", "2", "--guarantor", "VC", "--number", "L1",
+            "--passbook", "1500", "--passbook-bank", "丰宁县农村信用社", "--passbook-account", ACCOUNT]  # fmt: skip
+    assert main(args) == 0
+    ledger = Ledger.open(db)
+    try:
+        assert [(p.loan, p.amount, p.masked_account) for p in ledger.passbook_pledges("FN")] == [
+            ("L1", yuan("1500"), "6217***********4567")
+        ]
+        assert ledger.balance("FN", R.FUND_CASH) == yuan("298000")
+    finally:
+        ledger.close()
