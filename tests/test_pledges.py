@@ -389,3 +389,18 @@ def test_the_command_line_pledges_a_passbook_apart_from_a_cash_deposit(tmp_path:
         assert ledger.balance("FN", R.FUND_CASH) == yuan("298000")
     finally:
         ledger.close()
+
+
+def test_the_quarterly_report_shows_a_passbook_applied_as_a_payer(county: Ledger) -> None:
+    from revolve.reports.quarterly import build_quarterly
+
+    _disburse(county, guarantors=["VC"], passbook=_passbook("1500"))
+    (line,) = county.passbook_pledges("FN")
+    quiet = build_quarterly(county, fund="FN", year=2016, quarter=1).section("recovered").table
+    assert quiet is not None and "payer_passbook" not in {row[0].key for row in quiet.rows}  # type: ignore[union-attr]
+    county.apply_passbook_pledge("FN", line, on=D(2016, 4, 20), receipt="P-1")
+    recovered = build_quarterly(county, fund="FN", year=2016, quarter=2).section("recovered").table
+    assert recovered is not None
+    rows = {row[0].key: row[1] for row in recovered.rows}  # type: ignore[union-attr]
+    assert rows["payer_passbook"] == yuan("1500") and recovered.total is not None
+    assert recovered.total[1] == yuan("1500")
