@@ -404,3 +404,31 @@ def test_the_quarterly_report_shows_a_passbook_applied_as_a_payer(county: Ledger
     rows = {row[0].key: row[1] for row in recovered.rows}  # type: ignore[union-attr]
     assert rows["payer_passbook"] == yuan("1500") and recovered.total is not None
     assert recovered.total[1] == yuan("1500")
+
+
+def test_the_pure_decisions_over_one_register_line() -> None:
+    from revolve.loans import Loan
+    from revolve.loans.dues import instalment_rows
+    from revolve.pledges import PassbookPledge, application_amount, check_passbook, check_release
+    from revolve.schedule import generate_schedule
+
+    assert (
+        check_passbook(Passbook(" 信用社 ", "6217 0000-1000 1234", yuan("1"))).account == "6217000010001234"
+    )
+    schedule = generate_schedule(_terms())
+    zero = Money(0)
+    loan = Loan(1, 1, "L1", 1, 1, yuan("2000"), D(2016, 3, 10), 1, LoanStatus.ACTIVE, 1,
+                zero, zero, zero, zero, zero, zero, zero, zero, None)  # fmt: skip
+    line = PassbookPledge(
+        1, 1, 1, "L1", "信用社", ACCOUNT, yuan("1500"), D(2016, 3, 10), None, zero, None, None
+    )
+    rows = instalment_rows(schedule)
+    with pytest.raises(PledgeStateError):  # 04-10 is the due date: not late yet
+        application_amount(line, loan, rows, on=D(2016, 4, 10), amount=None)
+    assert application_amount(line, loan, rows, on=D(2016, 4, 11), amount=None) == yuan("1500")
+    assert application_amount(line, loan, rows, on=D(2016, 4, 11), amount=yuan("200")) == yuan("200")
+    with pytest.raises(InvalidAmount):
+        application_amount(line, loan, rows, on=D(2016, 4, 11), amount=yuan("1500.01"))
+    with pytest.raises(InvalidDate):
+        check_release(line, D(2016, 3, 9))
+    assert line.status_on(D(2016, 3, 9)) is None and line.status_on(D(2016, 3, 10)) is PledgeStatus.HELD
