@@ -30,3 +30,15 @@ def test_demo_in_english(tmp_path: Path) -> None:
     assert "Repayment statement" in text
     assert "Quarterly report" in text
     assert "intact" in text
+
+
+def test_the_demo_passbook_pledge_stays_off_the_funds_bank_deposit(tmp_path: Path) -> None:
+    """Issue 11, finding 5: 张玉梅's ¥500 passbook (存折质押) is her money, not the fund's 银行存款."""
+    from revolve import AccountRole, yuan
+
+    ledger = run_demo(tmp_path / "demo.db", say=lambda _: None)
+    # 350,000 contributed − 23,000 lent + 833.33×6 + 666.67×2 + 416.67×6 repaid (8,833.34) − 800 granted
+    assert ledger.balance("FN-HP", AccountRole.FUND_CASH) == yuan("335033.34")
+    assert ledger.balance("FN-HP", AccountRole.PLEDGE_DEPOSITS) == yuan("0")
+    assert [(p.loan, p.amount) for p in ledger.passbook_pledges("FN-HP")] == [("FN-2016-003", yuan("500"))]
+    ledger.close()

@@ -41,6 +41,7 @@ from revolve.errors import (
     NotFound,
     Overpayment,
     PeriodClosed,
+    PledgeStateError,
     PolicyViolation,
     RecoveryExceedsWriteOff,
     ReversalRefused,
@@ -59,6 +60,7 @@ from revolve.errors import (
     UnknownLanguage,
     UnknownLoan,
     UnknownOrg,
+    UnknownPassbookPledge,
 )
 from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -85,6 +87,7 @@ from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.money import Money, fen, yuan
 from revolve.orgs import Org, OrgLevel
+from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
 from revolve.policy import DEFAULT_POLICY, Policy
 from revolve.ratios import Ratio
 from revolve.rules import ContributionSource, PayerKind
@@ -179,9 +182,13 @@ __all__ = [
     "Org",
     "OrgLevel",
     "Overpayment",
+    "Passbook",
+    "PassbookPledge",
     "PayerKind",
     "Payment",
     "PeriodClosed",
+    "PledgeStateError",
+    "PledgeStatus",
     "Policy",
     "PolicyViolation",
     "PostedEntry",
@@ -217,6 +224,7 @@ __all__ = [
     "UnknownLanguage",
     "UnknownLoan",
     "UnknownOrg",
+    "UnknownPassbookPledge",
     "VerifyReport",
     "Violation",
     "WriteOff",

@@ -183,7 +183,7 @@ NPO_CHART = Chart(
             _R_.DUE_FROM_FUND, "112202", "其他应收款—内部往来", "Due from other funds", _A, subledger=True
         ),
         AccountSpec(_R_.BAD_DEBT_ALLOWANCE, "1131", "坏账准备", "Allowance for bad debts", _A, contra=True),
-        AccountSpec(_R_.PLEDGE_DEPOSITS, "220901", "其他应付款—存折质押保证金", "Pledged deposits held", _L),
+        AccountSpec(_R_.PLEDGE_DEPOSITS, "220901", "其他应付款—借款保证金", "Cash deposits held", _L),
         AccountSpec(
             _R_.DUE_TO_FUND, "220902", "其他应付款—内部往来", "Due to other funds", _L, subledger=True
         ),
@@ -230,7 +230,7 @@ GOV_CHART = Chart(
             _R_.DUE_FROM_FUND, "121802", "其他应收款—内部往来", "Due from other funds", _A, subledger=True
         ),
         AccountSpec(_R_.BAD_DEBT_ALLOWANCE, "1219", "坏账准备", "Allowance for bad debts", _A, contra=True),
-        AccountSpec(_R_.PLEDGE_DEPOSITS, "230701", "其他应付款—存折质押保证金", "Pledged deposits held", _L),
+        AccountSpec(_R_.PLEDGE_DEPOSITS, "230701", "其他应付款—借款保证金", "Cash deposits held", _L),
         AccountSpec(
             _R_.DUE_TO_FUND, "230702", "其他应付款—内部往来", "Due to other funds", _L, subledger=True
         ),

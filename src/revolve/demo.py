@@ -15,6 +15,7 @@ from revolve.guarantees import GuarantorKind
 from revolve.ledger import Ledger
 from revolve.money import yuan
 from revolve.orgs import OrgLevel
+from revolve.pledges import Passbook
 from revolve.reports.labels import Language
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
@@ -25,7 +26,8 @@ __all__ = ["run_demo"]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
-# (household code, mother, birth date in the ID, loan number, amount in yuan, months, pledge in yuan)
+# (household code, mother, birth date in the ID, loan number, amount in yuan, months, passbook pledged in
+# yuan: 丰宁's seed secures loans with the mother's passbook, 存折质押 — her money, kept in the register)
 _HOUSEHOLDS = (
     ("FN-H001", "王秀英", "19820314", "FN-2016-001", "10000", 12, None),
     ("FN-H002", "李桂兰", "19790602", "FN-2016-002", "8000", 12, None),
@@ -85,7 +87,9 @@ def run_demo(path: Path, *, lang: Language | str = Language.ZH, say: Callable[[s
                 method=RepaymentMethod.EQUAL_PRINCIPAL,
             ),
             guarantors=[committee],
-            pledge=None if pledge is None else yuan(pledge),
+            passbook=None
+            if pledge is None
+            else Passbook("丰宁县农村信用社", f"62170826{serial:08d}", yuan(pledge)),
         )
     # 王秀英 pays each month on time; 李桂兰 falls behind in May and the village committee pays once for her
     for month in range(4, 10):

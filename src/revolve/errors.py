@@ -49,7 +49,10 @@ Hierarchy::
     ├── ImportTargetError (TypeError)         an import given a Ledger inside a host Session
     ├── UnknownFormat (ValueError)            a report format or file suffix revolve cannot render
     ├── InvalidReport (ValueError)            a report whose shape a renderer cannot show
-    └── CommandError (ValueError)             a `revolve` command that cannot run as given
+    ├── CommandError (ValueError)             a `revolve` command that cannot run as given
+    ├── UnknownPassbookPledge (NotFound)      no passbook pledge (存折质押) with this id in the fund
+    └── PledgeStateError (ValueError)         a passbook pledge applied or released already, or a loan
+                                              not in default that a passbook is applied to
 """
 
 from __future__ import annotations
@@ -494,3 +497,23 @@ class CommandError(RevolveError, ValueError):
     def __init__(self, value: object, *, message: str) -> None:
         self.value = value
         super().__init__(message)
+
+
+class UnknownPassbookPledge(NotFound):
+    """No passbook pledge (存折质押) has this id in the fund's pledge register."""
+
+    what = "passbook pledge"
+    advice = "list the fund's register with ledger.passbook_pledges(fund)"
+
+
+class PledgeStateError(RevolveError, ValueError):
+    """An operation a passbook pledge's state (applied, released) or its loan's (not in default) does not
+    allow."""
+
+    def __init__(self, pledge: object, *, state: str, operation: str) -> None:
+        self.pledge = pledge
+        self.state = state
+        self.operation = operation
+        super().__init__(
+            f"passbook pledge {pledge} is {state}: it cannot take {operation}; see ledger.passbook_pledges(fund)"
+        )

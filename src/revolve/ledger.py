@@ -16,7 +16,7 @@ balances move by ``balance = balance + delta`` under that lock.
 
 :class:`Ledger` is the one class users call. Its operations come from the operation families of
 :mod:`revolve.operations` — organisations and funds, the journal, money in and out, households,
-guarantees, payouts, repayments, losses, subsidies and queries — each a class that works alone over the
+guarantees, payouts, repayments, losses, subsidies, passbook pledges and queries — each a class that works alone over the
 shared write path (:class:`revolve.operations.books.Books`); the ledger is all of them over one.
 """
 
@@ -37,6 +37,7 @@ from revolve.operations.losses import Losses
 from revolve.operations.money_flows import MoneyFlows
 from revolve.operations.organisations import Organisations
 from revolve.operations.payouts import Payouts
+from revolve.operations.pledges import PassbookPledges
 from revolve.operations.queries import Queries
 from revolve.operations.repayments import Repayments
 from revolve.operations.subsidies import Subsidies
@@ -64,6 +65,7 @@ class Ledger(
     Losses,
     Subsidies,
     Allowances,
+    PassbookPledges,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

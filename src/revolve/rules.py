@@ -10,10 +10,11 @@ by the fund's chart. Positive amounts are debits.
 | contribution (donation, unrestricted) | FUND_CASH | DONATION_REVENUE_UNRESTRICTED |
 | contribution (fiscal, matching 配套, upper-level 上级拨款) | FUND_CASH | GRANT_REVENUE |
 | loan disbursed | LOANS_RECEIVABLE:{loan} | FUND_CASH |
-| deposit pledged (存折质押) | FUND_CASH | PLEDGE_DEPOSITS |
-| repayment (borrower or guarantor 代偿) | FUND_CASH | LOANS_RECEIVABLE:{loan}, FEE/INTEREST/PENALTY_REVENUE |
-| repayment from the pledged deposit | PLEDGE_DEPOSITS | LOANS_RECEIVABLE:{loan}, … |
-| pledge released on full repayment | PLEDGE_DEPOSITS | FUND_CASH |
+| cash deposit paid into the fund (保证金) | FUND_CASH | PLEDGE_DEPOSITS |
+| repayment (borrower, guarantor 代偿, passbook applied 存折扣划) | FUND_CASH | LOANS_RECEIVABLE:{loan}, FEE/INTEREST/PENALTY_REVENUE |
+| repayment from the cash deposit | PLEDGE_DEPOSITS | LOANS_RECEIVABLE:{loan}, … |
+| cash deposit handed back on full repayment | PLEDGE_DEPOSITS | FUND_CASH |
+| passbook pledged or released (存折质押) | none: a line in the pledge register (备查簿), :mod:`revolve.pledges` | |
 | one-off grant 一次性帮扶 | GRANT_EXPENSE | FUND_CASH |
 | interest subsidy paid 贴息 | SUBSIDY_EXPENSE | FUND_CASH |
 | bad-debt provision | BAD_DEBT_EXPENSE | BAD_DEBT_ALLOWANCE |
@@ -81,16 +82,28 @@ class ContributionSource(StrEnum):
 
 
 class PayerKind(StrEnum):
-    """Who paid a repayment: the borrower, a guarantor (代偿), or the pledged deposit."""
+    """Who paid a repayment: the borrower, a guarantor (代偿), the cash deposit (保证金) the fund holds,
+    or the borrower's pledged passbook applied on default (存折质押扣划).
+
+    ``pledge`` takes the money from the cash deposit already on the fund's books (Dr 其他应付款);
+    ``passbook`` is new money into the fund's bank account from the mother's own passbook
+    (Dr 银行存款), recorded only by ``Ledger.apply_passbook_pledge``.
+    """
 
     BORROWER = "borrower"
     GUARANTOR = "guarantor"
     PLEDGE = "pledge"
+    PASSBOOK = "passbook"
 
     @property
     def label_zh(self) -> str:
         """The Chinese name of the payer."""
-        return {"borrower": "借款人", "guarantor": "担保人代偿", "pledge": "质押存款抵扣"}[self.value]
+        return {
+            "borrower": "借款人",
+            "guarantor": "担保人代偿",
+            "pledge": "保证金抵扣",
+            "passbook": "存折质押扣划",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,24 +168,28 @@ def disbursement_entry(*, loan: str, amount: Money, on: date, memo: str, key: st
 
 
 def pledge_entry(*, loan: str, amount: Money, on: date) -> Entry:
-    """A deposit pledged by the borrower (存折质押): held by the fund, owed back to her."""
-    _positive(amount, "a pledged deposit")
+    """A cash deposit (保证金) the borrower paid into the fund's account: the fund's cash, owed back to her.
+
+    A pledged passbook (存折质押) is not this: it stays the mother's money and posts nothing
+    (:mod:`revolve.pledges`).
+    """
+    _positive(amount, "a cash deposit")
     return Entry(
         on,
         "pledge.received",
         (Posting(R.FUND_CASH, amount), Posting(R.PLEDGE_DEPOSITS, -amount)),
-        memo=f"借款{loan}质押存款",
+        memo=f"借款{loan}保证金",
     )
 
 
 def pledge_release_entry(*, loan: str, amount: Money, on: date) -> Entry:
-    """The pledged deposit handed back once the loan is repaid."""
+    """The cash deposit (保证金) handed back once the loan is repaid."""
     _positive(amount, "a released pledge")
     return Entry(
         on,
         "pledge.released",
         (Posting(R.PLEDGE_DEPOSITS, amount), Posting(R.FUND_CASH, -amount)),
-        memo=f"借款{loan}结清，退还质押存款",
+        memo=f"借款{loan}结清，退还保证金",
     )
 
 

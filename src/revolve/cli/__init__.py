@@ -10,6 +10,7 @@
     import      {households,loans,repayments} FILE --fund F [--keep-valid] [--sheet S] [--encoding E] [--[no-]progress]
     disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N
                 [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
+                [--passbook YUAN --passbook-bank BANK --passbook-account NO]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
     report      {quarterly,register,write-offs,balance-sheet,activity,trial-balance} (--fund F | --org O)

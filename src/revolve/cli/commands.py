@@ -22,6 +22,7 @@ from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger
 from revolve.orgs import OrgLevel
+from revolve.pledges import Passbook
 from revolve.reports.labels import Language
 from revolve.reports.trial_balance_table import trial_balance_table
 from revolve.rules import ContributionSource
@@ -164,6 +165,9 @@ def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
             terms=terms,
             guarantors=args.guarantor,
             pledge=args.pledge,
+            passbook=None
+            if args.passbook is None
+            else Passbook(args.passbook_bank or "", args.passbook_account or "", args.passbook),
         )
     dues = ledger.schedule(args.fund, loan.number)
     last = dues[-1].due_date.isoformat() if dues else "—"

@@ -33,7 +33,7 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
 
 
-_MONEY_OPTIONS = ("amount", "pledge", "cap")
+_MONEY_OPTIONS = ("amount", "pledge", "cap", "passbook")
 
 
 def convert_options(args: argparse.Namespace) -> None:
@@ -178,7 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disburse.add_argument("--rate", default="0", help="yearly rate, 0.049 or 4.9%% (default 0)")
     disburse.add_argument("--guarantor", action="append", default=[], help="guarantor code (repeatable)")
-    disburse.add_argument("--pledge", help="pledged deposit in yuan (存折质押)")
+    disburse.add_argument("--pledge", help="cash deposit paid into the fund, in yuan (保证金: on the books)")
+    disburse.add_argument(
+        "--passbook", help="passbook pledged, in yuan (存折质押: in the register, off the books)"
+    )
+    disburse.add_argument("--passbook-bank", help="the bank keeping the pledged passbook's account")
+    disburse.add_argument("--passbook-account", help="the pledged passbook's account number")
 
     repay = command("repay", "record a repayment (还款) under its receipt number")
     repay.add_argument("--fund", required=True)
@@ -186,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     repay.add_argument("--amount", required=True, help="yuan paid")
     repay.add_argument("--on", required=True, type=_date, help="date paid")
     repay.add_argument("--receipt", required=True, help="receipt number (还款凭证号)")
-    repay.add_argument("--payer", choices=[p.value for p in PayerKind], default="borrower")
+    repay.add_argument(
+        "--payer", choices=[p.value for p in PayerKind if p is not PayerKind.PASSBOOK], default="borrower"
+    )
     repay.add_argument("--guarantor", help="the guarantor paying, when --payer guarantor")
     repay.add_argument(
         "--prepayment", choices=[o.value for o in PrepaymentOption], help="allow paying ahead and reschedule"

@@ -236,7 +236,7 @@ PAYERS = _names(
     {
         PayerKind.BORROWER: ("借款人", "本人", PayerKind.BORROWER.label_zh),
         PayerKind.GUARANTOR: ("担保人", "代偿", PayerKind.GUARANTOR.label_zh),
-        PayerKind.PLEDGE: ("质押", "质押存款", PayerKind.PLEDGE.label_zh),
+        PayerKind.PLEDGE: ("质押", "质押存款", "质押存款抵扣", "保证金", PayerKind.PLEDGE.label_zh),
     }
 )
 PREPAYMENTS = _names(

@@ -50,6 +50,7 @@ from revolve.loans.dues import DEFAULT_ORDER, Component
 from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
+from revolve.pledges import Passbook
 from revolve.policy import Policy, check_loan, policy_in_force
 from revolve.schedule import LoanTerms, Schedule
 
@@ -77,6 +78,7 @@ class Disbursement:
     pledge: Money | None = None
     order: Sequence[Component] = DEFAULT_ORDER
     idempotency_key: str | None = None
+    passbook: Passbook | None = None
 
 
 class CashLine:
@@ -220,7 +222,7 @@ def decide_payout(
         term_months=term_months(on, schedule.maturity_date),
         prior_loans=prior,
         active_loans=active,
-        guaranteed=bool(guarantors) or d.pledge is not None,
+        guaranteed=bool(guarantors) or d.pledge is not None or d.passbook is not None,
     )
     for g in guarantors:
         check_exposure(g, exposure=books.exposure.get(g.id, Money(0)), requested=d.terms.principal)

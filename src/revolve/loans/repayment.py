@@ -13,7 +13,8 @@ The rules, in the order they are checked (the first that fails is the refusal):
 2. the loan is active (a written-off loan takes a recovery instead);
 3. the payment is not dated before the payout, nor before the current schedule version took effect;
 4. the date is in an open period of the fund;
-5. a payment from the pledged deposit is at most the deposit held;
+5. a payment from the cash deposit (保证金, payer ``pledge``) is at most the deposit held (a passbook
+   applied on default, payer ``passbook``, is new money into the bank and is decided like any payment);
 6. without ``prepayment``, the payment is at most what the schedule still owes (``Overpayment``);
    with it, what is due by the date is allocated first and the rest repays principal early — never more
    than the principal left — and the rest of the schedule is rebuilt (fewer or lower instalments);

@@ -209,7 +209,7 @@ class Books:
     # ---- cash --------------------------------------------------------------------------------------
     @staticmethod
     def available(conn: Connection, fund_id: int) -> Money:
-        """Cash the fund can lend or pay out: bank deposits less the pledged deposits it holds."""
+        """Cash the fund can lend or pay out: bank deposits less the cash deposits (保证金) it holds for borrowers."""
         cash = store_accounts.role_balance(conn, fund_id, R.FUND_CASH)
         held = -store_accounts.role_balance(conn, fund_id, R.PLEDGE_DEPOSITS)
         return Money(cash - held)

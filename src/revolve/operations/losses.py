@@ -14,8 +14,10 @@ from revolve.loans.losses import check_approval, decide_recovery, decide_write_o
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
+from revolve.pledges import require_no_passbook
 from revolve.rules import PayerKind, provision_entry
 from revolve.store import loans as store_loans
+from revolve.store import pledges as store_pledges
 from revolve.store import receipts as store_receipts
 
 __all__ = ["Losses"]
@@ -48,8 +50,9 @@ class Losses(Family):
 
         Raises:
             UnknownLoan: no such loan.
-            LoanStateError: the loan is closed or written off, or a pledged deposit is still held (apply
-                it with ``repay(payer='pledge')`` first).
+            LoanStateError: the loan is closed or written off, or a cash deposit is still held (apply
+                it with ``repay(payer='pledge')`` first), or a passbook pledged for it is still held
+                (apply it with ``apply_passbook_pledge`` or release it first).
             InvalidEntry: no approval reference.
             InvalidDate: before the loan was paid out.
             PeriodClosed: ``on`` is in a closed period.
@@ -58,6 +61,7 @@ class Losses(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
+            require_no_passbook(ln, store_pledges.passbook_pledges(conn, f.id, loan_id=ln.id, held_only=True))
             outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref)
             (posted,) = self._books.write(unit, [outcome.entry])
             store_receipts.insert_write_off(

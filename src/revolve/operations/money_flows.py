@@ -73,7 +73,7 @@ class MoneyFlows(Family):
         return self._books.post(fund, [entry])[0]
 
     def available(self, fund: FundRef) -> Money:
-        """Cash the fund can lend or pay out: bank deposits less the pledged deposits it holds."""
+        """Cash the fund can lend or pay out: bank deposits less the cash deposits (保证金) it holds for borrowers."""
         with self._books.reading(fund) as (conn, found):
             return self._books.available(conn, found.id)
 

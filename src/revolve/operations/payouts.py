@@ -3,12 +3,14 @@
 The shell reads, under the fund's lock, everything the payouts name and the figures they are checked
 against (:class:`revolve.loans.payout.PayoutBooks`); the pure :func:`revolve.loans.payout.decide_payout`
 checks each in order; the checked payouts are written with their entries (the disbursement, and the
-pledged deposit when one is paid in), loans, schedules and guarantees.
+cash deposit 保证金 when one is paid in), loans, schedules and guarantees, and a passbook pledged
+(存折质押) goes into the pledge register with no entry (:mod:`revolve.pledges`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from revolve.checks import ref_of
@@ -22,6 +24,7 @@ from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decid
 from revolve.money import Money
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.pledges import Passbook, check_passbook
 from revolve.rules import disbursement_entry, pledge_entry
 from revolve.schedule import LoanTerms, generate_schedule
 from revolve.store import figures as store_figures
@@ -29,6 +32,7 @@ from revolve.store import guarantors as store_guarantors
 from revolve.store import households as store_households
 from revolve.store import journal as store_journal
 from revolve.store import loans as store_loans
+from revolve.store import pledges as store_pledges
 from revolve.store import rows as store_rows
 
 __all__ = ["Payouts"]
@@ -48,6 +52,12 @@ def _found(refs: Iterable[int | str], find: Callable[[int | str], _Found]) -> di
     return out
 
 
+def _pledged(d: Disbursement) -> Money:
+    """What a deposit-pledge guarantee (存折质押) on a payout records as pledged: the cash deposit paid
+    in and the passbook registered, if any."""
+    return (d.pledge or Money(0)) + (d.passbook.amount if d.passbook is not None else Money(0))
+
+
 class Payouts(Family):
     """Disbursing loans."""
 
@@ -63,6 +73,7 @@ class Payouts(Family):
         pledge: Money | None = None,
         order: Sequence[Component] = DEFAULT_ORDER,
         idempotency_key: str | None = None,
+        passbook: Passbook | None = None,
     ) -> Loan:
         """Pay a loan out to a household on ``terms.start``, with its schedule and guarantees.
 
@@ -73,7 +84,12 @@ class Payouts(Family):
             batch: the disbursement batch.
             terms: the loan terms (principal, start, term, method, rates); the schedule comes from them.
             guarantors: the guarantors answering for the loan.
-            pledge: a deposit the borrower pledges (存折质押), held by the fund until the loan is repaid.
+            pledge: a **cash deposit** (保证金) the borrower pays into the fund's account: the fund's cash
+                and a liability to her (Dr 银行存款 / Cr 其他应付款), applied with ``repay(payer='pledge')``
+                and handed back when the loan closes.
+            passbook: a **passbook** she pledges (存折质押): her own money, held in the pledge register
+                off the books (nothing is posted); applied with :meth:`apply_passbook_pledge` on default,
+                released when the loan closes. A deposit-pledge guarantor records its amount as pledged.
             order: how a payment is allocated within an instalment (default penalty → fee → interest →
                 principal).
             idempotency_key: a retry with the same key and the same loan returns the loan.
@@ -87,8 +103,11 @@ class Payouts(Family):
             GuarantorCapExceeded: a guarantor's exposure would pass its cap.
             DuplicateCode: the loan number is in use.
             PeriodClosed: the start date is in a closed period.
+            InvalidEntry: a passbook without a bank or with a malformed account number.
         """
-        one = Disbursement(number, household, batch, terms, guarantors, pledge, order, idempotency_key)
+        one = Disbursement(
+            number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook
+        )
         return self._disburse(fund, [one], mark=bulk.unmarked)[0]
 
     def disburse_many(self, fund: FundRef, loans: Iterable[Disbursement]) -> list[Loan]:
@@ -119,6 +138,8 @@ class Payouts(Family):
         for index, item in enumerate(items):
             with mark(index, item.number):
                 schedules.append(generate_schedule(item.terms))
+                if item.passbook is not None:
+                    items[index] = replace(item, passbook=check_passbook(item.passbook))
         books = self._books
         with books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -206,6 +227,16 @@ class Payouts(Family):
             )
             at += 2 if d.pledge is not None else 1
         ids = store_loans.insert_loans(conn, f.id, rows)
+        # a passbook is the mother's money: a register line, no entry
+        store_pledges.insert_passbook_pledges(
+            conn,
+            f.id,
+            [
+                (loan_id, p.disbursement.passbook, p.disbursement.terms.start)
+                for loan_id, p in zip(ids, out, strict=True)
+                if p.disbursement.passbook is not None
+            ],
+        )
         store_loans.add_schedule_versions(
             conn,
             f.id,
@@ -229,9 +260,7 @@ class Payouts(Family):
                 (
                     loan_id,
                     g.id,
-                    p.disbursement.pledge
-                    if (g.kind is GuarantorKind.DEPOSIT_PLEDGE and p.disbursement.pledge)
-                    else Money(0),
+                    _pledged(p.disbursement) if g.kind is GuarantorKind.DEPOSIT_PLEDGE else Money(0),
                 )
                 for loan_id, p in zip(ids, out, strict=True)
                 for g in p.guarantors

@@ -1,4 +1,4 @@
-"""Repayments: recording what a mother (or her guarantor, or her pledged deposit) pays on a loan, one
+"""Repayments: recording what a mother (or her guarantor, or her cash deposit) pays on a loan, one
 receipt at a time or a month's receipts at once, and extending a loan (展期).
 
 The shell reads the loan, its instalments and the receipt numbers under the fund's lock; the pure
@@ -14,10 +14,10 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
-from revolve.errors import LoanStateError, UnknownLoan
+from revolve.errors import InvalidEntry, LoanStateError, UnknownLoan
 from revolve.funds import check_open
 from revolve.guarantees import Guarantor
-from revolve.loans import Component, Loan, Receipt, ScheduleVersion, states
+from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion, states
 from revolve.loans.dues import InstalmentRow, instalment_rows
 from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment, require_active
 from revolve.loans.retries import receipt_retry
@@ -29,10 +29,12 @@ from revolve.rules import PayerKind
 from revolve.schedule import PrepaymentOption, reschedule_extension
 from revolve.store import journal as store_journal
 from revolve.store import loans as store_loans
+from revolve.store import pledges as store_pledges
 from revolve.store import receipts as store_receipts
 from revolve.store import rows as store_rows
+from revolve.store.transactions import Connection
 
-__all__ = ["Repayments"]
+__all__ = ["Repayments", "release_passbooks"]
 
 _RECEIVABLE = AccountRole.LOANS_RECEIVABLE
 
@@ -44,6 +46,23 @@ def _order(text: str) -> tuple[Component, ...]:
 
 def _open_loan(paying: store_loans.PayingLoan, rows: Sequence[InstalmentRow]) -> OpenLoan:
     return OpenLoan(paying.loan, _order(paying.order), paying.schedule_since, rows)
+
+
+def _payer(payer: PayerKind | str) -> PayerKind:
+    """The payer of a repayment recorded with ``repay``: a passbook is applied through its register.
+
+    Raises:
+        InvalidEntry: an unknown payer, or ``passbook``.
+    """
+    kind = check_choice(PayerKind, "payer", payer)
+    if kind is PayerKind.PASSBOOK:
+        raise InvalidEntry(
+            "payer",
+            kind.value,
+            reason="a pledged passbook (存折质押) is applied with ledger.apply_passbook_pledge(...), "
+            "which records it in the pledge register",
+        )
+    return kind
 
 
 def _decide(unit: Unit, held: OpenLoan, p: Payment, payer: PayerKind, g_id: int | None) -> RepaymentOutcome:
@@ -66,6 +85,18 @@ def _decide(unit: Unit, held: OpenLoan, p: Payment, payer: PayerKind, g_id: int 
         guarantor_id=g_id,
         prepayment=p.prepayment,
     )
+
+
+def release_passbooks(conn: Connection, fund_id: int, outcomes: Sequence[RepaymentOutcome]) -> None:
+    """Hand back the passbooks (存折质押) still held for the loans these payments closed: nothing is
+    posted, the register lines are marked released on the day each loan closed."""
+    closed = {
+        o.state.id: o.state.closed_on
+        for o in outcomes
+        if o.state.status is LoanStatus.CLOSED and o.state.closed_on is not None
+    }
+    if closed:
+        store_pledges.release_held(conn, fund_id, closed, note="借款结清，解除质押")
 
 
 class Repayments(Family):
@@ -92,7 +123,9 @@ class Repayments(Family):
             on: the value date.
             receipt: the receipt number (还款凭证号), unique in the fund; recording the same payment
                 again under it returns the first record and writes nothing.
-            payer: the borrower, a guarantor (代偿; name it in ``guarantor``), or the pledged deposit.
+            payer: the borrower, a guarantor (代偿; name it in ``guarantor``), or the cash deposit
+                (保证金, ``pledge``) the fund holds. A pledged passbook is applied with
+                :meth:`apply_passbook_pledge`.
             guarantor: the guarantor paying, when ``payer`` is ``guarantor``.
             prepayment: allow paying more than is due so far: the rest repays principal early and the
                 schedule is rebuilt (``fewer_installments`` or ``lower_installments``).
@@ -106,10 +139,11 @@ class Repayments(Family):
             InvalidDate: before the loan was paid out (or before its current schedule began).
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: the date is in a closed period.
-            InvalidEntry: an unknown payer or prepayment option.
+            InvalidEntry: an unknown payer or prepayment option, or ``passbook`` (use
+                :meth:`apply_passbook_pledge`).
         """
         payment = Payment(loan, amount, on, receipt, payer, guarantor, prepayment)
-        kind = check_choice(PayerKind, "payer", payer)
+        kind = _payer(payer)
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             key = f"receipt:{receipt}"
@@ -168,7 +202,7 @@ class Repayments(Family):
         kinds = []
         for index, item in enumerate(items):
             with bulk.item(index, item.receipt):
-                kinds.append(check_choice(PayerKind, "payer", item.payer))
+                kinds.append(_payer(item.payer))
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             refs = [ref_of(p.loan) for p in items]
@@ -242,6 +276,7 @@ class Repayments(Family):
                 )
         # each loan's state after the last of its payments
         store_loans.update_loan_states(conn, {o.state.id: o.state for o in outcomes}.values())
+        release_passbooks(conn, f.id, outcomes)
         return recorded
 
     def extend(

@@ -9,6 +9,7 @@ Chinese labels by default and English on request (:mod:`revolve.reports.labels`)
 
 from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_trial_balance
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
+from revolve.reports.pledge_register import build_passbook_register
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.registers import build_loan_register, build_write_off_register
 from revolve.reports.render import Format, render, write
@@ -26,6 +27,7 @@ __all__ = [
     "build_activity_statement",
     "build_balance_sheet",
     "build_loan_register",
+    "build_passbook_register",
     "build_quarterly",
     "build_statement",
     "build_trial_balance",

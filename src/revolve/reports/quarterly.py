@@ -108,7 +108,10 @@ def build_quarterly(
         rows=tuple((Term(f"source_{k}"), v) for k, v in sorted(f.capital_by_source.items())),
         total=(Term("total"), f.capital),
     )
-    payers = ("borrower", "guarantor", "pledge")
+    # a passbook applied on default (存折质押扣划) shows only in a quarter that had one
+    payers = ("borrower", "guarantor", "pledge") + (
+        ("passbook",) if "passbook" in f.recovered_by_payer else ()
+    )
     recovered = Table(
         columns=(Column("payer", "payer", T), Column("principal", "principal_recovered", M)),
         rows=tuple((Term(f"payer_{p}"), f.recovered_by_payer.get(p, Money(0))) for p in payers),

@@ -37,7 +37,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "guarantee": ("担保", "Guarantee"),
     "guarantor": ("担保人", "Guarantor"),
     "guarantee_kind": ("担保方式", "Kind of guarantee"),
-    "pledge_held": ("质押存款", "Pledged deposit held"),
+    "pledge_held": ("保证金", "Cash deposit held"),
     "guarantee_calls": ("担保代偿通知次数", "Guarantee calls"),
     "paid": ("已还", "Paid"),
     "remaining": ("未还", "Remaining"),
@@ -63,7 +63,8 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "not_yet_due": ("未到期", "not yet due"),
     "payer_borrower": ("借款人", "borrower"),
     "payer_guarantor": ("担保人代偿", "guarantor"),
-    "payer_pledge": ("质押存款抵扣", "pledged deposit"),
+    "payer_pledge": ("保证金抵扣", "cash deposit"),
+    "payer_passbook": ("存折质押扣划", "pledged passbook applied"),
     "recovery": ("核销后收回", "recovery after write-off"),
     "status_active": ("在贷", "active"),
     "status_closed": ("已结清", "repaid"),
@@ -204,6 +205,25 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Revenue and expenses are closed as the NPO system prescribes: restricted revenue into restricted net "
         "assets, unrestricted revenue and all expenses into unrestricted net assets; restricted money spent on "
         "its purpose is released from its restriction.",
+    ),
+    # passbook pledges (存折质押备查簿)
+    "passbook_pledge_register": ("存折质押备查簿", "Passbook pledge register"),
+    "passbook_pledges": ("存折质押", "Passbook pledges"),
+    "passbook_bank": ("开户银行", "Bank"),
+    "passbook_account": ("存折账号", "Account no."),
+    "passbook_amount": ("质押金额", "Amount pledged"),
+    "passbook_held_from": ("质押日期", "Held from"),
+    "passbook_applied_on": ("扣划日期", "Applied on"),
+    "passbook_applied_amount": ("扣划金额", "Amount applied"),
+    "passbook_released_on": ("解除日期", "Released on"),
+    "passbook_status": ("质押状态", "Status"),
+    "passbook_status_held": ("质押中", "held"),
+    "passbook_status_applied": ("已扣划", "applied"),
+    "passbook_status_released": ("已解除", "released"),
+    "note_passbook_register": (
+        "存折质押为借款人自有存款，登记于备查簿，不计入本基金银行存款；仅在借款逾期扣划时作为借款人还款入账。",
+        "A pledged passbook is the borrower's own money: it is kept in this register, off the fund's books, "
+        "and enters them only when it is applied to a loan in default, as her repayment.",
     ),
 }
 

@@ -2,8 +2,9 @@
 
 It shows who borrowed and who guarantees the loan, the schedule in force with what each instalment has
 received, every payment with its date, payer, receipt number (还款凭证号) and allocation, and what is
-due, overdue and outstanding, and what falls due next. Everything is read from the books; ID numbers and
-phones are masked unless the caller asks to reveal them.
+due, overdue and outstanding, and what falls due next; a passbook pledged for the loan (存折质押) is shown
+from the pledge register with its account number masked. Everything is read from the books; ID numbers,
+phones and account numbers are masked unless the caller asks to reveal them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from revolve.ledger import Ledger
 from revolve.loans import Loan, LoanSchedule, LoanStatus, due_by, states
 from revolve.loans.position import loan_position
 from revolve.money import Money
+from revolve.pledges import PassbookPledge
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_statement"]
@@ -29,6 +31,48 @@ def _installment_status(settled: bool, partly: bool, due: date, as_of: date) -> 
     if due <= as_of:
         return Term("overdue")
     return Term("partly_paid" if partly else "not_yet_due")
+
+
+def _passbook_table(lines: list[PassbookPledge], *, as_of: date, reveal: bool) -> Table | None:
+    """The passbooks pledged for the loan (存折质押) as they stood on ``as_of``; None when there were none.
+
+    The account number is masked unless ``reveal``; an application or a release after ``as_of`` is not
+    shown yet.
+    """
+    rows: list[tuple[Cell, ...]] = []
+    for p in lines:
+        status = p.status_on(as_of)
+        if status is None:
+            continue
+        applied = p.applied_on is not None and p.applied_on <= as_of
+        released = p.released_on is not None and p.released_on <= as_of
+        rows.append(
+            (
+                p.bank,
+                p.account_number if reveal else p.masked_account,
+                p.amount,
+                p.held_from,
+                p.applied_on if applied else None,
+                p.applied_amount if applied else None,
+                p.released_on if released else None,
+                Term(f"passbook_status_{status.value}"),
+            )
+        )
+    if not rows:
+        return None
+    return Table(
+        columns=(
+            Column("bank", "passbook_bank", T),
+            Column("account", "passbook_account", T),
+            Column("amount", "passbook_amount", M),
+            Column("held_from", "passbook_held_from", D),
+            Column("applied_on", "passbook_applied_on", D),
+            Column("applied_amount", "passbook_applied_amount", M),
+            Column("released_on", "passbook_released_on", D),
+            Column("status", "passbook_status", T),
+        ),
+        rows=tuple(rows),
+    )
 
 
 def build_statement(
@@ -71,6 +115,7 @@ def build_statement(
         guarantee_facts.append(Fact("guarantee_kind", Term(f"guarantor_{g.kind.value}")))
     guarantee_facts.append(Fact("pledge_held", ln.pledge_held))
     guarantee_facts.append(Fact("guarantee_calls", len(ledger.guarantee_calls(f, ln))))
+    passbooks = _passbook_table(ledger.passbook_pledges(f, ln), as_of=as_of, reveal=reveal)
 
     rows: list[tuple[Cell, ...]] = []
     for state in states(dues, paid=paid):
@@ -205,6 +250,11 @@ def build_statement(
                 ),
             ),
             Section("guarantee", "guarantee", facts=tuple(guarantee_facts)),
+            *(
+                ()
+                if passbooks is None
+                else (Section("passbook_pledges", "passbook_pledges", table=passbooks),)
+            ),
             Section("schedule", "repayment_schedule", table=schedule),
             Section("payments", "payments", table=payments),
             Section("summary", "amounts_due", facts=summary),

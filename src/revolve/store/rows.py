@@ -25,6 +25,7 @@ from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, Wri
 from revolve.loans.allowance import AllowancePolicy
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
+from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import Policy
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
@@ -477,4 +478,41 @@ def allowance_policy_values(fund_id: int, policy: AllowancePolicy) -> dict[str, 
         "rate_31_60": str(policy.days_31_60),
         "rate_61_90": str(policy.days_61_90),
         "rate_over_90": str(policy.over_90),
+    }
+
+
+# ---- the passbook pledge register ---------------------------------------------------------------
+def passbook_pledge_of(row: Any, loan: str) -> PassbookPledge:
+    """A passbook pledge row (with its loan's number) as a :class:`PassbookPledge`."""
+    return PassbookPledge(
+        id=row.id,
+        fund_id=row.fund_id,
+        loan_id=row.loan_id,
+        loan=loan,
+        bank=row.bank,
+        account_number=row.account_number,
+        amount=Money(int(row.amount)),
+        held_from=row.held_from,
+        applied_on=row.applied_on,
+        applied_amount=as_money(row.applied_amount),
+        receipt=row.receipt,
+        released_on=row.released_on,
+        note=row.note or "",
+    )
+
+
+def passbook_pledge_values(fund_id: int, loan_id: int, passbook: Passbook, held_from: date) -> dict[str, Any]:
+    """A passbook newly pledged for a loan as the values of its register row."""
+    return {
+        "fund_id": fund_id,
+        "loan_id": loan_id,
+        "bank": passbook.bank,
+        "account_number": passbook.account,
+        "amount": passbook.amount.fen,
+        "held_from": held_from,
+        "applied_on": None,
+        "applied_amount": 0,
+        "receipt": None,
+        "released_on": None,
+        "note": "",
     }

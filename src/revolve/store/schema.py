@@ -459,3 +459,26 @@ class AllowancePolicyRow(Base):
     rate_31_60: Mapped[str] = mapped_column(String(40))
     rate_61_90: Mapped[str] = mapped_column(String(40))
     rate_over_90: Mapped[str] = mapped_column(String(40))
+
+
+class PassbookPledgeRow(Base):
+    """The passbook pledge register (存折质押备查簿): a mother's passbook held for a loan, off the books.
+
+    Nothing is posted when a line is added or released; an application is a receipt (``receipt``).
+    """
+
+    __tablename__ = "revolve_passbook_pledge"
+    __table_args__ = (Index(None, "loan_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"))
+    bank: Mapped[str] = mapped_column(String(200))
+    account_number: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(Fen)
+    held_from: Mapped[date] = mapped_column(Date)
+    applied_on: Mapped[date | None] = mapped_column(Date)
+    applied_amount: Mapped[int] = mapped_column(Fen, default=0)
+    receipt: Mapped[str | None] = mapped_column(String(64))
+    released_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,283 @@
+"""Pledges: a passbook pledged by a mother (存折质押) is held in a register (备查簿), off the books.
+
+Two things are called a "pledge" in a county office, and they are booked differently:
+
+* a **cash deposit** (保证金) actually paid into the fund's bank account is the fund's cash and a
+  liability to the mother: Dr 银行存款 / Cr 其他应付款 (``disburse(pledge=…)``, :func:`revolve.rules.
+  pledge_entry`), applied with ``repay(payer='pledge')`` and handed back when the loan closes;
+* a **passbook** (存折) pledged to the fund stays the mother's money in her own bank account: the fund
+  only holds the passbook (or a freeze on it). Nothing is posted when it is pledged or released; it is a
+  line in the pledge register (:class:`PassbookPledge`). Only when the fund **applies** it to a loan in
+  default does money move: the bank pays the pledged balance into the fund's account, a receipt from the
+  borrower's own money on that date (Dr 银行存款 / Cr 其他应收款, payer ``passbook``).
+
+This module holds the register's value type, the passbook a caller describes (:class:`Passbook`), the
+mask that keeps an account number off printed pages, and the pure decisions: whether a passbook may be
+registered, released or applied, and how much an application takes. Pure: no clock, no storage.
+
+A register line's life::
+
+    held ──apply (loan in default; a receipt)──▶ applied ──release (loan closed, or by hand)──▶ released
+      └──────────────release (loan closed, or by hand; nothing posted)──────────────────────────▶ released
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from revolve.checks import check_date, check_money
+from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, LoanStateError, PledgeStateError
+from revolve.loans.dues import DEFAULT_ORDER, Component, InstalmentRow, as_dues, days_past_due, owed
+from revolve.loans.records import Loan, LoanStatus
+from revolve.money import Money
+
+__all__ = [
+    "Passbook",
+    "PassbookPledge",
+    "PledgeStatus",
+    "application_amount",
+    "check_passbook",
+    "check_registration",
+    "check_release",
+    "mask_account",
+    "require_no_passbook",
+]
+
+_MASK = "*"
+
+
+def mask_account(number: str) -> str:
+    """Hide the middle of a bank account number: ``6217********1234``.
+
+    Keeps the first 4 and the last 4 characters; a number of 8 characters or fewer shows only its last
+    4 (or nothing, when it has 4 or fewer). The input is not validated: masking prints whatever is stored.
+
+    Args:
+        number: the account (or passbook) number.
+
+    Returns:
+        The masked text, as long as the input.
+    """
+    text = number.strip()
+    if len(text) <= 4:
+        return _MASK * len(text)
+    if len(text) <= 8:
+        return _MASK * (len(text) - 4) + text[-4:]
+    return text[:4] + _MASK * (len(text) - 8) + text[-4:]
+
+
+@dataclass(frozen=True, slots=True)
+class Passbook:
+    """A passbook a mother pledges: her bank, her account number and the balance pledged.
+
+    The account number never appears in ``repr``; print :attr:`masked_account`.
+    """
+
+    bank: str
+    account: str = field(repr=False)
+    amount: Money
+
+    @property
+    def masked_account(self) -> str:
+        """The account number with its middle hidden."""
+        return mask_account(self.account)
+
+
+def check_passbook(passbook: object) -> Passbook:
+    """``passbook`` if it describes a pledgeable passbook, normalised (spaces and dashes dropped).
+
+    Raises:
+        InvalidEntry: not a :class:`Passbook`, no bank named, or an account number that is not 6–32
+            letters or digits.
+        MoneyTypeError, InvalidAmount: the amount is not positive Money.
+    """
+    if not isinstance(passbook, Passbook):
+        raise InvalidEntry("passbook", passbook, reason="give Passbook(bank=..., account=..., amount=...)")
+    bank = passbook.bank.strip() if isinstance(passbook.bank, str) else ""
+    if not bank:
+        raise InvalidEntry("bank", passbook.bank, reason="name the bank that keeps the passbook account")
+    account = "".join(passbook.account.split()).replace("-", "") if isinstance(passbook.account, str) else ""
+    if not (6 <= len(account) <= 32 and account.isascii() and account.isalnum()):
+        raise InvalidEntry(
+            "account",
+            mask_account(str(passbook.account)),
+            reason="an account number is 6–32 letters or digits",
+        )
+    amount = check_money("a pledged passbook's amount", passbook.amount, positive=True)
+    return Passbook(bank, account, amount)
+
+
+class PledgeStatus(StrEnum):
+    """Where a passbook pledge stands in the register."""
+
+    HELD = "held"
+    APPLIED = "applied"
+    RELEASED = "released"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the status."""
+        return {"held": "质押中", "applied": "已扣划", "released": "已解除"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class PassbookPledge:
+    """One line of the passbook pledge register (存折质押备查簿).
+
+    Attributes:
+        id: the line's id.
+        fund_id: the fund holding the passbook.
+        loan_id: the loan it secures.
+        loan: that loan's number.
+        bank: the bank keeping the account.
+        account_number: the account number as stored (never in ``repr``; print :attr:`masked_account`).
+        amount: the balance pledged.
+        held_from: the day the fund took the passbook.
+        applied_on: the day it was applied to the loan in default, if it was.
+        applied_amount: what the application took (zero until applied).
+        receipt: the receipt number (还款凭证号) of the application, if any.
+        released_on: the day the passbook went back to the mother, if it did.
+        note: why it was released by hand, or blank.
+    """
+
+    id: int
+    fund_id: int
+    loan_id: int
+    loan: str
+    bank: str
+    account_number: str = field(repr=False)
+    amount: Money
+    held_from: date
+    applied_on: date | None
+    applied_amount: Money
+    receipt: str | None
+    released_on: date | None
+    note: str = ""
+
+    @property
+    def masked_account(self) -> str:
+        """The account number with its middle hidden."""
+        return mask_account(self.account_number)
+
+    @property
+    def status(self) -> PledgeStatus:
+        """Held, applied (and not yet handed back) or released."""
+        if self.released_on is not None:
+            return PledgeStatus.RELEASED
+        return PledgeStatus.HELD if self.applied_on is None else PledgeStatus.APPLIED
+
+    def status_on(self, on: date) -> PledgeStatus | None:
+        """The status on ``on``; None before the passbook was taken."""
+        if on < self.held_from:
+            return None
+        if self.released_on is not None and self.released_on <= on:
+            return PledgeStatus.RELEASED
+        if self.applied_on is not None and self.applied_on <= on:
+            return PledgeStatus.APPLIED
+        return PledgeStatus.HELD
+
+
+def check_registration(loan: Loan, passbook: object, on: object) -> tuple[Passbook, date]:
+    """Whether a passbook may be registered for ``loan`` on ``on`` (at or after its payout).
+
+    Returns:
+        The passbook, normalised, and the date.
+
+    Raises:
+        InvalidEntry, MoneyTypeError, InvalidAmount: as :func:`check_passbook`.
+        InvalidDate: not a date, or before the loan was paid out.
+        LoanStateError: the loan is closed or written off.
+    """
+    p = check_passbook(passbook)
+    day = check_date("on", on)
+    if loan.status is not LoanStatus.ACTIVE:
+        raise LoanStateError(loan.number, state=loan.status.value, operation="a passbook pledge")
+    if day < loan.disbursed_on:
+        raise InvalidDate(day, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
+    return p, day
+
+
+def check_release(pledge: PassbookPledge, on: object) -> date:
+    """Whether ``pledge`` may be released (handed back to the mother) on ``on``.
+
+    Raises:
+        InvalidDate: not a date, or before the passbook was taken or applied.
+        PledgeStateError: it was released already.
+    """
+    day = check_date("on", on)
+    if pledge.released_on is not None:
+        raise PledgeStateError(
+            pledge.id, state=f"released on {pledge.released_on.isoformat()}", operation="a release"
+        )
+    since = pledge.applied_on or pledge.held_from
+    if day < since:
+        raise InvalidDate(
+            day, reason=f"passbook pledge {pledge.id} was taken or applied on {since.isoformat()}"
+        )
+    return day
+
+
+def application_amount(
+    pledge: PassbookPledge,
+    loan: Loan,
+    rows: Sequence[InstalmentRow],
+    *,
+    on: object,
+    amount: Money | None,
+    order: Sequence[Component] = DEFAULT_ORDER,
+) -> Money:
+    """How much applying ``pledge`` to ``loan`` on ``on`` takes from the mother's passbook.
+
+    The loan must be in default (an instalment due before ``on`` unpaid: days past due ≥ 1). Without
+    ``amount``, the application takes what the loan still owes on its schedule, up to the balance
+    pledged; with it, ``amount``, which may not pass the balance pledged. The repayment decision checks
+    the rest (active loan, dates, open period, overpayment).
+
+    Raises:
+        PledgeStateError: the passbook was applied or released already, or the loan is not in default.
+        InvalidDate: not a date, or before the passbook was taken.
+        MoneyTypeError, InvalidAmount: ``amount`` not positive Money, or more than the balance pledged.
+    """
+    day = check_date("on", on)
+    if pledge.status is not PledgeStatus.HELD:
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
+    if day < pledge.held_from:
+        raise InvalidDate(
+            day, reason=f"passbook pledge {pledge.id} was taken on {pledge.held_from.isoformat()}"
+        )
+    dues = as_dues(rows)
+    if (
+        loan.status is LoanStatus.ACTIVE
+        and days_past_due(dues, paid=loan.paid_in_version, as_of=day, order=order) < 1
+    ):
+        raise PledgeStateError(
+            pledge.id,
+            state=f"securing loan {loan.number}, which is not in default on {day.isoformat()}",
+            operation="an application to the loan",
+        )
+    if amount is None:
+        still_owed = owed(dues, paid=loan.paid_in_version)
+        return min(pledge.amount, still_owed) if still_owed.fen > 0 else pledge.amount
+    taken = check_money("the amount applied", amount, positive=True)
+    if taken > pledge.amount:
+        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+    return taken
+
+
+def require_no_passbook(loan: Loan, held: Sequence[PassbookPledge]) -> None:
+    """Refuse writing off an active loan while a passbook pledged for it is still held.
+
+    Raises:
+        LoanStateError: a passbook is held (apply it, or release it, first).
+    """
+    still = [p for p in held if p.status is PledgeStatus.HELD]
+    if loan.status is LoanStatus.ACTIVE and still:
+        total = Money.total(p.amount for p in still)
+        raise LoanStateError(
+            loan.number,
+            state=f"secured by a pledged passbook of {total} still held (register line {still[0].id})",
+            operation="a write-off before the passbook is applied with apply_passbook_pledge or released",
+        )
