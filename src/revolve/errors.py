@@ -49,7 +49,8 @@ Hierarchy::
     ├── ImportTargetError (TypeError)         an import given a Ledger inside a host Session
     ├── UnknownFormat (ValueError)            a report format or file suffix revolve cannot render
     ├── InvalidReport (ValueError)            a report whose shape a renderer cannot show
-    └── CommandError (ValueError)             a `revolve` command that cannot run as given
+    ├── CommandError (ValueError)             a `revolve` command that cannot run as given
+    └── AllocationRefused (ValueError)        an allocation (拨付) to the same fund, up or across the tree
 """
 
 from __future__ import annotations
@@ -494,3 +495,13 @@ class CommandError(RevolveError, ValueError):
     def __init__(self, value: object, *, message: str) -> None:
         self.value = value
         super().__init__(message)
+
+
+class AllocationRefused(RevolveError, ValueError):
+    """An allocation (拨付) that cannot be made: to the giving fund itself, or to a fund that is not
+    below the giver in the organisation tree (nor a fund of the same organisation)."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"cannot allocate to {value!r}: {reason}")
