@@ -108,7 +108,8 @@ def decide_allocation(giver: Fund, receiver: Fund, orgs: Mapping[int, Org]) -> b
     """
     if giver.id == receiver.id:
         raise AllocationRefused(
-            receiver.code, reason="an allocation moves money between two different funds; pick another receiver"
+            receiver.code,
+            reason="an allocation moves money between two different funds; pick another receiver",
         )
     if giver.org_id == receiver.org_id:
         return True
