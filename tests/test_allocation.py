@@ -26,6 +26,7 @@ from revolve import (
 from revolve.allocations import AllocationHalf, allocation_violations
 from revolve.chart import AccountRole
 from revolve.money import Money
+from revolve.reports.financial import build_activity_statement, build_balance_sheet
 
 D = date
 
@@ -59,6 +60,20 @@ def test_finding_6_a_county_funded_by_the_city_shows_no_payable_and_counts_the_c
     assert city_figures.capital == yuan("20000")
     assert city_figures.capital_by_source == {"fiscal": yuan("100000"), "allocated_out": yuan("-80000")}
     assert ledger.check() == []
+
+
+def test_both_balance_sheets_balance_with_no_payable_to_the_city(ledger: Ledger) -> None:
+    city, county = _city_and_county(ledger)
+    ledger.allocate(city, county, amount=yuan("80000"), on=D(2016, 2, 1))
+    for fund, cash in ((city, yuan("20000")), (county, yuan("80000"))):
+        sheet = build_balance_sheet(ledger, fund, as_of=D(2016, 12, 31))
+        lines = {row[0].key: row[2] for row in sheet.section("balance_sheet").table.rows}  # type: ignore[union-attr]
+        assert lines["bs_total_assets"] == cash
+        assert lines["bs_total_liabilities"] == Money(0)
+        assert lines["bs_total_liabilities_and_net_assets"] == cash
+    activity = build_activity_statement(ledger, city, start=D(2016, 1, 1), end=D(2016, 12, 31))
+    rows = {row[0].key: row[1:] for row in activity.section("activity").table.rows}  # type: ignore[union-attr]
+    assert rows["ac_program_cost"][2] == yuan("80000")  # 业务活动成本—拨付下级
 
 
 def test_a_transfer_stays_a_repayable_claim(ledger: Ledger) -> None:
