@@ -92,7 +92,7 @@ def test_the_entries_of_an_allocation_to_another_entity(ledger: Ledger) -> None:
     assert ledger.balance(city, AccountRole.FUND_CASH) == yuan("20000")
     assert ledger.balance(county, AccountRole.FUND_CASH) == yuan("80000")
     assert ledger.balance(county, AccountRole.GRANT_REVENUE) == yuan("-80000")
-    assert into.idempotency_key == f"allocation:{city}:{out.seq}"
+    assert into.idempotency_key == f"allocation.in:{city}:{out.seq}"
 
 
 def test_donated_money_passed_down_is_donation_revenue(ledger: Ledger) -> None:
@@ -139,6 +139,16 @@ def test_an_allocation_beyond_the_cash_available_is_refused(ledger: Ledger) -> N
     assert ledger.figures(county).capital == yuan("60000")
 
 
+def test_borrowed_cash_is_not_capital_to_allocate(ledger: Ledger) -> None:
+    city, county = _city_and_county(ledger)
+    care = ledger.create_fund("CD-SY", "承德市生育关怀基金", org="HB-CD").code
+    ledger.transfer(city, care, amount=yuan("100"), on=D(2016, 2, 1))
+    with pytest.raises(AllocationRefused) as refused:
+        ledger.allocate(care, county, amount=yuan("100"), on=D(2016, 2, 2))
+    assert refused.value.value == care
+    assert ledger.figures(care).capital == Money(0)
+
+
 def test_a_retried_allocation_changes_nothing(ledger: Ledger) -> None:
     city, county = _city_and_county(ledger)
     first = ledger.allocate(city, county, amount=yuan("60000"), on=D(2016, 2, 1), receipt="CD-2016-01")
@@ -159,11 +169,11 @@ def test_an_allocation_cannot_be_reversed_on_one_side_alone(ledger: Ledger) -> N
 def test_a_lone_half_is_a_violation() -> None:
     codes = {1: "CD", 2: "FN"}
     out = AllocationHalf(1, 7, "allocation.out", -100, "FN")
-    into = AllocationHalf(2, 3, "allocation.in", 100, "allocation:CD:7")
+    into = AllocationHalf(2, 3, "allocation.in", 100, "allocation.in:CD:7")
     assert allocation_violations(codes, [out, into]) == []
     assert [v.fund_id for v in allocation_violations(codes, [out])] == [1]
     assert [v.fund_id for v in allocation_violations(codes, [into])] == [2]
-    short = AllocationHalf(2, 3, "allocation.in", 99, "allocation:CD:7")
+    short = AllocationHalf(2, 3, "allocation.in", 99, "allocation.in:CD:7")
     assert {v.fund_id for v in allocation_violations(codes, [out, short])} == {1, 2}
 
 
@@ -203,6 +213,7 @@ def test_cash_is_what_came_in_less_what_went_out_and_capital_is_counted_once(
             ledger.create_fund(code, code, org=org)
         came_in = went_out = 0
         cash = dict.fromkeys(_FUNDS, 0)
+        capital = dict.fromkeys(_FUNDS, 0)  # contributed, plus allocations in, less allocations out
         for k, (op, a, b, amount) in enumerate(ops):
             on = D(2016, 1, 1) + timedelta(days=k)
             enough = cash[a] >= amount
@@ -210,6 +221,7 @@ def test_cash_is_what_came_in_less_what_went_out_and_capital_is_counted_once(
                 ledger.contribute(a, amount=Money(amount), on=on, source="fiscal")
                 came_in += amount
                 cash[a] += amount
+                capital[a] += amount
             elif op == "return":
                 if not enough:
                     with pytest.raises(InsufficientFunds):
@@ -218,7 +230,7 @@ def test_cash_is_what_came_in_less_what_went_out_and_capital_is_counted_once(
                 ledger.return_to_finance(a, amount=Money(amount), on=on, reference="上缴")
                 went_out += amount
                 cash[a] -= amount
-            elif op == "allocate" and not _allowed(a, b):
+            elif op == "allocate" and (not _allowed(a, b) or (enough and capital[a] < amount)):
                 with pytest.raises(AllocationRefused):
                     ledger.allocate(a, b, amount=Money(amount), on=on)
             elif a == b or not enough:
@@ -228,10 +240,14 @@ def test_cash_is_what_came_in_less_what_went_out_and_capital_is_counted_once(
                 getattr(ledger, op)(a, b, amount=Money(amount), on=on)
                 cash[a] -= amount
                 cash[b] += amount
+                if op == "allocate":
+                    capital[a] -= amount
+                    capital[b] += amount
         held = {f: ledger.balance(f, AccountRole.FUND_CASH) for f in _FUNDS}
         assert held == {f: Money(c) for f, c in cash.items()}
         assert Money.total(held.values()) == Money(came_in - went_out)
         # capital, summed over the tree, is what came in from outside, counted once
+        assert {f: ledger.figures(f).capital for f in _FUNDS} == {f: Money(c) for f, c in capital.items()}
         assert Money.total(ledger.figures(f).capital for f in _FUNDS) == Money(came_in)
         # transfers net to zero, allocations pair: check() finds nothing
         assert ledger.check() == []

@@ -28,7 +28,7 @@ between peers is a loan (借调), which is what ``transfer`` records.
 ``capital_by_source``); the giver's capital is reduced by what it allocated out (``allocated_out``, a
 negative amount), so summed over a tree the capital is what came in from outside, counted once.
 
-**Pairing.** The receiver's entry carries the idempotency key ``allocation:{giver}:{seq}`` naming the
+**Pairing.** The receiver's entry carries the idempotency key ``allocation.in:{giver}:{seq}`` naming the
 giver's entry; :func:`allocation_violations` checks every allocation has both halves, equal and
 opposite in cash, and that the giver's outflow names the receiver.
 """
@@ -55,6 +55,7 @@ __all__ = [
     "allocation_entries",
     "allocation_violations",
     "capital_key",
+    "check_capital",
     "decide_allocation",
     "receiver_key",
 ]
@@ -125,9 +126,42 @@ def decide_allocation(giver: Fund, receiver: Fund, orgs: Mapping[int, Org]) -> b
     )
 
 
+def check_capital(by_day: Mapping[date, int], amount: Money, on: date, *, giver: str) -> None:
+    """Refuse an allocation that would take the giver's capital below zero on ``on`` or any later date.
+
+    Cash borrowed from another fund (借调, a ``transfer``) is the giver's to spend but not its capital:
+    it must go back. Allocating it would leave the giver with negative capital — and a 滚动次数 with a
+    negative denominator — so an allocation is limited to the capital the giver holds.
+
+    Args:
+        by_day: the giver's capital movements (fen) by value date.
+        amount: the allocation.
+        on: its value date.
+        giver: the giver's code, for the message.
+
+    Raises:
+        AllocationRefused: some day from ``on`` on the giver would hold less capital than ``amount``.
+    """
+    held = sum(fen for day, fen in by_day.items() if day <= on)
+    low, low_on = held, on
+    for day in sorted(d for d in by_day if d > on):
+        held += by_day[day]
+        if held < low:
+            low, low_on = held, day
+    if amount.fen > low:
+        raise AllocationRefused(
+            giver,
+            reason=(
+                f"{amount} is more than the capital {giver} holds ({Money(max(low, 0))} on {low_on}); "
+                "money borrowed from another fund (借调) is not its to allocate — allocate less, or "
+                "record the capital it received first"
+            ),
+        )
+
+
 def receiver_key(giver: str, seq: int) -> str:
     """The idempotency key of the receiver's entry: it names the giver's entry, so the halves pair."""
-    return f"allocation:{giver}:{seq}"
+    return f"allocation.in:{giver}:{seq}"
 
 
 def allocation_entries(
@@ -151,7 +185,7 @@ def allocation_entries(
         internal: both funds are one accounting entity (内部拨出) rather than giver and subordinate
             (业务活动成本—拨付下级).
         memo: for people.
-        key: the giver's idempotency key (``allocation:{receipt}``), if any.
+        key: the giver's idempotency key (``allocation.out:{receipt}``), if any.
 
     Returns:
         The giver's entry and the receiver's entry; the receiver's gets its pairing key
@@ -209,7 +243,7 @@ def allocation_violations(codes: Mapping[int, str], halves: Iterable[AllocationH
         if h.kind != IN_KIND:
             continue
         parts = h.other.split(":")
-        giver_id = by_code.get(parts[1]) if len(parts) == 3 and parts[0] == "allocation" else None
+        giver_id = by_code.get(parts[1]) if len(parts) == 3 and parts[0] == IN_KIND else None
         seq = int(parts[2]) if giver_id is not None and parts[2].isdigit() else -1
         out = outs.get((giver_id or -1, seq))
         if out is None or out.other != codes[h.fund_id] or out.cash != -h.cash:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from revolve.allocations import allocation_entries, decide_allocation, receiver_key
+from revolve.allocations import allocation_entries, check_capital, decide_allocation, receiver_key
 from revolve.checks import check_choice
 from revolve.funds import check_open
 from revolve.journal import PostedEntry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef, Unit, fund_ref
 from revolve.rules import ContributionSource
+from revolve.store import figures as store_figures
 from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
 
@@ -56,7 +57,8 @@ class Allocations(Family):
             The giver's entry and the receiver's entry.
 
         Raises:
-            AllocationRefused: the same fund, or a receiver up or across the tree.
+            AllocationRefused: the same fund, a receiver up or across the tree, or more than the
+                giver's capital on ``on`` or a later date (borrowed cash is not its to allocate).
             InvalidAmount, MoneyTypeError: not a positive Money.
             InvalidEntry: an unknown source.
             InsufficientFunds: the giver has less available on ``on`` or a later date.
@@ -76,7 +78,7 @@ class Allocations(Family):
                 for f in sorted((a, b), key=lambda f: f.id)
             }
             a, b = units[a.id].fund, units[b.id].fund
-            key = None if receipt is None else f"allocation:{receipt}"
+            key = None if receipt is None else f"allocation.out:{receipt}"
             out_entry, in_entry = allocation_entries(
                 receiver=b.code,
                 amount=amount,
@@ -91,6 +93,7 @@ class Allocations(Family):
                 check_open(a, on)
                 check_open(b, on)
                 books.require_cash(conn, a, amount, on)
+                check_capital(store_figures.capital_by_day(conn, a.id), amount, on, giver=a.code)
             (posted_out,) = books.write(units[a.id], [out_entry])
             paired = replace(in_entry, idempotency_key=receiver_key(a.code, posted_out.seq))
             (posted_in,) = books.write(units[b.id], [paired])

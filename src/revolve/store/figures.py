@@ -24,6 +24,7 @@ from revolve.store.schema import AccountRow, EntryRow, LoanRow, PostingRow, Rece
 
 __all__ = [
     "RoundBasis",
+    "capital_by_day",
     "capital_by_source",
     "capital_contributed",
     "disbursed_total",
@@ -67,6 +68,18 @@ def capital_by_source(conn: Connection, fund_id: int, as_of: date | None = None)
     """Capital by source (``donation``, ``fiscal``, …), net of any reversal: contributions, allocations
     received (``allocated_in``) and, negative, allocations given (``allocated_out``)."""
     return {key: Money(total) for key, total in _capital_cash(conn, fund_id, as_of).items()}
+
+
+def capital_by_day(conn: Connection, fund_id: int) -> dict[date, int]:
+    """The fund's capital movements (fen) by value date: contributions and allocations, in and out."""
+    stmt = (
+        select(PostingRow.value_date, func.sum(PostingRow.amount))
+        .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
+        .group_by(PostingRow.value_date)
+    )
+    return {day: int(total) for day, total in conn.execute(stmt)}
 
 
 def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
