@@ -180,6 +180,8 @@ CITY_CAPITAL = (
     (date(2013, 3, 1), "fiscal", _wan("140")),  # 市财政 when loans grew to 2万
 )
 
+CITY_FUND = "XM-XFGC"
+
 HULI_RETURN = (date(2017, 2, 20), yuan("318500"))
 """湖里区: 各街道历年来滚动收回的幸福工程专项资金剩余款, 上缴区财政局 as 财政存量资金 (the seed's event)."""
 
@@ -322,8 +324,13 @@ def open_district(books: Ledger, city_id: int, spec: District, first_index: int)
     return DistrictBooks(spec, fund, mothers, guarantors)
 
 
+def _city_source(on: date) -> str:
+    """Who first paid the money the city passes down on ``on``: the city's latest capital by then."""
+    return [source for day, source, _ in CITY_CAPITAL if day <= on][-1]
+
+
 def receive_money(books: Ledger, city_fund: str, districts: list[DistrictBooks], year: int) -> None:
-    """The year's contributions and the city's transfers to the districts, each on its own day."""
+    """The year's contributions and the city's allocations (拨付) to the districts, each on its own day."""
     for on, source, amount in CITY_CAPITAL:
         if on.year == year:
             books.contribute(city_fund, amount=amount, on=on, source=source, receipt=f"XM-{on:%Y%m%d}")
@@ -335,8 +342,15 @@ def receive_money(books: Ledger, city_fund: str, districts: list[DistrictBooks],
                 )
         for on, amount in district.spec.city_transfers:
             if on.year == year:
-                books.transfer(
-                    city_fund, district.fund, amount=amount, on=on, memo=f"市协会拨付{district.spec.name}"
+                # 拨付, not 借调: the district's capital for good, not a loan it owes the city back
+                books.allocate(
+                    city_fund,
+                    district.fund,
+                    amount=amount,
+                    on=on,
+                    source=_city_source(on),
+                    memo=f"市协会拨付{district.spec.name}",
+                    receipt=f"XM-BF-{district.spec.code}-{on:%Y%m%d}",
                 )
 
 
@@ -440,7 +454,7 @@ def run(books: Ledger) -> tuple[Org, list[DistrictBooks]]:
     """Twenty years of the city's programme, through the end of September 2017."""
     province = books.create_org("FJ", "福建省", OrgLevel.PROVINCE)
     city = books.create_org("FJ-XM", "厦门市", OrgLevel.CITY, parent=province)
-    city_fund = books.create_fund("XM-XFGC", "厦门市幸福工程资金", org=city).code
+    city_fund = books.create_fund(CITY_FUND, "厦门市幸福工程资金", org=city).code
     districts: list[DistrictBooks] = []
     for spec in DISTRICTS:
         districts.append(open_district(books, city.id, spec, sum(d.spec.mothers for d in districts)))
@@ -503,6 +517,9 @@ def main() -> None:
         print(f"上缴财政：{total(AccountRole.FINANCE_RETURN_EXPENSE)}")
         print(f"一次性帮扶累计：{total(AccountRole.GRANT_EXPENSE)}")
         print(f"贴息累计：{total(AccountRole.SUBSIDY_EXPENSE)}")
+        print(f"各区应付市协会：{-total(AccountRole.DUE_TO_FUND)}")
+        print(f"市拨付各区：{books.balance(CITY_FUND, AccountRole.ALLOCATION_EXPENSE, as_of=AS_OF)}")
+        print(f"各区资金本金：{Money.total(books.figures(f, as_of=AS_OF).capital for f in funds)}")
         print(f"守恒检查：{len(books.check())} 项违规")
         print()
         print(render(report, Format.TEXT))

@@ -439,3 +439,32 @@ def test_the_demo_builds_fresh_books(tmp_path: Path) -> None:
     ok(run("demo", "--db", target))
     assert target.exists()
     assert "demo.db" in refused(run("demo", "--db", target))
+
+
+def test_allocate_moves_capital_down_the_tree_and_refuses_it_up(tmp_path: Path) -> None:
+    d = ("--db", tmp_path / "tree.db")
+    city = ("--org-code", "CD", "--org-name", "承德市", "--level", "city")
+    ok(run("init", *d, *city, "--fund-code", "CD-HP", "--fund-name", "承德市幸福工程资金"))
+    county = ("--org-code", "FN", "--org-name", "丰宁县", "--parent", "CD")
+    ok(run("init", *d, *county, "--fund-code", FUND, "--fund-name", "丰宁县幸福工程资金"))
+    ok(
+        run(
+            "contribute",
+            *d,
+            "--fund",
+            "CD-HP",
+            "--amount",
+            "100000",
+            "--on",
+            "2016-01-15",
+            "--source",
+            "fiscal",
+        )
+    )
+    done = ok(run("allocate", *d, "--from", "CD-HP", "--to", FUND, "--amount", "80000", "--on", "2016-02-01"))
+    assert "已拨付 80,000.00" in done.out or "已拨付 ¥80,000.00" in done.out, done.out
+    line = refused(
+        run("allocate", *d, "--from", FUND, "--to", "CD-HP", "--amount", "1", "--on", "2016-02-02")
+    )
+    assert "not below" in line
+    ok(run("check", *d))

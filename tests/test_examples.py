@@ -155,6 +155,9 @@ def test_xiamen_reproduces_the_seed() -> None:
     assert money(line(out, "一次性帮扶累计")).is_positive()
     assert money(line(out, "贴息累计")).is_positive()
     assert line(out, "守恒检查") == "0 项违规"
+    # the city's money was allocated (拨付), not lent: no district owes it back (issue 11, finding 6)
+    assert money(line(out, "各区应付市协会")) == Money(0)
+    assert money(line(out, "市拨付各区")) == yuan("225万")  # 85万 in 1998, 140万 in 2013
     # the city's 季报表, rolled up over the districts, shows the same rates
     assert "季报表 — 厦门市" in out
     assert re.search(r"^脱贫率\s+98\.95% \(3,567 ÷ 3,605\)$", out, flags=re.MULTILINE)

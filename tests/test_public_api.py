@@ -31,6 +31,7 @@ EXPECTED_ALL = [
     "AccountSpec",
     "Ageing",
     "AgeingBucket",
+    "AllocationRefused",
     "AllowancePolicy",
     "AlreadyReversed",
     "AmountOutOfRange",

@@ -17,6 +17,7 @@ from revolve.chart import (
 from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEARLY, DayCount, Frequency
 from revolve.errors import (
     AccountFundMismatch,
+    AllocationRefused,
     AlreadyReversed,
     AmountOutOfRange,
     ChartError,
@@ -130,6 +131,7 @@ __all__ = [
     "AccountSpec",
     "Ageing",
     "AgeingBucket",
+    "AllocationRefused",
     "AllowancePolicy",
     "AlreadyReversed",
     "AmountOutOfRange",

@@ -73,6 +73,8 @@ class AccountRole(StrEnum):
     SUBSIDY_EXPENSE = "subsidy_expense"
     BAD_DEBT_EXPENSE = "bad_debt_expense"
     FINANCE_RETURN_EXPENSE = "finance_return_expense"
+    ALLOCATION_EXPENSE = "allocation_expense"
+    ALLOCATION_INTERNAL = "allocation_internal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,22 @@ NPO_CHART = Chart(
         AccountSpec(
             _R_.FINANCE_RETURN_EXPENSE, "520102", "管理费用—上缴财政", "Funds returned to finance", _E
         ),
+        AccountSpec(
+            _R_.ALLOCATION_EXPENSE,
+            "510150",
+            "业务活动成本—拨付下级",
+            "Allocations to subordinate funds",
+            _E,
+            subledger=True,
+        ),
+        AccountSpec(
+            _R_.ALLOCATION_INTERNAL,
+            "510151",
+            "业务活动成本—内部拨出",
+            "Allocations within the entity",
+            _E,
+            subledger=True,
+        ),
     ),
 )
 
@@ -253,6 +271,22 @@ GOV_CHART = Chart(
         AccountSpec(_R_.BAD_DEBT_EXPENSE, "590101", "其他费用—坏账损失", "Bad-debt expense", _E),
         AccountSpec(
             _R_.FINANCE_RETURN_EXPENSE, "510101", "单位管理费用—上缴财政", "Funds returned to finance", _E
+        ),
+        AccountSpec(
+            _R_.ALLOCATION_EXPENSE,
+            "550101",
+            "对附属单位补助费用—拨付下级",
+            "Allocations to subordinate funds",
+            _E,
+            subledger=True,
+        ),
+        AccountSpec(
+            _R_.ALLOCATION_INTERNAL,
+            "500150",
+            "业务活动费用—内部拨出",
+            "Allocations within the entity",
+            _E,
+            subledger=True,
         ),
     ),
 )

@@ -51,8 +51,9 @@ Hierarchy::
     ├── InvalidReport (ValueError)            a report whose shape a renderer cannot show
     ├── CommandError (ValueError)             a `revolve` command that cannot run as given
     ├── UnknownPassbookPledge (NotFound)      no passbook pledge (存折质押) with this id in the fund
-    └── PledgeStateError (ValueError)         a passbook pledge applied or released already, or a loan
+    ├── PledgeStateError (ValueError)         a passbook pledge applied or released already, or a loan
                                               not in default that a passbook is applied to
+    └── AllocationRefused (ValueError)        an allocation (拨付) to the same fund, up or across the tree
 """
 
 from __future__ import annotations
@@ -517,3 +518,13 @@ class PledgeStateError(RevolveError, ValueError):
         super().__init__(
             f"passbook pledge {pledge} is {state}: it cannot take {operation}; see ledger.passbook_pledges(fund)"
         )
+
+
+class AllocationRefused(RevolveError, ValueError):
+    """An allocation (拨付) that cannot be made: to the giving fund itself, or to a fund that is not
+    below the giver in the organisation tree (nor a fund of the same organisation)."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"cannot allocate to {value!r}: {reason}")

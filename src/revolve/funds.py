@@ -72,7 +72,8 @@ class FundFigures:
     cash: Money
     available: Money
     turnover: Ratio
-    """滚动次数: cumulative principal disbursed ÷ capital contributed."""
+    """滚动次数: cumulative principal disbursed ÷ capital (contributions and allocations received, less
+    allocations given: :mod:`revolve.allocations`)."""
     max_round: int
     written_off: Money
     recovered_after_write_off: Money

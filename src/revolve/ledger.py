@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Self
 
+from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
 from revolve.operations.books import Books
 from revolve.operations.guarantees import GuaranteeOperations
@@ -66,6 +67,7 @@ class Ledger(
     Subsidies,
     Allowances,
     PassbookPledges,
+    Allocations,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -6,6 +6,7 @@
 
     init        [--org-code C --org-name N [--level county] [--parent P]] [--fund-code F --fund-name N [--chart npo|gov]]
     contribute  --fund F --amount YUAN --on DATE [--source donation|fiscal|upper_level|matching] [--donor N] [--receipt R]
+    allocate    --from F --to F2 --amount YUAN --on DATE [--source S] [--memo M] [--receipt R]   (拨付下级)
     guarantor   --fund F --code G --kind K --name N [--cap YUAN] [--member H ...]
     import      {households,loans,repayments} FILE --fund F [--keep-valid] [--sheet S] [--encoding E] [--[no-]progress]
     disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N

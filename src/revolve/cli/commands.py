@@ -248,6 +248,28 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _allocate(args: argparse.Namespace, ledger: Ledger) -> int:
+    out, into = ledger.allocate(
+        args.giver,
+        args.receiver,
+        amount=args.amount,
+        on=args.on,
+        source=args.source,
+        memo=args.memo,
+        receipt=args.receipt,
+    )
+    print(
+        say(
+            args.lang,
+            f"已拨付 {args.amount}：{args.giver} 第{out.seq}号凭证，{args.receiver} 第{into.seq}号凭证；"
+            f"{args.giver} 可用资金 {ledger.available(args.giver)}",
+            f"Allocated {args.amount}: entry {out.seq} in {args.giver}, entry {into.seq} in "
+            f"{args.receiver}; {args.giver} has {ledger.available(args.giver)} available",
+        )
+    )
+    return EXIT_OK
+
+
 def _trial_balance(args: argparse.Namespace, ledger: Ledger) -> int:
     print(trial_balance_table(ledger.trial_balance(args.fund, as_of=args.as_of), Language(args.lang)))
     return EXIT_OK
@@ -255,6 +277,7 @@ def _trial_balance(args: argparse.Namespace, ledger: Ledger) -> int:
 
 _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "contribute": _contribute,
+    "allocate": _allocate,
     "guarantor": _guarantor,
     "import": _import,
     "disburse": _disburse,

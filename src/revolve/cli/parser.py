@@ -131,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     contribute.add_argument("--donor", default="", help="who gave it")
     contribute.add_argument("--receipt", help="receipt number; recording it again changes nothing")
 
+    allocate = command("allocate", "allocate money for good to a fund below (拨付下级), not a loan (借调)")
+    allocate.add_argument("--from", dest="giver", required=True, help="the giving fund")
+    allocate.add_argument("--to", dest="receiver", required=True, help="a fund below it, or of the same org")
+    allocate.add_argument("--amount", required=True, help="yuan, e.g. 200000")
+    allocate.add_argument("--on", required=True, type=_date)
+    allocate.add_argument(
+        "--source",
+        choices=[s.value for s in ContributionSource],
+        default="upper_level",
+        help="who first paid the money (default upper_level: government money)",
+    )
+    allocate.add_argument("--memo", default="", help="e.g. 市协会拨付丰宁县")
+    allocate.add_argument("--receipt", help="document number; recording it again changes nothing")
+
     guarantor = command(
         "guarantor", "register a guarantor (村委会、联保小组、个人、存单质押) that loans can name"
     )

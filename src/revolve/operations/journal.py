@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from revolve.allocations import allocation_violations
 from revolve.chart import Account, AccountKey, AccountRole, chart_named
 from revolve.checks import ref_of
 from revolve.errors import (
@@ -54,6 +55,7 @@ _OPERATION_KINDS = (
     "grant",
     "subsidy",
     "transfer.",
+    "allocation.",
 )
 
 
@@ -272,7 +274,7 @@ class JournalOperations(Family):
         """Audit the books against every invariant of DESIGN §10: an empty list means they hold.
 
         Items 1 (entries balance, trial balance zero at every date), 2 (per-loan conservation, sub-ledger
-        = outstanding), 3 (cash never negative), 4 (transfers net to zero), 5 (stored balances = journal),
+        = outstanding), 3 (cash never negative), 4 (transfers net to zero; allocations pair), 5 (stored balances = journal),
         6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
         Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
         by the property tests.
@@ -287,7 +289,11 @@ class JournalOperations(Family):
             violations = journal_violations(store_audits.journal_figures(conn, ids)) if ids else []
             if ids:
                 violations += lending_violations(store_audits.lending_figures(conn, ids))
-                transfers = transfer_violations(store_audits.transfer_figures(conn))
+                transfer_figures = store_audits.transfer_figures(conn)
+                transfers = transfer_violations(transfer_figures)
+                transfers += allocation_violations(
+                    transfer_figures.codes, store_audits.allocation_halves(conn)
+                )
                 violations += [v for v in transfers if fund is None or v.fund_id in ids]
             for fund_id in ids:
                 _, first_break = store_journal.verify_chain(conn, fund_id)

@@ -89,6 +89,8 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "source_fiscal": ("财政拨款", "fiscal appropriations"),
     "source_upper_level": ("上级拨付", "upper-level allocations"),
     "source_matching": ("配套资金", "matching funds"),
+    "source_allocated_in": ("拨入资金", "allocations received"),
+    "source_allocated_out": ("拨付下级", "allocations given"),
     "cumulative": ("累计情况", "To date"),
     "disbursed_to_date": ("累计发放金额", "Lent to date"),
     "loans_to_date": ("累计发放笔数", "Loans to date"),

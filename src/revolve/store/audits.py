@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, and_, func, literal, select
 
+from revolve.allocations import AllocationHalf
 from revolve.chart import AccountRole
 from revolve.invariants import (
     AccountTotal,
@@ -30,6 +31,7 @@ from revolve.loans import LoanStatus
 from revolve.store.rows import loan_of
 from revolve.store.schema import (
     AccountRow,
+    EntryRow,
     FundRow,
     InstallmentRow,
     LoanRow,
@@ -38,7 +40,7 @@ from revolve.store.schema import (
     ScheduleVersionRow,
 )
 
-__all__ = ["account_totals", "journal_figures", "lending_figures", "transfer_figures"]
+__all__ = ["account_totals", "allocation_halves", "journal_figures", "lending_figures", "transfer_figures"]
 
 
 # ---- the journal (DESIGN §10 items 1 and 5) -----------------------------------------------------
@@ -206,3 +208,47 @@ def transfer_figures(conn: Connection) -> TransferFigures:
         )
     )
     return TransferFigures(codes, balances)
+
+
+# ---- allocations between funds (revolve.allocations) ---------------------------------------------
+def allocation_halves(conn: Connection) -> tuple[AllocationHalf, ...]:
+    """Every allocation entry in the database, given or received, with its cash movement and the other
+    side: the receiver's code (the giver's outflow sub-key) or the receiver's entry key."""
+    cash = (
+        select(
+            EntryRow.fund_id,
+            EntryRow.seq,
+            EntryRow.kind,
+            EntryRow.idempotency_key,
+            func.sum(PostingRow.amount),
+        )
+        .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(
+            EntryRow.kind.in_(["allocation.in", "allocation.out"]),
+            AccountRow.role == AccountRole.FUND_CASH.value,
+        )
+        .group_by(EntryRow.fund_id, EntryRow.seq, EntryRow.kind, EntryRow.idempotency_key)
+    )
+    receivers = {
+        (int(fund_id), int(seq)): str(sub)
+        for fund_id, seq, sub in conn.execute(
+            select(PostingRow.fund_id, PostingRow.entry_seq, AccountRow.sub)
+            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .where(
+                AccountRow.role.in_(
+                    [AccountRole.ALLOCATION_EXPENSE.value, AccountRole.ALLOCATION_INTERNAL.value]
+                )
+            )
+        )
+    }
+    return tuple(
+        AllocationHalf(
+            int(fund_id),
+            int(seq),
+            kind,
+            int(total),
+            receivers.get((int(fund_id), int(seq)), "") if kind == "allocation.out" else str(key or ""),
+        )
+        for fund_id, seq, kind, key, total in conn.execute(cash)
+    )

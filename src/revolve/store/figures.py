@@ -1,7 +1,7 @@
 """Fund figures read from the books (sums over ``revolve_posting`` with ``revolve_entry`` and
 ``revolve_account``, and over ``revolve_loan`` and ``revolve_receipt``): capital contributed by source,
 principal lent and recovered, households served, loan rounds (轮次) and what a loan's round is computed
-from.
+from. Capital counts allocations (拨付) received, less those given (:mod:`revolve.allocations`).
 
 These are the figures the fund's headline numbers and reports read; every function works inside the
 caller's transaction and never commits.
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, literal, select
+from sqlalchemy import Connection, Table, and_, bindparam, func, literal, or_, select
 
+from revolve.allocations import capital_key
 from revolve.chart import AccountRole
 from revolve.money import Money
 from revolve.store.driver import run
@@ -23,6 +24,7 @@ from revolve.store.schema import AccountRow, EntryRow, LoanRow, PostingRow, Rece
 
 __all__ = [
     "RoundBasis",
+    "capital_by_day",
     "capital_by_source",
     "capital_contributed",
     "disbursed_total",
@@ -39,34 +41,50 @@ _LOAN = cast(Table, LoanRow.__table__)
 _POSTING = cast(Table, PostingRow.__table__)
 
 
-def _cash_by_kind(conn: Connection, fund_id: int, as_of: date | None, *, prefix: str) -> dict[str, int]:
+_CAPITAL_KINDS = or_(EntryRow.kind.like("contribution.%"), EntryRow.kind.like("allocation.%"))
+"""Entries that move capital: contributions, and allocations (拨付) received or given
+(:func:`revolve.allocations.capital_key`)."""
+
+
+def _capital_cash(conn: Connection, fund_id: int, as_of: date | None) -> dict[str, int]:
     stmt = (
         select(EntryRow.kind, func.sum(PostingRow.amount))
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
         .join(AccountRow, AccountRow.id == PostingRow.account_id)
-        .where(
-            PostingRow.fund_id == fund_id,
-            AccountRow.role == AccountRole.FUND_CASH.value,
-            EntryRow.kind.like(f"{prefix}%"),
-        )
+        .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
         .group_by(EntryRow.kind)
     )
     if as_of is not None:
         stmt = stmt.where(PostingRow.value_date <= as_of)
-    return {kind: int(total) for kind, total in conn.execute(stmt)}
+    by_key: dict[str, int] = {}
+    for kind, total in conn.execute(stmt):
+        key = capital_key(kind)
+        if key is not None:
+            by_key[key] = by_key.get(key, 0) + int(total)
+    return by_key
 
 
 def capital_by_source(conn: Connection, fund_id: int, as_of: date | None = None) -> dict[str, Money]:
-    """Contributions received, by source (``donation``, ``fiscal``, …), net of any reversal."""
-    return {
-        kind.split(".", 1)[1]: Money(total)
-        for kind, total in _cash_by_kind(conn, fund_id, as_of, prefix="contribution.").items()
-    }
+    """Capital by source (``donation``, ``fiscal``, …), net of any reversal: contributions, allocations
+    received (``allocated_in``) and, negative, allocations given (``allocated_out``)."""
+    return {key: Money(total) for key, total in _capital_cash(conn, fund_id, as_of).items()}
+
+
+def capital_by_day(conn: Connection, fund_id: int) -> dict[date, int]:
+    """The fund's capital movements (fen) by value date: contributions and allocations, in and out."""
+    stmt = (
+        select(PostingRow.value_date, func.sum(PostingRow.amount))
+        .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
+        .group_by(PostingRow.value_date)
+    )
+    return {day: int(total) for day, total in conn.execute(stmt)}
 
 
 def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
-    """All contributions received (net of reversals)."""
-    return Money(sum(_cash_by_kind(conn, fund_id, as_of, prefix="contribution.").values()))
+    """The fund's capital: contributions and allocations received, less allocations given."""
+    return Money(sum(_capital_cash(conn, fund_id, as_of).values()))
 
 
 def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
@@ -111,7 +129,7 @@ _CONTRIBUTED_SINCE = (
         _POSTING.c.fund_id == bindparam("fund"),
         _POSTING.c.entry_seq > bindparam("seq"),
         _ACCOUNT.c.role == AccountRole.FUND_CASH.value,
-        _ENTRY.c.kind.like("contribution.%"),
+        or_(_ENTRY.c.kind.like("contribution.%"), _ENTRY.c.kind.like("allocation.%")),
     )
     .group_by(_POSTING.c.value_date)
 )

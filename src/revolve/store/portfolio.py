@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from revolve.allocations import capital_key
 from revolve.chart import AccountRole
 from revolve.loans import LoanSchedule
 from revolve.loans.dues import InstalmentRow, as_dues
@@ -106,9 +107,15 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
 def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
     """The fund's whole lending, as one frozen value."""
     fund = find_fund(conn, fund_id)
+    # capital: contributions, and allocations (拨付) received or, negative, given
     contributions = tuple(
-        Contribution(kind.split(".", 1)[1], Money(total), day)
-        for kind, total, day in _cash_by_entry(conn, fund_id, kinds="contribution.")
+        Contribution(source, Money(total), day)
+        for kind, total, day in sorted(
+            _cash_by_entry(conn, fund_id, kinds="contribution.")
+            + _cash_by_entry(conn, fund_id, kinds="allocation."),
+            key=lambda row: row[2],
+        )
+        if (source := capital_key(kind)) is not None
     )
     outflows: list[Outflow] = [
         Outflow("grant", Money(int(amount)), day, int(household))
