@@ -38,6 +38,7 @@ from revolve.operations.organisations import Organisations
 from revolve.operations.payouts import Payouts
 from revolve.operations.queries import Queries
 from revolve.operations.repayments import Repayments
+from revolve.operations.statements import StatementReads
 from revolve.operations.subsidies import Subsidies
 from revolve.store.database import Durability, ensure_schema, make_engine
 from revolve.store.transactions import Engine, Session, Transactions
@@ -62,6 +63,7 @@ class Ledger(
     Repayments,
     Losses,
     Subsidies,
+    StatementReads,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

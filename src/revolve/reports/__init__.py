@@ -7,7 +7,8 @@ Chinese labels by default and English on request (:mod:`revolve.reports.labels`)
 (and the importers) import ``tabulate`` and ``openpyxl``; the core never imports them.
 """
 
-from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_trial_balance
+from revolve.reports.books_print import build_account_ledger, build_trial_balance, build_vouchers
+from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_cash_flow
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.registers import build_loan_register, build_write_off_register
@@ -23,12 +24,15 @@ __all__ = [
     "Section",
     "Table",
     "Term",
+    "build_account_ledger",
     "build_activity_statement",
     "build_balance_sheet",
+    "build_cash_flow",
     "build_loan_register",
     "build_quarterly",
     "build_statement",
     "build_trial_balance",
+    "build_vouchers",
     "build_write_off_register",
     "render",
     "write",

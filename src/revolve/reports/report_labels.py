@@ -198,6 +198,90 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "ac_total_expense": ("费用合计", "Total expenses"),
     "ac_released": ("限定性净资产转为非限定性净资产", "Released from restriction"),
     "ac_change_in_net_assets": ("净资产变动额", "Change in net assets"),
+    "bs_other_current_assets": ("其他流动资产", "Other current assets"),
+    "bs_other_current_liabilities": ("其他流动负债", "Other current liabilities"),
+    "ac_fundraising_expense": ("筹资费用", "Fundraising costs"),
+    "ac_other_expense": ("其他费用", "Other expenses"),
+    "ac_direct_adjustment": (
+        "直接计入净资产的调整（以前年度调整等）",
+        "Adjustments posted directly to net assets (prior periods, …)",
+    ),
+    "period_unrestricted": ("本期数·非限定性", "This period: unrestricted"),
+    "period_restricted": ("本期数·限定性", "This period: restricted"),
+    "period_total": ("本期合计", "Period total"),
+    "ytd_unrestricted": ("本年累计数·非限定性", "Year to date: unrestricted"),
+    "ytd_restricted": ("本年累计数·限定性", "Year to date: restricted"),
+    "ytd_total": ("本年累计数·合计", "Year to date: total"),
+    "note_net_assets_unclosed": (
+        "净资产 = 已记入非限定性净资产、限定性净资产科目的金额，加上尚未结转的收入减费用："
+        "限定性收入计入限定性净资产，其余收入及全部费用计入非限定性净资产。结账前后列示相同。",
+        "Net assets = what is posted to the net-asset accounts plus the revenue less expenses not yet closed: "
+        "restricted revenue into restricted net assets, the rest and all expenses into unrestricted. The "
+        "figures are the same before and after a period close.",
+    ),
+    "note_activity_flows": (
+        "本表不含期末结转分录（close.*）与期初余额分录；限定性净资产转为非限定性净资产按已记账的解除限制分录"
+        "（restriction.release）列示。净资产变动额等于资产负债表净资产合计的变动。",
+        "Closing entries (close.*) and opening balances are left out; the release from restriction is what the "
+        "posted release entries (restriction.release) moved. The change in net assets equals the change in "
+        "total net assets on the balance sheet.",
+    ),
+    # cash-flow statement (会民非03表)
+    "cash_flow_statement": ("现金流量表（会民非03表）", "Cash-flow statement"),
+    "cf_donations_received": ("接受捐赠收到的现金", "Cash received from donations"),
+    "cf_services_received": ("提供服务收到的现金", "Cash received for services (management fees)"),
+    "cf_grants_received": ("政府补助收到的现金", "Cash received from government grants"),
+    "cf_other_operating_in": ("收到的其他与业务活动有关的现金", "Other cash received from activities"),
+    "cf_loans_repaid": ("其中：收回幸福工程借款", "of which: loans repaid"),
+    "cf_operating_in": ("业务活动现金流入小计", "Cash inflows from activities"),
+    "cf_aid_paid": ("提供捐赠或者资助支付的现金", "Cash paid as grants and aid (帮扶、贴息)"),
+    "cf_other_operating_out": ("支付的其他与业务活动有关的现金", "Other cash paid for activities"),
+    "cf_loans_paid": ("其中：发放幸福工程借款", "of which: loans paid out"),
+    "cf_operating_out": ("业务活动现金流出小计", "Cash outflows for activities"),
+    "cf_operating_net": ("业务活动产生的现金流量净额", "Net cash from activities"),
+    "cf_other_investing_in": ("收到的其他与投资活动有关的现金", "Other cash received from investing"),
+    "cf_investing_in": ("投资活动现金流入小计", "Cash inflows from investing"),
+    "cf_other_investing_out": ("支付的其他与投资活动有关的现金", "Other cash paid for investing"),
+    "cf_investing_out": ("投资活动现金流出小计", "Cash outflows for investing"),
+    "cf_investing_net": ("投资活动产生的现金流量净额", "Net cash from investing"),
+    "cf_borrowings_received": ("借款所收到的现金", "Cash received from borrowings"),
+    "cf_financing_in": ("筹资活动现金流入小计", "Cash inflows from financing"),
+    "cf_borrowings_repaid": ("偿还借款所支付的现金", "Cash paid to repay borrowings"),
+    "cf_financing_out": ("筹资活动现金流出小计", "Cash outflows for financing"),
+    "cf_financing_net": ("筹资活动产生的现金流量净额", "Net cash from financing"),
+    "cf_net_increase": ("现金及现金等价物净增加额", "Net increase in cash"),
+    "cf_cash_reconciliation": ("货币资金", "Cash"),
+    "cf_cash_opening": ("期初货币资金", "Cash at the start"),
+    "cf_cash_closing": ("期末货币资金", "Cash at the end"),
+    "note_cash_flow_loans": (
+        "直接法编制。发放和收回幸福工程借款属于业务活动（资助贫困母亲是本组织的宗旨），列入其他与业务活动有关的现金；"
+        "向其他基金借出资金列入投资活动，从其他基金借入资金列入筹资活动。",
+        "Direct method. Loans paid to and repaid by mothers are activity flows (lending to them is the "
+        "fund's purpose), shown within other cash of activities; money lent to another fund is investing, "
+        "money borrowed from one is financing.",
+    ),
+    # 科目余额表, 明细账, 记账凭证
+    "opening_debit": ("期初借方", "Opening debit"),
+    "opening_credit": ("期初贷方", "Opening credit"),
+    "closing_debit": ("期末借方", "Closing debit"),
+    "closing_credit": ("期末贷方", "Closing credit"),
+    "account_ledger": ("明细账", "Account ledger"),
+    "account": ("科目", "Account"),
+    "entry_date": ("日期", "Date"),
+    "voucher_number": ("凭证号", "Voucher no."),
+    "entry_memo": ("摘要", "Memo"),
+    "entry_kind": ("业务类型", "Kind"),
+    "debit": ("借方", "Debit"),
+    "credit": ("贷方", "Credit"),
+    "direction": ("方向", "Dr/Cr"),
+    "balance": ("余额", "Balance"),
+    "opening_balance": ("期初余额", "Opening balance"),
+    "dir_debit": ("借", "Dr"),
+    "dir_credit": ("贷", "Cr"),
+    "dir_even": ("平", "—"),
+    "vouchers": ("记账凭证", "Vouchers"),
+    "voucher": ("记账凭证", "Voucher"),
+    "reverses_voucher": ("冲销凭证号", "Reverses voucher"),
     "note_net_assets_closing": (
         "收入费用按会计制度结转：限定性收入转入限定性净资产，非限定性收入及全部费用转入非限定性净资产；"
         "限定性资金按用途支出时，相应解除限制。",
