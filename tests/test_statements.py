@@ -252,6 +252,7 @@ def _check_tie(ledger: Ledger, fund: Fund, start: date, end: date) -> None:
     sheet = _sheet(ledger, fund, end)
     before = _sheet(ledger, fund, start - timedelta(days=1))
     change = activity["ac_change_in_net_assets"]
+    assert "ac_direct_adjustment" not in activity  # the operations post nothing straight to net assets
     # 本年累计数 = 期末 − 年初, column by column; 本期数 = 期末 − the day before the period
     assert change[3:] == tuple(b - a for a, b in zip(_na(sheet, 0), _na(sheet, 1), strict=True))  # type: ignore[operator]
     assert change[:3] == tuple(b - a for a, b in zip(_na(before, 1), _na(sheet, 1), strict=True))  # type: ignore[operator]
@@ -372,8 +373,11 @@ def test_statements_tie_over_random_operations(
                     )
             elif op == "close":
                 sheet = _sheet(ledger, fund, on)
+                year = build_activity_statement(ledger, fund, start=D(on.year, 1, 1), end=on)
                 close_by_hand(ledger, fund, on)
                 assert _sheet(ledger, fund, on) == sheet  # a close changes no line of the balance sheet
+                # nor of the 业务活动表: closing entries are not activity
+                assert build_activity_statement(ledger, fund, start=D(on.year, 1, 1), end=on) == year
                 tb = ledger.trial_balance(fund, as_of=on)
                 assert all(
                     line.balance.is_zero()

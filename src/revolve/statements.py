@@ -127,8 +127,9 @@ def net_assets(chart: Chart, by_role: Mapping[str, int]) -> tuple[Money, Money]:
 def balance_sheet_lines(chart: Chart, by_role: Mapping[str, int]) -> list[tuple[str, Money]]:
     """The 资产负债表's lines (label key, amount) in the order of 会民非01表, for the lines a fund uses.
 
-    货币资金; 应收款项 (其他应收款 less 坏账准备, with its parts); 其他流动资产 if any; 资产合计; 应付款项
-    (其他应付款); 其他流动负债 if any; 负债合计; 非限定性 and 限定性净资产; 净资产合计; 负债和净资产总计.
+    货币资金; 应收款项 (其他应收款 less 坏账准备, with its parts); 其他流动资产 if any; 流动资产合计 and 资产合计
+    (a fund holds no long-term assets); 应付款项 (其他应付款); 其他流动负债 if any; 流动负债合计 and 负债合计;
+    非限定性 and 限定性净资产; 净资产合计; 负债和净资产总计.
     """
     cash = receivables = allowance = other_assets = payables = other_liabilities = 0
     for spec, fen in _specs(chart, by_role):
@@ -157,11 +158,16 @@ def balance_sheet_lines(chart: Chart, by_role: Mapping[str, int]) -> list[tuple[
     ]
     if other_assets:
         lines.append(("bs_other_current_assets", Money(other_assets)))
-    lines += [("bs_total_assets", Money(assets)), ("bs_other_payables", Money(payables))]
+    lines += [
+        ("bs_current_assets", Money(assets)),
+        ("bs_total_assets", Money(assets)),
+        ("bs_other_payables", Money(payables)),
+    ]
     if other_liabilities:
         lines.append(("bs_other_current_liabilities", Money(other_liabilities)))
     total_na = unrestricted + restricted
     lines += [
+        ("bs_current_liabilities", Money(liabilities)),
         ("bs_total_liabilities", Money(liabilities)),
         ("bs_unrestricted", unrestricted),
         ("bs_restricted", restricted),
