@@ -30,6 +30,7 @@ from revolve.money import Money
 __all__ = [
     "CLOSE_PREFIX",
     "OPENING_PREFIX",
+    "OPTIONAL_LINES",
     "RELEASE_KIND",
     "KindSum",
     "activity_lines",
@@ -209,6 +210,8 @@ def _line(spec: AccountSpec) -> str:
     return _EXPENSE_LINES.get(spec.role, by_name)
 
 
+OPTIONAL_LINES = frozenset({"ac_fundraising_expense", "ac_other_expense", "ac_direct_adjustment"})
+"""Lines of the 业务活动表 a fund rarely uses: a statement shows them only when one of its columns is not zero."""
 REVENUE_KEYS = ("ac_donations", "ac_service_revenue", "ac_government_grants", "ac_other_revenue")
 EXPENSE_KEYS = ("ac_program_cost", "ac_admin_expense", "ac_fundraising_expense", "ac_other_expense")
 
@@ -218,7 +221,8 @@ def activity_lines(chart: Chart, sums: Iterable[KindSum]) -> list[tuple[str, Mon
 
     Closing and opening entries are left out. Expenses are all 非限定性 (the 制度 closes every expense into
     3101). The release is what ``restriction.release`` entries debited to 3102; other postings straight to a
-    net-asset account form the line ``ac_direct_adjustment``, shown only when it is not zero.
+    net-asset account form the line ``ac_direct_adjustment``. Every line is returned, the
+    :data:`OPTIONAL_LINES` too; a statement leaves those out when they are zero.
     """
     amounts: dict[str, list[int]] = {key: [0, 0] for key in (*REVENUE_KEYS, *EXPENSE_KEYS)}
     released = 0
@@ -240,18 +244,12 @@ def activity_lines(chart: Chart, sums: Iterable[KindSum]) -> list[tuple[str, Mon
                 released += fen
     revenue = [sum(amounts[k][i] for k in REVENUE_KEYS) for i in (0, 1)]
     expense = sum(amounts[k][0] for k in EXPENSE_KEYS)
-    used = ("ac_donations", "ac_service_revenue", "ac_government_grants", "ac_other_revenue")
-    lines = [(k, Money(amounts[k][0]), Money(amounts[k][1])) for k in used]
+    lines = [(k, Money(amounts[k][0]), Money(amounts[k][1])) for k in REVENUE_KEYS]
     lines.append(("ac_total_revenue", Money(revenue[0]), Money(revenue[1])))
-    lines += [
-        (k, Money(amounts[k][0]), Money(0))
-        for k in EXPENSE_KEYS
-        if k in ("ac_program_cost", "ac_admin_expense") or amounts[k][0]
-    ]
+    lines += [(k, Money(amounts[k][0]), Money(0)) for k in EXPENSE_KEYS]
     lines.append(("ac_total_expense", Money(expense), Money(0)))
     lines.append(("ac_released", Money(released), Money(-released)))
-    if adjustment != [0, 0]:
-        lines.append(("ac_direct_adjustment", Money(adjustment[0]), Money(adjustment[1])))
+    lines.append(("ac_direct_adjustment", Money(adjustment[0]), Money(adjustment[1])))
     lines.append(
         (
             "ac_change_in_net_assets",

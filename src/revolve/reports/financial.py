@@ -22,7 +22,14 @@ from revolve.ledger import Ledger
 from revolve.money import Money
 from revolve.reports.books_print import build_trial_balance
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
-from revolve.statements import activity_lines, balance_sheet_lines, balances, cash_flow_lines, year_balances
+from revolve.statements import (
+    OPTIONAL_LINES,
+    activity_lines,
+    balance_sheet_lines,
+    balances,
+    cash_flow_lines,
+    year_balances,
+)
 
 __all__ = ["build_activity_statement", "build_balance_sheet", "build_cash_flow", "build_trial_balance"]
 
@@ -92,16 +99,13 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
     f = ledger.fund(fund)
     chart = chart_named(f.chart)
     period, year = ledger.kind_sums(f, [(start, end), (date(end.year, 1, 1), end)])
-    now, ytd = activity_lines(chart, period), activity_lines(chart, year)
-    keys = [k for k, _, _ in ytd]
-    now_by = {k: (u, r) for k, u, r in now}
     rows: list[tuple[Cell, ...]] = []
-    for key, yu, yr in ytd:
-        u, r = now_by.get(key, (Money(0), Money(0)))
+    for (key, u, r), (_, yu, yr) in zip(
+        activity_lines(chart, period), activity_lines(chart, year), strict=True
+    ):
+        if key in OPTIONAL_LINES and not (u.fen or r.fen or yu.fen or yr.fen):
+            continue
         rows.append((Term(key), u, r, u + r, yu, yr, yu + yr))
-    for key, u, r in now:  # a line of the period the year has not (cannot happen, kept for safety)
-        if key not in keys:
-            rows.insert(-1, (Term(key), u, r, u + r, Money(0), Money(0), Money(0)))
     table = Table(
         columns=(
             Column("item", "item", T),

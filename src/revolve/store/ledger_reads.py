@@ -107,9 +107,10 @@ class LedgerLine:
 
 def _account_filter(fund_id: int, code: str) -> Any:
     # a chart code names the account and every sub-ledger account under it (112201 → 112201.L-0001, …)
+    pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"
     return and_(
         AccountRow.fund_id == fund_id,
-        or_(AccountRow.code == code, AccountRow.code.like(code.replace("%", r"\%") + ".%", escape="\\")),
+        or_(AccountRow.code == code, AccountRow.code.like(pattern, escape="\\")),
     )
 
 
