@@ -430,3 +430,37 @@ def test_cli_report_kinds(tmp_path: Path) -> None:
     assert "年初数" in outputs["balance-sheet"]
     assert "--account" in refused(run("report", "ledger", "--fund", "FN-HP", *d))
     assert "9999" in refused(run("report", "ledger", *period, "--account", "9999"))
+
+
+def test_cash_flow_classes_transfers_between_funds(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
+    county, town = make_fund("CTY"), make_fund("TWN")
+    ledger.contribute(county, amount=yuan("9000"), on=D(2016, 1, 5), source="donation")
+    ledger.contribute(town, amount=yuan("1000"), on=D(2016, 1, 5), source="donation")
+    ledger.transfer(county, town, amount=yuan("4000"), on=D(2016, 2, 1))  # the town borrows 4,000
+    ledger.transfer(town, county, amount=yuan("1500"), on=D(2016, 9, 1))  # and repays 1,500
+    year = {"start": D(2016, 1, 1), "end": D(2016, 12, 31)}
+    town_lines = {k: v[0] for k, v in _rows(build_cash_flow(ledger, town, **year), "cash_flow").items()}
+    assert (town_lines["cf_borrowings_received"], town_lines["cf_borrowings_repaid"]) == (
+        yuan("4000"),
+        yuan("1500"),
+    )
+    assert town_lines["cf_financing_net"] == yuan("2500")
+    county_lines = {k: v[0] for k, v in _rows(build_cash_flow(ledger, county, **year), "cash_flow").items()}
+    assert county_lines["cf_other_investing_out"] == yuan("4000")
+    assert county_lines["cf_other_investing_in"] == yuan("1500")
+    assert county_lines["cf_net_increase"] == yuan("6500")
+
+
+def test_statements_of_a_fund_on_the_government_chart(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
+    fund = make_fund("GOV", chart="gov")
+    ledger.contribute(fund, amount=yuan("8000"), on=D(2016, 1, 5), source="fiscal")
+    ledger.post(
+        fund,
+        on=D(2016, 3, 1),
+        kind="grant",
+        postings=[(R.GRANT_EXPENSE, yuan("800")), (R.FUND_CASH, -yuan("800"))],
+    )
+    close_by_hand(ledger, fund, D(2016, 12, 31))
+    sheet = _sheet(ledger, fund, D(2016, 12, 31))
+    assert (sheet["bs_restricted"][1], sheet["bs_unrestricted"][1]) == (yuan("8000"), yuan("-800"))
+    _check_tie(ledger, fund, D(2016, 1, 1), D(2016, 12, 31))
