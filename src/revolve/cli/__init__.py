@@ -14,8 +14,9 @@
                 [--passbook YUAN --passbook-bank BANK --passbook-account NO]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
-    report      {quarterly,register,write-offs,balance-sheet,activity,trial-balance} (--fund F | --org O)
-                [--year Y] [--quarter Q] [--as-of DATE] [--start DATE] [--end DATE]
+    report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
+                (--fund F | --org O) [--year Y] [--quarter Q] [--as-of DATE] [--from DATE] [--to DATE]
+                [--account CODE]                                      (ledger: 明细账 of one account)
     check       [--fund F]                audit the books against revolve's invariants
     verify      FUND                      walk a fund's hash chain
     trial-balance FUND [--as-of DATE]     a quick trial balance table (also ``report trial-balance``)

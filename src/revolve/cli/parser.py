@@ -22,7 +22,17 @@ from revolve.schedule import PrepaymentOption, RepaymentMethod
 __all__ = ["FORMATS", "REPORTS", "build_parser", "convert_options"]
 
 FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
-REPORTS = ("quarterly", "register", "write-offs", "balance-sheet", "activity", "trial-balance")
+REPORTS = (
+    "quarterly",
+    "register",
+    "write-offs",
+    "balance-sheet",
+    "activity",
+    "cash-flow",
+    "trial-balance",
+    "ledger",
+    "vouchers",
+)
 
 
 # ---- argument types ------------------------------------------------------------------------------
@@ -232,12 +242,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
     report.add_argument("--as-of", type=_date, help="balances as of this date (default today)")
     report.add_argument(
-        "--start", type=_date, help="first day of the activity statement's period (default: 1 January)"
+        "--start",
+        "--from",
+        dest="start",
+        type=_date,
+        help="first day of the period (activity, cash-flow, trial-balance, ledger, vouchers; default: 1 January)",
     )
     report.add_argument(
         "--end",
+        "--to",
+        dest="end",
         type=_date,
-        help="last day of the activity statement's period (default: 31 December of --year, else --as-of)",
+        help="last day of the period (default: 31 December of --year, else --as-of)",
+    )
+    report.add_argument(
+        "--account", help="the account code of the ledger report (明细账), e.g. 1002 or 112201"
     )
     _report_options(report)
 

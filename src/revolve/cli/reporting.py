@@ -33,6 +33,24 @@ def _missing_builder(module: str, lang: str) -> CommandError:
     )
 
 
+def _period(args: argparse.Namespace, as_of: date) -> tuple[date, date]:
+    """The period a report covers: ``--start``/``--from`` to ``--end``/``--to``; ``--year`` names a whole
+    year; otherwise the year to date, through ``--as-of`` (or today)."""
+    year = args.year or (args.end or as_of).year
+    start: date = args.start or date(year, 1, 1)
+    end: date = args.end or (date(year, 12, 31) if args.year else as_of)
+    if end < start:
+        raise CommandError(
+            end,
+            message=say(
+                args.lang,
+                f"报告期结束日 {end} 早于开始日 {start}：请改正 --from/--to",
+                f"the period ends on {end}, before it starts on {start}: correct --from/--to",
+            ),
+        )
+    return start, end
+
+
 def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
     """Build the report the command asks for (builders are imported only when a report is asked for)."""
     as_of: date = args.as_of or today
@@ -69,27 +87,32 @@ def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repor
             from revolve.reports.registers import build_write_off_register  # noqa: PLC0415
 
             return build_write_off_register(ledger, fund, as_of=as_of)
-        if kind == "activity":
-            from revolve.reports.financial import build_activity_statement  # noqa: PLC0415
+        if kind == "balance-sheet":
+            from revolve.reports.financial import build_balance_sheet  # noqa: PLC0415
 
-            # --year names a whole year; otherwise the year to date, through --as-of (or today)
-            year = args.year or (args.end or as_of).year
-            start = args.start or date(year, 1, 1)
-            end = args.end or (date(year, 12, 31) if args.year else as_of)
-            if end < start:
+            return build_balance_sheet(ledger, fund, as_of=args.end or as_of)
+        first, last = _period(args, as_of)
+        if kind in ("activity", "cash-flow"):
+            from revolve.reports.financial import build_activity_statement, build_cash_flow  # noqa: PLC0415
+
+            flows = build_activity_statement if kind == "activity" else build_cash_flow
+            return flows(ledger, fund, start=first, end=last)
+        from revolve.reports import books_print  # noqa: PLC0415
+
+        if kind == "ledger":
+            if not args.account:
                 raise CommandError(
-                    end,
+                    "--account",
                     message=say(
                         args.lang,
-                        f"报告期结束日 {end} 早于开始日 {start}：请改正 --start/--end",
-                        f"the period ends on {end}, before it starts on {start}: correct --start/--end",
+                        "明细账需要科目：请用 --account 指明科目编码，例如 1002 或 112201",
+                        "the ledger report needs an account: name its code with --account, e.g. 1002 or 112201",
                     ),
                 )
-            return build_activity_statement(ledger, fund, start=start, end=end)
-        from revolve.reports.financial import build_balance_sheet, build_trial_balance  # noqa: PLC0415
-
-        builder = build_balance_sheet if kind == "balance-sheet" else build_trial_balance
-        return builder(ledger, fund, as_of=as_of)
+            return books_print.build_account_ledger(ledger, fund, args.account, start=first, end=last)
+        if kind == "vouchers":
+            return books_print.build_vouchers(ledger, fund, start=first, end=last)
+        return books_print.build_trial_balance(ledger, fund, start=first, end=last)
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("revolve.reports"):
             raise _missing_builder(exc.name, args.lang) from None

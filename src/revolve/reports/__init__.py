@@ -7,7 +7,8 @@ Chinese labels by default and English on request (:mod:`revolve.reports.labels`)
 (and the importers) import ``tabulate`` and ``openpyxl``; the core never imports them.
 """
 
-from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_trial_balance
+from revolve.reports.books_print import build_account_ledger, build_trial_balance, build_vouchers
+from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_cash_flow
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.pledge_register import build_passbook_register
 from revolve.reports.quarterly import build_quarterly
@@ -24,13 +25,16 @@ __all__ = [
     "Section",
     "Table",
     "Term",
+    "build_account_ledger",
     "build_activity_statement",
     "build_balance_sheet",
+    "build_cash_flow",
     "build_loan_register",
     "build_passbook_register",
     "build_quarterly",
     "build_statement",
     "build_trial_balance",
+    "build_vouchers",
     "build_write_off_register",
     "render",
     "write",

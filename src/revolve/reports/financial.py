@@ -1,134 +1,67 @@
-"""Financial statements in the layout of 民间非营利组织会计制度: the trial balance (科目余额表), the balance
-sheet (资产负债表, 会民非01表) and the activity statement (业务活动表, 会民非02表).
+"""The three statements of 民间非营利组织会计制度 (财会〔2004〕7号, 第六十六条): the 资产负债表 (会民非01表),
+the 业务活动表 (会民非02表) and the 现金流量表 (会民非03表), drawn from the journal so that they are right both
+before and after a period close.
 
-revolve posts no period-closing entries, so the statements close the revenue and expense accounts into
-net assets as they are drawn: restricted revenue (捐赠收入 and 政府补助收入, 限定性) into 限定性净资产;
-unrestricted revenue and all expenses into 非限定性净资产; and, because restricted money spent on its
-purpose is released from its restriction (domain.md §14.1, 解释 N2), every expense — grants, subsidies,
-bad debts, money returned to finance — releases (限定性净资产转为非限定性净资产) as much restricted net
-assets as it used, up to what is restricted. This release rule is a policy choice to confirm with the
-association's accountant (domain.md §14.2).
+* Balances as of a date (资产负债表) show net assets as the posted 非限定性/限定性净资产 **plus** the result of
+  the revenue and expense not yet closed (the 制度's closing rule, 3101/3102 notes).
+* Flows of a period (业务活动表, 现金流量表) leave closing entries (kinds ``close.*``) out: closing moves a
+  result, it is not one. The restriction release line comes from the posted ``restriction.release`` entries.
+* The statements tie: the 业务活动表's 净资产变动额 equals the change of 净资产合计 between the 资产负债表's
+  columns, and the 现金流量表's 现金净增加额 equals the change of 货币资金.
+
+The arithmetic is :mod:`revolve.statements`; this module lays it out (docs/statements.md shows samples).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from revolve.chart import AccountKind, AccountRole
+from revolve.chart import AccountRole, chart_named
 from revolve.funds import Fund
 from revolve.ledger import Ledger
 from revolve.money import Money
+from revolve.reports.books_print import build_trial_balance
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
-from revolve.trial_balance import TrialBalance
-
-__all__ = ["build_activity_statement", "build_balance_sheet", "build_trial_balance", "net_assets"]
-
-R = AccountRole
-M, T = ColumnKind.MONEY, ColumnKind.TEXT
-RESTRICTED_REVENUE = (R.DONATION_REVENUE, R.GRANT_REVENUE)
-UNRESTRICTED_REVENUE = (
-    R.DONATION_REVENUE_UNRESTRICTED,
-    R.FEE_REVENUE,
-    R.INTEREST_REVENUE,
-    R.PENALTY_REVENUE,
-    R.RECOVERY_REVENUE,
+from revolve.statements import (
+    OPTIONAL_LINES,
+    activity_lines,
+    balance_sheet_lines,
+    balances,
+    cash_flow_lines,
+    year_balances,
 )
-PROGRAM_COST = (R.GRANT_EXPENSE, R.SUBSIDY_EXPENSE, R.ALLOCATION_EXPENSE, R.ALLOCATION_INTERNAL)
-ADMIN_EXPENSE = (R.BAD_DEBT_EXPENSE, R.FINANCE_RETURN_EXPENSE)
 
+__all__ = ["build_activity_statement", "build_balance_sheet", "build_cash_flow", "build_trial_balance"]
 
-def _balance(tb: TrialBalance, *roles: AccountRole) -> Money:
-    return Money.total(tb.line(r).balance for r in roles)
+M, T = ColumnKind.MONEY, ColumnKind.TEXT
 
 
 def _before(day: date) -> date:
     return date.fromordinal(day.toordinal() - 1)
 
 
-def net_assets(tb: TrialBalance) -> tuple[Money, Money, Money]:
-    """(unrestricted, restricted, released) net assets at the trial balance's date, closed as described above."""
-    restricted = -_balance(tb, R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE)
-    expenses = _balance(tb, *PROGRAM_COST, *ADMIN_EXPENSE)
-    released = max(Money(0), min(expenses, restricted))
-    unrestricted = -_balance(tb, R.UNRESTRICTED_NET_ASSETS, *UNRESTRICTED_REVENUE) - expenses + released
-    return unrestricted, restricted - released, released
-
-
-def build_trial_balance(ledger: Ledger, fund: Fund | int | str, *, as_of: date) -> Report:
-    """The trial balance (科目余额表) as of a date: turnover and closing balance per account."""
-    f = ledger.fund(fund)
-    tb = ledger.trial_balance(f, as_of=as_of)
-    rows: list[tuple[Cell, ...]] = [
-        (
-            line.code,
-            Term(f"account_{f.chart}_{line.role.value}"),
-            line.debit_turnover,
-            line.credit_turnover,
-            line.debit_balance,
-            line.credit_balance,
-        )
-        for line in tb.lines
-        if not (line.balance.is_zero() and line.debit_turnover.is_zero() and line.credit_turnover.is_zero())
-    ]
-    table = Table(
-        columns=(
-            Column("code", "account_code", T),
-            Column("account", "account_name", T),
-            Column("debit_turnover", "debit_turnover", M),
-            Column("credit_turnover", "credit_turnover", M),
-            Column("debit_balance", "debit_balance", M),
-            Column("credit_balance", "credit_balance", M),
-        ),
-        rows=tuple(rows),
-        total=(
-            Term("total"),
-            None,
-            Money.total(line.debit_turnover for line in tb.lines),
-            Money.total(line.credit_turnover for line in tb.lines),
-            tb.total_debit,
-            tb.total_credit,
-        ),
-    )
-    return Report(
-        kind="trial_balance",
-        title="trial_balance",
-        subject=f.name,
-        as_of=as_of,
-        sections=(
-            Section("chart", "chart_of_accounts", facts=(Fact("chart", tb.chart_title),)),
-            Section("accounts", "trial_balance", table=table),
-        ),
-    )
-
-
 def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) -> Report:
-    """The balance sheet (资产负债表, 会民非01表) as of a date, with the figures at the start of its year."""
+    """The 资产负债表 (会民非01表) as of a date: 年初数 (the balances at the end of the previous year, or those
+    the fund opened with in this year) and 期末数.
+
+    Args:
+        ledger: the books.
+        fund: the fund, by object, id or code.
+        as_of: the balance-sheet date.
+
+    Returns:
+        A report with one table (项目, 年初数, 期末数).
+
+    Raises:
+        UnknownFund: no such fund.
+    """
     f = ledger.fund(fund)
-    now = ledger.trial_balance(f, as_of=as_of)
-    opening = ledger.trial_balance(f, as_of=_before(date(as_of.year, 1, 1)))
-
-    def lines(tb: TrialBalance) -> list[tuple[str, Money]]:
-        unrestricted, restricted, _ = net_assets(tb)
-        cash = _balance(tb, R.FUND_CASH)
-        receivables = _balance(tb, R.LOANS_RECEIVABLE, R.DUE_FROM_FUND)
-        allowance = -_balance(tb, R.BAD_DEBT_ALLOWANCE)
-        assets = cash + receivables - allowance
-        payables = -_balance(tb, R.PLEDGE_DEPOSITS, R.DUE_TO_FUND, R.PAYABLE_TO_FINANCE)
-        return [
-            ("bs_cash", cash),
-            ("bs_receivables", receivables),
-            ("bs_allowance", allowance),
-            ("bs_receivables_net", receivables - allowance),
-            ("bs_total_assets", assets),
-            ("bs_other_payables", payables),
-            ("bs_total_liabilities", payables),
-            ("bs_unrestricted", unrestricted),
-            ("bs_restricted", restricted),
-            ("bs_total_net_assets", unrestricted + restricted),
-            ("bs_total_liabilities_and_net_assets", payables + unrestricted + restricted),
-        ]
-
-    start, end = lines(opening), lines(now)
+    chart = chart_named(f.chart)
+    before, this_year = ledger.kind_sums(
+        f, [(None, date(as_of.year - 1, 12, 31)), (date(as_of.year, 1, 1), as_of)]
+    )
+    opening, closing = year_balances(before, this_year)
+    start, end = balance_sheet_lines(chart, opening), balance_sheet_lines(chart, closing)
     table = Table(
         columns=(
             Column("item", "item", T),
@@ -143,54 +76,45 @@ def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) 
         subject=f.name,
         as_of=as_of,
         sections=(Section("balance_sheet", "balance_sheet", table=table),),
-        notes=("note_net_assets_closing",),
+        notes=("note_net_assets_unclosed",),
     )
 
 
 def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: date, end: date) -> Report:
-    """The activity statement (业务活动表, 会民非02表) for a period: revenue, expenses and the change in net assets,
-    split into unrestricted and restricted."""
+    """The 业务活动表 (会民非02表): 本期数 for [start, end] and 本年累计数 from 1 January of ``end``'s year, each
+    in 非限定性 / 限定性 / 合计 columns.
+
+    Args:
+        ledger: the books.
+        fund: the fund, by object, id or code.
+        start: the period's first day.
+        end: its last day.
+
+    Returns:
+        A report with one table (项目 and the six money columns).
+
+    Raises:
+        UnknownFund: no such fund.
+    """
     f = ledger.fund(fund)
-    after = ledger.trial_balance(f, as_of=end)
-    before = ledger.trial_balance(f, as_of=_before(start))
-
-    def moved(*roles: AccountRole) -> Money:
-        # revenue is a credit: its movement in the period, as a positive amount; expenses are debits
-        change = _balance(after, *roles) - _balance(before, *roles)
-        kind = after.line(roles[0]).kind
-        return -change if kind is AccountKind.REVENUE else change
-
-    released = net_assets(after)[2] - net_assets(before)[2]
-    rows_spec: list[tuple[str, Money, Money]] = [
-        ("ac_donations", moved(R.DONATION_REVENUE_UNRESTRICTED), moved(R.DONATION_REVENUE)),
-        ("ac_government_grants", Money(0), moved(R.GRANT_REVENUE)),
-        ("ac_service_revenue", moved(R.FEE_REVENUE), Money(0)),
-        ("ac_other_revenue", moved(R.INTEREST_REVENUE, R.PENALTY_REVENUE, R.RECOVERY_REVENUE), Money(0)),
-    ]
-    revenue_u = Money.total(u for _, u, _ in rows_spec)
-    revenue_r = Money.total(r for _, _, r in rows_spec)
-    program = moved(*PROGRAM_COST)
-    admin = moved(*ADMIN_EXPENSE)
-    rows: list[tuple[Cell, ...]] = [(Term(k), u, r, u + r) for k, u, r in rows_spec]
-    rows += [
-        (Term("ac_total_revenue"), revenue_u, revenue_r, revenue_u + revenue_r),
-        (Term("ac_program_cost"), program, Money(0), program),
-        (Term("ac_admin_expense"), admin, Money(0), admin),
-        (Term("ac_total_expense"), program + admin, Money(0), program + admin),
-        (Term("ac_released"), released, -released, Money(0)),
-        (
-            Term("ac_change_in_net_assets"),
-            revenue_u - program - admin + released,
-            revenue_r - released,
-            revenue_u + revenue_r - program - admin,
-        ),
-    ]
+    chart = chart_named(f.chart)
+    period, year = ledger.kind_sums(f, [(start, end), (date(end.year, 1, 1), end)])
+    rows: list[tuple[Cell, ...]] = []
+    for (key, u, r), (_, yu, yr) in zip(
+        activity_lines(chart, period), activity_lines(chart, year), strict=True
+    ):
+        if key in OPTIONAL_LINES and not (u.fen or r.fen or yu.fen or yr.fen):
+            continue
+        rows.append((Term(key), u, r, u + r, yu, yr, yu + yr))
     table = Table(
         columns=(
             Column("item", "item", T),
-            Column("unrestricted", "unrestricted", M),
-            Column("restricted", "restricted", M),
-            Column("total", "total", M),
+            Column("unrestricted", "period_unrestricted", M),
+            Column("restricted", "period_restricted", M),
+            Column("total", "period_total", M),
+            Column("ytd_unrestricted", "ytd_unrestricted", M),
+            Column("ytd_restricted", "ytd_restricted", M),
+            Column("ytd_total", "ytd_total", M),
         ),
         rows=tuple(rows),
     )
@@ -201,5 +125,51 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
         as_of=end,
         period=(start, end),
         sections=(Section("activity", "activity_statement", table=table),),
-        notes=("note_net_assets_closing",),
+        notes=("note_activity_flows",),
+    )
+
+
+def build_cash_flow(ledger: Ledger, fund: Fund | int | str, *, start: date, end: date) -> Report:
+    """The 现金流量表 (会民非03表), direct method, for [start, end], with 货币资金 at both ends.
+
+    Loans paid out to mothers and repaid by them are 业务活动 flows (the fund's purpose; docs/statements.md
+    quotes why), shown as 其中 lines of 支付/收到的其他与业务活动有关的现金.
+
+    Args:
+        ledger: the books.
+        fund: the fund, by object, id or code.
+        start: the period's first day.
+        end: its last day.
+
+    Returns:
+        A report with a table of lines (项目, 金额) and the facts 期初/期末货币资金.
+
+    Raises:
+        UnknownFund: no such fund.
+    """
+    f = ledger.fund(fund)
+    chart = chart_named(f.chart)
+    lines = cash_flow_lines(chart, ledger.cash_counterparts(f, start=start, end=end))
+    before, through = ledger.kind_sums(f, [(None, _before(start)), (None, end)])
+    cash = AccountRole.FUND_CASH.value
+    opening, closing = Money(balances(before).get(cash, 0)), Money(balances(through).get(cash, 0))
+    table = Table(
+        columns=(Column("item", "item", T), Column("amount", "amount", M)),
+        rows=tuple((Term(key), amount) for key, amount in lines),
+    )
+    return Report(
+        kind="cash_flow",
+        title="cash_flow_statement",
+        subject=f.name,
+        as_of=end,
+        period=(start, end),
+        sections=(
+            Section("cash_flow", "cash_flow_statement", table=table),
+            Section(
+                "cash",
+                "cf_cash_reconciliation",
+                facts=(Fact("cf_cash_opening", opening), Fact("cf_cash_closing", closing)),
+            ),
+        ),
+        notes=("note_cash_flow_loans",),
     )
