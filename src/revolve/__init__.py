@@ -19,6 +19,7 @@ from revolve.errors import (
     AccountFundMismatch,
     AlreadyReversed,
     AmountOutOfRange,
+    BooksAlreadyOpen,
     ChartError,
     CommandError,
     DuplicateCode,
@@ -39,6 +40,7 @@ from revolve.errors import (
     LoanStateError,
     MoneyTypeError,
     NotFound,
+    OpeningMismatch,
     Overpayment,
     PeriodClosed,
     PolicyViolation,
@@ -83,6 +85,7 @@ from revolve.loans import (
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.money import Money, fen, yuan
+from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import DEFAULT_POLICY, Policy
 from revolve.ratios import Ratio
@@ -129,6 +132,7 @@ __all__ = [
     "AlreadyReversed",
     "AmountOutOfRange",
     "Batch",
+    "BooksAlreadyOpen",
     "ChainBreak",
     "Chart",
     "ChartError",
@@ -174,6 +178,9 @@ __all__ = [
     "Money",
     "MoneyTypeError",
     "NotFound",
+    "Opening",
+    "OpeningLoan",
+    "OpeningMismatch",
     "Org",
     "OrgLevel",
     "Overpayment",

@@ -34,6 +34,7 @@ from revolve.operations.households import HouseholdOperations
 from revolve.operations.journal import JournalOperations, VerifyReport
 from revolve.operations.losses import Losses
 from revolve.operations.money_flows import MoneyFlows
+from revolve.operations.opening import OpeningBooks
 from revolve.operations.organisations import Organisations
 from revolve.operations.payouts import Payouts
 from revolve.operations.queries import Queries
@@ -62,6 +63,7 @@ class Ledger(
     Repayments,
     Losses,
     Subsidies,
+    OpeningBooks,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

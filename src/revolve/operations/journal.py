@@ -53,6 +53,7 @@ _OPERATION_KINDS = (
     "grant",
     "subsidy",
     "transfer.",
+    "opening",
 )
 
 

@@ -19,6 +19,7 @@ from revolve.chart import AccountRole
 from revolve.money import Money
 from revolve.store.driver import run
 from revolve.store.funds import FundHead
+from revolve.store.opening import find_opening
 from revolve.store.schema import AccountRow, EntryRow, LoanRow, PostingRow, ReceiptRow
 
 __all__ = [
@@ -58,20 +59,37 @@ def _cash_by_kind(conn: Connection, fund_id: int, as_of: date | None, *, prefix:
 
 def capital_by_source(conn: Connection, fund_id: int, as_of: date | None = None) -> dict[str, Money]:
     """Contributions received, by source (``donation``, ``fiscal``, …), net of any reversal."""
-    return {
+    out = {
         kind.split(".", 1)[1]: Money(total)
         for kind, total in _cash_by_kind(conn, fund_id, as_of, prefix="contribution.").items()
     }
+    # capital contributed before the books opened in revolve (期初), as the opening gave it
+    opening = find_opening(conn, fund_id)
+    if opening is not None and (as_of is None or as_of >= opening.on):
+        for source, amount in opening.capital.items():
+            out[source] = out.get(source, Money(0)) + amount
+    return out
 
 
 def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
-    """All contributions received (net of reversals)."""
-    return Money(sum(_cash_by_kind(conn, fund_id, as_of, prefix="contribution.").values()))
+    """All contributions received (net of reversals), with the capital given at the opening."""
+    return Money.total(capital_by_source(conn, fund_id, as_of).values())
 
 
 def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
-    """Principal the fund has lent, in all."""
-    return principal_disbursed_between(conn, fund_id, None, as_of)
+    """Principal the fund has lent, in all (with what it lent before its opening, beyond the loans brought in)."""
+    return principal_disbursed_between(conn, fund_id, None, as_of) + _lent_before_opening(
+        conn, fund_id, as_of
+    )
+
+
+def _lent_before_opening(conn: Connection, fund_id: int, as_of: date | None) -> Money:
+    """Principal lent before the opening by loans not brought in (their records stayed in the old books)."""
+    opening = find_opening(conn, fund_id)
+    if opening is None or (as_of is not None and as_of < opening.on):
+        return Money(0)
+    brought = principal_disbursed_between(conn, fund_id, None, opening.on)
+    return opening.lent_before - brought
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +157,15 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
         seq, last_loan, capital, lent = known.seq, known.loan_id, dict(known.capital), dict(known.lent)
     else:
         seq, last_loan, capital, lent = 0, 0, {}, {}
+    if seq == 0:
+        # the opening is always a fund's first entry: counted when the basis is read from the start
+        opening = find_opening(conn, fund_id)
+        if opening is not None:
+            capital[opening.on] = capital.get(opening.on, 0) + opening.capital_total.fen
+            history = (
+                opening.lent_before.fen - principal_disbursed_between(conn, fund_id, None, opening.on).fen
+            )
+            lent[opening.on] = lent.get(opening.on, 0) + history
     for day, total in run(conn, _CONTRIBUTED_SINCE, {"fund": fund_id, "seq": seq}):
         capital[day] = capital.get(day, 0) + int(total)
     newest_loan = last_loan

@@ -23,6 +23,7 @@ from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord,
 from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.money import Money
+from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import Policy
 from revolve.rules import PayerKind
@@ -448,4 +449,15 @@ def posted_entry_of(row: Any, lines: tuple[PostedLine, ...]) -> PostedEntry:
         content_digest=row.content_digest,
         prev_hash=row.prev_hash,
         hash=row.hash,
+    )
+
+
+def opening_of(row: Any, capital: Any) -> Opening:
+    """A fund's opening from its row and its capital rows (source, amount)."""
+    return Opening(
+        fund_id=int(row.fund_id),
+        on=row.opened_on,
+        entry_seq=int(row.entry_seq),
+        capital={str(source): Money(int(amount)) for source, amount in capital},
+        lent_before=Money(int(row.lent_before)),
     )
