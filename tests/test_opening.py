@@ -283,3 +283,57 @@ def test_property_subledger_equals_outstanding_and_trial_balance_is_zero(
 def test_ids_in_the_fixture_are_valid() -> None:
     assert _valid_id("11010519491231002") == ID_1
     assert _valid_id("11010519800101001") == ID_2
+
+
+_OPENING_CSV = """借款编号,户编码,批次,借款金额（元）,放款日期,期数,还款方式,轮次,已还本金,担保人,质押金额,备注
+XN-2022-001,H1,B2022,10000,2022-03-10,24,等额本金,2,6000,VC,,
+XN-2022-002,H2,B2022,20000,2022-06-10,24,等额本金,3,12500,VC,,
+XN-2022-003,H3,B2022,6000,2022-09-10,24,等额本金,3,3000,P1,1000,存折质押
+"""
+
+
+def test_import_opening_loan_list_opens_the_books(old_fund: Ledger, tmp_path: Any) -> None:
+    from revolve.importers import import_opening
+
+    path = tmp_path / "期初借款.csv"
+    path.write_text(_OPENING_CSV, encoding="utf-8")
+    result = import_opening(old_fund, "XN", path, on=ON, balances=_balances(), lent_before=yuan("360000"))
+    assert result.problems == () and result.rows_written == 3
+    assert old_fund.subledger("XN", R.LOANS_RECEIVABLE)["XN-2022-002"] == yuan("7500")
+    assert old_fund.check("XN") == []
+
+
+def test_import_opening_reports_every_bad_row_and_writes_nothing(old_fund: Ledger, tmp_path: Any) -> None:
+    from revolve.importers import ProblemKind, import_opening
+
+    bad = (
+        _OPENING_CSV.replace("XN-2022-001,H1,", "XN-2022-001,H9,")  # no such household
+        .replace(
+            "20000,2022-06-10,24,等额本金,3,12500", "20000,2022-06-10,24,等额本金,3,25000"
+        )  # repaid > lent
+        .replace("6000,2022-09-10", "6千,2022-09-10")  # not an amount
+    )
+    path = tmp_path / "期初借款.csv"
+    path.write_text(bad, encoding="utf-8")
+    engine = old_fund.engine
+    assert engine is not None
+    before = snapshot(engine)
+    result = import_opening(old_fund, "XN", path, on=ON, balances=_balances())
+    assert [(p.row, p.kind, p.column) for p in result.problems] == [
+        (2, ProblemKind.UNKNOWN_HOUSEHOLD, "household"),
+        (3, ProblemKind.REFUSED, None),
+        (4, ProblemKind.BAD_AMOUNT, "amount"),
+    ]
+    assert result.rows_written == 0
+    assert snapshot(engine) == before
+
+
+def test_import_opening_reports_an_unreconciled_list(old_fund: Ledger, tmp_path: Any) -> None:
+    from revolve.importers import import_opening
+
+    path = tmp_path / "期初借款.csv"
+    path.write_text(_OPENING_CSV, encoding="utf-8")
+    result = import_opening(old_fund, "XN", path, on=ON, balances=_balances(loans_receivable=yuan("14000")))
+    assert [(p.row, p.column) for p in result.problems] == [(1, None)]
+    assert "1122" in result.problems[0].detail and result.rows_written == 0
+    assert old_fund.opening("XN") is None

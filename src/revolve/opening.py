@@ -46,6 +46,7 @@ __all__ = [
     "OpeningLoan",
     "PlannedOpening",
     "PlannedOpeningLoan",
+    "check_opening_loan",
     "decide_opening",
     "opening_receipt_number",
     "remaining_schedule",
@@ -193,7 +194,13 @@ def _given_schedule(terms: LoanTerms, remaining: Sequence[Installment]) -> Sched
     return Schedule(terms, rows, _ZERO)
 
 
-def _check_loan(loan: OpeningLoan, on: date) -> Schedule:
+def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
+    """Check one opening loan alone and return the schedule it continues on.
+
+    Raises:
+        InvalidEntry, InvalidAmount, InvalidDate: a malformed loan.
+        OpeningMismatch: more repaid than lent, or a remaining schedule that does not owe the outstanding.
+    """
     if not isinstance(loan.terms, LoanTerms):
         raise InvalidEntry("terms", loan.terms, reason="an opening loan's original terms are LoanTerms")
     if loan.terms.start >= on:
@@ -310,7 +317,7 @@ def decide_opening(
         if loan.number in numbers:
             raise InvalidEntry("loans", loan.number, reason="a loan number appears twice in the opening list")
         numbers.add(loan.number)
-        planned.append(PlannedOpeningLoan(loan, _check_loan(loan, on)))
+        planned.append(PlannedOpeningLoan(loan, check_opening_loan(loan, on)))
     outstanding = Money.total(ln.outstanding for ln in loans)
     receivable = given.get(R.LOANS_RECEIVABLE, _ZERO)
     if receivable != outstanding:

@@ -60,6 +60,7 @@ from revolve.importers.loading import (
     import_file,
     import_households,
     import_loans,
+    import_opening,
     import_repayments,
 )
 from revolve.importers.results import ImportResult, ProblemKind, RowProblem
@@ -79,6 +80,7 @@ __all__ = [
     "import_file",
     "import_households",
     "import_loans",
+    "import_opening",
     "import_repayments",
     "read_rows",
 ]
