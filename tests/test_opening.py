@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ledger_on, snapshot
-from revolve import AccountRole, Ledger, OpeningLoan, OrgLevel, yuan
+from revolve import AccountKey, AccountRole, Ledger, OpeningLoan, OrgLevel, yuan
 from revolve.errors import BooksAlreadyOpen, InvalidDate, InvalidEntry, OpeningMismatch, PeriodClosed
 from revolve.guarantees import GuarantorKind
 from revolve.loans import LoanStatus
@@ -134,6 +134,12 @@ def test_finding_9_a_fund_running_since_1998_opens_its_books(old_fund: Ledger) -
     assert figures.disbursed == yuan("360000")
     assert (figures.turnover.numerator, figures.turnover.denominator) == (yuan("360000"), yuan("120000"))
     assert old_fund.opening("XN") == opening
+    # the 年初数 a statement of 2024 reads: the opening entry's lines, by account
+    opened = old_fund.opening_balances("XN")
+    assert opened[AccountKey(R.FUND_CASH)] == yuan("120000")
+    assert opened[AccountKey(R.BAD_DEBT_ALLOWANCE)] == -yuan("500")
+    assert opened[AccountKey(R.LOANS_RECEIVABLE, "XN-2022-002")] == yuan("7500")
+    assert opened[AccountKey(R.RESTRICTED_NET_ASSETS)] == -yuan("118000")
 
 
 def test_opened_loans_repay_write_off_and_check_finds_nothing(old_fund: Ledger) -> None:

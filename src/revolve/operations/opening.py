@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from revolve.chart import AccountRole
+from revolve.chart import AccountKey, AccountRole
 from revolve.errors import BooksAlreadyOpen, UnknownHousehold
 from revolve.guarantees import Guarantor, GuarantorKind
 from revolve.loans import Batch, Receipt
@@ -34,6 +34,7 @@ from revolve.rules import ContributionSource, PayerKind
 from revolve.store import funds as store_funds
 from revolve.store import guarantors as store_guarantors
 from revolve.store import households as store_households
+from revolve.store import journal as store_journal
 from revolve.store import loans as store_loans
 from revolve.store import opening as store_opening
 from revolve.store import receipts as store_receipts
@@ -230,6 +231,20 @@ class OpeningBooks(Family):
                 for g in p.loan.guarantors
             ],
         )
+
+    def opening_balances(self, fund: FundRef) -> dict[AccountKey, Money]:
+        """The balances the fund's books opened with, by account (each loan's receivable by its own
+        key), signed as posted (debit positive): the 年初数 of a statement whose year holds the opening.
+        Empty when the fund's books began in revolve."""
+        with self._books.reading(fund) as (conn, f):
+            found = store_opening.find_opening(conn, f.id)
+            if found is None:
+                return {}
+            entry = store_journal.read_entry(conn, f.id, found.entry_seq)
+        out: dict[AccountKey, Money] = {}
+        for line in entry.lines:
+            out[line.account] = out.get(line.account, _ZERO) + line.amount
+        return out
 
     def opening(self, fund: FundRef) -> Opening | None:
         """The fund's opening (day, entry, capital and principal lent before it), or None if its books
