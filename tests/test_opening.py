@@ -343,3 +343,40 @@ def test_import_opening_reports_an_unreconciled_list(old_fund: Ledger, tmp_path:
     assert [(p.row, p.column) for p in result.problems] == [(1, None)]
     assert "1122" in result.problems[0].detail and result.rows_written == 0
     assert old_fund.opening("XN") is None
+
+
+def test_cli_open_books(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "books.db"
+    url = f"sqlite:///{db}"
+    with Ledger.open(url) as books:
+        c = books.create_org("XN", "兴宁县", OrgLevel.COUNTY)
+        books.create_fund("XN", "兴宁县幸福工程资金", org=c)
+        for n, code in enumerate(("H1", "H2", "H3")):
+            books.register_household(
+                "XN", code=code, mother_name=f"母亲{n}", national_id=_valid_id(f"11010519800101{n + 1:03d}"),
+                registered_on=D(2021, 1, 1),
+            )  # fmt: skip
+        books.register_guarantor(
+            "XN", code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="村委会", cap=yuan("100000")
+        )
+        books.register_guarantor("XN", code="P1", kind=GuarantorKind.DEPOSIT_PLEDGE, name="质押", cap=None)
+    loans = tmp_path / "期初借款.csv"
+    loans.write_text(_OPENING_CSV, encoding="utf-8")
+    balances = [f"--balance={AccountRole(role).value}={amount.yuan}" for role, amount in _balances().items()]
+    env = {k: v for k, v in os.environ.items() if k not in ("REVOLVE_DATABASE_URL",)} | {"PYTHONUTF8": "1"}
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "revolve", "open-books", str(loans), "--db", url, "--fund", "XN",
+            "--on", "2024-01-01", *balances, "--capital", "donation=120000", "--lent-before", "360000",
+        ],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "已建账" in done.stdout
+    with Ledger.open(url) as books:
+        assert books.check("XN") == []
+        assert books.figures("XN").capital == yuan("120000")
