@@ -144,8 +144,9 @@ def test_finding_9_a_fund_running_since_1998_opens_its_books(old_fund: Ledger) -
 
 def test_opened_loans_repay_write_off_and_check_finds_nothing(old_fund: Ledger) -> None:
     _open(old_fund)
-    # loan 001 owes 416.67 a month; the schedule continues: 6,000 repaid covers 14 instalments and
-    # 233.38 of the 15th, so 183.29 is left of the 15th (due 2023-06-10), then 416.67 a month
+    # loan 001 owes 416.67 a month; the schedule continues: 6,000 repaid covers 14 instalments
+    # (5,833.38) and 166.62 of the 15th, so 250.05 is left of the 15th (due 2023-06-10), then 416.67 a month
+    assert old_fund.schedule("XN", "XN-2022-001")[0].principal == yuan("250.05")
     old_fund.repay("XN", "XN-2022-001", amount=yuan("4000"), on=D(2024, 2, 1), receipt="R-1")
     assert old_fund.loan("XN", "XN-2022-001").status is LoanStatus.CLOSED
     old_fund.write_off("XN", "XN-2022-002", on=D(2024, 6, 30), approval_ref="A-1", reason="外出失联")

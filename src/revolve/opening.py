@@ -270,11 +270,13 @@ def _postings(
 ) -> list[Posting]:
     """The opening entry's lines: each balance on its normal side, the receivable per loan."""
     lines: list[Posting] = []
-    for role, amount in balances.items():
-        if role is R.LOANS_RECEIVABLE or amount.is_zero():
+    for role in AccountRole:  # the chart's order: assets, then liabilities, then net assets
+        if role is R.LOANS_RECEIVABLE:
+            lines.extend(Posting(AccountKey(R.LOANS_RECEIVABLE, ln.number), ln.outstanding) for ln in loans)
             continue
-        lines.append(Posting(role, amount if chart.spec(role).normal_debit else -amount))
-    lines.extend(Posting(AccountKey(R.LOANS_RECEIVABLE, ln.number), ln.outstanding) for ln in loans)
+        amount = balances.get(role, _ZERO)
+        if not amount.is_zero():
+            lines.append(Posting(role, amount if chart.spec(role).normal_debit else -amount))
     return lines
 
 
