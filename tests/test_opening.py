@@ -134,6 +134,12 @@ def test_finding_9_a_fund_running_since_1998_opens_its_books(old_fund: Ledger) -
     assert figures.disbursed == yuan("360000")
     assert (figures.turnover.numerator, figures.turnover.denominator) == (yuan("360000"), yuan("120000"))
     assert old_fund.opening("XN") == opening
+    # the 季报表 of the first quarter reads the same capital and lending to date
+    from revolve.metrics import period_figures
+
+    quarter = period_figures(old_fund.portfolio("XN"), start=ON, end=D(2024, 3, 31))
+    assert (quarter.capital, quarter.disbursed_to_date) == (yuan("120000"), yuan("360000"))
+    assert quarter.disbursed == Money(0)  # nothing lent in the quarter: the loans brought in are older
     # the 年初数 a statement of 2024 reads: the opening entry's lines, by account
     opened = old_fund.opening_balances("XN")
     assert opened[AccountKey(R.FUND_CASH)] == yuan("120000")
