@@ -387,3 +387,20 @@ def test_cli_open_books(tmp_path: Any) -> None:
     with Ledger.open(url) as books:
         assert books.check("XN") == []
         assert books.figures("XN").capital == yuan("120000")
+
+
+def test_statement_and_register_of_an_opened_loan(old_fund: Ledger) -> None:
+    from revolve.reports.registers import build_loan_register
+    from revolve.reports.statement import build_statement
+
+    _open(old_fund)
+    report = build_statement(old_fund, "XN", "XN-2022-001", as_of=D(2024, 1, 15))
+    summary = {f.label: f.value for f in report.section("summary").facts}
+    assert summary["outstanding_principal"] == yuan("4000")
+    # by 2024-01-15 the instalments due 2023-06-10 … 2024-01-10 are unpaid: 250.05 + 7 × 416.67 = 3,166.74
+    assert summary["due_to_date"] == yuan("3166.74")
+    payments = report.section("payments").table
+    assert payments is not None and [row[1] for row in payments.rows] == ["期初:XN-2022-001"]
+    register = build_loan_register(old_fund, "XN", as_of=D(2024, 1, 15))
+    totals = {f.label: f.value for f in register.section("summary").facts}
+    assert totals == {"loans": 3, "outstanding_principal": yuan("14500")}
