@@ -404,3 +404,54 @@ def test_statement_and_register_of_an_opened_loan(old_fund: Ledger) -> None:
     register = build_loan_register(old_fund, "XN", as_of=D(2024, 1, 15))
     totals = {f.label: f.value for f in register.section("summary").facts}
     assert totals == {"loans": 3, "outstanding_principal": yuan("14500")}
+
+
+def test_an_opened_loan_takes_a_prepayment(old_fund: Ledger) -> None:
+    from revolve.schedule import PrepaymentOption
+
+    _open(old_fund)
+    # loan 003: 250 a month from 2022-10-10; by 2024-02-01 16 instalments (4,000) fell due, 3,000 was
+    # repaid, so 1,000 is due; 2,000 pays it and 1,000 early, and the rest (1,000) is rescheduled
+    old_fund.repay(
+        "XN", "XN-2022-003", amount=yuan("2000"), on=D(2024, 2, 1), receipt="R-3",
+        prepayment=PrepaymentOption.FEWER_INSTALLMENTS,
+    )  # fmt: skip
+    loan = old_fund.loan("XN", "XN-2022-003")
+    assert (loan.principal_paid, loan.outstanding, loan.schedule_version) == (yuan("5000"), yuan("1000"), 2)
+    assert sum(d.principal.fen for d in old_fund.schedule("XN", "XN-2022-003")) == yuan("1000").fen
+    assert old_fund.check("XN") == []
+
+
+@given(
+    principal=st.integers(min_value=100_00, max_value=50_000_00),
+    term=st.integers(min_value=1, max_value=36),
+    method=st.sampled_from(list(RepaymentMethod)),
+    rate=st.sampled_from(["0", "0.05", "0.0874"]),
+    share=st.fractions(min_value=0, max_value=1),
+)
+def test_property_the_remaining_schedule_owes_the_outstanding(
+    principal: int, term: int, method: RepaymentMethod, rate: str, share: Any
+) -> None:
+    from decimal import Decimal
+
+    from revolve.errors import InvalidTerms
+    from revolve.opening import remaining_schedule
+    from revolve.schedule import generate_schedule
+
+    try:
+        terms = LoanTerms(
+            principal=Money(principal), start=D(2021, 1, 1), term=term, method=method, rate=Decimal(rate),
+            fee_rate=Decimal("0.03"),
+        )  # fmt: skip
+        full = generate_schedule(terms)
+    except InvalidTerms:
+        return
+    repaid = Money(int(principal * share))
+    interest = Money(int(full.total_interest.fen * share))
+    left = remaining_schedule(terms, principal=repaid, interest=interest, fee=Money(0))
+    assert left.total_principal == Money(principal) - repaid
+    assert left.total_interest == full.total_interest - interest
+    assert [i.number for i in left.installments] == list(range(1, len(left.installments) + 1))
+    assert all(
+        a.due_date < b.due_date for a, b in zip(left.installments, left.installments[1:], strict=False)
+    )
