@@ -455,3 +455,24 @@ def test_property_the_remaining_schedule_owes_the_outstanding(
     assert all(
         a.due_date < b.due_date for a, b in zip(left.installments, left.installments[1:], strict=False)
     )
+
+
+def test_a_loan_paid_out_on_the_opening_day_counts_once(old_fund: Ledger) -> None:
+    # 357,000 lent before the opening; 5,000 more on the opening day → 362,000 lent on 120,000 of capital
+    _open(old_fund, lent_before=yuan("357000"))
+    for n, code in enumerate(("H4", "H5")):
+        old_fund.register_household(
+            "XN", code=code, mother_name="母亲", national_id=_valid_id(f"11010519800101{n + 4:03d}"),
+            registered_on=ON,
+        )  # fmt: skip
+    old_fund.disburse(
+        "XN", number="XN-2024-001", household="H4", batch="B2022", terms=_terms("5000", ON, 12),
+        guarantors=("VC",),
+    )  # fmt: skip
+    fresh = Ledger(engine=old_fund.engine, create_schema=False)  # reads the round basis from the start
+    assert fresh.figures("XN").disbursed == yuan("362000")
+    later = fresh.disburse(
+        "XN", number="XN-2024-002", household="H5", batch="B2022", terms=_terms("1000", D(2024, 2, 1), 12),
+        guarantors=("VC",),
+    )  # fmt: skip
+    assert later.round == 4  # ⌊362,000 ÷ 120,000⌋ + 1

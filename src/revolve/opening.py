@@ -48,6 +48,7 @@ __all__ = [
     "PlannedOpeningLoan",
     "check_opening_loan",
     "decide_opening",
+    "eve",
     "opening_receipt_number",
     "remaining_schedule",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, func, literal, select
 
 from revolve.chart import AccountRole
 from revolve.money import Money
+from revolve.opening import eve
 from revolve.store.driver import run
 from revolve.store.funds import FundHead
 from revolve.store.opening import find_opening
@@ -88,7 +89,7 @@ def _lent_before_opening(conn: Connection, fund_id: int, as_of: date | None) -> 
     opening = find_opening(conn, fund_id)
     if opening is None or (as_of is not None and as_of < opening.on):
         return Money(0)
-    brought = principal_disbursed_between(conn, fund_id, None, opening.on)
+    brought = principal_disbursed_between(conn, fund_id, None, eve(opening.on))
     return opening.lent_before - brought
 
 
@@ -163,7 +164,8 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
         if opening is not None:
             capital[opening.on] = capital.get(opening.on, 0) + opening.capital_total.fen
             history = (
-                opening.lent_before.fen - principal_disbursed_between(conn, fund_id, None, opening.on).fen
+                opening.lent_before.fen
+                - principal_disbursed_between(conn, fund_id, None, eve(opening.on)).fen
             )
             lent[opening.on] = lent.get(opening.on, 0) + history
     for day, total in run(conn, _CONTRIBUTED_SINCE, {"fund": fund_id, "seq": seq}):
