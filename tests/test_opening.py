@@ -7,6 +7,8 @@ Expected figures are worked out by hand in the comments.
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from revolve.guarantees import GuarantorKind
 from revolve.loans import LoanStatus
 from revolve.money import Money
 from revolve.schedule import LoanTerms, RepaymentMethod
+from strategies import loan_terms
 
 R = AccountRole
 D = date
@@ -422,39 +425,22 @@ def test_an_opened_loan_takes_a_prepayment(old_fund: Ledger) -> None:
     assert old_fund.check("XN") == []
 
 
-@given(
-    principal=st.integers(min_value=100_00, max_value=50_000_00),
-    term=st.integers(min_value=1, max_value=36),
-    method=st.sampled_from(list(RepaymentMethod)),
-    rate=st.sampled_from(["0", "0.05", "0.0874"]),
-    share=st.fractions(min_value=0, max_value=1),
-)
-def test_property_the_remaining_schedule_owes_the_outstanding(
-    principal: int, term: int, method: RepaymentMethod, rate: str, share: Any
-) -> None:
-    from decimal import Decimal
-
-    from revolve.errors import InvalidTerms
+@given(terms=loan_terms(), share=st.fractions(min_value=0, max_value=1))
+def test_property_the_remaining_schedule_owes_the_outstanding(terms: LoanTerms, share: Fraction) -> None:
     from revolve.opening import remaining_schedule
     from revolve.schedule import generate_schedule
 
-    try:
-        terms = LoanTerms(
-            principal=Money(principal), start=D(2021, 1, 1), term=term, method=method, rate=Decimal(rate),
-            fee_rate=Decimal("0.03"),
-        )  # fmt: skip
-        full = generate_schedule(terms)
-    except InvalidTerms:
-        return
-    repaid = Money(int(principal * share))
+    full = generate_schedule(terms)
+    repaid = Money(int(terms.principal.fen * share))
     interest = Money(int(full.total_interest.fen * share))
-    left = remaining_schedule(terms, principal=repaid, interest=interest, fee=Money(0))
-    assert left.total_principal == Money(principal) - repaid
+    fee = Money(int(full.total_fee.fen * share))
+    left = remaining_schedule(terms, principal=repaid, interest=interest, fee=fee)
+    assert left.total_principal == terms.principal - repaid
     assert left.total_interest == full.total_interest - interest
+    assert left.total_fee == full.total_fee - fee
     assert [i.number for i in left.installments] == list(range(1, len(left.installments) + 1))
-    assert all(
-        a.due_date < b.due_date for a, b in zip(left.installments, left.installments[1:], strict=False)
-    )
+    assert all(a.due_date < b.due_date for a, b in pairwise(left.installments))
+    assert all(i.balance_after.fen >= 0 for i in left.installments)
 
 
 def test_a_loan_paid_out_on_the_opening_day_counts_once(old_fund: Ledger) -> None:

@@ -157,10 +157,30 @@ def remaining_schedule(terms: LoanTerms, *, principal: Money, interest: Money, f
         fee: fees received before the opening.
 
     Returns:
-        A schedule whose principal is the outstanding principal.
+        A schedule whose principal is the outstanding principal; an up-front fee not yet paid stays due.
+
+    Raises:
+        OpeningMismatch: more interest or fees received than the original schedule asks for.
     """
     original = generate_schedule(terms)
-    left = {"principal": principal.fen, "interest": interest.fen, "fee": fee.fen + original.upfront_fee.fen}
+    for name, paid, owed in (
+        ("interest", interest, original.total_interest),
+        ("fees", fee, original.total_fee),
+    ):
+        if paid > owed:
+            raise OpeningMismatch(
+                f"{name} received before the opening",
+                given=paid,
+                expected=f"at most {owed}",
+                difference=paid - owed,
+            )
+    # an up-front fee fell due on the payout day: what was paid in fees settles it first
+    upfront_left = max(0, original.upfront_fee.fen - fee.fen)
+    left = {
+        "principal": principal.fen,
+        "interest": interest.fen,
+        "fee": max(0, fee.fen - original.upfront_fee.fen),
+    }
     kept: list[Installment] = []
     outstanding = terms.principal.fen - principal.fen
     for inst in original.installments:
@@ -182,7 +202,7 @@ def remaining_schedule(terms: LoanTerms, *, principal: Money, interest: Money, f
                     Money(outstanding),
                 )
             )
-    return Schedule(terms, tuple(kept), _ZERO)
+    return Schedule(terms, tuple(kept), Money(upfront_left))
 
 
 def _given_schedule(terms: LoanTerms, remaining: Sequence[Installment]) -> Schedule:
