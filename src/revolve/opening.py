@@ -35,8 +35,11 @@ from itertools import pairwise
 
 from revolve.chart import AccountKey, AccountKind, AccountRole, Chart
 from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, OpeningMismatch
+from revolve.guarantees import Guarantor
+from revolve.households import Household
 from revolve.journal import Entry, Posting
 from revolve.loans.dues import DEFAULT_ORDER, Component
+from revolve.loans.records import Batch
 from revolve.money import Money
 from revolve.rules import ContributionSource
 from revolve.schedule import Installment, LoanTerms, Schedule, generate_schedule
@@ -78,15 +81,15 @@ class OpeningLoan:
     """
 
     number: str
-    household: object
-    batch: object
+    household: Household | int | str
+    batch: Batch | int | str
     terms: LoanTerms
     round: int
     principal_repaid: Money = _ZERO
     interest_paid: Money = _ZERO
     fee_paid: Money = _ZERO
     remaining: Sequence[Installment] | None = None
-    guarantors: Sequence[object] = ()
+    guarantors: Sequence[Guarantor | int | str] = ()
     pledge: Money | None = None
     order: Sequence[Component] = DEFAULT_ORDER
 
@@ -303,7 +306,6 @@ def _postings(
 
 def decide_opening(
     *,
-    fund_id: int,
     chart: Chart,
     on: date,
     balances: Mapping[AccountRole | str, Money],
@@ -314,7 +316,6 @@ def decide_opening(
     """Check an opening and build what it writes (see the module docstring for the rules).
 
     Args:
-        fund_id: the fund, for the refusals.
         chart: the fund's chart (which side each account's balance is on).
         on: the opening day; the entry is dated on it and nothing may be dated before it.
         balances: each account's balance by role, positive on its normal side.
@@ -330,7 +331,6 @@ def decide_opening(
         InvalidEntry, InvalidAmount, InvalidDate: a malformed balance, loan, capital or date.
         OpeningMismatch: the opening does not reconcile (where and by how much).
     """
-    del fund_id
     if not isinstance(on, date):
         raise InvalidDate(on, reason="the opening day is a datetime.date")
     given = _balances(chart, balances)

@@ -89,7 +89,6 @@ class OpeningBooks(Family):
             if unit.head.count or store_opening.find_opening(conn, f.id) is not None:
                 raise BooksAlreadyOpen(f.id, entries=unit.head.count)
             planned = decide_opening(
-                fund_id=f.id,
                 chart=books.chart(f),
                 on=on,
                 balances=balances,
