@@ -79,9 +79,9 @@ class OpeningBooks(Family):
         Raises:
             BooksAlreadyOpen: the fund has entries already.
             UnknownHousehold, UnknownBatch, UnknownGuarantor: a record a loan names does not exist.
-            DuplicateCode: a loan number is in use.
             OpeningMismatch: the opening does not reconcile (where, and by how much).
-            InvalidEntry, InvalidAmount, InvalidDate, InvalidTerms: a malformed balance, loan or date.
+            InvalidEntry, InvalidAmount, InvalidDate, InvalidTerms: a malformed balance, loan or date (a
+                loan number given twice is InvalidEntry).
         """
         books = self._books
         with books.locked(fund) as unit:
