@@ -20,6 +20,7 @@ from revolve.errors import (
     AllocationRefused,
     AlreadyReversed,
     AmountOutOfRange,
+    BooksAlreadyOpen,
     ChartError,
     CommandError,
     DuplicateCode,
@@ -40,6 +41,7 @@ from revolve.errors import (
     LoanStateError,
     MoneyTypeError,
     NotFound,
+    OpeningMismatch,
     Overpayment,
     PeriodClosed,
     PledgeStateError,
@@ -87,6 +89,7 @@ from revolve.loans.allowance import AllowancePolicy
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.money import Money, fen, yuan
+from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
 from revolve.policy import DEFAULT_POLICY, Policy
@@ -136,6 +139,7 @@ __all__ = [
     "AlreadyReversed",
     "AmountOutOfRange",
     "Batch",
+    "BooksAlreadyOpen",
     "ChainBreak",
     "Chart",
     "ChartError",
@@ -181,6 +185,9 @@ __all__ = [
     "Money",
     "MoneyTypeError",
     "NotFound",
+    "Opening",
+    "OpeningLoan",
+    "OpeningMismatch",
     "Org",
     "OrgLevel",
     "Overpayment",

@@ -53,7 +53,9 @@ Hierarchy::
     ├── UnknownPassbookPledge (NotFound)      no passbook pledge (存折质押) with this id in the fund
     ├── PledgeStateError (ValueError)         a passbook pledge applied or released already, or a loan
                                               not in default that a passbook is applied to
-    └── AllocationRefused (ValueError)        an allocation (拨付) to the same fund, up or across the tree
+    ├── AllocationRefused (ValueError)        an allocation (拨付) to the same fund, up or across the tree
+    ├── OpeningMismatch (ValueError)          opening balances that do not reconcile (where, by how much)
+    └── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
 """
 
 from __future__ import annotations
@@ -528,3 +530,32 @@ class AllocationRefused(RevolveError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"cannot allocate to {value!r}: {reason}")
+
+
+class OpeningMismatch(RevolveError, ValueError):
+    """Opening balances that do not reconcile: the loans' sub-ledger against 其他应收款, the pledges
+    against 其他应付款—借款保证金, a loan's schedule against its outstanding, or assets against liabilities
+    plus net assets. Carries where, what was given, what was expected and the difference."""
+
+    def __init__(self, where: str, *, given: object, expected: object, difference: object) -> None:
+        self.where = where
+        self.given = given
+        self.expected = expected
+        self.difference = difference
+        super().__init__(
+            f"the opening does not reconcile at {where}: given {given}, expected {expected} "
+            f"(off by {difference}); correct the balance or the loan list so that they agree"
+        )
+
+
+class BooksAlreadyOpen(RevolveError, ValueError):
+    """Opening books on a fund that has entries already (or was opened before): an opening is the
+    fund's first entry, made once."""
+
+    def __init__(self, fund_id: int, *, entries: int) -> None:
+        self.fund_id = fund_id
+        self.entries = entries
+        super().__init__(
+            f"fund {fund_id} already has {entries} journal entries, so its books cannot be opened: "
+            "open the books of a new, empty fund, or record what changed as ordinary operations"
+        )

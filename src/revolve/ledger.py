@@ -36,6 +36,7 @@ from revolve.operations.households import HouseholdOperations
 from revolve.operations.journal import JournalOperations, VerifyReport
 from revolve.operations.losses import Losses
 from revolve.operations.money_flows import MoneyFlows
+from revolve.operations.opening import OpeningBooks
 from revolve.operations.organisations import Organisations
 from revolve.operations.payouts import Payouts
 from revolve.operations.pledges import PassbookPledges
@@ -70,6 +71,7 @@ class Ledger(
     PassbookPledges,
     Allocations,
     StatementReads,
+    OpeningBooks,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -238,7 +238,8 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         funds=1,
         capital_by_source=dict(by_source),
         capital=Money.total(by_source.values()),
-        disbursed_to_date=Money.total(ln.principal for ln in lent),
+        disbursed_to_date=Money.total(ln.principal for ln in lent)
+        + Money.total(amount for day, amount in portfolio.lent_before_opening if day <= end),
         loans_to_date=len(lent),
         households_served=len(loan_households),
         households_helped=len(loan_households | aided),

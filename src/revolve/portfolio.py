@@ -69,6 +69,9 @@ class Portfolio:
     guarantors: tuple[Guarantor, ...]
     guarantees: tuple[GuaranteeLink, ...]
     batches: tuple[Batch, ...]
+    lent_before_opening: tuple[tuple[date, Money], ...] = ()
+    """Principal lent before the fund's books opened in revolve by loans not brought in, with the opening
+    day it counts from (empty when the books began in revolve): 累计发放 and 滚动次数 include it."""
 
 
 def schedules_by_loan(portfolio: Portfolio) -> dict[int, list[LoanSchedule]]:

@@ -21,6 +21,7 @@ from revolve.cli.reporting import build_report, emit
 from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger
+from revolve.money import Money
 from revolve.orgs import OrgLevel
 from revolve.pledges import Passbook
 from revolve.reports.labels import Language
@@ -141,6 +142,50 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         return EXIT_OK
     print(f"revolve: {result.summary(lang)}", file=sys.stderr)
     return EXIT_REFUSED
+
+
+def _pairs(given: list[str], what: str) -> dict[str, Money]:
+    """``NAME=YUAN`` options as a mapping of names to Money."""
+    out: dict[str, Money] = {}
+    for item in given:
+        name, sep, amount = item.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(item, message=f"write {what} as NAME=YUAN, e.g. fund_cash=120000")
+        out[name.strip()] = Money.of_yuan(amount.strip())
+    return out
+
+
+def _open_books(args: argparse.Namespace, ledger: Ledger) -> int:
+    from revolve.importers import import_opening  # noqa: PLC0415
+
+    lang = args.lang
+    result = import_opening(
+        ledger,
+        args.fund,
+        args.file,
+        on=args.on,
+        balances=_pairs(args.balance, "--balance"),
+        capital=_pairs(args.capital, "--capital"),
+        lent_before=args.lent_before,
+        sheet=args.sheet,
+        encoding=args.encoding,
+    )
+    for problem in result.problems:
+        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+    if not result.ok:
+        print(f"revolve: {result.summary(lang)}", file=sys.stderr)
+        return EXIT_REFUSED
+    opened = ledger.opening(args.fund)
+    assert opened is not None
+    print(
+        say(
+            lang,
+            f"已建账：{args.fund} 于 {opened.on.isoformat()} 期初，第{opened.entry_seq}号凭证，在贷 {result.rows_written} 笔",
+            f"Opened the books of {args.fund} on {opened.on.isoformat()}: entry {opened.entry_seq}, "
+            f"{result.rows_written} loans in progress",
+        )
+    )
+    return EXIT_OK
 
 
 def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
@@ -280,6 +325,7 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "allocate": _allocate,
     "guarantor": _guarantor,
     "import": _import,
+    "open-books": _open_books,
     "disburse": _disburse,
     "repay": _repay,
     "check": _check,

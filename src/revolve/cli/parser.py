@@ -43,7 +43,7 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
 
 
-_MONEY_OPTIONS = ("amount", "pledge", "cap", "passbook")
+_MONEY_OPTIONS = ("amount", "pledge", "cap", "passbook", "lent_before")
 
 
 def convert_options(args: argparse.Namespace) -> None:
@@ -184,6 +184,35 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+
+    opening = command(
+        "open-books",
+        "open an empty fund's books (期初建账) with its balances and a file of its loans in progress",
+    )
+    opening.add_argument("file", type=Path, help="the opening loan list (.csv or .xlsx, Chinese headers)")
+    opening.add_argument("--fund", required=True)
+    opening.add_argument("--on", required=True, type=_date, help="the opening day, e.g. 2024-01-01")
+    opening.add_argument(
+        "--balance",
+        action="append",
+        default=[],
+        metavar="ROLE=YUAN",
+        help="an account's opening balance on its normal side, e.g. fund_cash=120000 (repeatable)",
+    )
+    opening.add_argument(
+        "--capital",
+        action="append",
+        default=[],
+        metavar="SOURCE=YUAN",
+        help="capital contributed before the opening, e.g. donation=80000 (repeatable)",
+    )
+    opening.add_argument(
+        "--lent-before", help="principal lent before the opening, every loan (累计发放), in yuan"
+    )
+    opening.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
+    opening.add_argument(
+        "--encoding", default="utf-8-sig", help="text encoding of a CSV file (default UTF-8)"
     )
 
     disburse = command("disburse", "pay a loan out to a household (opens the batch if it is new)")

@@ -18,7 +18,10 @@ The accepted headers are in :data:`COLUMNS`:
   A batch not yet in the fund is opened, dated the loan's start date;
 * repayments — 借款编号/loan, 金额/amount, 还款日期/on, 还款凭证号/receipt; optional 还款人/payer
   (借款人/borrower by default, 担保人/guarantor, 质押/pledge), 担保人/guarantor (when a guarantor pays),
-  提前还款/prepayment (缩短期限/fewer_installments or 减少月供/lower_installments).
+  提前还款/prepayment (缩短期限/fewer_installments or 减少月供/lower_installments);
+* opening (期初借款清单, through :func:`import_opening` with the opening day and balances) — the loan
+  columns with 借款金额/amount for the original principal, and 轮次/round and 已还本金/principal_repaid;
+  optional 已收利息/interest_paid and 已收管理费/fee_paid (docs/opening-balances.md).
 
 **Values.** Amounts are yuan (``1234.56``, ``¥1,234.56``, ``1.2万``). An amount finer than a fen
 (``12.345``) is refused, never rounded. Dates are ``2026-03-31``, ``2026/3/31``, ``2026年3月31日``,
@@ -60,6 +63,7 @@ from revolve.importers.loading import (
     import_file,
     import_households,
     import_loans,
+    import_opening,
     import_repayments,
 )
 from revolve.importers.results import ImportResult, ProblemKind, RowProblem
@@ -79,6 +83,7 @@ __all__ = [
     "import_file",
     "import_households",
     "import_loans",
+    "import_opening",
     "import_repayments",
     "read_rows",
 ]

@@ -19,6 +19,7 @@ class ImportKind(StrEnum):
     HOUSEHOLDS = "households"
     LOANS = "loans"
     REPAYMENTS = "repayments"
+    OPENING = "opening"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,31 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("guarantor", "担保人", required=False, aliases=("担保人编码",)),
         ImportColumn("prepayment", "提前还款", required=False),
     ),
+    ImportKind.OPENING: (
+        ImportColumn("number", "借款编号", aliases=("借款合同号", "loan")),
+        ImportColumn("household", "户编码", aliases=("档案号", "户号")),
+        ImportColumn("batch", "批次", aliases=("批次号",)),
+        ImportColumn("amount", "借款金额", aliases=("原借款金额", "金额", "principal")),
+        ImportColumn("start", "放款日期", aliases=("借款日期", "disbursed_on")),
+        ImportColumn("term", "期数", aliases=("借款期限", "期限")),
+        ImportColumn("method", "还款方式", required=False),
+        ImportColumn("rate", "年利率", required=False, aliases=("利率",)),
+        ImportColumn("round", "轮次", aliases=("滚动轮次",)),
+        ImportColumn("principal_repaid", "已还本金", aliases=("累计已还本金",)),
+        ImportColumn("interest_paid", "已收利息", required=False, aliases=("累计已收利息",)),
+        ImportColumn("fee_paid", "已收管理费", required=False, aliases=("累计已收管理费",)),
+        ImportColumn("guarantor", "担保人", required=False, aliases=("担保人编码", "guarantors")),
+        ImportColumn("pledge", "质押金额", required=False, aliases=("质押存款",)),
+    ),
 }
 """The columns each kind of file may hold, in their usual order."""
 
-KEY_COLUMN = {ImportKind.HOUSEHOLDS: "code", ImportKind.LOANS: "number", ImportKind.REPAYMENTS: "receipt"}
+KEY_COLUMN = {
+    ImportKind.HOUSEHOLDS: "code",
+    ImportKind.LOANS: "number",
+    ImportKind.REPAYMENTS: "receipt",
+    ImportKind.OPENING: "number",
+}
 """The column that names a row's record: two rows of one file may not share it."""
 
 _UNIT_SUFFIX = re.compile(r"[（(][^）)]*[）)]$")

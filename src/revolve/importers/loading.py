@@ -13,21 +13,26 @@ of it, and the host decides whether to commit.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from tqdm import tqdm
 
-from revolve.errors import ImportTargetError, RevolveError
+from revolve.chart import AccountRole
+from revolve.errors import ImportFileError, ImportTargetError, RevolveError
 from revolve.funds import Fund
 from revolve.importers.columns import COLUMNS, ImportKind
-from revolve.importers.results import ImportResult, RowProblem, problem_from_refusal
+from revolve.importers.results import ImportResult, ProblemKind, RowProblem, problem_from_refusal
 from revolve.importers.rows import map_header, parse_rows
 from revolve.importers.sheets import read_rows
-from revolve.importers.writers import WRITERS, Learned, write_all
+from revolve.importers.writers import WRITERS, Learned, write_all, write_opening
 from revolve.ledger import Ledger
+from revolve.money import Money
+from revolve.opening import OpeningLoan, check_opening_loan
+from revolve.rules import ContributionSource
 
 FundRef = Fund | int | str
 if TYPE_CHECKING:
@@ -111,6 +116,10 @@ def import_file(
         UnknownFund: no such fund.
     """
     kind = ImportKind(kind)
+    if kind is ImportKind.OPENING:
+        raise ImportFileError(
+            source, reason="an opening loan list needs the opening date and balances: use import_opening"
+        )
     columns = COLUMNS[kind]
     sheet_rows = read_rows(source, sheet=sheet, encoding=encoding)
     positions, header_problems = map_header(sheet_rows.header, columns)
@@ -239,3 +248,86 @@ def import_repayments(
         sheet=sheet,
         encoding=encoding,
     )
+
+
+def import_opening(
+    books: Books,
+    fund: FundRef,
+    source: str | Path,
+    *,
+    on: date,
+    balances: Mapping[AccountRole | str, Money],
+    capital: Mapping[ContributionSource | str, Money] | None = None,
+    lent_before: Money | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> ImportResult:
+    """Open a fund's books from a file of its loans in progress (期初借款清单) and its balances.
+
+    Every row is read and checked alone first — its cells, its terms, what it repaid against what it
+    borrowed, and that its household and guarantors are on file — so every bad row is reported; only a
+    clean file goes on to :meth:`Ledger.open_books <revolve.Ledger.open_books>`, whose reconciliation
+    refusal (其他应收款 against the loans, assets against liabilities and net assets) is reported as a
+    problem of no one row (row 1). All or nothing: the opening is written whole, or not at all.
+
+    Args:
+        books: a :class:`Ledger` opened on its own database, or a host's SQLAlchemy ``Session``.
+        fund: the fund (it must have no entries yet).
+        source: a ``.csv`` or ``.xlsx`` file with the columns of ``ImportKind.OPENING``.
+        on, balances, capital, lent_before: as for :meth:`Ledger.open_books <revolve.Ledger.open_books>`.
+        sheet: the worksheet of a workbook (the first by default).
+        encoding: the encoding of a CSV file.
+
+    Returns:
+        An :class:`ImportResult` of kind ``opening``.
+
+    Raises:
+        ImportFileError: the file cannot be read as a table at all.
+        ImportTargetError: ``books`` is a Ledger inside a host Session (pass the Session instead).
+        UnknownFund: no such fund.
+    """
+    kind = ImportKind.OPENING
+    sheet_rows = read_rows(source, sheet=sheet, encoding=encoding)
+    positions, problems = map_header(sheet_rows.header, COLUMNS[kind])
+
+    def result(valid: int, written: int) -> ImportResult:
+        ordered = tuple(sorted(problems, key=lambda p: p.row))
+        return ImportResult(kind, sheet_rows.source, len(sheet_rows.rows), valid, written, 0, ordered, False)
+
+    if problems:
+        return result(0, 0)
+    parsed, problems = parse_rows(kind, sheet_rows, positions)
+    try:
+        with all_or_nothing(books) as ledger:
+            target = ledger.fund(fund)
+            loans: list[OpeningLoan] = []
+            for row, record in parsed:
+                assert isinstance(record, OpeningLoan)
+                try:
+                    check_opening_loan(record, on)
+                    ledger.household(target, str(record.household))
+                    for g in record.guarantors:
+                        ledger.guarantor(target, str(g))
+                except RevolveError as exc:
+                    problems.append(problem_from_refusal(exc, row.row, kind, row.raw))
+                    continue
+                loans.append(record)
+            if problems:
+                raise _Discard
+            try:
+                with ledger.transaction():
+                    write_opening(
+                        ledger,
+                        target,
+                        loans,
+                        on=on,
+                        balances=balances,
+                        capital=capital,
+                        lent_before=lent_before,
+                    )
+            except RevolveError as exc:
+                problems.append(RowProblem(1, ProblemKind.REFUSED, None, None, str(exc)))
+                raise _Discard from None
+    except _Discard:
+        return result(len(parsed) - len({p.row for p in problems if p.row > 1}), 0)
+    return result(len(parsed), len(parsed))

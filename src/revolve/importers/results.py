@@ -196,7 +196,11 @@ def problem_from_refusal(
     error: RevolveError, row: int, kind: ImportKind, raw: Callable[[str], str]
 ) -> RowProblem:
     """Name the column a ledger refusal is about, so the user knows which cell to correct."""
-    date_column = {ImportKind.HOUSEHOLDS: "registered_on", ImportKind.LOANS: "start"}.get(kind, "on")
+    date_column = {
+        ImportKind.HOUSEHOLDS: "registered_on",
+        ImportKind.LOANS: "start",
+        ImportKind.OPENING: "start",
+    }.get(kind, "on")
     problem: ProblemKind
     column: str | None
     if isinstance(error, UnknownHousehold):

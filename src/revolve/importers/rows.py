@@ -37,6 +37,7 @@ from revolve.importers.columns import KEY_COLUMN, ImportColumn, ImportKind, head
 from revolve.importers.results import ProblemKind, RowProblem
 from revolve.importers.sheets import CellValue, SheetRows, is_blank
 from revolve.money import Money
+from revolve.opening import OpeningLoan
 from revolve.rules import PayerKind
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
 
@@ -106,7 +107,7 @@ class RepaymentRow:
     prepayment: PrepaymentOption | None
 
 
-Record = HouseholdRow | LoanRow | RepaymentRow
+Record = HouseholdRow | LoanRow | RepaymentRow | OpeningLoan
 """A row read into what the ledger records."""
 _T = TypeVar("_T")
 
@@ -201,10 +202,37 @@ def _parse_repayment(c: RowCells) -> RepaymentRow:
     )
 
 
+def _parse_opening_loan(c: RowCells) -> OpeningLoan | None:
+    """A loan in progress at the opening: a loan row with its round and what was paid before it. Its
+    remaining schedule is rebuilt from its terms (:func:`revolve.opening.remaining_schedule`)."""
+    round_ = c.read("round", read_count, 0)
+    repaid = c.read("principal_repaid", lambda v: read_money(v, positive=False), _NO_MONEY)
+    interest = c.read(
+        "interest_paid", lambda v: _NO_MONEY if is_blank(v) else read_money(v, positive=False), _NO_MONEY
+    )
+    fee = c.read("fee_paid", lambda v: _NO_MONEY if is_blank(v) else read_money(v, positive=False), _NO_MONEY)
+    loan = _parse_loan(c)
+    if loan is None or c.problems:
+        return None
+    return OpeningLoan(
+        loan.number,
+        loan.household,
+        loan.batch,
+        loan.terms,
+        round=round_,
+        principal_repaid=repaid,
+        interest_paid=interest,
+        fee_paid=fee,
+        guarantors=loan.guarantors,
+        pledge=loan.pledge,
+    )
+
+
 PARSERS: Mapping[ImportKind, Callable[[RowCells], Record | None]] = {
     ImportKind.HOUSEHOLDS: _parse_household,
     ImportKind.LOANS: _parse_loan,
     ImportKind.REPAYMENTS: _parse_repayment,
+    ImportKind.OPENING: _parse_opening_loan,
 }
 """How each kind of row is read; None when the row had a problem."""
 

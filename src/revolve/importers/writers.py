@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from revolve.chart import AccountRole
 from revolve.funds import Fund
 from revolve.households import Registration
 from revolve.importers.columns import ImportKind
@@ -18,6 +20,9 @@ from revolve.importers.rows import HouseholdRow, LoanRow, Record, RepaymentRow
 from revolve.ledger import Ledger
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
+from revolve.money import Money
+from revolve.opening import Opening, OpeningLoan
+from revolve.rules import ContributionSource
 
 
 @dataclass(slots=True)
@@ -108,6 +113,7 @@ WRITERS: Mapping[ImportKind, Callable[[Ledger, Fund, Record, Learned], bool]] = 
     ImportKind.LOANS: _write_loan,
     ImportKind.REPAYMENTS: _write_repayment,
 }
+# an opening file is written whole, by :func:`write_opening` (import_opening), never row by row
 """How each kind of record is written alone; each returns whether the record was new."""
 
 
@@ -157,3 +163,32 @@ def write_all(ledger: Ledger, fund: Fund, kind: ImportKind, rows: Sequence[Recor
     )
     # the ledger answers a faithful retry (same receipt, same payment) with the first record
     return sum(1 for r in payments if r.receipt not in known)
+
+
+def write_opening(
+    ledger: Ledger,
+    fund: Fund,
+    loans: Sequence[OpeningLoan],
+    *,
+    on: date,
+    balances: Mapping[AccountRole | str, Money],
+    capital: Mapping[ContributionSource | str, Money] | None,
+    lent_before: Money | None,
+) -> Opening:
+    """Open the fund's books with the loans of an opening file: the batches they name that the books do
+    not have are opened first (each on the first of its loans' payout dates), then :meth:`Ledger.open_books`.
+
+    Raises:
+        RevolveError: the refusal of :meth:`Ledger.open_books <revolve.Ledger.open_books>`.
+    """
+    known = {b.code for b in ledger.batches(fund)}
+    first: dict[str, date] = {}
+    for loan in loans:
+        code = str(loan.batch)
+        if code not in known:
+            first[code] = min(first.get(code, loan.terms.start), loan.terms.start)
+    for code, day in first.items():
+        ledger.open_batch(fund, code=code, on=day)
+    return ledger.open_books(
+        fund, on=on, balances=balances, loans=loans, capital=capital, lent_before=lent_before
+    )

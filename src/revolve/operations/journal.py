@@ -56,6 +56,7 @@ _OPERATION_KINDS = (
     "subsidy",
     "transfer.",
     "allocation.",
+    "opening",
 )
 
 

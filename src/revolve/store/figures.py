@@ -18,8 +18,10 @@ from sqlalchemy import Connection, Table, and_, bindparam, func, literal, or_, s
 from revolve.allocations import capital_key
 from revolve.chart import AccountRole
 from revolve.money import Money
+from revolve.opening import eve
 from revolve.store.driver import run
 from revolve.store.funds import FundHead
+from revolve.store.opening import find_opening
 from revolve.store.schema import AccountRow, EntryRow, LoanRow, PostingRow, ReceiptRow
 
 __all__ = [
@@ -66,12 +68,19 @@ def _capital_cash(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
 
 def capital_by_source(conn: Connection, fund_id: int, as_of: date | None = None) -> dict[str, Money]:
     """Capital by source (``donation``, ``fiscal``, …), net of any reversal: contributions, allocations
-    received (``allocated_in``) and, negative, allocations given (``allocated_out``)."""
-    return {key: Money(total) for key, total in _capital_cash(conn, fund_id, as_of).items()}
+    received (``allocated_in``) and, negative, allocations given (``allocated_out``), with the capital
+    given at the fund's opening (期初) once the books are open."""
+    out = {key: Money(total) for key, total in _capital_cash(conn, fund_id, as_of).items()}
+    opening = find_opening(conn, fund_id)
+    if opening is not None and (as_of is None or as_of >= opening.on):
+        for source, amount in opening.capital.items():
+            out[source] = out.get(source, Money(0)) + amount
+    return out
 
 
 def capital_by_day(conn: Connection, fund_id: int) -> dict[date, int]:
-    """The fund's capital movements (fen) by value date: contributions and allocations, in and out."""
+    """The fund's capital movements (fen) by value date: the opening's capital, contributions and
+    allocations, in and out."""
     stmt = (
         select(PostingRow.value_date, func.sum(PostingRow.amount))
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
@@ -79,17 +88,33 @@ def capital_by_day(conn: Connection, fund_id: int) -> dict[date, int]:
         .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
         .group_by(PostingRow.value_date)
     )
-    return {day: int(total) for day, total in conn.execute(stmt)}
+    days = {day: int(total) for day, total in conn.execute(stmt)}
+    opening = find_opening(conn, fund_id)
+    if opening is not None:
+        days[opening.on] = days.get(opening.on, 0) + opening.capital_total.fen
+    return days
 
 
 def capital_contributed(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
-    """The fund's capital: contributions and allocations received, less allocations given."""
-    return Money(sum(_capital_cash(conn, fund_id, as_of).values()))
+    """The fund's capital: contributions and allocations received, less allocations given, with the
+    capital given at the opening."""
+    return Money.total(capital_by_source(conn, fund_id, as_of).values())
 
 
 def disbursed_total(conn: Connection, fund_id: int, as_of: date | None = None) -> Money:
-    """Principal the fund has lent, in all."""
-    return principal_disbursed_between(conn, fund_id, None, as_of)
+    """Principal the fund has lent, in all (with what it lent before its opening, beyond the loans brought in)."""
+    return principal_disbursed_between(conn, fund_id, None, as_of) + _lent_before_opening(
+        conn, fund_id, as_of
+    )
+
+
+def _lent_before_opening(conn: Connection, fund_id: int, as_of: date | None) -> Money:
+    """Principal lent before the opening by loans not brought in (their records stayed in the old books)."""
+    opening = find_opening(conn, fund_id)
+    if opening is None or (as_of is not None and as_of < opening.on):
+        return Money(0)
+    brought = principal_disbursed_between(conn, fund_id, None, eve(opening.on))
+    return opening.lent_before - brought
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +182,16 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
         seq, last_loan, capital, lent = known.seq, known.loan_id, dict(known.capital), dict(known.lent)
     else:
         seq, last_loan, capital, lent = 0, 0, {}, {}
+    if seq == 0:
+        # the opening is always a fund's first entry: counted when the basis is read from the start
+        opening = find_opening(conn, fund_id)
+        if opening is not None:
+            capital[opening.on] = capital.get(opening.on, 0) + opening.capital_total.fen
+            history = (
+                opening.lent_before.fen
+                - principal_disbursed_between(conn, fund_id, None, eve(opening.on)).fen
+            )
+            lent[opening.on] = lent.get(opening.on, 0) + history
     for day, total in run(conn, _CONTRIBUTED_SINCE, {"fund": fund_id, "seq": seq}):
         capital[day] = capital.get(day, 0) + int(total)
     newest_loan = last_loan

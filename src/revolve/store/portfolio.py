@@ -11,6 +11,7 @@ queries per loan.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
@@ -25,6 +26,7 @@ from revolve.store.funds import find_fund
 from revolve.store.guarantors import find_guarantor
 from revolve.store.households import household_records, list_batches, list_households
 from revolve.store.loans import list_loans
+from revolve.store.opening import find_opening
 from revolve.store.receipts import write_offs
 from revolve.store.rows import receipt_of
 from revolve.store.schema import (
@@ -117,6 +119,18 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         )
         if (source := capital_key(kind)) is not None
     )
+    # capital and lending before the books opened in revolve (期初) count from the opening day
+    opening = find_opening(conn, fund_id)
+    history: tuple[tuple[date, Money], ...] = ()
+    if opening is not None:
+        contributions = (
+            *(Contribution(source, amount, opening.on) for source, amount in opening.capital.items()),
+            *contributions,
+        )
+        brought = Money.total(
+            ln.principal for ln in list_loans(conn, fund_id) if ln.disbursed_on < opening.on
+        )
+        history = ((opening.on, opening.lent_before - brought),)
     outflows: list[Outflow] = [
         Outflow("grant", Money(int(amount)), day, int(household))
         for household, amount, day in conn.execute(
@@ -160,6 +174,7 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         receipts=_receipts(conn, fund_id),
         write_offs=tuple(write_offs(conn, fund_id)),
         contributions=contributions,
+        lent_before_opening=history,
         outflows=tuple(sorted(outflows, key=lambda o: (o.on, o.kind))),
         households=tuple(list_households(conn, fund_id)),
         records=tuple(household_records(conn, fund_id)),

@@ -24,6 +24,7 @@ from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.loans.allowance import AllowancePolicy
 from revolve.money import Money
+from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import Policy
@@ -516,3 +517,14 @@ def passbook_pledge_values(fund_id: int, loan_id: int, passbook: Passbook, held_
         "released_on": None,
         "note": "",
     }
+
+
+def opening_of(row: Any, capital: Any) -> Opening:
+    """A fund's opening from its row and its capital rows (source, amount)."""
+    return Opening(
+        fund_id=int(row.fund_id),
+        on=row.opened_on,
+        entry_seq=int(row.entry_seq),
+        capital={str(source): Money(int(amount)) for source, amount in capital},
+        lent_before=Money(int(row.lent_before)),
+    )

@@ -482,3 +482,25 @@ class PassbookPledgeRow(Base):
     receipt: Mapped[str | None] = mapped_column(String(64))
     released_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OpeningRow(Base):
+    """A fund's opening (期初): the day its books opened in revolve, the entry that opened them, and the
+    principal it had lent before (every loan since it began)."""
+
+    __tablename__ = "revolve_opening"
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True, autoincrement=False)
+    opened_on: Mapped[date] = mapped_column(Date)
+    entry_seq: Mapped[int] = mapped_column(BigInteger)
+    lent_before: Mapped[int] = mapped_column(Fen)
+
+
+class OpeningCapitalRow(Base):
+    """Capital a fund was contributed before its opening, by source (for 滚动次数 and loan rounds)."""
+
+    __tablename__ = "revolve_opening_capital"
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_opening.fund_id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    amount: Mapped[int] = mapped_column(Fen)
