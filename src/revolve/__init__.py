@@ -18,6 +18,7 @@ from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEA
 from revolve.errors import (
     AccountFundMismatch,
     AlreadyReversed,
+    AlreadyVoided,
     AmountOutOfRange,
     ChartError,
     CommandError,
@@ -59,6 +60,8 @@ from revolve.errors import (
     UnknownLanguage,
     UnknownLoan,
     UnknownOrg,
+    UnknownReceipt,
+    VoidRefused,
 )
 from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -82,6 +85,7 @@ from revolve.loans import (
 )
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
+from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money, fen, yuan
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import DEFAULT_POLICY, Policy
@@ -127,6 +131,7 @@ __all__ = [
     "Ageing",
     "AgeingBucket",
     "AlreadyReversed",
+    "AlreadyVoided",
     "AmountOutOfRange",
     "Batch",
     "ChainBreak",
@@ -215,8 +220,12 @@ __all__ = [
     "UnknownLanguage",
     "UnknownLoan",
     "UnknownOrg",
+    "UnknownReceipt",
     "VerifyReport",
     "Violation",
+    "Void",
+    "VoidKind",
+    "VoidRefused",
     "WriteOff",
     "fen",
     "generate_schedule",

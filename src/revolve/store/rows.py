@@ -22,6 +22,7 @@ from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
 from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
+from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
 from revolve.policy import Policy
@@ -56,6 +57,7 @@ __all__ = [
     "schedule_version_of",
     "terms_from_json",
     "terms_to_json",
+    "void_of",
     "write_off_of",
 ]
 
@@ -448,4 +450,20 @@ def posted_entry_of(row: Any, lines: tuple[PostedLine, ...]) -> PostedEntry:
         content_digest=row.content_digest,
         prev_hash=row.prev_hash,
         hash=row.hash,
+    )
+
+
+def void_of(row: Any) -> Void:
+    """A correction register row as a :class:`~revolve.loans.voids.Void`."""
+    return Void(
+        id=int(row.id),
+        fund_id=int(row.fund_id),
+        kind=VoidKind(row.kind),
+        reference=row.reference,
+        original_seq=int(row.original_seq),
+        reversal_seq=int(row.reversal_seq),
+        on=row.voided_on,
+        reason=row.reason,
+        approved_by=row.approved_by,
+        loan_id=None if row.loan_id is None else int(row.loan_id),
     )
