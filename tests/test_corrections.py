@@ -355,3 +355,27 @@ def test_voiding_the_last_repayment_is_as_if_it_was_never_made(
         assert _pay(twin, kept) == taken[:-1]
         assert _where(voided) == _where(twin)
         assert voided.check() == []
+
+
+# ---- the command line --------------------------------------------------------------------------------
+def test_revolve_void_from_the_command_line(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from revolve.cli import main
+
+    with ledger_on("sqlite", tmp_dir=str(tmp_path)) as books:
+        _county(books)
+        books.disburse("FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms())
+        books.repay("FN", "L1", amount=yuan("6666"), on=D(2016, 4, 10), receipt="R-1")
+        grant = books.grant("FN", "H1", amount=yuan("50"), on=D(2016, 4, 10))
+    db = str(tmp_path / "books.db")
+    common = ["--fund", "FN", "--on", "2016-04-12", "--reason", WHY, "--approved-by", WHO]
+    assert main(["--db", db, "void", "receipt", "R-1", *common]) == 0
+    out = capsys.readouterr().out
+    assert "还款 R-1 已作废" in out and WHY in out and WHO in out
+    assert main(["--db", db, "void", "grant", str(grant.seq), *common]) == 0
+    # a refusal is one line naming what to do
+    assert main(["--db", db, "void", "receipt", "R-1", *common]) == 1
+    assert "voided before" in capsys.readouterr().err
+    assert main(["--db", db, "void", "grant", "abc", *common]) == 1
+    assert main(["--db", db, "--lang", "en", "void", "disbursement", "L1", *common]) == 0
+    assert "Voided disbursement L1" in capsys.readouterr().out
+    assert main(["--db", db, "check"]) == 0

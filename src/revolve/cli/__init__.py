@@ -11,6 +11,8 @@
     disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N
                 [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
+    void        {receipt,disbursement,grant,contribution} REF --fund F --on DATE --reason TEXT --approved-by NAME
+                                          冲正：作废录错的还款/放款/帮扶/捐赠，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
     report      {quarterly,register,write-offs,balance-sheet,activity,trial-balance} (--fund F | --org O)
                 [--year Y] [--quarter Q] [--as-of DATE] [--start DATE] [--end DATE]
