@@ -28,6 +28,7 @@ from revolve.errors import (
 from revolve.guarantees import GuarantorKind
 from revolve.loans import LoanStatus
 from revolve.loans.position import loan_position
+from revolve.loans.repayment import Payment
 from revolve.loans.voids import VoidKind
 from revolve.money import Money
 from revolve.portfolio import receipts_by_loan, schedules_by_loan
@@ -379,3 +380,38 @@ def test_revolve_void_from_the_command_line(tmp_path: Any, capsys: pytest.Captur
     assert main(["--db", db, "--lang", "en", "void", "disbursement", "L1", *common]) == 0
     assert "Voided disbursement L1" in capsys.readouterr().out
     assert main(["--db", db, "check"]) == 0
+
+
+def test_a_voided_receipt_number_is_not_taken_again_as_a_retry(county: Ledger) -> None:
+    county.disburse("FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms())
+    county.repay("FN", "L1", amount=yuan("100"), on=D(2016, 4, 10), receipt="R-1")
+    county.void_receipt("FN", "R-1", on=D(2016, 4, 12), reason=WHY, approved_by=WHO)
+    # the same payment again under its number is not answered with the voided receipt
+    with pytest.raises(AlreadyVoided, match="new receipt number"):
+        county.repay("FN", "L1", amount=yuan("100"), on=D(2016, 4, 10), receipt="R-1")
+    with pytest.raises(AlreadyVoided):
+        county.repay_many("FN", [Payment("L1", yuan("100"), D(2016, 4, 10), "R-1")])
+    assert county.receipts("FN", "L1") == []
+
+
+def test_a_voided_loan_counts_in_no_later_round(ledger: Ledger) -> None:
+    county = _county(ledger, cash="5000")
+    first = county.disburse(
+        "FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms("5000")
+    )
+    assert first.round == 1
+    county.void_disbursement("FN", "L1", on=D(2016, 3, 11), reason="放款对象录错", approved_by=WHO)
+    later = county.disburse(
+        "FN",
+        number="L2",
+        household="H2",
+        batch="B1",
+        guarantors=["VC"],
+        terms=LoanTerms(
+            principal=yuan("5000"), start=D(2016, 3, 12), term=12, method=RepaymentMethod.EQUAL_PRINCIPAL
+        ),
+    )
+    # the capital was lent once, by a loan that the books no longer hold: the next loan is round 1 still
+    assert later.round == 1
+    assert county.figures("FN").disbursed == yuan("5000")
+    assert county.check() == []

@@ -524,7 +524,7 @@ class AlreadyVoided(RevolveError, ValueError):
         self.reversal_seq = reversal_seq
         super().__init__(
             f"{record} was voided before (reversed by entry {reversal_seq}): record the correct "
-            f"figures as a new operation instead"
+            f"figures as a new operation instead (a repayment under a new receipt number)"
         )
 
 
