@@ -415,3 +415,65 @@ def test_a_voided_loan_counts_in_no_later_round(ledger: Ledger) -> None:
     assert later.round == 1
     assert county.figures("FN").disbursed == yuan("5000")
     assert county.check() == []
+
+
+_op = st.one_of(
+    st.tuples(st.just("contribute"), st.integers(min_value=1, max_value=800_000)),
+    st.tuples(st.just("grant"), st.integers(min_value=1, max_value=300_000)),
+    st.tuples(st.just("disburse"), st.integers(min_value=100_000, max_value=1_000_000)),
+    st.tuples(st.just("repay"), st.integers(min_value=1, max_value=300_000)),
+)
+
+
+@settings(max_examples=20)
+@given(ops=st.lists(_op, min_size=1, max_size=8), pick=st.integers(min_value=0, max_value=50))
+def test_voiding_any_voidable_record_keeps_the_books_whole(ops: list[tuple[str, int]], pick: int) -> None:
+    with ledger_on("sqlite") as books:
+        _county(books, cash="3000")
+        on, loans = D(2016, 3, 10), 0
+        records: list[tuple[str, Any]] = []
+        for i, (what, fen) in enumerate(ops):
+            on += timedelta(days=3)
+            try:
+                if what == "contribute":
+                    records.append(("contribution", books.contribute("FN", amount=Money(fen), on=on)))
+                elif what == "grant":
+                    records.append(("grant", books.grant("FN", "H1", amount=Money(fen), on=on)))
+                elif what == "disburse":
+                    terms = LoanTerms(
+                        principal=Money(fen), start=on, term=6, method=RepaymentMethod.EQUAL_PRINCIPAL
+                    )
+                    loan = books.disburse(
+                        "FN",
+                        number=f"L{i}",
+                        household=f"H{1 + loans % 2}",
+                        batch="B1",
+                        guarantors=["VC"],
+                        terms=terms,
+                    )
+                    loans += 1
+                    records.append(("disbursement", loan.number))
+                elif loans:
+                    live = books.loans("FN", status=LoanStatus.ACTIVE)
+                    if live:
+                        books.repay("FN", live[-1], amount=Money(fen), on=on, receipt=f"R-{i}")
+                        records.append(("receipt", f"R-{i}"))
+            except RevolveError:
+                continue
+        if not records:
+            return
+        kind, record = records[pick % len(records)]
+        void = {
+            "contribution": books.void_contribution,
+            "grant": books.void_grant,
+            "disbursement": books.void_disbursement,
+            "receipt": books.void_receipt,
+        }[kind]
+        before = snapshot(books.engine)  # type: ignore[arg-type]
+        try:
+            void("FN", record, on=on, reason=WHY, approved_by=WHO)
+        except (VoidRefused, AlreadyVoided):
+            assert snapshot(books.engine) == before  # type: ignore[arg-type]
+        assert books.check() == []
+        figures = books.figures("FN")
+        assert figures.disbursed == Money(sum(ln.principal.fen for ln in books.loans("FN")))
