@@ -477,3 +477,28 @@ def test_voiding_any_voidable_record_keeps_the_books_whole(ops: list[tuple[str, 
         assert books.check() == []
         figures = books.figures("FN")
         assert figures.disbursed == Money(sum(ln.principal.fen for ln in books.loans("FN")))
+
+
+def test_a_recovery_is_voided_and_a_write_off_blocks_the_receipts_before_it(county: Ledger) -> None:
+    county.disburse("FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms("1200"))
+    county.repay("FN", "L1", amount=yuan("100"), on=D(2016, 4, 10), receipt="R-1")
+    county.write_off("FN", "L1", on=D(2016, 12, 31), approval_ref="县妇联〔2016〕9号", reason="失联")
+    county.recover("FN", "L1", amount=yuan("300"), on=D(2017, 2, 1), receipt="RC-1")
+    with pytest.raises(VoidRefused) as info:
+        county.void_receipt("FN", "R-1", on=D(2017, 2, 2), reason=WHY, approved_by=WHO)
+    assert "RC-1" in info.value.blocker  # the later recovery first
+    county.void_receipt("FN", "RC-1", on=D(2017, 2, 2), reason="重复登记", approved_by=WHO)
+    assert county.loan("FN", "L1").recovered == yuan("0")
+    assert county.write_off_register("FN")[0].recovered == yuan("0")
+    with pytest.raises(VoidRefused, match="write-off"):
+        county.void_receipt("FN", "R-1", on=D(2017, 2, 2), reason=WHY, approved_by=WHO)
+    with pytest.raises(VoidRefused, match="R-1"):
+        county.void_disbursement("FN", "L1", on=D(2017, 2, 2), reason=WHY, approved_by=WHO)
+    assert county.check() == []
+    # the reports read through a voided loan and voided receipts alike
+    from revolve.reports import build_quarterly, build_write_off_register
+
+    county.disburse("FN", number="L2", household="H2", batch="B1", guarantors=["VC"], terms=_terms("1000"))
+    county.void_disbursement("FN", "L2", on=D(2017, 2, 3), reason="户主录错", approved_by=WHO)
+    assert render(build_quarterly(county, year=2017, fund="FN"), "text")
+    assert render(build_write_off_register(county, "FN", as_of=D(2017, 3, 1)), "text")
