@@ -162,10 +162,9 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
     ):
         if loan_fund != fund_id:
             continue
-        if status == _VOIDED:
-            newest_loan = max(newest_loan, int(loan_id))
-            continue
         newest_loan = max(newest_loan, int(loan_id))
+        if status == _VOIDED:
+            continue  # a voided loan (冲正) was never lent
         # a loan paid out by an entry already read was counted then (written again after a rollback)
         if disbursement_seq > seq:
             lent[day] = lent.get(day, 0) + int(principal)
