@@ -19,6 +19,7 @@ from revolve.errors import (
     AccountFundMismatch,
     AllocationRefused,
     AlreadyReversed,
+    AlreadyVoided,
     AmountOutOfRange,
     BooksAlreadyOpen,
     ChartError,
@@ -64,6 +65,8 @@ from revolve.errors import (
     UnknownLoan,
     UnknownOrg,
     UnknownPassbookPledge,
+    UnknownReceipt,
+    VoidRefused,
 )
 from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -88,6 +91,7 @@ from revolve.loans import (
 from revolve.loans.allowance import AllowancePolicy
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
+from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money, fen, yuan
 from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
@@ -137,6 +141,7 @@ __all__ = [
     "AllocationRefused",
     "AllowancePolicy",
     "AlreadyReversed",
+    "AlreadyVoided",
     "AmountOutOfRange",
     "Batch",
     "BooksAlreadyOpen",
@@ -234,8 +239,12 @@ __all__ = [
     "UnknownLoan",
     "UnknownOrg",
     "UnknownPassbookPledge",
+    "UnknownReceipt",
     "VerifyReport",
     "Violation",
+    "Void",
+    "VoidKind",
+    "VoidRefused",
     "WriteOff",
     "fen",
     "generate_schedule",

@@ -27,7 +27,8 @@ Hierarchy::
     │   ├── UnknownBatch
     │   ├── UnknownBankLoan
     │   ├── UnknownLabel                      a report label key no label has
-    │   └── UnknownLanguage                   a report language other than zh / en
+    │   ├── UnknownLanguage                   a report language other than zh / en
+    │   └── UnknownReceipt                    a receipt number (还款凭证号) no receipt of the fund has
     ├── DuplicateCode (ValueError)            an org or fund code already in use
     ├── InvalidOrgTree (ValueError)           a parent/child pair that breaks province › … › village
     ├── AccountFundMismatch (ValueError)      an account of one fund used in another fund's entry
@@ -55,7 +56,9 @@ Hierarchy::
                                               not in default that a passbook is applied to
     ├── AllocationRefused (ValueError)        an allocation (拨付) to the same fund, up or across the tree
     ├── OpeningMismatch (ValueError)          opening balances that do not reconcile (where, by how much)
-    └── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
+    ├── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
+    ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
+    └── AlreadyVoided (ValueError)            voiding a record that was voided before
 """
 
 from __future__ import annotations
@@ -425,8 +428,9 @@ class ReversalRefused(RevolveError, ValueError):
         self.fund_id = fund_id
         super().__init__(
             f"entry {seq} of fund {fund_id} was posted by a {kind!r} operation whose loan or register records "
-            f"depend on it: it cannot be reversed alone; correct it with the matching operation "
-            f"(e.g. a repayment's receipt, a write-off and recovery) or a new adjusting entry"
+            f"depend on it: it cannot be reversed alone; void the record instead (冲正: "
+            f"Ledger.void_receipt / void_disbursement / void_grant / void_contribution, or "
+            f"`revolve void receipt|disbursement|grant|contribution`), or post a new adjusting entry"
         )
 
 
@@ -559,3 +563,38 @@ class BooksAlreadyOpen(RevolveError, ValueError):
             f"fund {fund_id} already has {entries} journal entries, so its books cannot be opened: "
             "open the books of a new, empty fund, or record what changed as ordinary operations"
         )
+
+
+class VoidRefused(RevolveError, ValueError):
+    """Voiding (冲正) a record that a later operation depends on: void that operation first.
+
+    Attributes:
+        record: what was to be voided (``"receipt R-7"``, ``"loan L1"``, ``"contribution entry 3"``).
+        blocker: the later operation in the way (``"receipt R-8"``, ``"write-off of loan L1"``, ...).
+        advice: what to do instead.
+    """
+
+    def __init__(self, record: str, *, blocker: str, advice: str) -> None:
+        self.record = record
+        self.blocker = blocker
+        self.advice = advice
+        super().__init__(f"cannot void {record}: {blocker} depends on it; {advice}")
+
+
+class AlreadyVoided(RevolveError, ValueError):
+    """Voiding a record that was voided before (it stays voided; its reversal was posted once)."""
+
+    def __init__(self, record: str, *, reversal_seq: int) -> None:
+        self.record = record
+        self.reversal_seq = reversal_seq
+        super().__init__(
+            f"{record} was voided before (reversed by entry {reversal_seq}): record the correct "
+            f"figures as a new operation instead (a repayment under a new receipt number)"
+        )
+
+
+class UnknownReceipt(NotFound):
+    """No receipt has this number (还款凭证号) in the fund."""
+
+    what = "receipt"
+    advice = "receipts are named by the number written on them when the payment was recorded"

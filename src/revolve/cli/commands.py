@@ -253,6 +253,31 @@ def _repay(args: argparse.Namespace, ledger: Ledger) -> int:
     return EXIT_OK
 
 
+def _void(args: argparse.Namespace, ledger: Ledger) -> int:
+    when = {"on": args.on, "reason": args.reason, "approved_by": args.approved_by}
+    if args.kind == "receipt":
+        void = ledger.void_receipt(args.fund, args.ref, **when)
+    elif args.kind == "disbursement":
+        void = ledger.void_disbursement(args.fund, args.ref, **when)
+    else:
+        if not args.ref.isdigit():
+            raise CommandError(args.ref, message=f"revolve void {args.kind} takes the entry number, e.g. 17")
+        seq = int(args.ref)
+        if args.kind == "grant":
+            void = ledger.void_grant(args.fund, seq, **when)
+        else:
+            void = ledger.void_contribution(args.fund, seq, **when)
+    print(
+        say(
+            args.lang,
+            void.describe(),
+            f"Voided {void.kind.value} {void.reference} on {void.on.isoformat()} by entry {void.reversal_seq} "
+            f"(reason: {void.reason}; approved by {void.approved_by})",
+        )
+    )
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, ledger: Ledger) -> int:
     problems = ledger.check(args.fund)
     for problem in problems:
@@ -328,6 +353,7 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "open-books": _open_books,
     "disburse": _disburse,
     "repay": _repay,
+    "void": _void,
     "check": _check,
     "verify": _verify,
     "trial-balance": _trial_balance,

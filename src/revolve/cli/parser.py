@@ -252,6 +252,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--prepayment", choices=[o.value for o in PrepaymentOption], help="allow paying ahead and reschedule"
     )
 
+    void = command(
+        "void",
+        "冲正：作废一笔录错的还款、放款、一次性帮扶或捐赠/拨款（原记录保留并标注作废，红字冲销凭证记在 --on 日）"
+        " / void a record keyed wrong",
+    )
+    void.add_argument(
+        "kind",
+        choices=["receipt", "disbursement", "grant", "contribution"],
+        help="作废什么：receipt 还款（按还款凭证号）、disbursement 放款（按借款编号）、"
+        "grant 一次性帮扶（按凭证号）、contribution 捐赠/拨款（按凭证号）",
+    )
+    void.add_argument("ref", help="还款凭证号、借款编号，或一次性帮扶/捐赠的记账凭证号（数字）")
+    void.add_argument("--fund", required=True, help="基金代码")
+    void.add_argument(
+        "--on", required=True, type=_date, help="冲正日期（须在未结账期间，且不早于原业务日期）"
+    )
+    void.add_argument("--reason", required=True, help="冲正原因，例如：录入错误，6666.00 应为 666.60")
+    void.add_argument("--approved-by", required=True, help="批准人")
+
     statement = command("statement", "a loan's repayment statement (还款对账单)")
     statement.add_argument("--fund", required=True)
     statement.add_argument("--loan", required=True)

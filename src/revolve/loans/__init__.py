@@ -8,7 +8,9 @@
 * :mod:`~revolve.loans.repayment` — the repayment decision;
 * :mod:`~revolve.loans.payout` — the payout checks;
 * :mod:`~revolve.loans.losses` — write-offs and recoveries;
-* :mod:`~revolve.loans.retries` — when a repeated operation is answered with its first record.
+* :mod:`~revolve.loans.retries` — when a repeated operation is answered with its first record;
+* :mod:`~revolve.loans.voids` — corrections (冲正): voiding a receipt, a disbursement, a grant or a
+  contribution.
 """
 
 from revolve.loans.ageing import Ageing, AgeingBucket, AgeingLine, ageing, bucket_for

@@ -81,6 +81,9 @@ def loan_position(
     Returns:
         Its status, outstanding principal and days past due on that date.
     """
+    if loan.status is LoanStatus.VOIDED:
+        # a voided loan was never lent, as the books now stand: nothing is owed on it on any date
+        return LoanPosition(as_of, LoanStatus.VOIDED, _ZERO, 0)
     if as_of < loan.disbursed_on:
         return LoanPosition(as_of, LoanStatus.ACTIVE, _ZERO, 0)
     repaid = sum(r.principal.fen for r in receipts if r.kind == "repayment" and r.value_date <= as_of)

@@ -26,11 +26,12 @@ class LoanStatus(StrEnum):
     ACTIVE = "active"
     CLOSED = "closed"
     WRITTEN_OFF = "written_off"
+    VOIDED = "voided"
 
     @property
     def label_zh(self) -> str:
         """The Chinese name of the status."""
-        return {"active": "在贷", "closed": "已结清", "written_off": "已核销"}[self.value]
+        return {"active": "在贷", "closed": "已结清", "written_off": "已核销", "voided": "已作废"}[self.value]
 
 
 @dataclass(frozen=True, slots=True)

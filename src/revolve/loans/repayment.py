@@ -130,7 +130,11 @@ def require_active(loan: Loan, operation: str) -> None:
         LoanStateError: the loan is not active.
     """
     if loan.status is not LoanStatus.ACTIVE:
-        state = "repaid and closed" if loan.status is LoanStatus.CLOSED else "written off"
+        state = {
+            LoanStatus.CLOSED: "repaid and closed",
+            LoanStatus.WRITTEN_OFF: "written off",
+            LoanStatus.VOIDED: "voided (作废)",
+        }[loan.status]
         raise LoanStateError(loan.number, state=state, operation=operation)
 
 

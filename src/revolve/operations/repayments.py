@@ -14,7 +14,7 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
-from revolve.errors import InvalidEntry, LoanStateError, UnknownLoan
+from revolve.errors import AlreadyVoided, InvalidEntry, LoanStateError, UnknownLoan
 from revolve.funds import check_open
 from revolve.guarantees import Guarantor
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion, states
@@ -32,6 +32,7 @@ from revolve.store import loans as store_loans
 from revolve.store import pledges as store_pledges
 from revolve.store import receipts as store_receipts
 from revolve.store import rows as store_rows
+from revolve.store import voids as store_voids
 from revolve.store.transactions import Connection
 
 __all__ = ["Repayments", "release_passbooks"]
@@ -99,6 +100,18 @@ def release_passbooks(conn: Connection, fund_id: int, outcomes: Sequence[Repayme
         store_pledges.release_held(conn, fund_id, closed, note="借款结清，解除质押")
 
 
+def _refuse_voided(unit: Unit, earlier: Receipt) -> None:
+    """Refuse a payment under the number of a receipt that was voided (冲正): the right payment takes a new
+    number, and a repeat of the voided one must not answer as if it stood.
+
+    Raises:
+        AlreadyVoided: the receipt with this number was voided.
+    """
+    void = store_voids.find_void(unit.conn, unit.fund.id, earlier.entry_seq)
+    if void is not None:
+        raise AlreadyVoided(f"receipt {earlier.receipt}", reversal_seq=void.reversal_seq)
+
+
 class Repayments(Family):
     """Recording repayments, and extending loans."""
 
@@ -138,6 +151,7 @@ class Repayments(Family):
             LoanStateError: the loan is closed or written off.
             InvalidDate: before the loan was paid out (or before its current schedule began).
             DuplicateReceipt: the receipt number was used for another payment.
+            AlreadyVoided: the receipt number is that of a voided receipt (冲正): use a new number.
             PeriodClosed: the date is in a closed period.
             InvalidEntry: an unknown payer or prepayment option, or ``passbook`` (use
                 :meth:`apply_passbook_pledge`).
@@ -154,6 +168,7 @@ class Repayments(Family):
             if found.receipt_taken:
                 earlier = store_receipts.find_receipt(conn, f.id, receipt)
                 if earlier is not None:
+                    _refuse_voided(unit, earlier)
                     return receipt_retry(
                         earlier,
                         fund_id=f.id,
@@ -233,6 +248,8 @@ class Repayments(Family):
                     was = None if first is None else answers[first]
                     before = earlier.get(item.receipt) if not isinstance(was, int) else outcomes[was].receipt
                     if before is not None:
+                        if not isinstance(was, int):
+                            _refuse_voided(unit, before)
                         # recorded before, or earlier in this batch: a faithful repeat answers with the first
                         receipt_retry(
                             before, fund_id=f.id, loan_id=h.loan.id, amount=item.amount, on=item.on,

@@ -14,6 +14,7 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id
 from revolve.ledger import Ledger
+from revolve.loans import LoanStatus
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.portfolio import receipts_by_loan, schedules_by_loan
@@ -67,6 +68,31 @@ def build_loan_register(
         )
         for i, value in enumerate((loan.principal, repaid, off, outstanding)):
             totals[i] += value
+    live = len(rows)
+    # loans voided (冲正) are listed as such, outside the totals: they were never lent, as the books stand
+    for loan in ledger.loans(f, status=LoanStatus.VOIDED):
+        if loan.disbursed_on > as_of:
+            continue
+        h = households[loan.household_id]
+        rows.append(
+            (
+                loan.number,
+                h.code,
+                h.mother_name,
+                h.national_id if reveal else mask_national_id(h.national_id),
+                villages.get(h.org_id, "") if h.org_id is not None else "",
+                batches.get(loan.batch_id, ""),
+                loan.disbursed_on,
+                None,
+                loan.principal,
+                Money(0),
+                Money(0),
+                Money(0),
+                loan.round,
+                Term("status_voided"),
+                0,
+            )
+        )
     table = Table(
         columns=(
             Column("loan", "loan_number", T),
@@ -97,7 +123,11 @@ def build_loan_register(
             Section(
                 "summary",
                 "overview",
-                facts=(Fact("loans", len(rows)), Fact("outstanding_principal", totals[3])),
+                facts=(
+                    Fact("loans", live),
+                    Fact("outstanding_principal", totals[3]),
+                    *((Fact("voided_loans", len(rows) - live),) if len(rows) > live else ()),
+                ),
             ),
             Section("loans", "loan_register", table=table),
         ),

@@ -313,6 +313,21 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "A pledged passbook is the borrower's own money: it is kept in this register, off the fund's books, "
         "and enters them only when it is applied to a loan in default, as her repayment.",
     ),
+    # corrections (冲正)
+    "status_voided": ("已作废", "voided"),
+    "voided_records": ("作废记录（冲正）", "Voided records (corrections)"),
+    "voided_record": ("作废项目", "Record voided"),
+    "reference": ("凭证号/编号", "Reference"),
+    "original_date": ("原业务日期", "Original date"),
+    "voided_on": ("冲正日期", "Voided on"),
+    "void_reason": ("冲正原因", "Reason"),
+    "approved_by": ("批准人", "Approved by"),
+    "reversal_entry": ("冲正凭证号", "Reversal entry"),
+    "void_kind_receipt": ("还款", "receipt"),
+    "void_kind_disbursement": ("放款", "disbursement"),
+    "void_kind_grant": ("一次性帮扶", "grant"),
+    "void_kind_contribution": ("捐赠/拨款", "contribution"),
+    "voided_loans": ("已作废借款", "Voided loans"),
 }
 
 ACCOUNT_LABELS: dict[str, tuple[str, str]] = {

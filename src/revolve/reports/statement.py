@@ -75,6 +75,49 @@ def _passbook_table(lines: list[PassbookPledge], *, as_of: date, reveal: bool) -
     )
 
 
+def _voided_section(ledger: Ledger, f: Fund, ln: Loan, as_of: date) -> tuple[Section, ...]:
+    """The loan's voided receipts (and its voided disbursement), shown as voided: none when there are none."""
+    voids = ledger.voids(f, loan=ln)
+    if not voids:
+        return ()
+    voided = {r.entry_seq: r for r in ledger.voided_receipts(f, ln)}
+    rows: list[tuple[Cell, ...]] = []
+    for v in voids:
+        receipt = voided.get(v.original_seq)
+        made_on = receipt.value_date if receipt is not None else ln.disbursed_on
+        if made_on > as_of:
+            continue
+        amount = receipt.amount if receipt is not None else ln.principal
+        rows.append(
+            (
+                Term(f"void_kind_{v.kind.value}"),
+                v.reference,
+                made_on,
+                amount,
+                v.on,
+                v.reversal_seq,
+                v.reason,
+                v.approved_by,
+            )
+        )
+    if not rows:
+        return ()
+    table = Table(
+        columns=(
+            Column("record", "voided_record", T),
+            Column("reference", "reference", T),
+            Column("date", "original_date", D),
+            Column("amount", "amount", M),
+            Column("voided_on", "voided_on", D),
+            Column("reversal", "reversal_entry", C),
+            Column("reason", "void_reason", T),
+            Column("approved_by", "approved_by", T),
+        ),
+        rows=tuple(rows),
+    )
+    return (Section("voided", "voided_records", table=table),)
+
+
 def build_statement(
     ledger: Ledger, fund: Fund | int | str, loan: Loan | int | str, *, as_of: date, reveal: bool = False
 ) -> Report:
@@ -257,6 +300,7 @@ def build_statement(
             ),
             Section("schedule", "repayment_schedule", table=schedule),
             Section("payments", "payments", table=payments),
+            *_voided_section(ledger, f, ln, as_of),
             Section("summary", "amounts_due", facts=summary),
         ),
         notes=("note_statement_allocation",),

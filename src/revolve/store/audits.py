@@ -39,6 +39,7 @@ from revolve.store.schema import (
     ReceiptRow,
     ScheduleVersionRow,
 )
+from revolve.store.voids import live
 
 __all__ = ["account_totals", "allocation_halves", "journal_figures", "lending_figures", "transfer_figures"]
 
@@ -95,12 +96,22 @@ def _loan_figures(conn: Connection, fund_ids: Sequence[int]) -> tuple[LoanFigure
         int(loan_id): int(total)
         for loan_id, total in conn.execute(
             select(ReceiptRow.loan_id, func.sum(ReceiptRow.principal))
-            .where(ReceiptRow.fund_id.in_(fund_ids), ReceiptRow.kind == "repayment")
+            .where(
+                ReceiptRow.fund_id.in_(fund_ids),
+                ReceiptRow.kind == "repayment",
+                live(ReceiptRow.fund_id, ReceiptRow.entry_seq),
+            )
             .group_by(ReceiptRow.loan_id)
         )
     }
     loans = (
-        loan_of(row) for row in conn.execute(select(LoanRow.__table__).where(LoanRow.fund_id.in_(fund_ids)))
+        loan_of(row)
+        for row in conn.execute(
+            # a voided loan (冲正) is off the books: its receivable was reversed to zero with it
+            select(LoanRow.__table__).where(
+                LoanRow.fund_id.in_(fund_ids), LoanRow.status != LoanStatus.VOIDED.value
+            )
+        )
     )
     return tuple(
         LoanFigures(

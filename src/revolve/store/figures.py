@@ -17,12 +17,14 @@ from sqlalchemy import Connection, Table, and_, bindparam, func, literal, or_, s
 
 from revolve.allocations import capital_key
 from revolve.chart import AccountRole
+from revolve.loans.records import LoanStatus
 from revolve.money import Money
 from revolve.opening import eve
 from revolve.store.driver import run
 from revolve.store.funds import FundHead
 from revolve.store.opening import find_opening
 from revolve.store.schema import AccountRow, EntryRow, LoanRow, PostingRow, ReceiptRow
+from revolve.store.voids import live, voids_since
 
 __all__ = [
     "RoundBasis",
@@ -41,6 +43,8 @@ _ACCOUNT = cast(Table, AccountRow.__table__)
 _ENTRY = cast(Table, EntryRow.__table__)
 _LOAN = cast(Table, LoanRow.__table__)
 _POSTING = cast(Table, PostingRow.__table__)
+# a voided loan (冲正) was never lent, as the books now stand
+_VOIDED = LoanStatus.VOIDED.value
 
 
 _CAPITAL_KINDS = or_(EntryRow.kind.like("contribution.%"), EntryRow.kind.like("allocation.%"))
@@ -160,7 +164,12 @@ _CONTRIBUTED_SINCE = (
 )
 # by id alone, so that SQLite walks the new rows only (the fund's index would walk all its loans)
 _LENT_SINCE = select(
-    _LOAN.c.id, _LOAN.c.fund_id, _LOAN.c.disbursed_on, _LOAN.c.principal, _LOAN.c.disbursement_seq
+    _LOAN.c.id,
+    _LOAN.c.fund_id,
+    _LOAN.c.disbursed_on,
+    _LOAN.c.principal,
+    _LOAN.c.disbursement_seq,
+    _LOAN.c.status,
 ).where(_LOAN.c.id > bindparam("loan"))
 
 
@@ -178,7 +187,13 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
     fund_id = head.fund.id
     if known is not None and (known.seq, known.hash) == (head.count, head.hash):
         return known
-    if known is not None and known.seq < head.count and _entry_hash(conn, fund_id, known.seq) == known.hash:
+    if (
+        known is not None
+        and known.seq < head.count
+        and _entry_hash(conn, fund_id, known.seq) == known.hash
+        # a void since takes a loan or a contribution back out of what was read: read afresh
+        and not voids_since(conn, fund_id, known.seq)
+    ):
         seq, last_loan, capital, lent = known.seq, known.loan_id, dict(known.capital), dict(known.lent)
     else:
         seq, last_loan, capital, lent = 0, 0, {}, {}
@@ -195,10 +210,14 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
     for day, total in run(conn, _CONTRIBUTED_SINCE, {"fund": fund_id, "seq": seq}):
         capital[day] = capital.get(day, 0) + int(total)
     newest_loan = last_loan
-    for loan_id, loan_fund, day, principal, disbursement_seq in run(conn, _LENT_SINCE, {"loan": last_loan}):
+    for loan_id, loan_fund, day, principal, disbursement_seq, status in run(
+        conn, _LENT_SINCE, {"loan": last_loan}
+    ):
         if loan_fund != fund_id:
             continue
         newest_loan = max(newest_loan, int(loan_id))
+        if status == _VOIDED:
+            continue  # a voided loan (冲正) was never lent
         # a loan paid out by an entry already read was counted then (written again after a rollback)
         if disbursement_seq > seq:
             lent[day] = lent.get(day, 0) + int(principal)
@@ -207,7 +226,9 @@ def round_basis(conn: Connection, head: FundHead, known: RoundBasis | None = Non
 
 def households_served(conn: Connection, fund_id: int, as_of: date | None = None) -> int:
     """Distinct households that have had a loan from the fund."""
-    stmt = select(func.count(func.distinct(LoanRow.household_id))).where(LoanRow.fund_id == fund_id)
+    stmt = select(func.count(func.distinct(LoanRow.household_id))).where(
+        LoanRow.fund_id == fund_id, LoanRow.status != _VOIDED
+    )
     if as_of is not None:
         stmt = stmt.where(LoanRow.disbursed_on <= as_of)
     return int(conn.execute(stmt).scalar_one())
@@ -216,7 +237,9 @@ def households_served(conn: Connection, fund_id: int, as_of: date | None = None)
 def principal_recovered(conn: Connection, fund_id: int, start: date | None, end: date | None) -> Money:
     """Principal repaid (all payers) with value dates in [start, end]."""
     stmt = select(func.coalesce(func.sum(ReceiptRow.principal), literal(0))).where(
-        ReceiptRow.fund_id == fund_id, ReceiptRow.kind == "repayment"
+        ReceiptRow.fund_id == fund_id,
+        ReceiptRow.kind == "repayment",
+        live(ReceiptRow.fund_id, ReceiptRow.entry_seq),
     )
     if start is not None:
         stmt = stmt.where(ReceiptRow.value_date >= start)
@@ -229,7 +252,9 @@ def principal_disbursed_between(
     conn: Connection, fund_id: int, start: date | None, end: date | None
 ) -> Money:
     """Principal lent with disbursement dates in [start, end]."""
-    stmt = select(func.coalesce(func.sum(LoanRow.principal), 0)).where(LoanRow.fund_id == fund_id)
+    stmt = select(func.coalesce(func.sum(LoanRow.principal), 0)).where(
+        LoanRow.fund_id == fund_id, LoanRow.status != _VOIDED
+    )
     if start is not None:
         stmt = stmt.where(LoanRow.disbursed_on >= start)
     if end is not None:
@@ -239,5 +264,7 @@ def principal_disbursed_between(
 
 def loan_rounds(conn: Connection, fund_id: int) -> dict[str, int]:
     """Each loan's round (轮次), by loan number."""
-    rows = conn.execute(select(LoanRow.number, LoanRow.round).where(LoanRow.fund_id == fund_id))
+    rows = conn.execute(
+        select(LoanRow.number, LoanRow.round).where(LoanRow.fund_id == fund_id, LoanRow.status != _VOIDED)
+    )
     return {number: int(r) for number, r in rows}

@@ -145,9 +145,11 @@ _LOAN_COUNTS_MANY = (
 def households_loan_counts(
     conn: Connection, fund_id: int, household_ids: Iterable[int]
 ) -> dict[int, tuple[int, int]]:
-    """(all loans, active loans) each of these households has had from the fund."""
+    """(all loans, active loans) each of these households has had from the fund; voided loans not counted."""
     counts: dict[int, tuple[int, int]] = {}
     for household, status, n in select_in(conn, _LOAN_COUNTS_MANY, household_ids, fund=fund_id):
+        if status == LoanStatus.VOIDED.value:
+            continue  # a voided loan (冲正) was never lent
         prior, active = counts.get(household, (0, 0))
         counts[household] = (prior + int(n), active + (int(n) if status == LoanStatus.ACTIVE.value else 0))
     return counts

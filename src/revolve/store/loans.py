@@ -210,10 +210,13 @@ def loans_for_payments(
 
 
 def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
-    """The fund's loans (of one status), in disbursement order."""
+    """The fund's loans (of one status), in disbursement order; voided loans (冲正) only when asked for by
+    ``status=LoanStatus.VOIDED``."""
     stmt = select(LoanRow.__table__).where(LoanRow.fund_id == fund_id).order_by(LoanRow.id)
     if status is not None:
         stmt = stmt.where(LoanRow.status == status.value)
+    else:
+        stmt = stmt.where(LoanRow.status != LoanStatus.VOIDED.value)
     return [loan_of(r) for r in conn.execute(stmt)]
 
 

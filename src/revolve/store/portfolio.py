@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from revolve.allocations import capital_key
 from revolve.chart import AccountRole
-from revolve.loans import LoanSchedule
+from revolve.loans import LoanSchedule, LoanStatus
 from revolve.loans.dues import InstalmentRow, as_dues
 from revolve.money import Money
 from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
@@ -37,11 +37,13 @@ from revolve.store.schema import (
     GuaranteeRow,
     GuarantorRow,
     InstallmentRow,
+    LoanRow,
     PostingRow,
     ReceiptRow,
     ScheduleVersionRow,
     SubsidyPaymentRow,
 )
+from revolve.store.voids import live, void_reversals
 
 __all__ = ["load_portfolio"]
 
@@ -79,7 +81,7 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
 def _receipts(conn: Connection, fund_id: int) -> tuple[Any, ...]:
     rows = conn.execute(
         select(ReceiptRow.__table__)
-        .where(ReceiptRow.fund_id == fund_id)
+        .where(ReceiptRow.fund_id == fund_id, live(ReceiptRow.fund_id, ReceiptRow.entry_seq))
         .order_by(ReceiptRow.loan_id, ReceiptRow.value_date, ReceiptRow.id)
     )
     return tuple(receipt_of(r) for r in rows)
@@ -99,6 +101,8 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
                 EntryRow.fund_id == fund_id,
                 EntryRow.kind.like(f"{kinds}%"),
                 AccountRow.role == AccountRole.FUND_CASH.value,
+                # a voided contribution and the entry that voided it are left out together
+                void_reversals(EntryRow.fund_id, EntryRow.seq),
             )
             .group_by(EntryRow.seq, EntryRow.kind, EntryRow.value_date)
             .order_by(EntryRow.seq)
@@ -135,7 +139,7 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         Outflow("grant", Money(int(amount)), day, int(household))
         for household, amount, day in conn.execute(
             select(GrantRow.household_id, GrantRow.amount, GrantRow.value_date).where(
-                GrantRow.fund_id == fund_id
+                GrantRow.fund_id == fund_id, live(GrantRow.fund_id, GrantRow.entry_seq)
             )
         )
     ]
@@ -161,7 +165,8 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         GuaranteeLink(int(loan_id), int(gid), Money(int(pledged)))
         for loan_id, gid, pledged in conn.execute(
             select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id, GuaranteeRow.pledged)
-            .where(GuaranteeRow.fund_id == fund_id)
+            .join(LoanRow, LoanRow.id == GuaranteeRow.loan_id)
+            .where(GuaranteeRow.fund_id == fund_id, LoanRow.status != LoanStatus.VOIDED.value)
             .order_by(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id)
         )
     )

@@ -20,6 +20,7 @@ from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import receipt_of, receipt_values, write_off_of
 from revolve.store.schema import LoanRow, ReceiptRow, WriteOffRow
+from revolve.store.voids import live
 
 __all__ = [
     "find_receipt",
@@ -104,10 +105,10 @@ def insert_receipts(
 
 
 def receipts(conn: Connection, loan_id: int) -> list[Receipt]:
-    """Every receipt on a loan, by value date then recording order."""
+    """Every receipt on a loan that was not voided, by value date then recording order."""
     rows = conn.execute(
         select(ReceiptRow.__table__)
-        .where(ReceiptRow.loan_id == loan_id)
+        .where(ReceiptRow.loan_id == loan_id, live(ReceiptRow.fund_id, ReceiptRow.entry_seq))
         .order_by(ReceiptRow.value_date, ReceiptRow.id)
     )
     return [receipt_of(r) for r in rows]
@@ -121,6 +122,7 @@ def paid_in_version_as_of(conn: Connection, loan_id: int, version: int, as_of: d
             ReceiptRow.schedule_version == version,
             ReceiptRow.kind == "repayment",
             ReceiptRow.value_date <= as_of,
+            live(ReceiptRow.fund_id, ReceiptRow.entry_seq),
         )
     ).scalar_one()
     return Money(int(total))

@@ -23,6 +23,7 @@ from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord,
 from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.loans.allowance import AllowancePolicy
+from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money
 from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
@@ -61,6 +62,7 @@ __all__ = [
     "schedule_version_of",
     "terms_from_json",
     "terms_to_json",
+    "void_of",
     "write_off_of",
 ]
 
@@ -527,4 +529,20 @@ def opening_of(row: Any, capital: Any) -> Opening:
         entry_seq=int(row.entry_seq),
         capital={str(source): Money(int(amount)) for source, amount in capital},
         lent_before=Money(int(row.lent_before)),
+    )
+
+
+def void_of(row: Any) -> Void:
+    """A correction register row as a :class:`~revolve.loans.voids.Void`."""
+    return Void(
+        id=int(row.id),
+        fund_id=int(row.fund_id),
+        kind=VoidKind(row.kind),
+        reference=row.reference,
+        original_seq=int(row.original_seq),
+        reversal_seq=int(row.reversal_seq),
+        on=row.voided_on,
+        reason=row.reason,
+        approved_by=row.approved_by,
+        loan_id=None if row.loan_id is None else int(row.loan_id),
     )

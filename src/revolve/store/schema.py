@@ -504,3 +504,35 @@ class OpeningCapitalRow(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_opening.fund_id"), primary_key=True)
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     amount: Mapped[int] = mapped_column(Fen)
+
+
+# ---- corrections (冲正) ---------------------------------------------------------------------------
+class VoidRow(Base):
+    """The correction register (冲正登记簿): a receipt, disbursement, grant or contribution voided.
+
+    The voided record itself is kept as it was; this row says it is voided, why, on whose approval,
+    and which entry reversed it. ``original_seq`` is the record's (first) journal entry: receipts,
+    loans (``disbursement_seq``), grants and contributions are all named by it, so every read that
+    leaves voided records out asks one question of this table.
+    """
+
+    __tablename__ = "revolve_void"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "original_seq"),
+        ForeignKeyConstraint(["fund_id", "original_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        ForeignKeyConstraint(["fund_id", "reversal_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        CheckConstraint("kind IN ('receipt', 'disbursement', 'grant', 'contribution')", name="kind"),
+        CheckConstraint("reversal_seq > original_seq", name="reversal_later"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64))
+    original_seq: Mapped[int] = mapped_column(BigInteger)
+    reversal_seq: Mapped[int] = mapped_column(BigInteger)
+    voided_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(200))
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

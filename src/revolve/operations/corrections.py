@@ -1,0 +1,389 @@
+"""Corrections (冲正): voiding a receipt, a disbursement, a grant or a contribution keyed wrong.
+
+A voided record is kept, never deleted: the entries it posted are reversed by new entries dated on the
+day of the correction (each ``reverses=`` its original), the record is entered in the correction
+register (``revolve_void``) with why and on whose approval, and everything computed from it is computed
+again: a receipt's loan (paid in its schedule version, principal/interest/fee/penalty paid, status and
+closed date, pledged deposit held, a schedule version its prepayment rebuilt), a voided loan (no dues,
+no exposure, no round, not counted), the grant register, the capital. Every read leaves voided records
+out of the figures (:func:`revolve.store.voids.live`); the statement and the loan register show them as
+voided.
+
+Four operations, one per kind of record, so that each names its record the way a clerk does (a receipt
+by its number, a loan by its number, a grant or a contribution by its entry); they share one path here.
+The decisions are pure (:mod:`revolve.loans.voids`): this family reads under the fund's lock, calls
+them, and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from revolve.chart import AccountRole
+from revolve.checks import ref_of
+from revolve.errors import AlreadyReversed, UnknownEntry, UnknownReceipt, VoidRefused
+from revolve.funds import check_open
+from revolve.journal import Entry, PostedEntry, Posting
+from revolve.loans import Loan, LoanStatus, Receipt
+from revolve.loans.voids import (
+    Void,
+    VoidKind,
+    check_not_voided,
+    check_void_request,
+    decide_disbursement_void,
+    decide_receipt_void,
+    first_short_day,
+)
+from revolve.money import Money
+from revolve.operations.books import Family, FundRef, Unit
+from revolve.rules import pledge_entry, pledge_release_entry
+from revolve.store import funds as store_funds
+from revolve.store import guarantors as store_guarantors
+from revolve.store import journal as store_journal
+from revolve.store import loans as store_loans
+from revolve.store import receipts as store_receipts
+from revolve.store import voids as store_voids
+from revolve.store.accounts import ResolvedAccount
+
+__all__ = ["Corrections"]
+
+_AVAILABLE = (AccountRole.FUND_CASH, AccountRole.PLEDGE_DEPOSITS)
+
+
+def _memo(rule: Callable[..., Entry], loan: str) -> str:
+    """The memo the posting rule writes on a loan's deposit entry: how its follower is recognised."""
+    return str(rule(loan=loan, amount=Money(1), on=date(2000, 1, 1)).memo)
+
+
+def _follower(unit: Unit, seq: int, *, kind: str, memo: str) -> PostedEntry | None:
+    """Entry ``seq + 1`` when it is the ``kind`` entry with ``memo`` that an operation posted right after
+    entry ``seq`` (a pledge received with its loan, a pledge released with the receipt that closed it)."""
+    if seq + 1 > unit.head.count:
+        return None
+    nxt = store_journal.read_entry(unit.conn, unit.fund.id, seq + 1)
+    return nxt if nxt.kind == kind and nxt.memo == memo else None
+
+
+class Corrections(Family):
+    """Voiding receipts, disbursements, grants and contributions (冲正), and reading the voids."""
+
+    # ---- the four voids ---------------------------------------------------------------------------
+    def void_receipt(
+        self, fund: FundRef, receipt: Receipt | str, *, on: date, reason: str, approved_by: str
+    ) -> Void:
+        """Void a receipt (a repayment or a recovery) keyed wrong, and put its loan back as it was before.
+
+        The repayment entry is reversed on ``on`` (and the release of a pledged deposit, when the receipt
+        closed the loan); the loan's paid amounts, schedule version, status and deposit held are those it
+        had before the receipt; a schedule version its prepayment rebuilt is dropped. Record the right
+        payment afterwards under a new receipt number.
+
+        Args:
+            fund: the fund.
+            receipt: the receipt or its number (还款凭证号).
+            on: the correction's value date, in an open period, not before the receipt.
+            reason: why it is voided (冲正原因).
+            approved_by: who approved the correction (批准人).
+
+        Returns:
+            The line of the correction register.
+
+        Raises:
+            UnknownReceipt: no such receipt.
+            AlreadyVoided: it was voided before.
+            VoidRefused: a later receipt on the loan, its write-off or an extension depends on it, or the
+                cash it brought has been paid out since (the payout is named).
+            InvalidEntry: no reason or no approver.
+            InvalidDate: ``on`` is before the receipt.
+            PeriodClosed: ``on`` is in a closed period.
+        """
+        number = receipt.receipt if isinstance(receipt, Receipt) else receipt
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            found = store_receipts.find_receipt(conn, f.id, number)
+            if found is None:
+                raise UnknownReceipt(number)
+            name = f"receipt {number}"
+            check_not_voided(name, store_voids.find_void(conn, f.id, found.entry_seq))
+            check_void_request(name, reason=reason, approved_by=approved_by, on=on, made_on=found.value_date)
+            ln = store_loans.find_loan(conn, f.id, found.loan_id)
+            release = (
+                _follower(
+                    unit, found.entry_seq, kind="pledge.released", memo=_memo(pledge_release_entry, ln.number)
+                )
+                if ln.status is LoanStatus.CLOSED and found.kind == "repayment"
+                else None
+            )
+            released = Money(
+                sum(x.amount.fen for x in release.lines if x.account.role is AccountRole.PLEDGE_DEPOSITS)
+                if release is not None
+                else 0
+            )
+            decided = decide_receipt_void(
+                ln,
+                found,
+                live=store_receipts.receipts(conn, ln.id),
+                versions=store_loans.schedule_versions(conn, ln.id),
+                release_seq=None if release is None else release.seq,
+                release=released,
+            )
+            originals = [store_journal.read_entry(conn, f.id, seq) for seq in decided.reverse]
+            written = self._reverse(
+                unit, name, originals, on=on, memo=f"冲正：作废还款凭证{number}（{reason}）"
+            )
+            if decided.drop_version is not None:
+                store_voids.drop_schedule_version(conn, ln.id, decided.drop_version)
+            store_loans.update_loan_state(conn, decided.loan)
+            return self._enter_void(
+                unit,
+                VoidKind.RECEIPT,
+                ref=number,
+                original_seq=found.entry_seq,
+                written=written,
+                on=on,
+                reason=reason,
+                approved_by=approved_by,
+                loan_id=ln.id,
+            )
+
+    def void_disbursement(
+        self, fund: FundRef, loan: Loan | int | str, *, on: date, reason: str, approved_by: str
+    ) -> Void:
+        """Void a loan's disbursement: the loan was never lent, as the books will stand.
+
+        The disbursement entry (and the deposit pledged with it) is reversed on ``on``; the loan is kept
+        as voided (已作废): it owes nothing, its guarantors answer for nothing, and it counts in no round,
+        turnover or household loan count.
+
+        Args:
+            fund: the fund.
+            loan: the loan (value, id or number).
+            on: the correction's value date, in an open period, not before the payout.
+            reason: why it is voided (冲正原因).
+            approved_by: who approved the correction (批准人).
+
+        Returns:
+            The line of the correction register.
+
+        Raises:
+            UnknownLoan: no such loan.
+            AlreadyVoided: it was voided before.
+            VoidRefused: a receipt on it, its write-off or a guarantee call depends on it.
+            InvalidEntry: no reason or no approver.
+            InvalidDate: ``on`` is before the payout.
+            PeriodClosed: ``on`` is in a closed period.
+        """
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            ln = store_loans.find_loan(conn, f.id, ref_of(loan))
+            paid_by = store_voids.disbursement_seq(conn, ln.id)
+            name = f"the disbursement of loan {ln.number}"
+            check_not_voided(name, store_voids.find_void(conn, f.id, paid_by))
+            check_void_request(name, reason=reason, approved_by=approved_by, on=on, made_on=ln.disbursed_on)
+            after = decide_disbursement_void(
+                ln,
+                live=store_receipts.receipts(conn, ln.id),
+                written_off=ln.status is LoanStatus.WRITTEN_OFF,
+                calls=len(store_guarantors.guarantee_calls(conn, ln.id)),
+                on=on,
+            )
+            originals = [store_journal.read_entry(conn, f.id, paid_by)]
+            pledge = _follower(unit, paid_by, kind="pledge.received", memo=_memo(pledge_entry, ln.number))
+            if pledge is not None:
+                originals.append(pledge)
+            written = self._reverse(
+                unit, name, originals, on=on, memo=f"冲正：作废借款{ln.number}（{reason}）"
+            )
+            store_loans.update_loan_state(conn, after)
+            return self._enter_void(
+                unit,
+                VoidKind.DISBURSEMENT,
+                ref=ln.number,
+                original_seq=paid_by,
+                written=written,
+                on=on,
+                reason=reason,
+                approved_by=approved_by,
+                loan_id=ln.id,
+            )
+
+    def void_grant(
+        self, fund: FundRef, grant: PostedEntry | int, *, on: date, reason: str, approved_by: str
+    ) -> Void:
+        """Void a one-off grant (一次性帮扶): its entry is reversed and it leaves the grant register.
+
+        Args:
+            fund: the fund.
+            grant: the grant's entry (or its number).
+            on: the correction's value date, in an open period, not before the grant.
+            reason: why it is voided (冲正原因).
+            approved_by: who approved the correction (批准人).
+
+        Raises:
+            UnknownEntry: no such entry, or it is not a grant.
+            AlreadyVoided: it was voided before.
+            InvalidEntry, InvalidDate, PeriodClosed: as :meth:`void_receipt`.
+        """
+        return self._void_entry(
+            fund, grant, VoidKind.GRANT, on=on, reason=reason, approved_by=approved_by, is_kind=("grant",)
+        )
+
+    def void_contribution(
+        self, fund: FundRef, contribution: PostedEntry | int, *, on: date, reason: str, approved_by: str
+    ) -> Void:
+        """Void a contribution (a donation or government money keyed wrong): its entry is reversed and
+        the capital no longer counts it.
+
+        Args:
+            fund: the fund.
+            contribution: the contribution's entry (or its number).
+            on: the correction's value date, in an open period, not before the contribution.
+            reason: why it is voided (冲正原因).
+            approved_by: who approved the correction (批准人).
+
+        Raises:
+            UnknownEntry: no such entry, or it is not a contribution.
+            AlreadyVoided: it was voided before.
+            AlreadyReversed: it was reversed already with :meth:`revolve.Ledger.reverse`.
+            VoidRefused: the cash it brought was lent or paid out since, so that cash available would fall
+                below zero on some date (the payouts of that day are named).
+            InvalidEntry, InvalidDate, PeriodClosed: as :meth:`void_receipt`.
+        """
+        return self._void_entry(
+            fund,
+            contribution,
+            VoidKind.CONTRIBUTION,
+            on=on,
+            reason=reason,
+            approved_by=approved_by,
+            is_kind=("contribution.",),
+        )
+
+    # ---- reading ------------------------------------------------------------------------------------
+    def voids(self, fund: FundRef, *, loan: Loan | int | str | None = None) -> list[Void]:
+        """The fund's correction register (冲正登记簿), or the lines of one loan, in the order made."""
+        with self._books.reading(fund) as (conn, found):
+            loan_id = None if loan is None else store_loans.find_loan(conn, found.id, ref_of(loan)).id
+            return store_voids.list_voids(conn, found.id, loan_id=loan_id)
+
+    def voided_receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
+        """A loan's voided receipts, as they were recorded (:meth:`receipts` leaves them out)."""
+        with self._books.reading(fund) as (conn, found):
+            return store_voids.voided_receipts(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
+
+    # ---- the shared path --------------------------------------------------------------------------
+    def _void_entry(
+        self,
+        fund: FundRef,
+        record: PostedEntry | int,
+        kind: VoidKind,
+        *,
+        on: date,
+        reason: str,
+        approved_by: str,
+        is_kind: tuple[str, ...],
+    ) -> Void:
+        seq = record.seq if isinstance(record, PostedEntry) else record
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            original = store_journal.read_entry(conn, f.id, seq)
+            if not original.kind.startswith(is_kind) or original.reverses is not None:
+                raise UnknownEntry(
+                    (f.id, seq), hint=f"entry {seq} is a {original.kind!r} entry, not a {kind.value}"
+                )
+            if kind is VoidKind.GRANT and not store_voids.is_grant(conn, f.id, seq):
+                raise UnknownEntry((f.id, seq), hint=f"entry {seq} is in no grant register line")
+            name = f"the {kind.value} of entry {seq}"
+            check_not_voided(name, store_voids.find_void(conn, f.id, seq))
+            check_void_request(
+                name, reason=reason, approved_by=approved_by, on=on, made_on=original.value_date
+            )
+            written = self._reverse(
+                unit, name, [original], on=on, memo=f"冲正：作废第{seq}号凭证（{kind.label_zh}，{reason}）"
+            )
+            return self._enter_void(
+                unit,
+                kind,
+                ref=str(seq),
+                original_seq=seq,
+                written=written,
+                on=on,
+                reason=reason,
+                approved_by=approved_by,
+                loan_id=None,
+            )
+
+    def _reverse(
+        self, unit: Unit, name: str, originals: Sequence[PostedEntry], *, on: date, memo: str
+    ) -> list[PostedEntry]:
+        """Post the reversal of each original on ``on``, once, after checking the cash it takes back.
+
+        Raises:
+            AlreadyReversed: an original was reversed before.
+            VoidRefused: the cash available would fall below zero on some date from ``on`` on.
+            PeriodClosed: ``on`` is in a closed period.
+        """
+        conn, f = unit.conn, unit.fund
+        check_open(f, on)
+        for original in originals:
+            by = store_journal.reversal_of(conn, f.id, original.seq)
+            if by is not None:
+                raise AlreadyReversed(f.id, original.seq, by_seq=by)
+        # what the originals brought into the cash available to lend, which their reversal takes back
+        brought = sum(x.amount.fen for o in originals for x in o.lines if x.account.role in _AVAILABLE)
+        if brought > 0:
+            line = self._books.cash_line(conn, f, on)
+            short = first_short_day(line.now, line.moves, take=brought, on=on)
+            if short is not None:
+                spent = store_voids.cash_outflows_on(conn, f.id, short)
+                named = ", ".join(f"entry {s} ({k}, {Money(fen)})" for s, k, fen in spent[:3])
+                raise VoidRefused(
+                    name,
+                    blocker=f"the cash it brought was paid out: cash available would fall below zero on "
+                    f"{short.isoformat()}" + (f", after {named}" if named else ""),
+                    advice="void that payout first, or bring the money back in before correcting",
+                )
+        prepared = [
+            store_journal.prepare(
+                Entry(
+                    value_date=on,
+                    kind=o.kind,
+                    postings=tuple(Posting(x.account, -x.amount) for x in o.lines),
+                    memo=memo,
+                    reverses=o.seq,
+                ),
+                [ResolvedAccount(x.account_id, x.account_code) for x in o.lines],
+            )
+            for o in originals
+        ]
+        written = store_journal.write_entries(conn, unit.head, prepared, recorded_at=self._books.clock())
+        unit.head = store_funds.FundHead(f, unit.head.count + len(written), written[-1].hash)
+        return written
+
+    def _enter_void(
+        self,
+        unit: Unit,
+        kind: VoidKind,
+        *,
+        ref: str,
+        original_seq: int,
+        written: Sequence[PostedEntry],
+        on: date,
+        reason: str,
+        approved_by: str,
+        loan_id: int | None,
+    ) -> Void:
+        return store_voids.insert_void(
+            unit.conn,
+            unit.fund.id,
+            kind=kind,
+            reference=ref,
+            original_seq=original_seq,
+            reversal_seq=written[0].seq,
+            on=on,
+            reason=reason.strip(),
+            approved_by=approved_by.strip(),
+            loan_id=loan_id,
+            recorded_at=self._books.clock(),
+        )
