@@ -14,6 +14,7 @@ from revolve.chart import (
     AccountSpec,
     Chart,
 )
+from revolve.closing import PeriodReopening, RestrictionPolicy
 from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEARLY, DayCount, Frequency
 from revolve.errors import (
     AccountFundMismatch,
@@ -59,6 +60,7 @@ from revolve.errors import (
     UnknownLanguage,
     UnknownLoan,
     UnknownOrg,
+    YearEndNotClosed,
 )
 from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -180,6 +182,7 @@ __all__ = [
     "PayerKind",
     "Payment",
     "PeriodClosed",
+    "PeriodReopening",
     "Policy",
     "PolicyViolation",
     "PostedEntry",
@@ -193,6 +196,7 @@ __all__ = [
     "RecoveryExceedsWriteOff",
     "Registration",
     "RepaymentMethod",
+    "RestrictionPolicy",
     "ReversalRefused",
     "RevolveError",
     "Schedule",
@@ -218,6 +222,7 @@ __all__ = [
     "VerifyReport",
     "Violation",
     "WriteOff",
+    "YearEndNotClosed",
     "fen",
     "generate_schedule",
     "make_engine",

@@ -73,6 +73,9 @@ class AccountRole(StrEnum):
     SUBSIDY_EXPENSE = "subsidy_expense"
     BAD_DEBT_EXPENSE = "bad_debt_expense"
     FINANCE_RETURN_EXPENSE = "finance_return_expense"
+    ACCRUED_INTEREST = "accrued_interest"
+    ACCRUED_FEE = "accrued_fee"
+    SUBSIDY_PAYABLE = "subsidy_payable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +218,20 @@ NPO_CHART = Chart(
         AccountSpec(
             _R_.FINANCE_RETURN_EXPENSE, "520102", "管理费用—上缴财政", "Funds returned to finance", _E
         ),
+        AccountSpec(
+            _R_.ACCRUED_INTEREST, "112205", "其他应收款—应收利息", "Interest receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.ACCRUED_FEE, "112206", "其他应收款—应收管理费", "Fees receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.SUBSIDY_PAYABLE,
+            "220905",
+            "其他应付款—应付贴息",
+            "Interest subsidies payable",
+            _L,
+            subledger=True,
+        ),
     ),
 )
 
@@ -253,6 +270,20 @@ GOV_CHART = Chart(
         AccountSpec(_R_.BAD_DEBT_EXPENSE, "590101", "其他费用—坏账损失", "Bad-debt expense", _E),
         AccountSpec(
             _R_.FINANCE_RETURN_EXPENSE, "510101", "单位管理费用—上缴财政", "Funds returned to finance", _E
+        ),
+        AccountSpec(
+            _R_.ACCRUED_INTEREST, "121805", "其他应收款—应收利息", "Interest receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.ACCRUED_FEE, "121806", "其他应收款—应收管理费", "Fees receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.SUBSIDY_PAYABLE,
+            "230705",
+            "其他应付款—应付贴息",
+            "Interest subsidies payable",
+            _L,
+            subledger=True,
         ),
     ),
 )

@@ -49,7 +49,8 @@ Hierarchy::
     ├── ImportTargetError (TypeError)         an import given a Ledger inside a host Session
     ├── UnknownFormat (ValueError)            a report format or file suffix revolve cannot render
     ├── InvalidReport (ValueError)            a report whose shape a renderer cannot show
-    └── CommandError (ValueError)             a `revolve` command that cannot run as given
+    ├── CommandError (ValueError)             a `revolve` command that cannot run as given
+    └── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
 """
 
 from __future__ import annotations
@@ -494,3 +495,17 @@ class CommandError(RevolveError, ValueError):
     def __init__(self, value: object, *, message: str) -> None:
         self.value = value
         super().__init__(message)
+
+
+class YearEndNotClosed(RevolveError, ValueError):
+    """A statement asked for a year while the fund's previous year has entries and no year-end close."""
+
+    def __init__(self, fund: str, *, year: int, missing: date) -> None:
+        self.fund = fund
+        self.year = year
+        self.missing = missing
+        super().__init__(
+            f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
+            f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
+            f"through=date({missing.year}, 12, 31))"
+        )

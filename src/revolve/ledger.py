@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Self
 
 from revolve.operations.books import Books
+from revolve.operations.closing import Closing
 from revolve.operations.guarantees import GuaranteeOperations
 from revolve.operations.households import HouseholdOperations
 from revolve.operations.journal import JournalOperations, VerifyReport
@@ -62,6 +63,7 @@ class Ledger(
     Repayments,
     Losses,
     Subsidies,
+    Closing,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.chart import AccountRole
+from revolve.closing import ReleaseEvent
 from revolve.journal import PostedEntry
 from revolve.loans import Loan, Receipt, WriteOff
 from revolve.loans.losses import check_approval, decide_recovery, decide_write_off
@@ -15,6 +16,7 @@ from revolve.loans.payout import reference
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
+from revolve.operations.closing import release_entries
 from revolve.rules import PayerKind, provision_entry
 from revolve.store import accounts as store_accounts
 from revolve.store import loans as store_loans
@@ -55,7 +57,10 @@ class Losses(Family):
             ln = store_loans.find_loan(conn, f.id, reference(loan))
             allowance = Money(-store_accounts.role_balance(conn, f.id, AccountRole.BAD_DEBT_ALLOWANCE))
             outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref, allowance=allowance)
-            (posted,) = self._books.write(unit, [outcome.entry])
+            released = release_entries(
+                unit, ReleaseEvent.WRITE_OFF, outcome.state.written_off - ln.written_off, on, ln.number
+            )
+            posted = self._books.write(unit, [outcome.entry, *released])[0]
             store_receipts.insert_write_off(
                 conn,
                 f.id,

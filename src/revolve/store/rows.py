@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole
+from revolve.closing import PeriodReopening, RestrictionPolicy
 from revolve.dates import DayCount, Frequency
 from revolve.funds import Fund
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -53,6 +54,8 @@ __all__ = [
     "posted_line_of",
     "receipt_of",
     "receipt_values",
+    "reopening_of",
+    "restriction_policy_of",
     "schedule_version_of",
     "terms_from_json",
     "terms_to_json",
@@ -448,4 +451,24 @@ def posted_entry_of(row: Any, lines: tuple[PostedLine, ...]) -> PostedEntry:
         content_digest=row.content_digest,
         prev_hash=row.prev_hash,
         hash=row.hash,
+    )
+
+
+def restriction_policy_of(row: Any) -> RestrictionPolicy:
+    """A restriction policy row as a :class:`RestrictionPolicy`."""
+    return RestrictionPolicy(
+        on_grant=bool(row.on_grant), on_subsidy=bool(row.on_subsidy), on_write_off=bool(row.on_write_off)
+    )
+
+
+def reopening_of(row: Any) -> PeriodReopening:
+    """A reopening row as a :class:`PeriodReopening`."""
+    return PeriodReopening(
+        fund_id=row.fund_id,
+        through=row.through,
+        closed_through_before=row.closed_through_before,
+        closed_through_after=row.closed_through_after,
+        reason=row.reason,
+        approved_by=row.approved_by,
+        reopened_at=row.reopened_at,
     )
