@@ -1,13 +1,13 @@
 """Financial statements in the layout of 民间非营利组织会计制度: the trial balance (科目余额表), the balance
 sheet (资产负债表, 会民非01表) and the activity statement (业务活动表, 会民非02表).
 
-revolve posts no period-closing entries, so the statements close the revenue and expense accounts into
-net assets as they are drawn: restricted revenue (捐赠收入 and 政府补助收入, 限定性) into 限定性净资产;
-unrestricted revenue and all expenses into 非限定性净资产; and, because restricted money spent on its
-purpose is released from its restriction (domain.md §14.1, 解释 N2), every expense — grants, subsidies,
-bad debts, money returned to finance — releases (限定性净资产转为非限定性净资产) as much restricted net
-assets as it used, up to what is restricted. This release rule is a policy choice to confirm with the
-association's accountant (domain.md §14.2).
+Net assets are read from the books: the posted balances of 非限定性净资产 and 限定性净资产, plus — for a
+period not yet closed — the period's result still in the revenue and expense accounts (restricted
+revenue to 限定性, the rest of revenue and every expense to 非限定性), exactly what the closing entries
+(:mod:`revolve.closing`) would move; so the statements agree before and after a close. Restrictions
+are released by posted entries (``restriction.release``) when restricted money is used, never computed
+here. A period's flows leave the closing entries (kinds ``close.…``) out. A statement of a year whose
+previous year has entries and no year-end close is refused (:class:`~revolve.errors.YearEndNotClosed`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from revolve.chart import AccountKind, AccountRole
+from revolve.closing import CLOSE_PREFIX, RESTRICTED_REVENUE_ROLES
 from revolve.funds import Fund
 from revolve.ledger import Ledger
 from revolve.money import Money
@@ -25,7 +26,6 @@ __all__ = ["build_activity_statement", "build_balance_sheet", "build_trial_balan
 
 R = AccountRole
 M, T = ColumnKind.MONEY, ColumnKind.TEXT
-RESTRICTED_REVENUE = (R.DONATION_REVENUE, R.GRANT_REVENUE)
 UNRESTRICTED_REVENUE = (
     R.DONATION_REVENUE_UNRESTRICTED,
     R.FEE_REVENUE,
@@ -45,13 +45,18 @@ def _before(day: date) -> date:
     return date.fromordinal(day.toordinal() - 1)
 
 
-def net_assets(tb: TrialBalance) -> tuple[Money, Money, Money]:
-    """(unrestricted, restricted, released) net assets at the trial balance's date, closed as described above."""
-    restricted = -_balance(tb, R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE)
-    expenses = _balance(tb, *PROGRAM_COST, *ADMIN_EXPENSE)
-    released = max(Money(0), min(expenses, restricted))
-    unrestricted = -_balance(tb, R.UNRESTRICTED_NET_ASSETS, *UNRESTRICTED_REVENUE) - expenses + released
-    return unrestricted, restricted - released, released
+def net_assets(tb: TrialBalance) -> tuple[Money, Money]:
+    """(unrestricted, restricted) net assets at the trial balance's date: the posted net-asset balances
+    plus what is still in the revenue and expense accounts (the result of a period not yet closed)."""
+    restricted = -_balance(tb, R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE_ROLES)
+    rest = [
+        line.role
+        for line in tb.lines
+        if line.kind in (AccountKind.REVENUE, AccountKind.EXPENSE)
+        and line.role not in RESTRICTED_REVENUE_ROLES
+    ]
+    unrestricted = -_balance(tb, R.UNRESTRICTED_NET_ASSETS, *rest)
+    return unrestricted, restricted
 
 
 def build_trial_balance(ledger: Ledger, fund: Fund | int | str, *, as_of: date) -> Report:
@@ -104,16 +109,17 @@ def build_trial_balance(ledger: Ledger, fund: Fund | int | str, *, as_of: date) 
 def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) -> Report:
     """The balance sheet (资产负债表, 会民非01表) as of a date, with the figures at the start of its year."""
     f = ledger.fund(fund)
+    ledger.require_year_end_close(f, year=as_of.year)
     now = ledger.trial_balance(f, as_of=as_of)
     opening = ledger.trial_balance(f, as_of=_before(date(as_of.year, 1, 1)))
 
     def lines(tb: TrialBalance) -> list[tuple[str, Money]]:
-        unrestricted, restricted, _ = net_assets(tb)
+        unrestricted, restricted = net_assets(tb)
         cash = _balance(tb, R.FUND_CASH)
-        receivables = _balance(tb, R.LOANS_RECEIVABLE, R.DUE_FROM_FUND)
+        receivables = _balance(tb, R.LOANS_RECEIVABLE, R.DUE_FROM_FUND, R.ACCRUED_INTEREST, R.ACCRUED_FEE)
         allowance = -_balance(tb, R.BAD_DEBT_ALLOWANCE)
         assets = cash + receivables - allowance
-        payables = -_balance(tb, R.PLEDGE_DEPOSITS, R.DUE_TO_FUND, R.PAYABLE_TO_FINANCE)
+        payables = -_balance(tb, R.PLEDGE_DEPOSITS, R.DUE_TO_FUND, R.PAYABLE_TO_FINANCE, R.SUBSIDY_PAYABLE)
         return [
             ("bs_cash", cash),
             ("bs_receivables", receivables),
@@ -151,16 +157,21 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
     """The activity statement (业务活动表, 会民非02表) for a period: revenue, expenses and the change in net assets,
     split into unrestricted and restricted."""
     f = ledger.fund(fund)
-    after = ledger.trial_balance(f, as_of=end)
-    before = ledger.trial_balance(f, as_of=_before(start))
+    ledger.require_year_end_close(f, year=end.year)
+    chart = ledger.chart(f)
+    movements = ledger.period_movements(f, start=start, end=end)
 
     def moved(*roles: AccountRole) -> Money:
-        # revenue is a credit: its movement in the period, as a positive amount; expenses are debits
-        change = _balance(after, *roles) - _balance(before, *roles)
-        kind = after.line(roles[0]).kind
-        return -change if kind is AccountKind.REVENUE else change
+        # the period's flows, closing entries left out; revenue is a credit, shown as a positive amount
+        change = Money.total(
+            amount
+            for (role, kind), amount in movements.items()
+            if role in roles and not kind.startswith(CLOSE_PREFIX)
+        )
+        return -change if chart.spec(roles[0]).kind is AccountKind.REVENUE else change
 
-    released = net_assets(after)[2] - net_assets(before)[2]
+    # restrictions released by posted entries in the period (Dr 限定性净资产)
+    released = movements.get((R.RESTRICTED_NET_ASSETS, "restriction.release"), Money(0))
     rows_spec: list[tuple[str, Money, Money]] = [
         ("ac_donations", moved(R.DONATION_REVENUE_UNRESTRICTED), moved(R.DONATION_REVENUE)),
         ("ac_government_grants", Money(0), moved(R.GRANT_REVENUE)),
