@@ -262,13 +262,21 @@ class Closing(Family):
     def require_year_end_close(self, fund: FundRef, *, year: int) -> None:
         """Refuse ``year``'s statements while the year before has entries and no year-end close.
 
+        Only a fund that closes its periods in revolve (one close recorded or more) is held to it: the
+        statements of a fund that never closed read the result still in its revenue and expense accounts,
+        which gives the same figures (docs/closing.md).
+
         Raises:
-            YearEndNotClosed: the close on 31 December of ``year - 1`` is missing.
+            YearEndNotClosed: the fund closes its periods and the close on 31 December of ``year - 1`` is
+                missing.
         """
         missing = date(year - 1, 12, 31)
         with self._books.reading(fund) as (conn, found):
+            closes = store_closing.open_closes(conn, found.id)
+            if not closes and not store_closing.generation(conn, found.id):
+                return
             first = store_closing.first_value_date(conn, found.id)
-            if first is None or first > missing or missing in store_closing.open_closes(conn, found.id):
+            if first is None or first > missing or missing in closes:
                 return
             raise YearEndNotClosed(found.code, year=year, missing=missing)
 
