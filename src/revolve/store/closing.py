@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert,
 
 from revolve.chart import AccountKey
 from revolve.closing import CLOSE_PREFIX, PeriodReopening, RestrictionPolicy
+from revolve.store.driver import run
 from revolve.store.rows import account_key, reopening_of, restriction_policy_of
 from revolve.store.schema import (
     AccountRow,
@@ -84,8 +85,10 @@ _ACCRUED_THROUGH = select(_ACCRUAL.c.accrued_through).where(_ACCRUAL.c.fund_id =
 
 def accrued_through(conn: Connection, fund_id: int) -> date | None:
     """The date the fund is accrued through (None: never closed)."""
-    found: date | None = conn.execute(_ACCRUED_THROUGH, {"fund": fund_id}).scalar_one_or_none()
-    return found
+    rows = run(conn, _ACCRUED_THROUGH, {"fund": fund_id})  # the hot path: read before every repayment
+    found = rows[0][0] if rows else None
+    # the driver's fast path hands SQLite's stored text back as it is
+    return date.fromisoformat(found) if isinstance(found, str) else found
 
 
 def set_closed_through(conn: Connection, fund_id: int, through: date | None) -> None:
