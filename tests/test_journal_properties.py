@@ -22,8 +22,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on, snapshot
 from revolve import (
+    NPO_CHART,
     AccountFundMismatch,
     AccountKey,
+    AccountKind,
     AccountRole,
     AlreadyReversed,
     Entry,
@@ -196,6 +198,15 @@ class JournalMachine(RuleBasedStateMachine):
             return
         self.ledger.close_period(fund, through=through)
         self.closed[fund] = through
+        # the close posts its closing entries (issue 11 finding 1): the model takes them in, and after
+        # them every revenue and expense account is zero at ``through``
+        for entry in self.ledger.entries(fund)[self.count[fund] :]:
+            assert entry.kind.startswith("close.") and entry.value_date == through
+            self._record(fund, through, [(line.account, line.amount.fen) for line in entry.lines])
+        kinds = {spec.role: spec.kind for spec in NPO_CHART.specs}
+        for (f, key), _ in list(self.balances.items()):
+            if f == fund and kinds[key.role] in (AccountKind.REVENUE, AccountKind.EXPENSE):
+                assert sum(a for g, k, on, a in self.lines if g == fund and k == key and on <= through) == 0
 
     @rule(fund_ix=st.integers(0, 2), other_ix=st.integers(0, 2), amount=amounts)
     def post_to_another_funds_account(self, fund_ix: int, other_ix: int, amount: int) -> None:

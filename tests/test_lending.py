@@ -242,8 +242,13 @@ def test_write_off_uses_the_allowance_and_recovery_is_capped(county: Ledger) -> 
     register = county.write_off(
         "FN", "L1", on=D(2017, 1, 10), approval_ref="县协〔2017〕3号", reason="借款人死亡"
     )
-    # 3,000 written off, all against the allowance (issue 11, finding 4): it is left 2,000 in debit
+    # 3,000 written off, all against the allowance (issue 11, finding 4): it is left 2,000 in debit; the
+    # write-off of a loan made from restricted money releases as much restricted net assets (finding 2)
     assert _lines(county.entries("FN")[-1]) == [
+        ("restricted_net_assets", 300_000),
+        ("unrestricted_net_assets", -300_000),
+    ]
+    assert _lines(county.entries("FN")[-2]) == [
         ("bad_debt_allowance", 300_000),
         ("loans_receivable[L1]", -300_000),
     ]

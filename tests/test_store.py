@@ -62,7 +62,7 @@ def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
         with engine.connect() as conn:
             assert _diffs(conn) == []
             stamped = conn.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalar_one()
-        assert stamped == "0006_void"
+        assert stamped == "0007_close"
         # opening again finds the schema and changes nothing
         before = snapshot(engine)
         assert ensure_schema(engine) == SCHEMA_VERSION
@@ -181,7 +181,8 @@ def test_a_refusal_inside_a_host_session_undoes_only_itself(backend: str) -> Non
             session.commit()
         reopened = Ledger(engine=engine)
         assert reopened.balance("F", R.FUND_CASH) == yuan("10")
-        assert reopened.verify("F").entries_checked == 2
+        # the two donations and the close's entry (限定性收入 → 限定性净资产, issue 11 finding 1)
+        assert reopened.verify("F").entries_checked == 3
         assert reopened.check() == []
 
 

@@ -14,6 +14,7 @@ from revolve.chart import (
     AccountSpec,
     Chart,
 )
+from revolve.closing import PeriodReopening, RestrictionPolicy
 from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEARLY, DayCount, Frequency
 from revolve.errors import (
     AccountFundMismatch,
@@ -67,6 +68,7 @@ from revolve.errors import (
     UnknownPassbookPledge,
     UnknownReceipt,
     VoidRefused,
+    YearEndNotClosed,
 )
 from revolve.funds import Fund, FundFigures
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -201,6 +203,7 @@ __all__ = [
     "PayerKind",
     "Payment",
     "PeriodClosed",
+    "PeriodReopening",
     "PledgeStateError",
     "PledgeStatus",
     "Policy",
@@ -216,6 +219,7 @@ __all__ = [
     "RecoveryExceedsWriteOff",
     "Registration",
     "RepaymentMethod",
+    "RestrictionPolicy",
     "ReversalRefused",
     "RevolveError",
     "Schedule",
@@ -246,6 +250,7 @@ __all__ = [
     "VoidKind",
     "VoidRefused",
     "WriteOff",
+    "YearEndNotClosed",
     "fen",
     "generate_schedule",
     "make_engine",

@@ -75,6 +75,9 @@ class AccountRole(StrEnum):
     FINANCE_RETURN_EXPENSE = "finance_return_expense"
     ALLOCATION_EXPENSE = "allocation_expense"
     ALLOCATION_INTERNAL = "allocation_internal"
+    ACCRUED_INTEREST = "accrued_interest"
+    ACCRUED_FEE = "accrued_fee"
+    SUBSIDY_PAYABLE = "subsidy_payable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +236,20 @@ NPO_CHART = Chart(
             _E,
             subledger=True,
         ),
+        AccountSpec(
+            _R_.ACCRUED_INTEREST, "112205", "其他应收款—应收利息", "Interest receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.ACCRUED_FEE, "112206", "其他应收款—应收管理费", "Fees receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.SUBSIDY_PAYABLE,
+            "220905",
+            "其他应付款—应付贴息",
+            "Interest subsidies payable",
+            _L,
+            subledger=True,
+        ),
     ),
 )
 
@@ -286,6 +303,20 @@ GOV_CHART = Chart(
             "业务活动费用—内部拨出",
             "Allocations within the entity",
             _E,
+            subledger=True,
+        ),
+        AccountSpec(
+            _R_.ACCRUED_INTEREST, "121805", "其他应收款—应收利息", "Interest receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.ACCRUED_FEE, "121806", "其他应收款—应收管理费", "Fees receivable", _A, subledger=True
+        ),
+        AccountSpec(
+            _R_.SUBSIDY_PAYABLE,
+            "230705",
+            "其他应付款—应付贴息",
+            "Interest subsidies payable",
+            _L,
             subledger=True,
         ),
     ),

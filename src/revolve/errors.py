@@ -58,7 +58,8 @@ Hierarchy::
     ├── OpeningMismatch (ValueError)          opening balances that do not reconcile (where, by how much)
     ├── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
-    └── AlreadyVoided (ValueError)            voiding a record that was voided before
+    ├── AlreadyVoided (ValueError)            voiding a record that was voided before
+    └── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
 """
 
 from __future__ import annotations
@@ -598,3 +599,17 @@ class UnknownReceipt(NotFound):
 
     what = "receipt"
     advice = "receipts are named by the number written on them when the payment was recorded"
+
+
+class YearEndNotClosed(RevolveError, ValueError):
+    """A statement asked for a year while the fund's previous year has entries and no year-end close."""
+
+    def __init__(self, fund: str, *, year: int, missing: date) -> None:
+        self.fund = fund
+        self.year = year
+        self.missing = missing
+        super().__init__(
+            f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
+            f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
+            f"through=date({missing.year}, 12, 31))"
+        )

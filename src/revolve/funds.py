@@ -19,7 +19,9 @@ __all__ = ["Fund", "FundFigures", "check_open", "loan_round"]
 
 @dataclass(frozen=True, slots=True)
 class Fund:
-    """A fund as stored: identity, owner, chart and the date it is closed through."""
+    """A fund as stored: identity, owner, chart, the date it is closed through, and the latest date its
+    interest, fees and subsidies were accrued through (a period close; it never moves back, even when a
+    period is reopened, because the accruals stay posted)."""
 
     id: int
     code: str
@@ -27,6 +29,7 @@ class Fund:
     org_id: int
     chart: str
     closed_through: date | None = None
+    accrued_through: date | None = None
 
 
 def check_open(fund: Fund, on: date) -> None:

@@ -31,6 +31,7 @@ from typing import Self
 from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
 from revolve.operations.books import Books
+from revolve.operations.closing import Closing
 from revolve.operations.corrections import Corrections
 from revolve.operations.guarantees import GuaranteeOperations
 from revolve.operations.households import HouseholdOperations
@@ -74,6 +75,7 @@ class Ledger(
     StatementReads,
     OpeningBooks,
     Corrections,
+    Closing,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -25,8 +25,11 @@ by the fund's chart. Positive amounts are debits.
 | transfer in, in fund B from fund A | FUND_CASH | DUE_FROM_FUND:{A} (what A owes B), else DUE_TO_FUND:{A} |
 | returned to finance 上缴财政 | FINANCE_RETURN_EXPENSE; PAYABLE_TO_FINANCE | PAYABLE_TO_FINANCE; FUND_CASH |
 
-Interest, fees and penalties are recognised when received (cash basis): the loan's receivable holds
-principal only, so a loan's sub-ledger balance is exactly its outstanding principal (DESIGN §10 item 2).
+Interest and fees are accrued at a period close (权责发生制, 第七条; :mod:`revolve.closing`) into receivables
+of their own (ACCRUED_INTEREST, ACCRUED_FEE, one per loan), which later receipts settle; penalties are
+recognised when received. The loan's receivable holds principal only, so a loan's sub-ledger balance is
+exactly its outstanding principal (DESIGN §10 item 2). A subsidy accrued at a close is paid out of
+SUBSIDY_PAYABLE.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ __all__ = [
 ]
 
 R = AccountRole
+_NO_MONEY = Money(0)
 
 
 class ContributionSource(StrEnum):
@@ -114,6 +118,10 @@ class RepaymentSplit:
     interest: Money
     fee: Money
     penalty: Money
+    accrued_interest: Money = _NO_MONEY
+    """The part of ``interest`` accrued at a period close: it settles the interest receivable."""
+    accrued_fee: Money = _NO_MONEY
+    """The part of ``fee`` accrued at a period close: it settles the fee receivable."""
 
     @property
     def total(self) -> Money:
@@ -196,15 +204,18 @@ def pledge_release_entry(*, loan: str, amount: Money, on: date) -> Entry:
 def repayment_entry(
     *, loan: str, split: RepaymentSplit, on: date, payer: PayerKind, receipt: str, memo: str
 ) -> Entry:
-    """Money received on a loan: principal reduces the receivable; interest, fees and penalty are income."""
+    """Money received on a loan: principal reduces the receivable; interest, fees and penalty are income,
+    except the interest and fees accrued at a period close, which settle their receivables (第七条)."""
     total = split.total
     _positive(total, "a repayment")
     source = R.PLEDGE_DEPOSITS if payer is PayerKind.PLEDGE else R.FUND_CASH
     postings = [Posting(source, total)]
     for role_or_key, part in (
         (_loan(loan), split.principal),
-        (_INTEREST, split.interest),
-        (_FEE, split.fee),
+        (AccountKey(R.ACCRUED_INTEREST, loan), split.accrued_interest),
+        (_INTEREST, split.interest - split.accrued_interest),
+        (AccountKey(R.ACCRUED_FEE, loan), split.accrued_fee),
+        (_FEE, split.fee - split.accrued_fee),
         (_PENALTY, split.penalty),
     ):
         if part.fen:
@@ -226,13 +237,17 @@ def grant_entry(*, amount: Money, on: date, memo: str, key: str | None) -> Entry
     )
 
 
-def subsidy_entry(*, amount: Money, on: date, memo: str, key: str | None) -> Entry:
-    """An interest subsidy (贴息) paid for a bank-lent loan."""
+def subsidy_entry(
+    *, amount: Money, on: date, memo: str, key: str | None, accrued_for: str | None = None
+) -> Entry:
+    """An interest subsidy (贴息) paid for a bank-lent loan: an expense, or — when it was accrued at a
+    period close (``accrued_for`` names the bank loan) — the payable accrued then, settled."""
     _positive(amount, "a subsidy")
+    debit = R.SUBSIDY_EXPENSE if accrued_for is None else AccountKey(R.SUBSIDY_PAYABLE, accrued_for)
     return Entry(
         on,
         "subsidy",
-        (Posting(R.SUBSIDY_EXPENSE, amount), Posting(R.FUND_CASH, -amount)),
+        (Posting(debit, amount), Posting(R.FUND_CASH, -amount)),
         memo=memo,
         idempotency_key=key,
     )

@@ -25,13 +25,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from revolve.chart import AccountKind, AccountRole, AccountSpec, Chart
+from revolve.closing import CLOSE_PREFIX, RELEASE_KIND, RESTRICTED_REVENUE_ROLES
 from revolve.money import Money
 
 __all__ = [
-    "CLOSE_PREFIX",
     "OPENING_PREFIX",
     "OPTIONAL_LINES",
-    "RELEASE_KIND",
     "KindSum",
     "activity_lines",
     "balance_sheet_lines",
@@ -43,14 +42,8 @@ __all__ = [
 ]
 
 R = AccountRole
-CLOSE_PREFIX = "close."
-"""Kinds of the period-close entries (结转): never activity of a period."""
 OPENING_PREFIX = "opening"
 """Kinds of opening-balance entries: the start of the books, not activity of a period."""
-RELEASE_KIND = "restriction.release"
-"""The kind of an entry that lifts a restriction (Dr 限定性净资产 / Cr 非限定性净资产)."""
-
-RESTRICTED_REVENUE = frozenset({R.DONATION_REVENUE, R.GRANT_REVENUE})
 _CASH = frozenset({R.FUND_CASH})
 _RECEIVABLES = frozenset({R.LOANS_RECEIVABLE, R.DUE_FROM_FUND, R.BAD_DEBT_ALLOWANCE})
 _PAYABLES = frozenset({R.PLEDGE_DEPOSITS, R.DUE_TO_FUND, R.PAYABLE_TO_FINANCE})
@@ -110,7 +103,7 @@ def _specs(chart: Chart, by_role: Mapping[str, int]) -> Iterable[tuple[AccountSp
 
 
 def _restricted(spec: AccountSpec) -> bool:
-    return spec.role in RESTRICTED_REVENUE or ("限定" in spec.name_zh and "非限定" not in spec.name_zh)
+    return spec.role in RESTRICTED_REVENUE_ROLES or ("限定" in spec.name_zh and "非限定" not in spec.name_zh)
 
 
 def net_assets(chart: Chart, by_role: Mapping[str, int]) -> tuple[Money, Money]:

@@ -36,6 +36,7 @@ from revolve.journal import Entry
 from revolve.loans.dues import (
     Allocation,
     Component,
+    Due,
     InstalmentRow,
     allocate,
     as_dues,
@@ -148,9 +149,26 @@ def require_paid_out_by(loan: Loan, on: date) -> None:
         raise InvalidDate(on, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
 
 
-def _split(allocation: Allocation) -> RepaymentSplit:
-    """An allocation's totals by component, as a repayment entry takes them."""
-    return RepaymentSplit(allocation.principal, allocation.interest, allocation.fee, allocation.penalty)
+def _split(allocation: Allocation, dues: Sequence[Due], accrued_through: date | None) -> RepaymentSplit:
+    """An allocation's totals by component, as a repayment entry takes them, with the interest and fees of
+    instalments due by the fund's accrual date apart: they were accrued at a close, so they settle the
+    receivables then posted (第七条)."""
+    split = RepaymentSplit(allocation.principal, allocation.interest, allocation.fee, allocation.penalty)
+    if accrued_through is None or not (split.interest.fen or split.fee.fen):
+        return split
+    due_on = {d.number: d.due_date for d in dues}
+    interest = fee = 0
+    for part in allocation.parts:
+        if due_on[part.number] <= accrued_through:
+            if part.component is Component.INTEREST:
+                interest += part.amount.fen
+            elif part.component is Component.FEE:
+                fee += part.amount.fen
+    if not (interest or fee):
+        return split
+    return RepaymentSplit(
+        split.principal, split.interest, split.fee, split.penalty, Money(interest), Money(fee)
+    )
 
 
 def decide_repayment(
@@ -204,7 +222,11 @@ def decide_repayment(
         reached = reach(held.rows, paid=ln.paid_in_version, amount=amount)
         if amount > reached.owed:
             raise Overpayment(amount, owed=reached.owed, loan=ln.number)
-        split = _split(allocate(amount, reached.dues, already_paid=reached.paid, order=held.order))
+        split = _split(
+            allocate(amount, reached.dues, already_paid=reached.paid, order=held.order),
+            reached.dues,
+            fund.accrued_through,
+        )
         paid_in_version = ln.paid_in_version + amount
         # the payment is within what the schedule owed, so it owes that much less
         owed_after = reached.owed - amount
@@ -215,12 +237,23 @@ def decide_repayment(
         first = min(amount, due_now)
         parts = RepaymentSplit(_ZERO, _ZERO, _ZERO, _ZERO)
         if first.fen:
-            parts = _split(allocate(first, dues, already_paid=ln.paid_in_version, order=held.order))
+            parts = _split(
+                allocate(first, dues, already_paid=ln.paid_in_version, order=held.order),
+                dues,
+                fund.accrued_through,
+            )
         extra = amount - first
         principal_left = ln.outstanding - parts.principal
         if extra > principal_left:
             raise Overpayment(amount, owed=due_now + principal_left, loan=ln.number)
-        split = RepaymentSplit(parts.principal + extra, parts.interest, parts.fee, parts.penalty)
+        split = RepaymentSplit(
+            parts.principal + extra,
+            parts.interest,
+            parts.fee,
+            parts.penalty,
+            parts.accrued_interest,
+            parts.accrued_fee,
+        )
         paid_in_version = ln.paid_in_version + first
         owed_after = owed(dues, paid=paid_in_version)
         if (principal_left - extra).fen > 0 and extra.fen > 0:

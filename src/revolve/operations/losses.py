@@ -8,12 +8,14 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.checks import ref_of
+from revolve.closing import ReleaseEvent
 from revolve.journal import PostedEntry
 from revolve.loans import Loan, Receipt, WriteOff
 from revolve.loans.losses import check_approval, decide_recovery, decide_write_off
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
+from revolve.operations.closing import release_entries
 from revolve.pledges import require_no_passbook
 from revolve.rules import PayerKind, provision_entry
 from revolve.store import loans as store_loans
@@ -63,7 +65,10 @@ class Losses(Family):
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
             require_no_passbook(ln, store_pledges.passbook_pledges(conn, f.id, loan_id=ln.id, held_only=True))
             outcome = decide_write_off(ln, fund=f, on=on, approval_ref=approval_ref)
-            (posted,) = self._books.write(unit, [outcome.entry])
+            released = release_entries(
+                unit, ReleaseEvent.WRITE_OFF, outcome.state.written_off - ln.written_off, on, ln.number
+            )
+            posted = self._books.write(unit, [outcome.entry, *released])[0]
             store_receipts.insert_write_off(
                 conn,
                 f.id,

@@ -10,12 +10,14 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
+from revolve.closing import ReleaseEvent
 from revolve.errors import InvalidEntry
 from revolve.funds import check_open
 from revolve.households import Household
 from revolve.journal import PostedEntry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.closing import release_entries
 from revolve.rules import (
     ContributionSource,
     contribution_entry,
@@ -152,7 +154,8 @@ class MoneyFlows(Family):
             hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
             self._books.require_cash(unit.conn, unit.fund, amount, on)
             entry = grant_entry(amount=amount, on=on, memo=memo or f"一次性帮扶 {hh.code}", key=None)
-            (posted,) = self._books.write(unit, [entry])
+            released = release_entries(unit, ReleaseEvent.GRANT, amount, on, hh.code)
+            posted = self._books.write(unit, [entry, *released])[0]
             store_subsidies.insert_grant(
                 unit.conn, unit.fund.id, seq=posted.seq, household_id=hh.id, amount=amount, on=on
             )

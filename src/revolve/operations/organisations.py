@@ -1,13 +1,10 @@
 """Organisations and funds: the org tree (province › city › county › town › village), the funds (one
-book each), their charts, and closing a fund's period."""
+book each) and their charts. Closing a fund's period is :mod:`revolve.operations.closing`."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from revolve.chart import Chart, chart_named
 from revolve.checks import ref_of
-from revolve.errors import InvalidDate
 from revolve.funds import Fund
 from revolve.operations.books import Family, FundRef
 from revolve.orgs import Org, OrgLevel, check_child_level
@@ -105,21 +102,3 @@ class Organisations(Family):
             UnknownFund: no such fund.
         """
         return chart_named(self.fund(fund).chart)
-
-    def close_period(self, fund: FundRef, *, through: date) -> Fund:
-        """Close the fund's books through ``through``: nothing can be dated on or before it afterwards.
-
-        Raises:
-            UnknownFund: no such fund.
-            InvalidDate: ``through`` is before the date the fund is already closed through.
-        """
-        with self._books.tx() as conn:
-            head = store_funds.lock_fund_head(conn, ref_of(fund))
-            current = head.fund.closed_through
-            if current is not None and through < current:
-                raise InvalidDate(
-                    through,
-                    reason=f"the fund is already closed through {current.isoformat()}; periods do not reopen",
-                )
-            store_funds.set_closed_through(conn, head.fund.id, through)
-            return store_funds.find_fund(conn, head.fund.id)

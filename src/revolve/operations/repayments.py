@@ -24,6 +24,7 @@ from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.closing import with_accruals
 from revolve.operations.guarantees import paying_guarantor
 from revolve.rules import PayerKind
 from revolve.schedule import PrepaymentOption, reschedule_extension
@@ -159,7 +160,7 @@ class Repayments(Family):
         payment = Payment(loan, amount, on, receipt, payer, guarantor, prepayment)
         kind = _payer(payer)
         with self._books.locked(fund) as unit:
-            conn, f = unit.conn, unit.fund
+            conn, f = unit.conn, with_accruals(unit)
             key = f"receipt:{receipt}"
             found = store_loans.loan_for_payment(conn, f.id, ref_of(loan), receipt=receipt, key=key)
             paying = found.paying
@@ -219,7 +220,7 @@ class Repayments(Family):
             with bulk.item(index, item.receipt):
                 kinds.append(_payer(item.payer))
         with self._books.locked(fund) as unit:
-            conn, f = unit.conn, unit.fund
+            conn, f = unit.conn, with_accruals(unit)
             refs = [ref_of(p.loan) for p in items]
             found = store_loans.loans_for_payments(conn, f.id, refs)
             earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))

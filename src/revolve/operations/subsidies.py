@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 from revolve.checks import ref_of
+from revolve.closing import ReleaseEvent
 from revolve.errors import InvalidAmount, InvalidDate, LoanStateError
 from revolve.households import Household
 from revolve.journal import PostedEntry
 from revolve.operations.books import Family, FundRef
+from revolve.operations.closing import release_entries, with_accruals
 from revolve.rules import subsidy_entry
 from revolve.schedule import LoanTerms, generate_schedule
 from revolve.store import households as store_households
@@ -90,7 +92,7 @@ class Subsidies(Family):
             PeriodClosed: ``on`` is in a closed period.
         """
         with self._books.locked(fund) as unit:
-            conn, f = unit.conn, unit.fund
+            conn, f = unit.conn, with_accruals(unit)
             row = store_subsidies.find_bank_loan(conn, f.id, bank_loan)
             lines = {line.number: line for line in _lines(row)}
             if period not in lines:
@@ -115,13 +117,17 @@ class Subsidies(Family):
                     line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
                 )
             self._books.require_cash(conn, f, line.amount, on)
+            # a period ended by the accrual date was accrued at that close: the payment settles the payable
+            accrued = f.accrued_through is not None and line.end <= f.accrued_through
             entry = subsidy_entry(
                 amount=line.amount,
                 on=on,
                 memo=f"{row.number} 第{period}期贴息",
                 key=f"subsidy:{row.number}:{period}",
+                accrued_for=row.number if accrued else None,
             )
-            (posted,) = self._books.write(unit, [entry])
+            released = release_entries(unit, ReleaseEvent.SUBSIDY, line.amount, on, row.number)
+            posted = self._books.write(unit, [entry, *released])[0]
             store_subsidies.insert_subsidy_payment(
                 conn, f.id, bank_loan_id=row.id, period=period, amount=line.amount, on=on, seq=posted.seq
             )

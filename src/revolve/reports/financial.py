@@ -56,6 +56,7 @@ def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) 
         UnknownFund: no such fund.
     """
     f = ledger.fund(fund)
+    ledger.require_year_end_close(f, year=as_of.year)
     chart = chart_named(f.chart)
     before, this_year = ledger.kind_sums(
         f, [(None, date(as_of.year - 1, 12, 31)), (date(as_of.year, 1, 1), as_of)]
@@ -97,6 +98,7 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
         UnknownFund: no such fund.
     """
     f = ledger.fund(fund)
+    ledger.require_year_end_close(f, year=end.year)
     chart = chart_named(f.chart)
     period, year = ledger.kind_sums(f, [(start, end), (date(end.year, 1, 1), end)])
     rows: list[tuple[Cell, ...]] = []

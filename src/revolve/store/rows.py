@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole
+from revolve.closing import PeriodReopening, RestrictionPolicy
 from revolve.dates import DayCount, Frequency
 from revolve.funds import Fund
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
@@ -59,6 +60,8 @@ __all__ = [
     "posted_line_of",
     "receipt_of",
     "receipt_values",
+    "reopening_of",
+    "restriction_policy_of",
     "schedule_version_of",
     "terms_from_json",
     "terms_to_json",
@@ -545,4 +548,24 @@ def void_of(row: Any) -> Void:
         reason=row.reason,
         approved_by=row.approved_by,
         loan_id=None if row.loan_id is None else int(row.loan_id),
+    )
+
+
+def restriction_policy_of(row: Any) -> RestrictionPolicy:
+    """A restriction policy row as a :class:`RestrictionPolicy`."""
+    return RestrictionPolicy(
+        on_grant=bool(row.on_grant), on_subsidy=bool(row.on_subsidy), on_write_off=bool(row.on_write_off)
+    )
+
+
+def reopening_of(row: Any) -> PeriodReopening:
+    """A reopening row as a :class:`PeriodReopening`."""
+    return PeriodReopening(
+        fund_id=row.fund_id,
+        through=row.through,
+        closed_through_before=row.closed_through_before,
+        closed_through_after=row.closed_through_after,
+        reason=row.reason,
+        approved_by=row.approved_by,
+        reopened_at=row.reopened_at,
     )

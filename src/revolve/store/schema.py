@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -536,3 +537,53 @@ class VoidRow(Base):
     approved_by: Mapped[str] = mapped_column(String(200))
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RestrictionPolicyRow(Base):
+    """A fund's restriction policy: which uses of restricted money release it (none stored: the default)."""
+
+    __tablename__ = "revolve_restriction_policy"
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    on_grant: Mapped[bool] = mapped_column(Boolean)
+    on_subsidy: Mapped[bool] = mapped_column(Boolean)
+    on_write_off: Mapped[bool] = mapped_column(Boolean)
+
+
+class PeriodCloseRow(Base):
+    """A period close (结账): the fund closed through a date, when, and in which generation (the number of
+    reopenings recorded before it, so that a close after a reopen gets fresh idempotency keys)."""
+
+    __tablename__ = "revolve_period_close"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), index=True)
+    through: Mapped[date] = mapped_column(Date)
+    generation: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PeriodReopenRow(Base):
+    """A reopened period (反结账): who approved it, why, when, and the dates it moved between."""
+
+    __tablename__ = "revolve_period_reopen"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), index=True)
+    through: Mapped[date] = mapped_column(Date)
+    closed_through_before: Mapped[date] = mapped_column(Date)
+    closed_through_after: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(String(200))
+    reopened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FundAccrualRow(Base):
+    """The latest date a fund's interest, fees and subsidies were accrued through (its latest close ever;
+    it does not move back when a period is reopened, because the accruals stay posted)."""
+
+    __tablename__ = "revolve_fund_accrual"
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    accrued_through: Mapped[date] = mapped_column(Date)

@@ -1,0 +1,287 @@
+"""The period close (结账) as pure rules: closing entries (期末结转), accruals (权责发生制) and the release
+of restrictions (限定性净资产转为非限定性净资产). docs/closing.md quotes the articles they follow.
+
+* **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes): at the end of a period every
+  revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into
+  限定性净资产, unrestricted revenue and all expenses into 非限定性净资产 — so that each has no balance at
+  the closing date. Their kinds start with ``close.``; reports that show a period's flows leave them out.
+* **Accruals** (第七条, 权责发生制): the interest and fees of instalments that fell due by the closing date and
+  are not yet received are revenue of the period, against a receivable per loan; the interest subsidy
+  (贴息) of each bank-loan period ended by the closing date and not yet paid is an expense of the period,
+  against a payable per bank loan. The close posts the *difference* between what should be accrued and
+  what the accounts hold, so closing twice or closing after a reopen accrues nothing twice.
+* **Restriction release** (第五十七条; 解释 on 限定性净资产): when restricted money is used for its purpose
+  — a one-off grant or a subsidy paid, an approved write-off of a loan made from it — that much restricted
+  net assets (at most what is restricted) becomes unrestricted, by an entry on that day. Which events
+  release is the fund's :class:`RestrictionPolicy`. An estimate (a bad-debt provision) never releases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from revolve.chart import AccountKey, AccountKind, AccountRole, Chart
+from revolve.errors import InvalidEntry
+from revolve.journal import Entry, Posting
+from revolve.loans.dues import Component, InstalmentRow, as_dues, states
+from revolve.money import Money
+
+__all__ = [
+    "CLOSE_PREFIX",
+    "RELEASE_KIND",
+    "RESTRICTED_REVENUE_ROLES",
+    "PeriodReopening",
+    "ReleaseEvent",
+    "RestrictionPolicy",
+    "accrual_entry",
+    "closing_entries",
+    "release_entry",
+    "restricted_available",
+    "subsidy_accrual_entry",
+    "unpaid_income_due",
+]
+
+R = AccountRole
+CLOSE_PREFIX = "close."
+
+RELEASE_KIND = "restriction.release"
+"""The kind of an entry that lifts a restriction (Dr 限定性净资产 / Cr 非限定性净资产)."""
+"""Every closing entry's kind starts with this (``close.revenue``, ``close.expense``, ``close.reversal``)."""
+
+RESTRICTED_REVENUE_ROLES: frozenset[AccountRole] = frozenset({R.DONATION_REVENUE, R.GRANT_REVENUE})
+"""Revenue that carries a donor's or a government's restriction (限定性收入): it closes into 限定性净资产."""
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodReopening:
+    """A reopened period (反结账), as recorded.
+
+    Attributes:
+        fund_id: the fund.
+        through: the closing date reopened (its closing entries, and those of later closes, reversed).
+        closed_through_before: the date the fund was closed through before.
+        closed_through_after: the date it is closed through now (None: not closed at all).
+        reason: why.
+        approved_by: who approved it.
+        reopened_at: when (the ledger's clock).
+    """
+
+    fund_id: int
+    through: date
+    closed_through_before: date
+    closed_through_after: date | None
+    reason: str
+    approved_by: str
+    reopened_at: datetime
+
+
+class ReleaseEvent(StrEnum):
+    """An event that uses restricted money for its purpose."""
+
+    GRANT = "grant"
+    SUBSIDY = "subsidy"
+    WRITE_OFF = "write_off"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the event."""
+        return {"grant": "一次性帮扶", "subsidy": "小额贴息", "write_off": "核销"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictionPolicy:
+    """Which uses of restricted money lift its restriction, per fund (domain.md §14.2's recommendation
+    by default: grants, subsidies and write-offs all release).
+
+    Attributes:
+        on_grant: a one-off grant (一次性帮扶) paid releases as much restricted net assets.
+        on_subsidy: an interest subsidy (贴息) paid releases as much.
+        on_write_off: an approved write-off (核销) releases the principal written off.
+    """
+
+    on_grant: bool = True
+    on_subsidy: bool = True
+    on_write_off: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("on_grant", "on_subsidy", "on_write_off"):
+            value = getattr(self, name)
+            if type(value) is not bool:
+                raise InvalidEntry(name, value, reason="a restriction policy flag is True or False")
+
+    def releases(self, event: ReleaseEvent) -> bool:
+        """Whether ``event`` lifts the restriction under this policy."""
+        return {
+            ReleaseEvent.GRANT: self.on_grant,
+            ReleaseEvent.SUBSIDY: self.on_subsidy,
+            ReleaseEvent.WRITE_OFF: self.on_write_off,
+        }[event]
+
+
+def restricted_available(balances: Mapping[AccountRole, Money]) -> Money:
+    """Restricted net assets as the books stand (closed into 3102 or still in restricted revenue), ≥ 0.
+
+    Args:
+        balances: signed balances (debit positive) by role; missing roles count as zero.
+    """
+    credit = -Money.total(
+        balances.get(role, Money(0)) for role in (R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE_ROLES)
+    )
+    return max(credit, Money(0))
+
+
+def release_entry(
+    *, amount: Money, available: Money, event: ReleaseEvent, on: date, memo: str
+) -> Entry | None:
+    """Dr 限定性净资产 / Cr 非限定性净资产 for the restricted money ``event`` used (at most ``available``).
+
+    Returns:
+        The entry, or None when nothing is restricted any more.
+    """
+    release = min(amount, max(available, Money(0)))
+    if not release.is_positive():
+        return None
+    return Entry(
+        on,
+        RELEASE_KIND,
+        (Posting(R.RESTRICTED_NET_ASSETS, release), Posting(R.UNRESTRICTED_NET_ASSETS, -release)),
+        memo=f"限定性净资产解除限制（{event.label_zh}）{memo}".strip(),
+    )
+
+
+def closing_entries(
+    chart: Chart, balances: Mapping[AccountRole, Money], *, through: date, key: str
+) -> list[Entry]:
+    """The closing entries (期末结转) that bring every revenue and expense account to zero at ``through``.
+
+    Args:
+        chart: the fund's chart (which roles are revenue and which are expenses).
+        balances: each role's signed balance at ``through`` (debit positive), closing entries included.
+        through: the closing date; every entry is dated on it.
+        key: the idempotency key's stem (per fund and date); each entry appends its kind.
+
+    Returns:
+        Up to three entries: ``close.revenue.restricted`` (→ 3102), ``close.revenue`` (→ 3101) and
+        ``close.expense`` (→ 3101); an entry with nothing to close is left out.
+    """
+    groups: dict[str, tuple[AccountRole, list[Posting]]] = {
+        "close.revenue.restricted": (R.RESTRICTED_NET_ASSETS, []),
+        "close.revenue": (R.UNRESTRICTED_NET_ASSETS, []),
+        "close.expense": (R.UNRESTRICTED_NET_ASSETS, []),
+    }
+    for spec in chart.specs:
+        balance = balances.get(spec.role, Money(0))
+        if balance.is_zero():
+            continue
+        if spec.kind is AccountKind.REVENUE:
+            kind = "close.revenue.restricted" if spec.role in RESTRICTED_REVENUE_ROLES else "close.revenue"
+        elif spec.kind is AccountKind.EXPENSE:
+            kind = "close.expense"
+        else:
+            continue
+        groups[kind][1].append(Posting(spec.role, -balance))
+    entries = []
+    for kind, (target, postings) in groups.items():
+        if not postings:
+            continue
+        moved = Money.total(p.amount for p in postings)
+        entries.append(
+            Entry(
+                through,
+                kind,
+                (*postings, Posting(target, -moved)),
+                memo=f"{through.isoformat()} 期末结转",
+                idempotency_key=f"{key}:{kind}",
+            )
+        )
+    return entries
+
+
+def unpaid_income_due(
+    rows: Sequence[InstalmentRow], *, paid: Money, order: Sequence[Component], through: date
+) -> tuple[Money, Money]:
+    """(interest, fee) of the instalments due on or before ``through`` that ``paid`` has not reached.
+
+    Payments fill instalments oldest first, so this is what a later payment on those instalments will
+    bring in — the part a repayment settles against the accrued receivable.
+    """
+    interest = fee = Money(0)
+    for st in states(as_dues(rows), paid=paid, order=order):
+        if st.due.due_date > through:
+            break
+        interest += st.remaining_of(Component.INTEREST)
+        fee += st.remaining_of(Component.FEE)
+    return interest, fee
+
+
+def _deltas(targets: Mapping[str, Money], held: Mapping[str, Money]) -> dict[str, Money]:
+    """What to post to each sub-ledger account so that it holds its target (both signed, debit +)."""
+    subs = sorted(set(targets) | set(held))
+    out = {}
+    for sub in subs:
+        delta = targets.get(sub, Money(0)) - held.get(sub, Money(0))
+        if not delta.is_zero():
+            out[sub] = delta
+    return out
+
+
+def accrual_entry(
+    *,
+    kind: str,
+    receivable: AccountRole,
+    revenue: AccountRole,
+    targets: Mapping[str, Money],
+    held: Mapping[str, Money],
+    on: date,
+    key: str,
+) -> Entry | None:
+    """Accrued revenue: Dr ``receivable``:{loan} / Cr ``revenue`` by what each loan's receivable lacks.
+
+    Args:
+        kind: ``accrual.interest`` or ``accrual.fee``.
+        receivable: the receivable role (one sub-ledger account per loan).
+        revenue: the revenue role.
+        targets: per loan number, what should be receivable (positive).
+        held: per loan number, what the receivable holds now (debit positive).
+        on: the closing date.
+        key: the idempotency key.
+
+    Returns:
+        The entry, or None when every receivable already holds its target.
+    """
+    deltas = _deltas(targets, held)
+    if not deltas:
+        return None
+    postings = [Posting(AccountKey(receivable, sub), d) for sub, d in deltas.items()]
+    total = Money.total(deltas.values())
+    if not total.is_zero():
+        postings.append(Posting(revenue, -total))
+    label = "利息" if kind == "accrual.interest" else "管理费"
+    return Entry(on, kind, tuple(postings), memo=f"{on.isoformat()} 计提应收{label}", idempotency_key=key)
+
+
+def subsidy_accrual_entry(
+    *, targets: Mapping[str, Money], held: Iterable[tuple[str, Money]], on: date, key: str
+) -> Entry | None:
+    """Accrued subsidy: Dr 业务活动成本—小额贴息 / Cr 应付贴息:{bank loan} by what each payable lacks.
+
+    Args:
+        targets: per bank-loan number, the subsidy owed and not yet paid (positive).
+        held: per bank-loan number, the payable's balance (credit negative).
+        on: the closing date.
+        key: the idempotency key.
+    """
+    owed_now = {sub: -balance for sub, balance in held}
+    deltas = _deltas(targets, owed_now)
+    if not deltas:
+        return None
+    postings = [Posting(AccountKey(R.SUBSIDY_PAYABLE, sub), -d) for sub, d in deltas.items()]
+    total = Money.total(deltas.values())
+    if not total.is_zero():
+        postings.append(Posting(R.SUBSIDY_EXPENSE, total))
+    return Entry(
+        on, "accrual.subsidy", tuple(postings), memo=f"{on.isoformat()} 计提应付贴息", idempotency_key=key
+    )

@@ -1,0 +1,319 @@
+"""Closing a fund's period (结账) and reopening it (反结账), the fund's restriction policy, and the
+restriction release that grants, subsidies and write-offs post (see :mod:`revolve.closing` for the
+rules and docs/closing.md for the articles they follow)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from datetime import date
+
+from revolve.chart import AccountRole
+from revolve.checks import check_date
+from revolve.closing import (
+    CLOSE_PREFIX,
+    RESTRICTED_REVENUE_ROLES,
+    PeriodReopening,
+    ReleaseEvent,
+    RestrictionPolicy,
+    accrual_entry,
+    closing_entries,
+    release_entry,
+    restricted_available,
+    subsidy_accrual_entry,
+    unpaid_income_due,
+)
+from revolve.errors import InvalidDate, InvalidEntry, YearEndNotClosed
+from revolve.funds import Fund
+from revolve.journal import Entry, Posting
+from revolve.loans import Component, LoanStatus
+from revolve.money import Money
+from revolve.operations.books import Family, FundRef, Unit
+from revolve.store import accounts as store_accounts
+from revolve.store import closing as store_closing
+from revolve.store import funds as store_funds
+from revolve.store import loans as store_loans
+from revolve.store import rows as store_rows
+from revolve.store import subsidies as store_subsidies
+from revolve.subsidy import bank_loan_subsidy
+
+__all__ = ["Closing", "release_entries", "with_accruals"]
+
+R = AccountRole
+
+
+@functools.cache
+def _order(text: str) -> tuple[Component, ...]:
+    return tuple(Component(part) for part in text.split(","))
+
+
+def with_accruals(unit: Unit) -> Fund:
+    """Read the date the locked fund is accrued through into the unit's fund, and return that fund.
+
+    Repayments and subsidy payments need it: what fell due by then was accrued at a close, so paying it
+    settles the receivable or payable accrued then instead of booking revenue or expense again.
+    """
+    fund = replace(unit.fund, accrued_through=store_closing.accrued_through(unit.conn, unit.fund.id))
+    unit.head = store_funds.FundHead(fund, unit.head.count, unit.head.hash)
+    return fund
+
+
+def release_entries(unit: Unit, event: ReleaseEvent, amount: Money, on: date, memo: str) -> list[Entry]:
+    """The restriction release ``event`` posts under the fund's policy (none, or one entry).
+
+    Read under the fund's lock: the policy, and the restricted net assets the books hold now.
+    """
+    conn, fund_id = unit.conn, unit.fund.id
+    if not store_closing.restriction_policy(conn, fund_id).releases(event):
+        return []
+    balances = {
+        role: Money(store_accounts.role_balance(conn, fund_id, role))
+        for role in (R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE_ROLES)
+    }
+    entry = release_entry(
+        amount=amount, available=restricted_available(balances), event=event, on=on, memo=memo
+    )
+    return [] if entry is None else [entry]
+
+
+class Closing(Family):
+    """Period close and reopening, accruals, and the restriction policy."""
+
+    def close_period(self, fund: FundRef, *, through: date) -> Fund:
+        """Close the fund's books through ``through`` (结账): accrue, close revenue and expenses, lock.
+
+        First the accruals of 权责发生制 (第七条), dated ``through``: interest and fees of instalments due
+        by then and not yet received (``accrual.interest``, ``accrual.fee``), and the interest subsidy of
+        bank-loan periods ended by then and not yet paid (``accrual.subsidy``). Then the closing entries
+        (``close.…``): restricted revenue into 限定性净资产, unrestricted revenue and every expense into
+        非限定性净资产, so every revenue and expense account is zero at ``through``. Last, nothing can be
+        dated on or before ``through`` any more. Closing through the date the fund is closed through
+        already does nothing; a later close closes only what happened since.
+
+        Raises:
+            UnknownFund: no such fund.
+            InvalidDate: ``through`` is before the date the fund is closed through (reopen it first).
+        """
+        check_date("through", through)
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, with_accruals(unit)
+            if f.closed_through is not None and through <= f.closed_through:
+                if through == f.closed_through:
+                    return f
+                raise InvalidDate(
+                    through,
+                    reason=f"the fund is closed through {f.closed_through.isoformat()}; reopen it with "
+                    "reopen_period(...) to close an earlier date",
+                )
+            gen = store_closing.generation(conn, f.id)
+            key = f"close:{through.isoformat()}:{gen}"
+            accruals = self._accruals(unit, through, key)
+            if accruals:
+                self._books.write(unit, accruals)
+            balances = {
+                AccountRole(role): Money(bal)
+                for role, (bal, _, _) in store_accounts.role_balances(conn, f.id, through).items()
+            }
+            closing = closing_entries(self._books.chart(f), balances, through=through, key=key)
+            if closing:
+                self._books.write(unit, closing)
+            store_funds.set_closed_through(conn, f.id, through)
+            store_closing.set_accrued_through(conn, f.id, max(through, f.accrued_through or through))
+            store_closing.record_close(conn, f.id, through=through, generation=gen, at=self._books.clock())
+            return store_funds.find_fund(conn, f.id)
+
+    def _accruals(self, unit: Unit, through: date, key: str) -> list[Entry]:
+        """The accrual entries a close through ``through`` posts (the difference from what is accrued)."""
+        conn, f = unit.conn, unit.fund
+        loans = store_loans.list_loans(conn, f.id, status=LoanStatus.ACTIVE)
+        rows = store_loans.current_installments(conn, [ln.id for ln in loans])
+        interest: dict[str, Money] = {}
+        fee: dict[str, Money] = {}
+        for ln in loans:
+            its = rows.get(ln.id, [])
+            if not any(i or fe for _, _, _, i, fe in its):
+                continue  # an interest-free loan without fees accrues nothing
+            order = _order(store_loans.loan_order(conn, ln.id))
+            owed_interest, owed_fee = unpaid_income_due(
+                its, paid=ln.paid_in_version, order=order, through=through
+            )
+            if owed_interest.fen:
+                interest[ln.number] = owed_interest
+            if owed_fee.fen:
+                fee[ln.number] = owed_fee
+        out = []
+        for kind, role, revenue, targets in (
+            ("accrual.interest", R.ACCRUED_INTEREST, R.INTEREST_REVENUE, interest),
+            ("accrual.fee", R.ACCRUED_FEE, R.FEE_REVENUE, fee),
+        ):
+            held = {
+                sub: Money(bal)
+                for sub, bal in store_accounts.subledger_balances(conn, f.id, role, None).items()
+            }
+            entry = accrual_entry(
+                kind=kind, receivable=role, revenue=revenue, targets=targets, held=held, on=through,
+                key=f"{key}:{kind}",
+            )  # fmt: skip
+            if entry is not None:
+                out.append(entry)
+        subsidies: dict[str, Money] = {}
+        for bl in store_closing.bank_loans(conn, f.id):
+            lines = bank_loan_subsidy(
+                store_rows.terms_from_json(bl.terms), store_rows.caps_from_json(bl.caps)
+            )
+            paid = store_subsidies.subsidy_paid(conn, bl.id)
+            owed = Money.total(
+                line.amount
+                for line in lines
+                if line.end <= through
+                and line.amount.is_positive()
+                and line.number not in paid
+                and not (bl.in_breach_from is not None and bl.in_breach_from <= line.end)
+            )
+            if owed.fen:
+                subsidies[bl.number] = owed
+        held_subsidy = store_accounts.subledger_balances(conn, f.id, R.SUBSIDY_PAYABLE, None)
+        entry = subsidy_accrual_entry(
+            targets=subsidies,
+            held=[(sub, Money(bal)) for sub, bal in held_subsidy.items()],
+            on=through,
+            key=f"{key}:accrual.subsidy",
+        )
+        if entry is not None:
+            out.append(entry)
+        return out
+
+    def reopen_period(self, fund: FundRef, *, through: date, reason: str, approved_by: str) -> Fund:
+        """Reopen the period closed through ``through`` (反结账): a deliberate, recorded act.
+
+        The closing entries dated on or after ``through`` are reversed (kind ``close.reversal``, each on
+        its closing date), the fund is closed through the close before ``through`` again (or not at all),
+        and who approved it, why and when are recorded (:meth:`reopenings`). The accruals stay posted:
+        they are what was earned and owed by then, and the next close posts only their difference.
+
+        Raises:
+            UnknownFund: no such fund.
+            InvalidEntry: no reason or no approver.
+            InvalidDate: the fund has no close in force on ``through``.
+        """
+        check_date("through", through)
+        for name, text in (("reason", reason), ("approved_by", approved_by)):
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidEntry(
+                    name, text, reason="reopening a closed period needs a reason and an approver"
+                )
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            closes = store_closing.open_closes(conn, f.id)
+            if through not in closes or f.closed_through is None:
+                raise InvalidDate(
+                    through,
+                    reason=f"fund {f.code} has no close in force on it (closes in force: "
+                    f"{[d.isoformat() for d in closes]})",
+                )
+            before = [d for d in closes if d < through]
+            after = before[-1] if before else None
+            gen = store_closing.generation(conn, f.id)
+            store_closing.set_closed_through(conn, f.id, after)
+            # the locked fund, as it stands now: the reversals are dated in the reopened period
+            unit.head = store_funds.FundHead(
+                replace(f, closed_through=after), unit.head.count, unit.head.hash
+            )
+            reversals = []
+            for day, lines in sorted(store_closing.close_postings(conn, f.id, since=through).items()):
+                postings = tuple(Posting(k, Money(-v)) for k, v in sorted(lines.items(), key=str) if v)
+                if postings:
+                    reversals.append(
+                        Entry(
+                            day,
+                            f"{CLOSE_PREFIX}reversal",
+                            postings,
+                            memo=f"反结账：冲回{day.isoformat()}期末结转（{reason}）",
+                            idempotency_key=f"reopen:{gen}:{day.isoformat()}",
+                        )
+                    )
+            if reversals:
+                self._books.write(unit, reversals)
+            store_closing.mark_reopened(conn, f.id, since=through)
+            store_closing.record_reopen(
+                conn,
+                PeriodReopening(
+                    fund_id=f.id,
+                    through=through,
+                    closed_through_before=f.closed_through,
+                    closed_through_after=after,
+                    reason=reason,
+                    approved_by=approved_by,
+                    reopened_at=self._books.clock(),
+                ),
+            )
+            return store_funds.find_fund(conn, f.id)
+
+    def reopenings(self, fund: FundRef) -> list[PeriodReopening]:
+        """The fund's reopened periods: who approved each, why and when."""
+        with self._books.reading(fund) as (conn, found):
+            return store_closing.reopenings(conn, found.id)
+
+    def period_closes(self, fund: FundRef) -> list[date]:
+        """The dates of the fund's closes in force, oldest first."""
+        with self._books.reading(fund) as (conn, found):
+            return store_closing.open_closes(conn, found.id)
+
+    def require_year_end_close(self, fund: FundRef, *, year: int) -> None:
+        """Refuse ``year``'s statements while the year before has entries and no year-end close.
+
+        Only a fund that closes its periods in revolve (one close recorded or more) is held to it: the
+        statements of a fund that never closed read the result still in its revenue and expense accounts,
+        which gives the same figures (docs/closing.md).
+
+        Raises:
+            YearEndNotClosed: the fund closes its periods and the close on 31 December of ``year - 1`` is
+                missing.
+        """
+        missing = date(year - 1, 12, 31)
+        with self._books.reading(fund) as (conn, found):
+            closes = store_closing.open_closes(conn, found.id)
+            if not closes and not store_closing.generation(conn, found.id):
+                return
+            first = store_closing.first_value_date(conn, found.id)
+            if first is None or first > missing or missing in closes:
+                return
+            raise YearEndNotClosed(found.code, year=year, missing=missing)
+
+    def set_restriction_policy(self, fund: FundRef, policy: RestrictionPolicy) -> RestrictionPolicy:
+        """Set which uses of restricted money release it in this fund (from now on).
+
+        Raises:
+            UnknownFund: no such fund.
+            InvalidEntry: not a RestrictionPolicy.
+        """
+        if not isinstance(policy, RestrictionPolicy):
+            raise InvalidEntry("policy", policy, reason="pass a RestrictionPolicy(on_grant=…, …)")
+        with self._books.locked(fund) as unit:
+            store_closing.set_restriction_policy(unit.conn, unit.fund.id, policy)
+            return policy
+
+    def restriction_policy(self, fund: FundRef) -> RestrictionPolicy:
+        """The fund's restriction policy (the default — grants, subsidies, write-offs — unless set)."""
+        with self._books.reading(fund) as (conn, found):
+            return store_closing.restriction_policy(conn, found.id)
+
+    def period_movements(
+        self, fund: FundRef, *, start: date, end: date
+    ) -> dict[tuple[AccountRole, str], Money]:
+        """The net movement (debit positive) of each role by entry kind, from ``start`` through ``end``."""
+        with self._books.reading(fund) as (conn, found):
+            return {
+                (AccountRole(role), kind): Money(amount)
+                for kind, role, amount in store_closing.movements_by_kind(
+                    conn, found.id, start=start, end=end
+                )
+            }
+
+    def accrued(self, fund: FundRef, role: AccountRole) -> dict[str, Money]:
+        """Each sub-ledger balance of an accrual role (ACCRUED_INTEREST, ACCRUED_FEE, SUBSIDY_PAYABLE)."""
+        with self._books.reading(fund) as (conn, found):
+            return {
+                sub: Money(b)
+                for sub, b in store_accounts.subledger_balances(conn, found.id, role, None).items()
+            }
