@@ -468,3 +468,48 @@ def test_allocate_moves_capital_down_the_tree_and_refuses_it_up(tmp_path: Path) 
     )
     assert "not below" in line
     ok(run("check", *d))
+
+
+def test_close_posts_the_closing_entries_and_reopen_is_recorded(tmp_path: Path) -> None:
+    d = ("--db", tmp_path / "close.db")
+    ok(
+        run(
+            "init",
+            *d,
+            "--org-code",
+            "FN",
+            "--org-name",
+            "丰宁县",
+            "--fund-code",
+            FUND,
+            "--fund-name",
+            "丰宁县幸福工程资金",
+        )
+    )
+    ok(run("contribute", *d, "--fund", FUND, "--amount", "1000", "--on", "2016-02-01"))
+    assert (
+        f"{FUND} 已结账至 2016-12-31" in ok(run("close", *d, "--fund", FUND, "--through", "2016-12-31")).out
+    )
+    # the close moved the donation into 限定性净资产 and locked 2016
+    line = refused(run("contribute", *d, "--fund", FUND, "--amount", "5", "--on", "2016-06-01"))
+    assert "closed through 2016-12-31" in line
+    with Ledger(engine=make_engine(f"sqlite:///{tmp_path / 'close.db'}"), create_schema=False) as books:
+        assert books.balance(FUND, "donation_revenue").is_zero()
+        assert books.balance(FUND, "restricted_net_assets") == yuan("-1000")
+    reopened = ok(
+        run(
+            "reopen",
+            *d,
+            "--fund",
+            FUND,
+            "--through",
+            "2016-12-31",
+            "--reason",
+            "补录",
+            "--approved-by",
+            "王会计",
+        )
+    )
+    assert "已反结账" in reopened.out
+    ok(run("contribute", *d, "--fund", FUND, "--amount", "5", "--on", "2016-06-01"))
+    ok(run("check", *d))

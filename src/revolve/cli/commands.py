@@ -278,6 +278,28 @@ def _void(args: argparse.Namespace, ledger: Ledger) -> int:
     return EXIT_OK
 
 
+def _close(args: argparse.Namespace, ledger: Ledger) -> int:
+    fund = ledger.close_period(args.fund, through=args.through)
+    closed = fund.closed_through.isoformat() if fund.closed_through else args.through.isoformat()
+    print(say(args.lang, f"{fund.code} 已结账至 {closed}", f"{fund.code} is closed through {closed}"))
+    return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace, ledger: Ledger) -> int:
+    fund = ledger.reopen_period(
+        args.fund, through=args.through, reason=args.reason, approved_by=args.approved_by
+    )
+    closed = fund.closed_through.isoformat() if fund.closed_through else "—"
+    print(
+        say(
+            args.lang,
+            f"{fund.code} 已反结账，现结账至 {closed}",
+            f"{fund.code} reopened; closed through {closed}",
+        )
+    )
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, ledger: Ledger) -> int:
     problems = ledger.check(args.fund)
     for problem in problems:
@@ -354,6 +376,8 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "disburse": _disburse,
     "repay": _repay,
     "void": _void,
+    "close": _close,
+    "reopen": _reopen,
     "check": _check,
     "verify": _verify,
     "trial-balance": _trial_balance,

@@ -252,6 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--prepayment", choices=[o.value for o in PrepaymentOption], help="allow paying ahead and reschedule"
     )
 
+    close = command(
+        "close", "结账：过账期末结转与计提，锁定 --through 及以前的账期 / close the books through a date"
+    )
+    close.add_argument("--fund", required=True, help="基金代码")
+    close.add_argument("--through", required=True, type=_date, help="结账截止日，例如 2016-12-31")
+    reopen = command(
+        "reopen", "反结账：冲回 --through 及以后的结转分录并重开账期（须注明原因与批准人） / reopen a period"
+    )
+    reopen.add_argument("--fund", required=True, help="基金代码")
+    reopen.add_argument("--through", required=True, type=_date, help="重开的结账日，例如 2016-12-31")
+    reopen.add_argument("--reason", required=True, help="反结账原因")
+    reopen.add_argument("--approved-by", required=True, help="批准人")
+
     void = command(
         "void",
         "冲正：作废一笔录错的还款、放款、一次性帮扶或捐赠/拨款（原记录保留并标注作废，红字冲销凭证记在 --on 日）"
