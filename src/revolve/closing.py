@@ -1,5 +1,5 @@
 """The period close (结账) as pure rules: closing entries (期末结转), accruals (权责发生制) and the release
-of restrictions (限定性净资产转为非限定性净资产). docs/closing.md quotes the articles they follow.
+of restrictions (限定性净资产转为非限定性净资产). docs/books.md quotes the articles they follow.
 
 * **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes): at the end of a period every
   revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into

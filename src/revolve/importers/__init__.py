@@ -21,7 +21,7 @@ The accepted headers are in :data:`COLUMNS`:
   提前还款/prepayment (缩短期限/fewer_installments or 减少月供/lower_installments);
 * opening (期初借款清单, through :func:`import_opening` with the opening day and balances) — the loan
   columns with 借款金额/amount for the original principal, and 轮次/round and 已还本金/principal_repaid;
-  optional 已收利息/interest_paid and 已收管理费/fee_paid (docs/opening-balances.md).
+  optional 已收利息/interest_paid and 已收管理费/fee_paid (docs/books.md).
 
 **Values.** Amounts are yuan (``1234.56``, ``¥1,234.56``, ``1.2万``). An amount finer than a fen
 (``12.345``) is refused, never rounded. Dates are ``2026-03-31``, ``2026/3/31``, ``2026年3月31日``,

@@ -1,6 +1,6 @@
 """Closing a fund's period (结账) and reopening it (反结账), the fund's restriction policy, and the
 restriction release that grants, subsidies and write-offs post (see :mod:`revolve.closing` for the
-rules and docs/closing.md for the articles they follow)."""
+rules and docs/books.md for the articles they follow)."""
 
 from __future__ import annotations
 
@@ -264,7 +264,7 @@ class Closing(Family):
 
         Only a fund that closes its periods in revolve (one close recorded or more) is held to it: the
         statements of a fund that never closed read the result still in its revenue and expense accounts,
-        which gives the same figures (docs/closing.md).
+        which gives the same figures (docs/books.md).
 
         Raises:
             YearEndNotClosed: the fund closes its periods and the close on 31 December of ``year - 1`` is
