@@ -84,11 +84,16 @@ class ReleaseEvent(StrEnum):
     GRANT = "grant"
     SUBSIDY = "subsidy"
     WRITE_OFF = "write_off"
+    ALLOCATION = "allocation"
+    """Restricted money allocated (拨付) down the tree, where the receiver holds it under the same purpose:
+    it has left this fund's books as an expense, so its restriction is lifted here as for a grant."""
 
     @property
     def label_zh(self) -> str:
         """The Chinese name of the event."""
-        return {"grant": "一次性帮扶", "subsidy": "小额贴息", "write_off": "核销"}[self.value]
+        return {"grant": "一次性帮扶", "subsidy": "小额贴息", "write_off": "核销", "allocation": "拨付下级"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +121,8 @@ class RestrictionPolicy:
         """Whether ``event`` lifts the restriction under this policy."""
         return {
             ReleaseEvent.GRANT: self.on_grant,
+            # an allocation given is money paid out for the purpose, as a grant is: one setting for both
+            ReleaseEvent.ALLOCATION: self.on_grant,
             ReleaseEvent.SUBSIDY: self.on_subsidy,
             ReleaseEvent.WRITE_OFF: self.on_write_off,
         }[event]

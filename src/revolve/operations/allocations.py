@@ -11,10 +11,12 @@ from datetime import date
 
 from revolve.allocations import allocation_entries, check_capital, decide_allocation, receiver_key
 from revolve.checks import check_choice, ref_of
+from revolve.closing import ReleaseEvent
 from revolve.funds import check_open
 from revolve.journal import PostedEntry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.closing import release_entries
 from revolve.rules import ContributionSource
 from revolve.store import figures as store_figures
 from revolve.store import funds as store_funds
@@ -94,7 +96,13 @@ class Allocations(Family):
                 check_open(b, on)
                 books.require_cash(conn, a, amount, on)
                 check_capital(store_figures.capital_by_day(conn, a.id), amount, on, giver=a.code)
-            (posted_out,) = books.write(units[a.id], [out_entry])
+            # the giver's restricted money leaves its books for the purpose: its restriction is lifted there
+            released = (
+                []
+                if retry
+                else release_entries(units[a.id], ReleaseEvent.ALLOCATION, amount, on, memo or b.name)
+            )
+            posted_out = books.write(units[a.id], [out_entry, *released])[0]
             paired = replace(in_entry, idempotency_key=receiver_key(a.code, posted_out.seq))
             (posted_in,) = books.write(units[b.id], [paired])
             for unit in units.values():
