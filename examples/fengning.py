@@ -12,7 +12,10 @@ This script runs that programme through revolve's public API:
   once every registered mother has borrowed, mothers who repaid on time may borrow a second time;
 * mothers repay in the weeks before maturity — some in two parts — and what comes back is re-lent in
   the next spring's batches (滚动), four years running;
-* each mother's file gets her income and a poverty-exit assessment (脱贫评估) after her loan closes.
+* each mother's file gets her income and a poverty-exit assessment (脱贫评估) after her loan closes;
+* the fund closes its books (结账) on 31 December of each year: a season's year once its collections
+  are recorded (before the next spring's loans), the last years at the end. Closing moves the year's
+  result into net assets and changes none of the figures below; the last year's 资产负债表 is printed.
 
 Every figure printed — capital, cumulative disbursed, turnover, households served, rounds, recovery
 rate, 脱贫率 and the report — is computed by revolve from these operations; none is written down here.
@@ -39,6 +42,7 @@ from revolve import (
     RepaymentMethod,
     yuan,
 )
+from revolve.reports.financial import build_balance_sheet
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
@@ -160,6 +164,46 @@ def assess(books: Ledger, fund: str, mothers: list[Household]) -> None:
         books.record_household(fund, mother, kind="poverty_exit", on=on, exited_poverty=True, note="入户核实")
 
 
+BALANCE_SHEET_LINES = (
+    ("bs_cash", "货币资金"),
+    ("bs_receivables_net", "应收款项（净额）"),
+    ("bs_total_assets", "资产合计"),
+    ("bs_other_payables", "应付款项"),
+    ("bs_total_liabilities", "负债合计"),
+    ("bs_unrestricted", "非限定性净资产"),
+    ("bs_restricted", "限定性净资产"),
+    ("bs_total_net_assets", "净资产合计"),
+    ("bs_total_liabilities_and_net_assets", "负债和净资产总计"),
+)
+"""The 资产负债表's key lines printed, by the report's row keys."""
+
+
+FIRST_YEAR = 2006
+"""The fund's first year of books: its capital arrived in January 2006."""
+
+
+def close_years(books: Ledger, fund: str, through_year: int) -> None:
+    """结账: close every year not yet closed, through 31 December of ``through_year``."""
+    closes = books.period_closes(fund)
+    first = closes[-1].year + 1 if closes else FIRST_YEAR
+    for year in range(first, through_year + 1):
+        books.close_period(fund, through=date(year, 12, 31))
+
+
+def print_closes(books: Ledger, fund: str) -> None:
+    """revolve's OUTPUT after the year-end closes: the years closed and the last one's 资产负债表."""
+    closes = books.period_closes(fund)
+    last = closes[-1]
+    table = build_balance_sheet(books, fund, as_of=last).section("balance_sheet").table
+    assert table is not None
+    lines = {row[0].key: row[2] for row in table.rows if hasattr(row[0], "key")}
+    print()
+    print("revolve 输出（OUTPUT）— 年度结账：")
+    print(f"结账年度：{closes[0].year}–{last.year}（{len(closes)} 个年度，各于12月31日结账）")
+    for key, label in BALANCE_SHEET_LINES:
+        print(f"  {last.year}年末资产负债表 {label}：{lines[key]}")
+
+
 def main() -> None:
     with revolve.open("sqlite://") as books:
         province = books.create_org("HE", "河北省", OrgLevel.PROVINCE)
@@ -206,9 +250,12 @@ def main() -> None:
         for on in LENDING_DAYS:
             first_timers = lend_season(books, fund, on, queue, repeaters)
             collect(books, fund, on)
+            close_years(books, fund, on.year)  # the season's year is complete; the next season is later
             # a mother who has repaid her first loan may apply for a second one in a later season
             repeaters.extend(first_timers)
         assess(books, fund, mothers)
+        last_activity = max(ln.closed_on for ln in books.loans(fund) if ln.closed_on is not None)
+        close_years(books, fund, last_activity.year)
 
         figures = books.figures(fund)
         last_year = max(ln.closed_on for ln in books.loans(fund) if ln.closed_on is not None).year
@@ -230,6 +277,7 @@ def main() -> None:
         print(f"回收率：{report.rate('recovery_rate')}")
         print(f"脱贫率：{report.rate('poverty_exit_rate')}")
         print(f"守恒检查：{len(books.check())} 项违规")
+        print_closes(books, fund)
         print()
         print(render(report, Format.TEXT))
 

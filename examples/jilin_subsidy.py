@@ -13,7 +13,11 @@ caps (``subsidy_due``), and posts only the subsidy the fund pays (``pay_subsidy`
 * asks revolve for the subsidy each loan earns, and has the provincial treasury appropriate exactly
   that total to the fund (财政拨款) — the fund then covers every payment;
 * pays each family's subsidy once the loan has matured and its interest has been paid to the bank;
-* prints the figures revolve computed, and the fund's 年报表 for the year the subsidies were paid.
+* closes the fund's books (结账) on 31 December of 2012, once the year's loans are registered and
+  before the 2013 appropriation, and of 2013 at the end; the subsidy paid is the journal's movement
+  on the subsidy expense without the closing entries (结转), so the close changes no figure;
+* prints the figures revolve computed, the years closed and the 2013 资产负债表, and the fund's 年报表
+  for the year the subsidies were paid.
 
 The caps. The seed's 400万 on 8,000万 is 5 % of the principal. Domain.md §12 gives the rule
 ``subsidy = min(principal, cap) × min(rate, cap rate) × min(days, cap days) / 360``; the one-year
@@ -35,6 +39,8 @@ from decimal import Decimal
 
 import revolve
 from revolve import AccountRole, LoanTerms, Money, OrgLevel, RepaymentMethod, SubsidyCaps, yuan
+from revolve.closing import CLOSE_PREFIX
+from revolve.reports.financial import build_balance_sheet
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
@@ -85,6 +91,34 @@ def national_id(region: str, born: date, sequence: int) -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
 
 
+BALANCE_SHEET_LINES = (
+    ("bs_cash", "货币资金"),
+    ("bs_receivables_net", "应收款项（净额）"),
+    ("bs_total_assets", "资产合计"),
+    ("bs_other_payables", "应付款项"),
+    ("bs_total_liabilities", "负债合计"),
+    ("bs_unrestricted", "非限定性净资产"),
+    ("bs_restricted", "限定性净资产"),
+    ("bs_total_net_assets", "净资产合计"),
+    ("bs_total_liabilities_and_net_assets", "负债和净资产总计"),
+)
+"""The 资产负债表's key lines printed, by the report's row keys."""
+
+
+def print_closes(books: revolve.Ledger, fund: str) -> None:
+    """revolve's OUTPUT after the year-end closes: the years closed and the last one's 资产负债表."""
+    closes = books.period_closes(fund)
+    last = closes[-1]
+    table = build_balance_sheet(books, fund, as_of=last).section("balance_sheet").table
+    assert table is not None
+    lines = {row[0].key: row[2] for row in table.rows if hasattr(row[0], "key")}
+    print()
+    print("revolve 输出（OUTPUT）— 年度结账：")
+    print(f"结账年度：{closes[0].year}–{last.year}（{len(closes)} 个年度，各于12月31日结账）")
+    for key, label in BALANCE_SHEET_LINES:
+        print(f"  {last.year}年末资产负债表 {label}：{lines[key]}")
+
+
 def main() -> None:
     with revolve.open("sqlite://") as books:
         province = books.create_org("JL", "吉林省", OrgLevel.PROVINCE)
@@ -119,6 +153,8 @@ def main() -> None:
                 )
                 loans.append((bank_loan, start))
 
+        books.close_period(fund, through=date(2012, 12, 31))  # 2012's loans are all registered
+
         # What each loan earns under the caps; the province appropriates the total (贴息资金).
         due = {bank_loan: books.subsidy_due(fund, bank_loan) for bank_loan, _ in loans}
         needed = Money.total(line.amount for lines in due.values() for line in lines)
@@ -140,20 +176,27 @@ def main() -> None:
         payments = [o for o in portfolio.outflows if o.kind == "subsidy"]
         subsidised_principal = Money.total(lines[0].base for lines in due.values())
         paid_year = max(o.on for o in payments).year
+        for year in range(2013, paid_year + 1):
+            books.close_period(fund, through=date(year, 12, 31))
         report = build_quarterly(books, fund=fund, year=paid_year)
+        moved = books.period_movements(fund, start=date(2012, 1, 1), end=date(paid_year, 12, 31))
+        paid = Money.total(
+            m
+            for (role, kind), m in moved.items()
+            if role is AccountRole.SUBSIDY_EXPENSE and not kind.startswith(CLOSE_PREFIX)
+        )
 
         print("吉林省农村幸福家庭小额贴息贷款")
         print(f"贴息家庭数：{len(portfolio.households)}")
         print(f"贴息贷款本金：{subsidised_principal}")
         print(f"应付贴息：{needed}")
         print(f"已付贴息笔数：{len(payments)}")
-        print(f"已付贴息：{books.balance(fund, AccountRole.SUBSIDY_EXPENSE)}")
-        print(
-            f"贴息占贷款本金：{revolve.Ratio(books.balance(fund, AccountRole.SUBSIDY_EXPENSE), subsidised_principal).percent}"
-        )
+        print(f"已付贴息：{paid}")
+        print(f"贴息占贷款本金：{revolve.Ratio(paid, subsidised_principal).percent}")
         print(f"财政拨入：{books.figures(fund).capital}")
         print(f"基金结余：{books.available(fund)}")
         print(f"守恒检查：{len(books.check(fund))} 项违规")
+        print_closes(books, fund)
         print()
         print(render(report, Format.TEXT))
 

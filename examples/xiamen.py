@@ -25,7 +25,13 @@ How this script reads the seed (the modelling choices, said once):
   far as the district's cash allows, and wait for the next round otherwise; each loan is one year,
   interest-free, repaid in full in the three weeks before it falls due;
 * the return to finance is the seed's event, 318,500 yuan on a day in February 2017; the figure
-  printed is what the books hold on the finance-return account.
+  printed is what the books hold on the finance-return account;
+* the city fund and every district fund close their books (结账) on 31 December of each year once the
+  year's repayments are in, before the next year's money arrives: 1998 to 2016. 2017 is not closed —
+  the seed stops at the end of September. The cumulative expense figures are the journal's movements
+  without the closing entries (结转), so a close does not change them; the 资产负债表 printed is the
+  last closed year's, drawn by revolve, and shows what the districts owe the city: nothing, because the
+  city's money was allocated (拨付), not lent.
 
 Every figure printed — households, rates, amounts — is computed by revolve from the operations run
 here. The books are kept in an in-memory SQLite database: some 15,000 operations run, and the example
@@ -57,6 +63,8 @@ from revolve import (
     generate_schedule,
     yuan,
 )
+from revolve.closing import CLOSE_PREFIX
+from revolve.reports.financial import build_balance_sheet
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
@@ -450,8 +458,15 @@ def assess(books: Ledger, districts: list[DistrictBooks]) -> None:
             )
 
 
+def close_year(programme: Programme, funds: list[str], year: int) -> None:
+    """结账: the repayments made by 31 December are in; the city fund and each district fund close ``year``."""
+    programme.repayments_until(date(year + 1, 1, 1))
+    for fund in funds:
+        programme.books.close_period(fund, through=date(year, 12, 31))
+
+
 def run(books: Ledger) -> tuple[Org, list[DistrictBooks]]:
-    """Twenty years of the city's programme, through the end of September 2017."""
+    """Twenty years of the city's programme, through the end of September 2017, each finished year closed."""
     province = books.create_org("FJ", "福建省", OrgLevel.PROVINCE)
     city = books.create_org("FJ-XM", "厦门市", OrgLevel.CITY, parent=province)
     city_fund = books.create_fund(CITY_FUND, "厦门市幸福工程资金", org=city).code
@@ -460,7 +475,10 @@ def run(books: Ledger) -> tuple[Org, list[DistrictBooks]]:
         districts.append(open_district(books, city.id, spec, sum(d.spec.mothers for d in districts)))
 
     programme = Programme(books)
+    funds = [city_fund, *(d.fund for d in districts)]
     for year in range(FIRST_YEAR, REPORT_YEAR + 1):
+        if year > FIRST_YEAR:
+            close_year(programme, funds, year - 1)
         # money is lent only once it has arrived: contributions and transfers first, on their own days
         receive_money(books, city_fund, districts, year)
         returned_on, returned = HULI_RETURN
@@ -499,6 +517,53 @@ def run(books: Ledger) -> tuple[Org, list[DistrictBooks]]:
     return city, districts
 
 
+BALANCE_SHEET_LINES = (
+    ("bs_cash", "货币资金"),
+    ("bs_receivables_net", "应收款项（净额）"),
+    ("bs_total_assets", "资产合计"),
+    ("bs_other_payables", "应付款项"),
+    ("bs_total_liabilities", "负债合计"),
+    ("bs_unrestricted", "非限定性净资产"),
+    ("bs_restricted", "限定性净资产"),
+    ("bs_total_net_assets", "净资产合计"),
+    ("bs_total_liabilities_and_net_assets", "负债和净资产总计"),
+)
+"""The 资产负债表's key lines printed, by the report's row keys."""
+
+
+def balance_sheet(books: Ledger, fund: str, as_of: date) -> dict[str, Money]:
+    """The 期末数 of each line of revolve's 资产负债表 of ``fund`` as of ``as_of``, by row key."""
+    table = build_balance_sheet(books, fund, as_of=as_of).section("balance_sheet").table
+    assert table is not None
+    out: dict[str, Money] = {}
+    for row in table.rows:
+        item, closing = row[0], row[2]
+        if hasattr(item, "key") and isinstance(closing, Money):
+            out[item.key] = closing
+    return out
+
+
+def print_closes(books: Ledger, *, city_fund: str, district_funds: list[str]) -> None:
+    """revolve's OUTPUT after the year-end closes: the years closed and the last one's 资产负债表."""
+    closes = books.period_closes(city_fund)
+    last = closes[-1]
+    everyone = [city_fund, *district_funds]
+    assert all(books.period_closes(f) == closes for f in everyone)
+    print()
+    print("revolve 输出（OUTPUT）— 年度结账：")
+    print(
+        f"结账年度：{closes[0].year}–{last.year}（{len(closes)} 个年度，{len(everyone)} 个基金，各于12月31日结账）"
+    )
+    city = balance_sheet(books, city_fund, last)
+    for key, label in BALANCE_SHEET_LINES:
+        print(f"  {last.year}年末资产负债表 {label}：{city[key]}")
+    owed = Money.total(balance_sheet(books, f, last)["bs_other_payables"] for f in district_funds)
+    print(f"  {last.year}年末各区资产负债表 应付款项合计：{owed}")
+    print(
+        f"  {last.year}年末各区应付市协会（拨付款）：{-Money.total(books.balance(f, AccountRole.DUE_TO_FUND, as_of=last) for f in district_funds)}"
+    )
+
+
 def main() -> None:
     with revolve.open("sqlite://") as books:
         city, districts = run(books)
@@ -508,19 +573,30 @@ def main() -> None:
         def total(role: AccountRole) -> Money:
             return Money.total(books.balance(f, role, as_of=AS_OF) for f in funds)
 
+        def flows(fund: str, role: AccountRole) -> Money:
+            """What was posted to an expense since the start, without the closing entries (结转)."""
+            moved = books.period_movements(fund, start=date(FIRST_YEAR, 1, 1), end=AS_OF)
+            return Money.total(
+                m for (r, kind), m in moved.items() if r is role and not kind.startswith(CLOSE_PREFIX)
+            )
+
+        def spent(role: AccountRole) -> Money:
+            return Money.total(flows(f, role) for f in funds)
+
         print(f"厦门市幸福工程（截至 {AS_OF}）")
         print(f"惠及户数：{report.fact('households_helped')}")
         print(f"累计借款户数：{report.fact('households_served')}")
         print(f"累计发放：{report.fact('disbursed_to_date')}")
         print(f"还款率：{report.rate('recovery_rate')}")
         print(f"脱贫率：{report.rate('poverty_exit_rate')}")
-        print(f"上缴财政：{total(AccountRole.FINANCE_RETURN_EXPENSE)}")
-        print(f"一次性帮扶累计：{total(AccountRole.GRANT_EXPENSE)}")
-        print(f"贴息累计：{total(AccountRole.SUBSIDY_EXPENSE)}")
+        print(f"上缴财政：{spent(AccountRole.FINANCE_RETURN_EXPENSE)}")
+        print(f"一次性帮扶累计：{spent(AccountRole.GRANT_EXPENSE)}")
+        print(f"贴息累计：{spent(AccountRole.SUBSIDY_EXPENSE)}")
         print(f"各区应付市协会：{-total(AccountRole.DUE_TO_FUND)}")
-        print(f"市拨付各区：{books.balance(CITY_FUND, AccountRole.ALLOCATION_EXPENSE, as_of=AS_OF)}")
+        print(f"市拨付各区：{flows(CITY_FUND, AccountRole.ALLOCATION_EXPENSE)}")
         print(f"各区资金本金：{Money.total(books.figures(f, as_of=AS_OF).capital for f in funds)}")
         print(f"守恒检查：{len(books.check())} 项违规")
+        print_closes(books, city_fund=CITY_FUND, district_funds=funds)
         print()
         print(render(report, Format.TEXT))
 

@@ -85,6 +85,15 @@ def report_fact(output: str, label: str) -> str:
 
 
 # ---- quickstart -------------------------------------------------------------------------------------
+def assert_years_closed(output: str, first: int, last: int) -> None:
+    """The example says, as revolve's output, that it closed its years ``first``–``last`` (issue 11)."""
+    assert "revolve 输出（OUTPUT）— 年度结账：" in output
+    assert line(output, "结账年度").startswith(f"{first}–{last}（{last - first + 1} 个年度")
+    assert money(line(output, f"{last}年末资产负债表 应付款项")) == Money(0)
+    total = money(line(output, f"{last}年末资产负债表 负债和净资产总计"))
+    assert total == money(line(output, f"{last}年末资产负债表 资产合计"))
+
+
 def test_quickstart_prints_the_repayment_statement() -> None:
     out = run_example("quickstart")
     assert "还款对账单" in out.splitlines()[0]
@@ -106,6 +115,7 @@ def test_quickstart_prints_the_repayment_statement() -> None:
 # ---- 丰宁 (seed 001) --------------------------------------------------------------------------------
 def test_fengning_reproduces_the_seed() -> None:
     out = run_example("fengning")
+    assert_years_closed(out, 2006, 2010)
     # 争取资金30万元，从生育关怀募捐款中提出5万元作为补充，共投35万元
     assert money(line(out, "资金本金")) == yuan("350000")
     assert money(line(out, "其中上级拨付")) == yuan("300000")
@@ -139,6 +149,11 @@ def test_fengning_reproduces_the_seed() -> None:
 # ---- 厦门 (seed 000) --------------------------------------------------------------------------------
 def test_xiamen_reproduces_the_seed() -> None:
     out = run_example("xiamen")
+    assert_years_closed(out, 1998, 2016)
+
+    # allocated (拨付), not lent: the districts owe the city nothing
+    assert money(line(out, "2016年末各区资产负债表 应付款项合计")) == Money(0)
+    assert money(line(out, "2016年末各区应付市协会（拨付款）")) == Money(0)
     # 惠及全市3605户计生母亲
     assert count(line(out, "惠及户数")) == 3605
     # 还款率100%
@@ -167,6 +182,7 @@ def test_xiamen_reproduces_the_seed() -> None:
 # ---- 吉林 (seed 002) --------------------------------------------------------------------------------
 def test_jilin_subsidy_reproduces_the_seed() -> None:
     out = run_example("jilin_subsidy")
+    assert_years_closed(out, 2012, 2013)
     # 投放贷款资金8000万元，贴息400万元，为4000个家庭发展提供了帮助
     assert count(line(out, "贴息家庭数")) == 4000
     assert money(line(out, "贴息贷款本金")) == yuan("8000万")

@@ -160,7 +160,12 @@ def release_entry(
 
 
 def closing_entries(
-    chart: Chart, balances: Mapping[AccountRole, Money], *, through: date, key: str
+    chart: Chart,
+    balances: Mapping[AccountRole, Money],
+    *,
+    through: date,
+    key: str,
+    subledgers: Mapping[AccountRole, Mapping[str, Money]] | None = None,
 ) -> list[Entry]:
     """The closing entries (期末结转) that bring every revenue and expense account to zero at ``through``.
 
@@ -169,6 +174,8 @@ def closing_entries(
         balances: each role's signed balance at ``through`` (debit positive), closing entries included.
         through: the closing date; every entry is dated on it.
         key: the idempotency key's stem (per fund and date); each entry appends its kind.
+        subledgers: for a role kept per sub-ledger account (拨付 per receiving fund), each account's
+            balance (sub-key → signed balance); such a role is closed account by account.
 
     Returns:
         Up to three entries: ``close.revenue.restricted`` (→ 3102), ``close.revenue`` (→ 3101) and
@@ -189,7 +196,19 @@ def closing_entries(
             kind = "close.expense"
         else:
             continue
-        groups[kind][1].append(Posting(spec.role, -balance))
+        if spec.subledger:
+            subs = (subledgers or {}).get(spec.role, {})
+            if Money.total(subs.values()) != balance:
+                raise InvalidEntry(
+                    "subledgers",
+                    spec.role.value,
+                    reason="give each sub-ledger account's balance at the close",
+                )
+            groups[kind][1].extend(
+                Posting(AccountKey(spec.role, sub), -b) for sub, b in sorted(subs.items()) if not b.is_zero()
+            )
+        else:
+            groups[kind][1].append(Posting(spec.role, -balance))
     entries = []
     for kind, (target, postings) in groups.items():
         if not postings:

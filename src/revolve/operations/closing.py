@@ -8,7 +8,7 @@ import functools
 from dataclasses import replace
 from datetime import date
 
-from revolve.chart import AccountRole
+from revolve.chart import AccountKind, AccountRole
 from revolve.checks import check_date
 from revolve.closing import (
     CLOSE_PREFIX,
@@ -114,7 +114,16 @@ class Closing(Family):
                 AccountRole(role): Money(bal)
                 for role, (bal, _, _) in store_accounts.role_balances(conn, f.id, through).items()
             }
-            closing = closing_entries(self._books.chart(f), balances, through=through, key=key)
+            chart = self._books.chart(f)
+            subledgers = {
+                spec.role: {
+                    sub: Money(b)
+                    for sub, b in store_accounts.subledger_balances(conn, f.id, spec.role, through).items()
+                }
+                for spec in chart.specs
+                if spec.subledger and spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE)
+            }
+            closing = closing_entries(chart, balances, through=through, key=key, subledgers=subledgers)
             if closing:
                 self._books.write(unit, closing)
             store_funds.set_closed_through(conn, f.id, through)
