@@ -1,0 +1,301 @@
+"""Refusals because of what the books hold: a code or receipt used before, a closed period, the policy,
+the cash, a guarantor's cap, a loan's or a pledge's state, a reversal or void a later operation prevents,
+an opening that does not reconcile, a missing year-end close.
+
+Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from revolve.errors.base import RevolveError
+
+__all__ = [
+    "AccountFundMismatch",
+    "AllocationRefused",
+    "AlreadyReversed",
+    "AlreadyVoided",
+    "BooksAlreadyOpen",
+    "DuplicateCode",
+    "DuplicateReceipt",
+    "GuarantorCapExceeded",
+    "IdempotencyConflict",
+    "InsufficientFunds",
+    "LoanStateError",
+    "OpeningMismatch",
+    "Overpayment",
+    "PeriodClosed",
+    "PledgeStateError",
+    "PolicyViolation",
+    "RecoveryExceedsWriteOff",
+    "ReversalRefused",
+    "VoidRefused",
+    "YearEndNotClosed",
+]
+
+
+class DuplicateCode(RevolveError, ValueError):
+    """An organisation or fund code is already in use."""
+
+    def __init__(self, code: str, *, what: str) -> None:
+        self.code = code
+        self.what = what
+        super().__init__(f"{what} code {code!r} is already in use: choose another code")
+
+
+class AccountFundMismatch(RevolveError, ValueError):
+    """An account that belongs to one fund was used in another fund's entry."""
+
+    def __init__(self, account_code: str, *, account_fund: int, entry_fund: int) -> None:
+        self.account_code = account_code
+        self.account_fund = account_fund
+        self.entry_fund = entry_fund
+        super().__init__(
+            f"account {account_code!r} belongs to fund {account_fund}, not fund {entry_fund}: "
+            f"money moves between funds only by transfer"
+        )
+
+
+class AlreadyReversed(RevolveError, ValueError):
+    """An entry that has already been reversed (or is itself a reversal) was reversed again."""
+
+    def __init__(self, fund_id: int, seq: int, *, by_seq: int | None) -> None:
+        self.fund_id = fund_id
+        self.seq = seq
+        self.by_seq = by_seq
+        if by_seq is None:
+            why = "it is itself a reversal: post a new entry instead"
+        else:
+            why = f"entry {by_seq} already reverses it: post a new entry instead"
+        super().__init__(f"entry {seq} of fund {fund_id} cannot be reversed again: {why}")
+
+
+class IdempotencyConflict(RevolveError, ValueError):
+    """An idempotency key was reused with content different from its first use."""
+
+    def __init__(self, key: str, *, fund_id: int, existing_seq: int) -> None:
+        self.key = key
+        self.fund_id = fund_id
+        self.existing_seq = existing_seq
+        super().__init__(
+            f"idempotency key {key!r} was already used in fund {fund_id} by entry {existing_seq} "
+            f"with different content: use a new key for a new operation"
+        )
+
+
+class PeriodClosed(RevolveError, ValueError):
+    """A value date falls on or before the fund's closed-through date."""
+
+    def __init__(self, value_date: date, *, closed_through: date, fund_id: int) -> None:
+        self.value_date = value_date
+        self.closed_through = closed_through
+        self.fund_id = fund_id
+        super().__init__(
+            f"fund {fund_id} is closed through {closed_through.isoformat()}, so nothing can be "
+            f"dated {value_date.isoformat()}: date it after {closed_through.isoformat()} "
+            f"(post a correcting entry in the open period)"
+        )
+
+
+class PolicyViolation(RevolveError, ValueError):
+    """A loan that breaks the fund's programme policy (ceiling, term, repeat limits, guarantee)."""
+
+    def __init__(self, rule: str, value: object, *, limit: object) -> None:
+        self.rule = rule
+        self.value = value
+        self.limit = limit
+        super().__init__(
+            f"the fund's policy refuses this loan: {rule} is {value}, the limit is {limit}; "
+            f"change the loan or set a new policy with effect from a date"
+        )
+
+
+class InsufficientFunds(RevolveError, ValueError):
+    """Paying out more than the fund's cash available to lend (cash less pledged deposits it holds)."""
+
+    def __init__(self, requested: object, *, available: object, fund_id: int) -> None:
+        self.requested = requested
+        self.available = available
+        self.fund_id = fund_id
+        super().__init__(
+            f"fund {fund_id} has {available} available, less than the {requested} asked for: "
+            f"wait for repayments or contributions, or pay out less"
+        )
+
+
+class GuarantorCapExceeded(RevolveError, ValueError):
+    """A guarantee that would take a guarantor's exposure past its cap."""
+
+    def __init__(self, guarantor: object, *, exposure: object, requested: object, cap: object) -> None:
+        self.guarantor = guarantor
+        self.exposure = exposure
+        self.requested = requested
+        self.cap = cap
+        super().__init__(
+            f"guarantor {guarantor} already guarantees {exposure}; adding {requested} would pass its cap "
+            f"of {cap}: choose another guarantor or a smaller loan"
+        )
+
+
+class LoanStateError(RevolveError, ValueError):
+    """An operation that the loan's state (not yet disbursed, closed, written off) does not allow."""
+
+    def __init__(self, loan: object, *, state: str, operation: str) -> None:
+        self.loan = loan
+        self.state = state
+        self.operation = operation
+        super().__init__(f"loan {loan} is {state}: it cannot take {operation}")
+
+
+class Overpayment(RevolveError, ValueError):
+    """A payment above what the loan still owes, made without asking for prepayment."""
+
+    def __init__(self, amount: object, *, owed: object, loan: object) -> None:
+        self.amount = amount
+        self.owed = owed
+        self.loan = loan
+        super().__init__(
+            f"loan {loan} owes {owed}, less than the {amount} paid: record the amount owed, "
+            f"or pass prepayment='lower_installments' or 'fewer_installments' to repay principal early and "
+            f"reschedule"
+        )
+
+
+class DuplicateReceipt(RevolveError, ValueError):
+    """A receipt number (还款凭证号) already used in the fund for a different payment."""
+
+    def __init__(self, receipt: str, *, fund_id: int) -> None:
+        self.receipt = receipt
+        self.fund_id = fund_id
+        super().__init__(
+            f"receipt number {receipt!r} is already used in fund {fund_id} for another payment: "
+            f"check the voucher; each receipt number is recorded once"
+        )
+
+
+class RecoveryExceedsWriteOff(RevolveError, ValueError):
+    """Recovering more on a written-off loan than was written off and not yet recovered."""
+
+    def __init__(self, amount: object, *, recoverable: object, loan: object) -> None:
+        self.amount = amount
+        self.recoverable = recoverable
+        self.loan = loan
+        super().__init__(
+            f"loan {loan} has {recoverable} written off and not yet recovered, less than {amount}: "
+            f"record at most {recoverable}"
+        )
+
+
+class ReversalRefused(RevolveError, ValueError):
+    """Reversing an entry that a loan, grant, subsidy or transfer record depends on.
+
+    Such an entry was posted by a lending operation together with records outside the journal (the loan,
+    its receipts, the grant register); reversing the entry alone would leave those records disagreeing
+    with the books. Corrections of that kind need the operation that made them.
+    """
+
+    def __init__(self, seq: int, *, kind: str, fund_id: int) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.fund_id = fund_id
+        super().__init__(
+            f"entry {seq} of fund {fund_id} was posted by a {kind!r} operation whose loan or register records "
+            f"depend on it: it cannot be reversed alone; void the record instead (冲正: "
+            f"Ledger.void_receipt / void_disbursement / void_grant / void_contribution, or "
+            f"`revolve void receipt|disbursement|grant|contribution`), or post a new adjusting entry"
+        )
+
+
+class PledgeStateError(RevolveError, ValueError):
+    """An operation a passbook pledge's state (applied, released) or its loan's (not in default) does not
+    allow."""
+
+    def __init__(self, pledge: object, *, state: str, operation: str) -> None:
+        self.pledge = pledge
+        self.state = state
+        self.operation = operation
+        super().__init__(
+            f"passbook pledge {pledge} is {state}: it cannot take {operation}; see ledger.passbook_pledges(fund)"
+        )
+
+
+class AllocationRefused(RevolveError, ValueError):
+    """An allocation (拨付) that cannot be made: to the giving fund itself, or to a fund that is not
+    below the giver in the organisation tree (nor a fund of the same organisation)."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"cannot allocate to {value!r}: {reason}")
+
+
+class OpeningMismatch(RevolveError, ValueError):
+    """Opening balances that do not reconcile: the loans' sub-ledger against 其他应收款, the pledges
+    against 其他应付款—借款保证金, a loan's schedule against its outstanding, or assets against liabilities
+    plus net assets. Carries where, what was given, what was expected and the difference."""
+
+    def __init__(self, where: str, *, given: object, expected: object, difference: object) -> None:
+        self.where = where
+        self.given = given
+        self.expected = expected
+        self.difference = difference
+        super().__init__(
+            f"the opening does not reconcile at {where}: given {given}, expected {expected} "
+            f"(off by {difference}); correct the balance or the loan list so that they agree"
+        )
+
+
+class BooksAlreadyOpen(RevolveError, ValueError):
+    """Opening books on a fund that has entries already (or was opened before): an opening is the
+    fund's first entry, made once."""
+
+    def __init__(self, fund_id: int, *, entries: int) -> None:
+        self.fund_id = fund_id
+        self.entries = entries
+        super().__init__(
+            f"fund {fund_id} already has {entries} journal entries, so its books cannot be opened: "
+            "open the books of a new, empty fund, or record what changed as ordinary operations"
+        )
+
+
+class VoidRefused(RevolveError, ValueError):
+    """Voiding (冲正) a record that a later operation depends on: void that operation first.
+
+    Attributes:
+        record: what was to be voided (``"receipt R-7"``, ``"loan L1"``, ``"contribution entry 3"``).
+        blocker: the later operation in the way (``"receipt R-8"``, ``"write-off of loan L1"``, ...).
+        advice: what to do instead.
+    """
+
+    def __init__(self, record: str, *, blocker: str, advice: str) -> None:
+        self.record = record
+        self.blocker = blocker
+        self.advice = advice
+        super().__init__(f"cannot void {record}: {blocker} depends on it; {advice}")
+
+
+class AlreadyVoided(RevolveError, ValueError):
+    """Voiding a record that was voided before (it stays voided; its reversal was posted once)."""
+
+    def __init__(self, record: str, *, reversal_seq: int) -> None:
+        self.record = record
+        self.reversal_seq = reversal_seq
+        super().__init__(
+            f"{record} was voided before (reversed by entry {reversal_seq}): record the correct "
+            f"figures as a new operation instead (a repayment under a new receipt number)"
+        )
+
+
+class YearEndNotClosed(RevolveError, ValueError):
+    """A statement asked for a year while the fund's previous year has entries and no year-end close."""
+
+    def __init__(self, fund: str, *, year: int, missing: date) -> None:
+        self.fund = fund
+        self.year = year
+        self.missing = missing
+        super().__init__(
+            f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
+            f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
+            f"through=date({missing.year}, 12, 31))"
+        )

@@ -1,0 +1,207 @@
+"""Refusals of input that is malformed or out of range: money, rates, terms, entries, dates, ID numbers,
+files, report formats and commands.
+
+Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from revolve.errors.base import RevolveError
+
+__all__ = [
+    "AmountOutOfRange",
+    "ChartError",
+    "CommandError",
+    "ImportFileError",
+    "ImportTargetError",
+    "InvalidAmount",
+    "InvalidDate",
+    "InvalidEntry",
+    "InvalidNationalId",
+    "InvalidOrgTree",
+    "InvalidRate",
+    "InvalidReport",
+    "InvalidTerms",
+    "MoneyTypeError",
+    "SchemaTooNew",
+    "UnbalancedEntry",
+    "UnknownFormat",
+]
+
+
+class MoneyTypeError(RevolveError, TypeError):
+    """A value of the wrong type was given where money is expected (a float, a bool, ...)."""
+
+    def __init__(self, value: object, *, hint: str = "") -> None:
+        self.value = value
+        kind = type(value).__name__
+        msg = (
+            f"{value!r} ({kind}) cannot become money: pass yuan as a str or Decimal "
+            f"(Money.of_yuan('12.34')) or fen as an int (Money(1234))"
+        )
+        super().__init__(msg + (f"; {hint}" if hint else ""))
+
+
+class InvalidAmount(RevolveError, ValueError):
+    """An amount is malformed, has more precision than a fen, or has the wrong sign."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid amount {value!r}: {reason}")
+
+
+class AmountOutOfRange(InvalidAmount):
+    """An amount lies outside the signed 64-bit fen range that the database column can hold."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(
+            value,
+            reason="it lies outside ±9,223,372,036,854,775,807 fen (a signed 64-bit integer); "
+            "split it or check the input for a typo",
+        )
+
+
+class InvalidRate(RevolveError, ValueError):
+    """A rate is negative, a float, or cannot be read as a Decimal."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid rate {value!r}: {reason}")
+
+
+class InvalidTerms(RevolveError, ValueError):
+    """Loan terms from which no schedule can be built."""
+
+    def __init__(self, field: str, value: object, *, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid loan terms: {field}={value!r}: {reason}")
+
+
+class UnbalancedEntry(RevolveError, ValueError):
+    """The postings of an entry do not sum to zero, or there are fewer than two."""
+
+    def __init__(self, total_fen: int, *, postings: int, reason: str = "") -> None:
+        self.total_fen = total_fen
+        self.postings = postings
+        why = reason or (
+            f"its {postings} postings sum to {total_fen} fen, not 0: add the missing side "
+            f"so that debits (positive) equal credits (negative)"
+        )
+        super().__init__(f"unbalanced entry: {why}")
+
+
+class InvalidEntry(RevolveError, ValueError):
+    """An entry field that is missing, empty or of the wrong type."""
+
+    def __init__(self, field: str, value: object, *, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid entry: {field}={value!r}: {reason}")
+
+
+class InvalidDate(RevolveError, ValueError):
+    """A date that is out of order for the operation."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        shown = value.isoformat() if isinstance(value, date) else repr(value)
+        super().__init__(f"invalid date {shown}: {reason}")
+
+
+class InvalidOrgTree(RevolveError, ValueError):
+    """A child organisation whose level does not sit below its parent's."""
+
+    def __init__(self, parent_level: str, child_level: str) -> None:
+        self.parent_level = parent_level
+        self.child_level = child_level
+        super().__init__(
+            f"a {child_level} cannot sit under a {parent_level}: "
+            f"levels run province › city › county › town › village"
+        )
+
+
+class ChartError(RevolveError, ValueError):
+    """A chart of accounts that lacks a role or repeats a code."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid chart: {value!r}: {reason}")
+
+
+class InvalidNationalId(RevolveError, ValueError):
+    """A national ID number (居民身份证号码) that is malformed or fails its GB 11643 check digit."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"invalid national ID number {value!r}: {reason}; check it against the ID card")
+
+
+class SchemaTooNew(RevolveError, RuntimeError):
+    """The database was written by a newer revolve than this one."""
+
+    def __init__(self, found: int, *, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the database holds revolve schema version {found}, newer than this revolve's "
+            f"{supported}: upgrade the revolve package"
+        )
+
+
+class ImportFileError(RevolveError, ValueError):
+    """A file that cannot be read as a table at all: missing, not CSV/.xlsx, not UTF-8, empty."""
+
+    def __init__(self, path: object, *, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot import {str(path)!r}: {reason}")
+
+
+class ImportTargetError(RevolveError, TypeError):
+    """An import was given a Ledger that writes inside a host Session; pass that Session instead."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Ledger writes inside a host Session, so the import cannot make it all-or-nothing: "
+            "pass that Session to the import function instead of the Ledger"
+        )
+
+
+class UnknownFormat(RevolveError, ValueError):
+    """A report format (or file suffix) that revolve cannot render."""
+
+    def __init__(self, value: object, *, formats: Sequence[str], suffixes: Sequence[str]) -> None:
+        self.value = value
+        super().__init__(
+            f"cannot render a report as {value!r}: choose one of {', '.join(formats)}, "
+            f"or name a file ending in {', '.join(suffixes)}"
+        )
+
+
+class InvalidReport(RevolveError, ValueError):
+    """A report whose shape a renderer cannot show: a row of the wrong width, a cell of the wrong type."""
+
+    def __init__(self, where: str, value: object, *, reason: str) -> None:
+        self.where = where
+        self.value = value
+        self.reason = reason
+        super().__init__(f"cannot render {where} = {value!r}: {reason}; fix the report's builder")
+
+
+class CommandError(RevolveError, ValueError):
+    """A command that cannot run as given (missing books, a fund report asked of an org, ...)."""
+
+    def __init__(self, value: object, *, message: str) -> None:
+        self.value = value
+        super().__init__(message)
