@@ -859,6 +859,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "revolve"
 CORE_ALLOWED = {
     "revolve.money",
     "revolve.errors",
+    "revolve.errors.base",
+    "revolve.errors.conflicts",
+    "revolve.errors.invalid",
+    "revolve.errors.missing",
     "revolve.dates",
     "revolve.checks",
     "revolve.rounding",
