@@ -45,6 +45,7 @@ from revolve.rules import ContributionSource
 from revolve.schedule import Installment, LoanTerms, Schedule, generate_schedule
 
 __all__ = [
+    "OPENING_KIND",
     "Opening",
     "OpeningLoan",
     "PlannedOpening",
@@ -55,6 +56,9 @@ __all__ = [
     "opening_receipt_number",
     "remaining_schedule",
 ]
+
+OPENING_KIND = "opening"
+"""The kind of the one entry that opens a fund's books: the start of the books, not a period's activity."""
 
 R = AccountRole
 _ZERO = Money(0)
@@ -388,7 +392,7 @@ def decide_opening(
             expected=f"at least {brought}, the principal of the loans brought in",
             difference=lent - brought,
         )
-    entry = Entry(on, "opening", tuple(lines), memo=f"期初余额 {on.isoformat()}")
+    entry = Entry(on, OPENING_KIND, tuple(lines), memo=f"期初余额 {on.isoformat()}")
     return PlannedOpening(entry, tuple(planned), by_source, lent)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from revolve.chart import AccountKind, AccountRole, AccountSpec, Chart
 from revolve.closing import CLOSE_PREFIX, RELEASE_KIND, RESTRICTED_REVENUE_ROLES
 from revolve.money import Money
+from revolve.opening import OPENING_KIND
 
 __all__ = [
     "OPENING_PREFIX",
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 R = AccountRole
-OPENING_PREFIX = "opening"
+OPENING_PREFIX = OPENING_KIND
 """Kinds of opening-balance entries: the start of the books, not activity of a period."""
 _CASH = frozenset({R.FUND_CASH})
 _RECEIVABLES = frozenset({R.LOANS_RECEIVABLE, R.DUE_FROM_FUND, R.BAD_DEBT_ALLOWANCE})

@@ -32,6 +32,7 @@ from revolve.invariants import (
 )
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
+from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Replay
 from revolve.store import accounts as store_accounts
 from revolve.store import audits as store_audits
@@ -56,7 +57,7 @@ _OPERATION_KINDS = (
     "subsidy",
     "transfer.",
     "allocation.",
-    "opening",
+    OPENING_KIND,
 )
 
 
