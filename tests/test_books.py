@@ -86,12 +86,14 @@ def test_closes_and_voids_keep_the_books_signable(ledger: Ledger, backend: str) 
         ledger.disburse(
             fund, number="L-first", household="H2", batch="B", terms=first
         )  # one to repay at once
-        # the year-end close of every year up to the last month closed: a year's statements need the one before
+        # the year-end close of every year up to the last month closed, and of every year before the last
+        # operation's: a year's statements need the one before closed
         months = sorted({_month_end(START + relativedelta(months=m)) for m in closes})
+        last_year = max([(START + timedelta(days=day)).year for _, day, _ in ops] + [m.year for m in months])
         ends = sorted(
-            set(months) | {D(y, 12, 31) for y in range(START.year, max(m.year for m in months) + 1)}
-            if months
-            else []
+            set(months)
+            | {D(y, 12, 31) for y in range(START.year, last_year)}
+            | ({D(months[-1].year, 12, 31)} if months else set())
         )
         events = sorted(
             [(START + timedelta(days=day), 0, op, fen) for op, day, fen in ops]

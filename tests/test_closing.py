@@ -122,8 +122,15 @@ def test_statements_agree_before_and_after_the_close(county: Ledger) -> None:
 
 
 def test_a_years_statements_need_the_year_end_close(county: Ledger) -> None:
-    # a fund that never closed gets its statements from the result still in revenue and expenses
-    assert _sheet(county, D(2017, 3, 31))["bs_total_net_assets"] == yuan("101000")
+    # the year before has entries: its statements wait for the year-end close, closed or not before
+    with pytest.raises(YearEndNotClosed) as info:
+        build_balance_sheet(county, "FN", as_of=D(2017, 3, 31))
+    assert (info.value.fund, info.value.missing) == ("FN", D(2016, 12, 31))
+    count = len(county.entries("FN"))
+    with pytest.raises(YearEndNotClosed):
+        build_activity_statement(county, "FN", start=D(2017, 1, 1), end=D(2017, 3, 31))
+    assert len(county.entries("FN")) == count  # the refusal wrote nothing; the 2016 statements draw
+    assert _sheet(county, D(2016, 12, 31))["bs_total_net_assets"] == yuan("101000")
     county.close_period("FN", through=D(2016, 11, 30))
     with pytest.raises(YearEndNotClosed) as info:
         build_balance_sheet(county, "FN", as_of=D(2017, 3, 31))

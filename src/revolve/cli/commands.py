@@ -17,7 +17,7 @@ from pathlib import Path
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
 from revolve.cli.parser import convert_options
-from revolve.cli.reporting import build_report, emit
+from revolve.cli.reporting import build_report, check_output, emit
 from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger
@@ -405,5 +405,6 @@ def run(args: argparse.Namespace, today: date) -> int:
         return _init(args)
     with open_books(args) as ledger:
         if args.command in ("statement", "report"):
+            check_output(args)  # a wrong --format or file suffix is refused before the report is built
             return emit(build_report(args, ledger, today), args)
         return _WITH_BOOKS[args.command](args, ledger)

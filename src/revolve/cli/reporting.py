@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from revolve.cli.console import EXIT_OK, say
@@ -117,6 +118,19 @@ def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repor
         if exc.name and exc.name.startswith("revolve.reports"):
             raise _missing_builder(exc.name, args.lang) from None
         raise
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse an ``--output`` whose suffix names no format revolve renders, when ``--format`` is not given
+    (argparse already holds ``--format`` to the formats revolve renders).
+
+    Raises:
+        UnknownFormat: the suffix names no format revolve renders.
+    """
+    from revolve.reports.render.output_format import format_for_path  # noqa: PLC0415
+
+    if args.format is None and args.output is not None:
+        format_for_path(Path(args.output))
 
 
 def emit(report: Report, args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from revolve.funds import Fund
 from revolve.journal import Entry, Posting
 from revolve.loans import Component, LoanStatus
 from revolve.money import Money
+from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.store import accounts as store_accounts
 from revolve.store import closing as store_closing
@@ -271,21 +272,22 @@ class Closing(Family):
     def require_year_end_close(self, fund: FundRef, *, year: int) -> None:
         """Refuse ``year``'s statements while the year before has entries and no year-end close.
 
-        Only a fund that closes its periods in revolve (one close recorded or more) is held to it: the
-        statements of a fund that never closed read the result still in its revenue and expense accounts,
-        which gives the same figures (docs/books.md).
+        The 制度 closes revenue and expenses into net assets at the year's end (期末结转), and the next
+        year's statements start from the net assets that close leaves; so every fund with entries dated
+        before 1 January of ``year`` needs its close of 31 December of ``year - 1`` first. A fund whose
+        books start in ``year``, or whose only earlier entry is its opening balance, needs none.
 
         Raises:
-            YearEndNotClosed: the fund closes its periods and the close on 31 December of ``year - 1`` is
-                missing.
+            UnknownFund: no such fund.
+            YearEndNotClosed: the close on 31 December of ``year - 1`` is missing.
         """
         missing = date(year - 1, 12, 31)
         with self._books.reading(fund) as (conn, found):
-            closes = store_closing.open_closes(conn, found.id)
-            if not closes and not store_closing.generation(conn, found.id):
+            # the opening entry carries balances only (no revenue or expense), so it needs no close
+            first = store_closing.first_value_date(conn, found.id, besides=OPENING_KIND)
+            if first is None or first > missing:
                 return
-            first = store_closing.first_value_date(conn, found.id)
-            if first is None or first > missing or missing in closes:
+            if missing in store_closing.open_closes(conn, found.id):
                 return
             raise YearEndNotClosed(found.code, year=year, missing=missing)
 

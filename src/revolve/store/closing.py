@@ -96,11 +96,12 @@ def set_closed_through(conn: Connection, fund_id: int, through: date | None) -> 
     conn.execute(update(FundRow).where(FundRow.id == fund_id).values(closed_through=through))
 
 
-def first_value_date(conn: Connection, fund_id: int) -> date | None:
-    """The value date of the fund's earliest entry (None: no entries)."""
-    found: date | None = conn.execute(
-        select(func.min(EntryRow.value_date)).where(EntryRow.fund_id == fund_id)
-    ).scalar_one()
+def first_value_date(conn: Connection, fund_id: int, *, besides: str | None = None) -> date | None:
+    """The value date of the fund's earliest entry, leaving out entries of kind ``besides`` (None: none)."""
+    query = select(func.min(EntryRow.value_date)).where(EntryRow.fund_id == fund_id)
+    if besides is not None:
+        query = query.where(EntryRow.kind != besides)
+    found: date | None = conn.execute(query).scalar_one()
     return found
 
 
