@@ -25,7 +25,7 @@ __all__ = ["Restrictions", "cancel_for_void", "floor_on", "release_time_restrict
 
 def floor_on(unit: Unit, on: date) -> Money:
     """What a release dated ``on`` may take: the least restricted net assets from ``on`` on (≥ 0)."""
-    return restricted_floor(store_restrictions.restricted_moves(unit.conn, unit.fund.id), since=on)
+    return restricted_floor(store_restrictions.restricted_moves(unit.conn, unit.fund.id, since=on), since=on)
 
 
 def release_time_restrictions(books: Books, unit: Unit, through: date) -> list[PostedEntry]:
