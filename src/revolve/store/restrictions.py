@@ -8,8 +8,9 @@ Every function works inside the caller's transaction and never commits.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import Connection, Date, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Date, Select, bindparam, func, insert, select, update
 
 from revolve.chart import AccountRole
 from revolve.closing import RESTRICTED_REVENUE_ROLES
@@ -110,10 +111,11 @@ _ACCOUNTS = select(AccountRow.id).where(
 _HELD = select(func.coalesce(func.sum(AccountRow.balance), 0)).where(
     AccountRow.fund_id == bindparam("fund"), AccountRow.role.in_(_RESTRICTED)
 )
-_LATER = (
+_LATER = cast(
+    "Select[Any]",
     select(PostingRow.value_date, func.sum(PostingRow.amount))
     .where(PostingRow.account_id.in_(_ACCOUNTS), PostingRow.value_date > bindparam("since", type_=Date))
-    .group_by(PostingRow.value_date)
+    .group_by(PostingRow.value_date),
 )
 
 
