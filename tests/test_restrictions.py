@@ -15,7 +15,7 @@ import pytest
 
 from revolve import AccountRole, Ledger, Money, OrgLevel, RestrictionPolicy, yuan
 from revolve.closing import ReleaseEvent
-from revolve.errors import InvalidDate, PeriodClosed, TimeRestrictionRefused
+from revolve.errors import IdempotencyConflict, InvalidDate, PeriodClosed, TimeRestrictionRefused
 from revolve.restrictions import restricted_floor
 
 R = AccountRole
@@ -121,6 +121,12 @@ def test_a_time_restriction_needs_restricted_money_and_an_end_after_the_gift(fun
             "FN", amount=yuan("7"), on=D(2016, 3, 2), receipt="T-1", restricted_until=D(2018, 1, 1)
         )
     assert len(fund.time_restrictions("FN")) == 2
+    # the same receipt with another end date is another contribution: refused, nothing written
+    with pytest.raises(IdempotencyConflict):
+        fund.contribute(
+            "FN", amount=yuan("7"), on=D(2016, 3, 2), receipt="T-1", restricted_until=D(2019, 1, 1)
+        )
+    assert [ln.until for ln in fund.time_restrictions("FN")][-1] == D(2018, 1, 1)
 
 
 def test_voiding_a_contribution_cancels_its_restriction_and_reverses_its_release(fund: Ledger) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, check_date, ref_of
 from revolve.closing import ReleaseEvent
-from revolve.errors import InvalidEntry
+from revolve.errors import IdempotencyConflict, InvalidEntry
 from revolve.funds import check_open
 from revolve.households import Household
 from revolve.journal import PostedEntry
@@ -90,8 +90,16 @@ class MoneyFlows(Family):
             on=on, until=restricted_until, restricted=restricted or kind is not ContributionSource.DONATION
         )
         with self._books.locked(fund) as unit:
+            before = unit.head.count
             (posted,) = self._books.write(unit, [entry])
-            if store_restrictions.find(unit.conn, unit.fund.id, posted.seq) is None:  # not a retry
+            found = store_restrictions.find(unit.conn, unit.fund.id, posted.seq)
+            if posted.seq <= before:  # a retry: the same restriction, or a conflict
+                if found is None or found.until != restricted_until:
+                    raise IdempotencyConflict(
+                        str(entry.idempotency_key), fund_id=unit.fund.id, existing_seq=posted.seq
+                    )
+                return posted
+            if found is None:
                 store_restrictions.insert_restriction(
                     unit.conn,
                     unit.fund.id,
