@@ -284,6 +284,10 @@ def test_finding_7_subsidy_is_accrued_for_periods_ended_and_settled_when_paid(co
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("contribute"), st.integers(1, 50_000_00), st.booleans()),
+        # a contribution restricted until ``flag`` days later, an explicit release, money returned to finance
+        st.tuples(st.just("timed"), st.integers(1, 50_000_00), st.integers(1, 200)),
+        st.tuples(st.just("release"), st.integers(0, 0), st.just(False)),
+        st.tuples(st.just("return"), st.integers(1, 20_000_00), st.just(False)),
         st.tuples(
             st.just("disburse"), st.integers(1_000_00, 12_000_00), st.sampled_from(["0", "0.06", "0.12"])
         ),
@@ -318,11 +322,33 @@ def _run(ledger: Ledger, ops: list[tuple[str, int, Any]]) -> None:
         caps=SubsidyCaps(max_principal=yuan("20000"), max_rate=Decimal("0.05"), max_days=360),
     )  # fmt: skip
     day, loans, closes = D(2016, 1, 3), 0, []
+    restricted_in = [(D(2016, 1, 2), yuan("100000"))]  # the restricted contributions, by value date
     for kind, n, flag in ops:
         day += timedelta(days=17)
         try:
             if kind == "contribute":
                 ledger.contribute("FN", amount=Money(n), on=day, restricted=flag)
+                if flag:
+                    restricted_in.append((day, Money(n)))
+            elif kind == "timed":
+                until = day + timedelta(days=flag)
+                ledger.contribute("FN", amount=Money(n), on=day, restricted_until=until)
+                restricted_in.append((day, Money(n)))
+            elif kind == "release":
+                ledger.release_ended_restrictions("FN", through=day)
+            elif kind == "return":
+                held = -Money.total(
+                    ledger.balance("FN", role)
+                    for role in (R.RESTRICTED_NET_ASSETS, R.DONATION_REVENUE, R.GRANT_REVENUE)
+                )
+                returned = ledger.return_to_finance("FN", amount=Money(n), on=day, reference="财政存量资金")
+                # the money leaves restricted: as much is released, at most what was restricted
+                last = ledger.entries("FN")[-1]
+                if held.is_positive():
+                    assert last.kind == "restriction.release" and last.value_date == day
+                    assert last.lines[0].amount == min(Money(n), held)
+                else:
+                    assert last.seq == returned.seq
             elif kind == "disburse":
                 loans += 1
                 terms = LoanTerms(
@@ -351,8 +377,15 @@ def _run(ledger: Ledger, ops: list[tuple[str, int, Any]]) -> None:
             pass
     closes.append(day + timedelta(days=1))
     ledger.close_period("FN", through=closes[-1])
+    releases = [e for e in ledger.entries("FN") if e.kind == "restriction.release"]
     for closed in closes:
         tb = ledger.trial_balance("FN", as_of=closed)
+        # 限定性净资产 at a close: never negative, and the restricted contributions less the releases
+        restricted = -Money.total(line.balance for line in tb.lines if line.role is R.RESTRICTED_NET_ASSETS)
+        assert restricted >= Money(0), (closed, restricted)
+        assert restricted == Money.total(a for d, a in restricted_in if d <= closed) - Money.total(
+            e.lines[0].amount for e in releases if e.value_date <= closed
+        )
         for line in tb.lines:
             if line.kind in (AccountKind.REVENUE, AccountKind.EXPENSE):
                 assert line.balance == Money(0), (closed, line.role)
@@ -363,6 +396,10 @@ def _run(ledger: Ledger, ops: list[tuple[str, int, Any]]) -> None:
         assert by_kind[AccountKind.ASSET] == -(
             by_kind[AccountKind.LIABILITY] + by_kind[AccountKind.NET_ASSETS]
         )
+    # every time restriction ended by the last close was released on its end date, once
+    for line in ledger.time_restrictions("FN"):
+        assert (line.released_on is not None) == (line.until <= closes[-1]), line
+        assert line.released_on in (None, line.until)
     assert ledger.check() == []
 
 

@@ -118,6 +118,8 @@ EXPECTED_ALL = [
     "SchemaTooNew",
     "SubsidyCaps",
     "SubsidyLine",
+    "TimeRestriction",
+    "TimeRestrictionRefused",
     "TrialBalance",
     "TrialBalanceLine",
     "UnbalancedEntry",

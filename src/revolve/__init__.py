@@ -52,6 +52,7 @@ from revolve.errors import (
     ReversalRefused,
     RevolveError,
     SchemaTooNew,
+    TimeRestrictionRefused,
     UnbalancedEntry,
     UnknownAccount,
     UnknownBankLoan,
@@ -100,6 +101,7 @@ from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
 from revolve.policy import DEFAULT_POLICY, Policy
 from revolve.ratios import Ratio
+from revolve.restrictions import TimeRestriction
 from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import (
     FeeTiming,
@@ -227,6 +229,8 @@ __all__ = [
     "SchemaTooNew",
     "SubsidyCaps",
     "SubsidyLine",
+    "TimeRestriction",
+    "TimeRestrictionRefused",
     "TrialBalance",
     "TrialBalanceLine",
     "UnbalancedEntry",

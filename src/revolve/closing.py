@@ -87,13 +87,23 @@ class ReleaseEvent(StrEnum):
     ALLOCATION = "allocation"
     """Restricted money allocated (拨付) down the tree, where the receiver holds it under the same purpose:
     it has left this fund's books as an expense, so its restriction is lifted here as for a grant."""
+    RETURN = "return_to_finance"
+    """Restricted money returned to government finance (上缴财政): it leaves the fund as an expense that
+    closes into 非限定性净资产, so as much is released from 限定性净资产 on the day it leaves."""
+    TIME = "time"
+    """A time restriction (时间限制) that ends (:mod:`revolve.restrictions`); not a policy choice."""
 
     @property
     def label_zh(self) -> str:
         """The Chinese name of the event."""
-        return {"grant": "一次性帮扶", "subsidy": "小额贴息", "write_off": "核销", "allocation": "拨付下级"}[
-            self.value
-        ]
+        return {
+            "grant": "一次性帮扶",
+            "subsidy": "小额贴息",
+            "write_off": "核销",
+            "allocation": "拨付下级",
+            "return_to_finance": "上缴财政",
+            "time": "限定期满",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +115,19 @@ class RestrictionPolicy:
         on_grant: a one-off grant (一次性帮扶) paid releases as much restricted net assets.
         on_subsidy: an interest subsidy (贴息) paid releases as much.
         on_write_off: an approved write-off (核销) releases the principal written off.
+        on_return: money returned to finance (上缴财政) releases as much (a policy stored before this flag
+            existed reads as True).
+
+    A time restriction that ends always releases (第五十七条): it is not in the policy.
     """
 
     on_grant: bool = True
     on_subsidy: bool = True
     on_write_off: bool = True
+    on_return: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("on_grant", "on_subsidy", "on_write_off"):
+        for name in ("on_grant", "on_subsidy", "on_write_off", "on_return"):
             value = getattr(self, name)
             if type(value) is not bool:
                 raise InvalidEntry(name, value, reason="a restriction policy flag is True or False")
@@ -125,6 +140,8 @@ class RestrictionPolicy:
             ReleaseEvent.ALLOCATION: self.on_grant,
             ReleaseEvent.SUBSIDY: self.on_subsidy,
             ReleaseEvent.WRITE_OFF: self.on_write_off,
+            ReleaseEvent.RETURN: self.on_return,
+            ReleaseEvent.TIME: True,
         }[event]
 
 

@@ -44,6 +44,7 @@ from revolve.operations.payouts import Payouts
 from revolve.operations.pledges import PassbookPledges
 from revolve.operations.queries import Queries
 from revolve.operations.repayments import Repayments
+from revolve.operations.restrictions import Restrictions
 from revolve.operations.statements import StatementReads
 from revolve.operations.subsidies import Subsidies
 from revolve.store.database import Durability, ensure_schema, make_engine
@@ -76,6 +77,7 @@ class Ledger(
     OpeningBooks,
     Corrections,
     Closing,
+    Restrictions,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -59,7 +59,8 @@ Hierarchy::
     ├── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
     ├── AlreadyVoided (ValueError)            voiding a record that was voided before
-    └── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
+    ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
+    └── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
 """
 
 from revolve.errors.base import RevolveError
@@ -101,6 +102,7 @@ from revolve.errors.invalid import (
     InvalidTerms,
     MoneyTypeError,
     SchemaTooNew,
+    TimeRestrictionRefused,
     UnbalancedEntry,
     UnknownFormat,
 )
@@ -157,6 +159,7 @@ __all__ = [
     "ReversalRefused",
     "RevolveError",
     "SchemaTooNew",
+    "TimeRestrictionRefused",
     "UnbalancedEntry",
     "UnknownAccount",
     "UnknownBankLoan",

@@ -27,6 +27,7 @@ __all__ = [
     "InvalidTerms",
     "MoneyTypeError",
     "SchemaTooNew",
+    "TimeRestrictionRefused",
     "UnbalancedEntry",
     "UnknownFormat",
 ]
@@ -205,3 +206,14 @@ class CommandError(RevolveError, ValueError):
     def __init__(self, value: object, *, message: str) -> None:
         self.value = value
         super().__init__(message)
+
+
+class TimeRestrictionRefused(RevolveError, ValueError):
+    """A time restriction (时间限制) on money that is not restricted: only restricted revenue carries one."""
+
+    def __init__(self, until: object) -> None:
+        self.until = until
+        super().__init__(
+            f"cannot restrict unrestricted money until {until!r}: a time restriction is the donor's "
+            "restriction on restricted money; record it with restricted=True, or without restricted_until"
+        )

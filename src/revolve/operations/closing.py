@@ -1,5 +1,6 @@
 """Closing a fund's period (结账) and reopening it (反结账), the fund's restriction policy, and the
-restriction release that grants, subsidies and write-offs post (see :mod:`revolve.closing` for the
+restriction release that grants, subsidies, write-offs and returns to finance post, and the release of
+time restrictions that end by a close (see :mod:`revolve.closing` for the
 rules and docs/books.md for the articles they follow)."""
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from revolve.chart import AccountKind, AccountRole
 from revolve.checks import check_date
 from revolve.closing import (
     CLOSE_PREFIX,
-    RESTRICTED_REVENUE_ROLES,
     PeriodReopening,
     ReleaseEvent,
     RestrictionPolicy,
     accrual_entry,
     closing_entries,
     release_entry,
-    restricted_available,
     subsidy_accrual_entry,
     unpaid_income_due,
 )
@@ -30,6 +29,7 @@ from revolve.loans import Component, LoanStatus
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.restrictions import floor_on, release_time_restrictions
 from revolve.store import accounts as store_accounts
 from revolve.store import closing as store_closing
 from revolve.store import funds as store_funds
@@ -62,18 +62,13 @@ def with_accruals(unit: Unit) -> Fund:
 def release_entries(unit: Unit, event: ReleaseEvent, amount: Money, on: date, memo: str) -> list[Entry]:
     """The restriction release ``event`` posts under the fund's policy (none, or one entry).
 
-    Read under the fund's lock: the policy, and the restricted net assets the books hold now.
+    Read under the fund's lock: the policy, and the restricted net assets the books hold from ``on`` on
+    (the least of any date from ``on``, so that a release never makes a later date's 限定性净资产 negative).
     """
     conn, fund_id = unit.conn, unit.fund.id
     if not store_closing.restriction_policy(conn, fund_id).releases(event):
         return []
-    balances = {
-        role: Money(store_accounts.role_balance(conn, fund_id, role))
-        for role in (R.RESTRICTED_NET_ASSETS, *RESTRICTED_REVENUE_ROLES)
-    }
-    entry = release_entry(
-        amount=amount, available=restricted_available(balances), event=event, on=on, memo=memo
-    )
+    entry = release_entry(amount=amount, available=floor_on(unit, on), event=event, on=on, memo=memo)
     return [] if entry is None else [entry]
 
 
@@ -108,6 +103,7 @@ class Closing(Family):
                 )
             gen = store_closing.generation(conn, f.id)
             key = f"close:{through.isoformat()}:{gen}"
+            release_time_restrictions(self._books, unit, through)  # 限定期满: before the closing entries
             accruals = self._accruals(unit, through, key)
             if accruals:
                 self._books.write(unit, accruals)

@@ -37,6 +37,7 @@ from revolve.loans.voids import (
 )
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef, Unit
+from revolve.operations.restrictions import cancel_for_void
 from revolve.rules import pledge_entry, pledge_release_entry
 from revolve.store import funds as store_funds
 from revolve.store import guarantors as store_guarantors
@@ -299,8 +300,14 @@ class Corrections(Family):
             check_void_request(
                 name, reason=reason, approved_by=approved_by, on=on, made_on=original.value_date
             )
+            # a contribution's time restriction is cancelled, and its release reversed with it
+            released = cancel_for_void(unit, seq, on) if kind is VoidKind.CONTRIBUTION else []
             written = self._reverse(
-                unit, name, [original], on=on, memo=f"冲正：作废第{seq}号凭证（{kind.label_zh}，{reason}）"
+                unit,
+                name,
+                [original, *released],
+                on=on,
+                memo=f"冲正：作废第{seq}号凭证（{kind.label_zh}，{reason}）",
             )
             return self._enter_void(
                 unit,

@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
-from revolve.checks import check_choice, ref_of
+from revolve.checks import check_choice, check_date, ref_of
 from revolve.closing import ReleaseEvent
-from revolve.errors import InvalidEntry
+from revolve.errors import IdempotencyConflict, InvalidEntry
 from revolve.funds import check_open
 from revolve.households import Household
 from revolve.journal import PostedEntry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.operations.closing import release_entries
+from revolve.restrictions import check_time_restriction
 from revolve.rules import (
     ContributionSource,
     contribution_entry,
@@ -28,6 +29,8 @@ from revolve.rules import (
 from revolve.store import accounts as store_accounts
 from revolve.store import funds as store_funds
 from revolve.store import households as store_households
+from revolve.store import journal as store_journal
+from revolve.store import restrictions as store_restrictions
 from revolve.store import subsidies as store_subsidies
 
 __all__ = ["MoneyFlows"]
@@ -46,6 +49,7 @@ class MoneyFlows(Family):
         restricted: bool = True,
         donor: str = "",
         receipt: str | None = None,
+        restricted_until: date | None = None,
     ) -> PostedEntry:
         """Record money given to the fund (restricted by default).
 
@@ -57,22 +61,53 @@ class MoneyFlows(Family):
             restricted: donor-restricted (限定性), the default for 幸福工程 money.
             donor: who gave it, for the memo.
             receipt: the receipt number; a retry with the same one changes nothing.
+            restricted_until: a time restriction (时间限制): the donor's restriction ends on this date,
+                and its release (Dr 限定性净资产 / Cr 非限定性净资产) is dated on it — posted by
+                ``close_period`` or ``release_ended_restrictions``. Only for restricted money.
 
         Raises:
             InvalidAmount, MoneyTypeError: not a positive Money.
             InvalidEntry: an unknown source.
+            TimeRestrictionRefused: ``restricted_until`` on an unrestricted donation.
+            InvalidDate: ``restricted_until`` not after ``on``.
             PeriodClosed: ``on`` is in a closed period.
             IdempotencyConflict: the receipt number was used for another contribution.
         """
+        kind = check_choice(ContributionSource, "source", source)
         entry = contribution_entry(
             amount=amount,
             on=on,
-            source=check_choice(ContributionSource, "source", source),
+            source=kind,
             restricted=restricted,
             memo=donor,
             key=None if receipt is None else f"contribution:{receipt}",
         )
-        return self._books.post(fund, [entry])[0]
+        if restricted_until is None:
+            return self._books.post(fund, [entry])[0]
+        check_date("restricted_until", restricted_until)
+        # government money (政府补助收入) is restricted whatever ``restricted`` says
+        check_time_restriction(
+            on=on, until=restricted_until, restricted=restricted or kind is not ContributionSource.DONATION
+        )
+        with self._books.locked(fund) as unit:
+            before = unit.head.count
+            (posted,) = self._books.write(unit, [entry])
+            found = store_restrictions.find(unit.conn, unit.fund.id, posted.seq)
+            if posted.seq <= before:  # a retry: the same restriction, or a conflict
+                if found is None or found.until != restricted_until:
+                    raise IdempotencyConflict(
+                        str(entry.idempotency_key), fund_id=unit.fund.id, existing_seq=posted.seq
+                    )
+                return posted
+            if found is None:
+                store_restrictions.insert_restriction(
+                    unit.conn,
+                    unit.fund.id,
+                    contribution_seq=posted.seq,
+                    amount=amount,
+                    until=restricted_until,
+                )
+            return posted
 
     def available(self, fund: FundRef) -> Money:
         """Cash the fund can lend or pay out: bank deposits less the cash deposits (保证金) it holds for borrowers."""
@@ -129,6 +164,10 @@ class MoneyFlows(Family):
     ) -> PostedEntry:
         """Return leftover money to government finance (上缴财政 — Xiamen's 财政存量资金).
 
+        The money leaves restricted: under the fund's :class:`~revolve.RestrictionPolicy` (``on_return``,
+        on by default) as much 限定性净资产 is released on ``on`` (at most what is restricted from then on),
+        by an entry after the return's (docs/books.md).
+
         Raises:
             InsufficientFunds: the fund has less available.
             PeriodClosed: ``on`` is in a closed period.
@@ -137,8 +176,10 @@ class MoneyFlows(Family):
             self._books.require_cash(unit.conn, unit.fund, amount, on)
             key = None if receipt is None else f"finance:{receipt}"
             entry = return_to_finance_entry(amount=amount, on=on, reference=reference, key=key)
-            (posted,) = self._books.write(unit, [entry])
-            return posted
+            if key is not None and store_journal.find_by_idempotency_key(unit.conn, unit.fund.id, key):
+                return self._books.write(unit, [entry])[0]  # a retry: answered as first posted
+            released = release_entries(unit, ReleaseEvent.RETURN, amount, on, reference)
+            return self._books.write(unit, [entry, *released])[0]
 
     def grant(
         self, fund: FundRef, household: Household | int | str, *, amount: Money, on: date, memo: str = ""

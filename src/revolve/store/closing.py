@@ -70,6 +70,7 @@ def set_restriction_policy(conn: Connection, fund_id: int, policy: RestrictionPo
             on_grant=policy.on_grant,
             on_subsidy=policy.on_subsidy,
             on_write_off=policy.on_write_off,
+            on_return=policy.on_return,
         )
     )
 

@@ -30,6 +30,7 @@ from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import Policy
+from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
 from revolve.subsidy import SubsidyCaps
@@ -65,6 +66,7 @@ __all__ = [
     "schedule_version_of",
     "terms_from_json",
     "terms_to_json",
+    "time_restriction_of",
     "void_of",
     "write_off_of",
 ]
@@ -554,7 +556,25 @@ def void_of(row: Any) -> Void:
 def restriction_policy_of(row: Any) -> RestrictionPolicy:
     """A restriction policy row as a :class:`RestrictionPolicy`."""
     return RestrictionPolicy(
-        on_grant=bool(row.on_grant), on_subsidy=bool(row.on_subsidy), on_write_off=bool(row.on_write_off)
+        on_grant=bool(row.on_grant),
+        on_subsidy=bool(row.on_subsidy),
+        on_write_off=bool(row.on_write_off),
+        # a row stored before the flag existed: the default
+        on_return=bool(getattr(row, "on_return", True)),
+    )
+
+
+def time_restriction_of(row: Any) -> TimeRestriction:
+    """A time-restriction register row as a :class:`TimeRestriction`."""
+    return TimeRestriction(
+        fund_id=row.fund_id,
+        contribution_seq=int(row.contribution_seq),
+        amount=Money(int(row.amount)),
+        until=row.until,
+        released_on=row.released_on,
+        released=None if row.released is None else Money(int(row.released)),
+        release_seq=None if row.release_seq is None else int(row.release_seq),
+        cancelled_on=row.cancelled_on,
     )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -548,6 +549,8 @@ class RestrictionPolicyRow(Base):
     on_grant: Mapped[bool] = mapped_column(Boolean)
     on_subsidy: Mapped[bool] = mapped_column(Boolean)
     on_write_off: Mapped[bool] = mapped_column(Boolean)
+    # added by 0009_time_restriction: a policy stored before it reads as True (the default)
+    on_return: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class PeriodCloseRow(Base):
@@ -587,3 +590,30 @@ class FundAccrualRow(Base):
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
     accrued_through: Mapped[date] = mapped_column(Date)
+
+
+class TimeRestrictionRow(Base):
+    """The time-restriction register (限定期限登记): a contribution restricted until a date, and its release.
+
+    ``released_on`` and ``released`` are set when the restriction ends (``release_seq`` too, unless nothing
+    was left to release); ``cancelled_on`` when its contribution is voided.
+    """
+
+    __tablename__ = "revolve_time_restriction"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "contribution_seq"),
+        ForeignKeyConstraint(["fund_id", "contribution_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        ForeignKeyConstraint(["fund_id", "release_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("released IS NULL OR (released >= 0 AND released <= amount)", name="released_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    contribution_seq: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    until: Mapped[date] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)
+    released: Mapped[int | None] = mapped_column(BigInteger)
+    release_seq: Mapped[int | None] = mapped_column(BigInteger)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
