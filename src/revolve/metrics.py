@@ -29,7 +29,7 @@ from datetime import date
 
 from revolve.households import RecordKind
 from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
-from revolve.loans.position import loan_position, paid_in_version, version_in_force
+from revolve.loans.position import loan_position, paid_in_version
 from revolve.money import Money
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
@@ -127,21 +127,31 @@ def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
 def _fallen_due(
     loan: Loan, schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date
 ) -> Money:
-    """Principal of the loan that had fallen due by ``on`` (in the schedule version then in force)."""
+    """Principal of the loan that had fallen due by ``on``, under the schedules in force at each date.
+
+    Each version counts the principal repaid under the versions before it plus its own instalments
+    due while it was in force (from its effective date to the day before the next version's, or to
+    ``on``). What had fallen due never falls back: a version made later (an extension, 展期) that
+    spreads unpaid arrears over new dates cannot lower the figure, so the result is the largest of
+    these sums. A prepayment's version starts from principal already repaid, so it changes nothing.
+    """
     if loan.status is LoanStatus.WRITTEN_OFF and loan.closed_on is not None:
         on = min(on, loan.closed_on)
-    version = version_in_force(schedules, on)
-    if version is None:
-        return _ZERO
-    earlier = Money(
-        sum(
+    fallen = 0
+    for index, version in enumerate(schedules):
+        if version.effective_on > on:
+            break
+        last = on
+        if index + 1 < len(schedules) and schedules[index + 1].effective_on <= on:
+            last = date.fromordinal(schedules[index + 1].effective_on.toordinal() - 1)
+        earlier = sum(
             r.principal.fen
             for r in receipts
             if r.kind == "repayment" and r.schedule_version < version.version
         )
-    )
-    due = Money(sum(d.principal.fen for d in version.dues if d.due_date <= on))
-    return earlier + due
+        due = sum(d.principal.fen for d in version.dues if d.due_date <= last)
+        fallen = max(fallen, earlier + due)
+    return Money(fallen)
 
 
 def _on_time(
