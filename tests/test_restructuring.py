@@ -7,14 +7,17 @@ Expected figures are worked out by hand in the comments.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 
 from revolve import Ledger, OrgLevel, yuan
+from revolve.errors import ExtensionAfterMaturity, ExtensionLimitReached, InvalidEntry
 from revolve.guarantees import GuarantorKind
 from revolve.metrics import period_figures
+from revolve.policy import DEFAULT_POLICY
 from revolve.ratios import Ratio
 from revolve.schedule import LoanTerms, RepaymentMethod
 
@@ -30,7 +33,9 @@ def county(ledger: Ledger) -> Any:
     ledger.create_fund("FN", "丰宁县幸福工程资金", org=c)
     ledger.contribute("FN", amount=yuan("300000"), on=D(2016, 1, 5), receipt="D-1")
     for code, name, nid in (("H1", "王秀英", ID_1), ("H2", "李桂兰", ID_2)):
-        ledger.register_household("FN", code=code, mother_name=name, national_id=nid, registered_on=D(2016, 1, 1))
+        ledger.register_household(
+            "FN", code=code, mother_name=name, national_id=nid, registered_on=D(2016, 1, 1)
+        )
     ledger.open_batch("FN", code="B1", on=D(2016, 3, 1))
     ledger.register_guarantor(
         "FN", code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="某村委会", cap=yuan("50000")
@@ -52,7 +57,75 @@ def test_an_extension_does_not_reset_the_collection_rate(county: Ledger) -> None
     # May and June unpaid: by 2016-06-30 ¥3,000 had fallen due and ¥1,000 was repaid → 1,000 / 3,000
     before = period_figures(county.portfolio("FN"), start=D(2016, 4, 1), end=D(2016, 6, 30))
     assert before.recovery_rate == Ratio(yuan("1000"), yuan("3000"))
-    county.extend("FN", "L1", on=D(2016, 6, 20), extra_periods=6)
+    _extend(county, "L1", D(2016, 6, 20))
     after = period_figures(county.portfolio("FN"), start=D(2016, 4, 1), end=D(2016, 6, 30))
     # the ¥2,000 of May and June fell due before the extension and stays due as it fell
     assert after.recovery_rate == Ratio(yuan("1000"), yuan("3000"))
+
+
+def _extend(ledger: Ledger, number: str, on: date, extra: int = 6, ref: str = "丰妇发〔2016〕7号") -> Any:
+    return ledger.extend(
+        "FN", number, on=on, extra_periods=extra, approval_ref=ref, approved_by="县妇联 张主任"
+    )
+
+
+def test_an_extension_needs_an_approval_and_writes_nothing_without_one(county: Ledger) -> None:
+    _lend(county, "L1", "H1")
+    for ref, by in (("", "县妇联"), ("  ", "县妇联"), ("丰妇发〔2016〕7号", "")):
+        with pytest.raises(InvalidEntry):
+            county.extend("FN", "L1", on=D(2016, 6, 20), extra_periods=6, approval_ref=ref, approved_by=by)
+    assert len(county.schedule_versions("FN", "L1")) == 1
+    assert not county.loan("FN", "L1").restructured
+
+
+def test_an_extension_marks_the_loan_restructured_for_good(county: Ledger) -> None:
+    _lend(county, "L1", "H1")
+    county.repay("FN", "L1", amount=yuan("1000"), on=D(2016, 4, 10), receipt="R-1")
+    version = _extend(county, "L1", D(2016, 6, 20))
+    assert (version.reason, version.approval_ref, version.approved_by) == (
+        "extension",
+        "丰妇发〔2016〕7号",
+        "县妇联 张主任",
+    )
+    _extend(county, "L1", D(2016, 8, 1), extra=2, ref="丰妇发〔2016〕9号")
+    ln = county.loan("FN", "L1")
+    assert (ln.restructured, ln.restructured_on, ln.extensions, ln.extension_ref, ln.extended_on) == (
+        True,
+        D(2016, 6, 20),
+        2,
+        "丰妇发〔2016〕9号",
+        D(2016, 8, 1),
+    )
+    # repaid in full: closed, and still restructured
+    county.repay("FN", "L1", amount=yuan("5000"), on=D(2016, 8, 10), receipt="R-2")
+    ln = county.loan("FN", "L1")
+    assert ln.status == "closed" and ln.restructured and ln.extensions == 2
+
+
+def test_an_extension_after_maturity_is_refused_unless_the_policy_allows_it(county: Ledger) -> None:
+    _lend(county, "L1", "H1")  # last due date 2016-09-10
+    with pytest.raises(ExtensionAfterMaturity) as refused:
+        _extend(county, "L1", D(2016, 9, 11))
+    assert (refused.value.maturity, refused.value.on) == (D(2016, 9, 10), D(2016, 9, 11))
+    assert "extension_after_maturity" in str(refused.value)
+    assert len(county.schedule_versions("FN", "L1")) == 1 and county.loan("FN", "L1").extensions == 0
+    _extend(county, "L1", D(2016, 9, 10))  # on the maturity itself: allowed
+    county.set_policy(
+        "FN", replace(DEFAULT_POLICY, effective_from=D(2016, 1, 1), extension_after_maturity=True)
+    )
+    _lend(county, "L2", "H2")
+    assert _extend(county, "L2", D(2016, 10, 1)).version == 2
+
+
+def test_extensions_are_counted_against_the_policy_limit(county: Ledger) -> None:
+    county.set_policy("FN", replace(DEFAULT_POLICY, effective_from=D(2016, 1, 1), max_extensions=1))
+    _lend(county, "L1", "H1")
+    _extend(county, "L1", D(2016, 5, 1))
+    with pytest.raises(ExtensionLimitReached) as refused:
+        _extend(county, "L1", D(2016, 6, 1), ref="丰妇发〔2016〕9号")
+    assert (refused.value.count, refused.value.limit, refused.value.loan) == (1, 1, "L1")
+    assert "max_extensions" in str(refused.value)
+    assert len(county.schedule_versions("FN", "L1")) == 2 and county.loan("FN", "L1").extensions == 1
+    # the policy in force on the extension's date decides: a later policy allowing two lets it through
+    county.set_policy("FN", replace(DEFAULT_POLICY, effective_from=D(2016, 6, 1), max_extensions=2))
+    assert _extend(county, "L1", D(2016, 6, 1), ref="丰妇发〔2016〕9号").version == 3

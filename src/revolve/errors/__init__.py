@@ -59,7 +59,9 @@ Hierarchy::
     ├── BooksAlreadyOpen (ValueError)         opening books on a fund that already has entries
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
     ├── AlreadyVoided (ValueError)            voiding a record that was voided before
-    └── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
+    ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
+    ├── ExtensionLimitReached (ValueError)    an extension (展期) over the policy's number per loan
+    └── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
 """
 
 from revolve.errors.base import RevolveError
@@ -71,6 +73,8 @@ from revolve.errors.conflicts import (
     BooksAlreadyOpen,
     DuplicateCode,
     DuplicateReceipt,
+    ExtensionAfterMaturity,
+    ExtensionLimitReached,
     GuarantorCapExceeded,
     IdempotencyConflict,
     InsufficientFunds,
@@ -132,6 +136,8 @@ __all__ = [
     "CommandError",
     "DuplicateCode",
     "DuplicateReceipt",
+    "ExtensionAfterMaturity",
+    "ExtensionLimitReached",
     "GuarantorCapExceeded",
     "IdempotencyConflict",
     "ImportFileError",
