@@ -12,6 +12,9 @@ CGAP: "repayment rate" means nothing until both are named). The definitions:
 * **滚动率** (re-lending rate) = principal lent in the period ÷ principal recovered in the period.
 * **滚动次数** (revolving turnover) = principal lent to date ÷ capital contributed to date.
 * **PAR30** = outstanding principal of loans more than 30 days past due ÷ all outstanding principal.
+* **PAR30 + restructured** (MIX) = (outstanding principal of loans more than 30 days past due + that of
+  restructured (展期) loans not already in it) ÷ all outstanding principal. A loan is restructured from
+  its first extension for good, so an extension cannot take its principal out of this numerator.
 * **脱贫率** (poverty-exit rate) = households whose latest poverty-exit assessment (脱贫评估) says they
   are out of poverty ÷ households whose loan has closed, both as of the period's end.
 
@@ -83,6 +86,10 @@ class PeriodFigures:
     loans_by_round: dict[int, int]
     households_closed: int
     households_exited: int
+    restructured_outstanding: Money
+    """Outstanding principal of restructured (展期) loans at most 30 days past due at the period's end."""
+    loans_restructured: int
+    """Restructured loans with principal outstanding at the period's end (in PAR30 or not)."""
 
     @property
     def recovered(self) -> Money:
@@ -113,6 +120,12 @@ class PeriodFigures:
     def par30(self) -> Ratio:
         """PAR30 at the period's end."""
         return self.ageing.par_ratio(30)
+
+    @property
+    def par30_restructured(self) -> Ratio:
+        """PAR30 + restructured (MIX): (PAR30's numerator + restructured loans outside it) ÷ outstanding."""
+        at_risk, outstanding = self.ageing.par(30)
+        return Ratio(at_risk + self.restructured_outstanding, outstanding)
 
     @property
     def poverty_exit_rate(self) -> Ratio:
@@ -208,6 +221,7 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
 
     outstanding_start = outstanding_end = due_in_period = on_time = fallen_due = against_due = _ZERO
     at_risk: list[tuple[Money, int]] = []
+    restructured, loans_restructured = _ZERO, 0
     rounds: dict[int, int] = defaultdict(int)
     closed_households: set[int] = set()
     for loan in lent:
@@ -221,6 +235,10 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
             outstanding_end += position.outstanding
             if position.outstanding.fen > 0:
                 at_risk.append((position.outstanding, position.days_past_due))
+                if loan.restructured_by(end):
+                    loans_restructured += 1
+                    if position.days_past_due <= 30:
+                        restructured += position.outstanding
         d, t = _on_time(plan, mine, start, end)
         due_in_period += d
         on_time += t
@@ -284,6 +302,8 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         loans_by_round=dict(sorted(rounds.items())),
         households_closed=len(closed_households),
         households_exited=exited,
+        restructured_outstanding=restructured,
+        loans_restructured=loans_restructured,
     )
 
 
@@ -344,6 +364,7 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "grants_to_date",
         "subsidies_to_date",
         "returned_to_finance_to_date",
+        "restructured_outstanding",
     ]
     count_fields = [
         "funds",
@@ -358,6 +379,7 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "subsidy_households",
         "households_closed",
         "households_exited",
+        "loans_restructured",
     ]
     values: dict[str, object] = {name: total(name) for name in money_fields}
     values.update({name: count(name) for name in count_fields})

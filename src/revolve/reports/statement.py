@@ -290,6 +290,15 @@ def build_statement(
                     Fact("round", ln.round),
                     Fact("loan_status", Term(f"status_{status.value}")),
                     Fact("schedule_version", version.version),
+                    *(
+                        (
+                            Fact("restructured_on", ln.restructured_on),
+                            Fact("extensions", ln.extensions),
+                            Fact("extension_ref", ln.extension_ref),
+                        )
+                        if ln.restructured_by(as_of)
+                        else ()
+                    ),
                 ),
             ),
             Section("guarantee", "guarantee", facts=tuple(guarantee_facts)),
