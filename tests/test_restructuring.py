@@ -129,3 +129,57 @@ def test_extensions_are_counted_against_the_policy_limit(county: Ledger) -> None
     # the policy in force on the extension's date decides: a later policy allowing two lets it through
     county.set_policy("FN", replace(DEFAULT_POLICY, effective_from=D(2016, 6, 1), max_extensions=2))
     assert _extend(county, "L1", D(2016, 6, 1), ref="丰妇发〔2016〕9号").version == 3
+
+
+def _quarter(ledger: Ledger, end: date = D(2016, 6, 30)) -> Any:
+    return period_figures(ledger.portfolio("FN"), start=D(2016, 4, 1), end=end)
+
+
+def test_par30_plus_restructured_keeps_the_arrears_an_extension_takes_out_of_par30(county: Ledger) -> None:
+    _lend(county, "L1", "H1")
+    _lend(county, "L2", "H2")
+    county.repay("FN", "L1", amount=yuan("1000"), on=D(2016, 4, 10), receipt="R-1")
+    for n, day in enumerate((D(2016, 4, 10), D(2016, 5, 10), D(2016, 6, 10))):
+        county.repay("FN", "L2", amount=yuan("1000"), on=day, receipt=f"R-2-{n}")
+    # 2016-06-30: L1 owes ¥5,000, late since 2016-05-10 (51 days); L2 owes ¥3,000 and is current
+    before = _quarter(county)
+    assert before.par30 == Ratio(yuan("5000"), yuan("8000"))
+    assert before.par30_restructured == Ratio(yuan("5000"), yuan("8000"))
+    _extend(county, "L1", D(2016, 6, 20))
+    after = _quarter(county)
+    # the extension puts L1 on a new schedule: not late under it, so PAR30 falls to nothing …
+    assert after.par30 == Ratio(yuan("0"), yuan("8000"))
+    # … but L1 is restructured, and PAR30 + restructured still holds its ¥5,000
+    assert (after.loans_restructured, after.restructured_outstanding) == (1, yuan("5000"))
+    assert after.par30_restructured == Ratio(yuan("5000"), yuan("8000"))
+    # a quarter that ended before the extension is as it was
+    assert _quarter(county, D(2016, 6, 19)).par30_restructured == _quarter(county, D(2016, 6, 19)).par30
+
+
+def test_a_restructured_loan_late_again_is_counted_once(county: Ledger) -> None:
+    _lend(county, "L1", "H1")
+    _extend(county, "L1", D(2016, 4, 1))  # 6 remaining + 6 more: ¥500 from 2016-04-10 monthly
+    q3 = period_figures(county.portfolio("FN"), start=D(2016, 7, 1), end=D(2016, 9, 30))
+    # nothing paid: late since 2016-04-10, in PAR30 with its ¥6,000, and not again as restructured
+    assert q3.par30 == Ratio(yuan("6000"), yuan("6000"))
+    assert q3.restructured_outstanding == yuan("0") and q3.loans_restructured == 1
+    assert q3.par30_restructured == Ratio(yuan("6000"), yuan("6000"))
+
+
+def test_the_reports_show_the_extension(county: Ledger) -> None:
+    from revolve.reports import build_loan_register, build_quarterly, build_statement, render
+
+    _lend(county, "L1", "H1")
+    county.repay("FN", "L1", amount=yuan("1000"), on=D(2016, 4, 10), receipt="R-1")
+    _extend(county, "L1", D(2016, 6, 20))
+    q = build_quarterly(county, year=2016, quarter=2, fund="FN")
+    assert q.fact("par30_restructured") == Ratio(yuan("5000"), yuan("5000"))
+    assert q.fact("loans_restructured") == 1
+    assert "PAR30＋展期" in render(q, "text")
+    register = build_loan_register(county, "FN", as_of=D(2016, 6, 30))
+    assert register.fact("loans_restructured") == 1
+    assert "展期" in render(register, "text") and "2016-06-20" in render(register, "text")
+    assert build_loan_register(county, "FN", as_of=D(2016, 6, 1)).fact("loans_restructured") == 0
+    statement = build_statement(county, "FN", "L1", as_of=D(2016, 6, 30))
+    assert (statement.fact("restructured_on"), statement.fact("extensions")) == (D(2016, 6, 20), 1)
+    assert statement.fact("extension_ref") == "丰妇发〔2016〕7号"

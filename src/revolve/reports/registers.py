@@ -3,7 +3,8 @@
 The loan register is the book inspectors check (查阅台账, domain.md §10.3): every loan with its household,
 village, batch, dates, principal, what was repaid and written off, what is outstanding, its round,
 days past due and, for a loan extended (展期) by the date, the date it was first restructured. The
-write-off register keeps every written-off loan with its approval and what has been recovered since (账销案存). ID numbers are masked unless the caller reveals them.
+write-off register keeps every written-off loan with its approval and what has been recovered since
+(账销案存). ID numbers are masked unless the caller reveals them.
 """
 
 from __future__ import annotations
