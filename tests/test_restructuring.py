@@ -7,8 +7,12 @@ Expected figures are worked out by hand in the comments.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,3 +249,38 @@ def test_an_extension_never_lowers_what_had_fallen_due(
         rate, earlier = now.recovery_rate.value, before[0].recovery_rate.value
         assert rate is None or earlier is None or rate <= earlier or now.fallen_due_to_date == fen(principal)
         assert now.par30_restructured == Ratio(fen(left), fen(left))
+
+
+def test_the_command_line_extends_a_loan_with_its_approval(tmp_path: Path) -> None:
+    db = tmp_path / "books.db"
+    with Ledger.open(f"sqlite:///{db}") as ledger:
+        c = ledger.create_org("FN", "丰宁县", OrgLevel.COUNTY)
+        ledger.create_fund("FN", "丰宁县幸福工程资金", org=c)
+        ledger.contribute("FN", amount=yuan("300000"), on=D(2016, 1, 5), receipt="D-1")
+        ledger.register_household(
+            "FN", code="H1", mother_name="王秀英", national_id=ID_1, registered_on=D(2016, 1, 1)
+        )
+        ledger.open_batch("FN", code="B1", on=D(2016, 3, 1))
+        ledger.register_guarantor("FN", code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="某村委会")
+        _lend(ledger, "L1", "H1")
+    env = {k: v for k, v in os.environ.items() if k not in ("REVOLVE_DATABASE_URL", "REVOLVE_DEBUG")}
+    env["PYTHONUTF8"] = "1"
+
+    def revolve(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "revolve", "--db", str(db), *args],
+            capture_output=True, text=True, encoding="utf-8", env=env, timeout=180, check=False,
+        )  # fmt: skip
+
+    helped = revolve("extend", "--help")
+    assert helped.returncode == 0 and "展期" in helped.stdout and "批准文号" in helped.stdout
+    base = ["extend", "--fund", "FN", "--loan", "L1", "--periods", "6", "--approved-by", "县妇联"]
+    done = revolve(*base, "--on", "2016-06-20", "--approval-ref", "丰妇发〔2016〕7号")
+    assert done.returncode == 0, done.stderr
+    assert "已展期 L1（丰妇发〔2016〕7号" in done.stdout and "第 1 次展期" in done.stdout
+    late = revolve(*base, "--on", "2017-09-11", "--approval-ref", "丰妇发〔2017〕1号")
+    assert (
+        late.returncode == 1 and "Traceback" not in late.stderr and "extension_after_maturity" in late.stderr
+    )
+    with Ledger.open(f"sqlite:///{db}") as ledger:
+        assert ledger.loan("FN", "L1").extensions == 1
