@@ -23,7 +23,7 @@ from conftest import ledger_on
 from revolve import Ledger, OrgLevel, fen, yuan
 from revolve.errors import ExtensionAfterMaturity, ExtensionLimitReached, InvalidEntry
 from revolve.guarantees import GuarantorKind
-from revolve.metrics import period_figures
+from revolve.metrics import combine, period_figures
 from revolve.policy import DEFAULT_POLICY
 from revolve.ratios import Ratio
 from revolve.schedule import LoanTerms, RepaymentMethod
@@ -159,6 +159,10 @@ def test_par30_plus_restructured_keeps_the_arrears_an_extension_takes_out_of_par
     # … but L1 is restructured, and PAR30 + restructured still holds its ¥5,000
     assert (after.loans_restructured, after.restructured_outstanding) == (1, yuan("5000"))
     assert after.par30_restructured == Ratio(yuan("5000"), yuan("8000"))
+    assert county.days_past_due("FN", "L1", as_of=D(2016, 6, 30)) == 0  # counted on the new schedule
+    # two funds' figures combine: the parts add and the rate is recomputed
+    both = combine([after, after])
+    assert both.par30_restructured == Ratio(yuan("10000"), yuan("16000")) and both.loans_restructured == 2
     # a quarter that ended before the extension is as it was
     assert _quarter(county, D(2016, 6, 19)).par30_restructured == _quarter(county, D(2016, 6, 19)).par30
 
@@ -190,6 +194,15 @@ def test_the_reports_show_the_extension(county: Ledger) -> None:
     statement = build_statement(county, "FN", "L1", as_of=D(2016, 6, 30))
     assert (statement.fact("restructured_on"), statement.fact("extensions")) == (D(2016, 6, 20), 1)
     assert statement.fact("extension_ref") == "丰妇发〔2016〕7号"
+    # a second extension: a statement of the earlier date still shows one, a later one both
+    _extend(county, "L1", D(2016, 8, 1), extra=2, ref="丰妇发〔2016〕9号")
+    assert build_statement(county, "FN", "L1", as_of=D(2016, 6, 30)).fact("extensions") == 1
+    later = build_statement(county, "FN", "L1", as_of=D(2016, 8, 31))
+    assert (later.fact("restructured_on"), later.fact("extensions")) == (D(2016, 6, 20), 2)
+    assert later.fact("extension_ref") == "丰妇发〔2016〕9号"
+    assert "展期次数" in render(later, "text")
+    with pytest.raises(KeyError):  # before any extension the statement has no 展期 lines
+        build_statement(county, "FN", "L1", as_of=D(2016, 6, 1)).fact("extensions")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

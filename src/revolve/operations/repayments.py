@@ -19,7 +19,7 @@ from revolve.guarantees import Guarantor
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.loans.dues import InstalmentRow, instalment_rows
 from revolve.loans.extension import decide_extension
-from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment, require_active
+from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations import bulk
@@ -336,7 +336,6 @@ class Repayments(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
-            require_active(ln, "an extension")
             outcome = decide_extension(
                 ln,
                 fund=f,
