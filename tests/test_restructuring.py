@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import ledger_on
 from revolve import Ledger, OrgLevel, fen, yuan
-from revolve.errors import ExtensionAfterMaturity, ExtensionLimitReached, InvalidEntry
+from revolve.errors import ExtensionAfterMaturity, ExtensionLimitReached, InvalidEntry, InvalidTerms
 from revolve.guarantees import GuarantorKind
 from revolve.metrics import combine, period_figures
 from revolve.policy import DEFAULT_POLICY
@@ -297,3 +297,27 @@ def test_the_command_line_extends_a_loan_with_its_approval(tmp_path: Path) -> No
     )
     with Ledger.open(f"sqlite:///{db}") as ledger:
         assert ledger.loan("FN", "L1").extensions == 1
+
+
+def test_the_policy_checks_its_extension_rules() -> None:
+    assert (DEFAULT_POLICY.extension_after_maturity, DEFAULT_POLICY.max_extensions) == (False, None)
+    assert replace(DEFAULT_POLICY, max_extensions=0).max_extensions == 0  # no extension at all
+    with pytest.raises(InvalidTerms):
+        replace(DEFAULT_POLICY, max_extensions=-1)
+    with pytest.raises(InvalidTerms):
+        replace(DEFAULT_POLICY, max_extensions=True)
+    with pytest.raises(InvalidTerms):
+        replace(DEFAULT_POLICY, extension_after_maturity="yes")
+
+
+def test_a_policy_with_extension_rules_is_stored_and_read_back(county: Ledger) -> None:
+    policy = replace(
+        DEFAULT_POLICY, effective_from=D(2016, 1, 1), extension_after_maturity=True, max_extensions=2
+    )
+    county.set_policy("FN", policy)
+    assert county.policy("FN", on=D(2016, 3, 10)) == policy
+    county.set_policy("FN", replace(DEFAULT_POLICY, effective_from=D(2016, 2, 1), max_extensions=0))
+    _lend(county, "L1", "H1")
+    with pytest.raises(ExtensionLimitReached) as refused:
+        _extend(county, "L1", D(2016, 5, 1))
+    assert (refused.value.count, refused.value.limit) == (0, 0)
