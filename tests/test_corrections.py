@@ -209,7 +209,9 @@ def test_an_extension_after_the_receipt_is_named(county: Ledger) -> None:
         "FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms("1200", 12)
     )
     county.repay("FN", "L1", amount=yuan("100"), on=D(2016, 4, 10), receipt="R-1")
-    county.extend("FN", "L1", on=D(2016, 4, 20), extra_periods=2)
+    county.extend(
+        "FN", "L1", on=D(2016, 4, 20), extra_periods=2, approval_ref="丰妇发〔2016〕7号", approved_by="县妇联"
+    )
     with pytest.raises(VoidRefused, match="extension"):
         county.void_receipt("FN", "R-1", on=D(2016, 4, 21), reason=WHY, approved_by=WHO)
 

@@ -201,7 +201,9 @@ def test_extension_makes_a_new_version_and_keeps_the_old(county: Ledger) -> None
         "FN", number="L1", household="H1", batch="B1", terms=_interest_free("6000", 6), guarantors=["VC"]
     )
     county.repay("FN", "L1", amount=yuan("1000"), on=D(2016, 4, 10), receipt="R-1")
-    version = county.extend("FN", "L1", on=D(2016, 4, 15), extra_periods=6)
+    version = county.extend(
+        "FN", "L1", on=D(2016, 4, 15), extra_periods=6, approval_ref="丰妇发〔2016〕7号", approved_by="县妇联"
+    )
     assert (version.version, version.reason, version.principal) == (2, "extension", yuan("5000"))
     # 5 remaining monthly periods + 6 more = 11 instalments: 5,000 / 11 = 454.5454… → 454.55 half-up,
     # ten of them 4,545.50, the last 5,000 − 4,545.50 = 454.50

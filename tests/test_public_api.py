@@ -50,6 +50,8 @@ EXPECTED_ALL = [
     "DuplicateCode",
     "DuplicateReceipt",
     "Entry",
+    "ExtensionAfterMaturity",
+    "ExtensionLimitReached",
     "FamilyPlanningStatus",
     "FeeTiming",
     "Frequency",

@@ -12,6 +12,9 @@ CGAP: "repayment rate" means nothing until both are named). The definitions:
 * **滚动率** (re-lending rate) = principal lent in the period ÷ principal recovered in the period.
 * **滚动次数** (revolving turnover) = principal lent to date ÷ capital contributed to date.
 * **PAR30** = outstanding principal of loans more than 30 days past due ÷ all outstanding principal.
+* **PAR30 + restructured** (MIX) = (outstanding principal of loans more than 30 days past due + that of
+  restructured (展期) loans not already in it) ÷ all outstanding principal. A loan is restructured from
+  its first extension for good, so an extension cannot take its principal out of this numerator.
 * **脱贫率** (poverty-exit rate) = households whose latest poverty-exit assessment (脱贫评估) says they
   are out of poverty ÷ households whose loan has closed, both as of the period's end.
 
@@ -29,7 +32,7 @@ from datetime import date
 
 from revolve.households import RecordKind
 from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
-from revolve.loans.position import loan_position, paid_in_version, version_in_force
+from revolve.loans.position import loan_position, paid_in_version
 from revolve.money import Money
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
@@ -83,6 +86,10 @@ class PeriodFigures:
     loans_by_round: dict[int, int]
     households_closed: int
     households_exited: int
+    restructured_outstanding: Money
+    """Outstanding principal of restructured (展期) loans at most 30 days past due at the period's end."""
+    loans_restructured: int
+    """Restructured loans with principal outstanding at the period's end (in PAR30 or not)."""
 
     @property
     def recovered(self) -> Money:
@@ -115,6 +122,12 @@ class PeriodFigures:
         return self.ageing.par_ratio(30)
 
     @property
+    def par30_restructured(self) -> Ratio:
+        """PAR30 + restructured (MIX): (PAR30's numerator + restructured loans outside it) ÷ outstanding."""
+        at_risk, outstanding = self.ageing.par(30)
+        return Ratio(at_risk + self.restructured_outstanding, outstanding)
+
+    @property
     def poverty_exit_rate(self) -> Ratio:
         """脱贫率: households out of poverty ÷ households whose loan closed."""
         return Ratio(self.households_exited, self.households_closed)
@@ -127,21 +140,31 @@ def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
 def _fallen_due(
     loan: Loan, schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date
 ) -> Money:
-    """Principal of the loan that had fallen due by ``on`` (in the schedule version then in force)."""
+    """Principal of the loan that had fallen due by ``on``, under the schedules in force at each date.
+
+    Each version counts the principal repaid under the versions before it plus its own instalments
+    due while it was in force (from its effective date to the day before the next version's, or to
+    ``on``). What had fallen due never falls back: a version made later (an extension, 展期) that
+    spreads unpaid arrears over new dates cannot lower the figure, so the result is the largest of
+    these sums. A prepayment's version starts from principal already repaid, so it changes nothing.
+    """
     if loan.status is LoanStatus.WRITTEN_OFF and loan.closed_on is not None:
         on = min(on, loan.closed_on)
-    version = version_in_force(schedules, on)
-    if version is None:
-        return _ZERO
-    earlier = Money(
-        sum(
+    fallen = 0
+    for index, version in enumerate(schedules):
+        if version.effective_on > on:
+            break
+        last = on
+        if index + 1 < len(schedules) and schedules[index + 1].effective_on <= on:
+            last = date.fromordinal(schedules[index + 1].effective_on.toordinal() - 1)
+        earlier = sum(
             r.principal.fen
             for r in receipts
             if r.kind == "repayment" and r.schedule_version < version.version
         )
-    )
-    due = Money(sum(d.principal.fen for d in version.dues if d.due_date <= on))
-    return earlier + due
+        due = sum(d.principal.fen for d in version.dues if d.due_date <= last)
+        fallen = max(fallen, earlier + due)
+    return Money(fallen)
 
 
 def _on_time(
@@ -198,6 +221,7 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
 
     outstanding_start = outstanding_end = due_in_period = on_time = fallen_due = against_due = _ZERO
     at_risk: list[tuple[Money, int]] = []
+    restructured, loans_restructured = _ZERO, 0
     rounds: dict[int, int] = defaultdict(int)
     closed_households: set[int] = set()
     for loan in lent:
@@ -211,6 +235,10 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
             outstanding_end += position.outstanding
             if position.outstanding.fen > 0:
                 at_risk.append((position.outstanding, position.days_past_due))
+                if loan.restructured_by(end):
+                    loans_restructured += 1
+                    if position.days_past_due <= 30:
+                        restructured += position.outstanding
         d, t = _on_time(plan, mine, start, end)
         due_in_period += d
         on_time += t
@@ -274,6 +302,8 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         loans_by_round=dict(sorted(rounds.items())),
         households_closed=len(closed_households),
         households_exited=exited,
+        restructured_outstanding=restructured,
+        loans_restructured=loans_restructured,
     )
 
 
@@ -334,6 +364,7 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "grants_to_date",
         "subsidies_to_date",
         "returned_to_finance_to_date",
+        "restructured_outstanding",
     ]
     count_fields = [
         "funds",
@@ -348,6 +379,7 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "subsidy_households",
         "households_closed",
         "households_exited",
+        "loans_restructured",
     ]
     values: dict[str, object] = {name: total(name) for name in money_fields}
     values.update({name: count(name) for name in count_fields})

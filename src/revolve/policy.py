@@ -51,6 +51,9 @@ class Policy:
         guarantee_required: whether a loan needs a guarantee (担保) before it is disbursed.
         allowed_amounts: fixed tiers (e.g. Xiamen's 2万 / 5万 / 10万); empty means any amount in range.
             Stored sorted; a list is accepted and kept as a tuple.
+        extension_after_maturity: whether a loan may be extended (展期) after its maturity (its last
+            due date); by default an extension is approved before the loan falls due for good.
+        max_extensions: how many extensions one loan may have in its life; None sets no limit.
 
     Raises:
         MoneyTypeError: an amount that is not Money.
@@ -68,6 +71,8 @@ class Policy:
     max_active_loans_per_household: int
     guarantee_required: bool
     allowed_amounts: tuple[Money, ...] = ()
+    extension_after_maturity: bool = False
+    max_extensions: int | None = None
 
     def __post_init__(self) -> None:
         check_date("effective_from", self.effective_from)
@@ -98,6 +103,12 @@ class Policy:
         if len(set(tiers)) != len(tiers):
             raise InvalidAmount(tiers, reason="a tier is listed twice")
         object.__setattr__(self, "allowed_amounts", tuple(sorted(tiers)))
+        if not isinstance(self.extension_after_maturity, bool):
+            raise InvalidTerms(
+                "extension_after_maturity", self.extension_after_maturity, reason="give True or False"
+            )
+        if self.max_extensions is not None:
+            check_whole("max_extensions", self.max_extensions, minimum=0)
 
 
 DEFAULT_POLICY = Policy(

@@ -13,6 +13,8 @@
                 [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
                 [--passbook YUAN --passbook-bank BANK --passbook-account NO]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
+    extend      --fund F --loan L --on DATE --periods N --approval-ref REF --approved-by NAME
+                                          展期：经批准顺延到期日，借款永久标记为展期借款
     void        {receipt,disbursement,grant,contribution} REF --fund F --on DATE --reason TEXT --approved-by NAME
                                           冲正：作废录错的还款/放款/帮扶/捐赠，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)

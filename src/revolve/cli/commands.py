@@ -253,6 +253,32 @@ def _repay(args: argparse.Namespace, ledger: Ledger) -> int:
     return EXIT_OK
 
 
+def _extend(args: argparse.Namespace, ledger: Ledger) -> int:
+    version = ledger.extend(
+        args.fund,
+        args.loan,
+        on=args.on,
+        extra_periods=args.periods,
+        approval_ref=args.approval_ref,
+        approved_by=args.approved_by,
+    )
+    loan = ledger.loan(args.fund, args.loan)
+    dues = ledger.schedule(args.fund, args.loan)
+    last = dues[-1].due_date.isoformat() if dues else "—"
+    print(
+        say(
+            args.lang,
+            f"已展期 {loan.number}（{version.approval_ref}，{version.approved_by} 批准）：剩余本金 "
+            f"{version.principal} 按第 {version.version} 版还款计划分 {len(dues)} 期偿还，到期日 {last}；"
+            f"该借款第 {loan.extensions} 次展期",
+            f"Extended {loan.number} ({version.approval_ref}, approved by {version.approved_by}): "
+            f"{version.principal} outstanding over {len(dues)} instalment(s) of schedule version "
+            f"{version.version}, the last on {last}; extension {loan.extensions} of this loan",
+        )
+    )
+    return EXIT_OK
+
+
 def _void(args: argparse.Namespace, ledger: Ledger) -> int:
     when = {"on": args.on, "reason": args.reason, "approved_by": args.approved_by}
     if args.kind == "receipt":
@@ -375,6 +401,7 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "open-books": _open_books,
     "disburse": _disburse,
     "repay": _repay,
+    "extend": _extend,
     "void": _void,
     "close": _close,
     "reopen": _reopen,

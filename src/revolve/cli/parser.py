@@ -252,6 +252,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--prepayment", choices=[o.value for o in PrepaymentOption], help="allow paying ahead and reschedule"
     )
 
+    extend = command(
+        "extend",
+        "展期：经批准延长一笔借款的还款期限，剩余本金按新还款计划偿还；借款永久标记为展期借款 "
+        "/ extend a loan's term (restructuring), with its approval",
+    )
+    extend.add_argument("--fund", required=True, help="基金代码")
+    extend.add_argument("--loan", required=True, help="借款编号")
+    extend.add_argument(
+        "--on", required=True, type=_date, help="展期生效日（须在未结账期间，一般不晚于原到期日）"
+    )
+    extend.add_argument(
+        "--periods", required=True, type=int, help="到期日顺延的期数（按原还款频率，至少 1 期）"
+    )
+    extend.add_argument("--approval-ref", required=True, help="批准文号/审批单号，例如 丰妇发〔2016〕7号")
+    extend.add_argument("--approved-by", required=True, help="批准人")
+
     close = command(
         "close", "结账：过账期末结转与计提，锁定 --through 及以前的账期 / close the books through a date"
     )

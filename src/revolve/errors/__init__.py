@@ -60,7 +60,9 @@ Hierarchy::
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
     ├── AlreadyVoided (ValueError)            voiding a record that was voided before
     ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
-    └── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── ExtensionLimitReached (ValueError)    an extension (展期) over the policy's number per loan
+    └── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
 """
 
 from revolve.errors.base import RevolveError
@@ -72,6 +74,8 @@ from revolve.errors.conflicts import (
     BooksAlreadyOpen,
     DuplicateCode,
     DuplicateReceipt,
+    ExtensionAfterMaturity,
+    ExtensionLimitReached,
     GuarantorCapExceeded,
     IdempotencyConflict,
     InsufficientFunds,
@@ -134,6 +138,8 @@ __all__ = [
     "CommandError",
     "DuplicateCode",
     "DuplicateReceipt",
+    "ExtensionAfterMaturity",
+    "ExtensionLimitReached",
     "GuarantorCapExceeded",
     "IdempotencyConflict",
     "ImportFileError",

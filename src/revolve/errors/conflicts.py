@@ -19,6 +19,8 @@ __all__ = [
     "BooksAlreadyOpen",
     "DuplicateCode",
     "DuplicateReceipt",
+    "ExtensionAfterMaturity",
+    "ExtensionLimitReached",
     "GuarantorCapExceeded",
     "IdempotencyConflict",
     "InsufficientFunds",
@@ -298,4 +300,44 @@ class YearEndNotClosed(RevolveError, ValueError):
             f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
             f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
             f"through=date({missing.year}, 12, 31))"
+        )
+
+
+class ExtensionLimitReached(RevolveError, ValueError):
+    """An extension (展期) over the number the fund's policy allows one loan.
+
+    Attributes:
+        loan: the loan's number.
+        count: the extensions the loan has had already.
+        limit: how many the policy in force allows per loan.
+    """
+
+    def __init__(self, loan: str, *, count: int, limit: int) -> None:
+        self.loan = loan
+        self.count = count
+        self.limit = limit
+        super().__init__(
+            f"loan {loan} has been extended {count} time(s) and the fund's policy allows {limit} "
+            f"extension(s) per loan: collect the arrears, write the loan off with its approval, or set "
+            f"a new policy (max_extensions) with effect from a date"
+        )
+
+
+class ExtensionAfterMaturity(RevolveError, ValueError):
+    """An extension (展期) asked after the loan's maturity, which the fund's policy does not allow.
+
+    Attributes:
+        loan: the loan's number.
+        on: the extension's date.
+        maturity: the loan's last due date under its schedule in force.
+    """
+
+    def __init__(self, loan: str, *, on: date, maturity: date) -> None:
+        self.loan = loan
+        self.on = on
+        self.maturity = maturity
+        super().__init__(
+            f"loan {loan} matured on {maturity.isoformat()}, before the extension's date "
+            f"{on.isoformat()}: an extension is approved before maturity (展期须在到期前申请); treat "
+            f"the loan as overdue, or set a policy with extension_after_maturity=True"
         )

@@ -8,6 +8,7 @@
 * :mod:`~revolve.loans.repayment` — the repayment decision;
 * :mod:`~revolve.loans.payout` — the payout checks;
 * :mod:`~revolve.loans.losses` — write-offs and recoveries;
+* :mod:`~revolve.loans.extension` — the extension decision (展期) and the loan marked restructured;
 * :mod:`~revolve.loans.retries` — when a repeated operation is answered with its first record;
 * :mod:`~revolve.loans.voids` — corrections (冲正): voiding a receipt, a disbursement, a grant or a
   contribution.

@@ -48,7 +48,13 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class Loan:
-    """A revolving loan from the fund and its repayment state."""
+    """A revolving loan from the fund and its repayment state.
+
+    The last four fields record restructuring (展期): ``restructured_on`` is the date of the loan's first
+    extension and is never cleared (a restructured loan stays restructured for good), ``extensions``
+    counts them, ``extension_ref`` and ``extended_on`` are the approval reference (批准文号) and date
+    of the last one.
+    """
 
     id: int
     fund_id: int
@@ -69,6 +75,19 @@ class Loan:
     recovered: Money
     pledge_held: Money
     closed_on: date | None
+    restructured_on: date | None = None
+    extensions: int = 0
+    extension_ref: str | None = None
+    extended_on: date | None = None
+
+    @property
+    def restructured(self) -> bool:
+        """Whether the loan was ever extended (展期): it then stays restructured for good."""
+        return self.restructured_on is not None
+
+    def restructured_by(self, on: date) -> bool:
+        """Whether the loan had been extended by ``on``."""
+        return self.restructured_on is not None and self.restructured_on <= on
 
     @property
     def outstanding(self) -> Money:
@@ -85,6 +104,10 @@ class ScheduleVersion:
     effective_on: date
     reason: str
     principal: Money
+    approval_ref: str | None = None
+    """The approval reference (批准文号) of an extension; None for other versions."""
+    approved_by: str | None = None
+    """Who approved the extension; None for other versions."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -313,6 +313,10 @@ def decide_repayment(
         ln.recovered,
         pledge_held,
         closed_on,
+        ln.restructured_on,
+        ln.extensions,
+        ln.extension_ref,
+        ln.extended_on,
     )
     record = Receipt(
         0,

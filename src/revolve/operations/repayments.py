@@ -14,20 +14,22 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
-from revolve.errors import AlreadyVoided, InvalidEntry, LoanStateError, UnknownLoan
-from revolve.funds import check_open
+from revolve.errors import AlreadyVoided, InvalidEntry, UnknownLoan
 from revolve.guarantees import Guarantor
-from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion, states
+from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.loans.dues import InstalmentRow, instalment_rows
-from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment, require_active
+from revolve.loans.extension import decide_extension
+from revolve.loans.repayment import OpenLoan, Payment, RepaymentOutcome, decide_repayment
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.operations.closing import with_accruals
 from revolve.operations.guarantees import paying_guarantor
+from revolve.policy import policy_in_force
 from revolve.rules import PayerKind
-from revolve.schedule import PrepaymentOption, reschedule_extension
+from revolve.schedule import PrepaymentOption
+from revolve.store import households as store_households
 from revolve.store import journal as store_journal
 from revolve.store import loans as store_loans
 from revolve.store import pledges as store_pledges
@@ -298,35 +300,54 @@ class Repayments(Family):
         return recorded
 
     def extend(
-        self, fund: FundRef, loan: Loan | int | str, *, on: date, extra_periods: int
+        self,
+        fund: FundRef,
+        loan: Loan | int | str,
+        *,
+        on: date,
+        extra_periods: int,
+        approval_ref: str,
+        approved_by: str,
     ) -> ScheduleVersion:
-        """Extend a loan (展期): a new schedule version for the principal outstanding; the old one is kept.
+        """Extend a loan (展期): a new schedule version for the principal outstanding; the old one is kept,
+        and the loan is marked restructured for good (:mod:`revolve.loans.extension`).
+
+        Args:
+            fund: the fund.
+            loan: the loan.
+            on: the date the extension takes effect.
+            extra_periods: how many periods the maturity moves out (≥ 1).
+            approval_ref: the approval reference (批准文号/审批单号).
+            approved_by: who approved the extension.
+
+        Returns:
+            The new schedule version, with its approval.
 
         Raises:
             UnknownLoan: no such loan.
+            InvalidEntry: no approval reference or approver.
             LoanStateError: the loan is closed or written off, or interest or fees due are unpaid.
             PeriodClosed: ``on`` is in a closed period.
+            ExtensionAfterMaturity: ``on`` is after the loan's last due date and the fund's policy in
+                force on ``on`` does not allow extending after maturity.
+            ExtensionLimitReached: the loan has had as many extensions as that policy allows.
             InvalidTerms: the extension cannot be scheduled.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
-            require_active(ln, "an extension")
-            check_open(f, on)
-            dues = store_loans.dues(conn, ln.id, ln.schedule_version)
-            unpaid = [
-                st
-                for st in states(dues, paid=ln.paid_in_version)
-                if st.due.due_date <= on and (st.remaining - (st.due.principal - st.principal_paid)).fen
-            ]
-            if unpaid:
-                raise LoanStateError(
-                    ln.number, state="owing interest or fees already due", operation="an extension"
-                )
-            terms = store_loans.terms_of_version(conn, ln.id, ln.schedule_version)
-            rebuilt = reschedule_extension(
-                terms, on=on, outstanding=ln.outstanding, extra_periods=extra_periods
+            outcome = decide_extension(
+                ln,
+                fund=f,
+                dues=store_loans.dues(conn, ln.id, ln.schedule_version),
+                terms=store_loans.terms_of_version(conn, ln.id, ln.schedule_version),
+                policy=policy_in_force(store_households.list_policies(conn, f.id), on),
+                on=on,
+                extra_periods=extra_periods,
+                approval_ref=approval_ref,
+                approved_by=approved_by,
             )
+            rebuilt = outcome.schedule
             store_loans.add_schedule_version(
                 conn,
                 fund_id=f.id,
@@ -337,5 +358,8 @@ class Repayments(Family):
                 principal=ln.outstanding,
                 terms=store_rows.terms_to_json(rebuilt.terms),
                 installments=instalment_rows(rebuilt),
+                approval_ref=outcome.approval_ref,
+                approved_by=outcome.approved_by,
             )
+            store_loans.record_extension(conn, outcome.state)
             return store_loans.schedule_versions(conn, ln.id)[-1]

@@ -4,7 +4,7 @@ Its sections follow domain.md §11's suggested fields: capital by source; what w
 date; what was lent this period (batches, households, amount) and recovered (borrower, guarantor 代偿,
 pledged deposit); instalments that fell due against those repaid on time; ageing and PAR30; write-offs
 and recoveries; grants, subsidies and money returned to finance; revolving (turnover, rounds, re-lending);
-and the rates — 到期还款率, 回收率, 滚动率, PAR30, 脱贫率 — each with its numerator and denominator. The
+and the rates — 到期还款率, 回收率, 滚动率, PAR30, PAR30 + restructured (展期), 脱贫率 — each with its numerator and denominator. The
 figures come from :func:`revolve.metrics.period_figures`; a roll-up adds funds with
 :func:`revolve.metrics.combine`, where transfers between the funds net to nothing.
 """
@@ -140,6 +140,7 @@ def build_quarterly(
                 ("recovery_rate", f.recovery_rate),
                 ("relending_rate", f.relending_rate),
                 ("par30", f.par30),
+                ("par30_restructured", f.par30_restructured),
                 ("poverty_exit_rate", f.poverty_exit_rate),
             )
         ),
@@ -202,7 +203,17 @@ def build_quarterly(
                 Fact("due_repayment_rate", f.due_repayment_rate),
             ),
         ),
-        Section("ageing", "ageing", facts=(Fact("par30", f.par30),), table=ageing),
+        Section(
+            "ageing",
+            "ageing",
+            facts=(
+                Fact("par30", f.par30),
+                Fact("loans_restructured", f.loans_restructured),
+                Fact("restructured_outstanding", f.restructured_outstanding),
+                Fact("par30_restructured", f.par30_restructured),
+            ),
+            table=ageing,
+        ),
         Section(
             "losses",
             "write_offs_and_recoveries",
@@ -253,6 +264,7 @@ def build_quarterly(
             "note_relending_rate",
             "note_turnover",
             "note_par30",
+            "note_par30_restructured",
             "note_poverty_exit_rate",
         ),
     )

@@ -1,9 +1,10 @@
 """Registers: the loan register (台账) and the write-off register (核销备查簿) of a fund, as of a date.
 
 The loan register is the book inspectors check (查阅台账, domain.md §10.3): every loan with its household,
-village, batch, dates, principal, what was repaid and written off, what is outstanding, its round and
-days past due. The write-off register keeps every written-off loan with its approval and what has been
-recovered since (账销案存). ID numbers are masked unless the caller reveals them.
+village, batch, dates, principal, what was repaid and written off, what is outstanding, its round,
+days past due and, for a loan extended (展期) by the date, the date it was first restructured. The
+write-off register keeps every written-off loan with its approval and what has been recovered since
+(账销案存). ID numbers are masked unless the caller reveals them.
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def build_loan_register(
                 loan.round,
                 Term(f"status_{status.value}"),
                 dpd,
+                loan.restructured_on if loan.restructured_by(as_of) else None,
             )
         )
         for i, value in enumerate((loan.principal, repaid, off, outstanding)):
             totals[i] += value
     live = len(rows)
+    restructured = sum(1 for loan in p.loans if loan.disbursed_on <= as_of and loan.restructured_by(as_of))
     # loans voided (冲正) are listed as such, outside the totals: they were never lent, as the books stand
     for loan in ledger.loans(f, status=LoanStatus.VOIDED):
         if loan.disbursed_on > as_of:
@@ -91,6 +94,7 @@ def build_loan_register(
                 loan.round,
                 Term("status_voided"),
                 0,
+                None,
             )
         )
     table = Table(
@@ -110,9 +114,10 @@ def build_loan_register(
             Column("round", "round", C),
             Column("status", "loan_status", T),
             Column("dpd", "days_past_due", C),
+            Column("restructured_on", "restructured_on", D),
         ),
         rows=tuple(rows),
-        total=(Term("total"), None, None, None, None, None, None, None, *totals, None, None, None),
+        total=(Term("total"), None, None, None, None, None, None, None, *totals, None, None, None, None),
     )
     return Report(
         kind="register",
@@ -126,6 +131,7 @@ def build_loan_register(
                 facts=(
                     Fact("loans", live),
                     Fact("outstanding_principal", totals[3]),
+                    Fact("loans_restructured", restructured),
                     *((Fact("voided_loans", len(rows) - live),) if len(rows) > live else ()),
                 ),
             ),

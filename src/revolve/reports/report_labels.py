@@ -34,6 +34,9 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "round": ("轮次", "Round"),
     "loan_status": ("借款状态", "Status"),
     "schedule_version": ("还款计划版本", "Schedule version"),
+    "restructured_on": ("展期（首次展期日）", "Restructured (first extension)"),
+    "extensions": ("展期次数", "Extensions"),
+    "extension_ref": ("展期批准文号（最近一次）", "Extension approval (latest)"),
     "guarantee": ("担保", "Guarantee"),
     "guarantor": ("担保人", "Guarantor"),
     "guarantee_kind": ("担保方式", "Kind of guarantee"),
@@ -120,6 +123,9 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "bucket_61-90": ("逾期61–90天", "61–90 days"),
     "bucket_90+": ("逾期90天以上", "over 90 days"),
     "par30": ("风险贷款率PAR30", "PAR30"),
+    "par30_restructured": ("PAR30＋展期贷款率", "PAR30 + restructured"),
+    "loans_restructured": ("展期借款笔数", "Restructured loans"),
+    "restructured_outstanding": ("展期借款本金余额（未逾期30天以上）", "Restructured, not in PAR30"),
     "write_offs_and_recoveries": ("核销与收回", "Write-offs and recoveries"),
     "written_off_this_period": ("本期核销", "Written off this period"),
     "written_off_to_date": ("累计核销", "Written off to date"),
@@ -147,9 +153,11 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Due repayment rate = principal falling due in the period repaid by its due date ÷ principal falling due.",
     ),
     "note_recovery_rate": (
-        "回收率 = 截至期末已到期本金中收回的部分（含担保人代偿，不含核销）÷ 截至期末已到期本金。",
+        "回收率 = 截至期末已到期本金中收回的部分（含担保人代偿，不含核销）÷ 截至期末已到期本金；"
+        "已到期本金按当时有效的还款计划计算，展期不使其减少。",
         "Recovery rate = principal recovered against principal fallen due to the period end (guarantor payments "
-        "included, write-offs not) ÷ principal fallen due to the period end.",
+        "included, write-offs not) ÷ principal fallen due to the period end, under the schedule in force at "
+        "each date: an extension does not lower it.",
     ),
     "note_relending_rate": (
         "滚动率 = 本期发放本金 ÷ 本期回收本金。",
@@ -162,6 +170,12 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "note_par30": (
         "PAR30 = 逾期30天以上借款的本金余额 ÷ 全部借款本金余额。",
         "PAR30 = outstanding principal of loans more than 30 days past due ÷ all outstanding principal.",
+    ),
+    "note_par30_restructured": (
+        "PAR30＋展期 = （逾期30天以上借款的本金余额 ＋ 其余展期借款的本金余额）÷ 全部借款本金余额；"
+        "借款一经展期即永久计为展期借款。",
+        "PAR30 + restructured = (outstanding principal of loans more than 30 days past due + that of the "
+        "other restructured loans) ÷ all outstanding principal; a loan once extended stays restructured.",
     ),
     "note_poverty_exit_rate": (
         "脱贫率 = 借款已结清且最近一次评估为脱贫的户数 ÷ 借款已结清户数。",

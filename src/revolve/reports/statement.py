@@ -140,6 +140,8 @@ def build_statement(
         v for v in ledger.schedule_versions(f, ln) if v.effective_on <= as_of
     ] or ledger.schedule_versions(f, ln)[:1]
     version = versions[-1]
+    # the extensions (展期) made by the statement's date, oldest first
+    extended = [v for v in versions if v.reason == "extension"]
     dues = ledger.schedule(f, ln, version=version.version)
     receipts = [r for r in ledger.receipts(f, ln) if r.value_date <= as_of]
     paid = Money(
@@ -290,6 +292,15 @@ def build_statement(
                     Fact("round", ln.round),
                     Fact("loan_status", Term(f"status_{status.value}")),
                     Fact("schedule_version", version.version),
+                    *(
+                        (
+                            Fact("restructured_on", extended[0].effective_on),
+                            Fact("extensions", len(extended)),
+                            Fact("extension_ref", extended[-1].approval_ref),
+                        )
+                        if extended
+                        else ()
+                    ),
                 ),
             ),
             Section("guarantee", "guarantee", facts=tuple(guarantee_facts)),

@@ -56,6 +56,7 @@ __all__ = [
     "loan_order",
     "loans_by_ids",
     "loans_for_payments",
+    "record_extension",
     "schedule_versions",
     "terms_of_version",
     "update_loan_state",
@@ -330,6 +331,8 @@ class NewVersion:
     principal: Money
     terms: str
     installments: Sequence[InstalmentRow]
+    approval_ref: str | None = None
+    approved_by: str | None = None
 
 
 def add_schedule_version(
@@ -343,10 +346,14 @@ def add_schedule_version(
     principal: Money,
     terms: str,
     installments: Sequence[InstalmentRow],
+    approval_ref: str | None = None,
+    approved_by: str | None = None,
 ) -> None:
     """Store a schedule version and its instalments, and make it the loan's current one."""
     add_schedule_versions(
-        conn, fund_id, [NewVersion(loan_id, version, on, reason, principal, terms, installments)]
+        conn,
+        fund_id,
+        [NewVersion(loan_id, version, on, reason, principal, terms, installments, approval_ref, approved_by)],
     )
 
 
@@ -365,6 +372,8 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
                 "reason": v.reason,
                 "principal": v.principal.fen,
                 "terms": v.terms,
+                "approval_ref": v.approval_ref,
+                "approved_by": v.approved_by,
             }
             for v in versions
         ],
@@ -424,6 +433,34 @@ _UPDATE_LOAN_STATE = (
     .where(_LOAN.c.id == bindparam("loan"))
     .values({name: bindparam(f"new_{name}") for name in _STATE_COLUMNS})
 )
+
+
+_RECORD_EXTENSION = (
+    update(_LOAN)
+    .where(_LOAN.c.id == bindparam("loan"))
+    .values(
+        restructured_on=bindparam("new_restructured_on"),
+        extensions=bindparam("new_extensions"),
+        extension_ref=bindparam("new_extension_ref"),
+        extended_on=bindparam("new_extended_on"),
+    )
+)
+
+
+def record_extension(conn: Connection, loan: Loan) -> None:
+    """Write a loan's restructuring marks (展期): the first extension's date, the count, the last
+    approval reference and date. Nothing here ever clears them."""
+    run(
+        conn,
+        _RECORD_EXTENSION,
+        {
+            "loan": loan.id,
+            "new_restructured_on": loan.restructured_on,
+            "new_extensions": loan.extensions,
+            "new_extension_ref": loan.extension_ref,
+            "new_extended_on": loan.extended_on,
+        },
+    )
 
 
 def update_loan_state(conn: Connection, loan: Loan) -> None:

@@ -192,6 +192,8 @@ def policy_of(row: Any) -> Policy:
         max_active_loans_per_household=row.max_active_loans_per_household,
         guarantee_required=bool(row.guarantee_required),
         allowed_amounts=tuple(Money(int(x)) for x in row.allowed_amounts.split(",") if x),
+        extension_after_maturity=bool(row.extension_after_maturity),
+        max_extensions=row.max_extensions,
     )
 
 
@@ -208,6 +210,8 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
         "max_active_loans_per_household": policy.max_active_loans_per_household,
         "guarantee_required": policy.guarantee_required,
         "allowed_amounts": ",".join(str(m.fen) for m in policy.allowed_amounts),
+        "extension_after_maturity": policy.extension_after_maturity,
+        "max_extensions": policy.max_extensions,
     }
 
 
@@ -275,6 +279,10 @@ def loan_of(row: Any) -> Loan:
         recovered=as_money(row.recovered),
         pledge_held=as_money(row.pledge_held),
         closed_on=row.closed_on,
+        restructured_on=row.restructured_on,
+        extensions=int(row.extensions),
+        extension_ref=row.extension_ref,
+        extended_on=row.extended_on,
     )
 
 
@@ -298,7 +306,15 @@ def loan_state_values(loan: Loan) -> dict[str, Any]:
 
 def schedule_version_of(row: Any) -> ScheduleVersion:
     """A schedule version row as a :class:`ScheduleVersion`."""
-    return ScheduleVersion(row.loan_id, row.version, row.effective_on, row.reason, Money(int(row.principal)))
+    return ScheduleVersion(
+        row.loan_id,
+        row.version,
+        row.effective_on,
+        row.reason,
+        Money(int(row.principal)),
+        row.approval_ref,
+        row.approved_by,
+    )
 
 
 def terms_to_json(terms: LoanTerms) -> str:

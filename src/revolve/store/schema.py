@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -234,6 +235,8 @@ class PolicyRow(Base):
     max_active_loans_per_household: Mapped[int] = mapped_column(Integer)
     guarantee_required: Mapped[bool] = mapped_column()
     allowed_amounts: Mapped[str] = mapped_column(Text, default="")
+    extension_after_maturity: Mapped[bool] = mapped_column(default=False, server_default=false())
+    max_extensions: Mapped[int | None] = mapped_column(Integer)
 
 
 class BatchRow(Base):
@@ -308,6 +311,10 @@ class LoanRow(Base):
     recovered: Mapped[int] = mapped_column(Fen)
     pledge_held: Mapped[int] = mapped_column(Fen)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    restructured_on: Mapped[date | None] = mapped_column(Date)
+    extensions: Mapped[int] = mapped_column(Integer, server_default="0")
+    extension_ref: Mapped[str | None] = mapped_column(String(200))
+    extended_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ScheduleVersionRow(Base):
@@ -322,6 +329,8 @@ class ScheduleVersionRow(Base):
     reason: Mapped[str] = mapped_column(String(40))
     principal: Mapped[int] = mapped_column(Fen)
     terms: Mapped[str] = mapped_column(Text)
+    approval_ref: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class InstallmentRow(Base):
