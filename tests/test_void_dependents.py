@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import ledger_on
 from revolve import AccountRole, Ledger, yuan
-from revolve.errors import AlreadyVoided, UnknownEntry, VoidRefused
+from revolve.errors import AlreadyVoided, RevolveError, UnknownEntry, VoidRefused
 from revolve.loans import LoanStatus, due_by
 from revolve.loans.voids import VoidKind
 from revolve.money import Money
@@ -207,3 +211,136 @@ def test_voiding_an_unpaid_subsidy_period_is_refused(county: Ledger) -> None:
     _bank_loan(county)
     with pytest.raises(UnknownEntry, match="period 1"):
         county.void_subsidy("FN", "BK-1", period=1, on=D(2017, 4, 1), reason=WHY, approved_by=WHO)
+
+
+def test_revolve_void_subsidy_from_the_command_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from revolve.cli import main
+
+    with ledger_on("sqlite", tmp_dir=str(tmp_path)) as books:
+        _county(books)
+        _, end = _bank_loan(books)
+        books.pay_subsidy("FN", "BK-1", period=1, on=end + timedelta(days=5))
+    db = str(tmp_path / "books.db")
+    common = ["--fund", "FN", "--on", (end + timedelta(days=6)).isoformat(), "--reason", WHY]
+    common += ["--approved-by", WHO]
+    assert main(["--db", db, "void", "subsidy", "BK-1", *common]) == 1
+    assert "--period" in capsys.readouterr().err
+    assert main(["--db", db, "void", "subsidy", "BK-1", "--period", "1", *common]) == 0
+    assert "贴息 BK-1/1 已作废" in capsys.readouterr().out
+    assert main(["--db", db, "void", "subsidy", "BK-1", "--period", "1", *common]) == 1
+    assert main(["--db", db, "check"]) == 0
+    with pytest.raises(SystemExit):
+        main(["void", "--help"])
+    assert "贴息期次" in capsys.readouterr().out
+
+
+# ---- the property: a void is as if the record was never made -----------------------------------------
+_step = st.tuples(
+    st.sampled_from(["borrower", "borrower", "pledge", "guarantor", "passbook", "subsidy", "call"]),
+    st.integers(min_value=0, max_value=60),  # days after the previous step
+    st.integers(min_value=1, max_value=60_000),  # fen
+)
+
+
+def _setup(ledger: Ledger, rate: Decimal) -> int:
+    _county(ledger)
+    ledger.disburse(
+        "FN",
+        number="L1",
+        household="H1",
+        batch="B1",
+        guarantors=["VC"],
+        terms=_terms("1200", 6, rate=rate),
+        pledge=yuan("300"),
+    )
+    _bank_loan_quarterly(ledger)
+    return ledger.register_passbook_pledge("FN", "L1", passbook=BOOK, on=D(2016, 3, 10)).id
+
+
+def _bank_loan_quarterly(ledger: Ledger) -> None:
+    terms = LoanTerms(
+        principal=yuan("20000"),
+        start=D(2016, 1, 1),
+        term=4,
+        method=RepaymentMethod.INTEREST_ONLY,
+        rate=Decimal("0.05"),
+    )
+    caps = SubsidyCaps(max_principal=yuan("20000"), max_rate=Decimal("0.05"), max_days=360)
+    ledger.register_bank_loan("FN", number="BK-Q", household="H2", bank="信用社", terms=terms, caps=caps)
+
+
+Step = tuple[str, date, int, str]
+
+
+def _do(ledger: Ledger, pledge: int, what: str, on: date, fen: int, ref: str) -> None:
+    if what in ("borrower", "pledge"):
+        ledger.repay("FN", "L1", amount=Money(fen), on=on, receipt=ref, payer=what)
+    elif what == "guarantor":
+        ledger.repay("FN", "L1", amount=Money(fen), on=on, receipt=ref, payer="guarantor", guarantor="VC")
+    elif what == "passbook":
+        ledger.apply_passbook_pledge("FN", pledge, on=on, receipt=ref, amount=Money(min(fen, 50_000)))
+    elif what == "subsidy":
+        ledger.pay_subsidy("FN", "BK-Q", period=1 + fen % 4, on=on)
+    else:
+        ledger.call_guarantee("FN", "L1", "VC", on=on)
+
+
+def _state(ledger: Ledger) -> tuple[Any, ...]:
+    from test_corrections import _where
+
+    register = [
+        (p.status, p.applied_on, p.applied_amount, p.receipt, p.released_on)
+        for p in ledger.passbook_pledges("FN")
+    ]
+    roles = (R.FUND_CASH, R.SUBSIDY_EXPENSE, R.SUBSIDY_PAYABLE, R.INTEREST_REVENUE, R.PLEDGE_DEPOSITS)
+    return (
+        _where(ledger),
+        register,
+        ledger.exposure("FN", "VC"),
+        ledger.guarantor_paid("FN", "VC"),
+        # a call stands as made (a demand sent on its date for its amount): its dates, not what it asked
+        [c.called_on for c in ledger.guarantee_calls("FN", "L1")],
+        ledger.subsidy_due("FN", "BK-Q"),
+        [ledger.balance("FN", role) for role in roles],
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    steps=st.lists(_step, min_size=1, max_size=8),
+    rate=st.sampled_from([Decimal(0), Decimal("0.06")]),
+    pick=st.integers(min_value=0, max_value=20),
+)
+def test_voiding_a_pledge_guarantor_or_subsidy_record_is_as_if_it_was_never_made(
+    steps: list[tuple[str, int, int]], rate: Decimal, pick: int
+) -> None:
+    with ledger_on("sqlite") as voided, ledger_on("sqlite") as twin:
+        pledge = _setup(voided, rate)
+        assert _setup(twin, rate) == pledge
+        on, done = D(2016, 3, 10), []
+        for i, (what, gap, fen) in enumerate(steps):
+            on += timedelta(days=gap)
+            try:
+                _do(voided, pledge, what, on, fen, f"R-{i}")
+            except RevolveError:
+                continue
+            done.append((what, on, fen, f"R-{i}"))
+        receipts = [s for s in done if s[0] in ("borrower", "pledge", "guarantor", "passbook")]
+        # the voidable: the newest receipt (older ones are blocked by it), and every subsidy payment
+        voidable = receipts[-1:] + [s for s in done if s[0] == "subsidy"]
+        if not voidable:
+            return
+        target = voidable[pick % len(voidable)]
+        what, _, fen, ref = target
+        when = {"on": on + timedelta(days=1), "reason": WHY, "approved_by": WHO}
+        if what == "subsidy":
+            voided.void_subsidy("FN", "BK-Q", period=1 + fen % 4, **when)
+        else:
+            voided.void_receipt("FN", ref, **when)
+        for step in done:
+            if step != target:
+                _do(twin, pledge, *step)  # every step the voided books took is taken by the twin too
+        assert voided.check() == []
+        assert _state(voided) == _state(twin)

@@ -13,8 +13,8 @@
                 [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
                 [--passbook YUAN --passbook-bank BANK --passbook-account NO]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
-    void        {receipt,disbursement,grant,contribution} REF --fund F --on DATE --reason TEXT --approved-by NAME
-                                          冲正：作废录错的还款/放款/帮扶/捐赠，原记录保留
+    void        {receipt,disbursement,grant,contribution,subsidy} REF [--period N] --fund F --on DATE
+                --reason TEXT --approved-by NAME    冲正：作废录错的还款/放款/帮扶/捐赠/贴息，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
     report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
                 (--fund F | --org O) [--year Y] [--quarter Q] [--as-of DATE] [--from DATE] [--to DATE]
