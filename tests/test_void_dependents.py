@@ -347,3 +347,17 @@ def test_voiding_a_pledge_guarantor_or_subsidy_record_is_as_if_it_was_never_made
                 _do(twin, pledge, *step)  # every step the voided books took is taken by the twin too
         assert voided.check() == []
         assert _state(voided) == _state(twin)
+
+
+def test_a_passbook_voided_then_released_at_close_keeps_its_history(county: Ledger) -> None:
+    county.disburse("FN", number="L1", household="H1", batch="B1", guarantors=["VC"], terms=_terms("1000"))
+    p = county.register_passbook_pledge("FN", "L1", passbook=BOOK, on=D(2016, 3, 10))
+    county.apply_passbook_pledge("FN", p, on=D(2016, 5, 20), receipt="P-1")
+    county.void_receipt("FN", "P-1", on=D(2016, 5, 21), reason=WHY, approved_by=WHO)
+    county.repay("FN", "L1", amount=yuan("1000"), on=D(2016, 5, 22), receipt="R-2")
+    closed = county.passbook_pledge("FN", p.id)
+    assert closed.status is PledgeStatus.RELEASED
+    assert closed.note.startswith("借款结清，解除质押") and "P-1" in closed.note
+    county.void_receipt("FN", "R-2", on=D(2016, 5, 23), reason=WHY, approved_by=WHO)
+    held = county.passbook_pledge("FN", p.id)
+    assert held.status is PledgeStatus.HELD and "P-1" in held.note and "结清解除" in held.note

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, case, insert, select, update
 
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
@@ -85,12 +85,13 @@ def mark_released(conn: Connection, pledge_id: int, *, on: date, note: str) -> N
 
 
 def release_held(conn: Connection, fund_id: int, closed: Mapping[int, date], *, note: str) -> None:
-    """Release every passbook still held for the loans in ``closed`` (loan id → the day it closed)."""
+    """Release every passbook still held for the loans in ``closed`` (loan id → the day it closed); ``note``
+    goes before what the line's note said (the history of a voided application is kept)."""
     for loan_id, on in closed.items():
         conn.execute(
             update(_P)
             .where(_P.fund_id == fund_id, _P.loan_id == loan_id, _P.released_on.is_(None))
-            .values(released_on=on, note=note)
+            .values(released_on=on, note=case((_P.note == "", note), else_=note + "；" + _P.note))
         )
 
 
