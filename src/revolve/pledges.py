@@ -15,6 +15,10 @@ This module holds the register's value type, the passbook a caller describes (:c
 mask that keeps an account number off printed pages, and the pure decisions: whether a passbook may be
 registered, released or applied, and how much an application takes. Pure: no clock, no storage.
 
+A receipt voided (冲正) undoes what it did to the register (:func:`restored_by_void`): the passbook it
+applied is held again, and the passbooks its closing of the loan released are held again; the line's note
+keeps what was undone.
+
 A register line's life::
 
     held ──apply (loan in default; a receipt)──▶ applied ──release (loan closed, or by hand)──▶ released
@@ -35,18 +39,24 @@ from revolve.loans.records import Loan, LoanStatus
 from revolve.money import Money
 
 __all__ = [
+    "RELEASED_AT_CLOSE",
     "Passbook",
     "PassbookPledge",
     "PledgeStatus",
+    "Restore",
     "application_amount",
     "check_passbook",
     "check_registration",
     "check_release",
     "mask_account",
     "require_no_passbook",
+    "restored_by_void",
 ]
 
 _MASK = "*"
+
+RELEASED_AT_CLOSE = "借款结清，解除质押"
+"""The note on a register line released because a payment closed its loan (what a void of it undoes)."""
 
 
 def mask_account(number: str) -> str:
@@ -281,3 +291,56 @@ def require_no_passbook(loan: Loan, held: Sequence[PassbookPledge]) -> None:
             state=f"secured by a pledged passbook of {total} still held (register line {still[0].id})",
             operation="a write-off before the passbook is applied with apply_passbook_pledge or released",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """What a voided receipt undoes on one register line.
+
+    Attributes:
+        pledge_id: the line.
+        unapply: clear its application (the voided receipt applied it).
+        unrelease: clear its release (the voided receipt closed the loan, which released it).
+        note: the line's note after: what was undone, kept as its history.
+    """
+
+    pledge_id: int
+    unapply: bool
+    unrelease: bool
+    note: str
+
+
+def restored_by_void(
+    lines: Sequence[PassbookPledge], *, receipt: str, closed_on: date | None, on: date
+) -> list[Restore]:
+    """The register lines a voided receipt puts back, and how.
+
+    Args:
+        lines: the loan's register lines.
+        receipt: the voided receipt's number.
+        closed_on: the day the loan closed, when the voided receipt closed it (else None).
+        on: the void's date.
+
+    Returns:
+        One :class:`Restore` per line changed, in the register's order: a line the receipt applied is held
+        again (its application cleared); a line released on ``closed_on`` because the loan closed is held
+        again. A line released by hand stays released.
+    """
+    out = []
+    for p in lines:
+        unapply = p.applied_on is not None and p.receipt == receipt
+        unrelease = (
+            closed_on is not None and p.released_on == closed_on and p.note.startswith(RELEASED_AT_CLOSE)
+        )
+        if not (unapply or unrelease):
+            continue
+        done = []
+        if unapply:
+            assert p.applied_on is not None
+            done.append(f"扣划{p.applied_amount}（还款凭证{receipt}，{p.applied_on.isoformat()}）")
+        if unrelease:
+            done.append(f"结清解除（{closed_on}）")
+        kept = p.note[len(RELEASED_AT_CLOSE) :].lstrip("；") if unrelease else p.note
+        history = f"冲正{on.isoformat()}：作废" + "、".join(done)
+        out.append(Restore(p.id, unapply, unrelease, "；".join(x for x in (kept, history) if x)))
+    return out

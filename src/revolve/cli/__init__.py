@@ -15,8 +15,8 @@
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
     extend      --fund F --loan L --on DATE --periods N --approval-ref REF --approved-by NAME
                                           展期：经批准顺延到期日，借款永久标记为展期借款
-    void        {receipt,disbursement,grant,contribution} REF --fund F --on DATE --reason TEXT --approved-by NAME
-                                          冲正：作废录错的还款/放款/帮扶/捐赠，原记录保留
+    void        {receipt,disbursement,grant,contribution,subsidy} REF [--period N] --fund F --on DATE
+                --reason TEXT --approved-by NAME    冲正：作废录错的还款/放款/帮扶/捐赠/贴息，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
     report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
                 (--fund F | --org O) [--year Y] [--quarter Q] [--as-of DATE] [--from DATE] [--to DATE]

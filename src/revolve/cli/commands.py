@@ -285,6 +285,12 @@ def _void(args: argparse.Namespace, ledger: Ledger) -> int:
         void = ledger.void_receipt(args.fund, args.ref, **when)
     elif args.kind == "disbursement":
         void = ledger.void_disbursement(args.fund, args.ref, **when)
+    elif args.kind == "subsidy":
+        if args.period is None:
+            raise CommandError(
+                args.ref, message="revolve void subsidy takes the period: --period 1（贴息期次）"
+            )
+        void = ledger.void_subsidy(args.fund, args.ref, period=args.period, **when)
     else:
         if not args.ref.isdigit():
             raise CommandError(args.ref, message=f"revolve void {args.kind} takes the entry number, e.g. 17")

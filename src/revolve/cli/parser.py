@@ -283,16 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     void = command(
         "void",
-        "冲正：作废一笔录错的还款、放款、一次性帮扶或捐赠/拨款（原记录保留并标注作废，红字冲销凭证记在 --on 日）"
+        "冲正：作废一笔录错的还款、放款、一次性帮扶、捐赠/拨款或贴息（原记录保留并标注作废，红字冲销凭证记在 --on 日）"
         " / void a record keyed wrong",
     )
     void.add_argument(
         "kind",
-        choices=["receipt", "disbursement", "grant", "contribution"],
+        choices=["receipt", "disbursement", "grant", "contribution", "subsidy"],
         help="作废什么：receipt 还款（按还款凭证号）、disbursement 放款（按借款编号）、"
-        "grant 一次性帮扶（按凭证号）、contribution 捐赠/拨款（按凭证号）",
+        "grant 一次性帮扶（按凭证号）、contribution 捐赠/拨款（按凭证号）、subsidy 贴息（按银行贷款编号及 --period 期次）",
     )
-    void.add_argument("ref", help="还款凭证号、借款编号，或一次性帮扶/捐赠的记账凭证号（数字）")
+    void.add_argument(
+        "ref", help="还款凭证号、借款编号、一次性帮扶/捐赠的记账凭证号（数字），或贴息的银行贷款编号"
+    )
+    void.add_argument("--period", type=int, help="贴息期次（作废贴息时必填），例如 1")
     void.add_argument("--fund", required=True, help="基金代码")
     void.add_argument(
         "--on", required=True, type=_date, help="冲正日期（须在未结账期间，且不早于原业务日期）"

@@ -204,8 +204,8 @@ class ReversalRefused(RevolveError, ValueError):
         super().__init__(
             f"entry {seq} of fund {fund_id} was posted by a {kind!r} operation whose loan or register records "
             f"depend on it: it cannot be reversed alone; void the record instead (冲正: "
-            f"Ledger.void_receipt / void_disbursement / void_grant / void_contribution, or "
-            f"`revolve void receipt|disbursement|grant|contribution`), or post a new adjusting entry"
+            f"Ledger.void_receipt / void_disbursement / void_grant / void_contribution / void_subsidy, or "
+            f"`revolve void receipt|disbursement|grant|contribution|subsidy`), or post a new adjusting entry"
         )
 
 

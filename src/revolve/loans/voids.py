@@ -1,4 +1,5 @@
-"""Corrections (冲正): voiding a receipt, a disbursement, a grant or a contribution, decided over plain values.
+"""Corrections (冲正): voiding a receipt, a disbursement, a grant, a contribution or a subsidy payment (贴息),
+decided over plain values.
 
 A record keyed wrong (6,666.00 for 666.60) is not deleted and its entries are not edited: the entries
 it posted are reversed by new entries dated on the day of the correction (``reverses=`` the original),
@@ -13,22 +14,29 @@ The rules (the first that fails is the refusal, and nothing is written):
 2. a receipt is voided only when no later receipt on its loan is live (void those first, newest first),
    the loan is not written off since (for a repayment), and no extension (展期) came after it; a schedule
    version its prepayment rebuilt is dropped with it, and a loan it closed reopens, its pledged deposit
-   held again;
-3. a disbursement is voided only while its loan has no live receipt, no write-off and no guarantee
-   call; the loan is then kept as voided (已作废): no dues, no exposure, no round, no count;
+   held again, and the passbooks (存折质押) it applied or its closing released are held again
+   (:func:`revolve.pledges.restored_by_void`); a later receipt that blocks is named with its payer (a
+   guarantor's payment, 代偿, by the guarantor's code);
+3. a disbursement is voided only while its loan has no live receipt and no write-off; the loan is then
+   kept as voided (已作废): no dues, no exposure, no round, no count. A guarantee call on it (a recorded
+   demand, no money moved) does not block: it is kept, on a loan that no longer owes anything; what a
+   guarantor paid is a receipt, and blocks until it is voided;
 4. any void that takes cash out of the fund (a receipt, a contribution) must leave the cash available
    on every later date at or above zero (:class:`revolve.loans.payout.CashLine`): otherwise the payout
-   that spent it is named.
+   that spent it is named;
+5. a subsidy payment (贴息) is voided by its bank loan and period while that period's payment is live;
+   its entry and the restriction release posted with it are reversed exactly (an accrued period's
+   payable is owed again, an unaccrued one's expense goes), and the period may be paid again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from revolve.errors import AlreadyVoided, InvalidDate, InvalidEntry, VoidRefused
+from revolve.errors import AlreadyVoided, InvalidDate, InvalidEntry, UnknownEntry, VoidRefused
 from revolve.loans.records import Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.money import Money
 from revolve.rules import PayerKind
@@ -41,6 +49,7 @@ __all__ = [
     "check_void_request",
     "decide_disbursement_void",
     "decide_receipt_void",
+    "decide_subsidy_void",
     "first_short_day",
 ]
 
@@ -54,6 +63,7 @@ class VoidKind(StrEnum):
     DISBURSEMENT = "disbursement"
     GRANT = "grant"
     CONTRIBUTION = "contribution"
+    SUBSIDY = "subsidy"
 
     @property
     def label_zh(self) -> str:
@@ -63,6 +73,7 @@ class VoidKind(StrEnum):
             "disbursement": "放款",
             "grant": "一次性帮扶",
             "contribution": "捐赠/拨款",
+            "subsidy": "贴息",
         }[self.value]
 
 
@@ -74,8 +85,8 @@ class Void:
         id: the register line's id.
         fund_id: the fund.
         kind: what was voided.
-        reference: the record's own name: a receipt number, a loan number, or the entry number of a grant
-            or contribution (as text).
+        reference: the record's own name: a receipt number, a loan number, the entry number of a grant
+            or contribution (as text), or ``"<bank loan>/<period>"`` for a subsidy payment.
         original_seq: the journal entry the record posted (its first, when it posted more).
         reversal_seq: the first entry of the correction, which reverses ``original_seq``.
         on: the value date of the correction.
@@ -151,6 +162,14 @@ def _later(receipt: Receipt, others: Sequence[Receipt]) -> Receipt | None:
     return max(after, key=lambda r: (r.value_date, r.id)) if after else None
 
 
+def _payer(receipt: Receipt, guarantors: Mapping[int, str]) -> str:
+    """Who paid a receipt, for a refusal: the guarantor by its code for a payment 代偿."""
+    if receipt.payer is PayerKind.GUARANTOR and receipt.guarantor_id is not None:
+        code = guarantors.get(receipt.guarantor_id, str(receipt.guarantor_id))
+        return f"guarantor {code}'s payment (代偿)"
+    return f"{receipt.payer.value}'s {receipt.kind}"
+
+
 def decide_receipt_void(
     loan: Loan,
     receipt: Receipt,
@@ -159,6 +178,7 @@ def decide_receipt_void(
     versions: Sequence[ScheduleVersion],
     release_seq: int | None,
     release: Money,
+    guarantors: Mapping[int, str] | None = None,
 ) -> ReceiptVoid:
     """Decide voiding one receipt on ``loan`` (rule 2 of the module docstring).
 
@@ -169,6 +189,7 @@ def decide_receipt_void(
         versions: the loan's schedule versions, oldest first.
         release_seq: the entry that released the pledged deposit when this receipt closed the loan.
         release: the amount that entry released.
+        guarantors: guarantor id → code, to name a guarantor whose later payment blocks the void.
 
     Returns:
         The entries to reverse, the loan after, and the schedule version to drop.
@@ -181,7 +202,8 @@ def decide_receipt_void(
     if later is not None:
         raise VoidRefused(
             name,
-            blocker=f"the later receipt {later.receipt} ({later.value_date.isoformat()}, {later.amount})",
+            blocker=f"the later receipt {later.receipt} ({_payer(later, guarantors or {})}, "
+            f"{later.value_date.isoformat()}, {later.amount})",
             advice="void the later receipts on the loan first, newest first, then this one",
         )
     if receipt.kind == "recovery":
@@ -257,23 +279,20 @@ def decide_receipt_void(
     return ReceiptVoid(tuple(reverse), state, drop)
 
 
-def decide_disbursement_void(
-    loan: Loan, *, live: Sequence[Receipt], written_off: bool, calls: int, on: date
-) -> Loan:
+def decide_disbursement_void(loan: Loan, *, live: Sequence[Receipt], written_off: bool, on: date) -> Loan:
     """Decide voiding a loan's disbursement (rule 3 of the module docstring).
 
     Args:
         loan: the loan as it stands.
         live: its receipts not voided.
         written_off: whether it was written off.
-        calls: how many guarantee calls were made on it.
         on: the correction's date.
 
     Returns:
         The loan's record after the void: voided, nothing paid, no deposit held, left the books on ``on``.
 
     Raises:
-        VoidRefused: a receipt, a write-off or a guarantee call depends on the loan.
+        VoidRefused: a receipt (a guarantor's payment among them) or a write-off depends on the loan.
     """
     name = f"the disbursement of loan {loan.number}"
     if live:
@@ -289,12 +308,6 @@ def decide_disbursement_void(
             name,
             blocker=f"the write-off (核销) of loan {loan.number}",
             advice="a written-off loan is not voided: post an adjusting entry with the approval",
-        )
-    if calls:
-        raise VoidRefused(
-            name,
-            blocker=f"{calls} guarantee call(s) on loan {loan.number}",
-            advice="a loan its guarantors were called on is not voided; record a repayment or a write-off",
         )
     return Loan(
         loan.id,
@@ -338,3 +351,35 @@ def first_short_day(now: int, moves: dict[date, int], *, take: int, on: date) ->
         if running < 0:
             return day
     return None
+
+
+def decide_subsidy_void(
+    bank_loan: str, period: int, paid: Mapping[int, int], *, voided: Void | None = None
+) -> int:
+    """The entry that paid ``period`` of ``bank_loan`` (rule 5 of the module docstring).
+
+    Args:
+        bank_loan: the bank loan's number.
+        period: the interest period.
+        paid: period → the entry that paid it, for the periods whose payment is live.
+        voided: the void of the period's latest voided payment, if one was voided.
+
+    Returns:
+        The entry to void.
+
+    Raises:
+        AlreadyVoided: the period's payment was voided and it was not paid again.
+        UnknownEntry: the period was never paid.
+    """
+    seq = paid.get(period)
+    if seq is None and voided is not None:
+        raise AlreadyVoided(
+            f"the subsidy of period {period} of bank loan {bank_loan}", reversal_seq=voided.reversal_seq
+        )
+    if seq is None:
+        raise UnknownEntry(
+            (bank_loan, period),
+            hint=f"period {period} of bank loan {bank_loan} has no subsidy payment standing "
+            f"(paid periods: {sorted(paid) or 'none'})",
+        )
+    return seq

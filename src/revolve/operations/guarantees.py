@@ -107,6 +107,16 @@ class GuaranteeOperations(Family):
             g = store_guarantors.find_guarantor(conn, found.id, ref_of(guarantor))
             return store_guarantors.guarantor_exposure(conn, g.id)
 
+    def guarantor_paid(self, fund: FundRef, guarantor: Guarantor | int | str) -> Money:
+        """What a guarantor has paid (代偿) for the loans it answers for: its receipts, voided ones left out.
+
+        Raises:
+            UnknownGuarantor: no such guarantor.
+        """
+        with self._books.reading(fund) as (conn, found):
+            g = store_guarantors.find_guarantor(conn, found.id, ref_of(guarantor))
+            return store_guarantors.guarantor_paid(conn, g.id)
+
     def loan_guarantors(self, fund: FundRef, loan: Loan | int | str) -> list[tuple[Guarantor, Money]]:
         """The guarantors answering for a loan, each with the deposit it pledged (zero but for a pledge).
 

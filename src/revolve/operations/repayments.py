@@ -26,6 +26,7 @@ from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.operations.closing import with_accruals
 from revolve.operations.guarantees import paying_guarantor
+from revolve.pledges import RELEASED_AT_CLOSE
 from revolve.policy import policy_in_force
 from revolve.rules import PayerKind
 from revolve.schedule import PrepaymentOption
@@ -100,7 +101,7 @@ def release_passbooks(conn: Connection, fund_id: int, outcomes: Sequence[Repayme
         if o.state.status is LoanStatus.CLOSED and o.state.closed_on is not None
     }
     if closed:
-        store_pledges.release_held(conn, fund_id, closed, note="借款结清，解除质押")
+        store_pledges.release_held(conn, fund_id, closed, note=RELEASED_AT_CLOSE)
 
 
 def _refuse_voided(unit: Unit, earlier: Receipt) -> None:

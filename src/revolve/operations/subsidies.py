@@ -118,12 +118,14 @@ class Subsidies(Family):
                 )
             self._books.require_cash(conn, f, line.amount, on)
             # a period ended by the accrual date was accrued at that close: the payment settles the payable
+            # a period paid again after its payment was voided (冲正) takes a new key
+            redo = store_subsidies.subsidy_payments(conn, row.id, voided=True).get(period)
             accrued = f.accrued_through is not None and line.end <= f.accrued_through
             entry = subsidy_entry(
                 amount=line.amount,
                 on=on,
                 memo=f"{row.number} 第{period}期贴息",
-                key=f"subsidy:{row.number}:{period}",
+                key=f"subsidy:{row.number}:{period}" + (f":after-void-{redo}" if redo is not None else ""),
                 accrued_for=row.number if accrued else None,
             )
             released = release_entries(unit, ReleaseEvent.SUBSIDY, line.amount, on, row.number)

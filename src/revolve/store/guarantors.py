@@ -22,12 +22,21 @@ from revolve.money import Money
 from revolve.store.driver import run_many
 from revolve.store.lookup import by_ref, row_by_ref
 from revolve.store.rows import guarantee_call_of, guarantor_of, guarantor_values
-from revolve.store.schema import GroupMemberRow, GuaranteeCallRow, GuaranteeRow, GuarantorRow, LoanRow
+from revolve.store.schema import (
+    GroupMemberRow,
+    GuaranteeCallRow,
+    GuaranteeRow,
+    GuarantorRow,
+    LoanRow,
+    ReceiptRow,
+)
+from revolve.store.voids import live
 
 __all__ = [
     "find_guarantor",
     "guarantee_calls",
     "guarantor_exposure",
+    "guarantor_paid",
     "insert_guarantee_call",
     "insert_guarantees",
     "insert_guarantor",
@@ -86,6 +95,18 @@ def guarantor_exposure(conn: Connection, guarantor_id: int) -> Money:
         select(func.coalesce(func.sum(outstanding), 0))
         .join(GuaranteeRow, GuaranteeRow.loan_id == LoanRow.id)
         .where(GuaranteeRow.guarantor_id == guarantor_id, LoanRow.status == LoanStatus.ACTIVE.value)
+    ).scalar_one()
+    return Money(int(total))
+
+
+def guarantor_paid(conn: Connection, guarantor_id: int) -> Money:
+    """What a guarantor paid for the loans it answers for (代偿): its receipts not voided."""
+    total = conn.execute(
+        select(func.coalesce(func.sum(ReceiptRow.amount), 0)).where(
+            ReceiptRow.guarantor_id == guarantor_id,
+            ReceiptRow.payer_kind == "guarantor",
+            live(ReceiptRow.fund_id, ReceiptRow.entry_seq),
+        )
     ).scalar_one()
     return Money(int(total))
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, case, insert, select, update
 
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
-from revolve.pledges import Passbook, PassbookPledge
+from revolve.pledges import Passbook, PassbookPledge, Restore
 from revolve.store.rows import passbook_pledge_of, passbook_pledge_values
 from revolve.store.schema import GuaranteeRow, GuarantorRow, LoanRow, PassbookPledgeRow
 
@@ -25,6 +25,7 @@ __all__ = [
     "mark_released",
     "passbook_pledges",
     "release_held",
+    "restore_lines",
 ]
 
 _P = PassbookPledgeRow
@@ -84,13 +85,26 @@ def mark_released(conn: Connection, pledge_id: int, *, on: date, note: str) -> N
 
 
 def release_held(conn: Connection, fund_id: int, closed: Mapping[int, date], *, note: str) -> None:
-    """Release every passbook still held for the loans in ``closed`` (loan id → the day it closed)."""
+    """Release every passbook still held for the loans in ``closed`` (loan id → the day it closed); ``note``
+    goes before what the line's note said (the history of a voided application is kept)."""
     for loan_id, on in closed.items():
         conn.execute(
             update(_P)
             .where(_P.fund_id == fund_id, _P.loan_id == loan_id, _P.released_on.is_(None))
-            .values(released_on=on, note=note)
+            .values(released_on=on, note=case((_P.note == "", note), else_=note + "；" + _P.note))
         )
+
+
+def restore_lines(conn: Connection, restores: Sequence[Restore]) -> None:
+    """Put register lines back as a voided receipt leaves them: application and/or release cleared, the
+    note recording what was undone."""
+    for r in restores:
+        values: dict[str, object] = {"note": r.note}
+        if r.unapply:
+            values.update(applied_on=None, applied_amount=0, receipt=None)
+        if r.unrelease:
+            values.update(released_on=None)
+        conn.execute(update(_P).where(_P.id == r.pledge_id).values(**values))
 
 
 def add_to_deposit_guarantees(conn: Connection, loan_id: int, amount: Money) -> None:

@@ -148,7 +148,10 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         for amount, day, household in conn.execute(
             select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date, BankLoanRow.household_id)
             .join(BankLoanRow, BankLoanRow.id == SubsidyPaymentRow.bank_loan_id)
-            .where(SubsidyPaymentRow.fund_id == fund_id)
+            .where(
+                SubsidyPaymentRow.fund_id == fund_id,
+                live(SubsidyPaymentRow.fund_id, SubsidyPaymentRow.entry_seq),
+            )
         )
     ]
     outflows += [

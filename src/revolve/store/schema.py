@@ -445,7 +445,9 @@ class BankLoanRow(Base):
 
 
 class SubsidyPaymentRow(Base):
-    """The interest subsidy paid for one period of a bank loan; each period is paid once."""
+    """The interest subsidy paid for one period of a bank loan. A period stands paid once; a payment
+    voided (冲正, in ``revolve_void`` by its ``entry_seq``) is kept, and the period may be paid again, so
+    the entry is part of the key."""
 
     __tablename__ = "revolve_subsidy_payment"
 
@@ -454,7 +456,7 @@ class SubsidyPaymentRow(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     amount: Mapped[int] = mapped_column(Fen)
     value_date: Mapped[date] = mapped_column(Date)
-    entry_seq: Mapped[int] = mapped_column(BigInteger)
+    entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class AllowancePolicyRow(Base):
@@ -519,7 +521,8 @@ class OpeningCapitalRow(Base):
 
 # ---- corrections (冲正) ---------------------------------------------------------------------------
 class VoidRow(Base):
-    """The correction register (冲正登记簿): a receipt, disbursement, grant or contribution voided.
+    """The correction register (冲正登记簿): a receipt, disbursement, grant, contribution or subsidy
+    payment (贴息) voided.
 
     The voided record itself is kept as it was; this row says it is voided, why, on whose approval,
     and which entry reversed it. ``original_seq`` is the record's (first) journal entry: receipts,
@@ -532,7 +535,9 @@ class VoidRow(Base):
         UniqueConstraint("fund_id", "original_seq"),
         ForeignKeyConstraint(["fund_id", "original_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
         ForeignKeyConstraint(["fund_id", "reversal_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
-        CheckConstraint("kind IN ('receipt', 'disbursement', 'grant', 'contribution')", name="kind"),
+        CheckConstraint(
+            "kind IN ('receipt', 'disbursement', 'grant', 'contribution', 'subsidy')", name="kind"
+        ),
         CheckConstraint("reversal_seq > original_seq", name="reversal_later"),
     )
 

@@ -16,6 +16,7 @@ from revolve.errors import DuplicateCode, UnknownBankLoan
 from revolve.money import Money
 from revolve.store.lookup import by_ref, row_by_ref
 from revolve.store.schema import BankLoanRow, GrantRow, SubsidyPaymentRow
+from revolve.store.voids import live
 
 __all__ = [
     "find_bank_loan",
@@ -24,6 +25,7 @@ __all__ = [
     "insert_subsidy_payment",
     "mark_bank_loan_breach",
     "subsidy_paid",
+    "subsidy_payments",
 ]
 
 _BANK_LOAN = cast(Table, BankLoanRow.__table__)
@@ -66,13 +68,26 @@ def mark_bank_loan_breach(conn: Connection, bank_loan_id: int, on: date) -> None
 
 
 def subsidy_paid(conn: Connection, bank_loan_id: int) -> dict[int, Money]:
-    """The subsidy already paid per period of a bank loan."""
+    """The subsidy already paid per period of a bank loan (a voided payment left out: unpaid again)."""
     rows = conn.execute(
         select(SubsidyPaymentRow.period, SubsidyPaymentRow.amount).where(
-            SubsidyPaymentRow.bank_loan_id == bank_loan_id
+            SubsidyPaymentRow.bank_loan_id == bank_loan_id,
+            live(SubsidyPaymentRow.fund_id, SubsidyPaymentRow.entry_seq),
         )
     )
     return {int(p): Money(int(a)) for p, a in rows}
+
+
+def subsidy_payments(conn: Connection, bank_loan_id: int, *, voided: bool = False) -> dict[int, int]:
+    """Period → the entry that paid it, for the periods of a bank loan whose payment stands (not voided);
+    with ``voided``, the payments voided instead (the latest per period)."""
+    kept = live(SubsidyPaymentRow.fund_id, SubsidyPaymentRow.entry_seq)
+    rows = conn.execute(
+        select(SubsidyPaymentRow.period, SubsidyPaymentRow.entry_seq)
+        .where(SubsidyPaymentRow.bank_loan_id == bank_loan_id, ~kept if voided else kept)
+        .order_by(SubsidyPaymentRow.entry_seq)
+    )
+    return {int(p): int(seq) for p, seq in rows}
 
 
 def insert_subsidy_payment(
