@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from fractions import Fraction
 
-from revolve.dates import day_count_days, days_in_year
+from revolve.dates import add_months, day_count_days, days_in_year
 from revolve.errors import InvalidTerms
 from revolve.money import Money
 from revolve.rounding import div_round
@@ -148,12 +148,44 @@ def _annuity_factors(num: int, den: int, lengths: tuple[int, ...]) -> tuple[int,
     return growth, accumulated, den_power
 
 
-def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[int], list[int]]:
+def _regular_first_length(terms: LoanTerms, ends: tuple[date, ...]) -> int | None:
+    """The interest days of a regular first period when the first period is longer (a broken period).
+
+    In the daily mode, a start earlier than one period before the first due date (放款日 15 January, first
+    repayment 1 March, monthly) makes a long first period. Its regular part runs from one period before
+    the first due date to it; the days before are the broken period's extra. Returns None when the first
+    period is not longer than a regular one, or in the per-period mode (where every period earns one
+    regular period's interest).
+    """
+    if terms.interest_mode is not InterestMode.DAILY:
+        return None
+    first_end, frequency = ends[0], terms.frequency
+    if frequency.months:
+        if first_end.year * 12 + first_end.month <= frequency.months:
+            return None
+        regular_start = add_months(first_end, -frequency.months, day=terms.day_of_month)
+    else:
+        if first_end.toordinal() <= frequency.days:
+            return None
+        regular_start = date.fromordinal(first_end.toordinal() - frequency.days)
+    if terms.start >= regular_start:
+        return None
+    return day_count_days(regular_start, first_end, terms.day_count)
+
+
+def _equal_installment(
+    terms: LoanTerms, fee: int, basis: _Basis, ends: tuple[date, ...]
+) -> tuple[list[int], list[int]]:
     principal_fen, grace, rounding = terms.principal.fen, terms.grace_periods, terms.rounding
     num, den, lengths = basis.num, basis.den, basis.lengths
     unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
     pre_interest = [div_round(principal_fen * num * t, den, rounding) for t in lengths[:grace]]
     amortising = lengths[grace:]
+    # A long first period (a broken period) that amortises: the level is computed as if the period were
+    # regular, and its extra days' interest is added to the first instalment (the banks' practice).
+    regular_first = _regular_first_length(terms, ends) if not grace and len(amortising) > 1 else None
+    if regular_first is not None:
+        amortising = (regular_first, *amortising[1:])
     growth, accumulated, den_power = _annuity_factors(num, den, amortising)
     # The borrower's instalment is the level payment plus the fee; with a multiple that sum is rounded.
     level = unit * div_round(principal_fen * growth + fee * accumulated, accumulated * unit, rounding) - fee
@@ -180,6 +212,9 @@ def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[
                 "use a smaller multiple, a larger principal or fewer periods",
             )
         principal, interest = settled
+    if regular_first is not None:
+        # The first instalment carries the interest of the whole broken period, rounded once.
+        interest[0] = div_round(principal_fen * num * lengths[0], den, rounding)
     return [0] * grace + principal, pre_interest + interest
 
 
@@ -281,7 +316,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
             )
     fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
     if method is RepaymentMethod.EQUAL_INSTALLMENT:
-        principal, interest_column = _equal_installment(terms, fee, basis)
+        principal, interest_column = _equal_installment(terms, fee, basis, ends)
     else:
         if method is RepaymentMethod.EQUAL_PRINCIPAL:
             grace = terms.grace_periods
