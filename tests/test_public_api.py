@@ -66,6 +66,7 @@ EXPECTED_ALL = [
     "ImportTargetError",
     "Installment",
     "InsufficientFunds",
+    "InterestGrace",
     "InterestMode",
     "InvalidAmount",
     "InvalidDate",

@@ -104,6 +104,7 @@ from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import (
     FeeTiming,
     Installment,
+    InterestGrace,
     InterestMode,
     LoanTerms,
     PrepaymentOption,
@@ -175,6 +176,7 @@ __all__ = [
     "ImportTargetError",
     "Installment",
     "InsufficientFunds",
+    "InterestGrace",
     "InterestMode",
     "InvalidAmount",
     "InvalidDate",

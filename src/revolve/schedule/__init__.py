@@ -3,7 +3,7 @@
 Concepts, one module each:
 
 * :mod:`~revolve.schedule.terms` — :class:`LoanTerms`, everything a schedule depends on, and the enums
-  it is made of (:class:`RepaymentMethod`, :class:`RatePeriod`, :class:`InterestMode`,
+  it is made of (:class:`RepaymentMethod`, :class:`InterestGrace`, :class:`RatePeriod`, :class:`InterestMode`,
   :class:`FeeTiming`, :class:`PrepaymentOption`);
 * :mod:`~revolve.schedule.installments` — :class:`Installment`, one due date with its principal,
   interest, fee, total and the principal balance left after it; :class:`Schedule`, the instalments and
@@ -33,6 +33,7 @@ from revolve.schedule.installments import Installment, Schedule
 from revolve.schedule.rescheduling import reschedule_after_prepayment, reschedule_extension
 from revolve.schedule.terms import (
     FeeTiming,
+    InterestGrace,
     InterestMode,
     LoanTerms,
     PrepaymentOption,
@@ -43,6 +44,7 @@ from revolve.schedule.terms import (
 __all__ = [
     "FeeTiming",
     "Installment",
+    "InterestGrace",
     "InterestMode",
     "LoanTerms",
     "PrepaymentOption",
