@@ -112,7 +112,8 @@ def loan_terms(
         level_room: give amortising loans a principal of at least 3·unit·n² fen (see the module
             docstring).
         interest_grace: draw an interest grace (宽限期, waived or deferred) for the methods that take
-            one (equal instalment, equal principal, flat) when there is no principal grace.
+            one (equal instalment, equal principal, flat), and no principal grace (the two exclude each
+            other).
     """
     method = draw(st.sampled_from(methods))
     frequency = draw(frequencies())
@@ -142,9 +143,11 @@ def loan_terms(
 
     principal_grace = method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL)
     amortising = principal_grace or method is RepaymentMethod.FLAT
-    grace = draw(st.one_of(st.just(0), st.integers(0, term - 1))) if principal_grace else 0
+    grace = (
+        draw(st.one_of(st.just(0), st.integers(0, term - 1))) if principal_grace and not interest_grace else 0
+    )
     interest_grace_periods = 0
-    if interest_grace and amortising and not grace and term > 1:
+    if interest_grace and amortising and term > 1:
         interest_grace_periods = draw(st.integers(0, term - 1))
     multiple = draw(st.sampled_from([None, None, Money(100), Money(1000)])) if amortising else None
     # an amortising loan repays at least one unit (a fen, or the multiple) in each instalment

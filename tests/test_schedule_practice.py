@@ -3,15 +3,27 @@ first instalment, 等本等息 (flat interest), and interest grace (宽限期) w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revolve.dates import Frequency, add_months
+from revolve.dates import Frequency, add_months, day_count_days, days_in_year
+from revolve.errors import InvalidTerms
 from revolve.money import yuan
-from revolve.schedule import InterestMode, LoanTerms, RepaymentMethod, generate_schedule
+from revolve.schedule import (
+    InterestGrace,
+    InterestMode,
+    LoanTerms,
+    RepaymentMethod,
+    generate_schedule,
+    reschedule_extension,
+)
+from strategies import loan_terms
 
 EI = RepaymentMethod.EQUAL_INSTALLMENT
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
@@ -95,3 +107,165 @@ def test_every_first_due_offset_gives_a_schedule_with_the_extra_interest_first(
         assert items[0].total.fen == items[1].total.fen + extra
     if term > 2:
         assert {item.total for item in items[1:-1]} == {items[1].total}
+
+
+# ---- 等本等息: flat interest on the original principal --------------------------------------------------
+
+FLAT = RepaymentMethod.FLAT
+
+
+def test_flat_interest_hand_checked() -> None:
+    # ¥10,000 over 12 months at 12 % a year (月息 1 %): interest 10,000 × 12 % × 12/12 = 1,200.00 in all,
+    # 100.00 a month; principal 10,000/12 = 833.33 (the last 10,000 − 11 × 833.33 = 833.37).
+    terms = LoanTerms(
+        principal=yuan(10_000), start=date(2024, 1, 15), term=12, method=FLAT, rate=Decimal("0.12")
+    )
+    schedule = generate_schedule(terms)
+    assert {item.interest for item in schedule.installments} == {yuan(100)}
+    assert [item.total for item in schedule.installments] == [yuan("933.33")] * 11 + [yuan("933.37")]
+    assert schedule.total_interest == yuan(1200)
+
+
+def test_flat_interest_rounded_to_ten_yuan() -> None:
+    # (10,000 + 1,200) / 12 = 933.33 → ¥930 an instalment: interest 100.00 and principal 830.00;
+    # the last repays 10,000 − 11 × 830 = 870.00 with its 100.00 interest.
+    terms = LoanTerms(
+        principal=yuan(10_000), start=date(2024, 1, 15), term=12, method=FLAT, rate=Decimal("0.12"),
+        installment_multiple=yuan(10),
+    )  # fmt: skip
+    schedule = generate_schedule(terms)
+    assert [item.total for item in schedule.installments] == [yuan(930)] * 11 + [yuan(970)]
+    assert schedule.total_principal == yuan(10_000)
+
+
+def test_flat_interest_with_a_multiple_too_coarse_is_refused() -> None:
+    terms = LoanTerms(
+        principal=yuan(100), start=date(2024, 1, 15), term=12, method=FLAT, rate=Decimal("0.12"),
+        installment_multiple=yuan(100),
+    )  # fmt: skip
+    with pytest.raises(InvalidTerms, match="installment_multiple"):
+        generate_schedule(terms)
+
+
+def _rounded(value: Fraction, mode: str) -> int:
+    floor = value.numerator // value.denominator
+    rest = value - floor
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and (mode == ROUND_HALF_UP or floor % 2)):
+        return floor + 1
+    return floor
+
+
+@PROPERTY_SETTINGS
+@given(loan_terms(methods=(FLAT,)))
+def test_flat_interest_totals_principal_times_rate_times_years(terms: LoanTerms) -> None:
+    # P × R × years, rounded once to the fen with the terms' rounding mode; years are the term's periods
+    # over periods per year (per-period mode) or its days over the day count's year (daily mode).
+    schedule = generate_schedule(terms)
+    frequency = terms.frequency
+    if terms.interest_mode is InterestMode.DAILY:
+        years = Fraction(
+            day_count_days(terms.start, schedule.maturity_date, terms.day_count),
+            days_in_year(terms.day_count),
+        )
+    elif frequency.months:
+        years = Fraction(terms.term * frequency.months, 12)
+    else:
+        years = Fraction(terms.term * frequency.days, days_in_year(terms.day_count))
+    expected = _rounded(terms.principal.fen * Fraction(terms.annual_rate) * years, terms.rounding)
+    assert schedule.total_interest.fen == expected
+    interest = [item.interest.fen for item in schedule.installments]
+    assert len(set(interest[:-1])) <= 1  # split equally; the last takes the remainder
+    assert all(item.principal.is_positive() for item in schedule.installments)
+
+
+# ---- interest grace (宽限期): waived or deferred ----------------------------------------------------------
+
+
+def test_interest_grace_waived_and_deferred_hand_checked() -> None:
+    # ¥12,000 等额本金 over 6 months at 6 %: interest 60, 50, 40, 30, 20, 10. Two months' grace:
+    # waived → 0, 0, 40, 30, 20, 10; deferred → the 110.00 spread over 4 = 27.50 each
+    # → 0, 0, 67.50, 57.50, 47.50, 37.50.
+    terms = LoanTerms(
+        principal=yuan(12_000), start=date(2024, 1, 31), term=6, method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.06"), interest_grace_periods=2,
+    )  # fmt: skip
+    waived = generate_schedule(terms)
+    assert [item.interest for item in waived.installments] == [yuan(x) for x in (0, 0, 40, 30, 20, 10)]
+    deferred = generate_schedule(replace(terms, interest_grace=InterestGrace.DEFERRED))
+    assert [item.interest for item in deferred.installments] == [
+        yuan(x) for x in ("0", "0", "67.50", "57.50", "47.50", "37.50")
+    ]
+    assert {item.principal for item in deferred.installments} == {yuan(2000)}
+    assert deferred.total_interest == yuan(210)
+
+
+@PROPERTY_SETTINGS
+@given(
+    loan_terms(
+        methods=(RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL, FLAT),
+        interest_grace=True,
+    )
+)
+def test_interest_grace_is_never_due_when_waived_and_all_paid_when_deferred(terms: LoanTerms) -> None:
+    schedule = generate_schedule(terms)
+    plain = generate_schedule(replace(terms, interest_grace_periods=0))
+    k = terms.interest_grace_periods
+    items = schedule.installments
+    assert schedule.total_principal == terms.principal
+    assert [item.principal for item in items] == [item.principal for item in plain.installments]
+    assert all(item.interest.is_zero() for item in items[:k])
+    assert all(item.total.is_positive() for item in items)  # no ¥0.00 instalment
+    grace_interest = sum(item.interest.fen for item in plain.installments[:k])
+    if terms.interest_grace is InterestGrace.WAIVED:
+        assert schedule.total_interest.fen == plain.total_interest.fen - grace_interest
+        assert [item.interest for item in items[k:]] == [item.interest for item in plain.installments[k:]]
+    else:
+        assert schedule.total_interest == plain.total_interest  # deferred: all paid by maturity
+        extra = [
+            a.interest.fen - b.interest.fen for a, b in zip(items[k:], plain.installments[k:], strict=True)
+        ]
+        assert min(extra) >= 0
+        assert len(set(extra[:-1])) <= 1  # spread equally; the last takes the remainder
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"interest_grace_periods": 12}, "interest_grace_periods"),
+        ({"interest_grace_periods": -1}, "interest_grace_periods"),
+        ({"interest_grace_periods": True}, "interest_grace_periods"),
+        ({"interest_grace_periods": 2, "grace_periods": 1}, "interest_grace_periods"),
+        ({"interest_grace_periods": 2, "method": RepaymentMethod.BULLET}, "interest_grace_periods"),
+        ({"interest_grace_periods": 2, "method": RepaymentMethod.INTEREST_ONLY}, "interest_grace_periods"),
+        ({"interest_grace": "forgotten"}, "interest_grace"),
+        ({"grace_periods": 2, "method": FLAT}, "grace_periods"),
+    ],
+)
+def test_bad_interest_grace_is_refused_with_the_value(changes: dict[str, object], field: str) -> None:
+    base: dict[str, object] = {
+        "principal": yuan(12_000), "start": date(2024, 1, 31), "term": 12,
+        "method": RepaymentMethod.EQUAL_PRINCIPAL, "rate": Decimal("0.06"),
+    }  # fmt: skip
+    with pytest.raises(InvalidTerms) as refused:
+        LoanTerms(**{**base, **changes})  # type: ignore[arg-type]
+    assert refused.value.field == field
+
+
+def test_strings_name_the_new_choices() -> None:
+    terms = LoanTerms(
+        principal=yuan(1200), start=date(2024, 1, 1), term=12, method="flat",  # type: ignore[arg-type]
+        interest_grace_periods=1, interest_grace="deferred",  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert (terms.method, terms.interest_grace) == (FLAT, InterestGrace.DEFERRED)
+
+
+def test_rescheduling_keeps_the_remaining_waived_grace_and_refuses_to_drop_deferred_interest() -> None:
+    terms = LoanTerms(
+        principal=yuan(12_000), start=date(2024, 1, 31), term=6, method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.06"), interest_grace_periods=3,
+    )  # fmt: skip
+    extended = reschedule_extension(terms, on=date(2024, 2, 29), outstanding=yuan(10_000), extra_periods=2)
+    assert extended.terms.interest_grace_periods == 2  # 31 March and 30 April are still in the grace
+    deferred = replace(terms, interest_grace=InterestGrace.DEFERRED)
+    with pytest.raises(InvalidTerms, match="deferred"):
+        reschedule_extension(deferred, on=date(2024, 2, 29), outstanding=yuan(10_000), extra_periods=2)
