@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -269,3 +270,56 @@ def test_rescheduling_keeps_the_remaining_waived_grace_and_refuses_to_drop_defer
     deferred = replace(terms, interest_grace=InterestGrace.DEFERRED)
     with pytest.raises(InvalidTerms, match="deferred"):
         reschedule_extension(deferred, on=date(2024, 2, 29), outstanding=yuan(10_000), extra_periods=2)
+
+
+# ---- stored terms: the new fields round-trip, old rows read back, a retry is still recognised -----------
+
+
+def test_terms_json_round_trips_the_new_fields_and_old_rows_read_back() -> None:
+    from revolve.store.rows import terms_from_json, terms_to_json
+
+    plain = LoanTerms(principal=yuan(1200), start=date(2024, 1, 1), term=12, method=FLAT, rate=Decimal("0.1"))
+    graced = replace(plain, interest_grace_periods=3, interest_grace=InterestGrace.DEFERRED)
+    for terms in (plain, graced):
+        assert terms_from_json(terms_to_json(terms)) == terms
+    # terms without an interest grace are written exactly as before it existed
+    assert "interest_grace" not in terms_to_json(plain)
+    old_row = terms_to_json(replace(plain, method=RepaymentMethod.EQUAL_PRINCIPAL))
+    assert terms_from_json(old_row).interest_grace_periods == 0
+
+
+def test_a_flat_loan_with_deferred_grace_is_stored_and_read_back(ledger: Any) -> None:
+    from revolve import OrgLevel
+    from revolve.guarantees import GuarantorKind
+
+    org = ledger.create_org("FN", "丰宁县", OrgLevel.COUNTY)
+    ledger.create_fund("FN", "丰宁县幸福工程资金", org=org)
+    ledger.contribute("FN", amount=yuan(300_000), on=date(2016, 1, 5), receipt="D-1")
+    ledger.register_household(
+        "FN",
+        code="H1",
+        mother_name="王秀英",
+        national_id="11010519491231002X",
+        registered_on=date(2016, 1, 1),
+    )
+    ledger.open_batch("FN", code="B1", on=date(2016, 3, 1))
+    ledger.register_guarantor(
+        "FN", code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="某村委会", cap=yuan(15000)
+    )
+    terms = LoanTerms(
+        principal=yuan(6000), start=date(2016, 3, 10), term=12, method=FLAT, rate=Decimal("0.06"),
+        interest_grace_periods=3, interest_grace=InterestGrace.DEFERRED,
+    )  # fmt: skip
+    loan = ledger.disburse(
+        "FN", number="L1", household="H1", batch="B1", terms=terms, guarantors=["VC"], idempotency_key="k1"
+    )
+    again = ledger.disburse(
+        "FN", number="L1", household="H1", batch="B1", terms=terms, guarantors=["VC"], idempotency_key="k1"
+    )
+    assert again.id == loan.id  # a faithful retry is recognised
+    expected = generate_schedule(terms).installments
+    stored = ledger.schedule("FN", "L1")
+    # 6,000 × 6 % = 360.00 of interest, 30.00 a month; the first 3 months' 90.00 deferred over the other 9
+    assert [d.interest for d in stored] == [item.interest for item in expected]
+    assert [d.interest for d in stored][:4] == [yuan(0)] * 3 + [yuan(40)]
+    assert sum(d.interest.fen for d in stored) == yuan(360).fen
