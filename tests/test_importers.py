@@ -276,6 +276,19 @@ def test_english_headers_without_bom_units_and_optional_columns(base: Ledger, tm
     assert "B9" in {b.code for b in base.batches(FUND)}
 
 
+def test_a_loans_file_can_say_flat_interest(base: Ledger, tmp_path: Path) -> None:
+    # 等本等息: 12,000 at 6 % for 12 months → 720.00 of interest on the original principal, 60.00 a month
+    loans = write_csv(
+        tmp_path / "loans.csv",
+        [*LOAN[:-1], "年利率", "担保人"],
+        [["L101", "H005", "B9", "12000", "2016-04-01", "12", "等本等息", "6%", "G1"]],
+    )
+    assert import_loans(base, FUND, loans).ok
+    dues = base.schedule(FUND, "L101")
+    assert {d.interest for d in dues} == {yuan("60")}
+    assert {d.principal for d in dues} == {yuan("1000")}
+
+
 def test_loans_and_repayments_from_xlsx_with_typed_cells(base: Ledger, tmp_path: Path) -> None:
     loans = write_xlsx(
         tmp_path / "loans.xlsx",

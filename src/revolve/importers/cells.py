@@ -223,6 +223,7 @@ METHODS = _names(
         RepaymentMethod.BULLET: ("一次性还本付息", "利随本清", "到期一次还本付息", "到期还本付息"),
         RepaymentMethod.EQUAL_INSTALLMENT: ("等额本息",),
         RepaymentMethod.EQUAL_PRINCIPAL: ("等额本金",),
+        RepaymentMethod.FLAT: ("等本等息", "equal_principal_equal_interest"),
         RepaymentMethod.INTEREST_ONLY: (
             "按期付息、到期还本",
             "按月付息到期还本",
