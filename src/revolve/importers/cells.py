@@ -27,7 +27,7 @@ from revolve.importers.results import ProblemKind
 from revolve.importers.sheets import CellValue, is_blank
 from revolve.money import Money
 from revolve.rules import PayerKind
-from revolve.schedule import PrepaymentOption, RepaymentMethod
+from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 
 class UnreadableCell(Exception):
@@ -230,6 +230,12 @@ METHODS = _names(
             "按期付息到期还本",
             "先息后本",
         ),
+    }
+)
+INTEREST_GRACES = _names(
+    {
+        InterestGrace.WAIVED: ("免息", "免收利息"),
+        InterestGrace.DEFERRED: ("缓息", "延后收息", "递延"),
     }
 )
 FP_STATUSES = _names({s.value: (s.label_zh,) for s in FamilyPlanningStatus})
