@@ -21,6 +21,7 @@ from revolve.schedule import (
     InterestMode,
     LoanTerms,
     RepaymentMethod,
+    effective_annual_rate,
     generate_schedule,
     reschedule_extension,
 )
@@ -323,3 +324,20 @@ def test_a_flat_loan_with_deferred_grace_is_stored_and_read_back(ledger: Any) ->
     assert [d.interest for d in stored] == [item.interest for item in expected]
     assert [d.interest for d in stored][:4] == [yuan(0)] * 3 + [yuan(40)]
     assert sum(d.interest.fen for d in stored) == yuan(360).fen
+
+
+# ---- the effective annual rate (实际年化利率) -------------------------------------------------------------
+
+
+def test_the_effective_annual_rate_of_flat_interest_is_about_double_the_nominal() -> None:
+    # 12 % flat over 12 months: the monthly IRR of 933.33 a month on 10,000 is 1.7917 %, so about
+    # 1.017917^12 − 1 = 23.7 % a year compounded (actual days move it by a few hundredths).
+    flat = LoanTerms(
+        principal=yuan(10_000), start=date(2024, 1, 15), term=12, method=FLAT, rate=Decimal("0.12")
+    )
+    assert Decimal("0.2355") <= effective_annual_rate(generate_schedule(flat)) <= Decimal("0.2385")
+    # the same nominal rate on the declining balance (等额本息): 1.01^12 − 1 = 12.68 %
+    annuity = replace(flat, method=EI)
+    assert abs(effective_annual_rate(generate_schedule(annuity)) - Decimal("0.1268")) <= Decimal("0.0005")
+    # interest-free and fee-free: nothing
+    assert effective_annual_rate(generate_schedule(replace(flat, rate=Decimal(0)))) == 0
