@@ -884,6 +884,7 @@ CORE_ALLOWED = {
     "revolve.checks",
     "revolve.rounding",
     "revolve.schedule.amortisation",
+    "revolve.schedule.effective",
     "revolve.schedule.installments",
     "revolve.schedule.rescheduling",
     "revolve.schedule.terms",
