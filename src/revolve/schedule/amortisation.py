@@ -1,8 +1,9 @@
 """Amortisation: how each repayment method spreads principal, interest and fee over the periods.
 
 :func:`generate_schedule` builds the schedule of a loan's terms: 等额本息 (the exact annuity, rounded
-once), 等额本金, interest only, bullet (simple interest) and custom principal amounts, with principal
-grace, a management fee and an instalment multiple. :func:`periods_for_level` is the annuity read
+once; a long first period's extra interest in the first instalment), 等额本金, 等本等息 (flat interest on
+the original principal), interest only, bullet (simple interest) and custom principal amounts, with
+principal grace, interest grace (waived or deferred), a management fee and an instalment multiple. :func:`periods_for_level` is the annuity read
 backwards, for a prepayment that shortens the loan.
 
 Computation is exact: money stays an ``int`` of fen and rates become exact integer ratios
@@ -349,7 +350,8 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
 
     Raises:
         InvalidTerms: ``terms`` is not a LoanTerms; due dates beyond the year 9999; an
-            ``installment_multiple`` so coarse that no level instalment can repay the loan.
+            ``installment_multiple`` so coarse that no level instalment (等额本息, 等本等息) can repay the
+            loan in exactly its term.
         AmountOutOfRange: interest so large that the total leaves the 64-bit fen range.
     """
     if not isinstance(terms, LoanTerms):
