@@ -44,6 +44,7 @@ from revolve.dates import (
 from revolve.money import Money
 from revolve.schedule import (
     FeeTiming,
+    InterestGrace,
     InterestMode,
     LoanTerms,
     RatePeriod,
@@ -101,6 +102,7 @@ def loan_terms(
     methods: tuple[RepaymentMethod, ...] = tuple(RepaymentMethod),
     *,
     level_room: bool = False,
+    interest_grace: bool = False,
 ) -> LoanTerms:
     """Valid LoanTerms of any of ``methods``, across every option the schedule module offers.
 
@@ -109,6 +111,9 @@ def loan_terms(
         methods: the repayment methods to draw from.
         level_room: give amortising loans a principal of at least 3·unit·n² fen (see the module
             docstring).
+        interest_grace: draw an interest grace (宽限期, waived or deferred) for the methods that take
+            one (equal instalment, equal principal, flat), and no principal grace (the two exclude each
+            other).
     """
     method = draw(st.sampled_from(methods))
     frequency = draw(frequencies())
@@ -136,8 +141,14 @@ def loan_terms(
             dates.append(moment)
         explicit = tuple(dates)
 
-    amortising = method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL)
-    grace = draw(st.one_of(st.just(0), st.integers(0, term - 1))) if amortising else 0
+    principal_grace = method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL)
+    amortising = principal_grace or method is RepaymentMethod.FLAT
+    grace = (
+        draw(st.one_of(st.just(0), st.integers(0, term - 1))) if principal_grace and not interest_grace else 0
+    )
+    interest_grace_periods = 0
+    if interest_grace and amortising and term > 1:
+        interest_grace_periods = draw(st.integers(0, term - 1))
     multiple = draw(st.sampled_from([None, None, Money(100), Money(1000)])) if amortising else None
     # an amortising loan repays at least one unit (a fen, or the multiple) in each instalment
     smallest = (multiple.fen if multiple else 1) * (term - grace) if amortising else 1
@@ -170,4 +181,6 @@ def loan_terms(
         fee_timing=draw(st.sampled_from(FeeTiming)),
         rounding=draw(st.sampled_from([ROUND_HALF_UP, ROUND_HALF_EVEN])),
         installment_multiple=multiple,
+        interest_grace_periods=interest_grace_periods,
+        interest_grace=draw(st.sampled_from(InterestGrace)),
     )

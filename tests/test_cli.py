@@ -519,3 +519,16 @@ def test_close_posts_the_closing_entries_and_reopen_is_recorded(tmp_path: Path) 
     assert "已反结账" in reopened.out
     ok(run("contribute", *d, "--fund", FUND, "--amount", "5", "--on", "2016-06-01"))
     ok(run("check", *d))
+
+
+def test_disburse_takes_flat_interest_and_an_interest_grace() -> None:
+    from revolve.cli.parser import build_parser
+
+    args = build_parser().parse_args(
+        [
+            "disburse", "--fund", "F", "--number", "L1", "--household", "H1", "--batch", "B1",
+            "--amount", "6000", "--start", "2016-03-10", "--term", "12", "--method", "flat",
+            "--interest-grace", "3", "--interest-grace-kind", "deferred",
+        ]
+    )  # fmt: skip
+    assert (args.method, args.interest_grace, args.interest_grace_kind) == ("flat", 3, "deferred")

@@ -276,6 +276,45 @@ def test_english_headers_without_bom_units_and_optional_columns(base: Ledger, tm
     assert "B9" in {b.code for b in base.batches(FUND)}
 
 
+def test_a_loans_file_can_say_flat_interest(base: Ledger, tmp_path: Path) -> None:
+    # 等本等息: 12,000 at 6 % for 12 months → 720.00 of interest on the original principal, 60.00 a month
+    loans = write_csv(
+        tmp_path / "loans.csv",
+        [*LOAN[:-1], "年利率", "担保人"],
+        [["L101", "H005", "B9", "12000", "2016-04-01", "12", "等本等息", "6%", "G1"]],
+    )
+    assert import_loans(base, FUND, loans).ok
+    dues = base.schedule(FUND, "L101")
+    assert {d.interest for d in dues} == {yuan("60")}
+    assert {d.principal for d in dues} == {yuan("1000")}
+
+
+def test_a_loans_file_can_give_an_interest_grace(base: Ledger, tmp_path: Path) -> None:
+    # 3 months of 缓息 on the same loan: 180.00 deferred, spread over the other 9 months (20.00 each)
+    loans = write_csv(
+        tmp_path / "loans.csv",
+        [*LOAN[:-1], "年利率", "担保人", "利息宽限期", "宽限期利息"],
+        [
+            ["L101", "H005", "B9", "12000", "2016-04-01", "12", "等本等息", "6%", "G1", "3", "缓息"],
+            ["L102", "H006", "B9", "12000", "2016-04-01", "12", "一次性还本付息", "6%", "G1", "3", "免息"],
+        ],
+    )
+    result = import_loans(base, FUND, loans)
+    # a bullet loan has no interest payments to be graced: refused, naming the column
+    assert [(p.row, p.column) for p in result.problems] == [(3, "interest_grace")]
+    assert import_loans(
+        base,
+        FUND,
+        write_csv(
+            tmp_path / "one.csv",
+            [*LOAN[:-1], "年利率", "担保人", "利息宽限期", "宽限期利息"],
+            [["L101", "H005", "B9", "12000", "2016-04-01", "12", "等本等息", "6%", "G1", "3", "缓息"]],
+        ),
+    ).ok
+    dues = base.schedule(FUND, "L101")
+    assert [d.interest for d in dues] == [yuan(0)] * 3 + [yuan(80)] * 9
+
+
 def test_loans_and_repayments_from_xlsx_with_typed_cells(base: Ledger, tmp_path: Path) -> None:
     loans = write_xlsx(
         tmp_path / "loans.xlsx",

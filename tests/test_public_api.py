@@ -68,6 +68,7 @@ EXPECTED_ALL = [
     "ImportTargetError",
     "Installment",
     "InsufficientFunds",
+    "InterestGrace",
     "InterestMode",
     "InvalidAmount",
     "InvalidDate",

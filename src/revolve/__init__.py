@@ -108,6 +108,7 @@ from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import (
     FeeTiming,
     Installment,
+    InterestGrace,
     InterestMode,
     LoanTerms,
     PrepaymentOption,
@@ -181,6 +182,7 @@ __all__ = [
     "ImportTargetError",
     "Installment",
     "InsufficientFunds",
+    "InterestGrace",
     "InterestMode",
     "InvalidAmount",
     "InvalidDate",

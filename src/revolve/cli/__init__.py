@@ -10,7 +10,7 @@
     guarantor   --fund F --code G --kind K --name N [--cap YUAN] [--member H ...]
     import      {households,loans,repayments} FILE --fund F [--keep-valid] [--sheet S] [--encoding E] [--[no-]progress]
     disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N
-                [--method M] [--rate R] [--guarantor G ...] [--pledge YUAN]
+                [--method M] [--rate R] [--interest-grace K] [--interest-grace-kind waived|deferred] [--guarantor G ...] [--pledge YUAN]
                 [--passbook YUAN --passbook-bank BANK --passbook-account NO]
     repay       --fund F --loan L --amount YUAN --on DATE --receipt R [--payer P] [--guarantor G] [--prepayment O]
     extend      --fund F --loan L --on DATE --periods N --approval-ref REF --approved-by NAME

@@ -27,7 +27,7 @@ from revolve.pledges import Passbook
 from revolve.reports.labels import Language
 from revolve.reports.trial_balance_table import trial_balance_table
 from revolve.rules import ContributionSource
-from revolve.schedule import LoanTerms, RepaymentMethod
+from revolve.schedule import InterestGrace, LoanTerms, RepaymentMethod
 
 __all__ = ["run"]
 
@@ -197,6 +197,8 @@ def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
         term=args.term,
         method=RepaymentMethod(args.method),
         rate=args.rate,
+        interest_grace_periods=args.interest_grace,
+        interest_grace=InterestGrace(args.interest_grace_kind),
     )
     # opening a new batch and paying the loan out are one transaction: a refused loan leaves no batch
     with all_or_nothing(ledger) as books:

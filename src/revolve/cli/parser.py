@@ -17,7 +17,7 @@ from revolve.guarantees import GuarantorKind
 from revolve.money import Money
 from revolve.orgs import OrgLevel
 from revolve.rules import ContributionSource, PayerKind
-from revolve.schedule import PrepaymentOption, RepaymentMethod
+from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 __all__ = ["FORMATS", "REPORTS", "build_parser", "convert_options"]
 
@@ -230,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="repayment method (default bullet: 一次性还本付息)",
     )
     disburse.add_argument("--rate", default="0", help="yearly rate, 0.049 or 4.9%% (default 0)")
+    disburse.add_argument(
+        "--interest-grace", type=int, default=0, help="periods without interest payments (利息宽限期)"
+    )
+    disburse.add_argument(
+        "--interest-grace-kind",
+        choices=[g.value for g in InterestGrace],
+        default=InterestGrace.WAIVED.value,
+        help="the grace interest is waived (免息, default) or deferred to later instalments (缓息)",
+    )
     disburse.add_argument("--guarantor", action="append", default=[], help="guarantor code (repeatable)")
     disburse.add_argument("--pledge", help="cash deposit paid into the fund, in yuan (保证金: on the books)")
     disburse.add_argument(

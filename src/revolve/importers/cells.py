@@ -27,7 +27,7 @@ from revolve.importers.results import ProblemKind
 from revolve.importers.sheets import CellValue, is_blank
 from revolve.money import Money
 from revolve.rules import PayerKind
-from revolve.schedule import PrepaymentOption, RepaymentMethod
+from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 
 class UnreadableCell(Exception):
@@ -223,12 +223,19 @@ METHODS = _names(
         RepaymentMethod.BULLET: ("一次性还本付息", "利随本清", "到期一次还本付息", "到期还本付息"),
         RepaymentMethod.EQUAL_INSTALLMENT: ("等额本息",),
         RepaymentMethod.EQUAL_PRINCIPAL: ("等额本金",),
+        RepaymentMethod.FLAT: ("等本等息", "equal_principal_equal_interest"),
         RepaymentMethod.INTEREST_ONLY: (
             "按期付息、到期还本",
             "按月付息到期还本",
             "按期付息到期还本",
             "先息后本",
         ),
+    }
+)
+INTEREST_GRACES = _names(
+    {
+        InterestGrace.WAIVED: ("免息", "免收利息"),
+        InterestGrace.DEFERRED: ("缓息", "延后收息", "递延"),
     }
 )
 FP_STATUSES = _names({s.value: (s.label_zh,) for s in FamilyPlanningStatus})

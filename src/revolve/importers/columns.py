@@ -63,6 +63,8 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("rate", "年利率", required=False, aliases=("利率",)),
         ImportColumn("guarantor", "担保人", required=False, aliases=("担保人编码", "guarantors")),
         ImportColumn("pledge", "质押金额", required=False, aliases=("质押存款",)),
+        ImportColumn("interest_grace", "利息宽限期", required=False, aliases=("免息期数", "缓息期数")),
+        ImportColumn("interest_grace_kind", "宽限期利息", required=False, aliases=("免息或缓息",)),
     ),
     ImportKind.REPAYMENTS: (
         ImportColumn("loan", "借款编号", aliases=("借款合同号", "number")),

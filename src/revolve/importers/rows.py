@@ -20,6 +20,7 @@ from revolve.errors import InvalidRate, InvalidTerms
 from revolve.households import FamilyPlanningStatus
 from revolve.importers.cells import (
     FP_STATUSES,
+    INTEREST_GRACES,
     METHODS,
     PAYERS,
     PREPAYMENTS,
@@ -39,7 +40,7 @@ from revolve.importers.sheets import CellValue, SheetRows, is_blank
 from revolve.money import Money
 from revolve.opening import OpeningLoan
 from revolve.rules import PayerKind
-from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
+from revolve.schedule import InterestGrace, LoanTerms, PrepaymentOption, RepaymentMethod
 
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 
@@ -165,6 +166,12 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
     rate = c.read("rate", read_rate, Decimal(0))
     guarantors = c.read("guarantor", lambda v: read_text(v, required=False), None)
     pledge = c.read("pledge", lambda v: None if is_blank(v) else read_money(v), None)
+    grace = c.read("interest_grace", lambda v: 0 if is_blank(v) else read_count(v), 0)
+    grace_kind = c.read(
+        "interest_grace_kind",
+        lambda v: read_choice(v, INTEREST_GRACES, what="the interest grace (免息 or 缓息)"),
+        None,
+    )
     if c.problems:
         return None
     try:
@@ -174,9 +181,16 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
             term=term,
             method=RepaymentMethod(method or RepaymentMethod.BULLET),
             rate=rate,
+            interest_grace_periods=grace,
+            interest_grace=InterestGrace(grace_kind or InterestGrace.WAIVED),
         )
     except InvalidTerms as exc:
-        column = {"principal": "amount", "start": "start", "term": "term"}.get(exc.field, "method")
+        column = {
+            "principal": "amount",
+            "start": "start",
+            "term": "term",
+            "interest_grace_periods": "interest_grace",
+        }.get(exc.field, "method")
         c.problems.append(RowProblem(c.row, ProblemKind.REFUSED, column, c.raw(column), str(exc)))
         return None
     except InvalidRate as exc:

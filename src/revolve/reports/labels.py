@@ -65,6 +65,7 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
     "interest_only": ("按期付息、到期还本", "Interest only, principal at maturity"),
     "bullet": ("一次性还本付息", "Bullet (lump sum at maturity)"),
     "custom": ("自定义分期", "Custom instalments"),
+    "flat": ("等本等息", "Flat interest (equal principal, equal interest)"),
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS})

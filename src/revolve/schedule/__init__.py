@@ -3,12 +3,14 @@
 Concepts, one module each:
 
 * :mod:`~revolve.schedule.terms` — :class:`LoanTerms`, everything a schedule depends on, and the enums
-  it is made of (:class:`RepaymentMethod`, :class:`RatePeriod`, :class:`InterestMode`,
+  it is made of (:class:`RepaymentMethod`, :class:`InterestGrace`, :class:`RatePeriod`, :class:`InterestMode`,
   :class:`FeeTiming`, :class:`PrepaymentOption`);
 * :mod:`~revolve.schedule.installments` — :class:`Installment`, one due date with its principal,
   interest, fee, total and the principal balance left after it; :class:`Schedule`, the instalments and
   their totals;
 * :mod:`~revolve.schedule.amortisation` — :func:`generate_schedule` builds a schedule, method by method;
+* :mod:`~revolve.schedule.effective` — :func:`effective_annual_rate`, the compounded rate a schedule
+  implies (实际年化利率), to set beside a flat or fee-laden loan's nominal rate;
 * :mod:`~revolve.schedule.rescheduling` — :func:`reschedule_extension` (展期) and
   :func:`reschedule_after_prepayment` (提前还款: fewer or lower instalments) build a new one from the
   principal outstanding on a date.
@@ -29,10 +31,12 @@ The package is pure: it imports only the standard library and revolve's core, an
 from __future__ import annotations
 
 from revolve.schedule.amortisation import generate_schedule
+from revolve.schedule.effective import effective_annual_rate
 from revolve.schedule.installments import Installment, Schedule
 from revolve.schedule.rescheduling import reschedule_after_prepayment, reschedule_extension
 from revolve.schedule.terms import (
     FeeTiming,
+    InterestGrace,
     InterestMode,
     LoanTerms,
     PrepaymentOption,
@@ -43,12 +47,14 @@ from revolve.schedule.terms import (
 __all__ = [
     "FeeTiming",
     "Installment",
+    "InterestGrace",
     "InterestMode",
     "LoanTerms",
     "PrepaymentOption",
     "RatePeriod",
     "RepaymentMethod",
     "Schedule",
+    "effective_annual_rate",
     "generate_schedule",
     "reschedule_after_prepayment",
     "reschedule_extension",

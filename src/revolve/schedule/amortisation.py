@@ -1,8 +1,9 @@
 """Amortisation: how each repayment method spreads principal, interest and fee over the periods.
 
 :func:`generate_schedule` builds the schedule of a loan's terms: 等额本息 (the exact annuity, rounded
-once), 等额本金, interest only, bullet (simple interest) and custom principal amounts, with principal
-grace, a management fee and an instalment multiple. :func:`periods_for_level` is the annuity read
+once; a long first period's extra interest in the first instalment), 等额本金, 等本等息 (flat interest on
+the original principal), interest only, bullet (simple interest) and custom principal amounts, with
+principal grace, interest grace (waived or deferred), a management fee and an instalment multiple. :func:`periods_for_level` is the annuity read
 backwards, for a prepayment that shortens the loan.
 
 Computation is exact: money stays an ``int`` of fen and rates become exact integer ratios
@@ -18,14 +19,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from fractions import Fraction
 
-from revolve.dates import day_count_days, days_in_year
+from revolve.dates import add_months, day_count_days, days_in_year
 from revolve.errors import InvalidTerms
 from revolve.money import Money
 from revolve.rounding import div_round
 from revolve.schedule.installments import Schedule, assemble
-from revolve.schedule.terms import FeeTiming, InterestMode, LoanTerms, RepaymentMethod
+from revolve.schedule.terms import FeeTiming, InterestGrace, InterestMode, LoanTerms, RepaymentMethod
 
-__all__ = ["generate_schedule", "periods_for_level"]
+__all__ = ["broken_first_period", "generate_schedule", "periods_for_level"]
+
+_LEVEL_METHODS = (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL, RepaymentMethod.FLAT)
 
 
 # ---- integers of fen, exact ratios, one rounding per amount ----------------------------------------
@@ -148,12 +151,58 @@ def _annuity_factors(num: int, den: int, lengths: tuple[int, ...]) -> tuple[int,
     return growth, accumulated, den_power
 
 
-def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[int], list[int]]:
+def _regular_first_length(terms: LoanTerms, ends: tuple[date, ...]) -> int | None:
+    """The interest days of a regular first period when the first period is longer (a broken period).
+
+    In the daily mode, a start earlier than one period before the first due date (放款日 15 January, first
+    repayment 1 March, monthly) makes a long first period. Its regular part runs from one period before
+    the first due date to it; the days before are the broken period's extra. Returns None when the first
+    period is not longer than a regular one, or in the per-period mode (where every period earns one
+    regular period's interest).
+    """
+    if terms.interest_mode is not InterestMode.DAILY:
+        return None
+    first_end, frequency = ends[0], terms.frequency
+    if frequency.months:
+        if first_end.year * 12 + first_end.month <= frequency.months:
+            return None
+        regular_start = add_months(first_end, -frequency.months, day=terms.day_of_month)
+    else:
+        if first_end.toordinal() <= frequency.days:
+            return None
+        regular_start = date.fromordinal(first_end.toordinal() - frequency.days)
+    if terms.start >= regular_start:
+        return None
+    return day_count_days(regular_start, first_end, terms.day_count)
+
+
+def broken_first_period(terms: LoanTerms) -> bool:
+    """Whether a 等额本息 loan's first instalment carries a long first period's extra interest.
+
+    True for the daily mode, no principal grace, at least two periods, and a start earlier than one
+    period before the first due date (docs/schedules.md, "Dates").
+    """
+    return (
+        terms.method is RepaymentMethod.EQUAL_INSTALLMENT
+        and not terms.grace_periods
+        and terms.term > 1
+        and _regular_first_length(terms, terms.period_end_dates()) is not None
+    )
+
+
+def _equal_installment(
+    terms: LoanTerms, fee: int, basis: _Basis, ends: tuple[date, ...]
+) -> tuple[list[int], list[int]]:
     principal_fen, grace, rounding = terms.principal.fen, terms.grace_periods, terms.rounding
     num, den, lengths = basis.num, basis.den, basis.lengths
     unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
     pre_interest = [div_round(principal_fen * num * t, den, rounding) for t in lengths[:grace]]
     amortising = lengths[grace:]
+    # A long first period (a broken period) that amortises: the level is computed as if the period were
+    # regular, and its extra days' interest is added to the first instalment (the banks' practice).
+    regular_first = _regular_first_length(terms, ends) if not grace and len(amortising) > 1 else None
+    if regular_first is not None:
+        amortising = (regular_first, *amortising[1:])
     growth, accumulated, den_power = _annuity_factors(num, den, amortising)
     # The borrower's instalment is the level payment plus the fee; with a multiple that sum is rounded.
     level = unit * div_round(principal_fen * growth + fee * accumulated, accumulated * unit, rounding) - fee
@@ -180,6 +229,9 @@ def _equal_installment(terms: LoanTerms, fee: int, basis: _Basis) -> tuple[list[
                 "use a smaller multiple, a larger principal or fewer periods",
             )
         principal, interest = settled
+    if regular_first is not None:
+        # The first instalment carries the interest of the whole broken period, rounded once.
+        interest[0] = div_round(principal_fen * num * lengths[0], den, rounding)
     return [0] * grace + principal, pre_interest + interest
 
 
@@ -222,6 +274,70 @@ def _equal_principal_parts(principal_fen: int, periods: int, unit: int, rounding
     return [part] * (periods - 1) + [principal_fen - part * (periods - 1)]
 
 
+def _simple_interest(terms: LoanTerms, ends: tuple[date, ...], basis: _Basis) -> int:
+    """The whole term's simple interest on the original principal, rounded once.
+
+    ``P × R × periods ÷ periods per year`` in the per-period mode, ``P × R × days ÷ 360`` (or 365)
+    from the start to the last due date in the daily mode.
+    """
+    if terms.interest_mode is InterestMode.DAILY:
+        span = day_count_days(terms.start, ends[-1], terms.day_count)
+    else:
+        span = basis.regular * terms.term
+    return div_round(terms.principal.fen * basis.num * span, basis.den, terms.rounding)
+
+
+def _split_equally(total: int, parts: int, rounding: str) -> list[int]:
+    """``total`` fen in ``parts`` equal shares rounded once; the last takes the remainder (never < 0)."""
+    share = div_round(total, parts, rounding)
+    if share * (parts - 1) > total:
+        share = total // parts
+    return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def _flat(terms: LoanTerms, fee: int, basis: _Basis, ends: tuple[date, ...]) -> tuple[list[int], list[int]]:
+    """等本等息: the whole term's simple interest split equally, the principal split equally.
+
+    With an instalment multiple the borrower's instalment (principal + interest + fee) is rounded to the
+    multiple, the interest share stays as it is and the principal share is the rest; the last instalment
+    takes the remainder. If the rounded instalment would repay the loan before the last period (or repay
+    no principal), it is rounded down, then up; if neither works the terms are refused.
+    """
+    principal_fen, count, rounding = terms.principal.fen, terms.term, terms.rounding
+    total_interest = _simple_interest(terms, ends, basis)
+    interest = _split_equally(total_interest, count, rounding)
+    multiple = terms.installment_multiple
+    if multiple is None or count == 1:
+        return _equal_principal_parts(principal_fen, count, 1, rounding), interest
+    unit, share = multiple.fen, interest[0]
+    owed = principal_fen + total_interest + count * fee
+    for level in (
+        unit * div_round(owed, count * unit, rounding),
+        unit * (owed // (count * unit)),
+        unit * -(-owed // (count * unit)),
+    ):
+        part = level - fee - share
+        if part > 0 and part * (count - 1) < principal_fen:
+            return [part] * (count - 1) + [principal_fen - part * (count - 1)], interest
+    raise InvalidTerms(
+        "installment_multiple",
+        multiple,
+        reason=f"no multiple of {multiple} repays this loan in exactly {count} instalments; "
+        "use a smaller multiple or fewer periods",
+    )
+
+
+def _interest_grace(terms: LoanTerms, interest: list[int]) -> list[int]:
+    """No interest in the first k instalments: waived (forgiven), or deferred — spread equally over the
+    instalments after the grace, the last taking the remainder, without interest on it."""
+    k = terms.interest_grace_periods
+    owed = sum(interest[:k])
+    after = interest[k:]
+    if terms.interest_grace is InterestGrace.DEFERRED and owed:
+        after = [a + b for a, b in zip(after, _split_equally(owed, len(after), terms.rounding), strict=True)]
+    return [0] * k + after
+
+
 def generate_schedule(terms: LoanTerms) -> Schedule:
     """Build the repayment schedule of a loan.
 
@@ -234,7 +350,8 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
 
     Raises:
         InvalidTerms: ``terms`` is not a LoanTerms; due dates beyond the year 9999; an
-            ``installment_multiple`` so coarse that no level instalment can repay the loan.
+            ``installment_multiple`` so coarse that no level instalment (等额本息, 等本等息) can repay the
+            loan in exactly its term.
         AmountOutOfRange: interest so large that the total leaves the 64-bit fen range.
     """
     if not isinstance(terms, LoanTerms):
@@ -248,11 +365,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
 
     if method is RepaymentMethod.BULLET:
         # Simple interest (利随本清): the whole term's interest on the principal, rounded once.
-        if terms.interest_mode is InterestMode.DAILY:
-            span = day_count_days(terms.start, ends[-1], terms.day_count)
-        else:
-            span = regular * terms.term
-        interest = div_round(principal_fen * basis.num * span, basis.den, rounding)
+        interest = _simple_interest(terms, ends, basis)
         return assemble(
             terms,
             ends[-1:],
@@ -263,15 +376,15 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
         )
 
     count = terms.term
-    if method in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
-        unit = terms.installment_multiple.fen if terms.installment_multiple is not None else 1
+    if method in _LEVEL_METHODS:
+        # 等本等息 rounds its whole instalment to the multiple, not its principal: one fen per period
+        multiple = terms.installment_multiple if method is not RepaymentMethod.FLAT else None
+        unit = multiple.fen if multiple is not None else 1
         periods = count - terms.grace_periods
         if principal_fen < unit * periods:
             # fewer units than instalments: some instalment would repay nothing (a ¥0.00 instalment)
             field, value = (
-                ("installment_multiple", terms.installment_multiple)
-                if terms.installment_multiple is not None
-                else ("principal", terms.principal)
+                ("installment_multiple", multiple) if multiple is not None else ("principal", terms.principal)
             )
             raise InvalidTerms(
                 field,
@@ -281,7 +394,9 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
             )
     fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
     if method is RepaymentMethod.EQUAL_INSTALLMENT:
-        principal, interest_column = _equal_installment(terms, fee, basis)
+        principal, interest_column = _equal_installment(terms, fee, basis, ends)
+    elif method is RepaymentMethod.FLAT:
+        principal, interest_column = _flat(terms, fee, basis, ends)
     else:
         if method is RepaymentMethod.EQUAL_PRINCIPAL:
             grace = terms.grace_periods
@@ -292,6 +407,8 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
         else:
             principal = [amount.fen for amount in terms.principal_amounts]
         interest_column = _interest_on_balance(principal_fen, principal, basis)
+    if terms.interest_grace_periods:
+        interest_column = _interest_grace(terms, interest_column)
     return assemble(
         terms,
         ends,

@@ -18,9 +18,9 @@ from revolve.checks import check_choice, check_money, check_term_date, check_who
 from revolve.dates import add_months, due_dates
 from revolve.errors import InvalidTerms
 from revolve.money import Money
-from revolve.schedule.amortisation import generate_schedule, periods_for_level
+from revolve.schedule.amortisation import broken_first_period, generate_schedule, periods_for_level
 from revolve.schedule.installments import Schedule
-from revolve.schedule.terms import FeeTiming, LoanTerms, PrepaymentOption, RepaymentMethod
+from revolve.schedule.terms import FeeTiming, InterestGrace, LoanTerms, PrepaymentOption, RepaymentMethod
 
 __all__ = ["reschedule_after_prepayment", "reschedule_extension"]
 
@@ -52,6 +52,23 @@ def _check_reschedule(terms: LoanTerms, on: date, outstanding: Money) -> None:
         raise InvalidTerms(
             "method", terms.method, reason="a custom schedule is rescheduled by giving new custom terms"
         )
+    if (
+        terms.interest_grace_periods
+        and terms.interest_grace is InterestGrace.DEFERRED
+        and on >= terms.period_end_dates()[0]
+    ):
+        # interest deferred from grace periods already passed is owed outside the principal outstanding
+        raise InvalidTerms(
+            "on",
+            on,
+            reason="the loan has deferred grace interest (缓息) that a new schedule of the principal would "
+            "drop; settle the deferred interest first, or reschedule before the first due date",
+        )
+
+
+def _remaining(grid: tuple[date, ...], periods: int, on: date) -> int:
+    """How many of the first ``periods`` periods of the grid end after ``on``."""
+    return sum(1 for end in grid[:periods] if end > on)
 
 
 def _rescheduled(
@@ -70,6 +87,9 @@ def _rescheduled(
         day_of_month=None,
         grace_periods=min(grace, len(ends) - 1),
         fee_rate=fee_rate,
+        interest_grace_periods=min(
+            _remaining(_grid(terms, terms.term), terms.interest_grace_periods, on), len(ends) - 1
+        ),
     )
 
 
@@ -142,7 +162,11 @@ def reschedule_after_prepayment(
                 option,
                 reason=f"a {method} loan repays its principal at maturity; use lower_installments",
             )
-        old = generate_schedule(terms).installments[terms.grace_periods]
+        # an instalment at the level: after the principal grace, not a long first period's (which carries
+        # the broken period's extra interest), and without an interest grace's waived or deferred interest
+        level_at = terms.grace_periods + broken_first_period(terms)
+        old_items = generate_schedule(replace(terms, interest_grace_periods=0)).installments
+        old = old_items[min(level_at, len(old_items) - 1)]
         amortising = len(remaining) - grace
         if method is RepaymentMethod.EQUAL_PRINCIPAL:
             per_period = max(old.principal.fen, 1)

@@ -6,6 +6,8 @@
 * :class:`RepaymentMethod` — equal instalment 等额本息 (annuity), equal principal 等额本金, interest only
   with principal at maturity 按月付息到期还本 / 按季结息, bullet 一次性还本付息 / 利随本清 (the national
   幸福工程 default, usually interest-free) and custom (caller-given principal amounts).
+  Also 等本等息 (flat interest on the original principal, common in 小额贷款).
+* :class:`InterestGrace` — whether the interest of an interest grace (宽限期) is waived or deferred.
 * :class:`RatePeriod`, :class:`InterestMode`, :class:`FeeTiming` — how the rate and fee are read;
   :class:`PrepaymentOption` — what a prepayment changes.
 
@@ -27,6 +29,7 @@ from revolve.money import Money
 
 __all__ = [
     "FeeTiming",
+    "InterestGrace",
     "InterestMode",
     "LoanTerms",
     "PrepaymentOption",
@@ -48,6 +51,19 @@ class RepaymentMethod(StrEnum):
     """一次性还本付息 / 利随本清: one instalment at maturity with simple interest (幸福工程 default)."""
     CUSTOM = "custom"
     """Caller-given principal amounts per period (分期还款 by agreement); interest on the balance."""
+    FLAT = "flat"
+    """等本等息: the same principal every period and the same interest, the interest reckoned on the
+    original principal for the whole term (as a bullet loan's) and split equally (小额贷款)."""
+
+
+class InterestGrace(StrEnum):
+    """What becomes of the interest of the first periods under an interest grace (宽限期)."""
+
+    WAIVED = "waived"
+    """免息: the interest of the grace periods is forgiven; it is never owed."""
+    DEFERRED = "deferred"
+    """缓息: the interest of the grace periods is owed, without interest on it, and spread equally over
+    the instalments after the grace (the last takes the remainder)."""
 
 
 class RatePeriod(StrEnum):
@@ -90,6 +106,7 @@ class PrepaymentOption(StrEnum):
 
 _ZERO = Decimal(0)
 _MAX_TERM = 10_000
+_LEVEL_METHODS = (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL, RepaymentMethod.FLAT)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,9 +141,14 @@ class LoanTerms:
         fee_timing: per period with each instalment, or once up front.
         rounding: a ``decimal`` rounding mode for every amount; ROUND_HALF_UP by default,
             ROUND_HALF_EVEN on request.
-        installment_multiple: for ``EQUAL_INSTALLMENT`` and ``EQUAL_PRINCIPAL``: round the level
-            instalment (等额本息) or the level principal (等额本金) to a multiple of this amount, e.g.
-            ``yuan(1)`` or ``yuan(10)``; the last instalment takes the difference.
+        installment_multiple: for ``EQUAL_INSTALLMENT``, ``EQUAL_PRINCIPAL`` and ``FLAT``: round the
+            level instalment (等额本息, 等本等息) or the level principal (等额本金) to a multiple of this
+            amount, e.g. ``yuan(1)`` or ``yuan(10)``; the last instalment takes the difference.
+        interest_grace_periods: interest grace (宽限期) for ``EQUAL_INSTALLMENT``, ``EQUAL_PRINCIPAL`` and
+            ``FLAT``: the first k instalments carry no interest (principal is still repaid). Not with
+            principal grace (an instalment in both would be ¥0.00); k must be below the term.
+        interest_grace: whether that interest is waived (forgiven) or deferred (spread equally over the
+            instalments after the grace).
 
     Raises:
         InvalidTerms: a non-positive principal, a term below 1, grace ≥ term, custom amounts that do not
@@ -155,6 +177,8 @@ class LoanTerms:
     fee_timing: FeeTiming = FeeTiming.PER_PERIOD
     rounding: str = ROUND_HALF_UP
     installment_multiple: Money | None = None
+    interest_grace_periods: int = 0
+    interest_grace: InterestGrace = InterestGrace.WAIVED
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # normalising a frozen value while it is being built
@@ -194,12 +218,43 @@ class LoanTerms:
         multiple = self.installment_multiple
         if multiple is not None:
             check_money("installment_multiple", multiple, positive=True, terms=True)
-            if method not in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
+            if method not in _LEVEL_METHODS:
                 raise InvalidTerms(
                     "installment_multiple",
                     multiple,
-                    reason=f"only equal_installment and equal_principal round to a multiple, not {method}",
+                    reason=f"only equal_installment, equal_principal and flat round to a multiple, not {method}",
                 )
+        self._check_interest_grace(method, term, grace)
+
+    def _check_interest_grace(self, method: RepaymentMethod, term: int, grace: int) -> None:
+        object.__setattr__(
+            self,
+            "interest_grace",
+            check_choice(InterestGrace, "interest_grace", self.interest_grace, terms=True),
+        )
+        periods = check_whole("interest_grace_periods", self.interest_grace_periods, minimum=0)
+        if not periods:
+            return
+        if periods >= term:
+            raise InvalidTerms(
+                "interest_grace_periods",
+                periods,
+                reason=f"interest grace must be shorter than the term of {term} periods",
+            )
+        if method not in _LEVEL_METHODS:
+            raise InvalidTerms(
+                "interest_grace_periods",
+                periods,
+                reason=f"interest grace applies to equal_installment, equal_principal and flat, not {method} "
+                "(its instalments before maturity would be ¥0.00)",
+            )
+        if grace:
+            raise InvalidTerms(
+                "interest_grace_periods",
+                periods,
+                reason=f"not with {grace} periods of principal grace: an instalment in both would be ¥0.00; "
+                "give one grace or the other",
+            )
 
     def _check_dates(self, term: int) -> None:
         explicit = self.due_dates

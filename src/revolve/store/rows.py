@@ -32,7 +32,7 @@ from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import Policy
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
-from revolve.schedule import FeeTiming, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
+from revolve.schedule import FeeTiming, InterestGrace, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
 from revolve.subsidy import SubsidyCaps
 
 __all__ = [
@@ -318,9 +318,19 @@ def schedule_version_of(row: Any) -> ScheduleVersion:
 
 
 def terms_to_json(terms: LoanTerms) -> str:
-    """Loan terms as JSON text: every field, so that :func:`terms_from_json` gives them back equal."""
+    """Loan terms as JSON text: every field, so that :func:`terms_from_json` gives them back equal.
+
+    An interest grace (宽限期) is written only when there is one, so the text of terms without one is the
+    same as before interest grace existed (rows stored earlier read back unchanged).
+    """
+    grace: dict[str, object] = (
+        {"interest_grace_periods": terms.interest_grace_periods, "interest_grace": terms.interest_grace.value}
+        if terms.interest_grace_periods
+        else {}
+    )
     return json.dumps(
         {
+            **grace,
             "principal": terms.principal.fen,
             "start": terms.start.isoformat(),
             "term": terms.term,
@@ -345,7 +355,7 @@ def terms_to_json(terms: LoanTerms) -> str:
 
 
 def terms_from_json(text: str) -> LoanTerms:
-    """The loan terms stored by :func:`terms_to_json`."""
+    """The loan terms stored by :func:`terms_to_json` (rows without an interest grace have none)."""
     d = json.loads(text)
     return LoanTerms(
         principal=Money(d["principal"]),
@@ -368,6 +378,8 @@ def terms_from_json(text: str) -> LoanTerms:
         installment_multiple=Money(d["installment_multiple"])
         if d["installment_multiple"] is not None
         else None,
+        interest_grace_periods=d.get("interest_grace_periods", 0),
+        interest_grace=InterestGrace(d.get("interest_grace", InterestGrace.WAIVED.value)),
     )
 
 
