@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP
 from enum import StrEnum
 
 from revolve.chart import AccountKey, AccountKind, AccountRole, Chart
@@ -28,11 +29,13 @@ from revolve.errors import InvalidEntry
 from revolve.journal import Entry, Posting
 from revolve.loans.dues import Component, InstalmentRow, as_dues, states
 from revolve.money import Money
+from revolve.rounding import div_round
 
 __all__ = [
     "CLOSE_PREFIX",
     "RELEASE_KIND",
     "RESTRICTED_REVENUE_ROLES",
+    "SETTLE_KIND",
     "PeriodReopening",
     "ReleaseEvent",
     "RestrictionPolicy",
@@ -40,7 +43,9 @@ __all__ = [
     "closing_entries",
     "release_entry",
     "restricted_available",
+    "settlement_entries",
     "subsidy_accrual_entry",
+    "subsidy_incurred",
     "unpaid_income_due",
 ]
 
@@ -311,3 +316,85 @@ def subsidy_accrual_entry(
     return Entry(
         on, "accrual.subsidy", tuple(postings), memo=f"{on.isoformat()} 计提应付贴息", idempotency_key=key
     )
+
+
+SETTLE_KIND = "accrual.settle"
+"""The kind of an entry a late close posts on a later receipt's date: the part of that receipt's interest
+(fees) that settles the receivable accrued at the close, taken out of revenue (Dr 利息收入 / Cr 应收利息)."""
+
+_REVENUE_OF = {R.ACCRUED_INTEREST: R.INTEREST_REVENUE, R.ACCRUED_FEE: R.FEE_REVENUE}
+
+
+def settlement_entries(
+    *,
+    desired: Mapping[tuple[AccountRole, str, date], Money],
+    moved: Mapping[tuple[AccountRole, str, date], Money],
+    key: str,
+) -> list[Entry]:
+    """What a late close posts on the dates of receipts recorded after its closing date, so that they settle
+    the receivables it accrued (and no more), as they would have had the close been run on time.
+
+    Args:
+        desired: per (receivable role, loan number, value date), what the receipts of that day should
+            settle (positive), from :func:`revolve.accruals.accrue`.
+        moved: per (receivable role, loan number, value date) after the close, the receivable's net
+            movement as posted (debit positive: a settlement is negative).
+        key: the idempotency key's stem; each entry appends its date.
+
+    Returns:
+        One ``accrual.settle`` entry per date with a difference: Dr 利息收入 (管理费收入) / Cr 应收利息
+        (应收管理费):{loan} by what the day's receipts should have settled and did not (negative amounts
+        when they settled too much).
+    """
+    days: dict[date, dict[AccountKey, int]] = {}
+    for role, sub, day in set(desired) | set(moved):
+        short = desired.get((role, sub, day), Money(0)).fen + moved.get((role, sub, day), Money(0)).fen
+        if not short:
+            continue
+        lines = days.setdefault(day, {})
+        lines[AccountKey(role, sub)] = lines.get(AccountKey(role, sub), 0) - short
+        revenue = AccountKey(_REVENUE_OF[role])
+        lines[revenue] = lines.get(revenue, 0) + short
+    out = []
+    for day, lines in sorted(days.items()):
+        postings = tuple(Posting(k, Money(v)) for k, v in sorted(lines.items(), key=str) if v)
+        if postings:
+            out.append(
+                Entry(
+                    day,
+                    SETTLE_KIND,
+                    postings,
+                    memo=f"{day.isoformat()} 收款冲减已计提应收利息（补记）",
+                    idempotency_key=f"{key}:{SETTLE_KIND}:{day.isoformat()}",
+                )
+            )
+    return out
+
+
+def subsidy_incurred(
+    amount: Money,
+    *,
+    start: date,
+    end: date,
+    subsidised_days: int,
+    through: date,
+    rounding: str = ROUND_HALF_UP,
+) -> Money:
+    """The part of one bank-loan period's subsidy (贴息) incurred by ``through``: all of it once the period
+    has ended (``end`` ≤ ``through``), otherwise its share by the subsidised days elapsed since ``start``
+    (``amount × min(elapsed, subsidised days) ÷ subsidised days``, rounded once to the fen).
+
+    Args:
+        amount: the period's subsidy.
+        start: the period's first day.
+        end: its settlement day.
+        subsidised_days: the days the subsidy covers (the caps may cover fewer than the period's days).
+        through: the closing date.
+        rounding: the rounding mode of the share.
+    """
+    if end <= through:
+        return amount
+    elapsed = min((through - start).days, subsidised_days)
+    if elapsed <= 0 or subsidised_days <= 0 or not amount.is_positive():
+        return Money(0)
+    return Money(div_round(amount.fen * elapsed, subsidised_days, rounding))
