@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from conftest import BACKENDS, EXAMPLES, ledger_on
 from revolve import AccountRole, Ledger, Money, OrgLevel, yuan
-from revolve.accruals import AccruingLoan, accrue, earned_by
 from revolve.guarantees import GuarantorKind
 from revolve.schedule import LoanTerms, RepaymentMethod
 
@@ -79,6 +78,8 @@ def test_the_interest_and_fee_of_the_period_under_way_are_accrued_by_days(county
 
 
 def test_one_rounding_per_loan_half_up() -> None:
+    from revolve.accruals import earned_by
+
     rows = [(1, D(2016, 4, 10), 0, 1, 0)]  # 1 fen of interest over 31 days: ½ fen at day 15.5
     assert earned_by(rows, start=D(2016, 3, 10), through=D(2016, 3, 25))[0] == Money(0)  # 15/31
     assert earned_by(rows, start=D(2016, 3, 10), through=D(2016, 3, 26))[0] == Money(1)  # 16/31
@@ -287,6 +288,8 @@ def test_property_receivable_is_earned_less_received_after_every_close(backend_n
 
 
 def test_accrue_settles_later_receipts_oldest_first() -> None:
+    from revolve.accruals import AccruingLoan, accrue
+
     loan = AccruingLoan(
         "L1",
         D(2016, 3, 10),

@@ -364,7 +364,7 @@ def settlement_entries(
                     day,
                     SETTLE_KIND,
                     postings,
-                    memo=f"{day.isoformat()} 收款冲减已计提应收利息（补记）",
+                    memo=f"{day.isoformat()} 收款结算已计提应收利息及管理费（晚结账补记）",
                     idempotency_key=f"{key}:{SETTLE_KIND}:{day.isoformat()}",
                 )
             )
