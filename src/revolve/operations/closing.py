@@ -105,16 +105,15 @@ class Closing(Family):
             accruals = self._accruals(unit, through, key)
             if accruals:
                 self._books.write(unit, accruals)
-            balances = {
-                AccountRole(role): Money(bal)
-                for role, (bal, _, _) in store_accounts.role_balances(conn, f.id, through).items()
-            }
+            # every account's balance at the closing date, read once (stored balances less the postings
+            # dated after it): the close costs the open period's postings, not the whole book
+            at = store_closing.balances_at(conn, f.id, through)
+            balances: dict[AccountRole, Money] = {}
+            for (role, _), bal in at.items():
+                balances[AccountRole(role)] = balances.get(AccountRole(role), Money(0)) + Money(bal)
             chart = self._books.chart(f)
             subledgers = {
-                spec.role: {
-                    sub: Money(b)
-                    for sub, b in store_accounts.subledger_balances(conn, f.id, spec.role, through).items()
-                }
+                spec.role: {sub: Money(b) for (role, sub), b in at.items() if role == spec.role.value and sub}
                 for spec in chart.specs
                 if spec.subledger and spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE)
             }
