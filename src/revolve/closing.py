@@ -5,11 +5,14 @@ of restrictions (限定性净资产转为非限定性净资产). docs/books.md q
   revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into
   限定性净资产, unrestricted revenue and all expenses into 非限定性净资产 — so that each has no balance at
   the closing date. Their kinds start with ``close.``; reports that show a period's flows leave them out.
-* **Accruals** (第七条, 权责发生制): the interest and fees of instalments that fell due by the closing date and
-  are not yet received are revenue of the period, against a receivable per loan; the interest subsidy
-  (贴息) of each bank-loan period ended by the closing date and not yet paid is an expense of the period,
-  against a payable per bank loan. The close posts the *difference* between what should be accrued and
-  what the accounts hold, so closing twice or closing after a reopen accrues nothing twice.
+* **Accruals** (第七条, 权责发生制): the interest and fees each interest-bearing loan earned by the closing
+  date — instalments due in full, the period under way by its days (:mod:`revolve.accruals`) — and has not
+  received by then are revenue of the period, against a receivable per loan; the interest subsidy (贴息)
+  incurred by the closing date (a period under way by its days, :func:`subsidy_incurred`) and not yet paid
+  is an expense of the period, against a payable per bank loan. The close posts the *difference* between
+  what should be accrued and what the accounts hold, so closing twice or closing after a reopen accrues
+  nothing twice; a late close moves what later receipts settled out of revenue on their dates
+  (:func:`settlement_entries`).
 * **Restriction release** (第五十七条; 解释 on 限定性净资产): when restricted money is used for its purpose
   — a one-off grant or a subsidy paid, an approved write-off of a loan made from it — that much restricted
   net assets (at most what is restricted) becomes unrestricted, by an entry on that day. Which events
@@ -18,7 +21,7 @@ of restrictions (限定性净资产转为非限定性净资产). docs/books.md q
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP
@@ -27,7 +30,6 @@ from enum import StrEnum
 from revolve.chart import AccountKey, AccountKind, AccountRole, Chart
 from revolve.errors import InvalidEntry
 from revolve.journal import Entry, Posting
-from revolve.loans.dues import Component, InstalmentRow, as_dues, states
 from revolve.money import Money
 from revolve.rounding import div_round
 
@@ -46,7 +48,6 @@ __all__ = [
     "settlement_entries",
     "subsidy_accrual_entry",
     "subsidy_incurred",
-    "unpaid_income_due",
 ]
 
 R = AccountRole
@@ -229,23 +230,6 @@ def closing_entries(
             )
         )
     return entries
-
-
-def unpaid_income_due(
-    rows: Sequence[InstalmentRow], *, paid: Money, order: Sequence[Component], through: date
-) -> tuple[Money, Money]:
-    """(interest, fee) of the instalments due on or before ``through`` that ``paid`` has not reached.
-
-    Payments fill instalments oldest first, so this is what a later payment on those instalments will
-    bring in — the part a repayment settles against the accrued receivable.
-    """
-    interest = fee = Money(0)
-    for st in states(as_dues(rows), paid=paid, order=order):
-        if st.due.due_date > through:
-            break
-        interest += st.remaining_of(Component.INTEREST)
-        fee += st.remaining_of(Component.FEE)
-    return interest, fee
 
 
 def _deltas(targets: Mapping[str, Money], held: Mapping[str, Money]) -> dict[str, Money]:
