@@ -222,10 +222,12 @@ def test_finding_7_interest_and_fees_are_accrued_at_the_close_and_settled_when_r
         "FN", number="L0", household="H2", batch="B1", terms=_terms("6000", "0", "0"), guarantors=["VC"]
     )
     county.close_period("FN", through=D(2016, 4, 30))
+    # instalment 1 in full, and 20 of the 30 days of instalment 2 (04-10 → 05-10: 110 interest, 30 fee):
+    # 120 + 110 × 20 / 30 = 193.33 interest, 30 + 30 × 20 / 30 = 50 fee
     accruals = {e.kind: _lines(e) for e in county.entries("FN") if e.kind.startswith("accrual.")}
     assert accruals == {
-        "accrual.interest": [("accrued_interest[L1]", 12_000), ("interest_revenue", -12_000)],
-        "accrual.fee": [("accrued_fee[L1]", 3_000), ("fee_revenue", -3_000)],
+        "accrual.interest": [("accrued_interest[L1]", 19_333), ("interest_revenue", -19_333)],
+        "accrual.fee": [("accrued_fee[L1]", 5_000), ("fee_revenue", -5_000)],
     }
     # the interest-free loan accrues nothing; the close then moves the revenue into net assets
     assert county.balance("FN", R.INTEREST_REVENUE) == Money(0)
@@ -237,19 +239,23 @@ def test_finding_7_interest_and_fees_are_accrued_at_the_close_and_settled_when_r
         ("accrued_interest[L1]", -12_000),
         ("accrued_fee[L1]", -3_000),
     ]
-    # instalment 2 (due 2016-05-10): 1,000 + 110 interest (11,000 × 1 %) + 30 fee, paid before any close
+    # instalment 2 (due 2016-05-10): 1,000 + 110 interest (11,000 × 1 %) + 30 fee; the 73.33 interest and
+    # 20 fee of it accrued at the close are settled, only the rest (36.67 and 10) is revenue of May
     county.repay("FN", "L1", amount=yuan("1140"), on=D(2016, 5, 10), receipt="R-2")
     assert _lines(county.entries("FN")[-1]) == [
         ("fund_cash", 114_000),
         ("loans_receivable[L1]", -100_000),
-        ("interest_revenue", -11_000),
-        ("fee_revenue", -3_000),
+        ("accrued_interest[L1]", -7_333),
+        ("interest_revenue", -3_667),
+        ("accrued_fee[L1]", -2_000),
+        ("fee_revenue", -1_000),
     ]
     assert county.accrued("FN", R.ACCRUED_INTEREST) == {"L1": Money(0)}
-    # instalment 3 (due 06-10) unpaid at the 06-30 close: 100 interest and 30 fee accrued, nothing twice
+    # at the 06-30 close: instalment 3 (due 06-10: 100 interest, 30 fee) unpaid, and 20 of the 30 days of
+    # instalment 4 (90 interest, 30 fee): 100 + 60 interest and 30 + 20 fee accrued, nothing twice
     county.close_period("FN", through=D(2016, 6, 30))
-    assert county.accrued("FN", R.ACCRUED_INTEREST) == {"L1": yuan("100")}
-    assert county.accrued("FN", R.ACCRUED_FEE) == {"L1": yuan("30")}
+    assert county.accrued("FN", R.ACCRUED_INTEREST) == {"L1": yuan("160")}
+    assert county.accrued("FN", R.ACCRUED_FEE) == {"L1": yuan("50")}
     assert county.check() == []
 
 
@@ -264,13 +270,14 @@ def test_finding_7_subsidy_is_accrued_for_periods_ended_and_settled_when_paid(co
     caps = SubsidyCaps(max_principal=yuan("20000"), max_rate=Decimal("0.05"), max_days=360)
     county.register_bank_loan("FN", number="BK-1", household="H1", bank="信用社", terms=terms, caps=caps)
     (line,) = county.subsidy_due("FN", "BK-1")
-    county.close_period("FN", through=line.end - timedelta(days=1))
-    assert county.accrued("FN", R.SUBSIDY_PAYABLE) == {}
+    # the subsidy is incurred by days: 90 of its 360 subsidised days by 05-30 (¥1,000 × 90 / 360 = ¥250)
+    county.close_period("FN", through=line.start + timedelta(days=90))
+    assert county.accrued("FN", R.SUBSIDY_PAYABLE) == {"BK-1": yuan("-250")}
     county.close_period("FN", through=line.end)
-    (accrual,) = [e for e in county.entries("FN") if e.kind == "accrual.subsidy"]
-    assert _lines(accrual) == [
-        ("subsidy_payable[BK-1]", -line.amount.fen),
-        ("subsidy_expense", line.amount.fen),
+    accruals = [e for e in county.entries("FN") if e.kind == "accrual.subsidy"]
+    assert [_lines(e) for e in accruals] == [
+        [("subsidy_payable[BK-1]", -25_000), ("subsidy_expense", 25_000)],
+        [("subsidy_payable[BK-1]", -line.amount.fen + 25_000), ("subsidy_expense", line.amount.fen - 25_000)],
     ]
     paid = county.pay_subsidy("FN", "BK-1", period=1, on=line.end + timedelta(days=5))
     assert _lines(paid) == [("subsidy_payable[BK-1]", line.amount.fen), ("fund_cash", -line.amount.fen)]

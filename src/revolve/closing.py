@@ -5,11 +5,14 @@ of restrictions (限定性净资产转为非限定性净资产). docs/books.md q
   revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into
   限定性净资产, unrestricted revenue and all expenses into 非限定性净资产 — so that each has no balance at
   the closing date. Their kinds start with ``close.``; reports that show a period's flows leave them out.
-* **Accruals** (第七条, 权责发生制): the interest and fees of instalments that fell due by the closing date and
-  are not yet received are revenue of the period, against a receivable per loan; the interest subsidy
-  (贴息) of each bank-loan period ended by the closing date and not yet paid is an expense of the period,
-  against a payable per bank loan. The close posts the *difference* between what should be accrued and
-  what the accounts hold, so closing twice or closing after a reopen accrues nothing twice.
+* **Accruals** (第七条, 权责发生制): the interest and fees each interest-bearing loan earned by the closing
+  date — instalments due in full, the period under way by its days (:mod:`revolve.accruals`) — and has not
+  received by then are revenue of the period, against a receivable per loan; the interest subsidy (贴息)
+  incurred by the closing date (a period under way by its days, :func:`subsidy_incurred`) and not yet paid
+  is an expense of the period, against a payable per bank loan. The close posts the *difference* between
+  what should be accrued and what the accounts hold, so closing twice or closing after a reopen accrues
+  nothing twice; a late close moves what later receipts settled out of revenue on their dates
+  (:func:`settlement_entries`).
 * **Restriction release** (第五十七条; 解释 on 限定性净资产): when restricted money is used for its purpose
   — a one-off grant or a subsidy paid, an approved write-off of a loan made from it — that much restricted
   net assets (at most what is restricted) becomes unrestricted, by an entry on that day. Which events
@@ -18,21 +21,23 @@ of restrictions (限定性净资产转为非限定性净资产). docs/books.md q
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP
 from enum import StrEnum
 
 from revolve.chart import AccountKey, AccountKind, AccountRole, Chart
 from revolve.errors import InvalidEntry
 from revolve.journal import Entry, Posting
-from revolve.loans.dues import Component, InstalmentRow, as_dues, states
 from revolve.money import Money
+from revolve.rounding import div_round
 
 __all__ = [
     "CLOSE_PREFIX",
     "RELEASE_KIND",
     "RESTRICTED_REVENUE_ROLES",
+    "SETTLE_KIND",
     "PeriodReopening",
     "ReleaseEvent",
     "RestrictionPolicy",
@@ -40,8 +45,9 @@ __all__ = [
     "closing_entries",
     "release_entry",
     "restricted_available",
+    "settlement_entries",
     "subsidy_accrual_entry",
-    "unpaid_income_due",
+    "subsidy_incurred",
 ]
 
 R = AccountRole
@@ -243,23 +249,6 @@ def closing_entries(
     return entries
 
 
-def unpaid_income_due(
-    rows: Sequence[InstalmentRow], *, paid: Money, order: Sequence[Component], through: date
-) -> tuple[Money, Money]:
-    """(interest, fee) of the instalments due on or before ``through`` that ``paid`` has not reached.
-
-    Payments fill instalments oldest first, so this is what a later payment on those instalments will
-    bring in — the part a repayment settles against the accrued receivable.
-    """
-    interest = fee = Money(0)
-    for st in states(as_dues(rows), paid=paid, order=order):
-        if st.due.due_date > through:
-            break
-        interest += st.remaining_of(Component.INTEREST)
-        fee += st.remaining_of(Component.FEE)
-    return interest, fee
-
-
 def _deltas(targets: Mapping[str, Money], held: Mapping[str, Money]) -> dict[str, Money]:
     """What to post to each sub-ledger account so that it holds its target (both signed, debit +)."""
     subs = sorted(set(targets) | set(held))
@@ -328,3 +317,85 @@ def subsidy_accrual_entry(
     return Entry(
         on, "accrual.subsidy", tuple(postings), memo=f"{on.isoformat()} 计提应付贴息", idempotency_key=key
     )
+
+
+SETTLE_KIND = "accrual.settle"
+"""The kind of an entry a late close posts on a later receipt's date: the part of that receipt's interest
+(fees) that settles the receivable accrued at the close, taken out of revenue (Dr 利息收入 / Cr 应收利息)."""
+
+_REVENUE_OF = {R.ACCRUED_INTEREST: R.INTEREST_REVENUE, R.ACCRUED_FEE: R.FEE_REVENUE}
+
+
+def settlement_entries(
+    *,
+    desired: Mapping[tuple[AccountRole, str, date], Money],
+    moved: Mapping[tuple[AccountRole, str, date], Money],
+    key: str,
+) -> list[Entry]:
+    """What a late close posts on the dates of receipts recorded after its closing date, so that they settle
+    the receivables it accrued (and no more), as they would have had the close been run on time.
+
+    Args:
+        desired: per (receivable role, loan number, value date), what the receipts of that day should
+            settle (positive), from :func:`revolve.accruals.accrue`.
+        moved: per (receivable role, loan number, value date) after the close, the receivable's net
+            movement as posted (debit positive: a settlement is negative).
+        key: the idempotency key's stem; each entry appends its date.
+
+    Returns:
+        One ``accrual.settle`` entry per date with a difference: Dr 利息收入 (管理费收入) / Cr 应收利息
+        (应收管理费):{loan} by what the day's receipts should have settled and did not (negative amounts
+        when they settled too much).
+    """
+    days: dict[date, dict[AccountKey, int]] = {}
+    for role, sub, day in set(desired) | set(moved):
+        short = desired.get((role, sub, day), Money(0)).fen + moved.get((role, sub, day), Money(0)).fen
+        if not short:
+            continue
+        lines = days.setdefault(day, {})
+        lines[AccountKey(role, sub)] = lines.get(AccountKey(role, sub), 0) - short
+        revenue = AccountKey(_REVENUE_OF[role])
+        lines[revenue] = lines.get(revenue, 0) + short
+    out = []
+    for day, lines in sorted(days.items()):
+        postings = tuple(Posting(k, Money(v)) for k, v in sorted(lines.items(), key=str) if v)
+        if postings:
+            out.append(
+                Entry(
+                    day,
+                    SETTLE_KIND,
+                    postings,
+                    memo=f"{day.isoformat()} 收款结算已计提应收利息及管理费（晚结账补记）",
+                    idempotency_key=f"{key}:{SETTLE_KIND}:{day.isoformat()}",
+                )
+            )
+    return out
+
+
+def subsidy_incurred(
+    amount: Money,
+    *,
+    start: date,
+    end: date,
+    subsidised_days: int,
+    through: date,
+    rounding: str = ROUND_HALF_UP,
+) -> Money:
+    """The part of one bank-loan period's subsidy (贴息) incurred by ``through``: all of it once the period
+    has ended (``end`` ≤ ``through``), otherwise its share by the subsidised days elapsed since ``start``
+    (``amount × min(elapsed, subsidised days) ÷ subsidised days``, rounded once to the fen).
+
+    Args:
+        amount: the period's subsidy.
+        start: the period's first day.
+        end: its settlement day.
+        subsidised_days: the days the subsidy covers (the caps may cover fewer than the period's days).
+        through: the closing date.
+        rounding: the rounding mode of the share.
+    """
+    if end <= through:
+        return amount
+    elapsed = min((through - start).days, subsidised_days)
+    if elapsed <= 0 or subsidised_days <= 0 or not amount.is_positive():
+        return Money(0)
+    return Money(div_round(amount.fen * elapsed, subsidised_days, rounding))

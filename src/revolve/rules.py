@@ -238,19 +238,28 @@ def grant_entry(*, amount: Money, on: date, memo: str, key: str | None) -> Entry
 
 
 def subsidy_entry(
-    *, amount: Money, on: date, memo: str, key: str | None, accrued_for: str | None = None
+    *,
+    amount: Money,
+    on: date,
+    memo: str,
+    key: str | None,
+    accrued_for: str | None = None,
+    settles: Money | None = None,
 ) -> Entry:
-    """An interest subsidy (贴息) paid for a bank-lent loan: an expense, or — when it was accrued at a
-    period close (``accrued_for`` names the bank loan) — the payable accrued then, settled."""
+    """An interest subsidy (贴息) paid for a bank-lent loan: an expense, or — as far as it was accrued at a
+    period close (``accrued_for`` names the bank loan, ``settles`` how much of the payment the payable
+    accrued for it takes; all of it when not given) — the payable accrued then, settled."""
     _positive(amount, "a subsidy")
-    debit = R.SUBSIDY_EXPENSE if accrued_for is None else AccountKey(R.SUBSIDY_PAYABLE, accrued_for)
-    return Entry(
-        on,
-        "subsidy",
-        (Posting(debit, amount), Posting(R.FUND_CASH, -amount)),
-        memo=memo,
-        idempotency_key=key,
-    )
+    settled = _NO_MONEY if accrued_for is None else min(amount, amount if settles is None else settles)
+    postings = []
+    if accrued_for is not None and settled.fen > 0:
+        postings.append(Posting(AccountKey(R.SUBSIDY_PAYABLE, accrued_for), settled))
+    else:
+        settled = _NO_MONEY
+    if settled != amount:
+        postings.append(Posting(R.SUBSIDY_EXPENSE, amount - settled))
+    postings.append(Posting(R.FUND_CASH, -amount))
+    return Entry(on, "subsidy", tuple(postings), memo=memo, idempotency_key=key)
 
 
 def provision_entry(*, amount: Money, on: date, memo: str) -> Entry:

@@ -36,7 +36,6 @@ from revolve.journal import Entry
 from revolve.loans.dues import (
     Allocation,
     Component,
-    Due,
     InstalmentRow,
     allocate,
     as_dues,
@@ -88,6 +87,9 @@ class OpenLoan:
         rows: that version's instalments, oldest first.
         terms: that version's terms, needed only to rebuild the schedule after a prepayment (None until
             read: the shell reads them before deciding a payment that asks for a prepayment).
+        accrued_interest: the loan's interest receivable (应收利息) as the books stand: interest accrued at
+            a period close and not yet received. Zero for a loan never accrued.
+        accrued_fee: its fee receivable (应收管理费), likewise.
     """
 
     loan: Loan
@@ -95,6 +97,8 @@ class OpenLoan:
     since: date
     rows: Sequence[InstalmentRow]
     terms: LoanTerms | None = None
+    accrued_interest: Money = _ZERO
+    accrued_fee: Money = _ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,25 +153,19 @@ def require_paid_out_by(loan: Loan, on: date) -> None:
         raise InvalidDate(on, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
 
 
-def _split(allocation: Allocation, dues: Sequence[Due], accrued_through: date | None) -> RepaymentSplit:
-    """An allocation's totals by component, as a repayment entry takes them, with the interest and fees of
-    instalments due by the fund's accrual date apart: they were accrued at a close, so they settle the
-    receivables then posted (第七条)."""
-    split = RepaymentSplit(allocation.principal, allocation.interest, allocation.fee, allocation.penalty)
-    if accrued_through is None or not (split.interest.fen or split.fee.fen):
-        return split
-    due_on = {d.number: d.due_date for d in dues}
-    interest = fee = 0
-    for part in allocation.parts:
-        if due_on[part.number] <= accrued_through:
-            if part.component is Component.INTEREST:
-                interest += part.amount.fen
-            elif part.component is Component.FEE:
-                fee += part.amount.fen
-    if not (interest or fee):
-        return split
+def _split(allocation: Allocation, held: OpenLoan) -> RepaymentSplit:
+    """An allocation's totals by component, as a repayment entry takes them, with the interest and fees
+    that settle the loan's accrued receivables apart (第七条): a payment's interest settles the interest
+    receivable first, up to its balance — payments fill instalments oldest first, so the receivable holds
+    the oldest unpaid interest — and only the rest is revenue; fees likewise."""
+    interest, fee = allocation.interest, allocation.fee
     return RepaymentSplit(
-        split.principal, split.interest, split.fee, split.penalty, Money(interest), Money(fee)
+        allocation.principal,
+        interest,
+        fee,
+        allocation.penalty,
+        min(interest, max(held.accrued_interest, _ZERO)),
+        min(fee, max(held.accrued_fee, _ZERO)),
     )
 
 
@@ -222,11 +220,7 @@ def decide_repayment(
         reached = reach(held.rows, paid=ln.paid_in_version, amount=amount)
         if amount > reached.owed:
             raise Overpayment(amount, owed=reached.owed, loan=ln.number)
-        split = _split(
-            allocate(amount, reached.dues, already_paid=reached.paid, order=held.order),
-            reached.dues,
-            fund.accrued_through,
-        )
+        split = _split(allocate(amount, reached.dues, already_paid=reached.paid, order=held.order), held)
         paid_in_version = ln.paid_in_version + amount
         # the payment is within what the schedule owed, so it owes that much less
         owed_after = reached.owed - amount
@@ -237,11 +231,7 @@ def decide_repayment(
         first = min(amount, due_now)
         parts = RepaymentSplit(_ZERO, _ZERO, _ZERO, _ZERO)
         if first.fen:
-            parts = _split(
-                allocate(first, dues, already_paid=ln.paid_in_version, order=held.order),
-                dues,
-                fund.accrued_through,
-            )
+            parts = _split(allocate(first, dues, already_paid=ln.paid_in_version, order=held.order), held)
         extra = amount - first
         principal_left = ln.outstanding - parts.principal
         if extra > principal_left:
@@ -334,4 +324,13 @@ def decide_repayment(
         ln.schedule_version,
         0,
     )
-    return RepaymentOutcome(tuple(entries), record, OpenLoan(state, held.order, since, rows, terms), version)
+    after = OpenLoan(
+        state,
+        held.order,
+        since,
+        rows,
+        terms,
+        held.accrued_interest - split.accrued_interest,
+        held.accrued_fee - split.accrued_fee,
+    )
+    return RepaymentOutcome(tuple(entries), record, after, version)

@@ -5,10 +5,10 @@ rules and docs/books.md for the articles they follow)."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from datetime import date
 
+from revolve.accruals import accrue
 from revolve.chart import AccountKind, AccountRole
 from revolve.checks import check_date
 from revolve.closing import (
@@ -19,21 +19,21 @@ from revolve.closing import (
     accrual_entry,
     closing_entries,
     release_entry,
+    settlement_entries,
     subsidy_accrual_entry,
-    unpaid_income_due,
+    subsidy_incurred,
 )
 from revolve.errors import InvalidDate, InvalidEntry, YearEndNotClosed
 from revolve.funds import Fund
 from revolve.journal import Entry, Posting
-from revolve.loans import Component, LoanStatus
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.operations.restrictions import floor_on, release_time_restrictions
 from revolve.store import accounts as store_accounts
+from revolve.store import accruals as store_accruals
 from revolve.store import closing as store_closing
 from revolve.store import funds as store_funds
-from revolve.store import loans as store_loans
 from revolve.store import rows as store_rows
 from revolve.store import subsidies as store_subsidies
 from revolve.subsidy import bank_loan_subsidy
@@ -41,11 +41,6 @@ from revolve.subsidy import bank_loan_subsidy
 __all__ = ["Closing", "release_entries", "with_accruals"]
 
 R = AccountRole
-
-
-@functools.cache
-def _order(text: str) -> tuple[Component, ...]:
-    return tuple(Component(part) for part in text.split(","))
 
 
 def with_accruals(unit: Unit) -> Fund:
@@ -107,16 +102,15 @@ class Closing(Family):
             accruals = self._accruals(unit, through, key)
             if accruals:
                 self._books.write(unit, accruals)
-            balances = {
-                AccountRole(role): Money(bal)
-                for role, (bal, _, _) in store_accounts.role_balances(conn, f.id, through).items()
-            }
+            # every account's balance at the closing date, read once (stored balances less the postings
+            # dated after it): the close costs the open period's postings, not the whole book
+            at = store_closing.balances_at(conn, f.id, through)
+            balances: dict[AccountRole, Money] = {}
+            for (role, _), bal in at.items():
+                balances[AccountRole(role)] = balances.get(AccountRole(role), Money(0)) + Money(bal)
             chart = self._books.chart(f)
             subledgers = {
-                spec.role: {
-                    sub: Money(b)
-                    for sub, b in store_accounts.subledger_balances(conn, f.id, spec.role, through).items()
-                }
+                spec.role: {sub: Money(b) for (role, sub), b in at.items() if role == spec.role.value and sub}
                 for spec in chart.specs
                 if spec.subledger and spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE)
             }
@@ -129,49 +123,69 @@ class Closing(Family):
             return store_funds.find_fund(conn, f.id)
 
     def _accruals(self, unit: Unit, through: date, key: str) -> list[Entry]:
-        """The accrual entries a close through ``through`` posts (the difference from what is accrued)."""
+        """The accrual entries a close through ``through`` posts (the difference from what is accrued).
+
+        Interest and fees (:func:`revolve.accruals.accrue`): each interest-bearing loan's receivable at
+        ``through`` is brought to what it earned by then and had not received by receipts dated by then,
+        by one entry per kind dated ``through``; when receipts dated after ``through`` were recorded
+        before this (late) close, the part of them that settles what is accrued here is moved out of
+        revenue on their dates (``accrual.settle``). A few statements for the whole fund.
+        """
         conn, f = unit.conn, unit.fund
-        loans = store_loans.list_loans(conn, f.id, status=LoanStatus.ACTIVE)
-        rows = store_loans.current_installments(conn, [ln.id for ln in loans])
-        interest: dict[str, Money] = {}
-        fee: dict[str, Money] = {}
-        for ln in loans:
-            its = rows.get(ln.id, [])
-            if not any(i or fe for _, _, _, i, fe in its):
-                continue  # an interest-free loan without fees accrues nothing
-            order = _order(store_loans.loan_order(conn, ln.id))
-            owed_interest, owed_fee = unpaid_income_due(
-                its, paid=ln.paid_in_version, order=order, through=through
-            )
-            if owed_interest.fen:
-                interest[ln.number] = owed_interest
-            if owed_fee.fen:
-                fee[ln.number] = owed_fee
+        at, after = store_accruals.receivables_around(conn, f.id, through)
+        targets: dict[AccountRole, dict[str, Money]] = {role: {} for role in store_accruals.ACCRUED_ROLES}
+        desired: dict[tuple[AccountRole, str, date], Money] = {}
+        accruing: set[str] = set()
+        for loan in store_accruals.accruing_loans(conn, f.id, through):
+            if loan.start > through:
+                # its schedule was rebuilt after the closing date: what it held then stands
+                for role in store_accruals.ACCRUED_ROLES:
+                    targets[role][loan.number] = Money(at.get((role.value, loan.number), 0))
+                continue
+            accrual = accrue(loan, through=through)
+            accruing.add(loan.number)
+            for role, owed in zip(store_accruals.ACCRUED_ROLES, (accrual.interest, accrual.fee), strict=True):
+                if owed.fen:
+                    targets[role][loan.number] = owed
+            for day, interest, fee in accrual.settled:
+                for role, part in zip(store_accruals.ACCRUED_ROLES, (interest, fee), strict=True):
+                    if part.fen:
+                        desired[(role, loan.number, day)] = part
         out = []
-        for kind, role, revenue, targets in (
-            ("accrual.interest", R.ACCRUED_INTEREST, R.INTEREST_REVENUE, interest),
-            ("accrual.fee", R.ACCRUED_FEE, R.FEE_REVENUE, fee),
+        for kind, role, revenue in (
+            ("accrual.interest", R.ACCRUED_INTEREST, R.INTEREST_REVENUE),
+            ("accrual.fee", R.ACCRUED_FEE, R.FEE_REVENUE),
         ):
-            held = {
-                sub: Money(bal)
-                for sub, bal in store_accounts.subledger_balances(conn, f.id, role, None).items()
-            }
+            held = {sub: Money(bal) for (r, sub), bal in at.items() if r == role.value}
             entry = accrual_entry(
-                kind=kind, receivable=role, revenue=revenue, targets=targets, held=held, on=through,
+                kind=kind, receivable=role, revenue=revenue, targets=targets[role], held=held, on=through,
                 key=f"{key}:{kind}",
             )  # fmt: skip
             if entry is not None:
                 out.append(entry)
+        moved = {
+            (AccountRole(role), sub, day): Money(amount)
+            for (role, sub, day), amount in after.items()
+            if sub in accruing
+        }
+        out.extend(settlement_entries(desired=desired, moved=moved, key=key))
         subsidies: dict[str, Money] = {}
         for bl in store_closing.bank_loans(conn, f.id):
             lines = bank_loan_subsidy(
                 store_rows.terms_from_json(bl.terms), store_rows.caps_from_json(bl.caps)
             )
             paid = store_subsidies.subsidy_paid(conn, bl.id)
+            # the subsidy incurred by the closing date (a period under way: by its days elapsed)
             owed = Money.total(
-                line.amount
+                subsidy_incurred(
+                    line.amount,
+                    start=line.start,
+                    end=line.end,
+                    subsidised_days=line.subsidised_days,
+                    through=through,
+                )
                 for line in lines
-                if line.end <= through
+                if line.start < through
                 and line.amount.is_positive()
                 and line.number not in paid
                 and not (bl.in_breach_from is not None and bl.in_breach_from <= line.end)

@@ -20,7 +20,8 @@ from revolve.loans.repayment import OpenLoan, decide_repayment
 from revolve.loans.retries import receipt_retry
 from revolve.money import Money
 from revolve.operations.books import Family, FundRef
-from revolve.operations.repayments import release_passbooks
+from revolve.operations.closing import with_accruals
+from revolve.operations.repayments import accrued_of, release_passbooks
 from revolve.pledges import (
     Passbook,
     PassbookPledge,
@@ -145,7 +146,7 @@ class PassbookPledges(Family):
             PeriodClosed: ``on`` is in a closed period.
         """
         with self._books.locked(fund) as unit:
-            conn, f = unit.conn, unit.fund
+            conn, f = unit.conn, with_accruals(unit)
             p = _find(conn, f.id, pledge)
             key = f"receipt:{receipt}"
             found = store_loans.loan_for_payment(conn, f.id, p.loan_id, receipt=receipt, key=key)
@@ -163,11 +164,16 @@ class PassbookPledges(Family):
                         payer=PayerKind.PASSBOOK,
                         guarantor_id=None,
                     )
+            its = store_loans.installments(conn, ln.id, ln.schedule_version)
+            interest, fee = accrued_of(unit, {ln.number: its}).get(ln.number, (0, 0))
             held = OpenLoan(
                 ln,
                 tuple(Component(part) for part in found.paying.order.split(",")),
                 found.paying.schedule_since,
-                store_loans.installments(conn, ln.id, ln.schedule_version),
+                its,
+                None,
+                Money(interest),
+                Money(fee),
             )
             taken = application_amount(p, ln, held.rows, on=on, amount=amount, order=held.order)
             outcome = decide_repayment(

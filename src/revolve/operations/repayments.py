@@ -9,7 +9,7 @@ their entries, receipts, new schedule versions and the loans' state.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
@@ -30,6 +30,7 @@ from revolve.pledges import RELEASED_AT_CLOSE
 from revolve.policy import policy_in_force
 from revolve.rules import PayerKind
 from revolve.schedule import PrepaymentOption
+from revolve.store import accruals as store_accruals
 from revolve.store import households as store_households
 from revolve.store import journal as store_journal
 from revolve.store import loans as store_loans
@@ -39,7 +40,7 @@ from revolve.store import rows as store_rows
 from revolve.store import voids as store_voids
 from revolve.store.transactions import Connection
 
-__all__ = ["Repayments", "release_passbooks"]
+__all__ = ["Repayments", "accrued_of", "bears_income", "release_passbooks"]
 
 _RECEIVABLE = AccountRole.LOANS_RECEIVABLE
 
@@ -49,8 +50,29 @@ def _order(text: str) -> tuple[Component, ...]:
     return tuple(Component(part) for part in text.split(","))
 
 
-def _open_loan(paying: store_loans.PayingLoan, rows: Sequence[InstalmentRow]) -> OpenLoan:
-    return OpenLoan(paying.loan, _order(paying.order), paying.schedule_since, rows)
+def _open_loan(
+    paying: store_loans.PayingLoan,
+    rows: Sequence[InstalmentRow],
+    accrued: Mapping[str, tuple[int, int]] | None = None,
+) -> OpenLoan:
+    interest, fee = (accrued or {}).get(paying.loan.number, (0, 0))
+    return OpenLoan(
+        paying.loan, _order(paying.order), paying.schedule_since, rows, None, Money(interest), Money(fee)
+    )
+
+
+def bears_income(rows: Sequence[InstalmentRow]) -> bool:
+    """Whether a schedule charges interest or fees (an interest-free loan never has a receivable)."""
+    return any(i or fe for _, _, _, i, fe in rows)
+
+
+def accrued_of(unit: Unit, loans: Mapping[str, Sequence[InstalmentRow]]) -> dict[str, tuple[int, int]]:
+    """The accrued receivables (interest, fee) of those ``loans`` (number → instalments) that can hold
+    one: nothing is read for a fund never accrued or for interest-free loans, one statement otherwise."""
+    if unit.fund.accrued_through is None:
+        return {}
+    numbers = [number for number, rows in loans.items() if bears_income(rows)]
+    return store_accruals.accrued_balances(unit.conn, unit.fund.id, numbers) if numbers else {}
 
 
 def _payer(payer: PayerKind | str) -> PayerKind:
@@ -183,7 +205,8 @@ class Repayments(Family):
                         payer=kind,
                         guarantor_id=g_id,
                     )
-            held = _open_loan(paying, store_loans.installments(conn, ln.id, ln.schedule_version))
+            its = store_loans.installments(conn, ln.id, ln.schedule_version)
+            held = _open_loan(paying, its, accrued_of(unit, {ln.number: its}))
             outcome = _decide(unit, held, payment, kind, g_id)
             if paying.receivable is not None:
                 # read with the loan: the write path need not look the receivable up again
@@ -229,6 +252,7 @@ class Repayments(Family):
             earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
             used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
             rows = store_loans.current_installments(conn, (p.loan.id for p in found.values()))
+            accrued = accrued_of(unit, {p.loan.number: rows.get(p.loan.id, []) for p in found.values()})
             held: dict[int, OpenLoan] = {}
             outcomes: list[RepaymentOutcome] = []
             # each payment's answer: a receipt recorded before, or the position of its outcome in ``outcomes``
@@ -241,7 +265,7 @@ class Repayments(Family):
                         raise UnknownLoan(ref)
                     loan_id = paying.loan.id
                     if loan_id not in held:
-                        held[loan_id] = _open_loan(paying, rows.get(loan_id, []))
+                        held[loan_id] = _open_loan(paying, rows.get(loan_id, []), accrued)
                         if paying.receivable is not None:
                             unit.learned[(f.id, AccountKey(_RECEIVABLE, paying.loan.number))] = (
                                 paying.receivable

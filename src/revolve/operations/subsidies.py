@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from revolve.chart import AccountKey, AccountRole
 from revolve.checks import ref_of
 from revolve.closing import ReleaseEvent
 from revolve.errors import InvalidAmount, InvalidDate, LoanStateError
 from revolve.households import Household
 from revolve.journal import PostedEntry
+from revolve.money import Money
 from revolve.operations.books import Family, FundRef
 from revolve.operations.closing import release_entries, with_accruals
 from revolve.rules import subsidy_entry
 from revolve.schedule import LoanTerms, generate_schedule
+from revolve.store import accounts as store_accounts
 from revolve.store import households as store_households
 from revolve.store import rows as store_rows
 from revolve.store import subsidies as store_subsidies
@@ -117,16 +120,24 @@ class Subsidies(Family):
                     line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
                 )
             self._books.require_cash(conn, f, line.amount, on)
-            # a period ended by the accrual date was accrued at that close: the payment settles the payable
             # a period paid again after its payment was voided (冲正) takes a new key
             redo = store_subsidies.subsidy_payments(conn, row.id, voided=True).get(period)
-            accrued = f.accrued_through is not None and line.end <= f.accrued_through
+            # what a close accrued for the bank loan (its oldest unpaid periods) is settled first; only the
+            # rest of the payment is expense
+            payable = Money(0)
+            if f.accrued_through is not None:
+                payable = -Money(
+                    store_accounts.account_balance_by_key(
+                        conn, f.id, AccountKey(AccountRole.SUBSIDY_PAYABLE, row.number)
+                    )
+                )
             entry = subsidy_entry(
                 amount=line.amount,
                 on=on,
                 memo=f"{row.number} 第{period}期贴息",
                 key=f"subsidy:{row.number}:{period}" + (f":after-void-{redo}" if redo is not None else ""),
-                accrued_for=row.number if accrued else None,
+                accrued_for=row.number if payable.is_positive() else None,
+                settles=payable,
             )
             released = release_entries(unit, ReleaseEvent.SUBSIDY, line.amount, on, row.number)
             posted = self._books.write(unit, [entry, *released])[0]

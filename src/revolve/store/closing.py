@@ -33,6 +33,7 @@ from revolve.store.schema import (
 __all__ = [
     "BankLoanTerms",
     "accrued_through",
+    "balances_at",
     "bank_loans",
     "close_postings",
     "first_value_date",
@@ -229,3 +230,29 @@ def bank_loans(conn: Connection, fund_id: int) -> list[BankLoanTerms]:
         .order_by(BankLoanRow.id)
     )
     return [BankLoanTerms(*r) for r in rows]
+
+
+_ACCOUNTS = cast(Table, AccountRow.__table__)
+_POSTINGS = cast(Table, PostingRow.__table__)
+_STORED_BY_ACCOUNT = select(_ACCOUNTS.c.role, _ACCOUNTS.c.sub, _ACCOUNTS.c.balance).where(
+    _ACCOUNTS.c.fund_id == bindparam("fund"), _ACCOUNTS.c.balance != 0
+)
+_MOVED_AFTER = (
+    select(_ACCOUNTS.c.role, _ACCOUNTS.c.sub, func.sum(_POSTINGS.c.amount))
+    .join(_POSTINGS, _POSTINGS.c.account_id == _ACCOUNTS.c.id)
+    .where(_ACCOUNTS.c.fund_id == bindparam("fund"), _POSTINGS.c.value_date > bindparam("after"))
+    .group_by(_ACCOUNTS.c.role, _ACCOUNTS.c.sub)
+)
+
+
+def balances_at(conn: Connection, fund_id: int, through: date) -> dict[tuple[str, str], int]:
+    """Every account's balance at ``through`` per (role, sub-key): the stored balances less what was posted
+    after the date. Two statements; the journal is read only for the postings after ``through`` (the open
+    period's, when closing), through the (account, value date) index — not the whole book.
+    """
+    found: dict[tuple[str, str], int] = {}
+    for role, sub, balance in run(conn, _STORED_BY_ACCOUNT, {"fund": fund_id}, named=False):
+        found[(role, sub)] = int(balance)
+    for role, sub, moved in run(conn, _MOVED_AFTER, {"fund": fund_id, "after": through}, named=False):
+        found[(role, sub)] = found.get((role, sub), 0) - int(moved)
+    return found
