@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections import deque
 from datetime import date, timedelta
 
+from seedcheck import INPUT, OUTPUT, Row, print_side_by_side
+
 import revolve
 from revolve import (
     ContributionSource,
@@ -279,6 +281,33 @@ def main() -> None:
         print(f"守恒检查：{len(books.check())} 项违规")
         print_closes(books, fund)
         print()
+        exited, helped = report.rate("poverty_exit_rate").numerator, figures.households_served
+        by_source = figures.capital_by_source
+        print_side_by_side(
+            "丰宁县幸福工程（种子 001）",
+            [
+                Row("争取资金（上级拨付）", "30万元", str(by_source["upper_level"]), INPUT),
+                Row("生育关怀募捐款", "5万元", str(by_source["donation"]), INPUT),
+                Row("共投资金（资金本金）", "35万元", str(figures.capital), OUTPUT, "两笔到位资金之和"),
+                Row(
+                    "滚动次数",
+                    "4次滚动使用",
+                    figures.turnover.multiple_text(),
+                    OUTPUT,
+                    "累计发放 ÷ 资金本金；示例安排 4 个放款季（输入）",
+                ),
+                Row(
+                    "受助户数",
+                    "270户",
+                    str(helped),
+                    OUTPUT,
+                    f"示例登记并批准 {HOUSEHOLDS} 户（输入），revolve 计借款户",
+                ),
+                Row("脱贫户数", "270户", str(exited), INPUT, "各户结清后的脱贫评估由示例按种子记录"),
+                Row("脱贫率", "—", str(report.rate("poverty_exit_rate")), OUTPUT, "由记录的评估计算"),
+                Row("少生快富 银行贷款", "1100多户", "—", "未建模", "存折质押的银行贷款尚未纳入本示例"),
+            ],
+        )
         print(render(report, Format.TEXT))
 
 

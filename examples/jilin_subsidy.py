@@ -34,8 +34,11 @@ the example makes some 16,000 operations, and memory keeps them fast (nothing ne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+
+from seedcheck import ASSUMED, INPUT, OUTPUT, Row, print_side_by_side
 
 import revolve
 from revolve import AccountRole, LoanTerms, Money, OrgLevel, RepaymentMethod, SubsidyCaps, yuan
@@ -43,6 +46,7 @@ from revolve.closing import CLOSE_PREFIX
 from revolve.reports.financial import build_balance_sheet
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
+from revolve.subsidy import bank_loan_subsidy
 
 CAPS = SubsidyCaps(max_principal=yuan("20000"), max_rate=Decimal("0.05"), max_days=360)
 """The programme's caps: principal up to 2万, rate up to 5 %, one 360-day interest year (see above)."""
@@ -125,6 +129,7 @@ def main() -> None:
         fund = books.create_fund("JL-TX", "吉林省农村幸福家庭贴息资金", org=province).code
 
         loans: list[tuple[int, date]] = []  # (bank loan id, its start)
+        terms_of: list[LoanTerms] = []  # each bank loan's terms, to price the 365-day alternative below
         n = 0
         for code, name, region, families in CITIES:
             city = books.create_org(code, name, OrgLevel.CITY, parent=province)
@@ -141,14 +146,16 @@ def main() -> None:
                     registered_on=start - timedelta(days=20),
                     org=city.id,
                 )
+                terms = LoanTerms(
+                    principal=LOAN, start=start, term=12, method=RepaymentMethod.BULLET, rate=BANK_RATE
+                )
+                terms_of.append(terms)
                 bank_loan = books.register_bank_loan(
                     fund,
                     number=f"TX-{code}-{k + 1:04d}",
                     household=family,
                     bank=f"{name}农村信用合作联社",
-                    terms=LoanTerms(
-                        principal=LOAN, start=start, term=12, method=RepaymentMethod.BULLET, rate=BANK_RATE
-                    ),
+                    terms=terms,
                     caps=CAPS,
                 )
                 loans.append((bank_loan, start))
@@ -198,6 +205,42 @@ def main() -> None:
         print(f"守恒检查：{len(books.check(fund))} 项违规")
         print_closes(books, fund)
         print()
+        # the same loans priced with 福清's 365-day cap instead: what the seed's 400万 rules out
+        on_365 = Money.total(
+            line.amount
+            for terms in terms_of
+            for line in bank_loan_subsidy(terms, replace(CAPS, max_days=365))
+        )
+        print_side_by_side(
+            "吉林省农村幸福家庭小额贴息贷款（种子 002）",
+            [
+                Row(
+                    "受助家庭", "4000个", str(len(portfolio.households)), INPUT, "示例登记 4,000 户的银行贷款"
+                ),
+                Row(
+                    "投放贷款资金",
+                    "8000万元",
+                    str(subsidised_principal),
+                    INPUT,
+                    "每户 2万、一年期（示例假设）",
+                ),
+                Row("贴息", "400万元", str(paid), OUTPUT, "revolve 按上限 2万 / 5% / 360天 逐笔计算并支付"),
+                Row(
+                    "贴息天数上限",
+                    "—（种子未给）",
+                    f"{CAPS.max_days}天",
+                    ASSUMED,
+                    f"日利率＝年利率÷360、一个计息年（domain.md §12.7）；若按 365 天则为 {on_365}，与种子不符",
+                ),
+                Row(
+                    "财政拨入",
+                    "—",
+                    str(books.figures(fund).capital),
+                    ASSUMED,
+                    "示例让省财政按 revolve 算出的应付贴息拨款",
+                ),
+            ],
+        )
         print(render(report, Format.TEXT))
 
 

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from seedcheck import INPUT, OUTPUT, Row, print_side_by_side
+
 import revolve
 from revolve import (
     AccountRole,
@@ -559,6 +561,8 @@ def print_closes(books: Ledger, *, city_fund: str, district_funds: list[str]) ->
         print(f"  {last.year}年末资产负债表 {label}：{city[key]}")
     owed = Money.total(balance_sheet(books, f, last)["bs_other_payables"] for f in district_funds)
     print(f"  {last.year}年末各区资产负债表 应付款项合计：{owed}")
+    accrued = -Money.total(books.balance(f, AccountRole.SUBSIDY_PAYABLE, as_of=last) for f in district_funds)
+    print(f"  {last.year}年末各区应付贴息（结账时按天计提）：{accrued}")
     print(
         f"  {last.year}年末各区应付市协会（拨付款）：{-Money.total(books.balance(f, AccountRole.DUE_TO_FUND, as_of=last) for f in district_funds)}"
     )
@@ -598,6 +602,51 @@ def main() -> None:
         print(f"守恒检查：{len(books.check())} 项违规")
         print_closes(books, city_fund=CITY_FUND, district_funds=funds)
         print()
+        disbursed = report.fact("disbursed_to_date")
+        assert isinstance(disbursed, Money)
+        exit_rate = report.rate("poverty_exit_rate")
+        put_in = disbursed + spent(AccountRole.GRANT_EXPENSE) + spent(AccountRole.SUBSIDY_EXPENSE)
+        print_side_by_side(
+            "厦门市幸福工程（种子 000），截至 2017年9月底",
+            [
+                Row(
+                    "惠及计生母亲户数",
+                    "3605户",
+                    str(report.fact("households_helped")),
+                    OUTPUT,
+                    "示例每年按种子登记申请户（输入），revolve 计借款或受助户",
+                ),
+                Row(
+                    "评估为仍贫困的户数",
+                    "—（种子只给 98.95%）",
+                    str(exit_rate.denominator - exit_rate.numerator),
+                    INPUT,
+                    f"乡镇的脱贫评估由示例记录（每 {STILL_POOR_EVERY} 户 1 户仍贫困），按种子的结果安排",
+                ),
+                Row(
+                    "脱贫率",
+                    "98.95%",
+                    str(report.rate("poverty_exit_rate")),
+                    OUTPUT,
+                    "借款结清户中评估脱贫的比例",
+                ),
+                Row(
+                    "还款率",
+                    "100%",
+                    str(report.rate("recovery_rate")),
+                    OUTPUT,
+                    "示例中母亲均按期还款（输入），比率由 revolve 计算",
+                ),
+                Row("湖里上缴财政", "31.85万元", str(spent(AccountRole.FINANCE_RETURN_EXPENSE)), INPUT),
+                Row(
+                    "累计投入资金",
+                    "2401.43万元",
+                    str(put_in),
+                    OUTPUT,
+                    "累计发放＋一次性帮扶＋贴息；每户借款额为示例假设，未按种子倒推，故不相等",
+                ),
+            ],
+        )
         print(render(report, Format.TEXT))
 
 

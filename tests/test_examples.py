@@ -9,6 +9,7 @@ lines and the report's own rows, and never compare with a string the example wri
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -29,8 +30,10 @@ TIMEOUT = 600
 POSTGRES_URL = os.environ.get("REVOLVE_TEST_POSTGRES_URL", "")
 
 
+@functools.cache
 def run_example(name: str, *, database_url: str | None = None) -> str:
-    """Run ``examples/<name>.py`` from the repository root and return what it printed."""
+    """Run ``examples/<name>.py`` from the repository root and return what it printed (once per session:
+    the examples are deterministic, and several tests read one run's output)."""
     env = {k: v for k, v in os.environ.items() if k != "REVOLVE_DATABASE_URL"}
     if database_url is not None:
         env["REVOLVE_DATABASE_URL"] = database_url
@@ -152,7 +155,9 @@ def test_xiamen_reproduces_the_seed() -> None:
     assert_years_closed(out, 1998, 2016)
 
     # allocated (拨付), not lent: the districts owe the city nothing
-    assert money(line(out, "2016年末各区资产负债表 应付款项合计")) == Money(0)
+    # what the districts owe at the 2016 close is the 贴息 accrued for bank-loan periods under way, no more
+    owed = money(line(out, "2016年末各区资产负债表 应付款项合计"))
+    assert owed == money(line(out, "2016年末各区应付贴息（结账时按天计提）")) and owed.is_positive()
     assert money(line(out, "2016年末各区应付市协会（拨付款）")) == Money(0)
     # 惠及全市3605户计生母亲
     assert count(line(out, "惠及户数")) == 3605
@@ -221,3 +226,30 @@ def test_county_system_embeds_revolve_in_its_own_session_on_postgresql() -> None
     out = run_example("county_system", database_url=POSTGRES_URL)
     assert line(out, "数据库").startswith("PostgreSQL")
     _check_county_system(out)
+
+
+def side_by_side(output: str) -> dict[str, tuple[str, str, str]]:
+    """The seed-versus-revolve table an example prints: item → (seed, revolve, kind)."""
+    lines = output.split("种子文献对照（SEED vs REVOLVE）")[1].split("\n\n", maxsplit=1)[0].splitlines()[3:]
+    rows = {}
+    for text in lines:
+        cells = re.split(r"\s{2,}", text.strip())
+        rows[cells[0]] = (cells[1], cells[2], cells[3])
+    return rows
+
+
+@pytest.mark.parametrize("name", ["fengning", "xiamen", "jilin_subsidy"])
+def test_examples_say_which_figures_are_inputs_and_which_revolve_computed(name: str) -> None:
+    rows = side_by_side(run_example(name))
+    kinds = {kind for _, _, kind in rows.values()}
+    assert "输出：revolve 计算" in kinds and "输入：示例按种子记录" in kinds
+    assert kinds <= {"输出：revolve 计算", "输入：示例按种子记录", "输入：示例假设", "未建模"}
+    if name == "fengning":
+        assert rows["滚动次数"][1:] == ("4.00", "输出：revolve 计算")
+        assert money(rows["共投资金（资金本金）"][1]) == yuan("350000")
+    if name == "xiamen":
+        assert rows["脱贫率"][1].startswith("98.95% = 3,567 ÷ 3,605")
+        assert rows["评估为仍贫困的户数"][1:] == ("38", "输入：示例按种子记录")
+    if name == "jilin_subsidy":
+        assert money(rows["贴息"][1]) == yuan("4000000") and rows["贴息"][2] == "输出：revolve 计算"
+        assert rows["贴息天数上限"][2] == "输入：示例假设"
