@@ -534,3 +534,107 @@ def test_the_queue_is_ordered_by_priority_date_and_id(priorities: list[tuple[int
     )
     assert [queue_key(e.application, e.priority) for e in queue] == expected
     assert [e.position for e in queue] == list(range(1, len(expected) + 1))
+
+
+# ---- the command line ----------------------------------------------------------------------------------
+def test_the_command_line_applies_advances_and_prints_the_queue(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from revolve.cli import main
+
+    db = tmp_path / "books.db"
+    with ledger_on("sqlite", tmp_dir=str(tmp_path)) as books:
+        c = books.create_org("GS", "甘肃某县", OrgLevel.COUNTY)
+        books.create_fund("LJF", "陇家福小额信贷资金", org=c)
+        books.contribute("LJF", amount=yuan("200000"), on=D(2014, 1, 2), receipt="D-1")
+        books.set_policy("LJF", LONGJIAFU)
+        for n, status in ((1, FP.OTHER), (2, FP.ONE_CHILD)):
+            books.register_household(
+                "LJF",
+                code=f"H{n}",
+                mother_name=f"母亲{n}",
+                national_id=national_id(n),
+                registered_on=D(2014, 1, 1),
+                fp_status=status,
+            )
+    base = ["--db", str(db)]
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = main([*args, *base])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert (
+        cli(
+            "apply",
+            "--fund",
+            "LJF",
+            "--household",
+            "H1",
+            "--amount",
+            "8000",
+            "--term",
+            "12",
+            "--on",
+            "2014-03-01",
+        )[0]
+        == 0
+    )
+    code, out, _ = cli(
+        "apply", "--fund", "LJF", "--household", "H2", "--amount", "15000", "--term", "24", "--on", "2014-03-05",
+        "--purpose", "养殖",
+    )  # fmt: skip
+    assert code == 0 and "已登记借款申请 2" in out and "独生子女户" in out
+    code, _, err = cli(
+        "apply", "--fund", "LJF", "--household", "H1", "--amount", "15000", "--term", "12", "--on", "2014-03-05"
+    )  # fmt: skip
+    assert code == 1 and "10000" in err.replace(",", "")
+    code, out, _ = cli("queue", "--fund", "LJF", "--as-of", "2014-03-31")
+    lines = out.splitlines()
+    assert code == 0 and "共 2 笔" in lines[0]
+    assert lines[2].split()[:5] == ["1", "2", "H2", "独生子女户", "1"]
+    assert lines[3].split()[:5] == ["2", "1", "H1", "非计生户", "2"]
+    code, out, _ = cli(
+        "advance",
+        "--fund",
+        "LJF",
+        "--application",
+        "2",
+        "--step",
+        "审查",
+        "--on",
+        "2014-03-06",
+        "--by",
+        "王主任",
+    )
+    assert code == 0 and "下一步 公示" in out
+    code, _, err = cli(
+        "advance",
+        "--fund",
+        "LJF",
+        "--application",
+        "1",
+        "--step",
+        "审批",
+        "--on",
+        "2014-03-06",
+        "--by",
+        "王主任",
+    )
+    assert code == 1 and "revolve: application 1 cannot take step approve" in err
+    code, out, _ = cli(
+        "reject",
+        "--fund",
+        "LJF",
+        "--application",
+        "1",
+        "--on",
+        "2014-03-07",
+        "--by",
+        "王主任",
+        "--reason",
+        "资料不全",
+    )
+    assert code == 0 and "已驳回" in out
+    code, out, _ = cli("queue", "--fund", "LJF", "--as-of", "2014-03-31", "--lang", "en")
+    assert "(1 pending)" in out and "one_child" in out
