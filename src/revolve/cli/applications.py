@@ -20,6 +20,12 @@ __all__ = ["COMMANDS", "add_commands"]
 _STEP_NAMES = {step.label_zh: step for step in ApplicationStep} | {
     step.value: step for step in ApplicationStep
 }
+_DONE_ZH = {
+    ApplicationStep.REVIEW: "已审查",
+    ApplicationStep.NOTICE: "已公示",
+    ApplicationStep.APPROVE: "已审批",
+    ApplicationStep.AGREE: "已签协议",
+}
 _ADVANCED = [ApplicationStep.REVIEW, ApplicationStep.NOTICE, ApplicationStep.APPROVE, ApplicationStep.AGREE]
 
 
@@ -112,7 +118,7 @@ def _advance(args: argparse.Namespace, ledger: Ledger) -> int:
     print(
         say(
             args.lang,
-            f"申请 {app.id} 已{step.label_zh}：{done.on.isoformat()}，{done.by} 签字{note}；下一步 {_next(app, 'zh')}",
+            f"申请 {app.id} {_DONE_ZH[step]}：{done.on.isoformat()}，{done.by} 签字{note}；下一步 {_next(app, 'zh')}",
             f"Application {app.id}: {step.value} on {done.on.isoformat()}, signed by {done.by}"
             f"{' (' + done.note + ')' if done.note else ''}; next step {_next(app, 'en')}",
         )
