@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from conftest import ledger_on
 from revolve import Ledger, OrgLevel, yuan
-from revolve.applications import STEPS, Application, ApplicationStep, queue_key
+from revolve.applications import STEPS, Application, ApplicationStep, application_as_of, queue_key
 from revolve.errors import (
     ApplicationOutOfTurn,
     ApplicationStepRefused,
@@ -481,6 +481,8 @@ class QueueMachine(RuleBasedStateMachine):
         keys = [queue_key(e.application, e.priority) for e in queue]
         assert keys == sorted(keys) and len(set(keys)) == len(keys)
         assert all(e.application.pending for e in queue)
+        standing = (application_as_of(a, self.day) for a in self.ledger.applications("LJF"))
+        assert {e.application.id for e in queue} == {a.id for a in standing if a is not None and a.pending}
 
     @invariant()
     def every_loan_comes_from_a_signed_agreement(self) -> None:
@@ -638,3 +640,22 @@ def test_the_command_line_applies_advances_and_prints_the_queue(
     assert code == 0 and "已驳回" in out
     code, out, _ = cli("queue", "--fund", "LJF", "--as-of", "2014-03-31", "--lang", "en")
     assert "(1 pending)" in out and "one_child" in out
+
+
+def test_one_application_pays_out_one_loan_even_in_one_batch(county: Ledger) -> None:
+    from revolve.loans.payout import Disbursement
+
+    app = county.apply("LJF", "H1", amount=yuan("5000"), term_months=12, on=D(2014, 3, 1))
+    _through(county, app.id, S.AGREE, D(2014, 3, 1))
+    twice = [
+        Disbursement(
+            f"L{n}", "H1", "B1", _terms("5000", D(2014, 3, 15)), application=app.id, signed_by="李会计"
+        )
+        for n in (1, 2)
+    ]
+    with pytest.raises(ApplicationStepRefused) as refused:
+        county.disburse_many("LJF", twice)
+    assert refused.value.application == app.id and "another payout in this call" in str(refused.value)
+    assert county.loans("LJF") == [] and county.application("LJF", app.id).loan_id is None
+    (loan,) = county.disburse_many("LJF", twice[:1])
+    assert county.application("LJF", app.id).loan_id == loan.id

@@ -150,7 +150,13 @@ class Applications(Family):
             conn, f = unit.conn, unit.fund
             app = store_applications.find_application(conn, f.id, _id_of(application))
             policy = _policy(conn, f.id, on)
-            others = _ranked(policy, store_applications.list_applications(conn, f.id))
+            # only 审批 looks at the queue: the applications pending that day, with their priorities
+            looks = step in (ApplicationStep.APPROVE, ApplicationStep.APPROVE.value)
+            others = (
+                _ranked(policy, store_applications.list_applications(conn, f.id, pending_on=on))
+                if looks
+                else []
+            )
             record = decide_step(
                 app,
                 step,
@@ -208,4 +214,5 @@ class Applications(Family):
         """
         with self._books.reading(fund) as (conn, f):
             policy = _policy(conn, f.id, as_of)
-            return queue_of(_ranked(policy, store_applications.list_applications(conn, f.id)), as_of)
+            pending = store_applications.list_applications(conn, f.id, pending_on=as_of)
+            return queue_of(_ranked(policy, pending), as_of)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, exists, insert, or_, select, update
 
 from revolve.applications import Application, ApplicationStep, Rejection, StepRecord
 from revolve.errors import UnknownApplication
@@ -93,15 +93,30 @@ def insert_application(
     return find_application(conn, fund_id, new_id)
 
 
-def _read(conn: Connection, fund_id: int, ids: Iterable[int] | None) -> list[Application]:
+def _read(
+    conn: Connection, fund_id: int, ids: Iterable[int] | None, pending_on: date | None = None
+) -> list[Application]:
     query = select(_APP).where(_APP.c.fund_id == fund_id).order_by(_APP.c.id)
     if ids is not None:
         query = query.where(_APP.c.id.in_(list(ids)))
+    if pending_on is not None:
+        paid_later = (
+            exists()
+            .where(_STEP.c.application_id == _APP.c.id)
+            .where(_STEP.c.step == ApplicationStep.DISBURSE.value, _STEP.c.on_date > pending_on)
+        )
+        query = query.where(
+            _APP.c.applied_on <= pending_on,
+            or_(_APP.c.rejected_on.is_(None), _APP.c.rejected_on > pending_on),
+            or_(_APP.c.loan_id.is_(None), paid_later),
+        )
     rows = conn.execute(query).all()
     if not rows:
         return []
     steps: dict[int, list[StepRecord]] = {row.id: [] for row in rows}
-    found = conn.execute(select(_STEP).where(_STEP.c.application_id.in_(list(steps))))
+    # the steps of the same applications, by a subquery (no bound list of ids, however many there are)
+    chosen = query.with_only_columns(_APP.c.id).order_by(None)
+    found = conn.execute(select(_STEP).where(_STEP.c.application_id.in_(chosen.scalar_subquery())))
     for s in found:
         steps[s.application_id].append(StepRecord(ApplicationStep(s.step), s.on_date, s.signed_by, s.note))
     return [_application_of(row, steps[row.id]) for row in rows]
@@ -121,9 +136,10 @@ def find_application(conn: Connection, fund_id: int, application_id: object) -> 
     return found[0]
 
 
-def list_applications(conn: Connection, fund_id: int) -> list[Application]:
-    """Every application of the fund, by id."""
-    return _read(conn, fund_id, None)
+def list_applications(conn: Connection, fund_id: int, *, pending_on: date | None = None) -> list[Application]:
+    """Every application of the fund, by id; with ``pending_on``, only those pending at the end of that
+    day (made by then, neither rejected nor paid out by then)."""
+    return _read(conn, fund_id, None, pending_on)
 
 
 def add_step(conn: Connection, application_id: int, record: StepRecord) -> None:
