@@ -640,6 +640,31 @@ def test_the_command_line_applies_advances_and_prints_the_queue(
     assert code == 0 and "已驳回" in out
     code, out, _ = cli("queue", "--fund", "LJF", "--as-of", "2014-03-31", "--lang", "en")
     assert "(1 pending)" in out and "one_child" in out
+    for step, day in (("公示", "2014-03-07"), ("approve", "2014-03-14"), ("协议", "2014-03-15")):
+        assert (
+            cli(
+                "advance",
+                "--fund",
+                "LJF",
+                "--application",
+                "2",
+                "--step",
+                step,
+                "--on",
+                day,
+                "--by",
+                "王主任",
+            )[0]
+            == 0
+        )
+    code, out, err = cli(
+        "disburse", "--fund", "LJF", "--number", "L1", "--household", "H2", "--batch", "B1", "--amount", "15000",
+        "--start", "2014-03-16", "--term", "24", "--application", "2", "--signed-by", "李会计",
+    )  # fmt: skip
+    assert code == 0, err
+    with ledger_on("sqlite", tmp_dir=str(tmp_path)) as books:
+        paid = books.application("LJF", 2)
+        assert paid.loan_id == books.loan("LJF", "L1").id and paid.steps[-1].by == "李会计"
 
 
 def test_one_application_pays_out_one_loan_even_in_one_batch(county: Ledger) -> None:
