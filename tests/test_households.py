@@ -274,6 +274,7 @@ def test_labels() -> None:
         "二女户",
         "计划生育家庭",
         "计生困难家庭",
+        "非计生户",
     ]
     assert [k.label_zh for k in RecordKind] == ["回访", "收入", "脱贫评估"]
 

@@ -4,6 +4,7 @@ Open the books with :func:`open` (the embedded SQLite file by default, or a URL)
 system's SQLAlchemy Session in :class:`Ledger`. Money is :class:`Money` — integer fen, never a float.
 """
 
+from revolve.applications import Application, ApplicationStep, QueueEntry
 from revolve.chart import (
     GOV_CHART,
     NPO_CHART,
@@ -22,6 +23,8 @@ from revolve.errors import (
     AlreadyReversed,
     AlreadyVoided,
     AmountOutOfRange,
+    ApplicationOutOfTurn,
+    ApplicationStepRefused,
     BooksAlreadyOpen,
     ChartError,
     CommandError,
@@ -45,6 +48,7 @@ from revolve.errors import (
     LoanStateError,
     MoneyTypeError,
     NotFound,
+    NoticePeriodNotOver,
     OpeningMismatch,
     Overpayment,
     PeriodClosed,
@@ -57,6 +61,7 @@ from revolve.errors import (
     TimeRestrictionRefused,
     UnbalancedEntry,
     UnknownAccount,
+    UnknownApplication,
     UnknownBankLoan,
     UnknownBatch,
     UnknownEntry,
@@ -101,7 +106,7 @@ from revolve.money import Money, fen, yuan
 from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
-from revolve.policy import DEFAULT_POLICY, Policy
+from revolve.policy import DEFAULT_POLICY, CategoryRule, Policy
 from revolve.ratios import Ratio
 from revolve.restrictions import TimeRestriction
 from revolve.rules import ContributionSource, PayerKind
@@ -150,8 +155,13 @@ __all__ = [
     "AlreadyReversed",
     "AlreadyVoided",
     "AmountOutOfRange",
+    "Application",
+    "ApplicationOutOfTurn",
+    "ApplicationStep",
+    "ApplicationStepRefused",
     "Batch",
     "BooksAlreadyOpen",
+    "CategoryRule",
     "ChainBreak",
     "Chart",
     "ChartError",
@@ -200,6 +210,7 @@ __all__ = [
     "Money",
     "MoneyTypeError",
     "NotFound",
+    "NoticePeriodNotOver",
     "Opening",
     "OpeningLoan",
     "OpeningMismatch",
@@ -220,6 +231,7 @@ __all__ = [
     "PostedLine",
     "Posting",
     "PrepaymentOption",
+    "QueueEntry",
     "RatePeriod",
     "Ratio",
     "Receipt",
@@ -241,6 +253,7 @@ __all__ = [
     "TrialBalanceLine",
     "UnbalancedEntry",
     "UnknownAccount",
+    "UnknownApplication",
     "UnknownBankLoan",
     "UnknownBatch",
     "UnknownEntry",

@@ -219,6 +219,9 @@ class FamilyPlanningStatus(StrEnum):
     """计划生育家庭: a household that keeps to the family-planning policy (昭通, 新宁)."""
     HARDSHIP = "hardship"
     """计生困难家庭: a family-planning household in hardship."""
+    OTHER = "other"
+    """非计生户: a household that qualifies on poverty alone, not as a family-planning household (陇家福's
+    poverty projects lend to both and favour the 计生户, seed 003)."""
 
     @property
     def label_zh(self) -> str:
@@ -231,6 +234,7 @@ _FP_LABELS = {
     FamilyPlanningStatus.TWO_DAUGHTERS: "二女户",
     FamilyPlanningStatus.COMPLIANT: "计划生育家庭",
     FamilyPlanningStatus.HARDSHIP: "计生困难家庭",
+    FamilyPlanningStatus.OTHER: "非计生户",
 }
 
 

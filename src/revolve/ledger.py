@@ -16,7 +16,7 @@ balances move by ``balance = balance + delta`` under that lock.
 
 :class:`Ledger` is the one class users call. Its operations come from the operation families of
 :mod:`revolve.operations` — organisations and funds, the journal, money in and out, households,
-guarantees, payouts, repayments, losses, subsidies, passbook pledges and queries — each a class that works alone over the
+guarantees, payouts, repayments, losses, subsidies, passbook pledges, loan applications and queries — each a class that works alone over the
 shared write path (:class:`revolve.operations.books.Books`); the ledger is all of them over one.
 """
 
@@ -30,6 +30,7 @@ from typing import Self
 
 from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
+from revolve.operations.applications import Applications
 from revolve.operations.books import Books
 from revolve.operations.closing import Closing
 from revolve.operations.corrections import Corrections
@@ -78,6 +79,7 @@ class Ledger(
     Corrections,
     Closing,
     Restrictions,
+    Applications,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -19,20 +19,64 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from revolve.checks import check_date, check_money, check_whole
-from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, PolicyViolation
+from revolve.checks import check_choice, check_date, check_money, check_whole
+from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, InvalidTerms, PolicyViolation
+from revolve.households import FamilyPlanningStatus
 from revolve.money import Money
 
 __all__ = [
+    "DEFAULT_NOTICE_DAYS",
     "DEFAULT_POLICY",
+    "CategoryRule",
     "Policy",
+    "category_policy",
+    "category_priority",
     "check_loan",
     "loan_violations",
     "policy_in_force",
 ]
+
+DEFAULT_NOTICE_DAYS = 7
+"""The public-notice period (公示期) of an application, in days, when a policy sets none: revolve's choice
+(the seeds give no figure; seven days is the usual 公示期 of village-level poverty-alleviation lists)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    """Caps and priority for one household category (户类别) under a policy.
+
+    陇家福 (seed 003) gives family-planning households "在扶贫项目中提高5000-8000元扶持资金 … 优先发放并
+    提高个人小额信贷": a higher cap and priority. A household's category is its family-planning status
+    (:class:`revolve.households.FamilyPlanningStatus`, 计生类别), so a rule is keyed by that status.
+
+    Attributes:
+        category: the household category the rule is for.
+        priority: the category's rank in the application queue; a smaller number goes first (1 before 2).
+        max_amount: the largest loan to a household of this category, in place of the policy's
+            ``max_amount`` (above it for a favoured category); None keeps the policy's.
+        max_term_months: the longest term for this category; None keeps the policy's.
+
+    Raises:
+        InvalidEntry: an unknown category.
+        InvalidTerms: a priority below 0, a term below 1, or a value that is not an int.
+        MoneyTypeError, InvalidAmount: a cap that is not positive Money.
+    """
+
+    category: FamilyPlanningStatus
+    priority: int
+    max_amount: Money | None = None
+    max_term_months: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", check_choice(FamilyPlanningStatus, "category", self.category))
+        check_whole("priority", self.priority, minimum=0)
+        if self.max_amount is not None:
+            check_money("max_amount", self.max_amount, positive=True)
+        if self.max_term_months is not None:
+            check_whole("max_term_months", self.max_term_months, minimum=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +98,11 @@ class Policy:
         extension_after_maturity: whether a loan may be extended (展期) after its maturity (its last
             due date); by default an extension is approved before the loan falls due for good.
         max_extensions: how many extensions one loan may have in its life; None sets no limit.
+        categories: per-category caps and queue priority (:class:`CategoryRule`), one rule per
+            category; a household whose category has no rule lends under the policy's own caps and
+            queues after every category that has one. A list is accepted and kept as a tuple.
+        notice_days: the public-notice period (公示期) an application waits between its 公示 step and
+            its 审批 step, in days (:data:`DEFAULT_NOTICE_DAYS`).
 
     Raises:
         MoneyTypeError: an amount that is not Money.
@@ -73,6 +122,8 @@ class Policy:
     allowed_amounts: tuple[Money, ...] = ()
     extension_after_maturity: bool = False
     max_extensions: int | None = None
+    categories: tuple[CategoryRule, ...] = ()
+    notice_days: int = DEFAULT_NOTICE_DAYS
 
     def __post_init__(self) -> None:
         check_date("effective_from", self.effective_from)
@@ -109,6 +160,33 @@ class Policy:
             )
         if self.max_extensions is not None:
             check_whole("max_extensions", self.max_extensions, minimum=0)
+        self._check_categories(low, shortest, tiers)
+        check_whole("notice_days", self.notice_days, minimum=0)
+
+    def _check_categories(self, low: Money, shortest: int, tiers: tuple[Money, ...]) -> None:
+        if not isinstance(self.categories, tuple | list) or not all(
+            isinstance(rule, CategoryRule) for rule in self.categories
+        ):
+            raise InvalidEntry(
+                "categories", self.categories, reason="give a tuple of CategoryRule, one per category"
+            )
+        rules = tuple(self.categories)
+        seen = [rule.category for rule in rules]
+        if len(set(seen)) != len(seen):
+            raise InvalidEntry("categories", seen, reason="a category has two rules: keep one per category")
+        for rule in rules:
+            if rule.max_amount is not None and rule.max_amount < max(low, tiers[0] if tiers else low):
+                raise InvalidAmount(
+                    rule.max_amount,
+                    reason=f"the {rule.category.label_zh} cap is below the smallest loan the policy allows",
+                )
+            if rule.max_term_months is not None and rule.max_term_months < shortest:
+                raise InvalidTerms(
+                    "max_term_months",
+                    rule.max_term_months,
+                    reason=f"the {rule.category.label_zh} term is below min_term_months {shortest}",
+                )
+        object.__setattr__(self, "categories", rules)
 
 
 DEFAULT_POLICY = Policy(
@@ -162,6 +240,61 @@ def policy_in_force(policies: Sequence[Policy], on: date) -> Policy:
     if not in_force:
         return DEFAULT_POLICY
     return max(in_force, key=lambda policy: policy.effective_from)
+
+
+def _rule_for(policy: Policy, category: FamilyPlanningStatus) -> CategoryRule | None:
+    for rule in policy.categories:
+        if rule.category is category:
+            return rule
+    return None
+
+
+def category_policy(policy: Policy, category: FamilyPlanningStatus | str) -> Policy:
+    """The policy as it applies to a household of one category: its caps replaced by the category's.
+
+    Args:
+        policy: the policy in force.
+        category: the household's category (its family-planning status).
+
+    Returns:
+        ``policy`` with ``max_amount`` and ``max_term_months`` taken from the category's rule where it
+        sets them, the amount tiers above the category's cap dropped, and no category rules left (so
+        :func:`check_loan` reads it as one set of caps); ``policy`` itself when the category has no rule.
+
+    Raises:
+        InvalidEntry: an unknown category.
+    """
+    rule = _rule_for(policy, check_choice(FamilyPlanningStatus, "category", category))
+    if rule is None:
+        return policy
+    high = rule.max_amount if rule.max_amount is not None else policy.max_amount
+    return replace(
+        policy,
+        max_amount=high,
+        max_term_months=rule.max_term_months if rule.max_term_months is not None else policy.max_term_months,
+        allowed_amounts=tuple(tier for tier in policy.allowed_amounts if tier <= high),
+        categories=(),
+    )
+
+
+def category_priority(policy: Policy, category: FamilyPlanningStatus | str) -> int:
+    """A category's rank in the application queue under a policy (smaller goes first).
+
+    Args:
+        policy: the policy in force.
+        category: the household's category.
+
+    Returns:
+        The category rule's priority; for a category without a rule, one more than the largest priority
+        any rule gives (0 when the policy has no rules): unranked categories queue after ranked ones.
+
+    Raises:
+        InvalidEntry: an unknown category.
+    """
+    rule = _rule_for(policy, check_choice(FamilyPlanningStatus, "category", category))
+    if rule is not None:
+        return rule.priority
+    return max((r.priority + 1 for r in policy.categories), default=0)
 
 
 def _tier_text(tiers: tuple[Money, ...]) -> str:

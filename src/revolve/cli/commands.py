@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from revolve.cli.applications import COMMANDS as APPLICATION_COMMANDS
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
 from revolve.cli.parser import convert_options
@@ -215,6 +216,8 @@ def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
             passbook=None
             if args.passbook is None
             else Passbook(args.passbook_bank or "", args.passbook_account or "", args.passbook),
+            application=args.application,
+            signed_by=args.signed_by,
         )
     dues = ledger.schedule(args.fund, loan.number)
     last = dues[-1].due_date.isoformat() if dues else "—"
@@ -416,6 +419,7 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "check": _check,
     "verify": _verify,
     "trial-balance": _trial_balance,
+    **APPLICATION_COMMANDS,
 }
 
 
@@ -438,6 +442,7 @@ def run(args: argparse.Namespace, today: date) -> int:
         return _demo(args)
     if args.command == "init":
         return _init(args)
+    args.today = today  # the default as-of date of `queue`
     with open_books(args) as ledger:
         if args.command in ("statement", "report"):
             check_output(args)  # a wrong --format or file suffix is refused before the report is built

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from revolve.cli.applications import add_commands as add_application_commands
 from revolve.errors import InvalidRate
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
@@ -246,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disburse.add_argument("--passbook-bank", help="the bank keeping the pledged passbook's account")
     disburse.add_argument("--passbook-account", help="the pledged passbook's account number")
+    disburse.add_argument(
+        "--application", type=int, help="借款申请编号：从已签协议的申请放款，记录其放款步骤"
+    )
+    disburse.add_argument("--signed-by", help="放款步骤签字人（与 --application 同用）")
 
     repay = command("repay", "record a repayment (还款) under its receipt number")
     repay.add_argument("--fund", required=True)
@@ -360,4 +365,5 @@ def build_parser() -> argparse.ArgumentParser:
     tb.add_argument("--as-of", type=_date)
 
     command("demo", "build the demo county in a fresh SQLite file (default: a new temporary folder)")
+    add_application_commands(command, _date)
     return parser

@@ -62,7 +62,12 @@ Hierarchy::
     ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
     ├── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
     ├── ExtensionLimitReached (ValueError)    an extension (展期) over the policy's number per loan
-    └── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
+    ├── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
+    ├── UnknownApplication (NotFound)         no loan application with this id in the fund
+    ├── ApplicationStepRefused (ValueError)   an application step out of order, skipped, repeated, or
+                                              on an application rejected or paid out
+    ├── NoticePeriodNotOver (ValueError)      审批 before the public-notice period (公示期) has run
+    └── ApplicationOutOfTurn (ValueError)     审批 while one ahead in the queue waits, without a reason
 """
 
 from revolve.errors.base import RevolveError
@@ -71,6 +76,8 @@ from revolve.errors.conflicts import (
     AllocationRefused,
     AlreadyReversed,
     AlreadyVoided,
+    ApplicationOutOfTurn,
+    ApplicationStepRefused,
     BooksAlreadyOpen,
     DuplicateCode,
     DuplicateReceipt,
@@ -80,6 +87,7 @@ from revolve.errors.conflicts import (
     IdempotencyConflict,
     InsufficientFunds,
     LoanStateError,
+    NoticePeriodNotOver,
     OpeningMismatch,
     Overpayment,
     PeriodClosed,
@@ -113,6 +121,7 @@ from revolve.errors.invalid import (
 from revolve.errors.missing import (
     NotFound,
     UnknownAccount,
+    UnknownApplication,
     UnknownBankLoan,
     UnknownBatch,
     UnknownEntry,
@@ -133,6 +142,8 @@ __all__ = [
     "AlreadyReversed",
     "AlreadyVoided",
     "AmountOutOfRange",
+    "ApplicationOutOfTurn",
+    "ApplicationStepRefused",
     "BooksAlreadyOpen",
     "ChartError",
     "CommandError",
@@ -156,6 +167,7 @@ __all__ = [
     "LoanStateError",
     "MoneyTypeError",
     "NotFound",
+    "NoticePeriodNotOver",
     "OpeningMismatch",
     "Overpayment",
     "PeriodClosed",
@@ -168,6 +180,7 @@ __all__ = [
     "TimeRestrictionRefused",
     "UnbalancedEntry",
     "UnknownAccount",
+    "UnknownApplication",
     "UnknownBankLoan",
     "UnknownBatch",
     "UnknownEntry",

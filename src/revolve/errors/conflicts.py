@@ -1,13 +1,13 @@
 """Refusals because of what the books hold: a code or receipt used before, a closed period, the policy,
 the cash, a guarantor's cap, a loan's or a pledge's state, a reversal or void a later operation prevents,
-an opening that does not reconcile, a missing year-end close.
+an opening that does not reconcile, a missing year-end close, an application step out of order or turn.
 
 Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from revolve.errors.base import RevolveError
 
@@ -16,6 +16,8 @@ __all__ = [
     "AllocationRefused",
     "AlreadyReversed",
     "AlreadyVoided",
+    "ApplicationOutOfTurn",
+    "ApplicationStepRefused",
     "BooksAlreadyOpen",
     "DuplicateCode",
     "DuplicateReceipt",
@@ -25,6 +27,7 @@ __all__ = [
     "IdempotencyConflict",
     "InsufficientFunds",
     "LoanStateError",
+    "NoticePeriodNotOver",
     "OpeningMismatch",
     "Overpayment",
     "PeriodClosed",
@@ -340,4 +343,69 @@ class ExtensionAfterMaturity(RevolveError, ValueError):
             f"loan {loan} matured on {maturity.isoformat()}, before the extension's date "
             f"{on.isoformat()}: an extension is approved before maturity (展期须在到期前申请); treat "
             f"the loan as overdue, or set a policy with extension_after_maturity=True"
+        )
+
+
+class ApplicationStepRefused(RevolveError, ValueError):
+    """A loan application step (申请 → 审查 → 公示 → 审批 → 协议 → 放款) taken out of order, skipped,
+    repeated, or on an application that is rejected or paid out.
+
+    Attributes:
+        application: the application's id.
+        step: the step asked for (None for a rejection).
+        reason: why the step is refused.
+    """
+
+    def __init__(self, application: int, *, step: object, reason: str) -> None:
+        self.application = application
+        self.step = step
+        self.reason = reason
+        what = f"step {step}" if step is not None else "a rejection"
+        super().__init__(
+            f"application {application} cannot take {what}: {reason}; list where it stands with "
+            f"ledger.applications(fund)"
+        )
+
+
+class NoticePeriodNotOver(RevolveError, ValueError):
+    """审批 of an application before its public-notice period (公示期) after 公示 has run.
+
+    Attributes:
+        application: the application's id.
+        noticed_on: the date of its 公示 step.
+        days: the policy's notice period, in days.
+        on: the date asked for the approval.
+    """
+
+    def __init__(self, application: int, *, noticed_on: date, days: int, on: date) -> None:
+        self.application = application
+        self.noticed_on = noticed_on
+        self.days = days
+        self.on = on
+        ends = noticed_on + timedelta(days=days)
+        super().__init__(
+            f"application {application} was posted for public notice (公示) on {noticed_on.isoformat()} and "
+            f"the policy's notice period is {days} day(s): approve it on or after {ends.isoformat()}, "
+            f"not on {on.isoformat()}"
+        )
+
+
+class ApplicationOutOfTurn(RevolveError, ValueError):
+    """审批 of an application while one ahead of it in the queue (higher priority, or as high and
+    earlier) has waited, ready, at the same step — refused unless a reason is given.
+
+    Attributes:
+        application: the application's id.
+        ahead: the id of the first application ahead of it that waits.
+        step: the step asked for.
+    """
+
+    def __init__(self, application: int, *, ahead: int, step: str) -> None:
+        self.application = application
+        self.ahead = ahead
+        self.step = step
+        super().__init__(
+            f"application {application} is behind application {ahead} in the queue, which waits for the "
+            f"same step ({step}): take application {ahead} first, reject it, or give the reason for "
+            f"going out of turn (reason=…)"
         )

@@ -1,5 +1,5 @@
 """Refusals of a reference that names nothing: an organisation, fund, account, entry, household, loan,
-guarantor, batch, bank loan, label, language, passbook pledge or receipt that does not exist.
+guarantor, batch, bank loan, label, language, passbook pledge, receipt or application that does not exist.
 
 Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 """
@@ -11,6 +11,7 @@ from revolve.errors.base import RevolveError
 __all__ = [
     "NotFound",
     "UnknownAccount",
+    "UnknownApplication",
     "UnknownBankLoan",
     "UnknownBatch",
     "UnknownEntry",
@@ -122,3 +123,10 @@ class UnknownReceipt(NotFound):
 
     what = "receipt"
     advice = "receipts are named by the number written on them when the payment was recorded"
+
+
+class UnknownApplication(NotFound):
+    """No loan application has this id in the fund."""
+
+    what = "application"
+    advice = "list the fund's applications with ledger.applications(fund)"

@@ -13,7 +13,10 @@ Each payout is checked in this order (the first rule that fails is the refusal):
    payout repeats it (number, household, principal, date), and is refused otherwise;
 3. the batch exists (``UnknownBatch``) and the date is in an open period (``PeriodClosed``);
 4. the guarantors exist (``UnknownGuarantor``);
-5. the fund's policy in force on the date allows the loan (amount, tiers, term, loans per household,
+4a. the application it is paid out from, if any, exists (``UnknownApplication``) and stands at a signed
+   协议 for this household and at least this principal (``ApplicationStepRefused``);
+5. the fund's policy in force on the date, with the household category's caps in place of its own
+   (:func:`revolve.policy.category_policy`), allows the loan (amount, tiers, term, loans per household,
    active loans, guarantee) — ``PolicyViolation``;
 6. no guarantor passes its cap (``GuarantorCapExceeded``);
 7. the principal fits the cash available on the date **and on every later date** (``InsufficientFunds``):
@@ -33,12 +36,15 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
+from revolve.applications import Application, ApplicationStep, StepRecord, check_disbursable
 from revolve.checks import ref_of
 from revolve.errors import (
+    ApplicationStepRefused,
     DuplicateCode,
     IdempotencyConflict,
     InsufficientFunds,
     InvalidEntry,
+    UnknownApplication,
     UnknownBatch,
     UnknownGuarantor,
     UnknownHousehold,
@@ -51,7 +57,7 @@ from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
 from revolve.pledges import Passbook
-from revolve.policy import Policy, check_loan, policy_in_force
+from revolve.policy import Policy, category_policy, check_loan, policy_in_force
 from revolve.schedule import LoanTerms, Schedule
 
 __all__ = [
@@ -79,6 +85,8 @@ class Disbursement:
     order: Sequence[Component] = DEFAULT_ORDER
     idempotency_key: str | None = None
     passbook: Passbook | None = None
+    application: Application | int | None = None
+    signed_by: str | None = None
 
 
 class CashLine:
@@ -155,6 +163,10 @@ class PayoutBooks:
     """Principal lent by the payouts decided so far, by day."""
     lent_before: dict[date, int] = field(default_factory=dict)
     """Principal lent before these payouts through each day asked about (``basis.lent_as_of``, kept)."""
+    applications: Mapping[int | str, Application] = field(default_factory=dict)
+    """The loan applications the payouts name, by id."""
+    applications_here: set[int] = field(default_factory=set)
+    """Applications paid out from by the payouts decided so far."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +179,10 @@ class PlannedPayout:
     guarantors: tuple[Guarantor, ...]
     round: int
     schedule: Schedule
+    application: Application | None = None
+    """The application the loan is paid out from, if any."""
+    application_step: StepRecord | None = None
+    """Its 放款 step."""
 
 
 def term_months(start: date, maturity: date) -> int:
@@ -215,9 +231,11 @@ def decide_payout(
         if g is None:
             raise UnknownGuarantor(g_ref)
         guarantors.append(g)
+    app, app_step = _application_step(d, hh, books)
     prior, active = books.counts.get(hh.id, (0, 0))
     check_loan(
-        policy_in_force(books.policies, on),
+        # the household's category rule (陇家福: higher caps for 计生户) replaces the policy's caps
+        category_policy(policy_in_force(books.policies, on), hh.fp_status),
         amount=d.terms.principal,
         term_months=term_months(on, schedule.maturity_date),
         prior_loans=prior,
@@ -238,4 +256,26 @@ def decide_payout(
     lent = books.lent_before[on] + sum(fen for day, fen in books.lent_here.items() if day <= on)
     books.lent_here[on] = books.lent_here.get(on, 0) + d.terms.principal.fen
     round_ = loan_round(disbursed_before=Money(lent), capital=books.basis.capital_as_of(on))
-    return PlannedPayout(d, hh, batch, tuple(guarantors), round_, schedule)
+    if app is not None:
+        books.applications_here.add(app.id)
+    return PlannedPayout(d, hh, batch, tuple(guarantors), round_, schedule, app, app_step)
+
+
+def _application_step(
+    d: Disbursement, hh: Household, books: PayoutBooks
+) -> tuple[Application | None, StepRecord | None]:
+    """The application a payout names and its 放款 step (None, None when it names none)."""
+    if d.application is None:
+        return None, None
+    a_ref = ref_of(d.application)
+    app = books.applications.get(a_ref)
+    if app is None:
+        raise UnknownApplication(a_ref)
+    if app.id in books.applications_here:
+        raise ApplicationStepRefused(
+            app.id, step=ApplicationStep.DISBURSE, reason="another payout in this call is paid out from it"
+        )
+    step = check_disbursable(
+        app, household_id=hh.id, principal=d.terms.principal, on=d.terms.start, by=d.signed_by or ""
+    )
+    return app, step

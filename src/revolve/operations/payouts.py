@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from revolve.applications import Application
 from revolve.checks import ref_of
 from revolve.errors import NotFound
 from revolve.guarantees import Guarantor, GuarantorKind
@@ -27,6 +28,7 @@ from revolve.operations.books import Family, FundRef, Unit
 from revolve.pledges import Passbook, check_passbook
 from revolve.rules import disbursement_entry, pledge_entry
 from revolve.schedule import LoanTerms, generate_schedule
+from revolve.store import applications as store_applications
 from revolve.store import figures as store_figures
 from revolve.store import guarantors as store_guarantors
 from revolve.store import households as store_households
@@ -74,6 +76,8 @@ class Payouts(Family):
         order: Sequence[Component] = DEFAULT_ORDER,
         idempotency_key: str | None = None,
         passbook: Passbook | None = None,
+        application: Application | int | None = None,
+        signed_by: str | None = None,
     ) -> Loan:
         """Pay a loan out to a household on ``terms.start``, with its schedule and guarantees.
 
@@ -93,6 +97,9 @@ class Payouts(Family):
             order: how a payment is allocated within an instalment (default penalty → fee → interest →
                 principal).
             idempotency_key: a retry with the same key and the same loan returns the loan.
+            application: the loan application (申请) the loan is paid out from; it must stand at a signed
+                协议 for this household, and the payout records its 放款 step and links it to the loan.
+            signed_by: who signs the application's 放款 step (required with ``application``).
 
         Raises:
             InvalidTerms, InvalidRate, InvalidAmount: terms a schedule cannot be built from.
@@ -103,10 +110,24 @@ class Payouts(Family):
             GuarantorCapExceeded: a guarantor's exposure would pass its cap.
             DuplicateCode: the loan number is in use.
             PeriodClosed: the start date is in a closed period.
-            InvalidEntry: a passbook without a bank or with a malformed account number.
+            InvalidEntry: a passbook without a bank or with a malformed account number, or an
+                application without ``signed_by``.
+            UnknownApplication: no such application in the fund.
+            ApplicationStepRefused: the application is not at a signed 协议, is another household's,
+                asked for less than the principal, or is rejected or paid out already.
         """
         one = Disbursement(
-            number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook
+            number,
+            household,
+            batch,
+            terms,
+            guarantors,
+            pledge,
+            order,
+            idempotency_key,
+            passbook,
+            application,
+            signed_by,
         )
         return self._disburse(fund, [one], mark=bulk.unmarked)[0]
 
@@ -174,6 +195,10 @@ class Payouts(Family):
                     for k, seq in keys.items()
                 },
                 basis=basis,
+                applications=_found(
+                    (ref_of(d.application) for d in items if d.application is not None),
+                    lambda ref: store_applications.find_application(conn, f.id, ref),
+                ),
             )
             keys_here: set[str] = set()
             numbers_here: set[str] = set()
@@ -264,6 +289,14 @@ class Payouts(Family):
                 )
                 for loan_id, p in zip(ids, out, strict=True)
                 for g in p.guarantors
+            ],
+        )
+        store_applications.link_loans(
+            conn,
+            [
+                (p.application.id, loan_id, p.application_step)
+                for loan_id, p in zip(ids, out, strict=True)
+                if p.application is not None and p.application_step is not None
             ],
         )
         return store_loans.loans_by_ids(conn, f.id, ids)

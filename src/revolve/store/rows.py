@@ -29,7 +29,7 @@ from revolve.money import Money
 from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
-from revolve.policy import Policy
+from revolve.policy import CategoryRule, Policy
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestGrace, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
@@ -194,6 +194,8 @@ def policy_of(row: Any) -> Policy:
         allowed_amounts=tuple(Money(int(x)) for x in row.allowed_amounts.split(",") if x),
         extension_after_maturity=bool(row.extension_after_maturity),
         max_extensions=row.max_extensions,
+        categories=categories_from_json(row.categories),
+        notice_days=row.notice_days,
     )
 
 
@@ -212,7 +214,42 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
         "allowed_amounts": ",".join(str(m.fen) for m in policy.allowed_amounts),
         "extension_after_maturity": policy.extension_after_maturity,
         "max_extensions": policy.max_extensions,
+        "categories": categories_to_json(policy.categories),
+        "notice_days": policy.notice_days,
     }
+
+
+def categories_to_json(rules: tuple[CategoryRule, ...]) -> str:
+    """A policy's category rules as JSON text (amounts in fen); ``""`` for none."""
+    if not rules:
+        return ""
+    return json.dumps(
+        [
+            {
+                "category": r.category.value,
+                "priority": r.priority,
+                "max_amount": None if r.max_amount is None else r.max_amount.fen,
+                "max_term_months": r.max_term_months,
+            }
+            for r in rules
+        ],
+        ensure_ascii=False,
+    )
+
+
+def categories_from_json(text: str | None) -> tuple[CategoryRule, ...]:
+    """The category rules stored by :func:`categories_to_json`."""
+    if not text:
+        return ()
+    return tuple(
+        CategoryRule(
+            category=FamilyPlanningStatus(r["category"]),
+            priority=int(r["priority"]),
+            max_amount=None if r["max_amount"] is None else Money(int(r["max_amount"])),
+            max_term_months=None if r["max_term_months"] is None else int(r["max_term_months"]),
+        )
+        for r in json.loads(text)
+    )
 
 
 def batch_of(row: Any) -> Batch:

@@ -237,6 +237,8 @@ class PolicyRow(Base):
     allowed_amounts: Mapped[str] = mapped_column(Text, default="")
     extension_after_maturity: Mapped[bool] = mapped_column(default=False, server_default=false())
     max_extensions: Mapped[int | None] = mapped_column(Integer)
+    categories: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notice_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
 
 class BatchRow(Base):
@@ -631,3 +633,48 @@ class TimeRestrictionRow(Base):
     released: Mapped[int | None] = mapped_column(BigInteger)
     release_seq: Mapped[int | None] = mapped_column(BigInteger)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ApplicationRow(Base):
+    """A loan application (借款申请) in the queue 申请 → 审查 → 公示 → 审批 → 协议 → 放款.
+
+    ``rejected_on`` / ``rejected_by`` / ``reject_reason`` are set when it is rejected, ``loan_id`` when a
+    loan is paid out from it; its steps are rows of ``revolve_application_step``.
+    """
+
+    __tablename__ = "revolve_application"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("term_months >= 1", name="term_positive"),
+        Index(None, "fund_id", "applied_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(Fen)
+    term_months: Mapped[int] = mapped_column(Integer)
+    applied_on: Mapped[date] = mapped_column(Date)
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    rejected_on: Mapped[date | None] = mapped_column(Date)
+    rejected_by: Mapped[str | None] = mapped_column(String(200))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"), unique=True)
+
+
+class ApplicationStepRow(Base):
+    """One step of a loan application: which, dated, signed, with a note (an out-of-turn reason)."""
+
+    __tablename__ = "revolve_application_step"
+    __table_args__ = (
+        CheckConstraint(
+            "step IN ('apply', 'review', 'notice', 'approve', 'agree', 'disburse')", name="step_known"
+        ),
+    )
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("revolve_application.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(20), primary_key=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    signed_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
