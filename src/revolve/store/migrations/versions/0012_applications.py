@@ -2,8 +2,8 @@
 its per-category caps and priority (JSON) and its public-notice period; applications and their dated,
 signed steps (申请 → 审查 → 公示 → 审批 → 协议 → 放款) get their own tables.
 
-Revision ID: 0009_applications
-Revises: 0011_voids (the lead re-chains: the brief named 0008_schema_3, but this branch already holds
+Revision ID: 0012_applications
+Revises: 0011_voids
 0009–0011, and two heads would stop ``alembic upgrade head``)
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_applications"
+revision: str = "0012_applications"
 down_revision: str | None = "0011_voids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
