@@ -80,6 +80,8 @@ EXPECTED_ALL = [
     "InvalidTerms",
     "Ledger",
     "Loan",
+    "LoanFile",
+    "LoanPurpose",
     "LoanStateError",
     "LoanStatus",
     "LoanTerms",

@@ -47,6 +47,7 @@ from revolve.funds import Fund, check_open, loan_round
 from revolve.guarantees import Guarantor, check_exposure
 from revolve.households import Household
 from revolve.loans.dues import DEFAULT_ORDER, Component
+from revolve.loans.file import LoanFile
 from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
@@ -79,6 +80,7 @@ class Disbursement:
     order: Sequence[Component] = DEFAULT_ORDER
     idempotency_key: str | None = None
     passbook: Passbook | None = None
+    file: LoanFile | None = None
 
 
 class CashLine:

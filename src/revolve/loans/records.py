@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from revolve.loans.dues import Due
+from revolve.loans.file import LoanFile
 from revolve.money import Money
 from revolve.rules import PayerKind
 
@@ -79,6 +80,8 @@ class Loan:
     extensions: int = 0
     extension_ref: str | None = None
     extended_on: date | None = None
+    file: LoanFile = LoanFile()
+    """The loan file: purpose (用途), the 三方协议's number and date, the 帮扶责任人."""
 
     @property
     def restructured(self) -> bool:

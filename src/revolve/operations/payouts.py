@@ -20,6 +20,7 @@ from revolve.households import Household
 from revolve.journal import Entry
 from revolve.loans import DEFAULT_ORDER, Batch, Component, Loan
 from revolve.loans.dues import instalment_rows
+from revolve.loans.file import LoanFile
 from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout
 from revolve.money import Money
 from revolve.operations import bulk
@@ -74,6 +75,7 @@ class Payouts(Family):
         order: Sequence[Component] = DEFAULT_ORDER,
         idempotency_key: str | None = None,
         passbook: Passbook | None = None,
+        file: LoanFile | None = None,
     ) -> Loan:
         """Pay a loan out to a household on ``terms.start``, with its schedule and guarantees.
 
@@ -93,6 +95,9 @@ class Payouts(Family):
             order: how a payment is allocated within an instalment (default penalty → fee → interest →
                 principal).
             idempotency_key: a retry with the same key and the same loan returns the loan.
+            file: the loan file — purpose (用途), the 三方协议's number and date, the 帮扶责任人
+                (:class:`~revolve.loans.file.LoanFile`); stored with the loan, shown on the 台账 and the
+                statement.
 
         Raises:
             InvalidTerms, InvalidRate, InvalidAmount: terms a schedule cannot be built from.
@@ -106,7 +111,7 @@ class Payouts(Family):
             InvalidEntry: a passbook without a bank or with a malformed account number.
         """
         one = Disbursement(
-            number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook
+            number, household, batch, terms, guarantors, pledge, order, idempotency_key, passbook, file
         )
         return self._disburse(fund, [one], mark=bulk.unmarked)[0]
 
@@ -223,6 +228,7 @@ class Payouts(Family):
                     round=p.round,
                     order=",".join(c.value for c in d.order),
                     pledge_held=d.pledge or Money(0),
+                    file=d.file,
                 )
             )
             at += 2 if d.pledge is not None else 1

@@ -202,6 +202,8 @@ class HouseholdRow(Base):
     fp_status: Mapped[str] = mapped_column(String(20))
     income_before: Mapped[int | None] = mapped_column(Fen)
     registered_on: Mapped[date] = mapped_column(Date)
+    persons: Mapped[int | None] = mapped_column(Integer)
+    persons_on: Mapped[date | None] = mapped_column(Date)
 
 
 class HouseholdRecordRow(Base):
@@ -315,6 +317,11 @@ class LoanRow(Base):
     extensions: Mapped[int] = mapped_column(Integer, server_default="0")
     extension_ref: Mapped[str | None] = mapped_column(String(200))
     extended_on: Mapped[date | None] = mapped_column(Date)
+    purpose: Mapped[str | None] = mapped_column(String(20))
+    purpose_note: Mapped[str | None] = mapped_column(String(200))
+    agreement_no: Mapped[str | None] = mapped_column(String(100))
+    agreement_on: Mapped[date | None] = mapped_column(Date)
+    helper: Mapped[str | None] = mapped_column(String(100))
 
 
 class ScheduleVersionRow(Base):
