@@ -131,6 +131,7 @@ EXPECTED_ALL = [
     "UnknownAccount",
     "UnknownBankLoan",
     "UnknownBatch",
+    "UnknownCapitalPledge",
     "UnknownEntry",
     "UnknownFormat",
     "UnknownFund",

@@ -281,7 +281,9 @@ def check_persons(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidEntry("persons", value, reason="give the household's size as a whole number of persons, 1 or more")
+        raise InvalidEntry(
+            "persons", value, reason="give the household's size as a whole number of persons, 1 or more"
+        )
     return value
 
 
@@ -354,7 +356,9 @@ class Household:
         if self.persons is None:
             object.__setattr__(self, "persons_on", None)
         else:
-            object.__setattr__(self, "persons_on", check_date("persons_on", self.persons_on or self.registered_on))
+            object.__setattr__(
+                self, "persons_on", check_date("persons_on", self.persons_on or self.registered_on)
+            )
 
     @property
     def birth_date(self) -> date:

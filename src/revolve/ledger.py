@@ -31,6 +31,7 @@ from typing import Self
 from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
 from revolve.operations.books import Books
+from revolve.operations.capital_pledges import CapitalPledges
 from revolve.operations.closing import Closing
 from revolve.operations.corrections import Corrections
 from revolve.operations.guarantees import GuaranteeOperations
@@ -78,6 +79,7 @@ class Ledger(
     Corrections,
     Closing,
     Restrictions,
+    CapitalPledges,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

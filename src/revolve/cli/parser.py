@@ -328,7 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="year of the quarterly report or activity statement (default: that of --as-of)",
     )
-    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
+    period = report.add_mutually_exclusive_group()
+    period.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
+    period.add_argument("--half", type=int, choices=[1, 2], help="half-year 半年考核: 1 = H1, 2 = H2")
     report.add_argument("--as-of", type=_date, help="balances as of this date (default today)")
     report.add_argument(
         "--start",

@@ -62,7 +62,8 @@ Hierarchy::
     ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
     ├── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
     ├── ExtensionLimitReached (ValueError)    an extension (展期) over the policy's number per loan
-    └── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
+    ├── ExtensionAfterMaturity (ValueError)   an extension after maturity the policy does not allow
+    └── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
 """
 
 from revolve.errors.base import RevolveError
@@ -115,6 +116,7 @@ from revolve.errors.missing import (
     UnknownAccount,
     UnknownBankLoan,
     UnknownBatch,
+    UnknownCapitalPledge,
     UnknownEntry,
     UnknownFund,
     UnknownGuarantor,
@@ -170,6 +172,7 @@ __all__ = [
     "UnknownAccount",
     "UnknownBankLoan",
     "UnknownBatch",
+    "UnknownCapitalPledge",
     "UnknownEntry",
     "UnknownFormat",
     "UnknownFund",

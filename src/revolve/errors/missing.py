@@ -13,6 +13,7 @@ __all__ = [
     "UnknownAccount",
     "UnknownBankLoan",
     "UnknownBatch",
+    "UnknownCapitalPledge",
     "UnknownEntry",
     "UnknownFund",
     "UnknownGuarantor",
@@ -122,3 +123,10 @@ class UnknownReceipt(NotFound):
 
     what = "receipt"
     advice = "receipts are named by the number written on them when the payment was recorded"
+
+
+class UnknownCapitalPledge(NotFound):
+    """No pledge of capital (认捐) has this id or code in the fund's register of pledges."""
+
+    what = "capital pledge"
+    advice = "list the fund's pledges of capital with ledger.capital_pledges(fund)"

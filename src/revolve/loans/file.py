@@ -68,7 +68,9 @@ def purpose_of(text: str) -> tuple[LoanPurpose, str | None]:
         InvalidEntry: empty text.
     """
     if not isinstance(text, str) or not text.strip():
-        raise InvalidEntry("purpose", text, reason="give a purpose such as 种植, 养殖, 加工, 商贸, 服务 or 其他")
+        raise InvalidEntry(
+            "purpose", text, reason="give a purpose such as 种植, 养殖, 加工, 商贸, 服务 or 其他"
+        )
     found = _BY_TEXT.get(text.strip())
     return (found, None) if found is not None else (LoanPurpose.OTHER, text.strip())
 

@@ -35,6 +35,9 @@ class LoanStatus(StrEnum):
         return {"active": "在贷", "closed": "已结清", "written_off": "已核销", "voided": "已作废"}[self.value]
 
 
+_NO_FILE = LoanFile()
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """A disbursement batch (批/期): one disbursement event at one project site."""
@@ -80,7 +83,7 @@ class Loan:
     extensions: int = 0
     extension_ref: str | None = None
     extended_on: date | None = None
-    file: LoanFile = LoanFile()
+    file: LoanFile = _NO_FILE
     """The loan file: purpose (用途), the 三方协议's number and date, the 帮扶责任人."""
 
     @property

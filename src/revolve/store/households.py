@@ -33,7 +33,6 @@ from revolve.store.rows import (
 from revolve.store.schema import BatchRow, HouseholdRecordRow, HouseholdRow, LoanRow, PolicyRow
 
 __all__ = [
-    "set_household_size",
     "find_batch",
     "find_household",
     "find_households",
@@ -46,6 +45,7 @@ __all__ = [
     "list_batches",
     "list_households",
     "list_policies",
+    "set_household_size",
     "upsert_policy",
 ]
 

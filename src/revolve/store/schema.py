@@ -638,3 +638,35 @@ class TimeRestrictionRow(Base):
     released: Mapped[int | None] = mapped_column(BigInteger)
     release_seq: Mapped[int | None] = mapped_column(BigInteger)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CapitalPledgeRow(Base):
+    """A pledge of capital (认捐 / 承诺出资): who promised the fund how much by when. Nothing is posted."""
+
+    __tablename__ = "revolve_capital_pledge"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "code"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    donor: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    due: Mapped[date] = mapped_column(Date)
+    pledged_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CapitalPledgeLinkRow(Base):
+    """A contribution received against a pledge of capital: each contribution answers one pledge at most."""
+
+    __tablename__ = "revolve_capital_pledge_link"
+    __table_args__ = (
+        ForeignKeyConstraint(["fund_id", "entry_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        Index(None, "pledge_id"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("revolve_capital_pledge.id"))
