@@ -246,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     disburse.add_argument("--passbook-bank", help="the bank keeping the pledged passbook's account")
     disburse.add_argument("--passbook-account", help="the pledged passbook's account number")
+    disburse.add_argument(
+        "--purpose", help="用途: 种植, 养殖, 加工, 商贸, 服务, 其他 (other text is 其他 with a note)"
+    )
+    disburse.add_argument("--agreement-no", help="the 三方协议 (fund, borrower, guarantor) number (协议编号)")
+    disburse.add_argument("--agreement-on", type=_date, help="the date the 三方协议 was signed (协议日期)")
+    disburse.add_argument("--helper", help="the 帮扶责任人 (person responsible for helping the household)")
 
     repay = command("repay", "record a repayment (还款) under its receipt number")
     repay.add_argument("--fund", required=True)
