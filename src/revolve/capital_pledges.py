@@ -2,9 +2,9 @@
 
 Reports quote 资金到位率 (宽城: "资金到位率和回收率均达到100%", domain.md §11) without a formula; domain.md
 §11 proposes "funds actually received (incl. 配套) ÷ funds committed/pledged". A promise is not money:
-nothing is posted when it is made (民间非营利组织会计制度 第十六条 recognises assets only on actual
-transactions; a pledge only becomes 捐赠收入 when it is received or its conditions are met, 第五十七条 and
-the 4101 note). So the promise is a line in a register (:class:`CapitalPledge`), and money received
+nothing is posted when it is made (民间非营利组织会计制度 第五十九条: an unconditional donation or
+government grant "应当在捐赠或政府补助收到时确认收入"; 第十六条: an asset is a resource the organisation
+controls, which a promise is not yet). So the promise is a line in a register (:class:`CapitalPledge`), and money received
 against it is an ordinary contribution (``Ledger.contribute``) linked to the line
 (``Ledger.link_contribution``).
 
