@@ -173,9 +173,11 @@ def test_pledges_are_refused_with_the_reason(book: Ledger) -> None:
     book.link_contribution("F", "P2", first)
     with pytest.raises(InvalidEntry, match="linked"):
         book.link_contribution("F", "P1", first)
-    loan_entry = book.loan("F", "L1").id  # not an entry of a contribution
-    with pytest.raises(InvalidEntry):
-        book.link_contribution("F", "P2", loan_entry + 100)
+    grant = book.grant("F", "H6", amount=yuan("1"), on=D(2016, 7, 2))  # an entry, not a contribution
+    with pytest.raises(InvalidEntry, match="contribution"):
+        book.link_contribution("F", "P2", grant)
+    with pytest.raises(InvalidEntry, match="contribution"):
+        book.link_contribution("F", "P2", 10_000)  # no such entry
 
 
 def test_overdue_rate_by_town_and_by_village(book: Ledger) -> None:
