@@ -238,7 +238,9 @@ def test_quarterly_report_of_one_fund(books: Ledger) -> None:
     # Q2 re-lending: lent 600 ÷ recovered 500
     assert report.rate("relending_rate") == Ratio(yuan("600"), yuan("500"))
     # no loan closed in C by 06-30 (L3 closes 07-10)
-    assert report.rate("poverty_exit_rate") == Ratio(0, 0)
+    assert report.rate("poverty_exit_rate_closed") == Ratio(0, 0)
+    # 脱贫率 over all households helped: H1, H2, H3 helped, none assessed out of poverty by 06-30
+    assert report.rate("poverty_exit_rate") == Ratio(0, 3)
     with pytest.raises(KeyError):
         report.rate("turnover_times")  # a fact of another section, not a rate
 
@@ -254,7 +256,9 @@ def test_quarterly_rolls_up_the_subtree(books: Ledger) -> None:
     assert to_date["disbursed_to_date"] == yuan("5800")
     assert to_date["households_served"] == 4
     # closed by 09-30: H3 (L3, assessed out of poverty) and H4 (L4, assessed still poor) → 1 ÷ 2
-    assert report.rate("poverty_exit_rate") == Ratio(1, 2)
+    assert report.rate("poverty_exit_rate_closed") == Ratio(1, 2)
+    # over all four households helped, H3 is out of poverty → 1 ÷ 4
+    assert report.rate("poverty_exit_rate") == Ratio(1, 4)
     losses = _facts(report, "losses")
     assert losses["recovered_after_write_off"] == yuan("400")
     assert _facts(report, "outflows")["returned_to_finance"] == yuan("100")

@@ -40,6 +40,7 @@ __all__ = [
     "HouseholdRecord",
     "RecordKind",
     "Registration",
+    "check_persons",
     "latest_income",
     "mask_name",
     "mask_national_id",
@@ -275,6 +276,21 @@ def _check_id(field: str, value: object, *, optional: bool = False) -> int | Non
     return value
 
 
+def check_persons(value: object) -> int | None:
+    """Check a household's size (家庭人口): None (not counted) or a whole number of persons, at least 1.
+
+    Raises:
+        InvalidEntry: not an int, or less than 1.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidEntry(
+            "persons", value, reason="give the household's size as a whole number of persons, 1 or more"
+        )
+    return value
+
+
 def _check_income(value: object) -> Money | None:
     if value is None:
         return None
@@ -300,6 +316,9 @@ class Household:
         fp_status: family-planning status, the eligibility ground (a ``str`` value is converted).
         income_before: annual household income before aid (帮扶前家庭年收入), if recorded.
         registered_on: the date the file was opened.
+        persons: the household's size (家庭人口), if counted — what 受益人数 (persons helped) sums.
+        persons_on: the date of that count (the registration date when not given); a household changes,
+            so a later count (:meth:`revolve.Ledger.record_household_size`) replaces it with its own date.
 
     Raises:
         InvalidNationalId: the ID number is not valid.
@@ -318,6 +337,8 @@ class Household:
     fp_status: FamilyPlanningStatus
     income_before: Money | None
     registered_on: date
+    persons: int | None = None
+    persons_on: date | None = None
 
     def __post_init__(self) -> None:
         # The dataclass is frozen; normalised forms are stored through object.__setattr__, once, here.
@@ -335,6 +356,13 @@ class Household:
         object.__setattr__(self, "fp_status", check_choice(FamilyPlanningStatus, "fp_status", self.fp_status))
         _check_income(self.income_before)
         check_date("registered_on", self.registered_on)
+        check_persons(self.persons)
+        if self.persons is None:
+            object.__setattr__(self, "persons_on", None)
+        else:
+            object.__setattr__(
+                self, "persons_on", check_date("persons_on", self.persons_on or self.registered_on)
+            )
 
     @property
     def birth_date(self) -> date:
@@ -521,3 +549,4 @@ class Registration:
     org: int | None = None
     phone: str | None = None
     income_before: Money | None = None
+    persons: int | None = None

@@ -32,6 +32,7 @@ from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
 from revolve.operations.applications import Applications
 from revolve.operations.books import Books
+from revolve.operations.capital_pledges import CapitalPledges
 from revolve.operations.closing import Closing
 from revolve.operations.corrections import Corrections
 from revolve.operations.guarantees import GuaranteeOperations
@@ -80,6 +81,7 @@ class Ledger(
     Closing,
     Restrictions,
     Applications,
+    CapitalPledges,
     Queries,
 ):
     """The books of every fund in one database. See the module docstring for the two ways to open it."""

@@ -15,8 +15,22 @@ CGAP: "repayment rate" means nothing until both are named). The definitions:
 * **PAR30 + restructured** (MIX) = (outstanding principal of loans more than 30 days past due + that of
   restructured (展期) loans not already in it) ÷ all outstanding principal. A loan is restructured from
   its first extension for good, so an extension cannot take its principal out of this numerator.
-* **脱贫率** (poverty-exit rate) = households whose latest poverty-exit assessment (脱贫评估) says they
-  are out of poverty ÷ households whose loan has closed, both as of the period's end.
+* **脱贫率** (poverty-exit rate) = households helped whose latest poverty-exit assessment (脱贫评估) says
+  they are out of poverty ÷ households helped, both as of the period's end;
+  **脱贫率（已结清户）** (``poverty_exit_rate_closed``, the earlier definition, kept under its own name)
+  = those of them whose loan has closed ÷ households whose loan has closed.
+* **受益人数** (persons helped) = the sum of the household sizes (家庭人口) of the households helped;
+  households whose size is not on file add nothing and are counted in ``households_without_size``.
+* **户均借款额** (average loan per household) = principal lent ÷ households lent to, in the period and
+  to date (an amount, rounded half up to the fen; numerator and denominator are figures of their own).
+* **资金使用率** (fund utilisation) = outstanding principal at the period's end ÷ capital available, where
+  capital available = capital contributed to date − written off to date − grants, subsidies and returns
+  to finance to date (what of the capital can still be lent or is lent).
+* **逾期率** (overdue rate) = outstanding principal of loans with any instalment past due ÷ all
+  outstanding principal (PAR1); by 乡镇 and village in :mod:`revolve.area_figures`.
+* **核销率** (write-off rate) = principal written off to date ÷ principal lent to date.
+* **资金到位率** (funds in place) = received against the pledges of capital due by the period's end (each
+  at most its amount) ÷ their amounts (:func:`revolve.capital_pledges.funds_in_place`).
 
 A household is *served* when it has had a loan from the fund, *helped* when it has had a loan, a one-off
 grant or an interest subsidy on a bank-lent loan. Figures of several funds (an org's subtree) combine with :func:`combine`: amounts and
@@ -30,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from revolve.capital_pledges import funds_in_place
 from revolve.households import RecordKind
 from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
 from revolve.loans.position import loan_position, paid_in_version
@@ -37,7 +52,7 @@ from revolve.money import Money
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 
-__all__ = ["PeriodFigures", "combine", "period_figures"]
+__all__ = ["PeriodFigures", "combine", "per_household", "period_figures"]
 
 _ZERO = Money(0)
 
@@ -90,6 +105,22 @@ class PeriodFigures:
     """Outstanding principal of restructured (展期) loans at most 30 days past due at the period's end."""
     loans_restructured: int
     """Restructured loans with principal outstanding at the period's end (in PAR30 or not)."""
+    persons_helped: int
+    """受益人数: the sum of the sizes (家庭人口) of the households helped to the period's end."""
+    persons_served: int
+    """The sum of the sizes of the households lent to, to the period's end."""
+    persons_disbursed: int
+    """The sum of the sizes of the households lent to in the period."""
+    households_without_size: int
+    """Households helped whose size is not on file (they add nothing to ``persons_helped``)."""
+    households_helped_exited: int
+    """Households helped whose latest assessment by the period's end says they are out of poverty."""
+    overdue_outstanding: Money
+    """Outstanding principal of loans with any instalment past due at the period's end (逾期借款余额)."""
+    pledged_due: Money
+    """Capital pledged (认捐) with due dates by the period's end."""
+    pledged_received: Money
+    """Received against those pledges by the period's end, each at most its amount."""
 
     @property
     def recovered(self) -> Money:
@@ -129,8 +160,62 @@ class PeriodFigures:
 
     @property
     def poverty_exit_rate(self) -> Ratio:
-        """脱贫率: households out of poverty ÷ households whose loan closed."""
+        """脱贫率: households helped assessed out of poverty ÷ households helped."""
+        return Ratio(self.households_helped_exited, self.households_helped)
+
+    @property
+    def poverty_exit_rate_closed(self) -> Ratio:
+        """脱贫率（已结清户）: households whose loan closed assessed out of poverty ÷ those households."""
         return Ratio(self.households_exited, self.households_closed)
+
+    @property
+    def capital_available(self) -> Money:
+        """Capital less what left it for good to date: write-offs, grants, subsidies, returns to finance."""
+        gone = self.written_off_to_date + self.grants_to_date + self.subsidies_to_date
+        return self.capital - gone - self.returned_to_finance_to_date
+
+    @property
+    def utilisation_rate(self) -> Ratio:
+        """资金使用率: outstanding principal ÷ capital available (zero when nothing is available)."""
+        return Ratio(self.outstanding, max(self.capital_available, _ZERO))
+
+    @property
+    def overdue_rate(self) -> Ratio:
+        """逾期率: outstanding principal of loans past due ÷ all outstanding principal."""
+        return Ratio(self.overdue_outstanding, self.outstanding)
+
+    @property
+    def write_off_rate(self) -> Ratio:
+        """核销率: principal written off to date ÷ principal lent to date."""
+        return Ratio(self.written_off_to_date, self.disbursed_to_date)
+
+    @property
+    def funds_in_place_rate(self) -> Ratio:
+        """资金到位率: received against the pledges due ÷ capital pledged due, by the period's end."""
+        return Ratio(self.pledged_received, self.pledged_due)
+
+    @property
+    def average_loan(self) -> Money | None:
+        """户均借款额 in the period: lent ÷ households lent to (half up to the fen), None if none."""
+        return per_household(self.disbursed, self.households_disbursed)
+
+    @property
+    def average_loan_to_date(self) -> Money | None:
+        """户均借款额 to date: lent to date ÷ households lent to by then, None if none."""
+        return per_household(self.disbursed_to_date, self.households_served)
+
+
+def per_household(amount: Money, households: int) -> Money | None:
+    """``amount ÷ households`` rounded half up to the fen, or None when there are no households.
+
+    Args:
+        amount: a non-negative amount.
+        households: a count.
+    """
+    if households <= 0:
+        return None
+    whole, rest = divmod(amount.fen, households)
+    return Money(whole + (1 if 2 * rest >= households else 0))
 
 
 def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
@@ -255,11 +340,19 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         if assessed and record.on <= end and newer and record.exited_poverty is not None:
             latest[record.household_id] = (record.on, record.exited_poverty)
     exited = sum(1 for h in closed_households if latest.get(h, (end, False))[1])
+    sizes = {h.id: h.persons for h in portfolio.households}
 
     outflows = [o for o in portfolio.outflows if start <= o.on <= end]
     to_date = [o for o in portfolio.outflows if o.on <= end]
     aided = {o.household_id for o in to_date if o.kind in ("grant", "subsidy") and o.household_id is not None}
     loan_households = {ln.household_id for ln in lent}
+    helped = loan_households | aided
+
+    in_place = funds_in_place(portfolio.capital_pledges, on=end)
+
+    def persons(households: Iterable[int]) -> int:
+        return sum(sizes.get(h) or 0 for h in households)
+
     return PeriodFigures(
         start=start,
         end=end,
@@ -304,6 +397,14 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         households_exited=exited,
         restructured_outstanding=restructured,
         loans_restructured=loans_restructured,
+        persons_helped=persons(helped),
+        persons_served=persons(loan_households),
+        persons_disbursed=persons({ln.household_id for ln in lent_now}),
+        households_without_size=sum(1 for h in helped if sizes.get(h) is None),
+        households_helped_exited=sum(1 for h in helped if latest.get(h, (end, False))[1]),
+        overdue_outstanding=Money.total(amount for amount, days in at_risk if days > 0),
+        pledged_due=in_place.denominator,  # type: ignore[arg-type]
+        pledged_received=in_place.numerator,  # type: ignore[arg-type]
     )
 
 
@@ -365,6 +466,9 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "subsidies_to_date",
         "returned_to_finance_to_date",
         "restructured_outstanding",
+        "overdue_outstanding",
+        "pledged_due",
+        "pledged_received",
     ]
     count_fields = [
         "funds",
@@ -380,6 +484,11 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         "households_closed",
         "households_exited",
         "loans_restructured",
+        "persons_helped",
+        "persons_served",
+        "persons_disbursed",
+        "households_without_size",
+        "households_helped_exited",
     ]
     values: dict[str, object] = {name: total(name) for name in money_fields}
     values.update({name: count(name) for name in count_fields})

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from revolve.capital_pledges import CapitalPledge
 from revolve.guarantees import Guarantor
 from revolve.households import Household, HouseholdRecord
 from revolve.loans.records import Batch, Loan, LoanSchedule, Receipt, WriteOff
@@ -72,6 +73,8 @@ class Portfolio:
     lent_before_opening: tuple[tuple[date, Money], ...] = ()
     """Principal lent before the fund's books opened in revolve by loans not brought in, with the opening
     day it counts from (empty when the books began in revolve): 累计发放 and 滚动次数 include it."""
+    capital_pledges: tuple[CapitalPledge, ...] = ()
+    """The register of pledges of capital (认捐), each with the contributions received on it: 资金到位率."""
 
 
 def schedules_by_loan(portfolio: Portfolio) -> dict[int, list[LoanSchedule]]:

@@ -19,7 +19,7 @@
                 --reason TEXT --approved-by NAME    冲正：作废录错的还款/放款/帮扶/捐赠/贴息，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
     report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
-                (--fund F | --org O) [--year Y] [--quarter Q] [--as-of DATE] [--from DATE] [--to DATE]
+                (--fund F | --org O) [--year Y] [--quarter Q | --half H] [--as-of DATE] [--from DATE] [--to DATE]
                 [--account CODE]                                      (ledger: 明细账 of one account)
     check       [--fund F]                audit the books against revolve's invariants
     verify      FUND                      walk a fund's hash chain

@@ -22,6 +22,7 @@ from revolve.cli.reporting import build_report, check_output, emit
 from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger
+from revolve.loans.file import LoanFile, purpose_of
 from revolve.money import Money
 from revolve.orgs import OrgLevel
 from revolve.pledges import Passbook
@@ -189,6 +190,25 @@ def _open_books(args: argparse.Namespace, ledger: Ledger) -> int:
     return EXIT_OK
 
 
+def _loan_file(args: argparse.Namespace) -> LoanFile | None:
+    """The loan file from --purpose, --agreement-no, --agreement-on and --helper; None if none is given."""
+    if (
+        args.purpose is None
+        and args.agreement_no is None
+        and args.agreement_on is None
+        and args.helper is None
+    ):
+        return None
+    purpose, note = purpose_of(args.purpose) if args.purpose is not None else (None, None)
+    return LoanFile(
+        purpose=purpose,
+        purpose_note=note,
+        agreement_no=args.agreement_no,
+        agreement_on=args.agreement_on,
+        helper=args.helper,
+    )
+
+
 def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
     from revolve.importers import all_or_nothing  # noqa: PLC0415
 
@@ -218,6 +238,7 @@ def _disburse(args: argparse.Namespace, ledger: Ledger) -> int:
             else Passbook(args.passbook_bank or "", args.passbook_account or "", args.passbook),
             application=args.application,
             signed_by=args.signed_by,
+            file=_loan_file(args),
         )
     dues = ledger.schedule(args.fund, loan.number)
     last = dues[-1].due_date.isoformat() if dues else "—"

@@ -251,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--application", type=int, help="借款申请编号：从已签协议的申请放款，记录其放款步骤"
     )
     disburse.add_argument("--signed-by", help="放款步骤签字人（与 --application 同用）")
+    disburse.add_argument(
+        "--purpose", help="用途: 种植, 养殖, 加工, 商贸, 服务, 其他 (other text is 其他 with a note)"
+    )
+    disburse.add_argument("--agreement-no", help="the 三方协议 (fund, borrower, guarantor) number (协议编号)")
+    disburse.add_argument("--agreement-on", type=_date, help="the date the 三方协议 was signed (协议日期)")
+    disburse.add_argument("--helper", help="the 帮扶责任人 (person responsible for helping the household)")
 
     repay = command("repay", "record a repayment (还款) under its receipt number")
     repay.add_argument("--fund", required=True)
@@ -333,7 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="year of the quarterly report or activity statement (default: that of --as-of)",
     )
-    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
+    period = report.add_mutually_exclusive_group()
+    period.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quarter (default: the whole year)")
+    period.add_argument("--half", type=int, choices=[1, 2], help="half-year 半年考核: 1 = H1, 2 = H2")
     report.add_argument("--as-of", type=_date, help="balances as of this date (default today)")
     report.add_argument(
         "--start",

@@ -68,8 +68,12 @@ def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repor
 
             year = args.year or as_of.year
             if args.org:
-                return build_quarterly(ledger, org=ledger.org(args.org), year=year, quarter=args.quarter)
-            return build_quarterly(ledger, fund=ledger.fund(args.fund), year=year, quarter=args.quarter)
+                return build_quarterly(
+                    ledger, org=ledger.org(args.org), year=year, quarter=args.quarter, half=args.half
+                )
+            return build_quarterly(
+                ledger, fund=ledger.fund(args.fund), year=year, quarter=args.quarter, half=args.half
+            )
         if args.org:
             raise CommandError(
                 args.org,

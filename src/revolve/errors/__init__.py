@@ -67,7 +67,8 @@ Hierarchy::
     ├── ApplicationStepRefused (ValueError)   an application step out of order, skipped, repeated, or
                                               on an application rejected or paid out
     ├── NoticePeriodNotOver (ValueError)      审批 before the public-notice period (公示期) has run
-    └── ApplicationOutOfTurn (ValueError)     审批 while one ahead in the queue waits, without a reason
+    ├── ApplicationOutOfTurn (ValueError)     审批 while one ahead in the queue waits, without a reason
+    └── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
 """
 
 from revolve.errors.base import RevolveError
@@ -124,6 +125,7 @@ from revolve.errors.missing import (
     UnknownApplication,
     UnknownBankLoan,
     UnknownBatch,
+    UnknownCapitalPledge,
     UnknownEntry,
     UnknownFund,
     UnknownGuarantor,
@@ -183,6 +185,7 @@ __all__ = [
     "UnknownApplication",
     "UnknownBankLoan",
     "UnknownBatch",
+    "UnknownCapitalPledge",
     "UnknownEntry",
     "UnknownFormat",
     "UnknownFund",

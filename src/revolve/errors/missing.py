@@ -14,6 +14,7 @@ __all__ = [
     "UnknownApplication",
     "UnknownBankLoan",
     "UnknownBatch",
+    "UnknownCapitalPledge",
     "UnknownEntry",
     "UnknownFund",
     "UnknownGuarantor",
@@ -130,3 +131,10 @@ class UnknownApplication(NotFound):
 
     what = "application"
     advice = "list the fund's applications with ledger.applications(fund)"
+
+
+class UnknownCapitalPledge(NotFound):
+    """No pledge of capital (认捐) has this id or code in the fund's register of pledges."""
+
+    what = "capital pledge"
+    advice = "list the fund's pledges of capital with ledger.capital_pledges(fund)"

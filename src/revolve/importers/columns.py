@@ -51,6 +51,7 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("org", "所属组织", required=False, aliases=("组织编码", "org_code")),
         ImportColumn("phone", "联系电话", required=False, aliases=("电话", "手机")),
         ImportColumn("income_before", "帮扶前年收入", required=False, aliases=("帮扶前家庭年收入",)),
+        ImportColumn("persons", "家庭人口", required=False, aliases=("家庭人口数", "人口数", "persons")),
     ),
     ImportKind.LOANS: (
         ImportColumn("number", "借款编号", aliases=("借款合同号", "loan")),
@@ -65,6 +66,10 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("pledge", "质押金额", required=False, aliases=("质押存款",)),
         ImportColumn("interest_grace", "利息宽限期", required=False, aliases=("免息期数", "缓息期数")),
         ImportColumn("interest_grace_kind", "宽限期利息", required=False, aliases=("免息或缓息",)),
+        ImportColumn("purpose", "用途", required=False, aliases=("借款用途", "项目", "purpose")),
+        ImportColumn("agreement_no", "协议编号", required=False, aliases=("三方协议编号", "协议号")),
+        ImportColumn("agreement_on", "协议日期", required=False, aliases=("协议签订日期", "签订日期")),
+        ImportColumn("helper", "帮扶责任人", required=False, aliases=("帮扶人", "helper")),
     ),
     ImportKind.REPAYMENTS: (
         ImportColumn("loan", "借款编号", aliases=("借款合同号", "number")),

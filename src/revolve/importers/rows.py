@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from revolve.errors import InvalidRate, InvalidTerms
+from revolve.errors import InvalidEntry, InvalidRate, InvalidTerms
 from revolve.households import FamilyPlanningStatus
 from revolve.importers.cells import (
     FP_STATUSES,
@@ -37,6 +37,7 @@ from revolve.importers.cells import (
 from revolve.importers.columns import KEY_COLUMN, ImportColumn, ImportKind, header_key
 from revolve.importers.results import ProblemKind, RowProblem
 from revolve.importers.sheets import CellValue, SheetRows, is_blank
+from revolve.loans.file import LoanFile, purpose_of
 from revolve.money import Money
 from revolve.opening import OpeningLoan
 from revolve.rules import PayerKind
@@ -81,6 +82,7 @@ class HouseholdRow:
     org: str | None
     phone: str | None
     income_before: Money | None
+    persons: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class LoanRow:
     terms: LoanTerms
     guarantors: tuple[str, ...]
     pledge: Money | None
+    file: LoanFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +155,43 @@ def _parse_household(c: RowCells) -> HouseholdRow:
         org=c.read("org", lambda v: read_text(v, required=False), None),
         phone=c.read("phone", lambda v: read_text(v, required=False), None),
         income_before=income,
+        persons=c.read("persons", _read_persons, None),
     )
+
+
+def _read_persons(value: CellValue) -> int | None:
+    """A household's size: blank, or a whole number from 1 (``4`` or ``4人``)."""
+    if is_blank(value):
+        return None
+    text = value.strip().removesuffix("人").strip() if isinstance(value, str) else value
+    persons = read_count(text)
+    if persons < 1:
+        raise UnreadableCell(ProblemKind.BAD_NUMBER, "give the household's size, 1 or more persons")
+    return persons
+
+
+def _loan_file(c: RowCells) -> LoanFile | None:
+    """The loan file's columns (用途, 协议编号, 协议日期, 帮扶责任人); None when all are blank."""
+    texts = {
+        name: c.read(name, lambda v: read_text(v, required=False), None)
+        for name in ("purpose", "agreement_no", "helper")
+    }
+    signed = c.read("agreement_on", lambda v: None if is_blank(v) else read_date(v), None)
+    if signed is None and all(v is None for v in texts.values()):
+        return None
+    purpose, note = purpose_of(texts["purpose"]) if texts["purpose"] else (None, None)
+    try:
+        return LoanFile(
+            purpose=purpose,
+            purpose_note=note,
+            agreement_no=texts["agreement_no"],
+            agreement_on=signed,
+            helper=texts["helper"],
+        )
+    except InvalidEntry as exc:
+        column = exc.field if exc.field in texts else "purpose"  # a note too long is the purpose's
+        c.problems.append(RowProblem(c.row, ProblemKind.REFUSED, column, c.raw(column), str(exc)))
+        return None
 
 
 def _parse_loan(c: RowCells) -> LoanRow | None:
@@ -172,6 +211,7 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
         lambda v: read_choice(v, INTEREST_GRACES, what="the interest grace (免息 or 缓息)"),
         None,
     )
+    file = _loan_file(c)
     if c.problems:
         return None
     try:
@@ -197,7 +237,7 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
         c.problems.append(RowProblem(c.row, ProblemKind.BAD_NUMBER, "rate", c.raw("rate"), str(exc)))
         return None
     names = tuple(g.strip() for g in _LIST_SEPARATORS.split(guarantors or "") if g.strip())
-    return LoanRow(number, household, batch, terms, names, pledge)
+    return LoanRow(number, household, batch, terms, names, pledge, file)
 
 
 def _parse_repayment(c: RowCells) -> RepaymentRow:

@@ -66,6 +66,7 @@ def _write_household(ledger: Ledger, fund: Fund, row: Record, learned: Learned) 
         org=None if row.org is None else _org_id(ledger, row.org, learned),
         phone=row.phone,
         income_before=row.income_before,
+        persons=row.persons,
     )
     return True
 
@@ -81,6 +82,7 @@ def _write_loan(ledger: Ledger, fund: Fund, row: Record, learned: Learned) -> bo
         terms=row.terms,
         guarantors=row.guarantors,
         pledge=row.pledge,
+        file=row.file,
     )
     assert learned.batches is not None
     learned.batches.add(row.batch)
@@ -140,6 +142,7 @@ def write_all(ledger: Ledger, fund: Fund, kind: ImportKind, rows: Sequence[Recor
                     None if r.org is None else _org_id(ledger, r.org, learned),
                     r.phone,
                     r.income_before,
+                    r.persons,
                 )
                 for r in households
             ],
@@ -150,7 +153,10 @@ def write_all(ledger: Ledger, fund: Fund, kind: ImportKind, rows: Sequence[Recor
         _open_batches(ledger, fund, loans, learned)
         ledger.disburse_many(
             fund,
-            [Disbursement(r.number, r.household, r.batch, r.terms, r.guarantors, r.pledge) for r in loans],
+            [
+                Disbursement(r.number, r.household, r.batch, r.terms, r.guarantors, r.pledge, file=r.file)
+                for r in loans
+            ],
         )
         assert learned.batches is not None
         learned.batches.update(r.batch for r in loans)

@@ -29,6 +29,7 @@ from revolve.loans.dues import (
     owed,
     states,
 )
+from revolve.loans.file import LoanFile, LoanPurpose, purpose_of
 from revolve.loans.records import Batch, Loan, LoanSchedule, LoanStatus, Receipt, ScheduleVersion, WriteOff
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "Due",
     "DueState",
     "Loan",
+    "LoanFile",
+    "LoanPurpose",
     "LoanSchedule",
     "LoanStatus",
     "Receipt",
@@ -55,5 +58,6 @@ __all__ = [
     "due_by",
     "outstanding_principal",
     "owed",
+    "purpose_of",
     "states",
 ]

@@ -53,6 +53,7 @@ from revolve.funds import Fund, check_open, loan_round
 from revolve.guarantees import Guarantor, check_exposure
 from revolve.households import Household
 from revolve.loans.dues import DEFAULT_ORDER, Component
+from revolve.loans.file import LoanFile
 from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
@@ -87,6 +88,7 @@ class Disbursement:
     passbook: Passbook | None = None
     application: Application | int | None = None
     signed_by: str | None = None
+    file: LoanFile | None = None
 
 
 class CashLine:

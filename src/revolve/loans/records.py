@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from revolve.loans.dues import Due
+from revolve.loans.file import LoanFile
 from revolve.money import Money
 from revolve.rules import PayerKind
 
@@ -32,6 +33,9 @@ class LoanStatus(StrEnum):
     def label_zh(self) -> str:
         """The Chinese name of the status."""
         return {"active": "在贷", "closed": "已结清", "written_off": "已核销", "voided": "已作废"}[self.value]
+
+
+_NO_FILE = LoanFile()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class Loan:
     extensions: int = 0
     extension_ref: str | None = None
     extended_on: date | None = None
+    file: LoanFile = _NO_FILE
+    """The loan file: purpose (用途), the 三方协议's number and date, the 帮扶责任人."""
 
     @property
     def restructured(self) -> bool:

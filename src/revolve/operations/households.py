@@ -4,16 +4,18 @@ programme policy in force, and the disbursement batches (批/期)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
-from revolve.checks import check_choice, ref_of
-from revolve.errors import DuplicateCode
+from revolve.checks import check_choice, check_date, ref_of
+from revolve.errors import DuplicateCode, InvalidDate
 from revolve.households import (
     FamilyPlanningStatus,
     Household,
     HouseholdRecord,
     RecordKind,
     Registration,
+    check_persons,
     validate_national_id,
     validate_record,
 )
@@ -42,8 +44,12 @@ class HouseholdOperations(Family):
         org: int | None = None,
         phone: str | None = None,
         income_before: Money | None = None,
+        persons: int | None = None,
     ) -> Household:
         """Open a household's file (一户一档).
+
+        ``persons`` is the household's size (家庭人口) counted on ``registered_on``; 受益人数 (persons
+        helped) sums it. A later count is :meth:`record_household_size`.
 
         Raises:
             InvalidNationalId: the ID number is malformed or its check digit is wrong.
@@ -51,7 +57,7 @@ class HouseholdOperations(Family):
             InvalidEntry: an unknown family-planning status.
         """
         one = Registration(
-            code, mother_name, national_id, registered_on, fp_status, org, phone, income_before
+            code, mother_name, national_id, registered_on, fp_status, org, phone, income_before, persons
         )
         return self._register(fund, [one], mark=bulk.unmarked)[0]
 
@@ -98,6 +104,7 @@ class HouseholdOperations(Family):
                         fp_status=check_choice(FamilyPlanningStatus, "fp_status", r.fp_status),
                         income_before=r.income_before,
                         registered_on=r.registered_on,
+                        persons=r.persons,
                     )
                     if household.code in codes:
                         raise DuplicateCode(household.code, what="household")
@@ -152,6 +159,39 @@ class HouseholdOperations(Family):
             validate_record(record, hh)
             store_households.insert_household_record(unit.conn, unit.fund.id, record)
             return record
+
+    def record_household_size(
+        self, fund: FundRef, household: Household | int | str, *, persons: int, on: date
+    ) -> Household:
+        """Record the household's size (家庭人口) as counted on ``on``: it replaces the earlier count.
+
+        Args:
+            fund: the household's fund.
+            household: the household.
+            persons: how many people live in it, 1 or more.
+            on: the day of the count; not before the count it replaces.
+
+        Returns:
+            The household as its file now stands.
+
+        Raises:
+            UnknownHousehold: no such household.
+            InvalidEntry: ``persons`` is not a whole number from 1.
+            InvalidDate: ``on`` is not a date, or is before the date of the count on file.
+        """
+        check_persons(persons)
+        check_date("on", on)
+        with self._books.locked(fund) as unit:
+            hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
+            if hh.persons_on is not None and on < hh.persons_on:
+                raise InvalidDate(
+                    on,
+                    reason=f"the household's size on file was counted on {hh.persons_on.isoformat()}; "
+                    "record a count of that day or later",
+                )
+            updated = replace(hh, persons=persons, persons_on=on)
+            store_households.set_household_size(unit.conn, updated)
+            return updated
 
     def household_records(
         self, fund: FundRef, household: Household | int | str | None = None

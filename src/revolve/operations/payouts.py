@@ -21,6 +21,7 @@ from revolve.households import Household
 from revolve.journal import Entry
 from revolve.loans import DEFAULT_ORDER, Batch, Component, Loan
 from revolve.loans.dues import instalment_rows
+from revolve.loans.file import LoanFile
 from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout
 from revolve.money import Money
 from revolve.operations import bulk
@@ -78,6 +79,7 @@ class Payouts(Family):
         passbook: Passbook | None = None,
         application: Application | int | None = None,
         signed_by: str | None = None,
+        file: LoanFile | None = None,
     ) -> Loan:
         """Pay a loan out to a household on ``terms.start``, with its schedule and guarantees.
 
@@ -100,6 +102,9 @@ class Payouts(Family):
             application: the loan application (申请) the loan is paid out from; it must stand at a signed
                 协议 for this household, and the payout records its 放款 step and links it to the loan.
             signed_by: who signs the application's 放款 step (required with ``application``).
+            file: the loan file — purpose (用途), the 三方协议's number and date, the 帮扶责任人
+                (:class:`~revolve.loans.file.LoanFile`); stored with the loan, shown on the 台账 and the
+                statement.
 
         Raises:
             InvalidTerms, InvalidRate, InvalidAmount: terms a schedule cannot be built from.
@@ -128,6 +133,7 @@ class Payouts(Family):
             passbook,
             application,
             signed_by,
+            file,
         )
         return self._disburse(fund, [one], mark=bulk.unmarked)[0]
 
@@ -248,6 +254,7 @@ class Payouts(Family):
                     round=p.round,
                     order=",".join(c.value for c in d.order),
                     pledge_held=d.pledge or Money(0),
+                    file=d.file,
                 )
             )
             at += 2 if d.pledge is not None else 1

@@ -15,6 +15,7 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from revolve.area_figures import AreaOverdue, area_of, combine_areas, overdue_by_area
 from revolve.chart import AccountRole
 from revolve.errors import InvalidDate
 from revolve.funds import Fund
@@ -22,21 +23,28 @@ from revolve.ledger import Ledger
 from revolve.loans import AgeingBucket, bucket_for
 from revolve.metrics import PeriodFigures, combine, period_figures
 from revolve.money import Money
-from revolve.orgs import Org
+from revolve.orgs import Org, OrgLevel
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 
-__all__ = ["build_quarterly", "period_of", "quarterly_figures"]
+__all__ = ["build_quarterly", "overdue_areas", "period_of", "quarterly_figures"]
 
 M, C, T, R = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.TEXT, ColumnKind.RATIO
 
 
-def period_of(year: int, quarter: int | None) -> tuple[date, date]:
-    """The first and last day of a quarter (1–4), or of the whole year when ``quarter`` is None.
+def period_of(year: int, quarter: int | None, half: int | None = None) -> tuple[date, date]:
+    """The first and last day of a quarter (1–4), a half-year (半年考核: 1 = H1, 2 = H2), or the whole year
+    when both are None.
 
     Raises:
-        InvalidDate: a quarter outside 1–4.
+        InvalidDate: a quarter outside 1–4, a half other than 1 or 2, or both a quarter and a half.
     """
+    if half is not None:
+        if quarter is not None:
+            raise InvalidDate(half, reason="give a quarter or a half-year, not both")
+        if half not in (1, 2):
+            raise InvalidDate(half, reason="a half-year is 1 (January–June) or 2 (July–December)")
+        return (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1), date(year, 12, 31))
     if quarter is None:
         return date(year, 1, 1), date(year, 12, 31)
     if quarter not in (1, 2, 3, 4):
@@ -74,6 +82,48 @@ def quarterly_figures(
     return combine(parts), cash
 
 
+def overdue_areas(
+    ledger: Ledger,
+    *,
+    end: date,
+    level: OrgLevel,
+    fund: Fund | int | str | None = None,
+    org: Org | int | str | None = None,
+) -> list[AreaOverdue]:
+    """逾期率 by 乡镇 (``OrgLevel.TOWN``) or by village (``OrgLevel.VILLAGE``) of one fund or an org subtree.
+
+    Each borrower's household is placed by the org on its file; its area is that org's ancestor at
+    ``level`` (:func:`revolve.area_figures.area_of`). The lines' numerators and denominators add up to the
+    fund's (or subtree's) 逾期率.
+    """
+    funds, _ = _funds(ledger, fund, org)
+    areas = area_of(ledger.orgs(), level)
+    return combine_areas(overdue_by_area(ledger.portfolio(f), on=end, areas=areas) for f in funds)
+
+
+def _area_table(ledger: Ledger, lines: list[AreaOverdue]) -> Table:
+    names = {o.id: o.name for o in ledger.orgs()}
+    return Table(
+        columns=(
+            Column("area", "area", T),
+            Column("loans_overdue", "loans_overdue", C),
+            Column("overdue", "overdue_outstanding", M),
+            Column("outstanding", "outstanding_principal", M),
+            Column("rate", "overdue_rate", R),
+        ),
+        rows=tuple(
+            (
+                names[a.area_id] if a.area_id is not None else Term("area_unknown"),
+                a.loans_overdue,
+                a.overdue,
+                a.outstanding,
+                a.overdue_rate,
+            )
+            for a in lines
+        ),
+    )
+
+
 def _multiple(ratio: Ratio) -> Decimal | None:
     value = ratio.value
     return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -86,6 +136,7 @@ def build_quarterly(
     quarter: int | None = None,
     fund: Fund | int | str | None = None,
     org: Org | int | str | None = None,
+    half: int | None = None,
 ) -> Report:
     """Build the 季报表 of a fund (``fund=``) or of an org's subtree (``org=``) for a quarter or a year.
 
@@ -93,16 +144,19 @@ def build_quarterly(
         ledger: the books.
         year: the year.
         quarter: 1–4, or None for the whole year (年报).
+        half: 1 or 2 for a half-year (半年考核) instead of a quarter.
         fund: one fund.
         org: an organisation; every fund in its subtree is included.
 
     Returns:
         The report; its ``period`` is the quarter's (or year's) first and last day.
     """
-    start, end = period_of(year, quarter)
+    start, end = period_of(year, quarter, half)
     _, subject = _funds(ledger, fund, org)
     figures, cash = quarterly_figures(ledger, start=start, end=end, fund=fund, org=org)
     f = figures
+    by_town = overdue_areas(ledger, end=end, level=OrgLevel.TOWN, fund=fund, org=org)
+    by_village = overdue_areas(ledger, end=end, level=OrgLevel.VILLAGE, fund=fund, org=org)
     capital = Table(
         columns=(Column("source", "source", T), Column("amount", "amount", M)),
         rows=tuple((Term(f"source_{k}"), v) for k, v in sorted(f.capital_by_source.items())),
@@ -141,7 +195,12 @@ def build_quarterly(
                 ("relending_rate", f.relending_rate),
                 ("par30", f.par30),
                 ("par30_restructured", f.par30_restructured),
+                ("overdue_rate", f.overdue_rate),
+                ("write_off_rate", f.write_off_rate),
+                ("utilisation_rate", f.utilisation_rate),
+                ("funds_in_place_rate", f.funds_in_place_rate),
                 ("poverty_exit_rate", f.poverty_exit_rate),
+                ("poverty_exit_rate_closed", f.poverty_exit_rate_closed),
             )
         ),
     )
@@ -159,6 +218,8 @@ def build_quarterly(
                 Fact("period_end", end),
                 Fact("funds_included", f.funds),
                 Fact("households_helped", f.households_helped),
+                Fact("persons_helped", f.persons_helped),
+                Fact("households_without_size", f.households_without_size),
             ),
         ),
         Section("capital", "capital_by_source", table=capital),
@@ -169,6 +230,8 @@ def build_quarterly(
                 Fact("disbursed_to_date", f.disbursed_to_date),
                 Fact("loans_to_date", f.loans_to_date),
                 Fact("households_served", f.households_served),
+                Fact("persons_served", f.persons_served),
+                Fact("average_loan_to_date", f.average_loan_to_date),
                 Fact("recovered_to_date", f.recovered_to_date),
                 Fact("outstanding_principal", f.outstanding),
                 Fact("loans_outstanding", f.loans_outstanding),
@@ -183,6 +246,8 @@ def build_quarterly(
                 Fact("households_disbursed", f.households_disbursed),
                 Fact("loans_disbursed", f.loans_disbursed),
                 Fact("amount_disbursed", f.disbursed),
+                Fact("persons_disbursed", f.persons_disbursed),
+                Fact("average_loan", f.average_loan),
             ),
         ),
         Section(
@@ -211,9 +276,13 @@ def build_quarterly(
                 Fact("loans_restructured", f.loans_restructured),
                 Fact("restructured_outstanding", f.restructured_outstanding),
                 Fact("par30_restructured", f.par30_restructured),
+                Fact("overdue_outstanding", f.overdue_outstanding),
+                Fact("overdue_rate", f.overdue_rate),
             ),
             table=ageing,
         ),
+        Section("overdue_by_town", "overdue_by_town", table=_area_table(ledger, by_town)),
+        Section("overdue_by_village", "overdue_by_village", table=_area_table(ledger, by_village)),
         Section(
             "losses",
             "write_offs_and_recoveries",
@@ -221,6 +290,7 @@ def build_quarterly(
                 Fact("written_off_this_period", f.written_off),
                 Fact("written_off_to_date", f.written_off_to_date),
                 Fact("recovered_after_write_off", f.recovered_after_write_off),
+                Fact("write_off_rate", f.write_off_rate),
             ),
         ),
         Section(
@@ -245,12 +315,23 @@ def build_quarterly(
                 Fact("turnover_times", _multiple(f.turnover)),
                 Fact("max_round", f.max_round),
                 Fact("relending_rate", f.relending_rate),
+                Fact("capital_available", f.capital_available),
+                Fact("utilisation_rate", f.utilisation_rate),
             ),
             table=rounds,
         ),
+        Section(
+            "pledges",
+            "capital_pledged",
+            facts=(
+                Fact("pledged_due", f.pledged_due),
+                Fact("pledged_received", f.pledged_received),
+                Fact("funds_in_place_rate", f.funds_in_place_rate),
+            ),
+        ),
         Section("rates", "rates", table=rates),
     )
-    title = "quarterly_report" if quarter is not None else "annual_report"
+    title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(
         kind="quarterly",
         title=title,
@@ -266,5 +347,12 @@ def build_quarterly(
             "note_par30",
             "note_par30_restructured",
             "note_poverty_exit_rate",
+            "note_poverty_exit_rate_closed",
+            "note_persons_helped",
+            "note_average_loan",
+            "note_utilisation_rate",
+            "note_funds_in_place_rate",
+            "note_overdue_rate",
+            "note_write_off_rate",
         ),
     )

@@ -13,9 +13,9 @@ from collections import defaultdict
 from datetime import date
 
 from revolve.funds import Fund
-from revolve.households import mask_national_id
+from revolve.households import Household, mask_national_id
 from revolve.ledger import Ledger
-from revolve.loans import LoanStatus
+from revolve.loans import Loan, LoanStatus
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.portfolio import receipts_by_loan, schedules_by_loan
@@ -24,6 +24,12 @@ from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Sectio
 __all__ = ["build_loan_register", "build_write_off_register"]
 
 M, C, D, T = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DATE, ColumnKind.TEXT
+
+
+def _file_cells(loan: Loan, household: Household) -> tuple[Cell, ...]:
+    """The loan file's cells of a register row: household size, purpose, 三方协议 number and date, 帮扶责任人."""
+    f = loan.file
+    return (household.persons, f.purpose_text, f.agreement_no or "", f.agreement_on, f.helper or "")
 
 
 def build_loan_register(
@@ -66,6 +72,7 @@ def build_loan_register(
                 Term(f"status_{status.value}"),
                 dpd,
                 loan.restructured_on if loan.restructured_by(as_of) else None,
+                *_file_cells(loan, h),
             )
         )
         for i, value in enumerate((loan.principal, repaid, off, outstanding)):
@@ -95,6 +102,7 @@ def build_loan_register(
                 Term("status_voided"),
                 0,
                 None,
+                *_file_cells(loan, h),
             )
         )
     table = Table(
@@ -115,9 +123,14 @@ def build_loan_register(
             Column("status", "loan_status", T),
             Column("dpd", "days_past_due", C),
             Column("restructured_on", "restructured_on", D),
+            Column("persons", "household_persons", C),
+            Column("purpose", "loan_purpose", T),
+            Column("agreement_no", "agreement_no", T),
+            Column("agreement_on", "agreement_on", D),
+            Column("helper", "helper", T),
         ),
         rows=tuple(rows),
-        total=(Term("total"), None, None, None, None, None, None, None, *totals, None, None, None, None),
+        total=(Term("total"), None, None, None, None, None, None, None, *totals, *(None,) * 9),
     )
     return Report(
         kind="register",

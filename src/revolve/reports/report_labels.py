@@ -35,6 +35,11 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "loan_status": ("借款状态", "Status"),
     "schedule_version": ("还款计划版本", "Schedule version"),
     "restructured_on": ("展期（首次展期日）", "Restructured (first extension)"),
+    "household_persons": ("家庭人口", "Household size"),
+    "loan_purpose": ("用途", "Purpose"),
+    "agreement_no": ("三方协议编号", "Three-party agreement no."),
+    "agreement_on": ("协议日期", "Agreement date"),
+    "helper": ("帮扶责任人", "Person responsible for helping"),
     "extensions": ("展期次数", "Extensions"),
     "extension_ref": ("展期批准文号（最近一次）", "Extension approval (latest)"),
     "guarantee": ("担保", "Guarantee"),
@@ -148,6 +153,28 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "rate": ("指标", "Rate"),
     "recovery_rate": ("回收率（还款率）", "Recovery rate"),
     "poverty_exit_rate": ("脱贫率", "Poverty-exit rate"),
+    "poverty_exit_rate_closed": ("脱贫率（已结清户）", "Poverty-exit rate (loans closed)"),
+    "half_year_report": ("半年报表", "Half-year report"),
+    "persons_helped": ("受益人数（受助户家庭人口）", "Persons helped (household members)"),
+    "households_without_size": ("其中未登记家庭人口户数", "of which households without a size on file"),
+    "persons_served": ("累计借款户家庭人口", "Persons in households served"),
+    "average_loan_to_date": ("累计户均借款额", "Average lent per household to date"),
+    "persons_disbursed": ("人口", "Persons"),
+    "average_loan": ("户均借款额", "Average per household"),
+    "overdue_outstanding": ("逾期借款本金余额", "Outstanding principal past due"),
+    "overdue_rate": ("逾期率", "Overdue rate"),
+    "overdue_by_town": ("分乡镇逾期率", "Overdue rate by town"),
+    "overdue_by_village": ("分村逾期率", "Overdue rate by village"),
+    "area": ("地区", "Area"),
+    "area_unknown": ("未登记地区", "no area on file"),
+    "loans_overdue": ("逾期笔数", "Loans past due"),
+    "write_off_rate": ("核销率", "Write-off rate"),
+    "capital_available": ("可用本金（本金减核销、帮扶、贴息、上缴）", "Capital available"),
+    "utilisation_rate": ("资金使用率", "Fund utilisation rate"),
+    "capital_pledged": ("认捐资金到位", "Pledged capital"),
+    "pledged_due": ("到期认捐（承诺）金额", "Capital pledged, due"),
+    "pledged_received": ("其中已到位", "of which received"),
+    "funds_in_place_rate": ("资金到位率", "Funds-in-place rate"),
     "note_due_repayment_rate": (
         "到期还款率 = 本期到期各期本金中于到期日前归还的部分 ÷ 本期到期本金。",
         "Due repayment rate = principal falling due in the period repaid by its due date ÷ principal falling due.",
@@ -178,9 +205,44 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "other restructured loans) ÷ all outstanding principal; a loan once extended stays restructured.",
     ),
     "note_poverty_exit_rate": (
-        "脱贫率 = 借款已结清且最近一次评估为脱贫的户数 ÷ 借款已结清户数。",
-        "Poverty-exit rate = households whose loan closed and whose latest assessment says out of poverty ÷ "
-        "households whose loan closed.",
+        "脱贫率 = 受助户中最近一次评估为脱贫的户数 ÷ 受助户数（借款、帮扶或贴息）。",
+        "Poverty-exit rate = households helped whose latest assessment says out of poverty ÷ households "
+        "helped (loan, grant or subsidy).",
+    ),
+    "note_poverty_exit_rate_closed": (
+        "脱贫率（已结清户）= 借款已结清且最近一次评估为脱贫的户数 ÷ 借款已结清户数。",
+        "Poverty-exit rate (loans closed) = households whose loan closed and whose latest assessment says out "
+        "of poverty ÷ households whose loan closed.",
+    ),
+    "note_persons_helped": (
+        "受益人数 = 受助户登记的家庭人口之和（未登记家庭人口的户不计人数，另列户数）。",
+        "Persons helped = the sum of the household sizes on file of the households helped (households "
+        "without a size add none and are counted apart).",
+    ),
+    "note_average_loan": (
+        "户均借款额 = 发放本金 ÷ 借款户数（本期、累计），四舍五入到分。",
+        "Average per household = principal lent ÷ households lent to (in the period, to date), rounded to "
+        "the fen.",
+    ),
+    "note_utilisation_rate": (
+        "资金使用率 = 期末借款本金余额 ÷ 可用本金；可用本金 = 累计到位资金（含拨入、减拨出）− 累计核销 − "
+        "累计一次性帮扶 − 累计贴息 − 累计上缴财政。",
+        "Utilisation = outstanding principal ÷ capital available; capital available = capital to date "
+        "(allocations in, less out) − written off − grants − subsidies − returned to finance, to date.",
+    ),
+    "note_funds_in_place_rate": (
+        "资金到位率 = 期末前到期的认捐（承诺）中已到位的金额（每笔以认捐额为限）÷ 这些认捐的金额。",
+        "Funds in place = received against the pledges due by the period end (each at most its amount) ÷ "
+        "their amounts.",
+    ),
+    "note_overdue_rate": (
+        "逾期率 = 有逾期未还款项的借款的本金余额 ÷ 全部借款本金余额；分乡镇、分村按借款户所在地汇总。",
+        "Overdue rate = outstanding principal of loans with any amount past due ÷ all outstanding principal; "
+        "by town and village, by where the borrower lives.",
+    ),
+    "note_write_off_rate": (
+        "核销率 = 累计核销本金 ÷ 累计发放本金。",
+        "Write-off rate = principal written off to date ÷ principal lent to date.",
     ),
     # registers
     "principal_repaid": ("已还本金", "Principal repaid"),

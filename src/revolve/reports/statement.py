@@ -14,7 +14,7 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.households import mask_national_id, mask_phone
 from revolve.ledger import Ledger
-from revolve.loans import Loan, LoanSchedule, LoanStatus, due_by, states
+from revolve.loans import Loan, LoanFile, LoanSchedule, LoanStatus, due_by, states
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.pledges import PassbookPledge
@@ -277,6 +277,7 @@ def build_statement(
                         else None,
                     ),
                     Fact("village", village),
+                    Fact("household_persons", household.persons),
                 ),
             ),
             Section(
@@ -299,6 +300,16 @@ def build_statement(
                             Fact("extension_ref", extended[-1].approval_ref),
                         )
                         if extended
+                        else ()
+                    ),
+                    *(
+                        (
+                            Fact("loan_purpose", ln.file.purpose_text or None),
+                            Fact("agreement_no", ln.file.agreement_no),
+                            Fact("agreement_on", ln.file.agreement_on),
+                            Fact("helper", ln.file.helper),
+                        )
+                        if ln.file != LoanFile()
                         else ()
                     ),
                 ),

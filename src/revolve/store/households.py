@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from revolve.errors import DuplicateCode, UnknownBatch, UnknownHousehold
 from revolve.households import Household, HouseholdRecord
@@ -45,6 +45,7 @@ __all__ = [
     "list_batches",
     "list_households",
     "list_policies",
+    "set_household_size",
     "upsert_policy",
 ]
 
@@ -91,6 +92,15 @@ def insert_households(conn: Connection, fund_id: int, households: Sequence[House
     run_many(conn, _INSERT_HOUSEHOLDS, rows)
     ids = dict(select_in(conn, _HOUSEHOLD_IDS, (h.code for h in households), fund=fund_id))
     return [replace(h, id=ids[h.code]) for h in households]
+
+
+def set_household_size(conn: Connection, household: Household) -> None:
+    """Write a household's size (家庭人口) and the date it was counted."""
+    conn.execute(
+        update(_HOUSEHOLD)
+        .where(_HOUSEHOLD.c.id == household.id)
+        .values(persons=household.persons, persons_on=household.persons_on)
+    )
 
 
 def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:

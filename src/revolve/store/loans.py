@@ -22,6 +22,7 @@ from revolve.chart import AccountRole
 from revolve.errors import UnknownLoan
 from revolve.loans import Loan, LoanStatus, ScheduleVersion
 from revolve.loans.dues import Due, InstalmentRow, as_dues
+from revolve.loans.file import LoanFile
 from revolve.money import Money
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
@@ -244,6 +245,18 @@ class NewLoan:
     round: int
     order: str
     pledge_held: Money
+    file: LoanFile | None = None
+
+
+def _file_values(file: LoanFile | None) -> dict[str, object]:
+    f = file or LoanFile()
+    return {
+        "purpose": None if f.purpose is None else f.purpose.value,
+        "purpose_note": f.purpose_note,
+        "agreement_no": f.agreement_no,
+        "agreement_on": f.agreement_on,
+        "helper": f.helper,
+    }
 
 
 _INSERT_LOANS = insert(_LOAN)
@@ -278,6 +291,7 @@ def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> li
                 "written_off": 0,
                 "recovered": 0,
                 "pledge_held": n.pledge_held.fen,
+                **_file_values(n.file),
             }
             for n in loans
         ],

@@ -22,6 +22,7 @@ from revolve.loans import LoanSchedule, LoanStatus
 from revolve.loans.dues import InstalmentRow, as_dues
 from revolve.money import Money
 from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
+from revolve.store.capital_pledges import list_capital_pledges
 from revolve.store.funds import find_fund
 from revolve.store.guarantors import find_guarantor
 from revolve.store.households import household_records, list_batches, list_households
@@ -189,4 +190,5 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         guarantors=guarantors,
         guarantees=guarantees,
         batches=tuple(list_batches(conn, fund_id)),
+        capital_pledges=tuple(list_capital_pledges(conn, fund_id)),
     )

@@ -24,6 +24,7 @@ from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord,
 from revolve.journal import PostedEntry, PostedLine
 from revolve.loans import Batch, Loan, LoanStatus, Receipt, ScheduleVersion, WriteOff
 from revolve.loans.allowance import AllowancePolicy
+from revolve.loans.file import LoanFile, LoanPurpose
 from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money
 from revolve.opening import Opening
@@ -143,6 +144,8 @@ def household_of(row: Any) -> Household:
         fp_status=FamilyPlanningStatus(row.fp_status),
         income_before=_money_or_none(row.income_before),
         registered_on=row.registered_on,
+        persons=row.persons,
+        persons_on=row.persons_on,
     )
 
 
@@ -320,6 +323,13 @@ def loan_of(row: Any) -> Loan:
         extensions=int(row.extensions),
         extension_ref=row.extension_ref,
         extended_on=row.extended_on,
+        file=LoanFile(
+            purpose=None if row.purpose is None else LoanPurpose(row.purpose),
+            purpose_note=row.purpose_note,
+            agreement_no=row.agreement_no,
+            agreement_on=row.agreement_on,
+            helper=row.helper,
+        ),
     )
 
 

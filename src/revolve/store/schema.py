@@ -202,6 +202,8 @@ class HouseholdRow(Base):
     fp_status: Mapped[str] = mapped_column(String(20))
     income_before: Mapped[int | None] = mapped_column(Fen)
     registered_on: Mapped[date] = mapped_column(Date)
+    persons: Mapped[int | None] = mapped_column(Integer)
+    persons_on: Mapped[date | None] = mapped_column(Date)
 
 
 class HouseholdRecordRow(Base):
@@ -317,6 +319,11 @@ class LoanRow(Base):
     extensions: Mapped[int] = mapped_column(Integer, server_default="0")
     extension_ref: Mapped[str | None] = mapped_column(String(200))
     extended_on: Mapped[date | None] = mapped_column(Date)
+    purpose: Mapped[str | None] = mapped_column(String(20))
+    purpose_note: Mapped[str | None] = mapped_column(String(200))
+    agreement_no: Mapped[str | None] = mapped_column(String(100))
+    agreement_on: Mapped[date | None] = mapped_column(Date)
+    helper: Mapped[str | None] = mapped_column(String(100))
 
 
 class ScheduleVersionRow(Base):
@@ -678,3 +685,35 @@ class ApplicationStepRow(Base):
     on_date: Mapped[date] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CapitalPledgeRow(Base):
+    """A pledge of capital (认捐 / 承诺出资): who promised the fund how much by when. Nothing is posted."""
+
+    __tablename__ = "revolve_capital_pledge"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "code"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    donor: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    due: Mapped[date] = mapped_column(Date)
+    pledged_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CapitalPledgeLinkRow(Base):
+    """A contribution received against a pledge of capital: each contribution answers one pledge at most."""
+
+    __tablename__ = "revolve_capital_pledge_link"
+    __table_args__ = (
+        ForeignKeyConstraint(["fund_id", "entry_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        Index(None, "pledge_id"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("revolve_capital_pledge.id"))
