@@ -18,21 +18,84 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from revolve.checks import check_date, check_money, check_whole
+from revolve.checks import check_choice, check_date, check_money, check_whole
 from revolve.errors import InvalidAmount, InvalidDate, InvalidTerms, PolicyViolation
 from revolve.money import Money
 
 __all__ = [
     "DEFAULT_POLICY",
+    "HouseholdScope",
+    "LoanElsewhere",
     "Policy",
     "check_loan",
+    "in_scope",
     "loan_violations",
     "policy_in_force",
 ]
+
+
+class HouseholdScope(StrEnum):
+    """Where a policy's household limits count a mother's loans (she is one person by her 身份证号).
+
+    ``FUND`` (本基金) counts only the fund's own loans to her household. ``COUNTY`` (本县及下级) counts her
+    loans in every fund of the county the fund belongs to: the subtree of the fund's organisation's
+    nearest county-level ancestor (its own organisation when it sits at county level or above).
+    ``ALL`` (全部) counts her loans in every fund of the database.
+    """
+
+    FUND = "fund"
+    COUNTY = "county"
+    ALL = "all"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the scope (本基金, 本县及下级, 全部)."""
+        return {"fund": "本基金", "county": "本县及下级", "all": "全部"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class LoanElsewhere:
+    """A loan a mother took from another fund, as a cross-fund household limit counts it.
+
+    Attributes:
+        fund_code: the other fund's code.
+        number: the loan's number there.
+        disbursed_on: its disbursement date.
+        active: whether she still owes on it.
+        same_county: whether the other fund lies in the lending fund's county (see :class:`HouseholdScope`).
+    """
+
+    fund_code: str
+    number: str
+    disbursed_on: date
+    active: bool
+    same_county: bool
+
+    def __str__(self) -> str:
+        state = "未结清" if self.active else "已结清"
+        return f"{self.fund_code} 借款 {self.number} ({self.disbursed_on.isoformat()}, {state})"
+
+
+def in_scope(loans: Iterable[LoanElsewhere], scope: HouseholdScope) -> tuple[LoanElsewhere, ...]:
+    """Those of a mother's loans in other funds that a policy of this scope counts.
+
+    Args:
+        loans: her loans in funds other than the lending one.
+        scope: the policy's :attr:`Policy.household_scope`.
+
+    Returns:
+        None for ``FUND``, those in the same county for ``COUNTY``, all of them for ``ALL``.
+    """
+    if scope is HouseholdScope.FUND:
+        return ()
+    if scope is HouseholdScope.COUNTY:
+        return tuple(loan for loan in loans if loan.same_county)
+    return tuple(loans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +117,9 @@ class Policy:
         extension_after_maturity: whether a loan may be extended (展期) after its maturity (its last
             due date); by default an extension is approved before the loan falls due for good.
         max_extensions: how many extensions one loan may have in its life; None sets no limit.
+        household_scope: where the two household limits count her loans: in this fund only (the
+            default), in every fund of its county, or in every fund (:class:`HouseholdScope`; a ``str``
+            value is converted). A mother is the same person in every fund by her national ID.
 
     Raises:
         MoneyTypeError: an amount that is not Money.
@@ -73,6 +139,7 @@ class Policy:
     allowed_amounts: tuple[Money, ...] = ()
     extension_after_maturity: bool = False
     max_extensions: int | None = None
+    household_scope: HouseholdScope = HouseholdScope.FUND
 
     def __post_init__(self) -> None:
         check_date("effective_from", self.effective_from)
@@ -109,6 +176,8 @@ class Policy:
             )
         if self.max_extensions is not None:
             check_whole("max_extensions", self.max_extensions, minimum=0)
+        scope = check_choice(HouseholdScope, "household_scope", self.household_scope, terms=True)
+        object.__setattr__(self, "household_scope", scope)
 
 
 DEFAULT_POLICY = Policy(
@@ -176,6 +245,7 @@ def loan_violations(
     prior_loans: int,
     active_loans: int,
     guaranteed: bool,
+    elsewhere: Sequence[LoanElsewhere] = (),
 ) -> tuple[PolicyViolation, ...]:
     """Every rule of the policy a proposed loan breaks — for an application screen that lists them all.
 
@@ -186,6 +256,8 @@ def loan_violations(
         prior_loans: loans the household has already taken from the fund (closed ones included).
         active_loans: of those, loans it still owes on.
         guaranteed: whether a guarantee has been recorded for the loan.
+        elsewhere: her loans in other funds that the policy's ``household_scope`` counts (see
+            :func:`in_scope`); they add to ``prior_loans`` and, those still owed, to ``active_loans``.
 
     Returns:
         The violations in the order amount, amount tier, term, loans per household, active loans,
@@ -210,6 +282,9 @@ def loan_violations(
         raise InvalidTerms("guaranteed", guaranteed, reason="give True or False")
 
     found: list[PolicyViolation] = []
+    owing = tuple(loan for loan in elsewhere if loan.active)
+    prior_loans += len(elsewhere)
+    active_loans += len(owing)
     if amount < policy.min_amount:
         found.append(PolicyViolation("amount", amount, limit=policy.min_amount))
     elif amount > policy.max_amount:
@@ -223,11 +298,21 @@ def loan_violations(
     # The counts carried are what the household would have *with* this loan: "loan 4, limit 3".
     if prior_loans + 1 > policy.max_loans_per_household:
         found.append(
-            PolicyViolation("loans per household", prior_loans + 1, limit=policy.max_loans_per_household)
+            PolicyViolation(
+                "loans per household",
+                prior_loans + 1,
+                limit=policy.max_loans_per_household,
+                elsewhere=tuple(str(loan) for loan in elsewhere),
+            )
         )
     if active_loans + 1 > policy.max_active_loans_per_household:
         found.append(
-            PolicyViolation("active loans", active_loans + 1, limit=policy.max_active_loans_per_household)
+            PolicyViolation(
+                "active loans",
+                active_loans + 1,
+                limit=policy.max_active_loans_per_household,
+                elsewhere=tuple(str(loan) for loan in owing),
+            )
         )
     if policy.guarantee_required and not guaranteed:
         found.append(PolicyViolation("guarantee", "absent", limit="required"))
@@ -242,6 +327,7 @@ def check_loan(
     prior_loans: int,
     active_loans: int,
     guaranteed: bool,
+    elsewhere: Sequence[LoanElsewhere] = (),
 ) -> None:
     """Refuse a loan the policy does not allow.
 
@@ -252,13 +338,15 @@ def check_loan(
         prior_loans: loans the household has already taken from the fund (closed ones included).
         active_loans: of those, loans it still owes on.
         guaranteed: whether a guarantee has been recorded for the loan.
+        elsewhere: her loans in other funds that the policy's scope counts (see :func:`in_scope`).
 
     Raises:
         PolicyViolation: the first broken rule, in the order of :func:`loan_violations`; its ``rule`` is
             ``"amount"``, ``"amount tier"``, ``"term"``, ``"loans per household"``, ``"active loans"``
             or ``"guarantee"``, its ``value`` the loan's figure and its ``limit`` the bound it broke
             (the amount limit is the minimum or maximum it fell outside; the tier limit lists the
-            tiers; the guarantee rule carries ``"absent"`` / ``"required"``).
+            tiers; the guarantee rule carries ``"absent"`` / ``"required"``). A household limit broken
+            with loans in other funds counted names them in its ``elsewhere``.
         MoneyTypeError, InvalidAmount, InvalidTerms: malformed input (see :func:`loan_violations`).
     """
     violations = loan_violations(
@@ -268,6 +356,7 @@ def check_loan(
         prior_loans=prior_loans,
         active_loans=active_loans,
         guaranteed=guaranteed,
+        elsewhere=elsewhere,
     )
     if violations:
         raise violations[0]

@@ -14,7 +14,8 @@ Each payout is checked in this order (the first rule that fails is the refusal):
 3. the batch exists (``UnknownBatch``) and the date is in an open period (``PeriodClosed``);
 4. the guarantors exist (``UnknownGuarantor``);
 5. the fund's policy in force on the date allows the loan (amount, tiers, term, loans per household,
-   active loans, guarantee) — ``PolicyViolation``;
+   active loans, guarantee) — ``PolicyViolation``; the household limits count the mother's loans in
+   other funds too when the policy's ``household_scope`` says so (:func:`revolve.policy.in_scope`);
 6. no guarantor passes its cap (``GuarantorCapExceeded``);
 7. the principal fits the cash available on the date **and on every later date** (``InsufficientFunds``):
    cash never goes negative at any date, whatever order operations are recorded in (DESIGN §10 item 3);
@@ -51,7 +52,7 @@ from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
 from revolve.pledges import Passbook
-from revolve.policy import Policy, check_loan, policy_in_force
+from revolve.policy import LoanElsewhere, Policy, check_loan, in_scope, policy_in_force
 from revolve.schedule import LoanTerms, Schedule
 
 __all__ = [
@@ -155,6 +156,8 @@ class PayoutBooks:
     """Principal lent by the payouts decided so far, by day."""
     lent_before: dict[date, int] = field(default_factory=dict)
     """Principal lent before these payouts through each day asked about (``basis.lent_as_of``, kept)."""
+    elsewhere: Mapping[str, tuple[LoanElsewhere, ...]] = field(default_factory=dict)
+    """Each mother's loans in other funds, by national ID (read only when a policy's scope needs them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +219,15 @@ def decide_payout(
             raise UnknownGuarantor(g_ref)
         guarantors.append(g)
     prior, active = books.counts.get(hh.id, (0, 0))
+    policy = policy_in_force(books.policies, on)
     check_loan(
-        policy_in_force(books.policies, on),
+        policy,
         amount=d.terms.principal,
         term_months=term_months(on, schedule.maturity_date),
         prior_loans=prior,
         active_loans=active,
         guaranteed=bool(guarantors) or d.pledge is not None or d.passbook is not None,
+        elsewhere=in_scope(books.elsewhere.get(hh.national_id, ()), policy.household_scope),
     )
     for g in guarantors:
         check_exposure(g, exposure=books.exposure.get(g.id, Money(0)), requested=d.terms.principal)

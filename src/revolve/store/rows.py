@@ -29,7 +29,7 @@ from revolve.money import Money
 from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
-from revolve.policy import Policy
+from revolve.policy import HouseholdScope, Policy
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestGrace, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
@@ -194,6 +194,7 @@ def policy_of(row: Any) -> Policy:
         allowed_amounts=tuple(Money(int(x)) for x in row.allowed_amounts.split(",") if x),
         extension_after_maturity=bool(row.extension_after_maturity),
         max_extensions=row.max_extensions,
+        household_scope=HouseholdScope(row.household_scope),
     )
 
 
@@ -212,6 +213,7 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
         "allowed_amounts": ",".join(str(m.fen) for m in policy.allowed_amounts),
         "extension_after_maturity": policy.extension_after_maturity,
         "max_extensions": policy.max_extensions,
+        "household_scope": policy.household_scope.value,
     }
 
 
