@@ -101,7 +101,8 @@ from revolve.money import Money, fen, yuan
 from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
-from revolve.policy import DEFAULT_POLICY, Policy
+from revolve.mothers import Mother
+from revolve.policy import DEFAULT_POLICY, HouseholdScope, LoanElsewhere, Policy
 from revolve.ratios import Ratio
 from revolve.restrictions import TimeRestriction
 from revolve.rules import ContributionSource, PayerKind
@@ -177,6 +178,7 @@ __all__ = [
     "GuarantorKind",
     "Household",
     "HouseholdRecord",
+    "HouseholdScope",
     "IdempotencyConflict",
     "ImportFileError",
     "ImportTargetError",
@@ -194,11 +196,13 @@ __all__ = [
     "InvalidTerms",
     "Ledger",
     "Loan",
+    "LoanElsewhere",
     "LoanStateError",
     "LoanStatus",
     "LoanTerms",
     "Money",
     "MoneyTypeError",
+    "Mother",
     "NotFound",
     "Opening",
     "OpeningLoan",
