@@ -19,7 +19,9 @@ from revolve import Disbursement, HouseholdScope, Ledger, OrgLevel, Policy, yuan
 from revolve.errors import InvalidTerms, PolicyViolation, UnknownHousehold
 from revolve.loans import LoanStatus
 from revolve.metrics import combine
-from revolve.mothers import Mother
+from revolve.mothers import Mother, county_of
+from revolve.orgs import Org
+from revolve.policy import LoanElsewhere, in_scope, loan_violations
 from revolve.reports.quarterly import quarterly_figures
 from revolve.schedule import LoanTerms, RepaymentMethod
 
@@ -87,6 +89,42 @@ def _lend_and_repay(ledger: Ledger, fund: str, number: str, on: date) -> None:
     ledger.repay(
         fund, loan, amount=loan.principal, on=D(on.year, on.month + 1, on.day), receipt=f"R-{number}"
     )
+
+
+# ---- pure: which loans elsewhere a scope counts, and a fund's county ----------------------------------
+def test_in_scope_counts_none_the_county_or_all() -> None:
+    near = LoanElsewhere("FQ", "A", D(2021, 1, 1), active=True, same_county=True)
+    far = LoanElsewhere("XM", "B", D(2021, 1, 1), active=False, same_county=False)
+    assert in_scope([near, far], HouseholdScope.FUND) == ()
+    assert in_scope([near, far], HouseholdScope.COUNTY) == (near,)
+    assert in_scope([near, far], HouseholdScope.ALL) == (near, far)
+
+
+def test_check_loan_adds_the_loans_elsewhere_to_the_counts() -> None:
+    closed = LoanElsewhere("FQ", "A", D(2021, 1, 1), active=False, same_county=True)
+    owing = LoanElsewhere("FQ", "B", D(2021, 6, 1), active=True, same_county=True)
+    rules = {"amount": yuan("3000"), "term_months": 12, "guaranteed": True}
+    found = loan_violations(
+        _policy("county", lifetime=3, active=1),
+        prior_loans=1,
+        active_loans=0,
+        elsewhere=[closed, owing],
+        **rules,
+    )
+    assert [(v.rule, v.value, v.elsewhere) for v in found] == [
+        ("loans per household", 4, (str(closed), str(owing))),
+        ("active loans", 2, (str(owing),)),
+    ]
+
+
+def test_county_of_climbs_to_the_county_and_stops_above_it() -> None:
+    orgs = {
+        1: Org(1, "FJ", "福建省", OrgLevel.PROVINCE, None),
+        2: Org(2, "FQ", "福清市", OrgLevel.COUNTY, 1),
+        3: Org(3, "LT", "龙田镇", OrgLevel.TOWN, 2),
+        4: Org(4, "V", "某村", OrgLevel.VILLAGE, 3),
+    }
+    assert [county_of(o, orgs) for o in (4, 3, 2, 1)] == [2, 2, 2, 1]
 
 
 # ---- the policy's scope -----------------------------------------------------------------------------

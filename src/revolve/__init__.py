@@ -98,10 +98,10 @@ from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money, fen, yuan
+from revolve.mothers import Mother
 from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
-from revolve.mothers import Mother
 from revolve.policy import DEFAULT_POLICY, HouseholdScope, LoanElsewhere, Policy
 from revolve.ratios import Ratio
 from revolve.restrictions import TimeRestriction

@@ -80,8 +80,8 @@ class Mother:
     def __str__(self) -> str:
         name = mask_name(self.households[0].mother_name) if self.households else ""
         return (
-            f"{name} {mask_national_id(self.national_id)}: {len(self.households)} 户档 in "
-            f"{len(self.fund_ids)} funds, {len(self.loans)} loans ({len(self.active_loans)} 未结清)"
+            f"{name} {mask_national_id(self.national_id)}：户档 {len(self.households)} 份"
+            f"（{len(self.fund_ids)} 个基金），借款 {len(self.loans)} 笔，未结清 {len(self.active_loans)} 笔"
         )
 
 
