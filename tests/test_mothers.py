@@ -7,6 +7,7 @@ the county (``county``), or everywhere (``all``); the payout path and the bulk p
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -365,3 +366,33 @@ def test_the_bulk_path_refuses_exactly_what_the_single_path_refuses(sc: dict[str
         assert [len(m.loans) for m in figures] == [
             len(many.mother(_id(m + 1)).loans) for m in range(sc["mothers"])
         ]
+
+
+def test_two_funds_paying_her_at_once_grant_only_the_loan_her_limit_allows(backend: str) -> None:
+    # the county fund's payout holds her household files locked until it commits: the town fund's payout,
+    # started meanwhile, waits, then sees the county loan and is refused (on SQLite, one writer at a time)
+    if backend != "postgresql":
+        pytest.skip("row locks across connections: PostgreSQL (SQLite serialises every writer)")
+    with ledger_on(backend) as books:
+        _tree(books)
+        books.set_policy("FQ", _policy(HouseholdScope.COUNTY))
+        books.set_policy("FQ-T", _policy(HouseholdScope.COUNTY))
+        outcome: list[object] = []
+        with books.transaction() as county:
+            _lend(county, "FQ", "FQ-001", D(2021, 3, 1))
+            town = threading.Thread(
+                target=lambda: outcome.append(_attempt(books, "FQ-T", "T-001", D(2021, 3, 1)))
+            )
+            town.start()
+            town.join(timeout=1.0)
+            assert town.is_alive()  # waiting for her files, locked by the county fund's payout
+        town.join(timeout=30)
+        assert len(outcome) == 1 and isinstance(outcome[0], PolicyViolation)
+        assert outcome[0].rule == "active loans"
+
+
+def _attempt(ledger: Ledger, fund: str, number: str, on: date) -> object:
+    try:
+        return _lend(ledger, fund, number, on)
+    except PolicyViolation as refused:
+        return refused

@@ -161,9 +161,16 @@ def households_loan_counts(
 
 
 # ---- a mother across funds ---------------------------------------------------------------------
-# Her files in every fund, each with its fund and loans, read through the index on national_id. The
-# household rows are locked (FOR UPDATE; SQLite's one writer needs none): a payout in another fund to
-# the same mother waits for this one, so two funds cannot both lend her the loan her limit allows.
+# Her files in every fund are locked first (FOR UPDATE; SQLite's one writer needs none): a payout in
+# another fund to the same mother waits for this one, so two funds cannot both lend her the loan her
+# limit allows. The loans are read by a second statement: under READ COMMITTED a statement that waited
+# for a lock still reads from the snapshot it began with, and would miss the loan the other payout wrote.
+_LOCK_FILES = (
+    select(_HOUSEHOLD.c.id)
+    .where(any_of(_HOUSEHOLD.c.national_id))
+    .order_by(_HOUSEHOLD.c.id)
+    .with_for_update()
+)
 _ACROSS_FUNDS = (
     select(
         _HOUSEHOLD.c.national_id,
@@ -181,19 +188,20 @@ _ACROSS_FUNDS = (
     )
     .where(any_of(_HOUSEHOLD.c.national_id))
     .order_by(_HOUSEHOLD.c.id, _LOAN.c.id)
-    .with_for_update(of=_HOUSEHOLD)
 )
 
 
 def loans_across_funds(conn: Connection, national_ids: Iterable[str]) -> list[Any]:
-    """Every loan of these mothers in any fund, with its fund's code and organisation, in one read; her
-    household rows stay locked until the transaction ends.
+    """Every loan of these mothers in any fund, with its fund's code and organisation (two indexed
+    reads: her household rows in every fund are locked, until the transaction ends, then the loans read).
 
     Returns:
         Rows of (national_id, fund_id, fund_code, org_id, number, status, disbursed_on); a file with no
         loan gives one row whose loan columns are None.
     """
-    return select_in(conn, _ACROSS_FUNDS, national_ids)
+    wanted = list(national_ids)
+    select_in(conn, _LOCK_FILES, wanted)
+    return select_in(conn, _ACROSS_FUNDS, wanted)
 
 
 def mother_files(conn: Connection, national_id: str) -> tuple[list[Household], list[Loan]]:
