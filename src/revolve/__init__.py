@@ -106,10 +106,11 @@ from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
 from revolve.loans.voids import Void, VoidKind
 from revolve.money import Money, fen, yuan
+from revolve.mothers import Mother
 from revolve.opening import Opening, OpeningLoan
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
-from revolve.policy import DEFAULT_POLICY, CategoryRule, Policy
+from revolve.policy import DEFAULT_POLICY, CategoryRule, HouseholdScope, LoanElsewhere, Policy
 from revolve.ratios import Ratio
 from revolve.restrictions import TimeRestriction
 from revolve.rules import ContributionSource, PayerKind
@@ -190,6 +191,7 @@ __all__ = [
     "GuarantorKind",
     "Household",
     "HouseholdRecord",
+    "HouseholdScope",
     "IdempotencyConflict",
     "ImportFileError",
     "ImportTargetError",
@@ -207,6 +209,7 @@ __all__ = [
     "InvalidTerms",
     "Ledger",
     "Loan",
+    "LoanElsewhere",
     "LoanFile",
     "LoanPurpose",
     "LoanStateError",
@@ -214,6 +217,7 @@ __all__ = [
     "LoanTerms",
     "Money",
     "MoneyTypeError",
+    "Mother",
     "NotFound",
     "NoticePeriodNotOver",
     "Opening",

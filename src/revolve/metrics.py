@@ -33,15 +33,20 @@ CGAP: "repayment rate" means nothing until both are named). The definitions:
   at most its amount) ÷ their amounts (:func:`revolve.capital_pledges.funds_in_place`).
 
 A household is *served* when it has had a loan from the fund, *helped* when it has had a loan, a one-off
-grant or an interest subsidy on a bank-lent loan. Figures of several funds (an org's subtree) combine with :func:`combine`: amounts and
-counts add, rates are recomputed from the summed numerators and denominators.
+grant or an interest subsidy on a bank-lent loan. Figures of several funds (an org's subtree) combine
+with :func:`combine`: amounts and loan counts add, rates are recomputed from the summed numerators and
+denominators, and **household counts are distinct counts of mothers**: a mother is one person by her
+national ID (身份证号), so one the town fund and the county fund both lent to is one 户 in the roll-up
+(户数, 受益户数, 本期放款户数, 救助户数, 贴息户数, and 脱贫率's households, which take her latest poverty
+assessment in any of her files). Each fund's figures carry the national IDs behind its counts
+(:class:`HouseholdKeys`, never printed) so that :func:`combine` can take the union.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from revolve.capital_pledges import funds_in_place
@@ -52,9 +57,68 @@ from revolve.money import Money
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 
-__all__ = ["PeriodFigures", "combine", "per_household", "period_figures"]
+__all__ = ["HouseholdKeys", "PeriodFigures", "combine", "per_household", "period_figures"]
 
 _ZERO = Money(0)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class HouseholdKeys:
+    """The mothers behind a figures value's household counts, by national ID (personal data: a
+    :class:`PeriodFigures` never prints them), so that a roll-up counts each once.
+
+    Attributes:
+        served: mothers with a loan by the period's end (户数).
+        helped: mothers with a loan, a grant or a subsidy by the period's end (受益户数).
+        disbursed: mothers lent to in the period.
+        granted: mothers given a one-off grant in the period.
+        subsidised: mothers whose bank loan was subsidised in the period.
+        closed: mothers with a loan closed by the period's end.
+        assessed: each assessed mother's latest poverty assessment by the period's end: (date, exited).
+    """
+
+    served: frozenset[str]
+    helped: frozenset[str]
+    disbursed: frozenset[str]
+    granted: frozenset[str]
+    subsidised: frozenset[str]
+    closed: frozenset[str]
+    assessed: Mapping[str, tuple[date, bool]]
+
+    def __repr__(self) -> str:
+        # counts only: the keys are national ID numbers
+        return (
+            f"HouseholdKeys(served={len(self.served)}, helped={len(self.helped)}, "
+            f"disbursed={len(self.disbursed)}, closed={len(self.closed)}, assessed={len(self.assessed)})"
+        )
+
+    @property
+    def exited(self) -> frozenset[str]:
+        """Mothers with a closed loan whose latest assessment says they are out of poverty (脱贫)."""
+        return frozenset(m for m in self.closed if self.assessed.get(m, (date.min, False))[1])
+
+    @staticmethod
+    def union(parts: Sequence[HouseholdKeys]) -> HouseholdKeys:
+        """The mothers of several funds' figures, each once; her latest assessment in any file wins (a
+        later record on the same day wins, as within one fund)."""
+        assessed: dict[str, tuple[date, bool]] = {}
+        for part in parts:
+            for mother, (on, exited) in part.assessed.items():
+                if mother not in assessed or assessed[mother][0] <= on:
+                    assessed[mother] = (on, exited)
+
+        def every(name: str) -> frozenset[str]:
+            return frozenset().union(*(getattr(part, name) for part in parts))
+
+        return HouseholdKeys(
+            served=every("served"),
+            helped=every("helped"),
+            disbursed=every("disbursed"),
+            granted=every("granted"),
+            subsidised=every("subsidised"),
+            closed=every("closed"),
+            assessed=assessed,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +185,9 @@ class PeriodFigures:
     """Capital pledged (认捐) with due dates by the period's end."""
     pledged_received: Money
     """Received against those pledges by the period's end, each at most its amount."""
+    mothers: HouseholdKeys | None = field(default=None, repr=False)
+    """The national IDs behind the household counts, for :func:`combine` (None in figures made by hand:
+    their household counts then add)."""
 
     @property
     def recovered(self) -> Money:
@@ -341,6 +408,11 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
             latest[record.household_id] = (record.on, record.exited_poverty)
     exited = sum(1 for h in closed_households if latest.get(h, (end, False))[1])
     sizes = {h.id: h.persons for h in portfolio.households}
+    # a mother is her national ID across funds; within one fund it names one household, like its id
+    person = {h.id: h.national_id for h in portfolio.households}
+
+    def mothers(ids: Iterable[int | None]) -> frozenset[str]:
+        return frozenset(person.get(i, f"{portfolio.fund_id}#{i}") for i in ids if i is not None)
 
     outflows = [o for o in portfolio.outflows if start <= o.on <= end]
     to_date = [o for o in portfolio.outflows if o.on <= end]
@@ -405,6 +477,15 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         overdue_outstanding=Money.total(amount for amount, days in at_risk if days > 0),
         pledged_due=in_place.denominator,  # type: ignore[arg-type]
         pledged_received=in_place.numerator,  # type: ignore[arg-type]
+        mothers=HouseholdKeys(
+            served=mothers(loan_households),
+            helped=mothers(loan_households | aided),
+            disbursed=mothers(ln.household_id for ln in lent_now),
+            granted=mothers(o.household_id for o in outflows if o.kind == "grant"),
+            subsidised=mothers(o.household_id for o in outflows if o.kind == "subsidy"),
+            closed=mothers(closed_households),
+            assessed={person.get(h, f"{portfolio.fund_id}#{h}"): seen for h, seen in latest.items()},
+        ),
     )
 
 
@@ -417,7 +498,9 @@ def _sum_maps(maps: Iterable[dict[str, Money]]) -> dict[str, Money]:
 
 
 def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
-    """The figures of several funds (an org's subtree) as one: amounts and counts add, rates recompute.
+    """The figures of several funds (an org's subtree) as one: amounts and loan counts add, household
+    counts count each mother once (by national ID, when every part carries :class:`HouseholdKeys`;
+    otherwise they add), rates recompute from the combined numerators and denominators.
 
     Raises:
         ValueError: no parts, or parts of different periods.
@@ -492,6 +575,19 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
     ]
     values: dict[str, object] = {name: total(name) for name in money_fields}
     values.update({name: count(name) for name in count_fields})
+    keys = [p.mothers for p in parts if p.mothers is not None]
+    mothers = HouseholdKeys.union(keys) if len(keys) == len(parts) else None
+    if mothers is not None:
+        # distinct counts: a mother lent to by two funds of the subtree is one household (户)
+        values.update(
+            households_served=len(mothers.served),
+            households_helped=len(mothers.helped),
+            households_disbursed=len(mothers.disbursed),
+            grant_households=len(mothers.granted),
+            subsidy_households=len(mothers.subsidised),
+            households_closed=len(mothers.closed),
+            households_exited=len(mothers.exited),
+        )
     return PeriodFigures(
         start=first.start,
         end=first.end,
@@ -500,5 +596,6 @@ def combine(parts: Sequence[PeriodFigures]) -> PeriodFigures:
         ageing=Ageing(tuple((d, n, Money(f)) for d, (n, f) in sorted(by_days.items()))),
         max_round=max(p.max_round for p in parts),
         loans_by_round=dict(sorted(rounds.items())),
+        mothers=mothers,
         **values,  # type: ignore[arg-type]
     )

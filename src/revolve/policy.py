@@ -18,9 +18,10 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 
 from revolve.checks import check_choice, check_date, check_money, check_whole
 from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, InvalidTerms, PolicyViolation
@@ -31,10 +32,13 @@ __all__ = [
     "DEFAULT_NOTICE_DAYS",
     "DEFAULT_POLICY",
     "CategoryRule",
+    "HouseholdScope",
+    "LoanElsewhere",
     "Policy",
     "category_policy",
     "category_priority",
     "check_loan",
+    "in_scope",
     "loan_violations",
     "policy_in_force",
 ]
@@ -79,6 +83,65 @@ class CategoryRule:
             check_whole("max_term_months", self.max_term_months, minimum=1)
 
 
+class HouseholdScope(StrEnum):
+    """Where a policy's household limits count a mother's loans (she is one person by her 身份证号).
+
+    ``FUND`` (本基金) counts only the fund's own loans to her household. ``COUNTY`` (本县及下级) counts her
+    loans in every fund of the county the fund belongs to: the subtree of the fund's organisation's
+    nearest county-level ancestor (its own organisation when it sits at county level or above).
+    ``ALL`` (全部) counts her loans in every fund of the database.
+    """
+
+    FUND = "fund"
+    COUNTY = "county"
+    ALL = "all"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the scope (本基金, 本县及下级, 全部)."""
+        return {"fund": "本基金", "county": "本县及下级", "all": "全部"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class LoanElsewhere:
+    """A loan a mother took from another fund, as a cross-fund household limit counts it.
+
+    Attributes:
+        fund_code: the other fund's code.
+        number: the loan's number there.
+        disbursed_on: its disbursement date.
+        active: whether she still owes on it.
+        same_county: whether the other fund lies in the lending fund's county (see :class:`HouseholdScope`).
+    """
+
+    fund_code: str
+    number: str
+    disbursed_on: date
+    active: bool
+    same_county: bool
+
+    def __str__(self) -> str:
+        state = "未结清" if self.active else "已结清"
+        return f"{self.fund_code} 借款 {self.number} ({self.disbursed_on.isoformat()}, {state})"
+
+
+def in_scope(loans: Iterable[LoanElsewhere], scope: HouseholdScope) -> tuple[LoanElsewhere, ...]:
+    """Those of a mother's loans in other funds that a policy of this scope counts.
+
+    Args:
+        loans: her loans in funds other than the lending one.
+        scope: the policy's :attr:`Policy.household_scope`.
+
+    Returns:
+        None for ``FUND``, those in the same county for ``COUNTY``, all of them for ``ALL``.
+    """
+    if scope is HouseholdScope.FUND:
+        return ()
+    if scope is HouseholdScope.COUNTY:
+        return tuple(loan for loan in loans if loan.same_county)
+    return tuple(loans)
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The programme rules a fund lends under from ``effective_from`` until the next version.
@@ -103,6 +166,9 @@ class Policy:
             queues after every category that has one. A list is accepted and kept as a tuple.
         notice_days: the public-notice period (公示期) an application waits between its 公示 step and
             its 审批 step, in days (:data:`DEFAULT_NOTICE_DAYS`).
+        household_scope: where the two household limits count her loans: in this fund only (the
+            default), in every fund of its county, or in every fund (:class:`HouseholdScope`; a ``str``
+            value is converted). A mother is the same person in every fund by her national ID.
 
     Raises:
         MoneyTypeError: an amount that is not Money.
@@ -124,6 +190,7 @@ class Policy:
     max_extensions: int | None = None
     categories: tuple[CategoryRule, ...] = ()
     notice_days: int = DEFAULT_NOTICE_DAYS
+    household_scope: HouseholdScope = HouseholdScope.FUND
 
     def __post_init__(self) -> None:
         check_date("effective_from", self.effective_from)
@@ -162,6 +229,8 @@ class Policy:
             check_whole("max_extensions", self.max_extensions, minimum=0)
         self._check_categories(low, shortest, tiers)
         check_whole("notice_days", self.notice_days, minimum=0)
+        scope = check_choice(HouseholdScope, "household_scope", self.household_scope, terms=True)
+        object.__setattr__(self, "household_scope", scope)
 
     def _check_categories(self, low: Money, shortest: int, tiers: tuple[Money, ...]) -> None:
         if not isinstance(self.categories, tuple | list) or not all(
@@ -309,6 +378,7 @@ def loan_violations(
     prior_loans: int,
     active_loans: int,
     guaranteed: bool,
+    elsewhere: Sequence[LoanElsewhere] = (),
 ) -> tuple[PolicyViolation, ...]:
     """Every rule of the policy a proposed loan breaks — for an application screen that lists them all.
 
@@ -319,6 +389,8 @@ def loan_violations(
         prior_loans: loans the household has already taken from the fund (closed ones included).
         active_loans: of those, loans it still owes on.
         guaranteed: whether a guarantee has been recorded for the loan.
+        elsewhere: her loans in other funds that the policy's ``household_scope`` counts (see
+            :func:`in_scope`); they add to ``prior_loans`` and, those still owed, to ``active_loans``.
 
     Returns:
         The violations in the order amount, amount tier, term, loans per household, active loans,
@@ -343,6 +415,9 @@ def loan_violations(
         raise InvalidTerms("guaranteed", guaranteed, reason="give True or False")
 
     found: list[PolicyViolation] = []
+    owing = tuple(loan for loan in elsewhere if loan.active)
+    prior_loans += len(elsewhere)
+    active_loans += len(owing)
     if amount < policy.min_amount:
         found.append(PolicyViolation("amount", amount, limit=policy.min_amount))
     elif amount > policy.max_amount:
@@ -356,11 +431,21 @@ def loan_violations(
     # The counts carried are what the household would have *with* this loan: "loan 4, limit 3".
     if prior_loans + 1 > policy.max_loans_per_household:
         found.append(
-            PolicyViolation("loans per household", prior_loans + 1, limit=policy.max_loans_per_household)
+            PolicyViolation(
+                "loans per household",
+                prior_loans + 1,
+                limit=policy.max_loans_per_household,
+                elsewhere=tuple(str(loan) for loan in elsewhere),
+            )
         )
     if active_loans + 1 > policy.max_active_loans_per_household:
         found.append(
-            PolicyViolation("active loans", active_loans + 1, limit=policy.max_active_loans_per_household)
+            PolicyViolation(
+                "active loans",
+                active_loans + 1,
+                limit=policy.max_active_loans_per_household,
+                elsewhere=tuple(str(loan) for loan in owing),
+            )
         )
     if policy.guarantee_required and not guaranteed:
         found.append(PolicyViolation("guarantee", "absent", limit="required"))
@@ -375,6 +460,7 @@ def check_loan(
     prior_loans: int,
     active_loans: int,
     guaranteed: bool,
+    elsewhere: Sequence[LoanElsewhere] = (),
 ) -> None:
     """Refuse a loan the policy does not allow.
 
@@ -385,13 +471,15 @@ def check_loan(
         prior_loans: loans the household has already taken from the fund (closed ones included).
         active_loans: of those, loans it still owes on.
         guaranteed: whether a guarantee has been recorded for the loan.
+        elsewhere: her loans in other funds that the policy's scope counts (see :func:`in_scope`).
 
     Raises:
         PolicyViolation: the first broken rule, in the order of :func:`loan_violations`; its ``rule`` is
             ``"amount"``, ``"amount tier"``, ``"term"``, ``"loans per household"``, ``"active loans"``
             or ``"guarantee"``, its ``value`` the loan's figure and its ``limit`` the bound it broke
             (the amount limit is the minimum or maximum it fell outside; the tier limit lists the
-            tiers; the guarantee rule carries ``"absent"`` / ``"required"``).
+            tiers; the guarantee rule carries ``"absent"`` / ``"required"``). A household limit broken
+            with loans in other funds counted names them in its ``elsewhere``.
         MoneyTypeError, InvalidAmount, InvalidTerms: malformed input (see :func:`loan_violations`).
     """
     violations = loan_violations(
@@ -401,6 +489,7 @@ def check_loan(
         prior_loans=prior_loans,
         active_loans=active_loans,
         guaranteed=guaranteed,
+        elsewhere=elsewhere,
     )
     if violations:
         raise violations[0]

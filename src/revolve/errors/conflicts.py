@@ -106,12 +106,15 @@ class PeriodClosed(RevolveError, ValueError):
 class PolicyViolation(RevolveError, ValueError):
     """A loan that breaks the fund's programme policy (ceiling, term, repeat limits, guarantee)."""
 
-    def __init__(self, rule: str, value: object, *, limit: object) -> None:
+    def __init__(self, rule: str, value: object, *, limit: object, elsewhere: tuple[str, ...] = ()) -> None:
         self.rule = rule
         self.value = value
         self.limit = limit
+        self.elsewhere = elsewhere
+        """The mother's loans in other funds counted towards a household limit (fund and loan number)."""
+        counted = f" (counting her loans in other funds: {'; '.join(elsewhere)})" if elsewhere else ""
         super().__init__(
-            f"the fund's policy refuses this loan: {rule} is {value}, the limit is {limit}; "
+            f"the fund's policy refuses this loan: {rule} is {value}, the limit is {limit}{counted}; "
             f"change the loan or set a new policy with effect from a date"
         )
 

@@ -17,7 +17,8 @@ Each payout is checked in this order (the first rule that fails is the refusal):
    协议 for this household and at least this principal (``ApplicationStepRefused``);
 5. the fund's policy in force on the date, with the household category's caps in place of its own
    (:func:`revolve.policy.category_policy`), allows the loan (amount, tiers, term, loans per household,
-   active loans, guarantee) — ``PolicyViolation``;
+   active loans, guarantee) — ``PolicyViolation``; the household limits count the mother's loans in
+   other funds too when the policy's ``household_scope`` says so (:func:`revolve.policy.in_scope`);
 6. no guarantor passes its cap (``GuarantorCapExceeded``);
 7. the principal fits the cash available on the date **and on every later date** (``InsufficientFunds``):
    cash never goes negative at any date, whatever order operations are recorded in (DESIGN §10 item 3);
@@ -58,7 +59,7 @@ from revolve.loans.records import Batch, Loan
 from revolve.loans.retries import replay_or_refuse
 from revolve.money import Money
 from revolve.pledges import Passbook
-from revolve.policy import Policy, category_policy, check_loan, policy_in_force
+from revolve.policy import LoanElsewhere, Policy, category_policy, check_loan, in_scope, policy_in_force
 from revolve.schedule import LoanTerms, Schedule
 
 __all__ = [
@@ -169,6 +170,8 @@ class PayoutBooks:
     """The loan applications the payouts name, by id."""
     applications_here: set[int] = field(default_factory=set)
     """Applications paid out from by the payouts decided so far."""
+    elsewhere: Mapping[str, tuple[LoanElsewhere, ...]] = field(default_factory=dict)
+    """Each mother's loans in other funds, by national ID (read only when a policy's scope needs them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,14 +238,16 @@ def decide_payout(
         guarantors.append(g)
     app, app_step = _application_step(d, hh, books)
     prior, active = books.counts.get(hh.id, (0, 0))
+    policy = policy_in_force(books.policies, on)
     check_loan(
         # the household's category rule (陇家福: higher caps for 计生户) replaces the policy's caps
-        category_policy(policy_in_force(books.policies, on), hh.fp_status),
+        category_policy(policy, hh.fp_status),
         amount=d.terms.principal,
         term_months=term_months(on, schedule.maturity_date),
         prior_loans=prior,
         active_loans=active,
         guaranteed=bool(guarantors) or d.pledge is not None or d.passbook is not None,
+        elsewhere=in_scope(books.elsewhere.get(hh.national_id, ()), policy.household_scope),
     )
     for g in guarantors:
         check_exposure(g, exposure=books.exposure.get(g.id, Money(0)), requested=d.terms.principal)

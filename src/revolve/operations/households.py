@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.checks import check_choice, check_date, ref_of
-from revolve.errors import DuplicateCode, InvalidDate
+from revolve.errors import DuplicateCode, InvalidDate, UnknownHousehold
 from revolve.households import (
     FamilyPlanningStatus,
     Household,
@@ -16,11 +16,13 @@ from revolve.households import (
     RecordKind,
     Registration,
     check_persons,
+    mask_national_id,
     validate_national_id,
     validate_record,
 )
 from revolve.loans import Batch
 from revolve.money import Money
+from revolve.mothers import Mother
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef
 from revolve.policy import Policy, policy_in_force
@@ -128,6 +130,32 @@ class HouseholdOperations(Family):
         """Every household registered in the fund."""
         with self._books.reading(fund) as (conn, found):
             return store_households.list_households(conn, found.id)
+
+    def mother(self, national_id: str) -> Mother:
+        """One mother across funds: her household files in every fund and her loans everywhere.
+
+        She is matched by her 居民身份证号码 alone (one indexed read), so a mother the town fund and the
+        county fund both lend to is one :class:`Mother` with two files. Printing her masks the ID and
+        phone; the values keep them whole for an authorised caller.
+
+        Args:
+            national_id: her ID number (validated and normalised as at registration).
+
+        Returns:
+            Her files, oldest registration first, and her loans (voided ones left out), by date.
+
+        Raises:
+            InvalidNationalId: a malformed number or a wrong check digit.
+            UnknownHousehold: no fund has registered her (the key is the masked number).
+        """
+        normal = validate_national_id(national_id)
+        with self._books.tx(write=False) as conn:
+            households, loans = store_households.mother_files(conn, normal)
+        if not households:
+            raise UnknownHousehold(
+                mask_national_id(normal), hint="no fund has registered a household with this national ID"
+            )
+        return Mother(normal, tuple(households), tuple(loans))
 
     def record_household(
         self,

@@ -19,18 +19,21 @@ from revolve.errors import NotFound
 from revolve.guarantees import Guarantor, GuarantorKind
 from revolve.households import Household
 from revolve.journal import Entry
-from revolve.loans import DEFAULT_ORDER, Batch, Component, Loan
+from revolve.loans import DEFAULT_ORDER, Batch, Component, Loan, LoanStatus
 from revolve.loans.dues import instalment_rows
 from revolve.loans.file import LoanFile
 from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout
 from revolve.money import Money
+from revolve.mothers import county_of
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.pledges import Passbook, check_passbook
+from revolve.policy import HouseholdScope, LoanElsewhere, Policy
 from revolve.rules import disbursement_entry, pledge_entry
 from revolve.schedule import LoanTerms, generate_schedule
 from revolve.store import applications as store_applications
 from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
 from revolve.store import guarantors as store_guarantors
 from revolve.store import households as store_households
 from revolve.store import journal as store_journal
@@ -174,6 +177,7 @@ class Payouts(Family):
                 conn, unit.head, books.round_bases.get(f.id)
             )
             households = store_households.find_households(conn, f.id, (ref_of(d.household) for d in items))
+            policies = store_households.list_policies(conn, f.id)
             keys = store_journal.keys_used(
                 conn, f.id, (d.idempotency_key for d in items if d.idempotency_key)
             )
@@ -193,7 +197,7 @@ class Payouts(Family):
                 counts=store_households.households_loan_counts(
                     conn, f.id, (h.id for h in households.values())
                 ),
-                policies=store_households.list_policies(conn, f.id),
+                policies=policies,
                 cash=books.cash_line(conn, f, min(d.terms.start for d in items)),
                 numbers_taken=store_loans.loan_numbers_used(conn, f.id, (d.number for d in items)),
                 keys_used={
@@ -205,6 +209,7 @@ class Payouts(Family):
                     (ref_of(d.application) for d in items if d.application is not None),
                     lambda ref: store_applications.find_application(conn, f.id, ref),
                 ),
+                elsewhere=self._elsewhere(unit, households.values(), policies),
             )
             keys_here: set[str] = set()
             numbers_here: set[str] = set()
@@ -217,6 +222,43 @@ class Payouts(Family):
             planned = [a for a in answers if isinstance(a, PlannedPayout)]
             paid = iter(self._write_payouts(unit, planned, unused=frozenset(keys_here - keys.keys())))
             return [a if isinstance(a, Loan) else next(paid) for a in answers]
+
+    def _elsewhere(
+        self, unit: Unit, households: Iterable[Household], policies: Sequence[Policy]
+    ) -> dict[str, tuple[LoanElsewhere, ...]]:
+        """The mothers' loans in other funds, by national ID, when a policy of the fund counts them: one
+        indexed read that also locks their household files in every fund (none for a fund-scoped policy;
+        the organisation tree is read only when she has a loan elsewhere and a policy counts the county).
+        """
+        scopes = {p.household_scope for p in policies}
+        if scopes <= {HouseholdScope.FUND}:
+            return {}
+        f = unit.fund
+        rows = [
+            r
+            for r in store_households.loans_across_funds(unit.conn, (h.national_id for h in households))
+            if r.fund_id != f.id and r.number is not None and r.status != LoanStatus.VOIDED.value
+        ]
+        if not rows:
+            return {}
+        county: int | None = None
+        counties: dict[int, int] = {}
+        if HouseholdScope.COUNTY in scopes:
+            orgs = {o.id: o for o in store_funds.list_orgs(unit.conn)}
+            county = county_of(f.org_id, orgs)
+            counties = {org_id: county_of(org_id, orgs) for org_id in {r.org_id for r in rows}}
+        out: dict[str, list[LoanElsewhere]] = {}
+        for r in rows:
+            out.setdefault(r.national_id, []).append(
+                LoanElsewhere(
+                    fund_code=r.fund_code,
+                    number=r.number,
+                    disbursed_on=r.disbursed_on,
+                    active=r.status == LoanStatus.ACTIVE.value,
+                    same_county=county is not None and counties[r.org_id] == county,
+                )
+            )
+        return {national_id: tuple(loans) for national_id, loans in out.items()}
 
     def _write_payouts(
         self, unit: Unit, out: Sequence[PlannedPayout], *, unused: frozenset[str]

@@ -1,7 +1,8 @@
 """Households and what a fund keeps about them (tables ``revolve_household``,
 ``revolve_household_record``, ``revolve_policy`` and ``revolve_batch``, with the loan counts per
 household read from ``revolve_loan``): registering and finding households, their records, the lending
-policies in force, and disbursement batches.
+policies in force, and disbursement batches; and a mother across funds, by her national ID (the one
+read that crosses funds, through the index on ``revolve_household.national_id``).
 
 Every function works inside the caller's transaction and never commits.
 """
@@ -11,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from revolve.errors import DuplicateCode, UnknownBatch, UnknownHousehold
 from revolve.households import Household, HouseholdRecord
-from revolve.loans import Batch, LoanStatus
+from revolve.loans import Batch, Loan, LoanStatus
 from revolve.policy import Policy
 from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
@@ -27,10 +28,11 @@ from revolve.store.rows import (
     household_record_of,
     household_record_values,
     household_values,
+    loan_of,
     policy_of,
     policy_values,
 )
-from revolve.store.schema import BatchRow, HouseholdRecordRow, HouseholdRow, LoanRow, PolicyRow
+from revolve.store.schema import BatchRow, FundRow, HouseholdRecordRow, HouseholdRow, LoanRow, PolicyRow
 
 __all__ = [
     "find_batch",
@@ -45,11 +47,14 @@ __all__ = [
     "list_batches",
     "list_households",
     "list_policies",
+    "loans_across_funds",
+    "mother_files",
     "set_household_size",
     "upsert_policy",
 ]
 
 _BATCH = cast(Table, BatchRow.__table__)
+_FUND = cast(Table, FundRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
 _LOAN = cast(Table, LoanRow.__table__)
 _POLICY = cast(Table, PolicyRow.__table__)
@@ -163,6 +168,72 @@ def households_loan_counts(
         prior, active = counts.get(household, (0, 0))
         counts[household] = (prior + int(n), active + (int(n) if status == LoanStatus.ACTIVE.value else 0))
     return counts
+
+
+# ---- a mother across funds ---------------------------------------------------------------------
+# Her files in every fund are locked first (FOR UPDATE; SQLite's one writer needs none): a payout in
+# another fund to the same mother waits for this one, so two funds cannot both lend her the loan her
+# limit allows. The loans are read by a second statement: under READ COMMITTED a statement that waited
+# for a lock still reads from the snapshot it began with, and would miss the loan the other payout wrote.
+_LOCK_FILES = (
+    select(_HOUSEHOLD.c.id)
+    .where(any_of(_HOUSEHOLD.c.national_id))
+    .order_by(_HOUSEHOLD.c.id)
+    .with_for_update()
+)
+_ACROSS_FUNDS = (
+    select(
+        _HOUSEHOLD.c.national_id,
+        _HOUSEHOLD.c.fund_id,
+        _FUND.c.code.label("fund_code"),
+        _FUND.c.org_id,
+        _LOAN.c.number,
+        _LOAN.c.status,
+        _LOAN.c.disbursed_on,
+    )
+    .select_from(
+        _HOUSEHOLD.join(_FUND, _FUND.c.id == _HOUSEHOLD.c.fund_id).outerjoin(
+            _LOAN, _LOAN.c.household_id == _HOUSEHOLD.c.id
+        )
+    )
+    .where(any_of(_HOUSEHOLD.c.national_id))
+    .order_by(_HOUSEHOLD.c.id, _LOAN.c.id)
+)
+
+
+def loans_across_funds(conn: Connection, national_ids: Iterable[str]) -> list[Any]:
+    """Every loan of these mothers in any fund, with its fund's code and organisation (two indexed
+    reads: her household rows in every fund are locked, until the transaction ends, then the loans read).
+
+    Returns:
+        Rows of (national_id, fund_id, fund_code, org_id, number, status, disbursed_on); a file with no
+        loan gives one row whose loan columns are None.
+    """
+    wanted = list(national_ids)
+    select_in(conn, _LOCK_FILES, wanted)
+    return select_in(conn, _ACROSS_FUNDS, wanted)
+
+
+def mother_files(conn: Connection, national_id: str) -> tuple[list[Household], list[Loan]]:
+    """A mother's household files in every fund, oldest first, and their loans (voided ones left out),
+    by disbursement date."""
+    households = [
+        household_of(row)
+        for row in conn.execute(
+            select(_HOUSEHOLD).where(_HOUSEHOLD.c.national_id == national_id).order_by(_HOUSEHOLD.c.id)
+        )
+    ]
+    if not households:
+        return [], []
+    rows = conn.execute(
+        select(_LOAN)
+        .where(
+            _LOAN.c.household_id.in_([h.id for h in households]),
+            _LOAN.c.status != LoanStatus.VOIDED.value,
+        )
+        .order_by(_LOAN.c.disbursed_on, _LOAN.c.id)
+    )
+    return households, [loan_of(row) for row in rows]
 
 
 # ---- policies ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from revolve.money import Money
 from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
-from revolve.policy import CategoryRule, Policy
+from revolve.policy import CategoryRule, HouseholdScope, Policy
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.schedule import FeeTiming, InterestGrace, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
@@ -199,6 +199,7 @@ def policy_of(row: Any) -> Policy:
         max_extensions=row.max_extensions,
         categories=categories_from_json(row.categories),
         notice_days=row.notice_days,
+        household_scope=HouseholdScope(row.household_scope),
     )
 
 
@@ -219,6 +220,7 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
         "max_extensions": policy.max_extensions,
         "categories": categories_to_json(policy.categories),
         "notice_days": policy.notice_days,
+        "household_scope": policy.household_scope.value,
     }
 
 

@@ -190,7 +190,12 @@ class HouseholdRow(Base):
     """A household's file (一户一档) in a fund."""
 
     __tablename__ = "revolve_household"
-    __table_args__ = (UniqueConstraint("fund_id", "code"), UniqueConstraint("fund_id", "national_id"))
+    __table_args__ = (
+        UniqueConstraint("fund_id", "code"),
+        UniqueConstraint("fund_id", "national_id"),
+        # one mother across funds (她在各基金的户档): her files are found by her national ID alone
+        Index(None, "national_id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
@@ -226,6 +231,9 @@ class PolicyRow(Base):
     """The fund's programme policy from a date on."""
 
     __tablename__ = "revolve_policy"
+    __table_args__ = (
+        CheckConstraint("household_scope IN ('fund', 'county', 'all')", name="household_scope"),
+    )
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
     effective_from: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -241,6 +249,7 @@ class PolicyRow(Base):
     max_extensions: Mapped[int | None] = mapped_column(Integer)
     categories: Mapped[str] = mapped_column(Text, default="", server_default="")
     notice_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    household_scope: Mapped[str] = mapped_column(String(10), default="fund", server_default="fund")
 
 
 class BatchRow(Base):
