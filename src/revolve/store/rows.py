@@ -3,13 +3,12 @@
 Each ``*_of(row)`` makes a domain value of a row read from its table (organisations, funds, accounts,
 journal entries and their lines, households and their records, policies, batches, guarantors and guarantee calls, loans, schedule
 versions, receipts and write-offs); each ``*_values(...)`` gives the column values a value is written
-with. Loan terms and subsidy caps are stored as JSON text, every field kept, so that reading them back
-gives values equal to those written. Amounts are stored as whole fen and read back as :class:`Money`.
+with. Loan terms, subsidy caps and category rules are stored as JSON text (:mod:`revolve.store.stored_json`,
+whose functions are named here too). Amounts are stored as whole fen and read back as :class:`Money`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,6 @@ from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole
 from revolve.closing import PeriodReopening, RestrictionPolicy
-from revolve.dates import DayCount, Frequency
 from revolve.funds import Fund
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
@@ -30,11 +28,17 @@ from revolve.money import Money
 from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
-from revolve.policy import CategoryRule, HouseholdScope, Policy
+from revolve.policy import HouseholdScope, Policy
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
-from revolve.schedule import FeeTiming, InterestGrace, InterestMode, LoanTerms, RatePeriod, RepaymentMethod
-from revolve.subsidy import SubsidyCaps
+from revolve.store.stored_json import (
+    caps_from_json,
+    caps_to_json,
+    categories_from_json,
+    categories_to_json,
+    terms_from_json,
+    terms_to_json,
+)
 
 __all__ = [
     "account_key",
@@ -224,39 +228,6 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
     }
 
 
-def categories_to_json(rules: tuple[CategoryRule, ...]) -> str:
-    """A policy's category rules as JSON text (amounts in fen); ``""`` for none."""
-    if not rules:
-        return ""
-    return json.dumps(
-        [
-            {
-                "category": r.category.value,
-                "priority": r.priority,
-                "max_amount": None if r.max_amount is None else r.max_amount.fen,
-                "max_term_months": r.max_term_months,
-            }
-            for r in rules
-        ],
-        ensure_ascii=False,
-    )
-
-
-def categories_from_json(text: str | None) -> tuple[CategoryRule, ...]:
-    """The category rules stored by :func:`categories_to_json`."""
-    if not text:
-        return ()
-    return tuple(
-        CategoryRule(
-            category=FamilyPlanningStatus(r["category"]),
-            priority=int(r["priority"]),
-            max_amount=None if r["max_amount"] is None else Money(int(r["max_amount"])),
-            max_term_months=None if r["max_term_months"] is None else int(r["max_term_months"]),
-        )
-        for r in json.loads(text)
-    )
-
-
 def batch_of(row: Any) -> Batch:
     """A batch row as a :class:`Batch`."""
     return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
@@ -363,96 +334,6 @@ def schedule_version_of(row: Any) -> ScheduleVersion:
         Money(int(row.principal)),
         row.approval_ref,
         row.approved_by,
-    )
-
-
-def terms_to_json(terms: LoanTerms) -> str:
-    """Loan terms as JSON text: every field, so that :func:`terms_from_json` gives them back equal.
-
-    An interest grace (宽限期) is written only when there is one, so the text of terms without one is the
-    same as before interest grace existed (rows stored earlier read back unchanged).
-    """
-    grace: dict[str, object] = (
-        {"interest_grace_periods": terms.interest_grace_periods, "interest_grace": terms.interest_grace.value}
-        if terms.interest_grace_periods
-        else {}
-    )
-    return json.dumps(
-        {
-            **grace,
-            "principal": terms.principal.fen,
-            "start": terms.start.isoformat(),
-            "term": terms.term,
-            "method": terms.method.value,
-            "rate": str(terms.rate),
-            "rate_period": terms.rate_period.value,
-            "frequency": [terms.frequency.months, terms.frequency.days],
-            "interest_mode": terms.interest_mode.value,
-            "day_count": terms.day_count.value,
-            "first_due": terms.first_due.isoformat() if terms.first_due else None,
-            "day_of_month": terms.day_of_month,
-            "due_dates": [d.isoformat() for d in terms.due_dates],
-            "principal_amounts": [m.fen for m in terms.principal_amounts],
-            "grace_periods": terms.grace_periods,
-            "fee_rate": str(terms.fee_rate),
-            "fee_timing": terms.fee_timing.value,
-            "rounding": terms.rounding,
-            "installment_multiple": terms.installment_multiple.fen if terms.installment_multiple else None,
-        },
-        sort_keys=True,
-    )
-
-
-def terms_from_json(text: str) -> LoanTerms:
-    """The loan terms stored by :func:`terms_to_json` (rows without an interest grace have none)."""
-    d = json.loads(text)
-    return LoanTerms(
-        principal=Money(d["principal"]),
-        start=date.fromisoformat(d["start"]),
-        term=d["term"],
-        method=RepaymentMethod(d["method"]),
-        rate=Decimal(d["rate"]),
-        rate_period=RatePeriod(d["rate_period"]),
-        frequency=Frequency(months=d["frequency"][0], days=d["frequency"][1]),
-        interest_mode=InterestMode(d["interest_mode"]),
-        day_count=DayCount(d["day_count"]),
-        first_due=date.fromisoformat(d["first_due"]) if d["first_due"] else None,
-        day_of_month=d["day_of_month"],
-        due_dates=tuple(date.fromisoformat(x) for x in d["due_dates"]),
-        principal_amounts=tuple(Money(x) for x in d["principal_amounts"]),
-        grace_periods=d["grace_periods"],
-        fee_rate=Decimal(d["fee_rate"]),
-        fee_timing=FeeTiming(d["fee_timing"]),
-        rounding=d["rounding"],
-        installment_multiple=Money(d["installment_multiple"])
-        if d["installment_multiple"] is not None
-        else None,
-        interest_grace_periods=d.get("interest_grace_periods", 0),
-        interest_grace=InterestGrace(d.get("interest_grace", InterestGrace.WAIVED.value)),
-    )
-
-
-def caps_to_json(caps: SubsidyCaps) -> str:
-    """Subsidy caps as JSON text."""
-    return json.dumps(
-        {
-            "max_principal": caps.max_principal.fen,
-            "max_rate": str(caps.max_rate),
-            "max_days": caps.max_days,
-            "share": str(caps.share),
-        },
-        sort_keys=True,
-    )
-
-
-def caps_from_json(text: str) -> SubsidyCaps:
-    """The subsidy caps stored by :func:`caps_to_json`."""
-    d = json.loads(text)
-    return SubsidyCaps(
-        max_principal=Money(d["max_principal"]),
-        max_rate=Decimal(d["max_rate"]),
-        max_days=d["max_days"],
-        share=Decimal(d["share"]),
     )
 
 
