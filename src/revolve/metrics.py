@@ -45,7 +45,7 @@ assessment in any of her files). Each fund's figures carry the national IDs behi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,71 +54,13 @@ from revolve.households import RecordKind
 from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
 from revolve.loans.position import loan_position, paid_in_version
 from revolve.money import Money
+from revolve.mothers import HouseholdKeys
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 
 __all__ = ["HouseholdKeys", "PeriodFigures", "combine", "per_household", "period_figures"]
 
 _ZERO = Money(0)
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class HouseholdKeys:
-    """The mothers behind a figures value's household counts, by national ID (personal data: a
-    :class:`PeriodFigures` never prints them), so that a roll-up counts each once.
-
-    Attributes:
-        served: mothers with a loan by the period's end (户数).
-        helped: mothers with a loan, a grant or a subsidy by the period's end (受益户数).
-        disbursed: mothers lent to in the period.
-        granted: mothers given a one-off grant in the period.
-        subsidised: mothers whose bank loan was subsidised in the period.
-        closed: mothers with a loan closed by the period's end.
-        assessed: each assessed mother's latest poverty assessment by the period's end: (date, exited).
-    """
-
-    served: frozenset[str]
-    helped: frozenset[str]
-    disbursed: frozenset[str]
-    granted: frozenset[str]
-    subsidised: frozenset[str]
-    closed: frozenset[str]
-    assessed: Mapping[str, tuple[date, bool]]
-
-    def __repr__(self) -> str:
-        # counts only: the keys are national ID numbers
-        return (
-            f"HouseholdKeys(served={len(self.served)}, helped={len(self.helped)}, "
-            f"disbursed={len(self.disbursed)}, closed={len(self.closed)}, assessed={len(self.assessed)})"
-        )
-
-    @property
-    def exited(self) -> frozenset[str]:
-        """Mothers with a closed loan whose latest assessment says they are out of poverty (脱贫)."""
-        return frozenset(m for m in self.closed if self.assessed.get(m, (date.min, False))[1])
-
-    @staticmethod
-    def union(parts: Sequence[HouseholdKeys]) -> HouseholdKeys:
-        """The mothers of several funds' figures, each once; her latest assessment in any file wins (a
-        later record on the same day wins, as within one fund)."""
-        assessed: dict[str, tuple[date, bool]] = {}
-        for part in parts:
-            for mother, (on, exited) in part.assessed.items():
-                if mother not in assessed or assessed[mother][0] <= on:
-                    assessed[mother] = (on, exited)
-
-        def every(name: str) -> frozenset[str]:
-            return frozenset().union(*(getattr(part, name) for part in parts))
-
-        return HouseholdKeys(
-            served=every("served"),
-            helped=every("helped"),
-            disbursed=every("disbursed"),
-            granted=every("granted"),
-            subsidised=every("subsidised"),
-            closed=every("closed"),
-            assessed=assessed,
-        )
 
 
 @dataclass(frozen=True, slots=True)

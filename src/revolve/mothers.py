@@ -8,7 +8,9 @@ This module holds what is known of her across funds:
 * :class:`Mother` — her files in every fund and her loans everywhere, printed with her ID and phone
   masked (``repr`` and ``str`` never show them whole);
 * :func:`county_of` — the county an organisation belongs to, which a policy of scope
-  :attr:`~revolve.policy.HouseholdScope.COUNTY` counts her loans over (本县及下级).
+  :attr:`~revolve.policy.HouseholdScope.COUNTY` counts her loans over (本县及下级);
+* :class:`HouseholdKeys` — the mothers behind a fund's household counts, so that a roll-up over funds
+  (:func:`revolve.metrics.combine`) counts each of them once.
 
 Invariants: every household of a :class:`Mother` carries her national ID; every loan belongs to one of
 those households. Pure: the store reads the rows (an index on the national ID makes the lookup one
@@ -17,15 +19,16 @@ indexed read), nothing here reads or writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from revolve.errors import InvalidEntry
 from revolve.households import Household, mask_name, mask_national_id
 from revolve.loans.records import Loan, LoanStatus
 from revolve.orgs import Org, OrgLevel
 
-__all__ = ["Mother", "county_of"]
+__all__ = ["HouseholdKeys", "Mother", "county_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +110,62 @@ def county_of(org_id: int, orgs: Mapping[int, Org]) -> int:
     while node.level > OrgLevel.COUNTY and node.parent_id is not None and node.parent_id in orgs:
         node = orgs[node.parent_id]
     return node.id
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class HouseholdKeys:
+    """The mothers behind a figures value's household counts, by national ID (personal data: a
+    :class:`PeriodFigures` never prints them), so that a roll-up counts each once.
+
+    Attributes:
+        served: mothers with a loan by the period's end (户数).
+        helped: mothers with a loan, a grant or a subsidy by the period's end (受益户数).
+        disbursed: mothers lent to in the period.
+        granted: mothers given a one-off grant in the period.
+        subsidised: mothers whose bank loan was subsidised in the period.
+        closed: mothers with a loan closed by the period's end.
+        assessed: each assessed mother's latest poverty assessment by the period's end: (date, exited).
+    """
+
+    served: frozenset[str]
+    helped: frozenset[str]
+    disbursed: frozenset[str]
+    granted: frozenset[str]
+    subsidised: frozenset[str]
+    closed: frozenset[str]
+    assessed: Mapping[str, tuple[date, bool]]
+
+    def __repr__(self) -> str:
+        # counts only: the keys are national ID numbers
+        return (
+            f"HouseholdKeys(served={len(self.served)}, helped={len(self.helped)}, "
+            f"disbursed={len(self.disbursed)}, closed={len(self.closed)}, assessed={len(self.assessed)})"
+        )
+
+    @property
+    def exited(self) -> frozenset[str]:
+        """Mothers with a closed loan whose latest assessment says they are out of poverty (脱贫)."""
+        return frozenset(m for m in self.closed if self.assessed.get(m, (date.min, False))[1])
+
+    @staticmethod
+    def union(parts: Sequence[HouseholdKeys]) -> HouseholdKeys:
+        """The mothers of several funds' figures, each once; her latest assessment in any file wins (a
+        later record on the same day wins, as within one fund)."""
+        assessed: dict[str, tuple[date, bool]] = {}
+        for part in parts:
+            for mother, (on, exited) in part.assessed.items():
+                if mother not in assessed or assessed[mother][0] <= on:
+                    assessed[mother] = (on, exited)
+
+        def every(name: str) -> frozenset[str]:
+            return frozenset().union(*(getattr(part, name) for part in parts))
+
+        return HouseholdKeys(
+            served=every("served"),
+            helped=every("helped"),
+            disbursed=every("disbursed"),
+            granted=every("granted"),
+            subsidised=every("subsidised"),
+            closed=every("closed"),
+            assessed=assessed,
+        )
