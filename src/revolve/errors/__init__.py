@@ -60,7 +60,10 @@ Hierarchy::
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
     ├── AlreadyVoided (ValueError)            voiding a record that was voided before
     ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
-    └── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── ValueTooLong (ValueError)             a text longer than its column holds (names the field and limit)
+    ├── DateOutsideWindow (InvalidDate)       a value date outside the fund's plausibility window
+    └── BooksBusy (RuntimeError)              the database is busy (lock timeout, serialization); retryable
 """
 
 from revolve.errors.base import RevolveError
@@ -70,6 +73,7 @@ from revolve.errors.conflicts import (
     AlreadyReversed,
     AlreadyVoided,
     BooksAlreadyOpen,
+    BooksBusy,
     DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
@@ -90,6 +94,7 @@ from revolve.errors.invalid import (
     AmountOutOfRange,
     ChartError,
     CommandError,
+    DateOutsideWindow,
     ImportFileError,
     ImportTargetError,
     InvalidAmount,
@@ -105,6 +110,7 @@ from revolve.errors.invalid import (
     TimeRestrictionRefused,
     UnbalancedEntry,
     UnknownFormat,
+    ValueTooLong,
 )
 from revolve.errors.missing import (
     NotFound,
@@ -130,8 +136,10 @@ __all__ = [
     "AlreadyVoided",
     "AmountOutOfRange",
     "BooksAlreadyOpen",
+    "BooksBusy",
     "ChartError",
     "CommandError",
+    "DateOutsideWindow",
     "DuplicateCode",
     "DuplicateReceipt",
     "GuarantorCapExceeded",
@@ -175,6 +183,7 @@ __all__ = [
     "UnknownOrg",
     "UnknownPassbookPledge",
     "UnknownReceipt",
+    "ValueTooLong",
     "VoidRefused",
     "YearEndNotClosed",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "AlreadyReversed",
     "AlreadyVoided",
     "BooksAlreadyOpen",
+    "BooksBusy",
     "DuplicateCode",
     "DuplicateReceipt",
     "GuarantorCapExceeded",
@@ -298,4 +299,24 @@ class YearEndNotClosed(RevolveError, ValueError):
             f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
             f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
             f"through=date({missing.year}, 12, 31))"
+        )
+
+
+class BooksBusy(RevolveError, RuntimeError):
+    """The database could not take the write now: SQLite's write lock was held past the busy timeout, or
+    PostgreSQL aborted a transaction in a serialization conflict. Nothing was written; the operation is
+    atomic and idempotent, so the caller may simply run it again (``retryable`` is True)."""
+
+    retryable = True
+    """Always True: running the operation again may succeed."""
+
+    def __init__(self, cause: str, *, attempts: int = 1, serialization: bool = False) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        self.serialization = serialization
+        """True for a PostgreSQL serialization conflict or deadlock, False for SQLite's busy timeout."""
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(
+            f"the books are busy ({cause}){tried}; nothing was written: run the operation again "
+            "(on SQLite, a longer busy timeout waits longer for the write lock: see docs/security.md)"
         )

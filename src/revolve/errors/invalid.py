@@ -15,6 +15,7 @@ __all__ = [
     "AmountOutOfRange",
     "ChartError",
     "CommandError",
+    "DateOutsideWindow",
     "ImportFileError",
     "ImportTargetError",
     "InvalidAmount",
@@ -30,6 +31,7 @@ __all__ = [
     "TimeRestrictionRefused",
     "UnbalancedEntry",
     "UnknownFormat",
+    "ValueTooLong",
 ]
 
 
@@ -216,4 +218,40 @@ class TimeRestrictionRefused(RevolveError, ValueError):
         super().__init__(
             f"cannot restrict unrestricted money until {until!r}: a time restriction is the donor's "
             "restriction on restricted money; record it with restricted=True, or without restricted_until"
+        )
+
+
+class ValueTooLong(RevolveError, ValueError):
+    """A text value longer than its column holds (the schema's ``String(n)``), refused the same way on
+    SQLite (which would store it) and PostgreSQL (which would fail with an untyped error).
+
+    The value itself is not kept in the message: it may be a name, an ID number or a phone number.
+    """
+
+    def __init__(self, field: str, *, length: int, limit: int) -> None:
+        self.field = field
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"{field} is {length} characters long; it holds at most {limit}: shorten it "
+            "(or keep the long text in a memo or your own system)"
+        )
+
+
+class DateOutsideWindow(InvalidDate):
+    """A value date no fund would see: before the fund's books begin, or further past today than the
+    fund's plausibility window (``date_window``) allows."""
+
+    def __init__(self, value: date, *, earliest: date | None, latest: date, window_years: int) -> None:
+        self.earliest = earliest
+        self.latest = latest
+        self.window_years = window_years
+        span = f"from {earliest.isoformat()} " if earliest is not None else ""
+        super().__init__(
+            value,
+            reason=(
+                f"the fund takes value dates {span}up to {latest.isoformat()} (today + {window_years} "
+                f"year(s)); check the date, or widen the window with "
+                f"ledger.set_date_window(fund, years=...)"
+            ),
         )

@@ -13,18 +13,30 @@ Every operation that writes does the same four things, here and nowhere else:
    Session, whose transaction revolve does not own).
 
 Reads go through :meth:`Books.reading`, which opens a read transaction and finds the fund once.
+
+Every public operation of every family is guarded (:class:`Family` wraps it when the class is made):
+
+* each argument annotated ``date`` (or ``date | None``) goes through :func:`revolve.checks.check_date`,
+  so ``on="2016-05-10"`` or a ``datetime`` is refused as ``InvalidDate`` before anything is read;
+* a PostgreSQL serialization conflict (:class:`revolve.errors.BooksBusy` with ``serialization``) is
+  retried up to :data:`RETRIES` times when revolve owns the transaction — the operation is atomic and
+  idempotent, so running it again is safe; inside a host's Session it is raised for the host to retry.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
-from revolve.checks import ref_of
-from revolve.errors import AccountFundMismatch, IdempotencyConflict, InvalidEntry
+from revolve.checks import check_date, ref_of
+from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry
 from revolve.funds import Fund, check_open
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
@@ -35,7 +47,11 @@ from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
 from revolve.store.transactions import Connection, Transactions
 
-__all__ = ["Books", "Family", "FundRef", "Replay", "Unit"]
+__all__ = ["RETRIES", "Books", "Family", "FundRef", "Replay", "Unit"]
+
+RETRIES = 3
+"""How many times an operation whose transaction revolve owns is run in all when PostgreSQL aborts it in a
+serialization conflict, before :class:`revolve.errors.BooksBusy` reaches the caller."""
 
 FundRef = Fund | int | str
 Learned = dict[tuple[int, AccountKey], store_accounts.ResolvedAccount]
@@ -237,3 +253,67 @@ class Family:
 
     def __init__(self, books: Books) -> None:
         self._books = books
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(member):
+                continue
+            if not member.__module__.startswith("revolve.operations"):
+                continue  # the Ledger's own methods (transaction, close) are not operations
+            setattr(cls, name, _guarded(member))
+
+
+_DATE_ANNOTATIONS = {"date": False, "date | None": True, "datetime.date": False}
+_running: ContextVar[bool] = ContextVar("revolve_operation_running", default=False)
+
+
+def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool]]:
+    """(name, position after self or None for keyword-only, None allowed) of ``fn``'s date arguments."""
+    found = []
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    for index, param in enumerate(params):
+        annotation = (
+            param.annotation
+            if isinstance(param.annotation, str)
+            else getattr(param.annotation, "__name__", "")
+        )
+        if annotation in _DATE_ANNOTATIONS:
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            found.append((param.name, index if positional else None, _DATE_ANNOTATIONS[annotation]))
+    return found
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with its date arguments checked, and retried on a serialization conflict (module docstring)."""
+    dates = _date_params(fn)
+
+    @functools.wraps(fn)
+    def guarded(self: Family, *args: Any, **kwargs: Any) -> Any:
+        for name, index, optional in dates:
+            if name in kwargs:
+                value = kwargs[name]
+            elif index is not None and index < len(args):
+                value = args[index]
+            else:
+                continue
+            if not (optional and value is None):
+                check_date(name, value)
+        if _running.get():
+            return fn(self, *args, **kwargs)  # an operation inside another: the outer one retries
+        token = _running.set(True)
+        try:
+            attempt = 1
+            while True:
+                try:
+                    return fn(self, *args, **kwargs)
+                except BooksBusy as busy:
+                    if not busy.serialization or self._books.tx.host_managed or attempt >= RETRIES:
+                        if attempt > 1:
+                            busy.attempts = attempt
+                        raise
+                    attempt += 1
+        finally:
+            _running.reset(token)
+
+    return guarded

@@ -1,0 +1,75 @@
+"""The longest text each column holds, read once from the schema's ``String(n)`` columns, and the check
+that refuses a longer value before the database sees it.
+
+SQLite stores any length in a ``VARCHAR(n)`` column, and PostgreSQL refuses an over-long one with an
+untyped ``DataError`` whose message quotes the row (names, ID numbers, phones). Both backends get the
+same typed :class:`revolve.errors.ValueTooLong` instead, naming the field and its limit and never the
+value. The check runs on every INSERT and UPDATE a revolve engine executes on a revolve table — through
+``Connection.execute`` (:func:`guard_lengths` registers a ``before_execute`` hook: not a cursor event,
+so the driver fast path stays on) and through the driver fast path itself (:mod:`revolve.store.driver`
+calls :func:`check_lengths`) — so no write path can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine, Insert, String, Update, event
+
+from revolve.errors import ValueTooLong
+from revolve.store.schema import metadata
+
+__all__ = ["LIMITS", "check_lengths", "check_statement", "guard_lengths"]
+
+LIMITS: dict[str, dict[str, int]] = {
+    table.name: {
+        column.key: column.type.length
+        for column in table.columns
+        if isinstance(column.type, String) and column.type.length is not None
+    }
+    for table in metadata.sorted_tables
+}
+"""Column length limits by table name and column name, from the schema's ``String(n)`` columns."""
+
+
+def check_lengths(table: str, values: Mapping[str, object]) -> None:
+    """Refuse a text value longer than its column of ``table`` holds.
+
+    Raises:
+        ValueTooLong: names ``table.column``, the value's length and the limit (never the value).
+    """
+    limits = LIMITS.get(table)
+    if not limits:
+        return
+    for name, value in values.items():
+        if isinstance(value, str):
+            limit = limits.get(name)
+            if limit is not None and len(value) > limit:
+                raise ValueTooLong(f"{table.removeprefix('revolve_')}.{name}", length=len(value), limit=limit)
+
+
+def check_statement(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
+    """:func:`check_lengths` for each row of parameters of an INSERT or UPDATE ``stmt`` (others pass)."""
+    if isinstance(stmt, Insert | Update):
+        name = getattr(stmt.table, "name", None)
+        if isinstance(name, str) and name in LIMITS:
+            for values in rows:
+                check_lengths(name, values)
+
+
+def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any, _options: Any) -> None:
+    if (
+        not isinstance(clauseelement, Insert | Update)
+        or getattr(clauseelement.table, "name", None) not in LIMITS
+    ):
+        return
+    given = [dict(p) for p in multiparams] or [dict(params or {})]
+    compiled = clauseelement.compile(dialect=conn.dialect, column_keys=list(given[0]))
+    check_statement(clauseelement, (compiled.construct_params(p, _check=False) for p in given))
+
+
+def guard_lengths(engine: Engine) -> None:
+    """Check text lengths on every INSERT and UPDATE ``engine`` runs (registered once per engine)."""
+    if not event.contains(engine, "before_execute", _before_execute):
+        event.listen(engine, "before_execute", _before_execute)
