@@ -146,8 +146,22 @@ class InvalidNationalId(RevolveError, ValueError):
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
+        """What was given, in clear: for the program, never printed in the message."""
         self.reason = reason
-        super().__init__(f"invalid national ID number {value!r}: {reason}; check it against the ID card")
+        super().__init__(
+            f"invalid national ID number {_masked_id(value)}: {reason}; check it against the ID card"
+        )
+
+
+def _masked_id(value: object) -> str:
+    """An ID number as a message may show it: the first 6 and last 4 characters of text (GB 11643's
+    address code and the sequence's end), the rest as ``*``; only the type of anything else."""
+    if not isinstance(value, str):
+        return f"(a {type(value).__name__})"
+    text = value.strip()
+    if len(text) <= 10:
+        return "'" + "*" * len(text) + "'"
+    return "'" + text[:6] + "*" * (len(text) - 10) + text[-4:] + "'"
 
 
 class SchemaTooNew(RevolveError, RuntimeError):

@@ -36,7 +36,7 @@ from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.checks import check_date, ref_of
-from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry
+from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
 from revolve.funds import Fund, check_open
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
@@ -265,10 +265,12 @@ class Family:
 
 
 _DATE_ANNOTATIONS = {"date": False, "date | None": True, "datetime.date": False}
+_TEXT = "text"  # marks an argument annotated ``str``: it must be text
+_MONEY = "money"  # marks an argument annotated ``Money``: it must be Money
 _running: ContextVar[bool] = ContextVar("revolve_operation_running", default=False)
 
 
-def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool]]:
+def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool | str]]:
     """(name, position after self or None for keyword-only, None allowed) of ``fn``'s date arguments."""
     found = []
     params = list(inspect.signature(fn).parameters.values())[1:]
@@ -278,7 +280,12 @@ def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool]]:
             if isinstance(param.annotation, str)
             else getattr(param.annotation, "__name__", "")
         )
-        if annotation in _DATE_ANNOTATIONS:
+        if annotation in ("str", "Money"):
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            found.append(
+                (param.name, index if positional else None, _TEXT if annotation == "str" else _MONEY)
+            )
+        elif annotation in _DATE_ANNOTATIONS:
             positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
             found.append((param.name, index if positional else None, _DATE_ANNOTATIONS[annotation]))
     return found
@@ -297,7 +304,13 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 value = args[index]
             else:
                 continue
-            if not (optional and value is None):
+            if optional == _TEXT:
+                if not isinstance(value, str):
+                    raise InvalidEntry(name, type(value).__name__, reason="give text (a str)")
+            elif optional == _MONEY:
+                if not isinstance(value, Money):
+                    raise MoneyTypeError(value, hint=f"{name} must be Money, e.g. yuan('5000')")
+            elif not (optional and value is None):
                 check_date(name, value)
         if _running.get():
             return fn(self, *args, **kwargs)  # an operation inside another: the outer one retries

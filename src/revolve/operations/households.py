@@ -14,6 +14,7 @@ from revolve.households import (
     HouseholdRecord,
     RecordKind,
     Registration,
+    mask_national_id,
     validate_national_id,
     validate_record,
 )
@@ -102,7 +103,7 @@ class HouseholdOperations(Family):
                     if household.code in codes:
                         raise DuplicateCode(household.code, what="household")
                     if national_id in ids:
-                        raise DuplicateCode(national_id, what="household national ID")
+                        raise DuplicateCode(mask_national_id(national_id), what="household national ID")
                     codes.add(household.code)
                     ids.add(national_id)
                     households.append(household)
