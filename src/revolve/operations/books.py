@@ -272,7 +272,7 @@ _running: ContextVar[bool] = ContextVar("revolve_operation_running", default=Fal
 
 def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool | str]]:
     """(name, position after self or None for keyword-only, None allowed) of ``fn``'s date arguments."""
-    found = []
+    found: list[tuple[str, int | None, bool | str]] = []
     params = list(inspect.signature(fn).parameters.values())[1:]
     for index, param in enumerate(params):
         annotation = (
