@@ -266,6 +266,6 @@ class DateOutsideWindow(InvalidDate):
             reason=(
                 f"the fund takes value dates {span}up to {latest.isoformat()} (today + {window_years} "
                 f"year(s)); check the date, or widen the window with "
-                f"ledger.set_date_window(fund, years=...)"
+                f"ledger.set_date_window(fund, years_ahead=...)"
             ),
         )

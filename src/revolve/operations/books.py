@@ -37,7 +37,7 @@ from typing import Any
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.checks import check_date, ref_of
 from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
-from revolve.funds import Fund, check_open
+from revolve.funds import Fund, check_open, check_window
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
 from revolve.money import Money
@@ -139,8 +139,10 @@ class Books:
             IdempotencyConflict: a key used before with other content.
             InvalidEntry: a key twice in the batch.
             PeriodClosed: a new entry dated in a closed period.
+            DateOutsideWindow: a new entry dated outside the fund's plausibility window.
         """
         fund = unit.fund
+        today = self.clock().date()
         for entry in batch:
             for posting in entry.postings:
                 account = posting.account
@@ -157,6 +159,7 @@ class Books:
             replays.append(replay)
             if replay is None:
                 check_open(fund, entry.value_date)
+                check_window(fund, entry.value_date, today=today)
                 fresh.append(prepared)
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted

@@ -23,7 +23,7 @@ from datetime import date
 from revolve.chart import AccountRole
 from revolve.checks import ref_of
 from revolve.errors import AlreadyReversed, UnknownEntry, UnknownReceipt, VoidRefused
-from revolve.funds import check_open
+from revolve.funds import check_open, check_window
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.loans import Loan, LoanStatus, Receipt
 from revolve.loans.voids import (
@@ -330,9 +330,11 @@ class Corrections(Family):
             AlreadyReversed: an original was reversed before.
             VoidRefused: the cash available would fall below zero on some date from ``on`` on.
             PeriodClosed: ``on`` is in a closed period.
+            DateOutsideWindow: ``on`` is outside the fund's plausibility window.
         """
         conn, f = unit.conn, unit.fund
         check_open(f, on)
+        check_window(f, on, today=self._books.clock().date())
         for original in originals:
             by = store_journal.reversal_of(conn, f.id, original.seq)
             if by is not None:

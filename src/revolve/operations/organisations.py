@@ -3,8 +3,11 @@ book each) and their charts. Closing a fund's period is :mod:`revolve.operations
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from revolve.chart import Chart, chart_named
 from revolve.checks import ref_of
+from revolve.errors import InvalidEntry
 from revolve.funds import Fund
 from revolve.operations.books import Family, FundRef
 from revolve.orgs import Org, OrgLevel, check_child_level
@@ -79,6 +82,28 @@ class Organisations(Family):
         with self._books.tx() as conn:
             owner = store_funds.find_org(conn, ref_of(org))
             return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
+
+    def set_date_window(self, fund: FundRef, *, years_ahead: int) -> Fund:
+        """Set how far past today the fund takes value dates (default
+        :data:`revolve.funds.DEFAULT_WINDOW_YEARS`); the earliest is always
+        :data:`revolve.funds.EARLIEST_VALUE_DATE`.
+
+        Args:
+            fund: the fund.
+            years_ahead: whole years past today, 0 to 100.
+
+        Returns:
+            The fund with its new window.
+
+        Raises:
+            InvalidEntry: ``years_ahead`` is not a whole number from 0 to 100.
+            UnknownFund: no such fund.
+        """
+        if isinstance(years_ahead, bool) or not isinstance(years_ahead, int) or not 0 <= years_ahead <= 100:
+            raise InvalidEntry("years_ahead", years_ahead, reason="give a whole number of years, 0 to 100")
+        with self._books.locked(fund) as unit:
+            store_funds.set_date_window(unit.conn, unit.fund.id, years_ahead)
+        return replace(unit.fund, date_window_years=years_ahead)
 
     def fund(self, ref: FundRef) -> Fund:
         """The fund with this id or code (a Fund value is looked up afresh).

@@ -35,6 +35,7 @@ __all__ = [
     "list_orgs",
     "lock_fund_head",
     "set_closed_through",
+    "set_date_window",
 ]
 
 _FUND = cast(Table, FundRow.__table__)
@@ -114,6 +115,11 @@ def list_funds(conn: Connection, *, org_ids: Sequence[int] | None = None) -> lis
 def set_closed_through(conn: Connection, fund_id: int, through: date) -> None:
     """Record that the fund is closed through ``through``."""
     conn.execute(update(FundRow).where(FundRow.id == fund_id).values(closed_through=through))
+
+
+def set_date_window(conn: Connection, fund_id: int, years_ahead: int) -> None:
+    """Record the fund's plausibility window: value dates up to ``years_ahead`` years past today."""
+    conn.execute(update(FundRow).where(FundRow.id == fund_id).values(date_window_years=years_ahead))
 
 
 # the write path's lock, built once: constructing a statement costs more than running it

@@ -109,6 +109,8 @@ class FundRow(Base):
     closed_through: Mapped[date | None] = mapped_column(Date)
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    date_window_years: Mapped[int | None] = mapped_column(SmallInteger)
+    """Years past today the fund takes value dates (``revolve.funds.check_window``); NULL: the default."""
 
 
 class AccountRow(Base):

@@ -17,9 +17,11 @@ Chinese. The form:
   (``3567``, never with one). A rate column's header is therefore three fields: ``到期还款率``,
   ``到期还款率（分子）``, ``到期还款率（分母）`` (English ``… (numerator)``, ``… (denominator)``).
 * In the total row an empty first cell is written as 合计 / Total.
-* A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it as a formula:
-  CSV injection) is written with a leading ``'``, as the xlsx output keeps such text as text. Numbers
-  are never touched: a negative amount stays ``-0.05``.
+* A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a spreadsheet
+  would run it as a formula: CSV injection) is written with a leading ``'``, as the xlsx output keeps such
+  text as text; so is a text cell that starts with ``'`` itself, so that the rule can be undone exactly:
+  a program reading the file drops one leading ``'`` of a text cell (:func:`unneutralised`) and gets the
+  text back. Numbers are never touched: a negative amount stays ``-0.05``.
 """
 
 from __future__ import annotations
@@ -34,11 +36,18 @@ from revolve.reports.render.cells import plain, ratio_fraction, untranslated
 from revolve.reports.render.words import resolve
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISE = (*_FORMULA_STARTS, "'")
 
 
 def neutralised(text: str) -> str:
-    """``text`` with a ``'`` in front when a spreadsheet would read it as a formula (see the module)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """``text`` with a ``'`` in front when a spreadsheet would read it as a formula, or when it starts
+    with ``'`` already (so :func:`unneutralised` undoes it exactly; see the module)."""
+    return "'" + text if text.startswith(_NEUTRALISE) else text
+
+
+def unneutralised(text: str) -> str:
+    """A text cell of revolve's CSV as it was before :func:`neutralised`: one leading ``'`` dropped."""
+    return text[1:] if text.startswith("'") else text
 
 
 def _fields(value: Cell, kind: ColumnKind | None) -> list[str]:
