@@ -27,6 +27,7 @@ __all__ = [
     "check_open",
     "check_window",
     "loan_round",
+    "needs_window",
     "window_end",
 ]
 
@@ -52,7 +53,6 @@ class Fund:
     chart: str
     closed_through: date | None = None
     accrued_through: date | None = None
-    date_window_years: int = DEFAULT_WINDOW_YEARS
 
 
 def check_open(fund: Fund, on: date) -> None:
@@ -77,18 +77,22 @@ def window_end(today: date, years: int) -> date:
         return today.replace(year=year, day=28)
 
 
-def check_window(fund: Fund, on: date, *, today: date) -> None:
-    """Refuse a value date no fund would see: before :data:`EARLIEST_VALUE_DATE`, or more than the fund's
-    ``date_window_years`` past ``today``.
+def needs_window(on: date, *, today: date) -> bool:
+    """Whether ``on`` may lie outside some fund's window: before :data:`EARLIEST_VALUE_DATE` or after
+    ``today`` (every window takes the days between, so the write path reads a fund's window only then)."""
+    return on < EARLIEST_VALUE_DATE or on > today
+
+
+def check_window(on: date, *, today: date, years_ahead: int = DEFAULT_WINDOW_YEARS) -> None:
+    """Refuse a value date no fund would see: before :data:`EARLIEST_VALUE_DATE`, or more than
+    ``years_ahead`` (the fund's window) past ``today``.
 
     Raises:
         DateOutsideWindow: ``on`` is outside the window; the message says the window and how to widen it.
     """
-    latest = window_end(today, fund.date_window_years)
+    latest = window_end(today, years_ahead)
     if on < EARLIEST_VALUE_DATE or on > latest:
-        raise DateOutsideWindow(
-            on, earliest=EARLIEST_VALUE_DATE, latest=latest, window_years=fund.date_window_years
-        )
+        raise DateOutsideWindow(on, earliest=EARLIEST_VALUE_DATE, latest=latest, window_years=years_ahead)
 
 
 def loan_round(*, disbursed_before: Money, capital: Money) -> int:

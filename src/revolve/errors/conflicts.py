@@ -39,10 +39,13 @@ __all__ = [
 class DuplicateCode(RevolveError, ValueError):
     """An organisation or fund code is already in use."""
 
-    def __init__(self, code: str, *, what: str) -> None:
+    def __init__(self, code: str, *, what: str, shown: str | None = None) -> None:
         self.code = code
+        """The code in clear, for the program (a national ID number too)."""
         self.what = what
-        super().__init__(f"{what} code {code!r} is already in use: choose another code")
+        # personal data (an ID number) is named in the message only as ``shown``, its masked form
+        named = code if shown is None else shown
+        super().__init__(f"{what} code {named!r} is already in use: choose another code")
 
 
 class AccountFundMismatch(RevolveError, ValueError):

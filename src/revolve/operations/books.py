@@ -37,7 +37,7 @@ from typing import Any
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.checks import check_date, ref_of
 from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
-from revolve.funds import Fund, check_open, check_window
+from revolve.funds import Fund, check_open, check_window, needs_window
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
 from revolve.money import Money
@@ -159,7 +159,7 @@ class Books:
             replays.append(replay)
             if replay is None:
                 check_open(fund, entry.value_date)
-                check_window(fund, entry.value_date, today=today)
+                self.check_window(unit, entry.value_date, today=today)
                 fresh.append(prepared)
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
@@ -170,6 +170,18 @@ class Books:
         )
         remaining = iter(written)
         return [r if r is not None else next(remaining) for r in replays]
+
+    def check_window(self, unit: Unit, on: date, *, today: date | None = None) -> None:
+        """Refuse a value date outside the fund's plausibility window (:func:`revolve.funds.check_window`);
+        the fund's window is read only for a date after today or before the earliest.
+
+        Raises:
+            DateOutsideWindow: ``on`` is outside the window.
+        """
+        today = self.clock().date() if today is None else today
+        if needs_window(on, today=today):
+            years = store_funds.date_window(unit.conn, unit.fund.id)
+            check_window(on, today=today, years_ahead=years)
 
     def post(self, fund: FundRef, entries: Sequence[Entry]) -> list[PostedEntry]:
         """Post entries to one fund in one transaction: all of them, or none; a batch of faithful retries

@@ -23,7 +23,7 @@ from datetime import date
 from revolve.chart import AccountRole
 from revolve.checks import ref_of
 from revolve.errors import AlreadyReversed, UnknownEntry, UnknownReceipt, VoidRefused
-from revolve.funds import check_open, check_window
+from revolve.funds import check_open
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.loans import Loan, LoanStatus, Receipt
 from revolve.loans.voids import (
@@ -334,7 +334,7 @@ class Corrections(Family):
         """
         conn, f = unit.conn, unit.fund
         check_open(f, on)
-        check_window(f, on, today=self._books.clock().date())
+        self._books.check_window(unit, on)
         for original in originals:
             by = store_journal.reversal_of(conn, f.id, original.seq)
             if by is not None:

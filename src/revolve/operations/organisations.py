@@ -3,8 +3,6 @@ book each) and their charts. Closing a fund's period is :mod:`revolve.operations
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from revolve.chart import Chart, chart_named
 from revolve.checks import ref_of
 from revolve.errors import InvalidEntry
@@ -83,7 +81,7 @@ class Organisations(Family):
             owner = store_funds.find_org(conn, ref_of(org))
             return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
 
-    def set_date_window(self, fund: FundRef, *, years_ahead: int) -> Fund:
+    def set_date_window(self, fund: FundRef, *, years_ahead: int) -> int:
         """Set how far past today the fund takes value dates (default
         :data:`revolve.funds.DEFAULT_WINDOW_YEARS`); the earliest is always
         :data:`revolve.funds.EARLIEST_VALUE_DATE`.
@@ -93,7 +91,7 @@ class Organisations(Family):
             years_ahead: whole years past today, 0 to 100.
 
         Returns:
-            The fund with its new window.
+            The window now stored, in years.
 
         Raises:
             InvalidEntry: ``years_ahead`` is not a whole number from 0 to 100.
@@ -103,7 +101,16 @@ class Organisations(Family):
             raise InvalidEntry("years_ahead", years_ahead, reason="give a whole number of years, 0 to 100")
         with self._books.locked(fund) as unit:
             store_funds.set_date_window(unit.conn, unit.fund.id, years_ahead)
-        return replace(unit.fund, date_window_years=years_ahead)
+        return years_ahead
+
+    def date_window(self, fund: FundRef) -> int:
+        """How many years past today the fund takes value dates (see :meth:`set_date_window`).
+
+        Raises:
+            UnknownFund: no such fund.
+        """
+        with self._books.reading(fund) as (conn, found):
+            return store_funds.date_window(conn, found.id)
 
     def fund(self, ref: FundRef) -> Fund:
         """The fund with this id or code (a Fund value is looked up afresh).

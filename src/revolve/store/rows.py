@@ -18,7 +18,7 @@ from typing import Any
 from revolve.chart import Account, AccountKey, AccountKind, AccountRole
 from revolve.closing import PeriodReopening, RestrictionPolicy
 from revolve.dates import DayCount, Frequency
-from revolve.funds import DEFAULT_WINDOW_YEARS, Fund
+from revolve.funds import Fund
 from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
 from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind
 from revolve.journal import PostedEntry, PostedLine
@@ -109,13 +109,7 @@ def fund_of(row: Any) -> Fund:
         org_id=row.org_id,
         chart=row.chart,
         closed_through=row.closed_through,
-        date_window_years=_window_years(getattr(row, "date_window_years", None)),
     )
-
-
-def _window_years(stored: int | None) -> int:
-    """A fund's plausibility window in years: the default where none is stored."""
-    return DEFAULT_WINDOW_YEARS if stored is None else int(stored)
 
 
 def account_key(role: str, sub: str) -> AccountKey:

@@ -109,8 +109,6 @@ class FundRow(Base):
     closed_through: Mapped[date | None] = mapped_column(Date)
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
-    date_window_years: Mapped[int | None] = mapped_column(SmallInteger)
-    """Years past today the fund takes value dates (``revolve.funds.check_window``); NULL: the default."""
 
 
 class AccountRow(Base):
@@ -619,3 +617,14 @@ class TimeRestrictionRow(Base):
     released: Mapped[int | None] = mapped_column(BigInteger)
     release_seq: Mapped[int | None] = mapped_column(BigInteger)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+
+
+class FundDateWindowRow(Base):
+    """How many years past today a fund takes value dates (``revolve.funds.check_window``); a fund
+    without a row has the default window."""
+
+    __tablename__ = "revolve_fund_date_window"
+    __table_args__ = (CheckConstraint("years_ahead >= 0 AND years_ahead <= 100", name="years_ahead_range"),)
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    years_ahead: Mapped[int] = mapped_column(SmallInteger)

@@ -1,5 +1,5 @@
-"""Typed errors: each fund's plausibility window for value dates (``revolve_fund.date_window_years``;
-NULL, as on every fund stored before, reads as the default).
+"""Typed errors: each fund's plausibility window for value dates (``revolve_fund_date_window``; a fund
+without a row, as every fund stored before, has the default window).
 
 Revision ID: 0010_typed
 Revises: 0009_time_restriction
@@ -18,14 +18,26 @@ down_revision: str | None = "0009_time_restriction"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
-    """Add ``date_window_years`` to the funds."""
-    with op.batch_alter_table("revolve_fund") as batch:
-        batch.add_column(sa.Column("date_window_years", sa.SmallInteger(), nullable=True))
+    """Create the funds' date windows."""
+    op.create_table(
+        "revolve_fund_date_window",
+        sa.Column("fund_id", _ID, nullable=False),
+        sa.Column("years_ahead", sa.SmallInteger(), nullable=False),
+        sa.CheckConstraint(
+            "years_ahead >= 0 AND years_ahead <= 100",
+            name=op.f("ck_revolve_fund_date_window_years_ahead_range"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["fund_id"], ["revolve_fund.id"], name=op.f("fk_revolve_fund_date_window_fund_id_revolve_fund")
+        ),
+        sa.PrimaryKeyConstraint("fund_id", name=op.f("pk_revolve_fund_date_window")),
+    )
 
 
 def downgrade() -> None:
-    """Drop ``date_window_years``."""
-    with op.batch_alter_table("revolve_fund") as batch:
-        batch.drop_column("date_window_years")
+    """Drop the funds' date windows."""
+    op.drop_table("revolve_fund_date_window")
