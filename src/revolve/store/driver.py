@@ -22,7 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Delete, Insert, Select, Update
 from sqlalchemy.exc import DBAPIError
 
-from revolve.store.limits import check_statement
+from revolve.store.limits import check_prebuilt
 
 __all__ = ["Prebuilt", "insert_many", "run", "run_many"]
 
@@ -127,7 +127,7 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: b
     """
     direct = _direct(conn)
     if direct:
-        check_statement(stmt, (params,))
+        check_prebuilt(stmt, (params,))
     plan = _plan(conn, stmt, tuple(params)) if direct else None
     if plan is None:
         result = conn.execute(stmt, dict(params))
@@ -155,7 +155,7 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
         return
     direct = _direct(conn)
     if direct:
-        check_statement(stmt, rows)
+        check_prebuilt(stmt, rows)
     plan = _plan(conn, stmt, tuple(rows[0])) if direct else None
     if plan is None:
         conn.execute(stmt, [dict(r) for r in rows])
@@ -204,7 +204,7 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
     on SQLite) is applied here, so bulk posting skips SQLAlchemy's per-row parameter machinery. The SQL is
     SQLAlchemy's compilation of ``stmt``, never text built by hand.
     """
-    check_statement(stmt, rows)
+    check_prebuilt(stmt, rows)
     dialect = conn.dialect
     plan = _PLANS.get((id(stmt), dialect.name))
     if plan is None:

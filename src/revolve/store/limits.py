@@ -20,7 +20,7 @@ from sqlalchemy import Engine, Insert, String, Update, event
 from revolve.errors import ValueTooLong
 from revolve.store.schema import metadata
 
-__all__ = ["LIMITS", "check_lengths", "check_statement", "guard_lengths"]
+__all__ = ["LIMITS", "check_lengths", "check_prebuilt", "check_statement", "guard_lengths"]
 
 LIMITS: dict[str, dict[str, int]] = {
     table.name: {
@@ -56,6 +56,34 @@ def check_statement(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
         if isinstance(name, str) and name in LIMITS:
             for values in rows:
                 check_lengths(name, values)
+
+
+_PREBUILT: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
+
+
+def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
+    """:func:`check_statement` for a statement built once at module level (the driver fast path): which of
+    its parameters are limited text columns is worked out once per statement, so a row costs a look-up
+    per limited column and nothing for a statement that writes no limited text (a balance update).
+
+    Raises:
+        ValueTooLong: as :func:`check_lengths`.
+    """
+    plan = _PREBUILT.get(id(stmt))
+    if plan is None:
+        name = (
+            getattr(getattr(stmt, "table", None), "name", None) if isinstance(stmt, Insert | Update) else None
+        )
+        limits = LIMITS.get(name, {}) if isinstance(name, str) else {}
+        plan = _PREBUILT[id(stmt)] = (str(name), tuple(limits.items()))
+    table, limited = plan
+    if not limited:
+        return
+    for values in rows:
+        for key, limit in limited:
+            value = values.get(key)
+            if value.__class__ is str and len(value) > limit:
+                check_lengths(table, {key: value})
 
 
 def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any, _options: Any) -> None:
