@@ -391,3 +391,17 @@ def test_csv_neutralising_is_undone_exactly_and_leaves_no_formula(text_value: st
     shown = neutralised(text_value)
     assert not shown.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert unneutralised(shown) == text_value
+
+
+def test_text_with_a_nul_character_is_refused_typed_on_both_backends(ledger: Ledger) -> None:
+    # PostgreSQL refused it with an untyped DataError; SQLite stored it
+    _county(ledger)
+    before = snapshot(ledger.engine)  # type: ignore[arg-type]
+    with pytest.raises(InvalidEntry) as refused:
+        ledger.grant("FN", amount=yuan("1"), on=D(2016, 5, 10), household="H1", memo="补助\x00")
+    assert "NUL" in str(refused.value)
+    with pytest.raises(InvalidEntry):
+        ledger.register_household(
+            "FN", code="H5", mother_name=NAME + "\x00", national_id=ID_2, registered_on=D(2016, 1, 1)
+        )
+    assert snapshot(ledger.engine) == before  # type: ignore[arg-type]

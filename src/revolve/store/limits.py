@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Engine, Insert, String, Update, event
 
-from revolve.errors import ValueTooLong
+from revolve.errors import InvalidEntry, ValueTooLong
 from revolve.store.schema import metadata
 
-__all__ = ["LIMITS", "check_lengths", "check_prebuilt", "check_statement", "guard_lengths"]
+__all__ = ["LIMITS", "TEXT_COLUMNS", "check_lengths", "check_prebuilt", "check_statement", "guard_lengths"]
 
 LIMITS: dict[str, dict[str, int]] = {
     table.name: {
@@ -32,33 +32,48 @@ LIMITS: dict[str, dict[str, int]] = {
 }
 """Column length limits by table name and column name, from the schema's ``String(n)`` columns."""
 
+TEXT_COLUMNS: dict[str, dict[str, int | None]] = {
+    table.name: {
+        column.key: column.type.length for column in table.columns if isinstance(column.type, String)
+    }
+    for table in metadata.sorted_tables
+}
+"""Every text column (``String(n)`` and ``Text``) by table and column, with its limit (None: unlimited):
+no text column takes a NUL character, which PostgreSQL refuses with an untyped ``DataError``."""
+
 
 def check_lengths(table: str, values: Mapping[str, object]) -> None:
-    """Refuse a text value longer than its column of ``table`` holds.
+    """Refuse a text value longer than its column of ``table`` holds, or holding a NUL character.
 
     Raises:
         ValueTooLong: names ``table.column``, the value's length and the limit (never the value).
+        InvalidEntry: a NUL character (``\\x00``), which no text column takes (never the value).
     """
-    limits = LIMITS.get(table)
-    if not limits:
+    columns = TEXT_COLUMNS.get(table)
+    if not columns:
         return
     for name, value in values.items():
-        if isinstance(value, str):
-            limit = limits.get(name)
+        if isinstance(value, str) and name in columns:
+            field = f"{table.removeprefix('revolve_')}.{name}"
+            if "\x00" in value:
+                raise InvalidEntry(
+                    field, "(text with a NUL character)", reason="remove the NUL character (\\x00)"
+                )
+            limit = columns[name]
             if limit is not None and len(value) > limit:
-                raise ValueTooLong(f"{table.removeprefix('revolve_')}.{name}", length=len(value), limit=limit)
+                raise ValueTooLong(field, length=len(value), limit=limit)
 
 
 def check_statement(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
     """:func:`check_lengths` for each row of parameters of an INSERT or UPDATE ``stmt`` (others pass)."""
     if isinstance(stmt, Insert | Update):
         name = getattr(stmt.table, "name", None)
-        if isinstance(name, str) and name in LIMITS:
+        if isinstance(name, str) and name in TEXT_COLUMNS:
             for values in rows:
                 check_lengths(name, values)
 
 
-_PREBUILT: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}
+_PREBUILT: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # limit 0: unlimited
 
 
 def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -74,22 +89,22 @@ def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
         name = (
             getattr(getattr(stmt, "table", None), "name", None) if isinstance(stmt, Insert | Update) else None
         )
-        limits = LIMITS.get(name, {}) if isinstance(name, str) else {}
-        plan = _PREBUILT[id(stmt)] = (str(name), tuple(limits.items()))
-    table, limited = plan
-    if not limited:
+        columns = TEXT_COLUMNS.get(name, {}) if isinstance(name, str) else {}
+        plan = _PREBUILT[id(stmt)] = (str(name), tuple((k, n or 0) for k, n in columns.items()))
+    table, texts = plan
+    if not texts:
         return
     for values in rows:
-        for key, limit in limited:
+        for key, limit in texts:
             value = values.get(key)
-            if value.__class__ is str and len(value) > limit:
+            if value.__class__ is str and ((limit and len(value) > limit) or "\x00" in value):
                 check_lengths(table, {key: value})
 
 
 def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any, _options: Any) -> None:
     if (
         not isinstance(clauseelement, Insert | Update)
-        or getattr(clauseelement.table, "name", None) not in LIMITS
+        or getattr(clauseelement.table, "name", None) not in TEXT_COLUMNS
     ):
         return
     given = [dict(p) for p in multiparams] or [dict(params or {})]
