@@ -44,7 +44,9 @@ def _entry(i: int) -> Entry:
         postings = (Posting(loan, amount), Posting(R.FUND_CASH, -amount))
     else:
         postings = (Posting(R.FUND_CASH, amount), Posting(loan, -amount))
-    return Entry(date(2020, 1, 1) + timedelta(days=i // 2000), "repayment", postings)
+    # 2,000 entries a day from 2020-01-01, wrapping after 1,800 days: value dates stay inside the fund's
+    # plausibility window (a date centuries ahead, as an unbounded count gave, is refused)
+    return Entry(date(2020, 1, 1) + timedelta(days=(i // 2000) % 1800), "repayment", postings)
 
 
 def _ledger(path: Path, durability: str) -> tuple[Ledger, int]:

@@ -33,6 +33,7 @@ from revolve.errors import (
     UnknownLoan,
 )
 from revolve.guarantees import GuarantorKind
+from revolve.households import mask_national_id
 from revolve.loans import AgeingBucket, Component, LoanStatus, bucket_for
 from revolve.policy import Policy
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
@@ -564,6 +565,9 @@ def _refusals() -> list[
     ]
 
 
+_PERSONAL_REFUSALS = {"bad ID check digit", "duplicate household ID"}
+
+
 def test_every_refusal_is_typed_carries_its_value_and_writes_nothing(county: Ledger) -> None:
     county.register_guarantor("FN", code="VC2", kind=GuarantorKind.INDIVIDUAL, name="张三")
     county.disburse(
@@ -583,6 +587,10 @@ def test_every_refusal_is_typed_carries_its_value_and_writes_nothing(county: Led
             call(county)
         assert read(info.value) == value, name
         text = str(value) if not isinstance(value, date) else value.isoformat()
+        if name in _PERSONAL_REFUSALS:
+            # issue 12: an ID number is named masked in the message, never in clear
+            assert text not in str(info.value), name
+            text = mask_national_id(text)
         assert text in str(info.value) or str(value).replace("¥", "") in str(info.value), (
             name,
             str(info.value),

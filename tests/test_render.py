@@ -40,6 +40,7 @@ from revolve.reports.render import (
     render,
     write,
 )
+from revolve.reports.render.delimited import unneutralised
 from strategies import money
 
 K = ColumnKind
@@ -428,7 +429,7 @@ def _cell_from_csv(kind: ColumnKind | None, fields: list[str], like: Cell) -> Ce
     if kind is K.RATIO:
         assert fields[1:] == ["", ""]
     if like is None or isinstance(like, Term | str):
-        return None if text == "" else text
+        return None if text == "" else unneutralised(text)
     if isinstance(like, Money):
         return Money.of_yuan(text)
     if isinstance(like, int):

@@ -121,7 +121,7 @@ def validate_national_id(text: str) -> str:
         date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
         raise InvalidNationalId(
-            text, reason=f"birth date {birth} (characters 7–14, YYYYMMDD) is not a real date"
+            text, reason="the birth date (characters 7–14, YYYYMMDD) is not a real date"
         ) from None
     expected = _check_character(candidate[:17])
     if candidate[17] != expected:
@@ -340,6 +340,16 @@ class Household:
     persons: int | None = None
     persons_on: date | None = None
 
+    def __repr__(self) -> str:
+        # personal data (name, ID number, phone) only masked: a repr ends up in logs and tracebacks
+        phone = None if self.phone is None else mask_phone(self.phone)
+        return (
+            f"Household(id={self.id!r}, fund_id={self.fund_id!r}, code={self.code!r}, "
+            f"mother_name={mask_name(self.mother_name)!r}, national_id={mask_national_id(self.national_id)!r}, "
+            f"org_id={self.org_id!r}, phone={phone!r}, fp_status={self.fp_status!r}, "
+            f"income_before={self.income_before!r}, registered_on={self.registered_on!r})"
+        )
+
     def __post_init__(self) -> None:
         # The dataclass is frozen; normalised forms are stored through object.__setattr__, once, here.
         _check_id("id", self.id)
@@ -350,7 +360,9 @@ class Household:
         object.__setattr__(self, "national_id", validate_national_id(self.national_id))
         if self.phone is not None:
             if not isinstance(self.phone, str):
-                raise InvalidEntry("phone", self.phone, reason="give the phone number as text, or None")
+                raise InvalidEntry(
+                    "phone", type(self.phone).__name__, reason="give the phone number as text, or None"
+                )
             # An empty cell from a spreadsheet means "no phone", not a phone number of no digits.
             object.__setattr__(self, "phone", self.phone.strip() or None)
         object.__setattr__(self, "fp_status", check_choice(FamilyPlanningStatus, "fp_status", self.fp_status))
@@ -550,3 +562,15 @@ class Registration:
     phone: str | None = None
     income_before: Money | None = None
     persons: int | None = None
+
+    def __repr__(self) -> str:
+        # personal data only masked, as in Household's repr
+        texts = [isinstance(v, str) for v in (self.mother_name, self.national_id)]
+        name = mask_name(self.mother_name) if texts[0] else type(self.mother_name).__name__
+        ident = mask_national_id(self.national_id) if texts[1] else type(self.national_id).__name__
+        phone = mask_phone(self.phone) if isinstance(self.phone, str) else self.phone and "…"
+        return (
+            f"Registration(code={self.code!r}, mother_name={name!r}, national_id={ident!r}, "
+            f"registered_on={self.registered_on!r}, fp_status={self.fp_status!r}, org={self.org!r}, "
+            f"phone={phone!r}, income_before={self.income_before!r})"
+        )

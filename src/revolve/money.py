@@ -31,7 +31,11 @@ _FEN_PER_YUAN = Decimal(100)
 _WAN = Decimal(10_000)
 _CENT = Decimal("0.01")
 # "¥1,234.56", "-1234.5", "1.2万", "+3万元", "12元"
-_YUAN_TEXT = re.compile(r"^\s*([+-]?)\s*[¥￥]?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(万)?\s*元?\s*$")
+# a comma separates thousands only: "1,234.56" but never "12,34" or "1,2345"
+_YUAN_TEXT = re.compile(
+    r"^\s*([+-]?)\s*[¥￥]?\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
+    r"\s*(万)?\s*元?\s*$"
+)
 
 
 def _check_range(value: int) -> int:
@@ -105,8 +109,11 @@ class Money:
             InvalidAmount: malformed text, or more than two decimals without ``rounding``.
             AmountOutOfRange: beyond the 64-bit fen range.
         """
-        number = _decimal_yuan(value) * _FEN_PER_YUAN
-        whole = number.to_integral_value(rounding=rounding or ROUND_HALF_UP)
+        try:
+            number = _decimal_yuan(value) * _FEN_PER_YUAN
+            whole = number.to_integral_value(rounding=rounding or ROUND_HALF_UP)
+        except ArithmeticError:  # decimal.Overflow / InvalidOperation on an exponent past the context's
+            raise AmountOutOfRange(value) from None
         if rounding is None and whole != number:
             raise InvalidAmount(
                 value, reason="it is finer than a fen; round it first or pass rounding=ROUND_HALF_UP"

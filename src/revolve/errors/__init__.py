@@ -68,7 +68,10 @@ Hierarchy::
                                               on an application rejected or paid out
     ├── NoticePeriodNotOver (ValueError)      审批 before the public-notice period (公示期) has run
     ├── ApplicationOutOfTurn (ValueError)     审批 while one ahead in the queue waits, without a reason
-    └── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
+    ├── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
+    ├── ValueTooLong (ValueError)             a text longer than its column holds (names the field and limit)
+    ├── DateOutsideWindow (InvalidDate)       a value date outside the fund's plausibility window
+    └── BooksBusy (RuntimeError)              the database is busy (lock timeout, serialization); retryable
 """
 
 from revolve.errors.base import RevolveError
@@ -80,6 +83,7 @@ from revolve.errors.conflicts import (
     ApplicationOutOfTurn,
     ApplicationStepRefused,
     BooksAlreadyOpen,
+    BooksBusy,
     DuplicateCode,
     DuplicateReceipt,
     ExtensionAfterMaturity,
@@ -103,6 +107,7 @@ from revolve.errors.invalid import (
     AmountOutOfRange,
     ChartError,
     CommandError,
+    DateOutsideWindow,
     ImportFileError,
     ImportTargetError,
     InvalidAmount,
@@ -118,6 +123,7 @@ from revolve.errors.invalid import (
     TimeRestrictionRefused,
     UnbalancedEntry,
     UnknownFormat,
+    ValueTooLong,
 )
 from revolve.errors.missing import (
     NotFound,
@@ -147,8 +153,10 @@ __all__ = [
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
     "BooksAlreadyOpen",
+    "BooksBusy",
     "ChartError",
     "CommandError",
+    "DateOutsideWindow",
     "DuplicateCode",
     "DuplicateReceipt",
     "ExtensionAfterMaturity",
@@ -197,6 +205,7 @@ __all__ = [
     "UnknownOrg",
     "UnknownPassbookPledge",
     "UnknownReceipt",
+    "ValueTooLong",
     "VoidRefused",
     "YearEndNotClosed",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
     "BooksAlreadyOpen",
+    "BooksBusy",
     "DuplicateCode",
     "DuplicateReceipt",
     "ExtensionAfterMaturity",
@@ -43,10 +44,13 @@ __all__ = [
 class DuplicateCode(RevolveError, ValueError):
     """An organisation or fund code is already in use."""
 
-    def __init__(self, code: str, *, what: str) -> None:
+    def __init__(self, code: str, *, what: str, shown: str | None = None) -> None:
         self.code = code
+        """The code in clear, for the program (a national ID number too)."""
         self.what = what
-        super().__init__(f"{what} code {code!r} is already in use: choose another code")
+        # personal data (an ID number) is named in the message only as ``shown``, its masked form
+        named = code if shown is None else shown
+        super().__init__(f"{what} code {named!r} is already in use: choose another code")
 
 
 class AccountFundMismatch(RevolveError, ValueError):
@@ -411,4 +415,24 @@ class ApplicationOutOfTurn(RevolveError, ValueError):
             f"application {application} is behind application {ahead} in the queue, which waits for the "
             f"same step ({step}): take application {ahead} first, reject it, or give the reason for "
             f"going out of turn (reason=…)"
+        )
+
+
+class BooksBusy(RevolveError, RuntimeError):
+    """The database could not take the write now: SQLite's write lock was held past the busy timeout, or
+    PostgreSQL aborted a transaction in a serialization conflict. Nothing was written; the operation is
+    atomic and idempotent, so the caller may simply run it again (``retryable`` is True)."""
+
+    retryable = True
+    """Always True: running the operation again may succeed."""
+
+    def __init__(self, cause: str, *, attempts: int = 1, serialization: bool = False) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        self.serialization = serialization
+        """True for a PostgreSQL serialization conflict or deadlock, False for SQLite's busy timeout."""
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(
+            f"the books are busy ({cause}){tried}; nothing was written: run the operation again "
+            "(on SQLite, a longer busy timeout waits longer for the write lock: see docs/security.md)"
         )

@@ -15,6 +15,7 @@ __all__ = [
     "AmountOutOfRange",
     "ChartError",
     "CommandError",
+    "DateOutsideWindow",
     "ImportFileError",
     "ImportTargetError",
     "InvalidAmount",
@@ -30,6 +31,7 @@ __all__ = [
     "TimeRestrictionRefused",
     "UnbalancedEntry",
     "UnknownFormat",
+    "ValueTooLong",
 ]
 
 
@@ -144,8 +146,22 @@ class InvalidNationalId(RevolveError, ValueError):
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
+        """What was given, in clear: for the program, never printed in the message."""
         self.reason = reason
-        super().__init__(f"invalid national ID number {value!r}: {reason}; check it against the ID card")
+        super().__init__(
+            f"invalid national ID number {_masked_id(value)}: {reason}; check it against the ID card"
+        )
+
+
+def _masked_id(value: object) -> str:
+    """An ID number as a message may show it: the first 6 and last 4 characters of text (GB 11643's
+    address code and the sequence's end), the rest as ``*``; only the type of anything else."""
+    if not isinstance(value, str):
+        return f"(a {type(value).__name__})"
+    text = value.strip()
+    if len(text) <= 10:
+        return "'" + "*" * len(text) + "'"
+    return "'" + text[:6] + "*" * (len(text) - 10) + text[-4:] + "'"
 
 
 class SchemaTooNew(RevolveError, RuntimeError):
@@ -216,4 +232,40 @@ class TimeRestrictionRefused(RevolveError, ValueError):
         super().__init__(
             f"cannot restrict unrestricted money until {until!r}: a time restriction is the donor's "
             "restriction on restricted money; record it with restricted=True, or without restricted_until"
+        )
+
+
+class ValueTooLong(RevolveError, ValueError):
+    """A text value longer than its column holds (the schema's ``String(n)``), refused the same way on
+    SQLite (which would store it) and PostgreSQL (which would fail with an untyped error).
+
+    The value itself is not kept in the message: it may be a name, an ID number or a phone number.
+    """
+
+    def __init__(self, field: str, *, length: int, limit: int) -> None:
+        self.field = field
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"{field} is {length} characters long; it holds at most {limit}: shorten it "
+            "(or keep the long text in a memo or your own system)"
+        )
+
+
+class DateOutsideWindow(InvalidDate):
+    """A value date no fund would see: before the fund's books begin, or further past today than the
+    fund's plausibility window (``date_window``) allows."""
+
+    def __init__(self, value: date, *, earliest: date | None, latest: date, window_years: int) -> None:
+        self.earliest = earliest
+        self.latest = latest
+        self.window_years = window_years
+        span = f"from {earliest.isoformat()} " if earliest is not None else ""
+        super().__init__(
+            value,
+            reason=(
+                f"the fund takes value dates {span}up to {latest.isoformat()} (today + {window_years} "
+                f"year(s)); check the date, or widen the window with "
+                f"ledger.set_date_window(fund, years_ahead=...)"
+            ),
         )

@@ -29,6 +29,7 @@ from revolve.errors import (
     UnknownLoan,
     UnknownOrg,
 )
+from revolve.households import mask_name, mask_national_id, mask_phone
 from revolve.importers.columns import COLUMNS, KEY_COLUMN, ImportColumn, ImportKind
 
 
@@ -104,6 +105,14 @@ _PROBLEM_TEXT: Mapping[ProblemKind, tuple[str, str]] = {
 }
 
 
+_PERSONAL: Mapping[str, Callable[[str], str]] = {
+    "mother_name": mask_name,
+    "national_id": mask_national_id,
+    "phone": mask_phone,
+}
+"""The columns whose cells are personal data, and how a problem shows each."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """One reason a row was not imported.
@@ -114,6 +123,9 @@ class RowProblem:
         column: the field of the offending column (``"amount"``), or None when no one column is at fault.
         value: the offending cell as text ("" for a blank cell), or None.
         detail: more precise words, usually the message of the refusal revolve raised.
+
+    A cell of a personal column (the mother's name, the ID number, the phone) is kept masked, in
+    ``value`` and wherever ``detail`` quotes it: a problem is printed, logged and mailed (issue 12).
     """
 
     row: int
@@ -121,6 +133,17 @@ class RowProblem:
     column: str | None = None
     value: str | None = None
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        mask = _PERSONAL.get(self.column or "")
+        if mask is None or not self.value:
+            return
+        clear, masked = self.value, mask(self.value)
+        object.__setattr__(self, "value", masked)
+        detail = self.detail
+        for shown in {clear, clear.strip()} - {""}:
+            detail = detail.replace(shown, masked)
+        object.__setattr__(self, "detail", detail)
 
     def describe(self, lang: str = "zh", *, columns: Sequence[ImportColumn] = ()) -> str:
         """One line for people: ``第3行，金额「12.345」：金额超过两位小数…`` / ``row 3, amount '12.345': …``."""

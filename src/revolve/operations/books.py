@@ -13,19 +13,31 @@ Every operation that writes does the same four things, here and nowhere else:
    Session, whose transaction revolve does not own).
 
 Reads go through :meth:`Books.reading`, which opens a read transaction and finds the fund once.
+
+Every public operation of every family is guarded (:class:`Family` wraps it when the class is made):
+
+* each argument annotated ``date`` (or ``date | None``) goes through :func:`revolve.checks.check_date`,
+  so ``on="2016-05-10"`` or a ``datetime`` is refused as ``InvalidDate`` before anything is read;
+* a PostgreSQL serialization conflict (:class:`revolve.errors.BooksBusy` with ``serialization``) is
+  retried up to :data:`RETRIES` times when revolve owns the transaction — the operation is atomic and
+  idempotent, so running it again is safe; inside a host's Session it is raised for the host to retry.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
-from revolve.checks import ref_of
-from revolve.errors import AccountFundMismatch, IdempotencyConflict, InvalidEntry
-from revolve.funds import Fund, check_open
+from revolve.checks import check_date, ref_of
+from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
+from revolve.funds import Fund, check_open, check_window, needs_window
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
 from revolve.money import Money
@@ -35,7 +47,11 @@ from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
 from revolve.store.transactions import Connection, Transactions
 
-__all__ = ["Books", "Family", "FundRef", "Replay", "Unit"]
+__all__ = ["RETRIES", "Books", "Family", "FundRef", "Replay", "Unit"]
+
+RETRIES = 3
+"""How many times an operation whose transaction revolve owns is run in all when PostgreSQL aborts it in a
+serialization conflict, before :class:`revolve.errors.BooksBusy` reaches the caller."""
 
 FundRef = Fund | int | str
 Learned = dict[tuple[int, AccountKey], store_accounts.ResolvedAccount]
@@ -123,8 +139,10 @@ class Books:
             IdempotencyConflict: a key used before with other content.
             InvalidEntry: a key twice in the batch.
             PeriodClosed: a new entry dated in a closed period.
+            DateOutsideWindow: a new entry dated outside the fund's plausibility window.
         """
         fund = unit.fund
+        today = self.clock().date()
         for entry in batch:
             for posting in entry.postings:
                 account = posting.account
@@ -141,6 +159,7 @@ class Books:
             replays.append(replay)
             if replay is None:
                 check_open(fund, entry.value_date)
+                self.check_window(unit, entry.value_date, today=today)
                 fresh.append(prepared)
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
@@ -151,6 +170,18 @@ class Books:
         )
         remaining = iter(written)
         return [r if r is not None else next(remaining) for r in replays]
+
+    def check_window(self, unit: Unit, on: date, *, today: date | None = None) -> None:
+        """Refuse a value date outside the fund's plausibility window (:func:`revolve.funds.check_window`);
+        the fund's window is read only for a date after today or before the earliest.
+
+        Raises:
+            DateOutsideWindow: ``on`` is outside the window.
+        """
+        today = self.clock().date() if today is None else today
+        if needs_window(on, today=today):
+            years = store_funds.date_window(unit.conn, unit.fund.id)
+            check_window(on, today=today, years_ahead=years)
 
     def post(self, fund: FundRef, entries: Sequence[Entry]) -> list[PostedEntry]:
         """Post entries to one fund in one transaction: all of them, or none; a batch of faithful retries
@@ -237,3 +268,80 @@ class Family:
 
     def __init__(self, books: Books) -> None:
         self._books = books
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(member):
+                continue
+            if not member.__module__.startswith("revolve.operations"):
+                continue  # the Ledger's own methods (transaction, close) are not operations
+            setattr(cls, name, _guarded(member))
+
+
+_DATE_ANNOTATIONS = {"date": False, "date | None": True, "datetime.date": False}
+_TEXT = "text"  # marks an argument annotated ``str``: it must be text
+_MONEY = "money"  # marks an argument annotated ``Money``: it must be Money
+_running: ContextVar[bool] = ContextVar("revolve_operation_running", default=False)
+
+
+def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool | str]]:
+    """(name, position after self or None for keyword-only, None allowed) of ``fn``'s date arguments."""
+    found: list[tuple[str, int | None, bool | str]] = []
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    for index, param in enumerate(params):
+        annotation = (
+            param.annotation
+            if isinstance(param.annotation, str)
+            else getattr(param.annotation, "__name__", "")
+        )
+        if annotation in ("str", "Money"):
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            found.append(
+                (param.name, index if positional else None, _TEXT if annotation == "str" else _MONEY)
+            )
+        elif annotation in _DATE_ANNOTATIONS:
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            found.append((param.name, index if positional else None, _DATE_ANNOTATIONS[annotation]))
+    return found
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with its date arguments checked, and retried on a serialization conflict (module docstring)."""
+    dates = _date_params(fn)
+
+    @functools.wraps(fn)
+    def guarded(self: Family, *args: Any, **kwargs: Any) -> Any:
+        for name, index, optional in dates:
+            if name in kwargs:
+                value = kwargs[name]
+            elif index is not None and index < len(args):
+                value = args[index]
+            else:
+                continue
+            if optional == _TEXT:
+                if not isinstance(value, str):
+                    raise InvalidEntry(name, type(value).__name__, reason="give text (a str)")
+            elif optional == _MONEY:
+                if not isinstance(value, Money):
+                    raise MoneyTypeError(value, hint=f"{name} must be Money, e.g. yuan('5000')")
+            elif not (optional and value is None):
+                check_date(name, value)
+        if _running.get():
+            return fn(self, *args, **kwargs)  # an operation inside another: the outer one retries
+        token = _running.set(True)
+        try:
+            attempt = 1
+            while True:
+                try:
+                    return fn(self, *args, **kwargs)
+                except BooksBusy as busy:
+                    if not busy.serialization or self._books.tx.host_managed or attempt >= RETRIES:
+                        if attempt > 1:
+                            busy.attempts = attempt
+                        raise
+                    attempt += 1
+        finally:
+            _running.reset(token)
+
+    return guarded

@@ -94,9 +94,11 @@ def reverse_originals(
         AlreadyReversed: an original was reversed before.
         VoidRefused: the cash available would fall below zero on some date from ``on`` on.
         PeriodClosed: ``on`` is in a closed period.
+        DateOutsideWindow: ``on`` is outside the fund's plausibility window.
     """
     conn, f = unit.conn, unit.fund
     check_open(f, on)
+    books.check_window(unit, on)
     for original in originals:
         by = store_journal.reversal_of(conn, f.id, original.seq)
         if by is not None:

@@ -111,7 +111,9 @@ class HouseholdOperations(Family):
                     if household.code in codes:
                         raise DuplicateCode(household.code, what="household")
                     if national_id in ids:
-                        raise DuplicateCode(national_id, what="household national ID")
+                        raise DuplicateCode(
+                            national_id, what="household national ID", shown=mask_national_id(national_id)
+                        )
                     codes.add(household.code)
                     ids.add(national_id)
                     households.append(household)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from revolve.chart import Chart, chart_named
 from revolve.checks import ref_of
+from revolve.errors import InvalidEntry
 from revolve.funds import Fund
 from revolve.operations.books import Family, FundRef
 from revolve.orgs import Org, OrgLevel, check_child_level
@@ -79,6 +80,37 @@ class Organisations(Family):
         with self._books.tx() as conn:
             owner = store_funds.find_org(conn, ref_of(org))
             return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
+
+    def set_date_window(self, fund: FundRef, *, years_ahead: int) -> int:
+        """Set how far past today the fund takes value dates (default
+        :data:`revolve.funds.DEFAULT_WINDOW_YEARS`); the earliest is always
+        :data:`revolve.funds.EARLIEST_VALUE_DATE`.
+
+        Args:
+            fund: the fund.
+            years_ahead: whole years past today, 0 to 100.
+
+        Returns:
+            The window now stored, in years.
+
+        Raises:
+            InvalidEntry: ``years_ahead`` is not a whole number from 0 to 100.
+            UnknownFund: no such fund.
+        """
+        if isinstance(years_ahead, bool) or not isinstance(years_ahead, int) or not 0 <= years_ahead <= 100:
+            raise InvalidEntry("years_ahead", years_ahead, reason="give a whole number of years, 0 to 100")
+        with self._books.locked(fund) as unit:
+            store_funds.set_date_window(unit.conn, unit.fund.id, years_ahead)
+        return years_ahead
+
+    def date_window(self, fund: FundRef) -> int:
+        """How many years past today the fund takes value dates (see :meth:`set_date_window`).
+
+        Raises:
+            UnknownFund: no such fund.
+        """
+        with self._books.reading(fund) as (conn, found):
+            return store_funds.date_window(conn, found.id)
 
     def fund(self, ref: FundRef) -> Fund:
         """The fund with this id or code (a Fund value is looked up afresh).

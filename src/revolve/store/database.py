@@ -27,6 +27,7 @@ from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
 
 __all__ = [
     "ALEMBIC_VERSION_TABLE",
+    "BUSY_TIMEOUT_MS",
     "WRITE",
     "Durability",
     "SchemaTooNew",
@@ -40,11 +41,26 @@ ALEMBIC_VERSION_TABLE = "revolve_alembic_version"
 WRITE = "revolve_write"
 """Execution option marking a connection whose transaction will write (SQLite: BEGIN IMMEDIATE)."""
 
+BUSY_TIMEOUT_MS = 10_000
+"""How long (milliseconds) a SQLite writer waits for another writer's lock before revolve refuses the
+operation as :class:`revolve.errors.BooksBusy`; change it per engine with ``make_engine(url,
+busy_timeout_ms=...)``."""
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def make_engine(url: str, *, durability: Durability = "full", echo: bool = False) -> Engine:
-    """An Engine for ``url`` set up as revolve needs it (see the module docstring)."""
+def make_engine(
+    url: str, *, durability: Durability = "full", echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Engine:
+    """An Engine for ``url`` set up as revolve needs it (see the module docstring).
+
+    Args:
+        url: a SQLAlchemy database URL.
+        durability: SQLite's ``synchronous`` setting, ``"full"`` or ``"normal"``.
+        echo: log the SQL statements.
+        busy_timeout_ms: SQLite only: how long a writer waits for another's lock before the operation is
+            refused as the retryable :class:`revolve.errors.BooksBusy` (``PRAGMA busy_timeout``).
+    """
     if durability not in ("full", "normal"):
         raise ValueError(f"durability must be 'full' or 'normal', not {durability!r}")
     kwargs: dict[str, Any] = {"echo": echo}
@@ -56,18 +72,20 @@ def make_engine(url: str, *, durability: Durability = "full", echo: bool = False
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     engine = create_engine(url, **kwargs)
     if is_sqlite:
-        _configure_sqlite(engine, durability=durability, wal=not in_memory)
+        _configure_sqlite(engine, durability=durability, wal=not in_memory, busy_timeout_ms=busy_timeout_ms)
     return engine
 
 
-def _configure_sqlite(engine: Engine, *, durability: Durability, wal: bool) -> None:
+def _configure_sqlite(engine: Engine, *, durability: Durability, wal: bool, busy_timeout_ms: int) -> None:
+    timeout = int(busy_timeout_ms)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take transaction control away from the sqlite3 module, so BEGIN is ours (see "begin" below)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout}")
         if wal:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA synchronous = {durability.upper()}")

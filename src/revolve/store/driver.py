@@ -22,6 +22,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Delete, Insert, Select, Update
 from sqlalchemy.exc import DBAPIError
 
+from revolve.store.limits import check_prebuilt
+
 __all__ = ["Prebuilt", "insert_many", "run", "run_many"]
 
 _DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
@@ -123,7 +125,10 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: b
     would raise it: that spares the work ``Connection.execute`` redoes on each call, a third of a
     repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
     """
-    plan = _plan(conn, stmt, tuple(params)) if _direct(conn) else None
+    direct = _direct(conn)
+    if direct:
+        check_prebuilt(stmt, (params,))
+    plan = _plan(conn, stmt, tuple(params)) if direct else None
     if plan is None:
         result = conn.execute(stmt, dict(params))
         return list(result.all()) if result.returns_rows else []
@@ -148,7 +153,10 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
     """Run an INSERT or UPDATE built once at module level for every row of ``rows`` (see :func:`run`)."""
     if not rows:
         return
-    plan = _plan(conn, stmt, tuple(rows[0])) if _direct(conn) else None
+    direct = _direct(conn)
+    if direct:
+        check_prebuilt(stmt, rows)
+    plan = _plan(conn, stmt, tuple(rows[0])) if direct else None
     if plan is None:
         conn.execute(stmt, [dict(r) for r in rows])
         return
@@ -196,6 +204,7 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
     on SQLite) is applied here, so bulk posting skips SQLAlchemy's per-row parameter machinery. The SQL is
     SQLAlchemy's compilation of ``stmt``, never text built by hand.
     """
+    check_prebuilt(stmt, rows)
     dialect = conn.dialect
     plan = _PLANS.get((id(stmt), dialect.name))
     if plan is None:

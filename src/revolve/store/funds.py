@@ -14,27 +14,29 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from revolve.chart import Chart
 from revolve.errors import DuplicateCode, UnknownFund, UnknownOrg
-from revolve.funds import Fund
+from revolve.funds import DEFAULT_WINDOW_YEARS, Fund
 from revolve.journal import GENESIS_HASH
 from revolve.orgs import Org, OrgLevel
 from revolve.store.driver import run
 from revolve.store.rows import fund_of, org_of
-from revolve.store.schema import AccountRow, FundRow, OrgRow
+from revolve.store.schema import AccountRow, FundDateWindowRow, FundRow, OrgRow
 
 __all__ = [
     "FundHead",
     "create_fund",
     "create_org",
+    "date_window",
     "find_fund",
     "find_org",
     "list_funds",
     "list_orgs",
     "lock_fund_head",
     "set_closed_through",
+    "set_date_window",
 ]
 
 _FUND = cast(Table, FundRow.__table__)
@@ -114,6 +116,20 @@ def list_funds(conn: Connection, *, org_ids: Sequence[int] | None = None) -> lis
 def set_closed_through(conn: Connection, fund_id: int, through: date) -> None:
     """Record that the fund is closed through ``through``."""
     conn.execute(update(FundRow).where(FundRow.id == fund_id).values(closed_through=through))
+
+
+def set_date_window(conn: Connection, fund_id: int, years_ahead: int) -> None:
+    """Record the fund's plausibility window: value dates up to ``years_ahead`` years past today."""
+    conn.execute(delete(FundDateWindowRow).where(FundDateWindowRow.fund_id == fund_id))
+    conn.execute(insert(FundDateWindowRow).values(fund_id=fund_id, years_ahead=years_ahead))
+
+
+def date_window(conn: Connection, fund_id: int) -> int:
+    """How many years past today the fund takes value dates (the default when none was set)."""
+    stored = conn.execute(
+        select(FundDateWindowRow.years_ahead).where(FundDateWindowRow.fund_id == fund_id)
+    ).scalar_one_or_none()
+    return DEFAULT_WINDOW_YEARS if stored is None else int(stored)
 
 
 # the write path's lock, built once: constructing a statement costs more than running it

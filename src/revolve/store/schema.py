@@ -726,3 +726,14 @@ class CapitalPledgeLinkRow(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
     entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("revolve_capital_pledge.id"))
+
+
+class FundDateWindowRow(Base):
+    """How many years past today a fund takes value dates (``revolve.funds.check_window``); a fund
+    without a row has the default window."""
+
+    __tablename__ = "revolve_fund_date_window"
+    __table_args__ = (CheckConstraint("years_ahead >= 0 AND years_ahead <= 100", name="years_ahead_range"),)
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    years_ahead: Mapped[int] = mapped_column(SmallInteger)

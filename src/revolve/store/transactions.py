@@ -7,19 +7,59 @@
 * with a host Session, each operation runs in a SAVEPOINT inside the host's transaction: a refusal
   rolls back only that operation, success releases the savepoint, and the host commits or rolls back
   when it chooses. revolve never commits, rolls back or closes the host's Session.
+
+A database too busy to take the write is refused as the typed, retryable
+:class:`revolve.errors.BooksBusy`: SQLite's write lock still held when the busy timeout
+(:data:`revolve.store.database.BUSY_TIMEOUT_MS`) ran out, or a PostgreSQL transaction aborted in a
+serialization conflict or deadlock (SQLSTATE 40001 / 40P01). Its ``serialization`` attribute says which:
+an operation whose transaction revolve owns is retried on a serialization conflict (see
+:mod:`revolve.operations.books`); inside a host's Session the host decides.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from revolve.errors import BooksBusy
 from revolve.store.database import WRITE
+from revolve.store.limits import guard_lengths
 
-__all__ = ["Connection", "Engine", "Session", "Transactions"]
+__all__ = ["Connection", "Engine", "Session", "Transactions", "busy_from"]
+
+# SQLSTATEs of a transaction PostgreSQL aborted so that another could commit: running it again may pass
+_RETRYABLE_STATES = frozenset({"40001", "40P01"})
+
+
+def busy_from(exc: BaseException) -> BooksBusy | None:
+    """The typed refusal for a driver error that means "busy, try again", or None for any other error."""
+    cause: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(cause, sqlite3.OperationalError):
+        text = str(cause)
+        if "database is locked" in text or "database is busy" in text:
+            return BooksBusy("SQLite's write lock was held past the busy timeout")
+        return None
+    state = getattr(cause, "sqlstate", None)
+    if state in _RETRYABLE_STATES:
+        what = "a serialization conflict" if state == "40001" else "a deadlock"
+        return BooksBusy(f"PostgreSQL aborted the transaction in {what}", serialization=True)
+    return None
+
+
+@contextmanager
+def _typed_busy() -> Iterator[None]:
+    try:
+        yield
+    except (DBAPIError, sqlite3.OperationalError) as exc:
+        busy = busy_from(exc)
+        if busy is None:
+            raise
+        raise busy from None
 
 
 class Transactions:
@@ -30,6 +70,9 @@ class Transactions:
             raise ValueError("give exactly one of engine= or session=")
         self._engine = engine
         self._session = session
+        bind = engine if engine is not None else session.get_bind() if session is not None else None
+        if isinstance(bind, Engine | Connection):
+            guard_lengths(bind.engine)
 
     @property
     def host_managed(self) -> bool:
@@ -58,37 +101,39 @@ class Transactions:
         Session: a SAVEPOINT of it, released when the block ends and rolled back if it raises; the host
         still commits.
         """
-        if self._session is not None:
-            savepoint = self._session.begin_nested()
+        with _typed_busy():
+            if self._session is not None:
+                savepoint = self._session.begin_nested()
+                try:
+                    yield self._session
+                except BaseException:
+                    savepoint.rollback()
+                    raise
+                savepoint.commit()
+                return
+            assert self._engine is not None
+            session = Session(bind=self._engine.execution_options(**{WRITE: True}))
             try:
-                yield self._session
+                yield session
             except BaseException:
-                savepoint.rollback()
+                session.rollback()
                 raise
-            savepoint.commit()
-            return
-        assert self._engine is not None
-        session = Session(bind=self._engine.execution_options(**{WRITE: True}))
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
-        else:
-            session.commit()
-        finally:
-            session.close()
+            else:
+                session.commit()
+            finally:
+                session.close()
 
     @contextmanager
     def __call__(self, *, write: bool = True) -> Iterator[Connection]:
         """A connection inside this operation's transaction (or savepoint)."""
-        if self._session is not None:
-            with self._session.begin_nested():
-                yield self._session.connection()
-            return
-        assert self._engine is not None
-        with self._engine.connect() as conn:
-            if write:
-                conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                yield conn
+        with _typed_busy():
+            if self._session is not None:
+                with self._session.begin_nested():
+                    yield self._session.connection()
+                return
+            assert self._engine is not None
+            with self._engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{WRITE: True})
+                with conn.begin():
+                    yield conn

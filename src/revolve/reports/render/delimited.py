@@ -17,6 +17,11 @@ Chinese. The form:
   (``3567``, never with one). A rate column's header is therefore three fields: ``到期还款率``,
   ``到期还款率（分子）``, ``到期还款率（分母）`` (English ``… (numerator)``, ``… (denominator)``).
 * In the total row an empty first cell is written as 合计 / Total.
+* A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a spreadsheet
+  would run it as a formula: CSV injection) is written with a leading ``'``, as the xlsx output keeps such
+  text as text; so is a text cell that starts with ``'`` itself, so that the rule can be undone exactly:
+  a program reading the file drops one leading ``'`` of a text cell (:func:`unneutralised`) and gets the
+  text back. Numbers are never touched: a negative amount stays ``-0.05``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,20 @@ from revolve.reports.model import Cell, ColumnKind, Report, Term
 from revolve.reports.render.cells import plain, ratio_fraction, untranslated
 from revolve.reports.render.words import resolve
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISE = (*_FORMULA_STARTS, "'")
+
+
+def neutralised(text: str) -> str:
+    """``text`` with a ``'`` in front when a spreadsheet would read it as a formula, or when it starts
+    with ``'`` already (so :func:`unneutralised` undoes it exactly; see the module)."""
+    return "'" + text if text.startswith(_NEUTRALISE) else text
+
+
+def unneutralised(text: str) -> str:
+    """A text cell of revolve's CSV as it was before :func:`neutralised`: one leading ``'`` dropped."""
+    return text[1:] if text.startswith("'") else text
+
 
 def _fields(value: Cell, kind: ColumnKind | None) -> list[str]:
     """A value as CSV fields: one, or three for a rate (fraction, numerator, denominator)."""
@@ -40,7 +59,7 @@ def _fields(value: Cell, kind: ColumnKind | None) -> list[str]:
     elif isinstance(value, Term):
         untranslated(value)
     elif isinstance(value, str):
-        text = value
+        text = neutralised(value)
     else:
         text = plain(value)
     return [text, "", ""] if kind is ColumnKind.RATIO else [text]
@@ -65,7 +84,7 @@ def render_csv(report: Report, *, lang: Language | str = Language.ZH) -> str:
     report = words.shown
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([words.title])
+    writer.writerow([neutralised(words.title)])
     for name, values in words.frame:
         writer.writerow([name, *(field for value in values for field in _fields(value, None))])
     for section, (title, fact_labels, column_labels) in zip(report.sections, words.sections, strict=True):
