@@ -4,6 +4,7 @@ Open the books with :func:`open` (the embedded SQLite file by default, or a URL)
 system's SQLAlchemy Session in :class:`Ledger`. Money is :class:`Money` — integer fen, never a float.
 """
 
+from revolve.chain import ChainKey, Checkpoint
 from revolve.chart import (
     GOV_CHART,
     NPO_CHART,
@@ -23,6 +24,10 @@ from revolve.errors import (
     AlreadyVoided,
     AmountOutOfRange,
     BooksAlreadyOpen,
+    ChainKeyError,
+    ChainKeyMismatch,
+    ChainKeyMissing,
+    ChainNotIntact,
     ChartError,
     CommandError,
     DuplicateCode,
@@ -33,6 +38,7 @@ from revolve.errors import (
     ImportTargetError,
     InsufficientFunds,
     InvalidAmount,
+    InvalidCheckpoint,
     InvalidDate,
     InvalidEntry,
     InvalidNationalId,
@@ -150,8 +156,14 @@ __all__ = [
     "Batch",
     "BooksAlreadyOpen",
     "ChainBreak",
+    "ChainKey",
+    "ChainKeyError",
+    "ChainKeyMismatch",
+    "ChainKeyMissing",
+    "ChainNotIntact",
     "Chart",
     "ChartError",
+    "Checkpoint",
     "CommandError",
     "Component",
     "ContributionSource",
@@ -179,6 +191,7 @@ __all__ = [
     "InsufficientFunds",
     "InterestMode",
     "InvalidAmount",
+    "InvalidCheckpoint",
     "InvalidDate",
     "InvalidEntry",
     "InvalidNationalId",

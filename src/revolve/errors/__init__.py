@@ -60,7 +60,12 @@ Hierarchy::
     ├── VoidRefused (ValueError)              voiding a record that a later operation depends on
     ├── AlreadyVoided (ValueError)            voiding a record that was voided before
     ├── YearEndNotClosed (ValueError)         a statement of a year whose previous year-end is not closed
-    └── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── TimeRestrictionRefused (ValueError)   a time restriction (时间限制) on money that is not restricted
+    ├── InvalidCheckpoint (ValueError)        a checkpoint code (账簿校验码) that does not parse or check
+    ├── ChainKeyError (ValueError)            a chain key that cannot be used (too short)
+    │   ├── ChainKeyMissing                   a keyed fund's chain read or written without the key
+    │   └── ChainKeyMismatch                  a keyed fund's chain read or written with another key
+    └── ChainNotIntact (ValueError)           sealing a chain under a key while its bare chain is broken
 """
 
 from revolve.errors.base import RevolveError
@@ -70,6 +75,10 @@ from revolve.errors.conflicts import (
     AlreadyReversed,
     AlreadyVoided,
     BooksAlreadyOpen,
+    ChainKeyError,
+    ChainKeyMismatch,
+    ChainKeyMissing,
+    ChainNotIntact,
     DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
@@ -93,6 +102,7 @@ from revolve.errors.invalid import (
     ImportFileError,
     ImportTargetError,
     InvalidAmount,
+    InvalidCheckpoint,
     InvalidDate,
     InvalidEntry,
     InvalidNationalId,
@@ -130,6 +140,10 @@ __all__ = [
     "AlreadyVoided",
     "AmountOutOfRange",
     "BooksAlreadyOpen",
+    "ChainKeyError",
+    "ChainKeyMismatch",
+    "ChainKeyMissing",
+    "ChainNotIntact",
     "ChartError",
     "CommandError",
     "DuplicateCode",
@@ -140,6 +154,7 @@ __all__ = [
     "ImportTargetError",
     "InsufficientFunds",
     "InvalidAmount",
+    "InvalidCheckpoint",
     "InvalidDate",
     "InvalidEntry",
     "InvalidNationalId",

@@ -217,3 +217,14 @@ class TimeRestrictionRefused(RevolveError, ValueError):
             f"cannot restrict unrestricted money until {until!r}: a time restriction is the donor's "
             "restriction on restricted money; record it with restricted=True, or without restricted_until"
         )
+
+
+class InvalidCheckpoint(RevolveError, ValueError):
+    """A checkpoint code (账簿校验码) that does not parse, fails its check group, or names another fund."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(
+            f"checkpoint {value!r} cannot be used: {reason}; copy the code again from the printed report"
+        )

@@ -364,7 +364,9 @@ class Corrections(Family):
             )
             for o in originals
         ]
-        written = store_journal.write_entries(conn, unit.head, prepared, recorded_at=self._books.clock())
+        written = store_journal.write_entries(
+            conn, unit.head, prepared, recorded_at=self._books.clock(), key=self._books.chain_key
+        )
         unit.head = store_funds.FundHead(f, unit.head.count + len(written), written[-1].hash)
         return written
 
