@@ -397,9 +397,11 @@ def verify_chain(
             return walk(ChainBreak(fund_id, expected, f"entry {expected} is missing: the next one is {seq}"))
         body: list[tuple[str, int]] = []
         while pending is not None and pending[0] == seq:
-            _, _, code, amount, line_date = pending
+            _, line_no, code, amount, line_date = pending
             if line_date != value_date:
                 return walk(ChainBreak(fund_id, seq, "a posting's date differs from its entry's"))
+            if line_no != len(body) + 1:
+                return walk(ChainBreak(fund_id, seq, "its lines are not numbered 1, 2, 3, … in order"))
             body.append((code, amount))
             pending = next(lines, None)
         if not balanced(len(body), sum(a for _, a in body)):
