@@ -641,6 +641,8 @@ def test_any_single_row_edit_of_the_journal_is_found(backend_name: str) -> None:
             columns = _EDITABLE[table]
             column = columns[column_pick % len(columns)]
             target = _ENTRY if table == "revolve_entry" else _POSTING
+            # re-chaining recomputes these columns: an edit of them and a re-chain leave the books as they were
+            assume(not (rechain and column in ("content_digest", "prev_hash", "hash")))
             try:
                 with engine.begin() as conn:
                     triggers.remove(conn)

@@ -104,8 +104,8 @@ def link_digest(version: int, digest: str, *, idempotency_key: str | None, recor
     """
     if version == 1:
         return digest
-    payload = json.dumps([2, digest, idempotency_key, recorded_text(recorded_at)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    key = "-" if idempotency_key is None else json.dumps(idempotency_key, ensure_ascii=False)
+    return hashlib.sha256(f"2|{digest}|{key}|{recorded_text(recorded_at)}".encode()).hexdigest()
 
 
 class SealExtras:

@@ -394,7 +394,7 @@ class JournalOperations(Family):
                     "REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
                 )
             if found.chain_key_id is None:
-                walk = store_journal.verify_chain(unit.conn, found.id)
+                walk = store_journal.verify_chain(unit.conn, found.id, extras_of_all=True)
                 if walk.first_break is not None:
                     raise ChainNotIntact(found.code, seq=walk.first_break.seq, reason=walk.first_break.reason)
                 mac = seal_mac(

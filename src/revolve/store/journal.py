@@ -307,7 +307,8 @@ class ChainWalk:
         first_break: the first break, if any.
         keyed: whether the fund's chain is keyed (HMAC); False for the bare SHA-256 chain.
         checkpoint: the verified head (None when the chain is broken).
-        extras: the digest of every entry's idempotency key and recording time (what a seal covers).
+        extras: the digest of the idempotency keys and recording times of the entries a seal covers (of
+            every entry with ``extras_of_all``).
         sealed_count: how many entries a seal covers (None when the fund was never sealed).
         sealed_at: when the fund was sealed.
     """
@@ -346,6 +347,7 @@ def verify_chain(
     *,
     key: ChainKey | None = None,
     against: Checkpoint | None = None,
+    extras_of_all: bool = False,
 ) -> ChainWalk:
     """Walk the fund's hash chain; report how many entries were checked and the first break, if any.
 
@@ -354,6 +356,8 @@ def verify_chain(
         fund_id: the fund.
         key: the deployment's chain key (needed for a keyed fund).
         against: an earlier checkpoint: the entry at its count must still have its hash and date.
+        extras_of_all: digest every entry's idempotency key and recording time (for a seal); otherwise
+            only those a seal covers.
 
     Raises:
         UnknownFund: no such fund.
@@ -366,6 +370,7 @@ def verify_chain(
     sealed_count = None if row.sealed_count is None else int(row.sealed_count)
     keyed_from = (sealed_count or 0) if chain_key is not None else None
     extras = SealExtras()
+    want_extras = extras_of_all
     lines = _journal_lines(conn, fund_id)
     pending = next(lines, None)
     prev = GENESIS_HASH
@@ -419,7 +424,8 @@ def verify_chain(
         link_key = chain_key if keyed_from is not None and seq > keyed_from else None
         if chain_hash(prev, fund_id=fund_id, seq=seq, digest=linked, key=link_key) != stored_hash:
             return walk(ChainBreak(fund_id, seq, "its hash does not match its content and link"))
-        extras.add(seq, idem_key, recorded_at)
+        if want_extras or seq <= (sealed_count or 0):
+            extras.add(seq, idem_key, recorded_at)
         if chain_key is not None and seq == sealed_count:
             mac = seal_mac(
                 chain_key, fund_id=fund_id, count=seq, head_hash=stored_hash, extras=extras.hexdigest()

@@ -43,12 +43,16 @@ _IMMUTABLE_MSG = "revolve: journal rows are immutable; correct a mistake with a 
 
 # SQLite's INSERT OR REPLACE (and REPLACE) deletes a conflicting row without firing its DELETE trigger
 # (unless recursive_triggers is on, which an attacker's own connection would not set): an insert whose
-# key, idempotency key or reversal link is taken already is refused before the conflict is resolved
+# key, idempotency key or reversal link is taken already is refused before the conflict is resolved (one
+# EXISTS per unique key, so that each reads its own index: an OR inside one would scan the fund's entries)
 SQLITE_NO_REPLACE: tuple[str, ...] = (
     f"""
     CREATE TRIGGER IF NOT EXISTS revolve_entry_no_replace BEFORE INSERT ON revolve_entry
-    WHEN EXISTS (SELECT 1 FROM revolve_entry WHERE fund_id = NEW.fund_id
-                 AND (seq = NEW.seq OR idempotency_key = NEW.idempotency_key OR reverses_seq = NEW.reverses_seq))
+    WHEN EXISTS (SELECT 1 FROM revolve_entry WHERE fund_id = NEW.fund_id AND seq = NEW.seq)
+      OR (NEW.idempotency_key IS NOT NULL AND EXISTS (SELECT 1 FROM revolve_entry
+          WHERE fund_id = NEW.fund_id AND idempotency_key = NEW.idempotency_key))
+      OR (NEW.reverses_seq IS NOT NULL AND EXISTS (SELECT 1 FROM revolve_entry
+          WHERE fund_id = NEW.fund_id AND reverses_seq = NEW.reverses_seq))
     BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
     """,
     f"""
