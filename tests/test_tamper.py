@@ -155,10 +155,10 @@ def test_postgresql_refuses_truncate(ledger: Ledger, make_fund: Callable[..., Fu
     fund = make_fund()
     _book(ledger, fund, 2)
     assert ledger.engine is not None
-    # the correction register refers to entries, so PostgreSQL asks for it in the same TRUNCATE; the
+    # the correction and time-restriction registers refer to entries, so PostgreSQL asks for them in the same TRUNCATE; the
     # journal's trigger then refuses the statement
     with pytest.raises(DBAPIError, match="immutable"):
-        _raw(ledger.engine, "TRUNCATE revolve_posting, revolve_entry, revolve_void")
+        _raw(ledger.engine, "TRUNCATE revolve_posting, revolve_entry, revolve_void, revolve_time_restriction")
 
 
 # ---- verify() names what an attacker did ---------------------------------------------------------
