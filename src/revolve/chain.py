@@ -98,14 +98,19 @@ def recorded_text(recorded_at: datetime) -> str:
     return recorded_at.isoformat(sep=" ", timespec="microseconds")
 
 
-def link_digest(version: int, digest: str, *, idempotency_key: str | None, recorded_at: datetime) -> str:
+def link_digest(
+    version: int, digest: str, *, idempotency_key: str | None, recorded_at: datetime | str
+) -> str:
     """What the chain links for an entry: its content digest (version 1, entries written before the
     digest took them) or a digest of the content digest, idempotency key and recording time (version 2).
+
+    ``recorded_at`` may be given as :func:`recorded_text` made of it already (a batch shares one).
     """
     if version == 1:
         return digest
     key = "-" if idempotency_key is None else json.dumps(idempotency_key, ensure_ascii=False)
-    return hashlib.sha256(f"2|{digest}|{key}|{recorded_text(recorded_at)}".encode()).hexdigest()
+    stamp = recorded_at if isinstance(recorded_at, str) else recorded_text(recorded_at)
+    return hashlib.sha256(f"2|{digest}|{key}|{stamp}".encode()).hexdigest()
 
 
 class SealExtras:

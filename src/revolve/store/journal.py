@@ -19,7 +19,7 @@ from typing import cast
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from revolve.chain import ChainKey, Checkpoint, SealExtras, link_digest, seal_mac
+from revolve.chain import ChainKey, Checkpoint, SealExtras, link_digest, recorded_text, seal_mac
 from revolve.errors import AmountOutOfRange, ChainKeyMismatch, ChainKeyMissing, UnknownEntry, UnknownFund
 from revolve.funds import Fund
 from revolve.invariants import ChainBreak, balanced
@@ -155,6 +155,7 @@ def write_entries(
     recorded_at = (
         recorded_at.replace(tzinfo=UTC) if recorded_at.tzinfo is None else recorded_at.astimezone(UTC)
     )
+    stamp = recorded_text(recorded_at)
     prev = head.hash
     seq = head.count
     posting_rows: list[dict[str, object]] = []
@@ -165,7 +166,7 @@ def write_entries(
         seq += 1
         entry = item.entry
         digest = item.digest
-        linked = link_digest(2, digest, idempotency_key=entry.idempotency_key, recorded_at=recorded_at)
+        linked = link_digest(2, digest, idempotency_key=entry.idempotency_key, recorded_at=stamp)
         new_hash = chain_hash(prev, fund_id=fund_id, seq=seq, digest=linked, key=chain_key)
         lines = []
         for line_no, (acc, posting) in enumerate(zip(item.accounts, entry.postings, strict=True), start=1):

@@ -44,7 +44,8 @@ _IMMUTABLE_MSG = "revolve: journal rows are immutable; correct a mistake with a 
 # SQLite's INSERT OR REPLACE (and REPLACE) deletes a conflicting row without firing its DELETE trigger
 # (unless recursive_triggers is on, which an attacker's own connection would not set): an insert whose
 # key, idempotency key or reversal link is taken already is refused before the conflict is resolved (one
-# EXISTS per unique key, so that each reads its own index: an OR inside one would scan the fund's entries)
+# EXISTS per unique key, so that each reads its own index: an OR inside one would scan the fund's entries).
+# A posting needs no such trigger: revolve_posting_sealed refuses any insert, REPLACE too, into a sealed entry
 SQLITE_NO_REPLACE: tuple[str, ...] = (
     f"""
     CREATE TRIGGER IF NOT EXISTS revolve_entry_no_replace BEFORE INSERT ON revolve_entry
@@ -53,12 +54,6 @@ SQLITE_NO_REPLACE: tuple[str, ...] = (
           WHERE fund_id = NEW.fund_id AND idempotency_key = NEW.idempotency_key))
       OR (NEW.reverses_seq IS NOT NULL AND EXISTS (SELECT 1 FROM revolve_entry
           WHERE fund_id = NEW.fund_id AND reverses_seq = NEW.reverses_seq))
-    BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS revolve_posting_no_replace BEFORE INSERT ON revolve_posting
-    WHEN EXISTS (SELECT 1 FROM revolve_posting
-                 WHERE fund_id = NEW.fund_id AND entry_seq = NEW.entry_seq AND line_no = NEW.line_no)
     BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
     """,
 )
@@ -112,7 +107,6 @@ SQLITE_DROP: tuple[str, ...] = tuple(
         "revolve_posting_no_update",
         "revolve_posting_no_delete",
         "revolve_entry_no_replace",
-        "revolve_posting_no_replace",
     )
 )
 

@@ -42,7 +42,6 @@ def downgrade() -> None:
     """Drop them again (a keyed fund's chain then no longer verifies without its seal)."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS revolve_entry_no_replace")
-        op.execute("DROP TRIGGER IF EXISTS revolve_posting_no_replace")
     # plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of revolve_entry would lose its triggers
     op.drop_column("revolve_entry", "digest_version")
     for column in ("sealed_at", "seal_mac", "sealed_count", "chain_key_id"):
