@@ -305,6 +305,10 @@ class JournalOperations(Family):
         6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
         Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
         by the property tests.
+
+        Raises:
+            ChainKeyMissing, ChainKeyMismatch: a keyed fund's chain, and the ledger does not hold its key
+                (the audit cannot say whether that chain holds).
         """
         with self._books.tx(write=False) as conn:
             funds = (
