@@ -140,7 +140,9 @@ def _state(ledger: Ledger) -> Any:
     versions = [v for ln in loans for v in ledger.schedule_versions("FN", ln)]
     dues = [ledger.schedule("FN", ln) for ln in loans]
     assert head.ok
-    return head.entries_checked, ledger.entries("FN")[-1].hash, loans, receipts, versions, dues
+    # the content digests, not the hashes: since digest version 2 a hash covers recorded_at, the wall clock
+    contents = [e.content_digest for e in ledger.entries("FN")]
+    return head.entries_checked, contents, loans, receipts, versions, dues
 
 
 @contextlib.contextmanager
@@ -330,7 +332,7 @@ def _lending_state(ledger: Ledger) -> Any:
     loans = ledger.loans("FN")
     return (
         head.entries_checked,
-        ledger.entries("FN")[-1].hash,
+        [e.content_digest for e in ledger.entries("FN")],  # not hashes: they cover recorded_at
         loans,
         [ledger.schedule("FN", ln) for ln in loans],
         [ledger.loan_guarantors("FN", ln) for ln in loans],

@@ -535,3 +535,43 @@ def test_disburse_takes_flat_interest_and_an_interest_grace() -> None:
         ]
     )  # fmt: skip
     assert (args.method, args.interest_grace, args.interest_grace_kind) == ("flat", 3, "deferred")
+
+
+def _run_keyed(*args: object, key: str) -> Run:
+    """``python -m revolve ARGS`` in a deployment whose chain key is in ``$REVOLVE_CHAIN_KEY``."""
+    done = subprocess.run(
+        _command(args),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**ENV, "REVOLVE_CHAIN_KEY": key},
+        timeout=180,
+        check=False,
+    )
+    return Run(tuple(map(str, args)), done.returncode, done.stdout, done.stderr)
+
+
+def test_reports_print_the_checkpoint_and_verify_checks_against_it_and_seal_keys_the_chain(
+    tmp_path: Path,
+) -> None:
+    d = ("--db", tmp_path / "chain.db")
+    ok(
+        run(
+            "init", *d, "--org-code", "FN", "--org-name", "丰宁县", "--fund-code", FUND, "--fund-name", "资金"
+        )
+    )
+    ok(run("contribute", *d, "--fund", FUND, "--amount", "1000", "--on", "2016-02-01"))
+    printed = ok(run("report", "trial-balance", *d, "--fund", FUND, "--as-of", "2016-12-31")).out
+    code = next(line.split(": ", 1)[1] for line in printed.splitlines() if "账簿校验码" in line).strip()
+    assert code.startswith(f"{FUND}·1·2016-02-01·")
+    ok(run("contribute", *d, "--fund", FUND, "--amount", "5", "--on", "2016-03-01"))
+    checked = ok(run("verify", FUND, *d, "--against", code)).out
+    assert "与校验码" in checked and "账簿校验码" in checked and "未加密钥" in checked
+    typo = code[:-1] + ("1" if code[-1] == "0" else "0")
+    assert "check group" in refused(run("verify", FUND, *d, "--against", typo))
+    key = "a deployment key of 32 characters!"
+    assert "chain key" in refused(run("seal", FUND, *d))
+    assert "HMAC" in ok(_run_keyed("seal", FUND, *d, key=key)).out
+    assert "HMAC" in ok(_run_keyed("verify", FUND, *d, "--against", code, key=key)).out
+    missing = refused(run("verify", FUND, *d))
+    assert "REVOLVE_CHAIN_KEY" in missing and key not in missing

@@ -406,7 +406,7 @@ def test_statement_and_register_of_an_opened_loan(old_fund: Ledger) -> None:
     assert payments is not None and [row[1] for row in payments.rows] == ["期初:XN-2022-001"]
     register = build_loan_register(old_fund, "XN", as_of=D(2024, 1, 15))
     totals = {f.label: f.value for f in register.section("summary").facts}
-    assert totals == {"loans": 3, "outstanding_principal": yuan("14500")}
+    assert totals == {"loans": 3, "outstanding_principal": yuan("14500"), "loans_restructured": 0}
 
 
 def test_an_opened_loan_takes_a_prepayment(old_fund: Ledger) -> None:

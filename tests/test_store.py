@@ -3,18 +3,19 @@ respected (revolve never commits for it)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from conftest import engine_for, snapshot
 from revolve import AccountRole, Ledger, OrgLevel, PeriodClosed, UnknownFund, yuan
+from revolve.journal import GENESIS_HASH, chain_hash, content_digest
 from revolve.store.database import ALEMBIC_VERSION_TABLE, SchemaTooNew, alembic_config, ensure_schema
 from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
 
@@ -62,11 +63,59 @@ def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
         with engine.connect() as conn:
             assert _diffs(conn) == []
             stamped = conn.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalar_one()
-        assert stamped == "0015_typed"
+        assert stamped == "0016_keyed_chain"
         # opening again finds the schema and changes nothing
         before = snapshot(engine)
         assert ensure_schema(engine) == SCHEMA_VERSION
         assert snapshot(engine) == before
+
+
+def _post_as_version_1(conn: Connection, fund_id: int, days: list[date]) -> None:
+    """Entries of 5 yuan (Dr fund cash, Cr donation revenue), chained by digest version 1."""
+    rows = conn.execute(text("SELECT role, id, code FROM revolve_account WHERE fund_id = :f"), {"f": fund_id})
+    accounts, codes = {}, {}
+    for role, account_id, code in rows:
+        accounts[role], codes[role] = account_id, code
+    lines = [(R.FUND_CASH.value, 500), (R.DONATION_REVENUE.value, -500)]
+    prev = GENESIS_HASH
+    for seq, day in enumerate(days, start=1):
+        for line_no, (role, amount) in enumerate(lines, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO revolve_posting (fund_id, entry_seq, line_no, account_id, amount, value_date) "
+                    "VALUES (:f, :s, :n, :a, :m, :d)"
+                ),
+                {"f": fund_id, "s": seq, "n": line_no, "a": accounts[role], "m": amount, "d": day},
+            )
+        digest = content_digest(
+            value_date=day, kind="c", memo="", reverses=None, lines=[(codes[r], a) for r, a in lines]
+        )
+        new_hash = chain_hash(prev, fund_id=fund_id, seq=seq, digest=digest)
+        conn.execute(
+            text(
+                "INSERT INTO revolve_entry (fund_id, seq, value_date, kind, memo, content_digest, prev_hash, "
+                "hash, recorded_at) VALUES (:f, :s, :d, 'c', '', :g, :p, :h, :r)"
+            ),
+            {
+                "f": fund_id,
+                "s": seq,
+                "d": day,
+                "g": digest,
+                "p": prev,
+                "h": new_hash,
+                "r": datetime(2020, 1, 3, tzinfo=UTC),
+            },
+        )
+        prev = new_hash
+    for role, amount in lines:
+        conn.execute(
+            text("UPDATE revolve_account SET balance = balance + :m WHERE id = :a"),
+            {"m": amount * len(days), "a": accounts[role]},
+        )
+    conn.execute(
+        text("UPDATE revolve_fund SET entry_count = :n, head_hash = :h WHERE id = :f"),
+        {"n": len(days), "h": prev, "f": fund_id},
+    )
 
 
 def test_a_version_1_database_with_books_is_upgraded_in_place(backend: str) -> None:
@@ -76,28 +125,38 @@ def test_a_version_1_database_with_books_is_upgraded_in_place(backend: str) -> N
         with engine.connect() as conn:
             assert conn.execute(select(SchemaRow.version)).scalar_one() == 1
             assert not inspect(conn).has_table("revolve_loan")
-        # revolve 0.1's books: a fund with two entries, written through the version-1 tables
+        # revolve 0.1's books: a fund with two entries, written as revolve 0.1 wrote them (the digest of
+        # version 1, which left the idempotency key and recorded_at out) into the version-1 tables
         old = Ledger(engine=engine, create_schema=False)
         org = old.create_org("C", "县", OrgLevel.COUNTY)
         fund = old.create_fund("F", "基金", org=org)
-        for day in (1, 2):
-            old.post(
-                fund,
-                on=date(2020, 1, day),
-                kind="c",
-                postings=[(R.FUND_CASH, yuan("5")), (R.DONATION_REVENUE, -yuan("5"))],
-            )
-        before = {
-            k: v
-            for k, v in snapshot(engine).items()
-            if k in {"revolve_entry", "revolve_posting", "revolve_account"}
-        }
+        with engine.begin() as conn:
+            _post_as_version_1(conn, fund.id, [date(2020, 1, 1), date(2020, 1, 2)])
+        before = _journal_rows(engine)
         assert ensure_schema(engine) == SCHEMA_VERSION
         with engine.connect() as conn:
             assert _diffs(conn) == []
-        after = snapshot(engine)
-        assert {k: after[k] for k in before} == before
-        assert Ledger(engine=engine).verify(fund).entries_checked == 2
+        assert _journal_rows(engine) == before
+        # the entries written before the digest took the idempotency key and recorded_at still verify
+        report = Ledger(engine=engine).verify(fund)
+        assert report.ok and report.entries_checked == 2
+
+
+_JOURNAL_COLUMNS = {
+    "revolve_account": "id, fund_id, role, sub, code, name, kind, balance",
+    "revolve_entry": "fund_id, seq, value_date, kind, memo, idempotency_key, reverses_seq, content_digest, "
+    "prev_hash, hash, recorded_at",
+    "revolve_posting": "fund_id, entry_seq, line_no, account_id, amount, value_date",
+}
+
+
+def _journal_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """The version-1 columns of the journal's tables (an upgrade adds columns, and must change no row)."""
+    with engine.connect() as conn:
+        return {
+            table: [tuple(r) for r in conn.execute(text(f"SELECT {columns} FROM {table} ORDER BY 1, 2, 3"))]
+            for table, columns in _JOURNAL_COLUMNS.items()
+        }
 
 
 def test_downgrade_removes_every_revolve_table(backend: str) -> None:

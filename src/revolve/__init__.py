@@ -5,6 +5,7 @@ system's SQLAlchemy Session in :class:`Ledger`. Money is :class:`Money` — inte
 """
 
 from revolve.applications import Application, ApplicationStep, QueueEntry
+from revolve.chain import ChainKey, Checkpoint
 from revolve.chart import (
     GOV_CHART,
     NPO_CHART,
@@ -27,6 +28,10 @@ from revolve.errors import (
     ApplicationStepRefused,
     BooksAlreadyOpen,
     BooksBusy,
+    ChainKeyError,
+    ChainKeyMismatch,
+    ChainKeyMissing,
+    ChainNotIntact,
     ChartError,
     CommandError,
     DateOutsideWindow,
@@ -40,6 +45,7 @@ from revolve.errors import (
     ImportTargetError,
     InsufficientFunds,
     InvalidAmount,
+    InvalidCheckpoint,
     InvalidDate,
     InvalidEntry,
     InvalidNationalId,
@@ -171,8 +177,14 @@ __all__ = [
     "BooksBusy",
     "CategoryRule",
     "ChainBreak",
+    "ChainKey",
+    "ChainKeyError",
+    "ChainKeyMismatch",
+    "ChainKeyMissing",
+    "ChainNotIntact",
     "Chart",
     "ChartError",
+    "Checkpoint",
     "CommandError",
     "Component",
     "ContributionSource",
@@ -205,6 +217,7 @@ __all__ = [
     "InterestGrace",
     "InterestMode",
     "InvalidAmount",
+    "InvalidCheckpoint",
     "InvalidDate",
     "InvalidEntry",
     "InvalidNationalId",

@@ -53,6 +53,8 @@ class Fund:
     chart: str
     closed_through: date | None = None
     accrued_through: date | None = None
+    chain_key_id: str | None = None
+    """The fingerprint of the key the fund's chain is keyed under (None: the bare SHA-256 chain)."""
 
 
 def check_open(fund: Fund, on: date) -> None:

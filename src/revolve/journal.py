@@ -9,7 +9,9 @@ A :class:`PostedEntry` is an entry as the book holds it: numbered ``seq`` 1, 2, 
 
 * ``content_digest`` — SHA-256 over the entry's content (date, kind, memo, reversal link, postings).
   It decides whether a retry under the same idempotency key is the same operation;
-* ``hash`` — SHA-256 over the previous entry's hash, the fund, the number and the content digest.
+* ``hash`` — SHA-256 over the previous entry's hash, the fund, the number and the content digest (for
+  entries written since digest version 2, a digest of the content digest, the idempotency key and the
+  recording time); HMAC-SHA256 under the deployment's chain key for a keyed fund (:mod:`revolve.chain`).
   Changing, deleting or inserting any journal row breaks the chain from that entry on, which
   :func:`chain_hash` lets ``verify()`` find.
 
@@ -26,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from revolve.chain import ChainKey
 from revolve.chart import Account, AccountKey, AccountRole
 from revolve.errors import InvalidAmount, InvalidEntry, MoneyTypeError, UnbalancedEntry
 from revolve.money import Money
@@ -187,10 +190,20 @@ def content_digest(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def chain_hash(prev_hash: str, *, fund_id: int, seq: int, digest: str) -> str:
+def chain_hash(prev_hash: str, *, fund_id: int, seq: int, digest: str, key: ChainKey | None = None) -> str:
     """The hash that links entry ``seq`` of ``fund_id`` to the one before it.
 
+    Args:
+        prev_hash: the previous entry's hash (:data:`GENESIS_HASH` for entry 1).
+        fund_id: the fund.
+        seq: the entry's number.
+        digest: what the entry contributes (:func:`revolve.chain.link_digest`).
+        key: the chain key of a keyed fund; None for the bare chain.
+
     Returns:
-        64 hex digits: SHA-256 of ``prev_hash:fund_id:seq:digest``.
+        64 hex digits: SHA-256 (or HMAC-SHA256 under ``key``) of ``prev_hash:fund_id:seq:digest``.
     """
-    return hashlib.sha256(f"{prev_hash}:{fund_id}:{seq}:{digest}".encode("ascii")).hexdigest()
+    message = f"{prev_hash}:{fund_id}:{seq}:{digest}".encode("ascii")
+    if key is not None:
+        return key.mac(message)
+    return hashlib.sha256(message).hexdigest()

@@ -26,8 +26,11 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Self
 
+from revolve.chain import ChainKey
+from revolve.errors import ChainKeyError
 from revolve.operations.allocations import Allocations
 from revolve.operations.allowance import Allowances
 from revolve.operations.applications import Applications
@@ -52,7 +55,7 @@ from revolve.operations.subsidies import Subsidies
 from revolve.store.database import Durability, ensure_schema, make_engine
 from revolve.store.transactions import Engine, Session, Transactions
 
-__all__ = ["DEFAULT_URL", "Ledger", "VerifyReport", "open_ledger"]
+__all__ = ["DEFAULT_URL", "Ledger", "VerifyReport", "chain_key_from_environment", "open_ledger"]
 
 DEFAULT_URL = "sqlite:///revolve.db"
 """Where ``revolve.open()`` keeps the books when no URL is given: ``revolve.db`` in the working directory."""
@@ -93,6 +96,7 @@ class Ledger(
         session: Session | None = None,
         clock: Callable[[], datetime] | None = None,
         create_schema: bool = True,
+        chain_key: ChainKey | bytes | str | None = None,
     ) -> None:
         """Hold the books on ``engine`` (revolve commits) or inside a host's ``session`` (the host commits).
 
@@ -101,8 +105,15 @@ class Ledger(
             session: a host Session; revolve flushes inside savepoints and never commits.
             clock: returns the wall-clock time stamped on entries as ``recorded_at`` (UTC now by default).
             create_schema: create or migrate revolve's tables first (on by default).
+            chain_key: the deployment's chain key, kept outside the database (bytes, or text used as its
+                UTF-8 bytes); by default ``$REVOLVE_CHAIN_KEY``, or the contents of the file named by
+                ``$REVOLVE_CHAIN_KEY_FILE``; none when neither is set (see docs/postgresql.md).
+
+        Raises:
+            ChainKeyError: a key shorter than 16 bytes, or a key file that cannot be read.
         """
-        super().__init__(Books(Transactions(engine=engine, session=session), clock or _utc_now))
+        key = ChainKey.of(chain_key) if chain_key is not None else chain_key_from_environment()
+        super().__init__(Books(Transactions(engine=engine, session=session), clock or _utc_now, key))
         self._owns_engine = False
         if create_schema:
             bind = self._books.tx.bind()
@@ -110,10 +121,17 @@ class Ledger(
                 ensure_schema(bind)
 
     @classmethod
-    def open(cls, url: str | None = None, *, durability: Durability = "full") -> Self:
-        """Open (creating if needed) the books at ``url``, ``$REVOLVE_DATABASE_URL`` or ``revolve.db``."""
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        durability: Durability = "full",
+        chain_key: ChainKey | bytes | str | None = None,
+    ) -> Self:
+        """Open (creating if needed) the books at ``url``, ``$REVOLVE_DATABASE_URL`` or ``revolve.db``,
+        with the chain key given or set in the environment (see :class:`Ledger`)."""
         target = url or os.environ.get("REVOLVE_DATABASE_URL") or DEFAULT_URL
-        ledger = cls(engine=make_engine(target, durability=durability))
+        ledger = cls(engine=make_engine(target, durability=durability), chain_key=chain_key)
         ledger._owns_engine = True
         return ledger
 
@@ -132,7 +150,12 @@ class Ledger(
         the host still commits.
         """
         with self._books.tx.unit() as session:
-            yield type(self)(session=session, clock=self._books.clock, create_schema=False)
+            yield type(self)(
+                session=session,
+                clock=self._books.clock,
+                create_schema=False,
+                chain_key=self._books.chain_key,
+            )
 
     def close(self) -> None:
         """Release the database connection pool, if revolve created it."""
@@ -147,6 +170,33 @@ class Ledger(
         self.close()
 
 
-def open_ledger(url: str | None = None, *, durability: Durability = "full") -> Ledger:
-    """Open the books: the embedded SQLite file by default, or ``url`` / ``$REVOLVE_DATABASE_URL``."""
-    return Ledger.open(url, durability=durability)
+def open_ledger(
+    url: str | None = None,
+    *,
+    durability: Durability = "full",
+    chain_key: ChainKey | bytes | str | None = None,
+) -> Ledger:
+    """Open the books: the embedded SQLite file by default, or ``url`` / ``$REVOLVE_DATABASE_URL``; the
+    chain key given, or ``$REVOLVE_CHAIN_KEY`` / ``$REVOLVE_CHAIN_KEY_FILE`` (see docs/postgresql.md)."""
+    return Ledger.open(url, durability=durability, chain_key=chain_key)
+
+
+def chain_key_from_environment() -> ChainKey | None:
+    """The chain key ``$REVOLVE_CHAIN_KEY`` holds, or the file ``$REVOLVE_CHAIN_KEY_FILE`` names; None if
+    neither is set.
+
+    Raises:
+        ChainKeyError: the key is shorter than 16 bytes, or the key file cannot be read.
+    """
+    text = os.environ.get("REVOLVE_CHAIN_KEY")
+    if text:
+        return ChainKey.of(text)
+    path = os.environ.get("REVOLVE_CHAIN_KEY_FILE")
+    if not path:
+        return None
+    try:
+        return ChainKey.of(Path(path).read_bytes().strip())
+    except OSError as exc:
+        raise ChainKeyError(
+            None, reason=f"the chain key file {path!r} cannot be read ({exc.strerror})"
+        ) from None

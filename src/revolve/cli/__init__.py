@@ -22,7 +22,8 @@
                 (--fund F | --org O) [--year Y] [--quarter Q | --half H] [--as-of DATE] [--from DATE] [--to DATE]
                 [--account CODE]                                      (ledger: 明细账 of one account)
     check       [--fund F]                audit the books against revolve's invariants
-    verify      FUND                      walk a fund's hash chain
+    verify      FUND [--against CODE]     walk a fund's hash chain (against an earlier checkpoint, 账簿校验码)
+    seal        FUND                      key a fund's existing chain under the chain key (REVOLVE_CHAIN_KEY)
     trial-balance FUND [--as-of DATE]     a quick trial balance table (also ``report trial-balance``)
     demo        [--db PATH]               build the demo county in a fresh SQLite file
 

@@ -21,7 +21,7 @@ from revolve.cli.parser import convert_options
 from revolve.cli.reporting import build_report, check_output, emit
 from revolve.demo import run_demo
 from revolve.errors import CommandError
-from revolve.ledger import Ledger
+from revolve.ledger import Ledger, VerifyReport
 from revolve.loans.file import LoanFile, purpose_of
 from revolve.money import Money
 from revolve.orgs import OrgLevel
@@ -374,13 +374,29 @@ def _check(args: argparse.Namespace, ledger: Ledger) -> int:
 
 
 def _verify(args: argparse.Namespace, ledger: Ledger) -> int:
-    report = ledger.verify(args.fund)
+    report = ledger.verify(args.fund, against=args.against)
+    _print_chain(args, report)
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def _seal(args: argparse.Namespace, ledger: Ledger) -> int:
+    report = ledger.seal_chain(args.fund)
+    _print_chain(args, report)
+    return EXIT_OK
+
+
+def _print_chain(args: argparse.Namespace, report: VerifyReport) -> None:
     if args.lang == "zh":
         state = "哈希链完整" if report.ok else f"哈希链断裂：{report.first_break}"
-        print(f"基金 {args.fund}：校验 {report.entries_checked} 张凭证，{state}")
+        scheme = "密钥链（HMAC-SHA256）" if report.keyed else "未加密钥（SHA-256）"
+        line = f"基金 {args.fund}：校验 {report.entries_checked} 张凭证，{state}，{scheme}"
+        if report.ok and report.against is not None:
+            line += f"，与校验码 {report.against.code} 相符"
+        print(line)
+        if report.checkpoint is not None:
+            print(f"账簿校验码：{report.checkpoint.code}")
     else:
         print(f"fund {args.fund}: {report}")
-    return EXIT_OK if report.ok else EXIT_REFUSED
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -439,6 +455,7 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "reopen": _reopen,
     "check": _check,
     "verify": _verify,
+    "seal": _seal,
     "trial-balance": _trial_balance,
     **APPLICATION_COMMANDS,
 }

@@ -367,6 +367,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = command("verify", "walk a fund's hash chain; exit 1 if it is broken")
     verify.add_argument("fund", help="fund code")
+    verify.add_argument(
+        "--against",
+        metavar="CODE",
+        help="an earlier checkpoint (账簿校验码) of the fund, as printed on a report: exit 1 if the history "
+        "up to it was rewritten",
+    )
+
+    seal = command(
+        "seal",
+        "key a fund's existing chain under the chain key (REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE)",
+    )
+    seal.add_argument("fund", help="fund code")
 
     tb = command("trial-balance", "print a fund's trial balance (科目余额表)")
     tb.add_argument("fund", help="fund code")

@@ -71,7 +71,12 @@ Hierarchy::
     ├── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
     ├── ValueTooLong (ValueError)             a text longer than its column holds (names the field and limit)
     ├── DateOutsideWindow (InvalidDate)       a value date outside the fund's plausibility window
-    └── BooksBusy (RuntimeError)              the database is busy (lock timeout, serialization); retryable
+    ├── BooksBusy (RuntimeError)              the database is busy (lock timeout, serialization); retryable
+    ├── InvalidCheckpoint (ValueError)        a checkpoint code (账簿校验码) that does not parse or check
+    ├── ChainKeyError (ValueError)            a chain key that cannot be used (too short)
+    │   ├── ChainKeyMissing                   a keyed fund's chain read or written without the key
+    │   └── ChainKeyMismatch                  a keyed fund's chain read or written with another key
+    └── ChainNotIntact (ValueError)           sealing a chain under a key while its bare chain is broken
 """
 
 from revolve.errors.base import RevolveError
@@ -84,6 +89,10 @@ from revolve.errors.conflicts import (
     ApplicationStepRefused,
     BooksAlreadyOpen,
     BooksBusy,
+    ChainKeyError,
+    ChainKeyMismatch,
+    ChainKeyMissing,
+    ChainNotIntact,
     DuplicateCode,
     DuplicateReceipt,
     ExtensionAfterMaturity,
@@ -111,6 +120,7 @@ from revolve.errors.invalid import (
     ImportFileError,
     ImportTargetError,
     InvalidAmount,
+    InvalidCheckpoint,
     InvalidDate,
     InvalidEntry,
     InvalidNationalId,
@@ -154,6 +164,10 @@ __all__ = [
     "ApplicationStepRefused",
     "BooksAlreadyOpen",
     "BooksBusy",
+    "ChainKeyError",
+    "ChainKeyMismatch",
+    "ChainKeyMissing",
+    "ChainNotIntact",
     "ChartError",
     "CommandError",
     "DateOutsideWindow",
@@ -167,6 +181,7 @@ __all__ = [
     "ImportTargetError",
     "InsufficientFunds",
     "InvalidAmount",
+    "InvalidCheckpoint",
     "InvalidDate",
     "InvalidEntry",
     "InvalidNationalId",

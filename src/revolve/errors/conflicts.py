@@ -436,3 +436,56 @@ class BooksBusy(RevolveError, RuntimeError):
             f"the books are busy ({cause}){tried}; nothing was written: run the operation again "
             "(on SQLite, a longer busy timeout waits longer for the write lock: see docs/security.md)"
         )
+
+
+class ChainKeyError(RevolveError, ValueError):
+    """The chain key (the deployment's HMAC key for the journal chain) cannot be used as given.
+
+    Attributes:
+        fund: the fund's code (None for a key refused before any fund, e.g. one too short).
+        reason: what is wrong and what to do.
+    """
+
+    def __init__(self, fund: str | None, *, reason: str) -> None:
+        self.fund = fund
+        self.reason = reason
+        where = f"fund {fund}: " if fund is not None else ""
+        super().__init__(f"{where}{reason}")
+
+
+class ChainKeyMissing(ChainKeyError):
+    """A keyed fund read or written without the chain key: its chain cannot be checked or extended."""
+
+    def __init__(self, fund: str, *, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        super().__init__(
+            fund,
+            reason=f"its chain is keyed (key fingerprint {fingerprint}) but no chain key was given; set "
+            "REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
+        )
+
+
+class ChainKeyMismatch(ChainKeyError):
+    """A keyed fund read or written with another key than the one its chain was made with."""
+
+    def __init__(self, fund: str, *, fingerprint: str, given: str) -> None:
+        self.fingerprint = fingerprint
+        self.given = given
+        super().__init__(
+            fund,
+            reason=f"its chain is keyed under the key with fingerprint {fingerprint}, not {given}; use "
+            "the deployment's key (keys cannot be rotated: see docs/postgresql.md)",
+        )
+
+
+class ChainNotIntact(RevolveError, ValueError):
+    """Sealing a fund's chain under a key while its bare chain does not verify (sealing would bless it)."""
+
+    def __init__(self, fund: str, *, seq: int, reason: str) -> None:
+        self.fund = fund
+        self.seq = seq
+        self.reason = reason
+        super().__init__(
+            f"cannot seal fund {fund}: its chain is broken at entry {seq} ({reason}); restore the "
+            "books from a backup that verifies, then seal"
+        )

@@ -269,3 +269,14 @@ class DateOutsideWindow(InvalidDate):
                 f"ledger.set_date_window(fund, years_ahead=...)"
             ),
         )
+
+
+class InvalidCheckpoint(RevolveError, ValueError):
+    """A checkpoint code (账簿校验码) that does not parse, fails its check group, or names another fund."""
+
+    def __init__(self, value: object, *, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(
+            f"checkpoint {value!r} cannot be used: {reason}; copy the code again from the printed report"
+        )

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from revolve.chain import ChainKey
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.checks import check_date, ref_of
 from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
@@ -81,11 +82,16 @@ class Unit:
 
 
 class Books:
-    """One database's transactions, the clock stamped on entries, and what is cached across operations."""
+    """One database's transactions, the clock stamped on entries, the chain key, and what is cached across
+    operations."""
 
-    def __init__(self, tx: Transactions, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, tx: Transactions, clock: Callable[[], datetime], chain_key: ChainKey | None = None
+    ) -> None:
         self.tx = tx
         self.clock = clock
+        # the deployment's chain key (kept outside the database): keyed funds are linked with HMAC under it
+        self.chain_key = chain_key
         # account ids by (fund, key): filled only from committed transactions that revolve itself ran
         self._accounts: Learned = {}
         self._charts: dict[int, Chart] = {}
@@ -164,7 +170,9 @@ class Books:
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
             raise Replay([r for r in replays if r is not None])
-        written = store_journal.write_entries(unit.conn, unit.head, fresh, recorded_at=self.clock())
+        written = store_journal.write_entries(
+            unit.conn, unit.head, fresh, recorded_at=self.clock(), key=self.chain_key
+        )
         unit.head = store_funds.FundHead(
             fund, unit.head.count + len(written), written[-1].hash if written else unit.head.hash
         )

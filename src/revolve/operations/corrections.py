@@ -130,7 +130,9 @@ def reverse_originals(
         )
         for o in originals
     ]
-    written = store_journal.write_entries(conn, unit.head, prepared, recorded_at=books.clock())
+    written = store_journal.write_entries(
+        conn, unit.head, prepared, recorded_at=books.clock(), key=books.chain_key
+    )
     unit.head = store_funds.FundHead(f, unit.head.count + len(written), written[-1].hash)
     return written
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from revolve.allocations import allocation_violations
+from revolve.chain import Checkpoint, seal_mac
 from revolve.chart import Account, AccountKey, AccountRole, chart_named
 from revolve.checks import ref_of
 from revolve.errors import (
     AccountFundMismatch,
     AlreadyReversed,
+    ChainKeyError,
+    ChainNotIntact,
+    InvalidCheckpoint,
     InvalidDate,
     InvalidEntry,
     ReversalRefused,
@@ -63,21 +67,40 @@ _OPERATION_KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """The result of walking one fund's hash chain."""
+    """The result of walking one fund's hash chain.
+
+    Attributes:
+        fund_id: the fund.
+        entries_checked: entries verified before the first break (all of them when none).
+        first_break: the first break, if any.
+        keyed: the chain is keyed (HMAC-SHA256 under the deployment's key); False: bare SHA-256, which
+            anyone with write rights can recompute — compare with a checkpoint kept outside the database.
+        checkpoint: the verified head (账簿校验码) to write down; None when the chain is broken.
+        against: the earlier checkpoint the chain was verified against, if one was given.
+        sealed_at: when an existing chain was sealed under the key (None: keyed from its start, or unkeyed).
+    """
 
     fund_id: int
     entries_checked: int
     first_break: ChainBreak | None
+    keyed: bool = False
+    checkpoint: Checkpoint | None = None
+    against: Checkpoint | None = None
+    sealed_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
-        """True when the whole chain verifies."""
+        """True when the whole chain verifies (and holds the ``against`` checkpoint, when given)."""
         return self.first_break is None
 
     def __str__(self) -> str:
-        if self.first_break is None:
-            return f"fund {self.fund_id}: {self.entries_checked} entries, chain intact"
-        return f"chain broken at {self.first_break}"
+        if self.first_break is not None:
+            return f"chain broken at {self.first_break}"
+        scheme = "keyed (HMAC-SHA256)" if self.keyed else "not keyed (SHA-256)"
+        text = f"fund {self.fund_id}: {self.entries_checked} entries, chain intact, {scheme}"
+        if self.against is not None:
+            text += f", holds checkpoint {self.against.code}"
+        return f"{text}; checkpoint {self.checkpoint}"
 
 
 def _key_of(account: AccountLike) -> AccountKey:
@@ -218,7 +241,9 @@ class JournalOperations(Family):
                         reason=f"a reversal cannot predate entry {seq} ({original.value_date.isoformat()})",
                     )
                 check_open(head.fund, on)
-                return store_journal.write_entries(conn, head, [prepared], recorded_at=books.clock())[0]
+                return store_journal.write_entries(
+                    conn, head, [prepared], recorded_at=books.clock(), key=books.chain_key
+                )[0]
         except Replay as replay:
             return replay.entries[0]
 
@@ -280,6 +305,10 @@ class JournalOperations(Family):
         6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
         Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
         by the property tests.
+
+        Raises:
+            ChainKeyMissing, ChainKeyMismatch: a keyed fund's chain, and the ledger does not hold its key
+                (the audit cannot say whether that chain holds).
         """
         with self._books.tx(write=False) as conn:
             funds = (
@@ -298,16 +327,95 @@ class JournalOperations(Family):
                 )
                 violations += [v for v in transfers if fund is None or v.fund_id in ids]
             for fund_id in ids:
-                _, first_break = store_journal.verify_chain(conn, fund_id)
+                first_break = store_journal.verify_chain(conn, fund_id, key=self._books.chain_key).first_break
                 if first_break is not None:
                     violations.append(first_break.as_violation())
         return violations
 
-    def verify(self, fund: FundRef) -> VerifyReport:
-        """Walk the fund's hash chain and report the first break, if any."""
+    def verify(self, fund: FundRef, *, against: Checkpoint | str | None = None) -> VerifyReport:
+        """Walk the fund's hash chain and report the first break, if any.
+
+        Args:
+            fund: the fund.
+            against: an earlier checkpoint (or its printed code) of this fund: the entry at its count
+                must still have its hash and date, so a rewritten history is found even where the chain
+                is not keyed; a history extended since verifies only if the chain from there is intact.
+
+        Returns:
+            What the walk found, with the verified head's checkpoint.
+
+        Raises:
+            UnknownFund: no such fund.
+            InvalidCheckpoint: ``against`` does not parse, or is another fund's.
+            ChainKeyMissing, ChainKeyMismatch: the fund's chain is keyed and the ledger does not hold its key.
+        """
+        checkpoint = Checkpoint.parse(against) if isinstance(against, str) else against
         with self._books.reading(fund) as (conn, found):
-            checked, first_break = store_journal.verify_chain(conn, found.id)
-        return VerifyReport(found.id, checked, first_break)
+            if checkpoint is not None and checkpoint.fund_code != found.code:
+                raise InvalidCheckpoint(
+                    checkpoint.code, reason=f"it is fund {checkpoint.fund_code}'s, not {found.code}'s"
+                )
+            walk = store_journal.verify_chain(conn, found.id, key=self._books.chain_key, against=checkpoint)
+        return VerifyReport(
+            found.id, walk.checked, walk.first_break, walk.keyed, walk.checkpoint, checkpoint, walk.sealed_at
+        )
+
+    def checkpoint(self, fund: FundRef) -> Checkpoint:
+        """The head of the fund's chain as a checkpoint (账簿校验码) to write down or print.
+
+        It reads the head as stored, without walking the chain: :meth:`verify` proves the chain.
+
+        Raises:
+            UnknownFund: no such fund.
+        """
+        with self._books.reading(fund) as (conn, found):
+            return store_journal.head_checkpoint(conn, found)
+
+    def seal_chain(self, fund: FundRef) -> VerifyReport:
+        """Key an existing unkeyed fund's chain under the ledger's chain key, once its bare chain verifies.
+
+        The entries stay as written; the seal (an HMAC over the fund, its entry count and head hash, and
+        its entries' idempotency keys and recording times) keys the history so far, and every later
+        entry is linked with HMAC. Sealing a fund already keyed under this key changes nothing.
+
+        Returns:
+            The verified, now keyed chain.
+
+        Raises:
+            UnknownFund: no such fund.
+            ChainKeyError: the ledger holds no chain key.
+            ChainKeyMismatch: the fund is keyed under another key.
+            ChainNotIntact: the bare chain is broken (the seal would bless a forged history).
+        """
+        books = self._books
+        key = books.chain_key
+        with books.locked(fund) as unit:
+            found = unit.fund
+            if key is None:
+                raise ChainKeyError(
+                    found.code,
+                    reason="sealing needs the deployment's chain key: set REVOLVE_CHAIN_KEY or "
+                    "REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
+                )
+            if found.chain_key_id is None:
+                walk = store_journal.verify_chain(unit.conn, found.id, extras_of_all=True)
+                if walk.first_break is not None:
+                    raise ChainNotIntact(found.code, seq=walk.first_break.seq, reason=walk.first_break.reason)
+                mac = seal_mac(
+                    key, fund_id=found.id, count=walk.checked, head_hash=unit.head.hash, extras=walk.extras
+                )
+                store_funds.seal_fund(
+                    unit.conn,
+                    found.id,
+                    key_id=key.fingerprint,
+                    count=walk.checked,
+                    mac=mac,
+                    sealed_at=books.clock(),
+                )
+            walk = store_journal.verify_chain(unit.conn, found.id, key=key)
+        return VerifyReport(
+            found.id, walk.checked, walk.first_break, walk.keyed, walk.checkpoint, None, walk.sealed_at
+        )
 
     def rebuild_balances(self, fund: FundRef) -> dict[str, tuple[Money, Money]]:
         """Recompute stored balances from the journal; return ``code → (was, now)`` for those that moved."""

@@ -71,6 +71,8 @@ class Organisations(Family):
     def create_fund(self, code: str, name: str, *, org: Org | int | str, chart: str = "npo") -> Fund:
         """Open a fund (one book) for ``org`` with a chart of accounts (``"npo"`` or ``"gov"``).
 
+        When the ledger holds a chain key, the fund's chain is keyed under it from its first entry.
+
         Raises:
             DuplicateCode: the code is in use.
             UnknownOrg: no such organisation.
@@ -79,7 +81,15 @@ class Organisations(Family):
         chart_obj = chart_named(chart)
         with self._books.tx() as conn:
             owner = store_funds.find_org(conn, ref_of(org))
-            return store_funds.create_fund(conn, code=code, name=name, org_id=owner.id, chart=chart_obj)
+            key = self._books.chain_key
+            return store_funds.create_fund(
+                conn,
+                code=code,
+                name=name,
+                org_id=owner.id,
+                chart=chart_obj,
+                chain_key_id=key.fingerprint if key is not None else None,
+            )
 
     def set_date_window(self, fund: FundRef, *, years_ahead: int) -> int:
         """Set how far past today the fund takes value dates (default

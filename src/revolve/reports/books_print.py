@@ -108,6 +108,7 @@ def build_trial_balance(
     )
     return Report(
         kind="trial_balance",
+        checkpoints=(ledger.checkpoint(f),),
         title="trial_balance",
         subject=f.name,
         as_of=last,
@@ -188,6 +189,7 @@ def build_account_ledger(
     )
     return Report(
         kind="account_ledger",
+        checkpoints=(ledger.checkpoint(f),),
         title="account_ledger",
         subject=f.name,
         as_of=end,
@@ -256,6 +258,7 @@ def build_vouchers(ledger: Ledger, fund: Fund | int | str, *, start: date, end: 
         )
     return Report(
         kind="vouchers",
+        checkpoints=(ledger.checkpoint(f),),
         title="vouchers",
         subject=f.name,
         as_of=end,

@@ -73,6 +73,7 @@ def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) 
     )
     return Report(
         kind="balance_sheet",
+        checkpoints=(ledger.checkpoint(f),),
         title="balance_sheet",
         subject=f.name,
         as_of=as_of,
@@ -122,6 +123,7 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
     )
     return Report(
         kind="activity",
+        checkpoints=(ledger.checkpoint(f),),
         title="activity_statement",
         subject=f.name,
         as_of=end,
@@ -161,6 +163,7 @@ def build_cash_flow(ledger: Ledger, fund: Fund | int | str, *, start: date, end:
     )
     return Report(
         kind="cash_flow",
+        checkpoints=(ledger.checkpoint(f),),
         title="cash_flow_statement",
         subject=f.name,
         as_of=end,

@@ -34,6 +34,10 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
     "through": ("至", "to"),
     "summary": ("概要", "Summary"),
     "contents": ("目录", "Contents"),
+    "checkpoint": (
+        "账簿校验码（可抄录，日后用 revolve verify --against 核对）",
+        "Books checkpoint (write it down; check later with revolve verify --against)",
+    ),
     "item": ("项目", "Item"),
     "value": ("数值", "Value"),
     "numerator": ("分子", "Numerator"),

@@ -13,11 +13,12 @@ enters a report, unless the caller asks to reveal it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from revolve.chain import Checkpoint
 from revolve.money import Money
 from revolve.ratios import Ratio
 
@@ -94,6 +95,8 @@ class Report:
         period: the first and last day it covers, for reports of a period.
         sections: its content, in order.
         notes: footnotes (formulas of rates, definitions), as label keys or plain text.
+        checkpoints: the checkpoint (账簿校验码) of each fund the report was drawn from, printed below the
+            notes so that the books it shows can be proven unchanged later.
     """
 
     kind: str
@@ -103,6 +106,8 @@ class Report:
     sections: tuple[Section, ...]
     period: tuple[date, date] | None = None
     notes: tuple[str, ...] = ()
+    # not compared: two reports showing the same figures are equal whatever was posted since
+    checkpoints: tuple[Checkpoint, ...] = field(default=(), compare=False)
 
     def section(self, key: str) -> Section:
         """The section with this key."""

@@ -98,6 +98,7 @@ def build_passbook_register(
     )
     return Report(
         kind="passbook_pledges",
+        checkpoints=(ledger.checkpoint(f),),
         title="passbook_pledge_register",
         subject=f.name,
         as_of=as_of,

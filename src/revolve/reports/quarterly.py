@@ -334,6 +334,7 @@ def build_quarterly(
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(
         kind="quarterly",
+        checkpoints=tuple(ledger.checkpoint(each) for each in _funds(ledger, fund, org)[0]),
         title=title,
         subject=subject,
         as_of=end,

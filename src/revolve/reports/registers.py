@@ -134,6 +134,7 @@ def build_loan_register(
     )
     return Report(
         kind="register",
+        checkpoints=(ledger.checkpoint(f),),
         title="loan_register",
         subject=f.name,
         as_of=as_of,
@@ -201,6 +202,7 @@ def build_write_off_register(ledger: Ledger, fund: Fund | int | str, *, as_of: d
     )
     return Report(
         kind="write_offs",
+        checkpoints=(ledger.checkpoint(f),),
         title="write_off_register",
         subject=f.name,
         as_of=as_of,

@@ -256,6 +256,7 @@ def build_statement(
     )
     return Report(
         kind="statement",
+        checkpoints=(ledger.checkpoint(f),),
         title="repayment_statement",
         subject=f"{f.name} · {ln.number} · {household.mother_name}",
         as_of=as_of,

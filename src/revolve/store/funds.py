@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
@@ -35,6 +35,7 @@ __all__ = [
     "list_funds",
     "list_orgs",
     "lock_fund_head",
+    "seal_fund",
     "set_closed_through",
     "set_date_window",
 ]
@@ -68,15 +69,24 @@ def list_orgs(conn: Connection) -> list[Org]:
     return [org_of(r) for r in conn.execute(select(OrgRow.__table__).order_by(OrgRow.id))]
 
 
-def create_fund(conn: Connection, *, code: str, name: str, org_id: int, chart: Chart) -> Fund:
-    """Insert a fund and one account for each non-sub-ledger role of its chart."""
+def create_fund(
+    conn: Connection, *, code: str, name: str, org_id: int, chart: Chart, chain_key_id: str | None = None
+) -> Fund:
+    """Insert a fund and one account for each non-sub-ledger role of its chart (its chain keyed under
+    the key with fingerprint ``chain_key_id``, when given)."""
     if conn.execute(select(FundRow.id).where(FundRow.code == code)).first() is not None:
         raise DuplicateCode(code, what="fund")
-    fund_id = conn.execute(
-        insert(FundRow)
-        .values(code=code, name=name, org_id=org_id, chart=chart.name, entry_count=0, head_hash=GENESIS_HASH)
-        .returning(FundRow.id)
-    ).scalar_one()
+    values: dict[str, object] = {
+        "code": code,
+        "name": name,
+        "org_id": org_id,
+        "chart": chart.name,
+        "entry_count": 0,
+        "head_hash": GENESIS_HASH,
+    }
+    if chain_key_id is not None:
+        values["chain_key_id"] = chain_key_id
+    fund_id = conn.execute(insert(FundRow).values(**values).returning(FundRow.id)).scalar_one()
     conn.execute(
         insert(AccountRow),
         [
@@ -93,7 +103,7 @@ def create_fund(conn: Connection, *, code: str, name: str, org_id: int, chart: C
             if not spec.subledger
         ],
     )
-    return Fund(id=fund_id, code=code, name=name, org_id=org_id, chart=chart.name)
+    return Fund(id=fund_id, code=code, name=name, org_id=org_id, chart=chart.name, chain_key_id=chain_key_id)
 
 
 def find_fund(conn: Connection, ref: int | str) -> Fund:
@@ -111,6 +121,17 @@ def list_funds(conn: Connection, *, org_ids: Sequence[int] | None = None) -> lis
     if org_ids is not None:
         stmt = stmt.where(FundRow.org_id.in_(org_ids))
     return [fund_of(r) for r in conn.execute(stmt)]
+
+
+def seal_fund(
+    conn: Connection, fund_id: int, *, key_id: str, count: int, mac: str, sealed_at: datetime
+) -> None:
+    """Record that the fund's chain is keyed from now on, its first ``count`` entries sealed by ``mac``."""
+    conn.execute(
+        update(FundRow)
+        .where(FundRow.id == fund_id)
+        .values(chain_key_id=key_id, sealed_count=count, seal_mac=mac, sealed_at=sealed_at)
+    )
 
 
 def set_closed_through(conn: Connection, fund_id: int, through: date) -> None:

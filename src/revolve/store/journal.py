@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import cast
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from revolve.errors import AmountOutOfRange, UnknownEntry, UnknownFund
+from revolve.chain import ChainKey, Checkpoint, SealExtras, link_digest, recorded_text, seal_mac
+from revolve.errors import AmountOutOfRange, ChainKeyMismatch, ChainKeyMissing, UnknownEntry, UnknownFund
+from revolve.funds import Fund
 from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
@@ -27,13 +29,16 @@ from revolve.store.audits import account_totals
 from revolve.store.driver import insert_many, run, run_many
 from revolve.store.funds import FundHead
 from revolve.store.lookup import any_of, select_in
-from revolve.store.rows import posted_entry_of, posted_line_of
+from revolve.store.rows import fund_of, posted_entry_of, posted_line_of
 from revolve.store.schema import AccountRow, EntryRow, FundRow, PostingRow
 
 __all__ = [
+    "ChainWalk",
     "PreparedEntry",
+    "chain_key_for",
     "entry_seqs",
     "find_by_idempotency_key",
+    "head_checkpoint",
     "keys_used",
     "prepare",
     "read_entry",
@@ -111,14 +116,46 @@ def prepare(entry: Entry, accounts: Sequence[ResolvedAccount]) -> PreparedEntry:
     return PreparedEntry(entry=entry, accounts=tuple(accounts), digest=digest)
 
 
+def chain_key_for(fund: Fund, key: ChainKey | None) -> ChainKey | None:
+    """The key a fund's chain is linked with: None for a bare chain, ``key`` for a keyed one.
+
+    Raises:
+        ChainKeyMissing: the fund's chain is keyed and no key was given.
+        ChainKeyMismatch: the fund's chain is keyed under another key.
+    """
+    if fund.chain_key_id is None:
+        return None
+    if key is None:
+        raise ChainKeyMissing(fund.code, fingerprint=fund.chain_key_id)
+    if key.fingerprint != fund.chain_key_id:
+        raise ChainKeyMismatch(fund.code, fingerprint=fund.chain_key_id, given=key.fingerprint)
+    return key
+
+
 def write_entries(
-    conn: Connection, head: FundHead, prepared: Sequence[PreparedEntry], *, recorded_at: datetime
+    conn: Connection,
+    head: FundHead,
+    prepared: Sequence[PreparedEntry],
+    *,
+    recorded_at: datetime,
+    key: ChainKey | None = None,
 ) -> list[PostedEntry]:
     """Number, chain and write entries after the fund's head; update balances and the head.
 
-    The caller holds the head's row lock and has validated every entry.
+    The caller holds the head's row lock and has validated every entry. Each entry is written at
+    digest version 2 (its idempotency key and ``recorded_at`` are in what the chain links) and, when
+    the fund is keyed, linked with HMAC under ``key``.
+
+    Raises:
+        ChainKeyMissing, ChainKeyMismatch: the fund's chain is keyed and ``key`` is not its key.
     """
     fund_id = head.fund.id
+    chain_key = chain_key_for(head.fund, key)
+    # one instant for the digest and the row: UTC, so every backend gives back what was hashed
+    recorded_at = (
+        recorded_at.replace(tzinfo=UTC) if recorded_at.tzinfo is None else recorded_at.astimezone(UTC)
+    )
+    stamp = recorded_text(recorded_at)
     prev = head.hash
     seq = head.count
     posting_rows: list[dict[str, object]] = []
@@ -129,7 +166,8 @@ def write_entries(
         seq += 1
         entry = item.entry
         digest = item.digest
-        new_hash = chain_hash(prev, fund_id=fund_id, seq=seq, digest=digest)
+        linked = link_digest(2, digest, idempotency_key=entry.idempotency_key, recorded_at=stamp)
+        new_hash = chain_hash(prev, fund_id=fund_id, seq=seq, digest=linked, key=chain_key)
         lines = []
         for line_no, (acc, posting) in enumerate(zip(item.accounts, entry.postings, strict=True), start=1):
             fen = posting.amount.fen
@@ -158,6 +196,7 @@ def write_entries(
                 "prev_hash": prev,
                 "hash": new_hash,
                 "recorded_at": recorded_at,
+                "digest_version": 2,
             }
         )
         posted.append(
@@ -260,69 +299,181 @@ def _journal_lines(conn: Connection, fund_id: int) -> Iterator[tuple[int, int, s
         yield int(row[0]), int(row[1]), row[2], int(row[3]), row[4]
 
 
-def verify_chain(conn: Connection, fund_id: int) -> tuple[int, ChainBreak | None]:
-    """Walk the fund's hash chain; return how many entries were checked and the first break, if any."""
-    head = conn.execute(select(FundRow.entry_count, FundRow.head_hash).where(FundRow.id == fund_id)).first()
-    if head is None:
+@dataclass(frozen=True, slots=True)
+class ChainWalk:
+    """What walking a fund's chain found.
+
+    Attributes:
+        checked: how many entries verified before the first break (all of them when none).
+        first_break: the first break, if any.
+        keyed: whether the fund's chain is keyed (HMAC); False for the bare SHA-256 chain.
+        checkpoint: the verified head (None when the chain is broken).
+        extras: the digest of the idempotency keys and recording times of the entries a seal covers (of
+            every entry with ``extras_of_all``).
+        sealed_count: how many entries a seal covers (None when the fund was never sealed).
+        sealed_at: when the fund was sealed.
+    """
+
+    checked: int
+    first_break: ChainBreak | None
+    keyed: bool
+    checkpoint: Checkpoint | None
+    extras: str
+    sealed_count: int | None
+    sealed_at: datetime | None
+
+
+_WALK_ENTRIES = (
+    select(
+        _ENTRY.c.seq,
+        _ENTRY.c.value_date,
+        _ENTRY.c.kind,
+        _ENTRY.c.memo,
+        _ENTRY.c.reverses_seq,
+        _ENTRY.c.content_digest,
+        _ENTRY.c.prev_hash,
+        _ENTRY.c.hash,
+        _ENTRY.c.idempotency_key,
+        _ENTRY.c.recorded_at,
+        _ENTRY.c.digest_version,
+    )
+    .where(_ENTRY.c.fund_id == bindparam("fund"))
+    .order_by(_ENTRY.c.seq)
+)
+
+
+def verify_chain(
+    conn: Connection,
+    fund_id: int,
+    *,
+    key: ChainKey | None = None,
+    against: Checkpoint | None = None,
+    extras_of_all: bool = False,
+) -> ChainWalk:
+    """Walk the fund's hash chain; report how many entries were checked and the first break, if any.
+
+    Args:
+        conn: a connection in a transaction.
+        fund_id: the fund.
+        key: the deployment's chain key (needed for a keyed fund).
+        against: an earlier checkpoint: the entry at its count must still have its hash and date.
+        extras_of_all: digest every entry's idempotency key and recording time (for a seal); otherwise
+            only those a seal covers.
+
+    Raises:
+        UnknownFund: no such fund.
+        ChainKeyMissing, ChainKeyMismatch: the fund is keyed and ``key`` is not its key.
+    """
+    row = conn.execute(select(_FUND).where(_FUND.c.id == fund_id)).first()
+    if row is None:
         raise UnknownFund(fund_id)
+    chain_key = chain_key_for(fund_of(row), key)
+    sealed_count = None if row.sealed_count is None else int(row.sealed_count)
+    keyed_from = (sealed_count or 0) if chain_key is not None else None
+    extras = SealExtras()
+    want_extras = extras_of_all
     lines = _journal_lines(conn, fund_id)
     pending = next(lines, None)
     prev = GENESIS_HASH
+    last_date: date | None = None
     expected = 1
     checked = 0
-    entries = conn.execute(
-        select(
-            EntryRow.seq,
-            EntryRow.value_date,
-            EntryRow.kind,
-            EntryRow.memo,
-            EntryRow.reverses_seq,
-            EntryRow.content_digest,
-            EntryRow.prev_hash,
-            EntryRow.hash,
+
+    def walk(first_break: ChainBreak | None) -> ChainWalk:
+        checkpoint = None
+        if first_break is None:
+            checkpoint = Checkpoint.of(row.code, checked, last_date, prev)
+        return ChainWalk(
+            checked,
+            first_break,
+            chain_key is not None,
+            checkpoint,
+            extras.hexdigest(),
+            sealed_count,
+            row.sealed_at,
         )
-        .where(EntryRow.fund_id == fund_id)
-        .order_by(EntryRow.seq),
-        execution_options={"yield_per": 5000},
-    )
-    for raw_seq, value_date, kind, memo, reverses, digest, prev_hash, stored_hash in entries:
+
+    entries = conn.execute(_WALK_ENTRIES, {"fund": fund_id}, execution_options={"yield_per": 5000})
+    for raw_seq, value_date, kind, memo, reverses, digest, prev_hash, stored_hash, *extra in entries:
+        idem_key, recorded_at, version = extra
         seq = int(raw_seq)
         if pending is not None and pending[0] < seq:
-            return checked, ChainBreak(fund_id, pending[0], "postings exist for an entry with no header")
+            return walk(ChainBreak(fund_id, pending[0], "postings exist for an entry with no header"))
         if seq != expected:
-            return checked, ChainBreak(
-                fund_id, expected, f"entry {expected} is missing: the next one is {seq}"
-            )
+            return walk(ChainBreak(fund_id, expected, f"entry {expected} is missing: the next one is {seq}"))
         body: list[tuple[str, int]] = []
         while pending is not None and pending[0] == seq:
-            _, _, code, amount, line_date = pending
+            _, line_no, code, amount, line_date = pending
             if line_date != value_date:
-                return checked, ChainBreak(fund_id, seq, "a posting's date differs from its entry's")
+                return walk(ChainBreak(fund_id, seq, "a posting's date differs from its entry's"))
+            if line_no != len(body) + 1:
+                return walk(ChainBreak(fund_id, seq, "its lines are not numbered 1, 2, 3, … in order"))
             body.append((code, amount))
             pending = next(lines, None)
         if not balanced(len(body), sum(a for _, a in body)):
-            return checked, ChainBreak(fund_id, seq, "its postings do not balance")
+            return walk(ChainBreak(fund_id, seq, "its postings do not balance"))
         recomputed = content_digest(
             value_date=value_date, kind=kind, memo=memo, reverses=reverses, lines=body
         )
         if recomputed != digest:
-            return checked, ChainBreak(fund_id, seq, "its content differs from what was posted")
+            return walk(ChainBreak(fund_id, seq, "its content differs from what was posted"))
         if prev_hash != prev:
-            return checked, ChainBreak(fund_id, seq, "its link to the previous entry is broken")
-        if chain_hash(prev, fund_id=fund_id, seq=seq, digest=digest) != stored_hash:
-            return checked, ChainBreak(fund_id, seq, "its hash does not match its content and link")
+            return walk(ChainBreak(fund_id, seq, "its link to the previous entry is broken"))
+        if version not in (1, 2):
+            return walk(ChainBreak(fund_id, seq, f"its digest version {version!r} is unknown"))
+        linked = link_digest(int(version), digest, idempotency_key=idem_key, recorded_at=recorded_at)
+        link_key = chain_key if keyed_from is not None and seq > keyed_from else None
+        if chain_hash(prev, fund_id=fund_id, seq=seq, digest=linked, key=link_key) != stored_hash:
+            return walk(ChainBreak(fund_id, seq, "its hash does not match its content and link"))
+        if want_extras or seq <= (sealed_count or 0):
+            extras.add(seq, idem_key, recorded_at)
+        if chain_key is not None and seq == sealed_count:
+            mac = seal_mac(
+                chain_key, fund_id=fund_id, count=seq, head_hash=stored_hash, extras=extras.hexdigest()
+            )
+            if mac != row.seal_mac:
+                return walk(ChainBreak(fund_id, seq, f"the key's seal over entries 1-{seq} does not match"))
+        if (
+            against is not None
+            and seq == against.count
+            and (not against.matches(stored_hash) or value_date != against.last_date)
+        ):
+            return walk(ChainBreak(fund_id, seq, f"it differs from checkpoint {against.code}"))
         prev = stored_hash
+        last_date = value_date
         expected += 1
         checked += 1
     if pending is not None:
-        return checked, ChainBreak(fund_id, pending[0], "postings exist for an entry with no header")
-    count, head_hash = int(head.entry_count), head.head_hash
+        return walk(ChainBreak(fund_id, pending[0], "postings exist for an entry with no header"))
+    count, head_hash = int(row.entry_count), row.head_hash
     if checked != count:
-        return checked, ChainBreak(
-            fund_id,
-            min(checked, count) + 1,
-            f"the journal holds {checked} entries but the fund's head says {count}",
+        return walk(
+            ChainBreak(
+                fund_id,
+                min(checked, count) + 1,
+                f"the journal holds {checked} entries but the fund's head says {count}",
+            )
         )
     if head_hash != prev:
-        return checked, ChainBreak(fund_id, count, "the fund's head hash differs from the last entry's hash")
-    return checked, None
+        return walk(ChainBreak(fund_id, count, "the fund's head hash differs from the last entry's hash"))
+    if chain_key is not None and (sealed_count or 0) > checked:
+        return walk(ChainBreak(fund_id, checked + 1, f"the key's seal covers {sealed_count} entries"))
+    if against is not None and against.count > checked:
+        return walk(
+            ChainBreak(
+                fund_id,
+                checked + 1,
+                f"the journal holds {checked} entries, fewer than checkpoint {against.code}",
+            )
+        )
+    return walk(None)
+
+
+def head_checkpoint(conn: Connection, fund: Fund) -> Checkpoint:
+    """The fund's head as stored (entry count, head hash, the last entry's value date), as a checkpoint."""
+    head = conn.execute(select(FundRow.entry_count, FundRow.head_hash).where(FundRow.id == fund.id)).one()
+    count = int(head.entry_count)
+    last = conn.execute(
+        select(EntryRow.value_date).where(EntryRow.fund_id == fund.id, EntryRow.seq == count)
+    ).scalar_one_or_none()
+    return Checkpoint.of(fund.code, count, last, head.head_hash)

@@ -114,6 +114,7 @@ def fund_of(row: Any) -> Fund:
         org_id=row.org_id,
         chart=row.chart,
         closed_through=row.closed_through,
+        chain_key_id=row.chain_key_id,
     )
 
 

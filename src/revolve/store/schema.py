@@ -110,6 +110,12 @@ class FundRow(Base):
     closed_through: Mapped[date | None] = mapped_column(Date)
     entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    # added by 0009_keyed_chain: the fingerprint of the key its chain is keyed under (None: bare SHA-256),
+    # and, for a chain sealed after it began, how many entries the seal covers, its HMAC and when
+    chain_key_id: Mapped[str | None] = mapped_column(String(16))
+    sealed_count: Mapped[int | None] = mapped_column(BigInteger)
+    seal_mac: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AccountRow(Base):
@@ -156,6 +162,9 @@ class EntryRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # added by 0009_keyed_chain: 1 = the chain links the content digest alone (entries written before);
+    # 2 = it links a digest of the content digest, the idempotency key and recorded_at
+    digest_version: Mapped[int] = mapped_column(SmallInteger, server_default="1")
 
 
 class PostingRow(Base):

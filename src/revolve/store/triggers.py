@@ -7,6 +7,10 @@ On both SQLite and PostgreSQL:
   carry the header's value date;
 * no journal row (entry or posting) can be updated or deleted.
 
+On SQLite an insert that collides with a journal row's key (or an entry's idempotency key or reversal
+link) is refused too, so ``INSERT OR REPLACE`` cannot delete the old row behind the DELETE trigger's back.
+On PostgreSQL ``INSERT … ON CONFLICT DO UPDATE`` is an UPDATE, which the immutability trigger refuses.
+
 PostgreSQL also checks, in a constraint trigger deferred to commit, that every posting written in the
 transaction belongs to a sealed, balanced entry, and refuses TRUNCATE of journal tables. On SQLite the
 deferred foreign key from posting to entry catches a posting left without a header at commit.
@@ -25,6 +29,7 @@ __all__ = [
     "POSTGRESQL_DROP",
     "POSTGRESQL_TRIGGERS",
     "SQLITE_DROP",
+    "SQLITE_NO_REPLACE",
     "SQLITE_TRIGGERS",
     "install",
     "remove",
@@ -35,6 +40,23 @@ _SEALED_MSG = "revolve: entry is sealed; a posted entry cannot take more posting
 _UNBALANCED_MSG = "revolve: unbalanced entry; postings must number two or more, sum to 0 and share its date"
 _RANGE_MSG = "revolve: balance out of range; it must stay within a signed 64-bit integer of fen"
 _IMMUTABLE_MSG = "revolve: journal rows are immutable; correct a mistake with a reversal entry"
+
+# SQLite's INSERT OR REPLACE (and REPLACE) deletes a conflicting row without firing its DELETE trigger
+# (unless recursive_triggers is on, which an attacker's own connection would not set): an insert whose
+# key, idempotency key or reversal link is taken already is refused before the conflict is resolved (one
+# EXISTS per unique key, so that each reads its own index: an OR inside one would scan the fund's entries).
+# A posting needs no such trigger: revolve_posting_sealed refuses any insert, REPLACE too, into a sealed entry
+SQLITE_NO_REPLACE: tuple[str, ...] = (
+    f"""
+    CREATE TRIGGER IF NOT EXISTS revolve_entry_no_replace BEFORE INSERT ON revolve_entry
+    WHEN EXISTS (SELECT 1 FROM revolve_entry WHERE fund_id = NEW.fund_id AND seq = NEW.seq)
+      OR (NEW.idempotency_key IS NOT NULL AND EXISTS (SELECT 1 FROM revolve_entry
+          WHERE fund_id = NEW.fund_id AND idempotency_key = NEW.idempotency_key))
+      OR (NEW.reverses_seq IS NOT NULL AND EXISTS (SELECT 1 FROM revolve_entry
+          WHERE fund_id = NEW.fund_id AND reverses_seq = NEW.reverses_seq))
+    BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
+    """,
+)
 
 SQLITE_TRIGGERS: tuple[str, ...] = (
     f"""
@@ -71,6 +93,7 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     CREATE TRIGGER revolve_posting_no_delete BEFORE DELETE ON revolve_posting
     BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
     """,
+    *SQLITE_NO_REPLACE,
 )
 
 SQLITE_DROP: tuple[str, ...] = tuple(
@@ -83,6 +106,7 @@ SQLITE_DROP: tuple[str, ...] = tuple(
         "revolve_entry_no_delete",
         "revolve_posting_no_update",
         "revolve_posting_no_delete",
+        "revolve_entry_no_replace",
     )
 )
 

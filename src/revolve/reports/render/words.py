@@ -157,6 +157,7 @@ def resolve(report: Report, lang: Language | str) -> Words:
             )
         )
     notes = tuple(label(note, language) if note in LABELS else note for note in report.notes)
+    notes += tuple(f"{label('checkpoint', language)}: {checkpoint.code}" for checkpoint in report.checkpoints)
     return Words(
         lang=language,
         shown=shown,
