@@ -24,7 +24,8 @@ How this script reads the seed (the modelling choices, said once):
 * every fund closes its books on 31 December 2021.
 
 The province's 年报表 (``build_quarterly(books, org="FJ", year=2021)``) counts a mother once by her
-national ID, whichever funds lent to her; each city's row is revolve's report for that city's org.
+national ID, whichever funds lent to her; each city's row is revolve's figures for that city's org (``quarterly_figures(org=…)``, the
+report's own figures).
 Every figure printed is revolve's own value. The books are kept in an in-memory SQLite database.
 """
 
@@ -52,7 +53,7 @@ from revolve import (
     yuan,
 )
 from revolve.reports.financial import build_balance_sheet
-from revolve.reports.quarterly import build_quarterly
+from revolve.reports.quarterly import build_quarterly, quarterly_figures
 from revolve.reports.render import Format, render
 
 YEAR = 2021
@@ -119,7 +120,11 @@ def mothers_of(c: int, city: City) -> list[Mother]:
         n = c * 1000 + k
         region = city.counties[k % 2][0]
         born = date(1975, 1, 1) + timedelta(days=(7 * k) % 7000)
-        out.append(Mother(SURNAMES[n % 12] + GIVEN[n % 11], national_id(region, born, 2 * (k // 20) + 100), c, k % 2, k))
+        out.append(
+            Mother(
+                SURNAMES[n % 12] + GIVEN[n % 11], national_id(region, born, 2 * (k // 20) + 100), c, k % 2, k
+            )
+        )
     return out
 
 
@@ -185,7 +190,10 @@ def run(books: Ledger) -> list[str]:
         first = [m for m, _, on in lines if on == FIRST_ROUND]
         books.register_households(
             fund,
-            [Registration(m.code, m.name, m.national_id, date(YEAR, 2, 20), persons=3 + m.k % 3) for m in first],
+            [
+                Registration(m.code, m.name, m.national_id, date(YEAR, 2, 20), persons=3 + m.k % 3)
+                for m in first
+            ],
         )
 
     six_months: dict[str, list[Payment]] = {}  # the repayments the six-month loans will bring
@@ -193,13 +201,17 @@ def run(books: Ledger) -> list[str]:
     def lend(fund: str, on: date) -> None:
         books.open_batch(fund, code=f"{on:%Y-%m}", on=on)
         payouts = [
-            Disbursement(f"{fund}-{on:%m}-{i + 1:04d}", m.code, f"{on:%Y-%m}", terms(sizes[(fund, m.code)], on, n))
+            Disbursement(
+                f"{fund}-{on:%m}-{i + 1:04d}", m.code, f"{on:%Y-%m}", terms(sizes[(fund, m.code)], on, n)
+            )
             for i, (m, n, day) in enumerate(plan[fund])
             if day == on
         ]
         books.disburse_many(fund, payouts)
         six_months[fund] = six_months.get(fund, []) + [
-            Payment(p.number, p.terms.principal, REPAID, f"HK-{p.number}") for p in payouts if p.terms.term == 6
+            Payment(p.number, p.terms.principal, REPAID, f"HK-{p.number}")
+            for p in payouts
+            if p.terms.term == 6
         ]
 
     for fund in plan:
@@ -211,10 +223,18 @@ def run(books: Ledger) -> list[str]:
         books.register_households(
             fund, [Registration(m.code, m.name, m.national_id, date(YEAR, 6, 1), persons=3) for m in later]
         )
-    for fund, m in (("FZ-XFGC", everyone[0][0]), (f"{CITIES[1].code}-{CITIES[1].counties[0][0]}", moving[0][0])):
+    for fund, m in (
+        ("FZ-XFGC", everyone[0][0]),
+        (f"{CITIES[1].code}-{CITIES[1].counties[0][0]}", moving[0][0]),
+    ):
         try:
-            books.disburse(fund, number=f"{fund}-06-0001", household=m.code, batch=f"{FIRST_ROUND:%Y-%m}",
-                           terms=terms(yuan("30000"), date(YEAR, 6, 15), 12))  # fmt: skip
+            books.disburse(
+                fund,
+                number=f"{fund}-06-0001",
+                household=m.code,
+                batch=f"{FIRST_ROUND:%Y-%m}",
+                terms=terms(yuan("30000"), date(YEAR, 6, 15), 12),
+            )
         except PolicyViolation as refused:
             refusals.append(f"{fund} 借款给 {m.code} {m.name}（2021-06-15）：{refused}")
     # six-month loans come back on the day they fall due
@@ -236,22 +256,42 @@ def main() -> None:
         funds = [f.code for f in books.funds()]
         households = report.fact("households_disbursed")
         disbursed = report.fact("amount_disbursed")
-        assert isinstance(households, int) and isinstance(disbursed, Money)
-        by_fund = sum(int(build_quarterly(books, fund=f, year=YEAR).fact("households_disbursed")) for f in funds)  # type: ignore[call-overload]
+        assert isinstance(households, int)
+        assert isinstance(disbursed, Money)
+        year = (date(YEAR, 1, 1), date(YEAR, 12, 31))
+        by_fund = sum(
+            quarterly_figures(books, start=year[0], end=year[1], fund=f)[0].households_disbursed
+            for f in funds
+        )
 
-        rows = []
+        rows, cities = [], []
         for city in CITIES:
-            r = build_quarterly(books, org=f"FJ-{city.code}", year=YEAR)
-            rows.append((city.name, r.fact("funds_included"), r.fact("households_disbursed"), r.fact("loans_disbursed"),
-                         r.fact("amount_disbursed"), r.fact("average_loan"), r.fact("outstanding_principal")))  # fmt: skip
+            f, _ = quarterly_figures(books, start=year[0], end=year[1], org=f"FJ-{city.code}")
+            rows.append(
+                (
+                    city.name,
+                    f.funds,
+                    f.households_disbursed,
+                    f.loans_disbursed,
+                    f.disbursed,
+                    f.average_loan,
+                    f.outstanding,
+                )
+            )
+            cities.append(f)
         print(f"福建省幸福工程 {YEAR}年（{len(funds)} 个基金：9 个市级、18 个县级）")
         print("各市（revolve 按各市机构汇总）：")
-        print(tabulate(rows, headers=("市", "基金数", "放款户数", "放款笔数", "放款金额", "户均借款额", "年末借款余额"),
-                       disable_numparse=True))  # fmt: skip
+        print(
+            tabulate(
+                rows,
+                headers=("市", "基金数", "放款户数", "放款笔数", "放款金额", "户均借款额", "年末借款余额"),
+                disable_numparse=True,
+            )
+        )
         print()
         print(f"全省投入（本年放款）：{disbursed}")
         print(f"帮扶户数（按身份证号去重）：{households}")
-        print(f"各市户数之和：{sum(int(r[2]) for r in rows)}")  # type: ignore[call-overload]
+        print(f"各市户数之和：{sum(f.households_disbursed for f in cities)}")
         print(f"各基金户数之和：{by_fund}")
         print(f"放款笔数：{report.fact('loans_disbursed')}")
         print(f"户均借款额：{report.fact('average_loan')}")
@@ -260,22 +300,39 @@ def main() -> None:
             print(f"拒绝：{refusal}")
         moved = movers([mothers_of(c, city) for c, city in enumerate(CITIES)])[0][0]
         her = books.mother(moved.national_id)
-        print(f"跨市母亲 {moved.name}：{len(her.households)} 份档案，借款 "
-              + "；".join(f"{ln.number} {ln.principal} {ln.disbursed_on}" for ln in her.loans))  # fmt: skip
+        print(
+            f"跨市母亲 {moved.name}：{len(her.households)} 份档案，借款 "
+            + "；".join(f"{ln.number} {ln.principal} {ln.disbursed_on}" for ln in her.loans)
+        )
         print(f"守恒检查：{len(books.check())} 项违规")
         print()
         print_closes(books, funds)
         print_side_by_side(
             "福建省幸福工程（种子 004），2021年",
             [
-                Row("全省投入幸福工程项目资金", "1.4496亿元", str(disbursed), INPUT,
-                    "种子总额按假设分到各市、逐笔放款；revolve 的合计即记录的总额"),  # fmt: skip
+                Row(
+                    "全省投入幸福工程项目资金",
+                    "1.4496亿元",
+                    str(disbursed),
+                    INPUT,
+                    "种子总额按假设分到各市、逐笔放款；revolve 的合计即记录的总额",
+                ),
                 Row("各市户数与金额", "—", "9 市，见上表", ASSUMED, "种子只给全省合计"),
-                Row("帮扶计生家庭户数", f"{SEED_HOUSEHOLDS}户", str(households), OUTPUT,
-                    f"示例登记 {SEED_HOUSEHOLDS} 位母亲（输入）；按身份证号去重，各基金相加为 {by_fund}"),  # fmt: skip
+                Row(
+                    "帮扶计生家庭户数",
+                    f"{SEED_HOUSEHOLDS}户",
+                    str(households),
+                    OUTPUT,
+                    f"示例登记 {SEED_HOUSEHOLDS} 位母亲（输入）；按身份证号去重，各基金相加为 {by_fund}",
+                ),
                 Row("户均借款额", "—", str(report.fact("average_loan")), OUTPUT, "全省放款 ÷ 去重户数"),
-                Row("在两个基金借款的母亲", "—", f"{SECOND_LOANS * 9 + MOVED}位", ASSUMED,
-                    "每市 20 位再向市基金借款，12 位迁往邻市"),  # fmt: skip
+                Row(
+                    "在两个基金借款的母亲",
+                    "—",
+                    f"{SECOND_LOANS * 9 + MOVED}位",
+                    ASSUMED,
+                    "每市 20 位再向市基金借款，12 位迁往邻市",
+                ),
                 Row("规模", "4589户", "全量", ASSUMED, "未缩小规模"),
                 Row("助学金、安居工程", "1676.83万元、1621万元", "—", "未建模", "非幸福工程借款"),
             ],
@@ -296,11 +353,17 @@ def print_closes(books: Ledger, funds: list[str]) -> None:
             if hasattr(row[0], "key") and isinstance(row[2], Money):
                 total[row[0].key] = total.get(row[0].key, Money(0)) + row[2]
     print("revolve 输出（OUTPUT）— 年度结账：")
-    print(f"结账年度：{closes[0].year}–{last.year}（{len(closes)} 个年度，{len(funds)} 个基金，各于12月31日结账；资产负债表为各基金合计）")
-    for key, label in (("bs_cash", "货币资金"), ("bs_receivables_net", "应收款项（净额）"),
-                       ("bs_total_assets", "资产合计"), ("bs_other_payables", "应付款项"),
-                       ("bs_total_net_assets", "净资产合计"),
-                       ("bs_total_liabilities_and_net_assets", "负债和净资产总计")):  # fmt: skip
+    print(
+        f"结账年度：{closes[0].year}–{last.year}（{len(closes)} 个年度，{len(funds)} 个基金，各于12月31日结账；资产负债表为各基金合计）"
+    )
+    for key, label in (
+        ("bs_cash", "货币资金"),
+        ("bs_receivables_net", "应收款项（净额）"),
+        ("bs_total_assets", "资产合计"),
+        ("bs_other_payables", "应付款项"),
+        ("bs_total_net_assets", "净资产合计"),
+        ("bs_total_liabilities_and_net_assets", "负债和净资产总计"),
+    ):
         print(f"  {last.year}年末资产负债表 {label}：{total[key]}")
     print()
 

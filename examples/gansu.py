@@ -44,6 +44,7 @@ import revolve
 from revolve import (
     ApplicationStep,
     CategoryRule,
+    FamilyPlanningStatus,
     Household,
     Ledger,
     LoanFile,
@@ -57,19 +58,25 @@ from revolve import (
     generate_schedule,
     yuan,
 )
-from revolve import FamilyPlanningStatus as FP
 from revolve.applications import Application
 from revolve.policy import category_policy
 from revolve.reports.financial import build_balance_sheet
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.render import Format, render
 
+FP = FamilyPlanningStatus
+
 FUND = "LT-LJF"
 YEAR = 2014
 BASE_CAP = yuan("10000")
 """The 非计生户 cap (an assumption: the seed gives none)."""
 
-RAISE = {FP.ONE_CHILD: yuan("8000"), FP.TWO_DAUGHTERS: yuan("8000"), FP.COMPLIANT: yuan("5000"), FP.HARDSHIP: yuan("5000")}
+RAISE = {
+    FP.ONE_CHILD: yuan("8000"),
+    FP.TWO_DAUGHTERS: yuan("8000"),
+    FP.COMPLIANT: yuan("5000"),
+    FP.HARDSHIP: yuan("5000"),
+}
 """The seed's "提高5000-8000元": how much higher each 计生户 category's cap is (its split is the example's)."""
 
 MEETINGS = (date(2014, 3, 20), date(2014, 5, 20), date(2014, 7, 21), date(2014, 9, 22), date(2014, 11, 20))
@@ -86,7 +93,16 @@ VILLAGES = (
 )
 """(code, village, town, the village's 计生专干 who reviews and is 帮扶责任人)."""
 
-CATEGORY_CYCLE = (FP.OTHER, FP.ONE_CHILD, FP.OTHER, FP.COMPLIANT, FP.TWO_DAUGHTERS, FP.OTHER, FP.HARDSHIP, FP.OTHER)
+CATEGORY_CYCLE = (
+    FP.OTHER,
+    FP.ONE_CHILD,
+    FP.OTHER,
+    FP.COMPLIANT,
+    FP.TWO_DAUGHTERS,
+    FP.OTHER,
+    FP.HARDSHIP,
+    FP.OTHER,
+)
 """The households' categories, in the order their files are opened: half are 非计生户."""
 
 PURPOSES = ("养殖", "种植", "加工", "商贸")
@@ -135,7 +151,9 @@ def open_books(books: Ledger) -> tuple[list[Household], dict[int, str]]:
             max_loans_per_household=2,
             max_active_loans_per_household=1,
             guarantee_required=False,
-            categories=tuple(CategoryRule(c, priority=1, max_amount=BASE_CAP + up) for c, up in RAISE.items()),
+            categories=tuple(
+                CategoryRule(c, priority=1, max_amount=BASE_CAP + up) for c, up in RAISE.items()
+            ),
         ),
     )
     mothers = []
@@ -220,7 +238,10 @@ def meeting(
         books.advance(FUND, app, ApplicationStep.AGREE, on=agreed, by="县计生协 会长")
         number = f"LJF-{YEAR}-{len(loans_made) + 1:03d}"
         terms = LoanTerms(
-            principal=app.amount, start=on + timedelta(days=5), term=12, method=RepaymentMethod.EQUAL_PRINCIPAL
+            principal=app.amount,
+            start=on + timedelta(days=5),
+            term=12,
+            method=RepaymentMethod.EQUAL_PRINCIPAL,
         )
         household = books.household(FUND, app.household_id)
         books.disburse(
@@ -248,12 +269,25 @@ def print_queue(books: Ledger, on: date) -> None:
     for e in books.queue(FUND, as_of=on):
         hh = books.household(FUND, e.application.household_id)
         rows.append(
-            (e.position, hh.code, hh.mother_name, hh.fp_status.label_zh, e.priority, e.application.applied_on,
-             e.application.amount, e.application.step.label_zh)
-        )  # fmt: skip
+            (
+                e.position,
+                hh.code,
+                hh.mother_name,
+                hh.fp_status.label_zh,
+                e.priority,
+                e.application.applied_on,
+                e.application.amount,
+                e.application.step.label_zh,
+            )
+        )
     print(f"申请排队（截至 {on}，共 {len(rows)} 笔）：")
-    print(tabulate(rows, headers=("序号", "户编码", "姓名", "户类别", "优先级", "申请日期", "申请金额", "已完成"),
-                   disable_numparse=True))  # fmt: skip
+    print(
+        tabulate(
+            rows,
+            headers=("序号", "户编码", "姓名", "户类别", "优先级", "申请日期", "申请金额", "已完成"),
+            disable_numparse=True,
+        )
+    )
     print()
 
 
@@ -265,10 +299,14 @@ def print_close(books: Ledger) -> None:
     lines = {row[0].key: row[2] for row in table.rows if hasattr(row[0], "key")}
     print("revolve 输出（OUTPUT）— 年度结账：")
     print(f"结账年度：{closes[0].year}–{closes[-1].year}（{len(closes)} 个年度，于12月31日结账）")
-    for key, label in (("bs_cash", "货币资金"), ("bs_receivables_net", "应收款项（净额）"),
-                       ("bs_total_assets", "资产合计"), ("bs_other_payables", "应付款项"),
-                       ("bs_total_net_assets", "净资产合计"),
-                       ("bs_total_liabilities_and_net_assets", "负债和净资产总计")):  # fmt: skip
+    for key, label in (
+        ("bs_cash", "货币资金"),
+        ("bs_receivables_net", "应收款项（净额）"),
+        ("bs_total_assets", "资产合计"),
+        ("bs_other_payables", "应付款项"),
+        ("bs_total_net_assets", "净资产合计"),
+        ("bs_total_liabilities_and_net_assets", "负债和净资产总计"),
+    ):
         print(f"  {YEAR}年末资产负债表 {label}：{lines[key]}")
     print()
 
@@ -303,10 +341,17 @@ def main() -> None:
         for on, app in approvals:
             hh = books.household(FUND, app.household_id)
             rank = 2 if app.category == "other" else 1
-            rows.append((on, hh.code, hh.mother_name, hh.fp_status.label_zh, rank, app.applied_on, app.amount))
+            rows.append(
+                (on, hh.code, hh.mother_name, hh.fp_status.label_zh, rank, app.applied_on, app.amount)
+            )
         print("审批顺序（每次会议按排队顺序，资金不足即止）：")
-        print(tabulate(rows, headers=("审批日", "户编码", "姓名", "户类别", "优先级", "申请日期", "金额"),
-                       disable_numparse=True))  # fmt: skip
+        print(
+            tabulate(
+                rows,
+                headers=("审批日", "户编码", "姓名", "户类别", "优先级", "申请日期", "金额"),
+                disable_numparse=True,
+            )
+        )
         # ahead of the line: a 计生户 approved while a 非计生户 who applied earlier still waited
         approved_on = {app.id: on for on, app in approvals}
         ahead = [
@@ -321,16 +366,22 @@ def main() -> None:
         on, app, other = ahead[0]
         she, earlier = books.household(FUND, app.household_id), books.household(FUND, other.household_id)
         print(f"越前审批：{len(ahead)} 次（计生户先于更早申请、仍在等待的非计生户）")
-        print(f"  如 {on} {she.code} {she.mother_name}（{she.fp_status.label_zh}，{app.applied_on} 申请）"
-              f"先于 {earlier.code} {earlier.mother_name}（非计生户，{other.applied_on} 申请）：优先级 1 先于 2")  # fmt: skip
+        print(
+            f"  如 {on} {she.code} {she.mother_name}（{she.fp_status.label_zh}，{app.applied_on} 申请）"
+            f"先于 {earlier.code} {earlier.mother_name}（非计生户，{other.applied_on} 申请）：优先级 1 先于 2"
+        )
         by_kind: dict[str, list[Money]] = defaultdict(list)
         for _, app in approvals:
             by_kind["非计生户" if app.category == "other" else "计生户"].append(app.amount)
         for kind in ("计生户", "非计生户"):
             amounts = by_kind[kind]
-            print(f"{kind}借款：{len(amounts)} 笔，{Money.total(amounts)}，户均 {Money.total(amounts).split(len(amounts))[0]}")
+            print(
+                f"{kind}借款：{len(amounts)} 笔，{Money.total(amounts)}，户均 {Money.total(amounts).split(len(amounts))[0]}"
+            )
         waiting = books.queue(FUND, as_of=date(YEAR, 12, 31))
-        print(f"年末仍排队：{len(waiting)} 笔，其中非计生户 {sum(e.application.category == 'other' for e in waiting)} 笔")
+        print(
+            f"年末仍排队：{len(waiting)} 笔，其中非计生户 {sum(e.application.category == 'other' for e in waiting)} 笔"
+        )
         figures = books.figures(FUND, as_of=date(YEAR, 12, 31))
         print(f"累计发放：{figures.disbursed}")
         print(f"借款余额：{figures.outstanding}")
@@ -342,27 +393,67 @@ def main() -> None:
         print_close(books)
         year = build_quarterly(books, fund=FUND, year=YEAR)
         favoured = by_kind["计生户"]
-        ups = [category_policy(policy, c).max_amount - category_policy(policy, FP.OTHER).max_amount for c in RAISE]
+        ups = [
+            category_policy(policy, c).max_amount - category_policy(policy, FP.OTHER).max_amount
+            for c in RAISE
+        ]
         first_four = [a for _, a in approvals[:4]]
         print_side_by_side(
             "甘肃陇家福（种子 003），临洮县 2014年",
             [
-                Row("计生户扶持资金提高额", "提高5000-8000元", f"{min(ups)}–{max(ups)}", INPUT,
-                    "政策按种子记录为各类计生户的借款额度上浮"),  # fmt: skip
-                Row("上浮额用于小额贷款额度", "“优先发放并提高个人小额信贷”（未给数额）", "独生子女户、二女户 +8,000；其他计生户 +5,000",
-                    ASSUMED, "种子的5000-8000元指扶贫项目扶持资金，示例移用于借款上限"),  # fmt: skip
+                Row(
+                    "计生户扶持资金提高额",
+                    "提高5000-8000元",
+                    f"{min(ups)}–{max(ups)}",
+                    INPUT,
+                    "政策按种子记录为各类计生户的借款额度上浮",
+                ),
+                Row(
+                    "上浮额用于小额贷款额度",
+                    "“优先发放并提高个人小额信贷”（未给数额）",
+                    "独生子女户、二女户 +8,000；其他计生户 +5,000",
+                    ASSUMED,
+                    "种子的5000-8000元指扶贫项目扶持资金，示例移用于借款上限",
+                ),
                 Row("非计生户额度", "—", str(category_policy(policy, FP.OTHER).max_amount), ASSUMED),
-                Row("计生户额度（独生子女户）", "—", str(category_policy(policy, FP.ONE_CHILD).max_amount), OUTPUT,
-                    "revolve 按类别规则计算（category_policy）"),  # fmt: skip
+                Row(
+                    "计生户额度（独生子女户）",
+                    "—",
+                    str(category_policy(policy, FP.ONE_CHILD).max_amount),
+                    OUTPUT,
+                    "revolve 按类别规则计算（category_policy）",
+                ),
                 Row("计生户优先发放", "优先发放", "优先级 1 先于 2", INPUT, "政策的类别优先级"),
-                Row("首批审批中计生户", "—", f"{sum(a.category != 'other' for a in first_four)}/4", OUTPUT,
-                    "revolve 的排队顺序（优先级、申请日期）"),  # fmt: skip
-                Row("计生户户均借款", "—", str(Money.total(favoured).split(len(favoured))[0]), OUTPUT,
-                    "由各户申请额（输入）与额度计算"),  # fmt: skip
-                Row("申请户数与申请额", "—", f"{len(mothers)}户", ASSUMED, "各户自己的申请（人的选择），示例记录"),
+                Row(
+                    "首批审批中计生户",
+                    "—",
+                    f"{sum(a.category != 'other' for a in first_four)}/4",
+                    OUTPUT,
+                    "revolve 的排队顺序（优先级、申请日期）",
+                ),
+                Row(
+                    "计生户户均借款",
+                    "—",
+                    str(Money.total(favoured).split(len(favoured))[0]),
+                    OUTPUT,
+                    "由各户申请额（输入）与额度计算",
+                ),
+                Row(
+                    "申请户数与申请额",
+                    "—",
+                    f"{len(mothers)}户",
+                    ASSUMED,
+                    "各户自己的申请（人的选择），示例记录",
+                ),
                 Row("资金本金", "—", str(figures.capital), ASSUMED, "县财政 12万元"),
                 Row("公示期", "—", f"{policy.notice_days}天", ASSUMED, "revolve 默认（种子未给）"),
-                Row("计生群众享受实惠", "808万人次、28.78亿元", "—", "未建模", "全省各项惠农政策合计，非本基金"),
+                Row(
+                    "计生群众享受实惠",
+                    "808万人次、28.78亿元",
+                    "—",
+                    "未建模",
+                    "全省各项惠农政策合计，非本基金",
+                ),
             ],
         )
         print(render(half, Format.TEXT))
