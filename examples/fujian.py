@@ -24,9 +24,8 @@ How this script reads the seed (the modelling choices, said once):
 * every fund closes its books on 31 December 2021.
 
 The province's 年报表 (``build_quarterly(books, org="FJ", year=2021)``) counts a mother once by her
-national ID, whichever funds lent to her; each city's row is revolve's figures for that city's org (``quarterly_figures(org=…)``, the
-report's own figures).
-Every figure printed is revolve's own value. The books are kept in an in-memory SQLite database.
+national ID, whichever funds lent to her; each city's row is revolve's figures for that city's org
+(``quarterly_figures(org=…)``, the figures the report is built from). Every figure printed is revolve's own value. The books are kept in an in-memory SQLite database.
 """
 
 from __future__ import annotations
@@ -199,7 +198,6 @@ def run(books: Ledger) -> list[str]:
     six_months: dict[str, list[Payment]] = {}  # the repayments the six-month loans will bring
 
     def lend(fund: str, on: date) -> None:
-        books.open_batch(fund, code=f"{on:%Y-%m}", on=on)
         payouts = [
             Disbursement(
                 f"{fund}-{on:%m}-{i + 1:04d}", m.code, f"{on:%Y-%m}", terms(sizes[(fund, m.code)], on, n)
@@ -207,6 +205,9 @@ def run(books: Ledger) -> list[str]:
             for i, (m, n, day) in enumerate(plan[fund])
             if day == on
         ]
+        if not payouts:
+            return
+        books.open_batch(fund, code=f"{on:%Y-%m}", on=on)
         books.disburse_many(fund, payouts)
         six_months[fund] = six_months.get(fund, []) + [
             Payment(p.number, p.terms.principal, REPAID, f"HK-{p.number}")
@@ -227,12 +228,13 @@ def run(books: Ledger) -> list[str]:
         ("FZ-XFGC", everyone[0][0]),
         (f"{CITIES[1].code}-{CITIES[1].counties[0][0]}", moving[0][0]),
     ):
+        books.open_batch(fund, code=f"{YEAR}-06", on=date(YEAR, 6, 15))
         try:
             books.disburse(
                 fund,
                 number=f"{fund}-06-0001",
                 household=m.code,
-                batch=f"{FIRST_ROUND:%Y-%m}",
+                batch=f"{YEAR}-06",
                 terms=terms(yuan("30000"), date(YEAR, 6, 15), 12),
             )
         except PolicyViolation as refused:
@@ -241,9 +243,8 @@ def run(books: Ledger) -> list[str]:
     for fund, payments in six_months.items():
         if payments:
             books.repay_many(fund, payments)
-    for fund, lines in plan.items():
-        if any(on == SECOND_ROUND for _, _, on in lines):
-            lend(fund, SECOND_ROUND)
+    for fund in plan:
+        lend(fund, SECOND_ROUND)
     for fund in plan:
         books.close_period(fund, through=date(YEAR, 12, 31))
     return refusals
@@ -279,6 +280,9 @@ def main() -> None:
                 )
             )
             cities.append(f)
+        whole, _ = quarterly_figures(books, start=year[0], end=year[1], org="FJ")
+        rows.append(("全省（去重）", whole.funds, whole.households_disbursed, whole.loans_disbursed,
+                     whole.disbursed, whole.average_loan, whole.outstanding))  # fmt: skip
         print(f"福建省幸福工程 {YEAR}年（{len(funds)} 个基金：9 个市级、18 个县级）")
         print("各市（revolve 按各市机构汇总）：")
         print(

@@ -365,19 +365,19 @@ def main() -> None:
         ]
         on, app, other = ahead[0]
         she, earlier = books.household(FUND, app.household_id), books.household(FUND, other.household_id)
-        print(f"越前审批：{len(ahead)} 次（计生户先于更早申请、仍在等待的非计生户）")
+        print(f"越前审批：{len(ahead)} 对（计生户先于更早申请、仍在等待的非计生户）")
         print(
             f"  如 {on} {she.code} {she.mother_name}（{she.fp_status.label_zh}，{app.applied_on} 申请）"
             f"先于 {earlier.code} {earlier.mother_name}（非计生户，{other.applied_on} 申请）：优先级 1 先于 2"
         )
+        # the loans revolve holds, by the borrower's category: the caps at work
         by_kind: dict[str, list[Money]] = defaultdict(list)
-        for _, app in approvals:
-            by_kind["非计生户" if app.category == "other" else "计生户"].append(app.amount)
+        for loan in books.loans(FUND):
+            status = books.household(FUND, loan.household_id).fp_status
+            by_kind["非计生户" if status is FP.OTHER else "计生户"].append(loan.principal)
         for kind in ("计生户", "非计生户"):
             amounts = by_kind[kind]
-            print(
-                f"{kind}借款：{len(amounts)} 笔，{Money.total(amounts)}，户均 {Money.total(amounts).split(len(amounts))[0]}"
-            )
+            print(f"{kind}借款：{len(amounts)} 笔，{Money.total(amounts)}，最高 {max(amounts)}")
         waiting = books.queue(FUND, as_of=date(YEAR, 12, 31))
         print(
             f"年末仍排队：{len(waiting)} 笔，其中非计生户 {sum(e.application.category == 'other' for e in waiting)} 笔"
@@ -391,74 +391,32 @@ def main() -> None:
         half = build_quarterly(books, fund=FUND, year=YEAR, half=1)
         books.close_period(FUND, through=date(YEAR, 12, 31))
         print_close(books)
-        year = build_quarterly(books, fund=FUND, year=YEAR)
         favoured = by_kind["计生户"]
         ups = [
             category_policy(policy, c).max_amount - category_policy(policy, FP.OTHER).max_amount
             for c in RAISE
         ]
-        first_four = [a for _, a in approvals[:4]]
-        print_side_by_side(
-            "甘肃陇家福（种子 003），临洮县 2014年",
-            [
-                Row(
-                    "计生户扶持资金提高额",
-                    "提高5000-8000元",
-                    f"{min(ups)}–{max(ups)}",
-                    INPUT,
-                    "政策按种子记录为各类计生户的借款额度上浮",
-                ),
-                Row(
-                    "上浮额用于小额贷款额度",
-                    "“优先发放并提高个人小额信贷”（未给数额）",
-                    "独生子女户、二女户 +8,000；其他计生户 +5,000",
-                    ASSUMED,
-                    "种子的5000-8000元指扶贫项目扶持资金，示例移用于借款上限",
-                ),
-                Row("非计生户额度", "—", str(category_policy(policy, FP.OTHER).max_amount), ASSUMED),
-                Row(
-                    "计生户额度（独生子女户）",
-                    "—",
-                    str(category_policy(policy, FP.ONE_CHILD).max_amount),
-                    OUTPUT,
-                    "revolve 按类别规则计算（category_policy）",
-                ),
-                Row("计生户优先发放", "优先发放", "优先级 1 先于 2", INPUT, "政策的类别优先级"),
-                Row(
-                    "首批审批中计生户",
-                    "—",
-                    f"{sum(a.category != 'other' for a in first_four)}/4",
-                    OUTPUT,
-                    "revolve 的排队顺序（优先级、申请日期）",
-                ),
-                Row(
-                    "计生户户均借款",
-                    "—",
-                    str(Money.total(favoured).split(len(favoured))[0]),
-                    OUTPUT,
-                    "由各户申请额（输入）与额度计算",
-                ),
-                Row(
-                    "申请户数与申请额",
-                    "—",
-                    f"{len(mothers)}户",
-                    ASSUMED,
-                    "各户自己的申请（人的选择），示例记录",
-                ),
-                Row("资金本金", "—", str(figures.capital), ASSUMED, "县财政 12万元"),
-                Row("公示期", "—", f"{policy.notice_days}天", ASSUMED, "revolve 默认（种子未给）"),
-                Row(
-                    "计生群众享受实惠",
-                    "808万人次、28.78亿元",
-                    "—",
-                    "未建模",
-                    "全省各项惠农政策合计，非本基金",
-                ),
-            ],
+        base, top = (
+            category_policy(policy, FP.OTHER).max_amount,
+            category_policy(policy, FP.ONE_CHILD).max_amount,
         )
+        first_four = sum(a.category != "other" for _, a in approvals[:4])
+        rows = [
+            ("计生户扶持资金提高额", "提高5000-8000元", f"{min(ups)}–{max(ups)}", INPUT, "记为各类计生户的借款额度上浮"),
+            ("上浮额用于小额贷款额度", "“优先发放并提高个人小额信贷”（未给数额）",
+             "独生子女户、二女户 +8,000；其他计生户 +5,000", ASSUMED, "种子的数额指扶贫项目扶持资金，示例移用于借款上限"),
+            ("非计生户额度", "—", str(base), ASSUMED, ""),
+            ("计生户额度（独生子女户）", "—", str(top), OUTPUT, "revolve 按类别规则计算（category_policy）"),
+            ("计生户优先发放", "优先发放", "优先级 1 先于 2", INPUT, "政策的类别优先级"),
+            ("首批审批中计生户", "—", f"{first_four}/4", OUTPUT, "revolve 的排队顺序（优先级、申请日期）"),
+            ("计生户最高借款", "—", str(max(favoured)), OUTPUT, "高于非计生户额度；各户申请额是输入（人的选择）"),
+            ("申请户数与申请额", "—", f"{len(mothers)}户", ASSUMED, "各户自己的申请（人的选择），示例记录"),
+            ("资金本金", "—", str(figures.capital), ASSUMED, "县财政 12万元"),
+            ("公示期", "—", f"{policy.notice_days}天", ASSUMED, "revolve 默认（种子未给）"),
+            ("计生群众享受实惠", "808万人次、28.78亿元", "—", "未建模", "全省各项惠农政策合计，非本基金"),
+        ]  # fmt: skip
+        print_side_by_side("甘肃陇家福（种子 003），临洮县 2014年", [Row(*r) for r in rows])
         print(render(half, Format.TEXT))
-        print()
-        print(f"全年回收率：{year.rate('recovery_rate')}")
 
 
 if __name__ == "__main__":
