@@ -1,6 +1,6 @@
 """The examples reproduce the seed programmes: each runs as ``python examples/NAME.py`` and its printed
 figures — which revolve computed from the operations the example ran — are parsed and compared with the
-figures of the seeds (../shared/seeds/000 Xiamen, 001 Fengning, 002 Jilin) or with independent
+figures of the seeds (../shared/seeds/000 Xiamen, 001 Fengning, 002 Jilin, 003 Gansu, 004 Fujian) or with independent
 arithmetic over the example's operations.
 
 The examples print a summary of ``标签：数值`` lines before the rendered report; the tests read those
@@ -238,7 +238,7 @@ def side_by_side(output: str) -> dict[str, tuple[str, str, str]]:
     return rows
 
 
-@pytest.mark.parametrize("name", ["fengning", "xiamen", "jilin_subsidy"])
+@pytest.mark.parametrize("name", ["fengning", "xiamen", "jilin_subsidy", "gansu", "fujian"])
 def test_examples_say_which_figures_are_inputs_and_which_revolve_computed(name: str) -> None:
     rows = side_by_side(run_example(name))
     kinds = {kind for _, _, kind in rows.values()}
@@ -253,3 +253,67 @@ def test_examples_say_which_figures_are_inputs_and_which_revolve_computed(name: 
     if name == "jilin_subsidy":
         assert money(rows["贴息"][1]) == yuan("4000000") and rows["贴息"][2] == "输出：revolve 计算"
         assert rows["贴息天数上限"][2] == "输入：示例假设"
+    if name == "gansu":
+        assert rows["计生户扶持资金提高额"][1:] == ("¥5,000.00–¥8,000.00", "输入：示例按种子记录")
+        assert rows["上浮额用于小额贷款额度"][2] == "输入：示例假设"
+        assert rows["计生户额度（独生子女户）"][1:] == ("¥18,000.00", "输出：revolve 计算")
+        assert rows["首批审批中计生户"][1:] == ("4/4", "输出：revolve 计算")
+        assert rows["计生群众享受实惠"][2] == "未建模"
+    if name == "fujian":
+        assert money(rows["全省投入幸福工程项目资金"][1]) == yuan("14496万")
+        assert rows["全省投入幸福工程项目资金"][2] == "输入：示例按种子记录"
+        assert rows["帮扶计生家庭户数"][1:] == ("4589", "输出：revolve 计算")
+        assert rows["各市户数与金额"][2] == "输入：示例假设"
+
+
+# ---- 甘肃 陇家福 (seed 003) ---------------------------------------------------------------------------
+def test_gansu_puts_family_planning_households_first_with_higher_caps() -> None:
+    out = run_example("gansu")
+    assert_years_closed(out, 2014, 2014)
+    # 在扶贫项目中提高5000-8000元扶持资金 … 优先发放并提高个人小额信贷
+    base = money(line(out, "非计生户额度").split("（")[0])
+    for label, up in (
+        ("独生子女户", "8000"),
+        ("二女户", "8000"),
+        ("计划生育家庭", "5000"),
+        ("计生困难家庭", "5000"),
+    ):
+        cap = line(out, f"{label}额度")
+        assert money(cap.split("（")[0]) == base + yuan(up) and cap.endswith("（优先级 1）")
+    assert line(out, "非计生户额度").endswith("（优先级 2）")
+    assert "the limit is ¥10,000.00" in line(out, "超额申请被拒")
+    # the queue printed puts every 计生户 before every 非计生户, each group by date applied
+    queue = re.findall(r"^\d+\s+LT-\d{3}\s+\S+\s+(\S+)\s+([12])\s+(\d{4}-\d\d-\d\d)", out, flags=re.MULTILINE)
+    ranks = [int(rank) for _, rank, _ in queue]
+    assert ranks == sorted(ranks) and 1 in ranks and 2 in ranks
+    assert count(line(out, "越前审批").split(" ")[0]) > 0
+    favoured = re.fullmatch(r"(\d+) 笔，(¥[\d,.]+)，最高 (¥[\d,.]+)", line(out, "计生户借款"))
+    other = re.fullmatch(r"(\d+) 笔，(¥[\d,.]+)，最高 (¥[\d,.]+)", line(out, "非计生户借款"))
+    assert favoured is not None and other is not None
+    assert money(favoured.group(2)) + money(other.group(2)) == money(line(out, "累计发放"))
+    # the higher cap at work: a 计生户 borrowed more than any 非计生户 may
+    assert money(favoured.group(3)) > base >= money(other.group(3))
+    assert line(out, "守恒检查") == "0 项违规"
+    assert "半年报表" in out
+
+
+# ---- 福建 (seed 004) ---------------------------------------------------------------------------------
+def test_fujian_rolls_up_the_province_counting_each_mother_once() -> None:
+    out = run_example("fujian")
+    assert_years_closed(out, 2021, 2021)
+    # 全省共投入幸福工程项目资金1.4496亿元，帮扶4589户计生家庭发展致富
+    assert money(line(out, "全省投入（本年放款）")) == yuan("14496万")
+    assert count(line(out, "帮扶户数（按身份证号去重）")) == 4589
+    # the mothers lent to by two funds: the sums of the parts count them twice
+    assert count(line(out, "各基金户数之和")) == 4589 + 9 * 20 + 12 == count(line(out, "放款笔数"))
+    assert count(line(out, "各市户数之和")) == 4589 + 12
+    assert money(line(out, "户均借款额")) == yuan("14496万").split(4589)[0]
+    # each city's row: the amounts add up to the province's
+    cities = re.findall(r"^\S+市\s+3\s+(\d+)\s+(\d+)\s+(¥[\d,.]+)", out, flags=re.MULTILINE)
+    assert len(cities) == 9
+    assert sum((money(a) for _, _, a in cities), Money(0)) == yuan("14496万")
+    assert re.search(r"^全省（去重）\s+27\s+4589\s+4781\s+¥144,960,000\.00\s", out, flags=re.MULTILINE)
+    refusals = re.findall(r"^拒绝：(.*)$", out, flags=re.MULTILINE)
+    assert len(refusals) == 2 and all("active loans is 2, the limit is 1" in r for r in refusals)
+    assert line(out, "守恒检查") == "0 项违规"
+    assert count(report_fact(out, "受助户数（借款、帮扶或贴息）")) == 4589

@@ -197,6 +197,28 @@ def test_county_scope_leaves_out_another_county_and_all_scope_counts_it(tree: Le
     }
 
 
+def test_a_city_fund_under_county_scope_counts_the_loans_of_the_counties_below_it(tree: Ledger) -> None:
+    # HouseholdScope.COUNTY at a fund above county level counts its whole subtree (policy.py,
+    # county_of): the 福州 city fund must see her loan from 福清's county fund, and not XM's, in
+    # another city; a county fund does not count the city fund above it
+    tree.create_org("FZ", "福州市", OrgLevel.CITY, parent="FJ")
+    tree.create_org("FQ2", "闽侯县", OrgLevel.COUNTY, parent="FZ")
+    for code in ("FZ", "FQ2"):
+        tree.create_fund(code, f"{code} 幸福工程资金", org=code)
+        tree.contribute(code, amount=yuan("100000"), on=D(2020, 1, 2), receipt="D-1")
+        tree.open_batch(code, code="B1", on=D(2020, 1, 2))
+        tree.register_household(
+            code, code=f"{code}-H1", mother_name="林秀英", national_id=MOTHER, registered_on=D(2020, 1, 2)
+        )
+        tree.set_policy(code, _policy(HouseholdScope.COUNTY))
+    _lend(tree, "XM", "XM-001", D(2021, 3, 1))  # another city's county: not counted
+    _lend(tree, "FQ2", "FQ2-001", D(2021, 3, 2))
+    with pytest.raises(PolicyViolation) as caught:
+        _lend(tree, "FZ", "FZ-001", D(2021, 4, 1))
+    assert (caught.value.rule, caught.value.value) == ("active loans", 2)
+    assert caught.value.elsewhere == ("FQ2 借款 FQ2-001 (2021-03-02, 未结清)",)
+
+
 def test_a_voided_loan_elsewhere_is_not_counted(tree: Ledger) -> None:
     tree.set_policy("FQ-T", _policy(HouseholdScope.COUNTY))
     loan = _lend(tree, "FQ", "FQ-001", D(2021, 3, 1))

@@ -112,6 +112,27 @@ def county_of(org_id: int, orgs: Mapping[int, Org]) -> int:
     return node.id
 
 
+def within(org_id: int, root: int, orgs: Mapping[int, Org]) -> bool:
+    """Whether an organisation lies in the subtree of ``root`` (is ``root`` or one of its descendants).
+
+    Args:
+        org_id: the organisation (another fund's owner).
+        root: the subtree's root (a fund's county, :func:`county_of`).
+        orgs: every organisation, by id.
+
+    Returns:
+        True when ``root`` is ``org_id`` or one of its ancestors.
+    """
+    seen: set[int] = set()
+    node = orgs.get(org_id)
+    while node is not None and node.id not in seen:
+        if node.id == root:
+            return True
+        seen.add(node.id)
+        node = orgs.get(node.parent_id) if node.parent_id is not None else None
+    return False
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class HouseholdKeys:
     """The mothers behind a figures value's household counts, by national ID (personal data: a

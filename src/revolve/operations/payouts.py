@@ -24,7 +24,7 @@ from revolve.loans.dues import instalment_rows
 from revolve.loans.file import LoanFile
 from revolve.loans.payout import Disbursement, PayoutBooks, PlannedPayout, decide_payout
 from revolve.money import Money
-from revolve.mothers import county_of
+from revolve.mothers import county_of, within
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Unit
 from revolve.pledges import Passbook, check_passbook
@@ -241,12 +241,13 @@ class Payouts(Family):
         ]
         if not rows:
             return {}
-        county: int | None = None
-        counties: dict[int, int] = {}
+        # a loan is in the fund's county when its fund's organisation lies in the county's subtree (a
+        # city fund's "county" is the city: the counties below it are in it)
+        near: set[int] = set()
         if HouseholdScope.COUNTY in scopes:
             orgs = {o.id: o for o in store_funds.list_orgs(unit.conn)}
             county = county_of(f.org_id, orgs)
-            counties = {org_id: county_of(org_id, orgs) for org_id in {r.org_id for r in rows}}
+            near = {org_id for org_id in {r.org_id for r in rows} if within(org_id, county, orgs)}
         out: dict[str, list[LoanElsewhere]] = {}
         for r in rows:
             out.setdefault(r.national_id, []).append(
@@ -255,7 +256,7 @@ class Payouts(Family):
                     number=r.number,
                     disbursed_on=r.disbursed_on,
                     active=r.status == LoanStatus.ACTIVE.value,
-                    same_county=county is not None and counties[r.org_id] == county,
+                    same_county=r.org_id in near,
                 )
             )
         return {national_id: tuple(loans) for national_id, loans in out.items()}
