@@ -1,0 +1,195 @@
+"""The base of revolve's tables: the library-owned ``MetaData`` and its naming convention, the schema
+version, and the journal's tables (organisations, funds, accounts, entries, postings).
+
+Amounts are BIGINT fen. Every journal and account table carries its fund, and every foreign key between
+them includes the fund, so the database itself refuses a posting to another fund's account and a
+province could shard by fund without changing the model.
+
+Journal rows are written postings first, header last: inserting the header *seals* the entry, and the
+database checks then that its postings balance (see ``triggers.py``). The posting → entry foreign key is
+therefore DEFERRABLE INITIALLY DEFERRED, and checked at commit.
+
+ORM row classes here are storage shapes only; domain values live in the core, and ``rows.py`` is the one
+place that translates between them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AccountRow",
+    "Base",
+    "EntryRow",
+    "FundRow",
+    "OrgRow",
+    "PostingRow",
+    "SchemaRow",
+    "metadata",
+]
+
+SCHEMA_VERSION = 3
+"""The schema version this code writes; ``revolve_schema.version`` records what a database holds."""
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; everywhere else ids are BIGINT.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Fen = BigInteger
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to revolve's own MetaData."""
+
+    metadata = metadata
+
+
+class SchemaRow(Base):
+    """One row: the schema version of this database."""
+
+    __tablename__ = "revolve_schema"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrgRow(Base):
+    """An organisation node (province › city › county › town › village)."""
+
+    __tablename__ = "revolve_org"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_org.id"), index=True)
+
+
+class FundRow(Base):
+    """A fund (one book). ``entry_count`` and ``head_hash`` are the head of its journal's hash chain."""
+
+    __tablename__ = "revolve_fund"
+    __table_args__ = (CheckConstraint("entry_count >= 0", name="entry_count"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[int] = mapped_column(ForeignKey("revolve_org.id"), index=True)
+    chart: Mapped[str] = mapped_column(String(16))
+    closed_through: Mapped[date | None] = mapped_column(Date)
+    entry_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    # added by 0009_keyed_chain: the fingerprint of the key its chain is keyed under (None: bare SHA-256),
+    # and, for a chain sealed after it began, how many entries the seal covers, its HMAC and when
+    chain_key_id: Mapped[str | None] = mapped_column(String(16))
+    sealed_count: Mapped[int | None] = mapped_column(BigInteger)
+    seal_mac: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountRow(Base):
+    """An account of a fund: a chart role, and a sub-key for sub-ledger roles ('' when none)."""
+
+    __tablename__ = "revolve_account"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "role", "sub"),
+        UniqueConstraint("fund_id", "code"),
+        UniqueConstraint("fund_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
+    role: Mapped[str] = mapped_column(String(40))
+    sub: Mapped[str] = mapped_column(String(64), default="")
+    code: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    balance: Mapped[int] = mapped_column(Fen, default=0)
+
+
+class EntryRow(Base):
+    """A journal entry header. Inserting it seals the entry; it is never updated or deleted."""
+
+    __tablename__ = "revolve_entry"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "idempotency_key"),
+        UniqueConstraint("fund_id", "reverses_seq"),
+        ForeignKeyConstraint(["fund_id", "reverses_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        CheckConstraint("seq >= 1", name="seq"),
+        CheckConstraint("reverses_seq IS NULL OR reverses_seq < seq", name="reverses_earlier"),
+        Index(None, "fund_id", "value_date"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    value_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(40))
+    memo: Mapped[str] = mapped_column(Text, default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    reverses_seq: Mapped[int | None] = mapped_column(BigInteger)
+    content_digest: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # added by 0009_keyed_chain: 1 = the chain links the content digest alone (entries written before);
+    # 2 = it links a digest of the content digest, the idempotency key and recorded_at
+    digest_version: Mapped[int] = mapped_column(SmallInteger, server_default="1")
+
+
+class PostingRow(Base):
+    """One line of an entry: a signed, non-zero amount in fen (positive = debit)."""
+
+    __tablename__ = "revolve_posting"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["fund_id", "entry_seq"],
+            ["revolve_entry.fund_id", "revolve_entry.seq"],
+            deferrable=True,
+            initially="DEFERRED",
+        ),
+        ForeignKeyConstraint(["fund_id", "account_id"], ["revolve_account.fund_id", "revolve_account.id"]),
+        CheckConstraint("amount <> 0", name="nonzero"),
+        CheckConstraint("line_no >= 1", name="line_no"),
+        Index(None, "account_id", "value_date"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(Fen)
+    # the entry's value date, repeated so that as-of balances read one index; the seal trigger
+    # refuses a line whose date differs from its header's
+    value_date: Mapped[date] = mapped_column(Date)
+
+
+# ---- the fund's life (schema version 2) --------------------------------------------------------
