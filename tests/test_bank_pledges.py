@@ -24,6 +24,8 @@ from revolve.errors import (
     PledgeStateError,
     PolicyViolation,
 )
+from revolve.households import Household, HouseholdRecord
+from revolve.income import income_gain
 from revolve.money import Money
 from revolve.pledges import SecuredLoan
 from revolve.reports import build_passbook_register
@@ -231,3 +233,44 @@ def test_the_yearly_cap_holds_whatever_the_order_of_requests(requests: list[tupl
         accepted.append((start, principal))
     for year in {y for y, _ in requests}:
         assert sum(m.fen for d, m in accepted if d.year == year) <= 10_000_00
+
+
+def test_income_gain_per_household_and_per_person() -> None:
+    """人均增收: (Σ income observed − Σ income before) ÷ Σ persons, over households with all three figures."""
+
+    def household(hid: int, before: str | None, persons: int | None) -> Household:
+        return Household(
+            id=hid,
+            fund_id=1,
+            code=f"H{hid}",
+            mother_name="王秀英",
+            national_id=ID_1,
+            org_id=None,
+            phone=None,
+            fp_status="compliant",
+            income_before=None if before is None else yuan(before),
+            registered_on=D(2010, 1, 1),
+            persons=persons,
+        )
+
+    def income(hid: int, on: date, amount: str) -> HouseholdRecord:
+        return HouseholdRecord(hid, "income", on, "", yuan(amount), None)
+
+    households = [
+        household(1, "4000", 3),
+        household(2, "5000", 4),
+        household(3, None, 5),
+        household(4, "100", 2),
+    ]
+    records = [
+        income(1, D(2011, 1, 1), "9000"),
+        income(1, D(2012, 1, 1), "14000"),  # the latest by the date counts
+        income(2, D(2011, 6, 1), "4000"),  # her income fell: a negative gain counts
+        income(3, D(2011, 6, 1), "9999"),  # no income before: left out
+        income(4, D(2013, 1, 1), "9999"),  # observed after the date: left out
+    ]
+    gain = income_gain(households, records, as_of=D(2012, 12, 31))
+    # (14,000 − 4,000) + (4,000 − 5,000) = 9,000 over 2 households and 7 persons
+    assert (gain.households, gain.persons, gain.total) == (2, 7, yuan("9000"))
+    assert (gain.per_household, gain.per_person) == (yuan("4500"), yuan("1285.71"))
+    assert income_gain([], [], as_of=D(2012, 1, 1)).per_person == Money(0)
