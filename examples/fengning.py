@@ -348,7 +348,7 @@ def print_sskf(books: Ledger, fund: str, refusal: str) -> list[Row]:
     print(f"存折质押笔数：{facts['passbook_pledges']}")
     print(f"存折质押金额合计：{pledged}")
     print(f"截至{as_of}质押中：{facts['passbook_status_held']}")
-    print(f"银行扣划金额：{facts['passbook_applied_amount']}")
+    print(f"银行扣划金额：{facts['passbook_applied_bank_loans']}")
     print(f"贴息支出：{subsidy}")
     print(f"每户一年一万（超限拒绝）：{refusal}")
     print(f"人均增收：{gain.per_person}（{gain.total} ÷ {gain.persons}人，{gain.households}户）")

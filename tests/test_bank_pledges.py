@@ -210,6 +210,8 @@ def test_the_register_shows_bank_loan_pledges_beside_fund_loan_ones(county: Ledg
     summary = {f.label: f.value for f in report.section("summary").facts}
     assert summary["passbook_status_held"] == yuan("11500")
     assert summary["passbook_pledges_bank_loans"] == 1
+    assert summary["passbook_status_held_bank_loans"] == yuan("10000")
+    assert summary["passbook_applied_bank_loans"] == Money(0)
 
 
 @given(

@@ -44,7 +44,7 @@ def build_passbook_register(
     bank_borrower = {bl.number: bl.household_id for bl in ledger.bank_loans(f)}
     rows: list[tuple[Cell, ...]] = []
     held, applied_total = Money(0), Money(0)
-    bank_lines, bank_held = 0, Money(0)
+    bank_lines, bank_held, bank_applied = 0, Money(0), Money(0)
     for p in ledger.passbook_pledges(f):
         status = p.status_on(as_of)
         if status is None:
@@ -57,6 +57,7 @@ def build_passbook_register(
             bank_held += p.amount if for_bank else Money(0)
         if applied:
             applied_total += p.applied_amount
+            bank_applied += p.applied_amount if for_bank else Money(0)
         bank_lines += for_bank
         h = households[(bank_borrower if for_bank else borrower)[p.loan]]
         rows.append(
@@ -123,6 +124,7 @@ def build_passbook_register(
                         (
                             Fact("passbook_pledges_bank_loans", bank_lines),
                             Fact("passbook_status_held_bank_loans", bank_held),
+                            Fact("passbook_applied_bank_loans", bank_applied),
                         )
                         if bank_lines
                         else ()

@@ -394,6 +394,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "pledge_secures_bank_loan": ("银行贷款", "bank loan"),
     "passbook_pledges_bank_loans": ("其中银行贷款质押", "of which for bank loans"),
     "passbook_status_held_bank_loans": ("其中银行贷款质押中", "held for bank loans"),
+    "passbook_applied_bank_loans": ("其中银行扣划（不入账）", "applied by banks (not booked)"),
     "note_passbook_register_bank": (
         "银行贷款（少生快富）的存折质押于承贷银行，本会登记备查；银行扣划或解除均不经本基金账户，不入账。",
         "A passbook pledged for a bank loan (少生快富) is pledged to the lending bank and registered here; "
