@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from conftest import snapshot
 from revolve import Ledger, OrgLevel, Passbook, PledgeStatus, yuan
 from revolve.errors import (
+    BankLoanCapExceeded,
     InvalidAmount,
     InvalidDate,
     LoanStateError,
@@ -177,9 +178,12 @@ def test_a_fund_loan_line_cannot_be_applied_as_a_bank_one(county: Ledger) -> Non
 def test_one_household_borrows_at_most_10000_a_year(county: Ledger) -> None:
     _bank_loan(county, "BK-1", terms=_terms("6000", D(2016, 3, 1)))
     before = snapshot(county.engine)
-    with pytest.raises(PolicyViolation) as refused:
+    with pytest.raises(BankLoanCapExceeded) as refused:
         _bank_loan(county, "BK-2", terms=_terms("4000.01", D(2016, 11, 1)), passbook=_passbook())
+    assert isinstance(refused.value, PolicyViolation)  # what the programme does not allow
     assert (refused.value.value, refused.value.limit) == (yuan("10000.01"), yuan("10000"))
+    assert (refused.value.household, refused.value.year) == ("H1", 2016)
+    assert "每户一年" in str(refused.value)
     assert snapshot(county.engine) == before  # a refusal writes nothing (not the passbook either)
     _bank_loan(county, "BK-2", terms=_terms("4000", D(2016, 11, 1)))
     _bank_loan(county, "BK-3", terms=_terms("10000", D(2017, 3, 1)))  # a new year

@@ -160,7 +160,7 @@ def test_fengning_reproduces_the_seed() -> None:
     # 贴息 for the loans repaid: ¥10,000 × 5.31 % × 365 / 360 = ¥538.375, paid to the programme's limit
     # ¥538.37 (rounded down, 超过部分不予贴息); a loan in default gets none
     assert money(line(out, "贴息支出")) == yuan("538.37") * (loans - defaults)
-    assert line(out, "每户一年一万（超限拒绝）") == "PolicyViolation（¥15,000.00 > ¥10,000.00）"
+    assert line(out, "每户一年一万（超限拒绝）") == "BankLoanCapExceeded（¥15,000.00 > ¥10,000.00）"
     gain = re.fullmatch(r"(¥[\d,.]+)（(¥[\d,.]+) ÷ (\d+)人，(\d+)户）", line(out, "人均增收"))
     assert gain is not None
     assert int(gain.group(4)) == 276

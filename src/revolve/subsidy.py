@@ -45,7 +45,7 @@ from decimal import (
 from fractions import Fraction
 
 from revolve.checks import check_date, check_money, check_rate, check_rounding, check_whole
-from revolve.errors import InvalidDate, InvalidTerms, PolicyViolation
+from revolve.errors import BankLoanCapExceeded, InvalidDate, InvalidTerms
 from revolve.money import Money
 from revolve.rounding import div_round
 from revolve.schedule import LoanTerms, generate_schedule
@@ -333,7 +333,12 @@ def bank_loan_subsidy(terms: LoanTerms, caps: SubsidyCaps) -> tuple[SubsidyLine,
 
 
 def check_household_year(
-    caps: SubsidyCaps, principal: Money, start: date, earlier: Sequence[tuple[date, Money]]
+    caps: SubsidyCaps,
+    principal: Money,
+    start: date,
+    earlier: Sequence[tuple[date, Money]],
+    *,
+    household: object = None,
 ) -> None:
     """Refuse a bank loan that would take a household past the programme's cap for one year.
 
@@ -345,16 +350,15 @@ def check_household_year(
         principal: the new loan's principal.
         start: the new loan's start (its calendar year is the year counted).
         earlier: (start, principal) of the household's bank loans already recorded, in any year.
+        household: the household, named in the refusal.
 
     Raises:
-        PolicyViolation: the year's total with this loan passes the cap (``value`` is that total,
-            ``limit`` the cap).
+        BankLoanCapExceeded: the year's total with this loan passes the cap (``value`` is that total,
+            ``limit`` the cap; a :class:`~revolve.errors.PolicyViolation`).
     """
     cap = caps.max_per_household_year
     if cap is None:
         return
     total = Money.total([principal, *(amount for day, amount in earlier if day.year == start.year)])
     if total > cap:
-        raise PolicyViolation(
-            f"the household's bank-loan principal in {start.year} (每户一年{cap})", total, limit=cap
-        )
+        raise BankLoanCapExceeded(household, year=start.year, total=total, cap=cap)

@@ -68,7 +68,9 @@ Hierarchy::
                                               on an application rejected or paid out
     ├── NoticePeriodNotOver (ValueError)      审批 before the public-notice period (公示期) has run
     ├── ApplicationOutOfTurn (ValueError)     审批 while one ahead in the queue waits, without a reason
-    └── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
+    ├── UnknownCapitalPledge (NotFound)       no pledge of capital (认捐) with this id or code in the fund
+    └── BankLoanCapExceeded (PolicyViolation) a bank loan past the programme's cap a household a year
+                                              (少生快富 每户一年一万)
 """
 
 from revolve.errors.base import RevolveError
@@ -79,6 +81,7 @@ from revolve.errors.conflicts import (
     AlreadyVoided,
     ApplicationOutOfTurn,
     ApplicationStepRefused,
+    BankLoanCapExceeded,
     BooksAlreadyOpen,
     DuplicateCode,
     DuplicateReceipt,
@@ -146,6 +149,7 @@ __all__ = [
     "AmountOutOfRange",
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
+    "BankLoanCapExceeded",
     "BooksAlreadyOpen",
     "ChartError",
     "CommandError",

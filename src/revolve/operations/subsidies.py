@@ -76,7 +76,8 @@ class Subsidies(Family):
             InvalidTerms, InvalidRate, InvalidAmount: terms the bank's schedule cannot be built from.
             UnknownHousehold: no such household.
             DuplicateCode: the number is in use.
-            PolicyViolation: the household's principal in the loan's year would pass the programme's cap.
+            BankLoanCapExceeded: the household's principal in the loan's year would pass the programme's cap
+                (a PolicyViolation).
             InvalidEntry, MoneyTypeError, InvalidAmount: a passbook without a bank, with a malformed account
                 number, or an amount that is not positive Money.
         """
@@ -90,7 +91,11 @@ class Subsidies(Family):
                 for t in store_subsidies.household_bank_loan_terms(conn, f.id, hh.id)
             ]
             check_household_year(
-                caps, terms.principal, terms.start, [(t.start, t.principal) for t in earlier]
+                caps,
+                terms.principal,
+                terms.start,
+                [(t.start, t.principal) for t in earlier],
+                household=hh.code,
             )
             new_id = store_subsidies.insert_bank_loan(
                 conn,
