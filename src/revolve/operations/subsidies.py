@@ -204,12 +204,17 @@ class Subsidies(Family):
     def mark_breach(self, fund: FundRef, bank_loan: int | str, *, on: date) -> None:
         """Record that a bank loan broke its terms (overdue, misuse): no subsidy for later periods.
 
+        A breach stands from its earliest date: recording it again on a later date changes nothing (it
+        would otherwise give back the subsidy of the periods in between, and leave a passbook the bank
+        applied before it without a default). An earlier date moves it back.
+
         Raises:
             UnknownBankLoan: no such bank loan.
         """
         with self._books.locked(fund) as unit:
             row = store_subsidies.find_bank_loan(unit.conn, unit.fund.id, bank_loan)
-            store_subsidies.mark_bank_loan_breach(unit.conn, row.id, on)
+            if row.in_breach_from is None or on < row.in_breach_from:
+                store_subsidies.mark_bank_loan_breach(unit.conn, row.id, on)
 
     def pay_subsidy(self, fund: FundRef, bank_loan: int | str, *, period: int, on: date) -> PostedEntry:
         """Pay the interest subsidy (贴息) for one period of a bank loan, once, after the period ends.
