@@ -147,6 +147,27 @@ def test_fengning_reproduces_the_seed() -> None:
     assert re.search(
         r"^回收率（还款率）\s+100\.00% \(1,400,000\.00 ÷ 1,400,000\.00\)$", out, flags=re.MULTILINE
     )
+    # 少生快富: bank loans of 1万 a household a year, the passbook pledged to the bank (seed 001), a one-in-four
+    # sample of 1,104 households over 2008–2015; every loan is closed by 2016, so no passbook is held
+    loans = count(line(out, "银行贷款笔数"))
+    assert loans == count(line(out, "扶持户数（样本）")) == count(line(out, "存折质押笔数")) == 276
+    assert count(line(out, "覆盖乡镇")) == 26
+    assert money(line(out, "存折质押金额合计")) == yuan("10000") * loans
+    assert money(line(out, "截至2016-12-31质押中")) == Money(0)
+    defaults = count(line(out, "违约笔数"))
+    assert defaults == 276 // 23
+    assert money(line(out, "银行扣划金额")) == yuan("10000") * defaults  # the bank took those passbooks
+    # 贴息 for the loans repaid: ¥10,000 × 5.31 % × 365 / 360 = ¥538.375, paid to the programme's limit
+    # ¥538.37 (rounded down, 超过部分不予贴息); a loan in default gets none
+    assert money(line(out, "贴息支出")) == yuan("538.37") * (loans - defaults)
+    assert line(out, "每户一年一万（超限拒绝）") == "BankLoanCapExceeded（¥15,000.00 > ¥10,000.00）"
+    gain = re.fullmatch(r"(¥[\d,.]+)（(¥[\d,.]+) ÷ (\d+)人，(\d+)户）", line(out, "人均增收"))
+    assert gain is not None
+    assert int(gain.group(4)) == 276
+    total, persons = money(gain.group(2)), int(gain.group(3))
+    assert money(gain.group(1)) == Money((total.fen * 2 + persons) // (2 * persons))  # half up, to the fen
+    assert yuan("3000") <= money(gain.group(1)) < yuan("4000")  # 人均增收3000多元
+    assert line(out, "守恒检查（少生快富）") == "0 项违规"
 
 
 # ---- 厦门 (seed 000) --------------------------------------------------------------------------------
@@ -243,10 +264,19 @@ def test_examples_say_which_figures_are_inputs_and_which_revolve_computed(name: 
     rows = side_by_side(run_example(name))
     kinds = {kind for _, _, kind in rows.values()}
     assert "输出：revolve 计算" in kinds and "输入：示例按种子记录" in kinds
-    assert kinds <= {"输出：revolve 计算", "输入：示例按种子记录", "输入：示例假设", "未建模"}
+    assert kinds <= {"输出：revolve 计算", "输入：示例按种子记录", "输入：示例假设"}
     if name == "fengning":
         assert rows["滚动次数"][1:] == ("4.00", "输出：revolve 计算")
         assert money(rows["共投资金（资金本金）"][1]) == yuan("350000")
+        # the 少生快富 bank loans are modelled now (issue 13): no "未建模" row is left
+        assert "少生快富 银行贷款" not in rows
+        assert rows["少生快富 扶持户数"] == ("1100多户", "276", "输出：revolve 计算")
+        assert rows["少生快富 每户一年一万"][1:] == ("¥10,000.00", "输入：示例按种子记录")
+        assert rows["少生快富 存折质押"][2] == "输出：revolve 计算"
+        assert rows["少生快富 贴息"][2] == "输出：revolve 计算"
+        assert rows["少生快富 各户帮扶后收入"][2] == "输入：示例假设"
+        assert rows["少生快富 人均增收"][0] == "3000多元"
+        assert rows["少生快富 人均增收"][2] == "输出：revolve 计算"
     if name == "xiamen":
         assert rows["脱贫率"][1].startswith("98.95% = 3,567 ÷ 3,605")
         assert rows["评估为仍贫困的户数"][1:] == ("38", "输入：示例按种子记录")

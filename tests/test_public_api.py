@@ -40,6 +40,7 @@ EXPECTED_ALL = [
     "ApplicationOutOfTurn",
     "ApplicationStep",
     "ApplicationStepRefused",
+    "BankLoanCapExceeded",
     "Batch",
     "BooksAlreadyOpen",
     "BooksBusy",

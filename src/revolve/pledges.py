@@ -11,6 +11,14 @@ Two things are called a "pledge" in a county office, and they are booked differe
   default does money move: the bank pays the pledged balance into the fund's account, a receipt from the
   borrower's own money on that date (Dr 银行存款 / Cr 其他应收款, payer ``passbook``).
 
+The same register holds the passbooks pledged for **bank-lent** loans (少生快富, seed 001: "每户一年一万
+存折抵押"): the bank lends, the household pledges her passbook to the bank as the loan's security, and the
+programme (the association that arranges the loans and pays their 贴息) keeps the line in its 备查簿. Such a
+line names its bank loan (:attr:`PassbookPledge.secures` is :attr:`SecuredLoan.BANK_LOAN`); it is released
+when the bank loan is repaid, and applied when the household defaults on the bank and the bank takes
+(扣划) the pledged balance for its own loan — money that goes from her account to the bank, never through
+the fund's, so the application posts nothing either (:func:`bank_application_amount`).
+
 This module holds the register's value type, the passbook a caller describes (:class:`Passbook`), the
 mask that keeps an account number off printed pages, and the pure decisions: whether a passbook may be
 registered, released or applied, and how much an application takes. Pure: no clock, no storage.
@@ -39,15 +47,19 @@ from revolve.loans.records import Loan, LoanStatus
 from revolve.money import Money
 
 __all__ = [
+    "RELEASED_AT_BANK_CLOSE",
     "RELEASED_AT_CLOSE",
     "Passbook",
     "PassbookPledge",
     "PledgeStatus",
     "Restore",
+    "SecuredLoan",
     "application_amount",
+    "bank_application_amount",
     "check_passbook",
     "check_registration",
     "check_release",
+    "fund_loan_of",
     "mask_account",
     "require_no_passbook",
     "restored_by_void",
@@ -57,6 +69,9 @@ _MASK = "*"
 
 RELEASED_AT_CLOSE = "借款结清，解除质押"
 """The note on a register line released because a payment closed its loan (what a void of it undoes)."""
+
+RELEASED_AT_BANK_CLOSE = "银行贷款结清，解除质押"
+"""The note on a register line released because its bank loan was repaid (``close_bank_loan``)."""
 
 
 def mask_account(number: str) -> str:
@@ -133,29 +148,43 @@ class PledgeStatus(StrEnum):
         return {"held": "质押中", "applied": "已扣划", "released": "已解除"}[self.value]
 
 
+class SecuredLoan(StrEnum):
+    """What a register line's passbook secures: one of the fund's own loans, or a bank-lent loan."""
+
+    FUND_LOAN = "fund_loan"
+    BANK_LOAN = "bank_loan"
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name: 基金借款 or 银行贷款."""
+        return {"fund_loan": "基金借款", "bank_loan": "银行贷款"}[self.value]
+
+
 @dataclass(frozen=True, slots=True)
 class PassbookPledge:
     """One line of the passbook pledge register (存折质押备查簿).
 
     Attributes:
         id: the line's id.
-        fund_id: the fund holding the passbook.
-        loan_id: the loan it secures.
-        loan: that loan's number.
+        fund_id: the fund whose register holds the line.
+        loan_id: the fund's loan it secures (None for a bank loan's line).
+        loan: the number of the loan it secures (the fund's loan or the bank loan).
         bank: the bank keeping the account.
         account_number: the account number as stored (never in ``repr``; print :attr:`masked_account`).
         amount: the balance pledged.
         held_from: the day the fund took the passbook.
         applied_on: the day it was applied to the loan in default, if it was.
         applied_amount: what the application took (zero until applied).
-        receipt: the receipt number (还款凭证号) of the application, if any.
+        receipt: the receipt number (还款凭证号) of the application, if any; for a bank loan's line, the
+            bank's reference for its deduction (扣划凭证).
         released_on: the day the passbook went back to the mother, if it did.
         note: why it was released by hand, or blank.
+        bank_loan_id: the bank loan it secures (None for the fund's own loan's line).
     """
 
     id: int
     fund_id: int
-    loan_id: int
+    loan_id: int | None
     loan: str
     bank: str
     account_number: str = field(repr=False)
@@ -166,11 +195,17 @@ class PassbookPledge:
     receipt: str | None
     released_on: date | None
     note: str = ""
+    bank_loan_id: int | None = None
 
     @property
     def masked_account(self) -> str:
         """The account number with its middle hidden."""
         return mask_account(self.account_number)
+
+    @property
+    def secures(self) -> SecuredLoan:
+        """Whether the passbook secures the fund's own loan or a bank loan."""
+        return SecuredLoan.FUND_LOAN if self.bank_loan_id is None else SecuredLoan.BANK_LOAN
 
     @property
     def status(self) -> PledgeStatus:
@@ -252,6 +287,7 @@ def application_amount(
         MoneyTypeError, InvalidAmount: ``amount`` not positive Money, or more than the balance pledged.
     """
     day = check_date("on", on)
+    fund_loan_of(pledge)
     if pledge.status is not PledgeStatus.HELD:
         raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
     if day < pledge.held_from:
@@ -271,6 +307,69 @@ def application_amount(
     if amount is None:
         still_owed = owed(dues, paid=loan.paid_in_version)
         return min(pledge.amount, still_owed) if still_owed.fen > 0 else pledge.amount
+    taken = check_money("the amount applied", amount, positive=True)
+    if taken > pledge.amount:
+        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+    return taken
+
+
+def fund_loan_of(pledge: PassbookPledge) -> int:
+    """The id of the fund's own loan a register line secures, for the fund to apply its passbook.
+
+    Raises:
+        PledgeStateError: the line secures a bank loan: the bank, not the fund, applies that passbook.
+    """
+    if pledge.loan_id is None:
+        raise PledgeStateError(
+            pledge.id,
+            state=f"pledged to the bank for bank loan {pledge.loan}",
+            operation="an application by the fund (the bank applies it: record that with apply_bank_passbook)",
+        )
+    return pledge.loan_id
+
+
+def bank_application_amount(
+    pledge: PassbookPledge, *, in_breach_from: date | None, on: object, amount: Money | None
+) -> Money:
+    """How much the bank took from a passbook pledged for its loan, when the household defaulted on it.
+
+    The bank, not the fund, applies the passbook, to its own loan: the money goes from her account to the
+    bank. The fund records it in the register (nothing is posted); the bank loan must be recorded in
+    breach (``mark_breach``) on or before ``on``.
+
+    Args:
+        pledge: the register line.
+        in_breach_from: the day the bank loan was recorded in breach, or None.
+        on: the day the bank took the money.
+        amount: what it took; by default the balance pledged.
+
+    Raises:
+        PledgeStateError: the line secures the fund's own loan, was applied or released already, or the
+            bank loan is not in breach on ``on``.
+        InvalidDate: not a date, or before the passbook was pledged.
+        MoneyTypeError, InvalidAmount: ``amount`` not positive Money, or more than the balance pledged.
+    """
+    day = check_date("on", on)
+    if pledge.secures is SecuredLoan.FUND_LOAN:
+        raise PledgeStateError(
+            pledge.id,
+            state=f"securing the fund's own loan {pledge.loan}",
+            operation="an application by a bank (the fund applies it with apply_passbook_pledge)",
+        )
+    if pledge.status is not PledgeStatus.HELD:
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application by the bank")
+    if day < pledge.held_from:
+        raise InvalidDate(
+            day, reason=f"passbook pledge {pledge.id} was pledged on {pledge.held_from.isoformat()}"
+        )
+    if in_breach_from is None or in_breach_from > day:
+        raise PledgeStateError(
+            pledge.id,
+            state=f"securing bank loan {pledge.loan}, not recorded in default on {day.isoformat()}",
+            operation="an application by the bank (record the default first with mark_breach)",
+        )
+    if amount is None:
+        return pledge.amount
     taken = check_money("the amount applied", amount, positive=True)
     if taken > pledge.amount:
         raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")

@@ -45,7 +45,7 @@ from decimal import (
 from fractions import Fraction
 
 from revolve.checks import check_date, check_money, check_rate, check_rounding, check_whole
-from revolve.errors import InvalidDate, InvalidTerms
+from revolve.errors import BankLoanCapExceeded, InvalidDate, InvalidTerms
 from revolve.money import Money
 from revolve.rounding import div_round
 from revolve.schedule import LoanTerms, generate_schedule
@@ -54,10 +54,12 @@ __all__ = [
     "FUQING_CAPS",
     "NINGDE_CAPS",
     "YEAR_DAYS",
+    "BankLoan",
     "InterestPeriod",
     "SubsidyCaps",
     "SubsidyLine",
     "bank_loan_subsidy",
+    "check_household_year",
     "subsidy_limit",
     "subsidy_lines",
     "subsidy_total",
@@ -81,9 +83,15 @@ class SubsidyCaps:
         max_rate: the highest annual rate subsidised, a Decimal (``Decimal("0.05")`` for 5 %).
         max_days: the most interest days subsidised over the loan's life (365 for a one-year term).
         share: the part of the capped interest the programme pays, in (0, 1]; 1 unless given.
+        max_per_household_year: the most a household may borrow from the bank under the programme in one
+            calendar year (少生快富 "每户一年一万": 1万), or None for no such cap. Unlike the other caps
+            it is a refusal, not a limit on the subsidy: ``register_bank_loan`` refuses a loan that would
+            take the household's principal in the loan's starting year past it
+            (:func:`check_household_year`).
 
     Raises:
-        MoneyTypeError, InvalidAmount: ``max_principal`` is not positive Money.
+        MoneyTypeError, InvalidAmount: ``max_principal`` (or ``max_per_household_year``) is not positive
+            Money.
         InvalidRate: a rate or share that is not a Decimal (a float is refused), is out of range.
         InvalidTerms: ``max_days`` is not an int of at least 1.
     """
@@ -92,12 +100,15 @@ class SubsidyCaps:
     max_rate: Decimal
     max_days: int
     share: Decimal = Decimal(1)
+    max_per_household_year: Money | None = None
 
     def __post_init__(self) -> None:
         check_money("max_principal", self.max_principal, positive=True)
         check_rate("max_rate", self.max_rate, positive=True)
         check_whole("max_days", self.max_days, minimum=1)
         check_rate("share", self.share, positive=True)
+        if self.max_per_household_year is not None:
+            check_money("max_per_household_year", self.max_per_household_year, positive=True)
 
 
 FUQING_CAPS = SubsidyCaps(max_principal=Money(50_000_00), max_rate=Decimal("0.05"), max_days=365)
@@ -167,6 +178,33 @@ class SubsidyLine:
     base: Money
     rate: Decimal
     amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class BankLoan:
+    """A bank-lent loan the fund records for information and subsidises (not the fund's asset).
+
+    Attributes:
+        id: its id.
+        fund_id: the fund that records it.
+        number: its number in the fund.
+        household_id: the borrowing household.
+        bank: the lending bank.
+        terms: the bank's terms.
+        caps: the programme's caps.
+        in_breach_from: the day it was recorded in breach (no subsidy after), if it was.
+        closed_on: the day it was repaid to the bank, if it was.
+    """
+
+    id: int
+    fund_id: int
+    number: str
+    household_id: int
+    bank: str
+    terms: LoanTerms
+    caps: SubsidyCaps
+    in_breach_from: date | None
+    closed_on: date | None
 
 
 def subsidy_limit(caps: SubsidyCaps) -> Money:
@@ -292,3 +330,35 @@ def bank_loan_subsidy(terms: LoanTerms, caps: SubsidyCaps) -> tuple[SubsidyLine,
         start = inst.due_date
         balance = inst.balance_after
     return subsidy_lines(periods, terms.annual_rate, caps)
+
+
+def check_household_year(
+    caps: SubsidyCaps,
+    principal: Money,
+    start: date,
+    earlier: Sequence[tuple[date, Money]],
+    *,
+    household: object = None,
+) -> None:
+    """Refuse a bank loan that would take a household past the programme's cap for one year.
+
+    少生快富 lent "每户一年一万" (seed 001): a household's bank loans under the programme that start in
+    one calendar year may total at most ``caps.max_per_household_year``.
+
+    Args:
+        caps: the programme's caps (nothing is checked when ``max_per_household_year`` is None).
+        principal: the new loan's principal.
+        start: the new loan's start (its calendar year is the year counted).
+        earlier: (start, principal) of the household's bank loans already recorded, in any year.
+        household: the household, named in the refusal.
+
+    Raises:
+        BankLoanCapExceeded: the year's total with this loan passes the cap (``value`` is that total,
+            ``limit`` the cap; a :class:`~revolve.errors.PolicyViolation`).
+    """
+    cap = caps.max_per_household_year
+    if cap is None:
+        return
+    total = Money.total([principal, *(amount for day, amount in earlier if day.year == start.year)])
+    if total > cap:
+        raise BankLoanCapExceeded(household, year=start.year, total=total, cap=cap)

@@ -76,7 +76,9 @@ Hierarchy::
     ├── ChainKeyError (ValueError)            a chain key that cannot be used (too short)
     │   ├── ChainKeyMissing                   a keyed fund's chain read or written without the key
     │   └── ChainKeyMismatch                  a keyed fund's chain read or written with another key
-    └── ChainNotIntact (ValueError)           sealing a chain under a key while its bare chain is broken
+    ├── ChainNotIntact (ValueError)           sealing a chain under a key while its bare chain is broken
+    └── BankLoanCapExceeded (PolicyViolation) a bank loan past the programme's cap a household a year
+                                              (少生快富 每户一年一万)
 """
 
 from revolve.errors.base import RevolveError
@@ -87,6 +89,7 @@ from revolve.errors.conflicts import (
     AlreadyVoided,
     ApplicationOutOfTurn,
     ApplicationStepRefused,
+    BankLoanCapExceeded,
     BooksAlreadyOpen,
     BooksBusy,
     ChainKeyError,
@@ -162,6 +165,7 @@ __all__ = [
     "AmountOutOfRange",
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
+    "BankLoanCapExceeded",
     "BooksAlreadyOpen",
     "BooksBusy",
     "ChainKeyError",

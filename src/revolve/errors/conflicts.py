@@ -18,6 +18,7 @@ __all__ = [
     "AlreadyVoided",
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
+    "BankLoanCapExceeded",
     "BooksAlreadyOpen",
     "BooksBusy",
     "DuplicateCode",
@@ -488,4 +489,29 @@ class ChainNotIntact(RevolveError, ValueError):
         super().__init__(
             f"cannot seal fund {fund}: its chain is broken at entry {seq} ({reason}); restore the "
             "books from a backup that verifies, then seal"
+        )
+
+
+class BankLoanCapExceeded(PolicyViolation):
+    """A bank loan that would take a household past the programme's cap on what it may borrow from the
+    bank in one calendar year (少生快富 每户一年一万). A :class:`PolicyViolation`: ``rule``, ``value`` (the
+    year's total with the loan) and ``limit`` (the cap) as there.
+
+    Attributes:
+        household: the household's id.
+        year: the calendar year counted.
+    """
+
+    def __init__(self, household: object, *, year: int, total: object, cap: object) -> None:
+        self.household = household
+        self.year = year
+        self.rule = f"the household's bank-loan principal in {year}"
+        self.value = total
+        self.limit = cap
+        self.elsewhere = ()
+        RevolveError.__init__(
+            self,
+            f"household {household}'s bank loans starting in {year} would total {total}, over the "
+            f"programme's cap of {cap} a household a year (每户一年): lend less, or start the loan in "
+            f"another year",
         )

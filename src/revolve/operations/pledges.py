@@ -28,11 +28,13 @@ from revolve.pledges import (
     application_amount,
     check_registration,
     check_release,
+    fund_loan_of,
 )
 from revolve.rules import PayerKind
 from revolve.store import loans as store_loans
 from revolve.store import pledges as store_pledges
 from revolve.store import receipts as store_receipts
+from revolve.store import subsidies as store_subsidies
 from revolve.store.transactions import Connection
 
 __all__ = ["PassbookPledges"]
@@ -149,7 +151,7 @@ class PassbookPledges(Family):
             conn, f = unit.conn, with_accruals(unit)
             p = _find(conn, f.id, pledge)
             key = f"receipt:{receipt}"
-            found = store_loans.loan_for_payment(conn, f.id, p.loan_id, receipt=receipt, key=key)
+            found = store_loans.loan_for_payment(conn, f.id, fund_loan_of(p), receipt=receipt, key=key)
             ln = found.paying.loan
             if found.receipt_taken:
                 earlier = store_receipts.find_receipt(conn, f.id, receipt)
@@ -196,21 +198,32 @@ class PassbookPledges(Family):
             return recorded
 
     def passbook_pledges(
-        self, fund: FundRef, loan: Loan | int | str | None = None, *, held_only: bool = False
+        self,
+        fund: FundRef,
+        loan: Loan | int | str | None = None,
+        *,
+        held_only: bool = False,
+        bank_loan: int | str | None = None,
     ) -> list[PassbookPledge]:
-        """The pledge register (存折质押备查簿): every passbook the fund took, in the order taken.
+        """The pledge register (存折质押备查簿): every passbook in it, for the fund's own loans and for bank
+        loans (少生快富) alike, in the order taken.
 
         Args:
             fund: the fund.
             loan: only this loan's lines.
             held_only: only the lines not yet released.
+            bank_loan: only this bank loan's lines (id or number).
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownBankLoan: no such bank loan.
         """
         with self._books.reading(fund) as (conn, f):
             loan_id = None if loan is None else store_loans.find_loan(conn, f.id, ref_of(loan)).id
-            return store_pledges.passbook_pledges(conn, f.id, loan_id=loan_id, held_only=held_only)
+            bank_id = None if bank_loan is None else store_subsidies.find_bank_loan(conn, f.id, bank_loan).id
+            return store_pledges.passbook_pledges(
+                conn, f.id, loan_id=loan_id, held_only=held_only, bank_loan_id=bank_id
+            )
 
     def passbook_pledge(self, fund: FundRef, pledge: PledgeRef) -> PassbookPledge:
         """One line of the pledge register.

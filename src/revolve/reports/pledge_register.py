@@ -1,9 +1,11 @@
 """The passbook pledge register (存折质押备查簿) of a fund as of a date.
 
-One row per passbook taken by then: the loan and household, the bank, the account number (masked unless
+One row per passbook taken by then, for the fund's own loans and for bank loans (少生快富) alike: the loan
+it secures and what kind of loan that is (基金借款 or 银行贷款), the household, the bank, the account number (masked unless
 the caller reveals it), the balance pledged, and when it was taken, applied and released. A passbook is
 the mother's own money, so the register is kept off the books: only an application shows in the journal,
-as her repayment (payer ``passbook``). Figures: what is still held on the date, and what was applied.
+as her repayment (payer ``passbook``); a bank loan's passbook, pledged to the bank, never enters them.
+Figures: what is still held on the date, and what was applied, with the bank loans' share of each.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 from revolve.funds import Fund
 from revolve.ledger import Ledger
 from revolve.money import Money
-from revolve.pledges import PledgeStatus
+from revolve.pledges import PledgeStatus, SecuredLoan
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 
 __all__ = ["build_passbook_register"]
@@ -38,23 +40,30 @@ def build_passbook_register(
     """
     f = ledger.fund(fund)
     households = {h.id: h for h in ledger.households(f)}
-    loans = {ln.id: ln for ln in ledger.loans(f)}
+    borrower = {ln.number: ln.household_id for ln in ledger.loans(f)}
+    bank_borrower = {bl.number: bl.household_id for bl in ledger.bank_loans(f)}
     rows: list[tuple[Cell, ...]] = []
     held, applied_total = Money(0), Money(0)
+    bank_lines, bank_held, bank_applied = 0, Money(0), Money(0)
     for p in ledger.passbook_pledges(f):
         status = p.status_on(as_of)
         if status is None:
             continue
         applied = p.applied_on is not None and p.applied_on <= as_of
         released = p.released_on is not None and p.released_on <= as_of
+        for_bank = p.secures is SecuredLoan.BANK_LOAN
         if status is PledgeStatus.HELD:
             held += p.amount
+            bank_held += p.amount if for_bank else Money(0)
         if applied:
             applied_total += p.applied_amount
-        h = households[loans[p.loan_id].household_id]
+            bank_applied += p.applied_amount if for_bank else Money(0)
+        bank_lines += for_bank
+        h = households[(bank_borrower if for_bank else borrower)[p.loan]]
         rows.append(
             (
                 p.loan,
+                Term(f"pledge_secures_{p.secures.value}"),
                 h.code,
                 h.mother_name,
                 p.bank,
@@ -70,6 +79,7 @@ def build_passbook_register(
     table = Table(
         columns=(
             Column("loan", "loan_number", T),
+            Column("secures", "pledge_secures", T),
             Column("household", "household_code", T),
             Column("mother", "mother_name", T),
             Column("bank", "passbook_bank", T),
@@ -88,7 +98,8 @@ def build_passbook_register(
             None,
             None,
             None,
-            Money.total(r[5] for r in rows if isinstance(r[5], Money)),
+            None,
+            Money.total(r[6] for r in rows if isinstance(r[6], Money)),
             None,
             None,
             applied_total,
@@ -110,9 +121,18 @@ def build_passbook_register(
                     Fact("passbook_pledges", len(rows)),
                     Fact("passbook_status_held", held),
                     Fact("passbook_applied_amount", applied_total),
+                    *(
+                        (
+                            Fact("passbook_pledges_bank_loans", bank_lines),
+                            Fact("passbook_status_held_bank_loans", bank_held),
+                            Fact("passbook_applied_bank_loans", bank_applied),
+                        )
+                        if bank_lines
+                        else ()
+                    ),
                 ),
             ),
             Section("passbooks", "passbook_pledge_register", table=table),
         ),
-        notes=("note_passbook_register",),
+        notes=("note_passbook_register", *(("note_passbook_register_bank",) if bank_lines else ())),
     )

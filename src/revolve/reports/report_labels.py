@@ -389,6 +389,17 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "A pledged passbook is the borrower's own money: it is kept in this register, off the fund's books, "
         "and enters them only when it is applied to a loan in default, as her repayment.",
     ),
+    "pledge_secures": ("担保贷款类别", "Loan secured"),
+    "pledge_secures_fund_loan": ("基金借款", "fund loan"),
+    "pledge_secures_bank_loan": ("银行贷款", "bank loan"),
+    "passbook_pledges_bank_loans": ("其中银行贷款质押", "of which for bank loans"),
+    "passbook_status_held_bank_loans": ("其中银行贷款质押中", "held for bank loans"),
+    "passbook_applied_bank_loans": ("其中银行扣划（不入账）", "applied by banks (not booked)"),
+    "note_passbook_register_bank": (
+        "银行贷款（少生快富）的存折质押于承贷银行，本会登记备查；银行扣划或解除均不经本基金账户，不入账。",
+        "A passbook pledged for a bank loan (少生快富) is pledged to the lending bank and registered here; "
+        "the bank's application and the release pass outside the fund's account and are never booked.",
+    ),
     # corrections (冲正)
     "status_voided": ("已作废", "voided"),
     "voided_records": ("作废记录（冲正）", "Voided records (corrections)"),

@@ -1,5 +1,6 @@
 """The passbook pledge register (table ``revolve_passbook_pledge``, with the loan's number from
-``revolve_loan``): mothers' passbooks held for their loans, off the books (存折质押备查簿).
+``revolve_loan``, or from ``revolve_bank_loan`` for a passbook pledged for a bank loan): mothers' passbooks
+held for their loans, off the books (存折质押备查簿).
 
 Every function works inside the caller's transaction and never commits.
 """
@@ -9,21 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, case, insert, select, update
+from sqlalchemy import Connection, Select, and_, case, func, insert, select, update
 
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
 from revolve.pledges import Passbook, PassbookPledge, Restore
 from revolve.store.rows import passbook_pledge_of, passbook_pledge_values
-from revolve.store.schema import GuaranteeRow, GuarantorRow, LoanRow, PassbookPledgeRow
+from revolve.store.schema import BankLoanRow, GuaranteeRow, GuarantorRow, LoanRow, PassbookPledgeRow
 
 __all__ = [
     "add_to_deposit_guarantees",
     "find_passbook_pledge",
+    "insert_bank_loan_pledge",
     "insert_passbook_pledges",
     "mark_applied",
     "mark_released",
     "passbook_pledges",
+    "release_bank_loan_lines",
     "release_held",
     "restore_lines",
 ]
@@ -45,31 +48,50 @@ def insert_passbook_pledges(
     ]
 
 
+def insert_bank_loan_pledge(conn: Connection, fund_id: int, bank_loan_id: int, p: Passbook, on: date) -> int:
+    """Add the register line of a passbook pledged for a bank loan; return its id."""
+    return int(
+        conn.execute(
+            insert(_P)
+            .values(passbook_pledge_values(fund_id, None, p, on, bank_loan_id=bank_loan_id))
+            .returning(_P.id)
+        ).scalar_one()
+    )
+
+
+def _lines() -> Select[tuple[object, ...]]:
+    """The register's rows, each with the number of the loan it secures (the fund's or the bank's)."""
+    return (
+        select(_P.__table__, func.coalesce(LoanRow.number, BankLoanRow.number).label("secured_number"))
+        .outerjoin(LoanRow, LoanRow.id == _P.loan_id)
+        .outerjoin(BankLoanRow, BankLoanRow.id == _P.bank_loan_id)
+    )
+
+
 def find_passbook_pledge(conn: Connection, fund_id: int, pledge_id: int) -> PassbookPledge | None:
     """The register line with this id in the fund, if any."""
-    row = conn.execute(
-        select(_P.__table__, LoanRow.number)
-        .join(LoanRow, LoanRow.id == _P.loan_id)
-        .where(_P.fund_id == fund_id, _P.id == pledge_id)
-    ).first()
-    return None if row is None else passbook_pledge_of(row, row.number)
+    row = conn.execute(_lines().where(_P.fund_id == fund_id, _P.id == pledge_id)).first()
+    return None if row is None else passbook_pledge_of(row, row.secured_number)
 
 
 def passbook_pledges(
-    conn: Connection, fund_id: int, *, loan_id: int | None = None, held_only: bool = False
+    conn: Connection,
+    fund_id: int,
+    *,
+    loan_id: int | None = None,
+    held_only: bool = False,
+    bank_loan_id: int | None = None,
 ) -> list[PassbookPledge]:
-    """The fund's register lines (of one loan, or only those not yet released), in the order taken."""
-    query = (
-        select(_P.__table__, LoanRow.number)
-        .join(LoanRow, LoanRow.id == _P.loan_id)
-        .where(_P.fund_id == fund_id)
-        .order_by(_P.held_from, _P.id)
-    )
+    """The fund's register lines (of one loan or bank loan, or only those not yet released), in the order
+    taken."""
+    query = _lines().where(_P.fund_id == fund_id).order_by(_P.held_from, _P.id)
     if loan_id is not None:
         query = query.where(_P.loan_id == loan_id)
+    if bank_loan_id is not None:
+        query = query.where(_P.bank_loan_id == bank_loan_id)
     if held_only:
         query = query.where(_P.released_on.is_(None))
-    return [passbook_pledge_of(row, row.number) for row in conn.execute(query)]
+    return [passbook_pledge_of(row, row.secured_number) for row in conn.execute(query)]
 
 
 def mark_applied(conn: Connection, pledge_id: int, *, on: date, amount: Money, receipt: str) -> None:
@@ -93,6 +115,15 @@ def release_held(conn: Connection, fund_id: int, closed: Mapping[int, date], *, 
             .where(_P.fund_id == fund_id, _P.loan_id == loan_id, _P.released_on.is_(None))
             .values(released_on=on, note=case((_P.note == "", note), else_=note + "；" + _P.note))
         )
+
+
+def release_bank_loan_lines(conn: Connection, bank_loan_id: int, *, on: date, note: str) -> None:
+    """Release every passbook still held (or applied and not yet handed back) for a bank loan."""
+    conn.execute(
+        update(_P)
+        .where(_P.bank_loan_id == bank_loan_id, _P.released_on.is_(None))
+        .values(released_on=on, note=case((_P.note == "", note), else_=note + "；" + _P.note))
+    )
 
 
 def restore_lines(conn: Connection, restores: Sequence[Restore]) -> None:

@@ -465,14 +465,18 @@ def passbook_pledge_of(row: Any, loan: str) -> PassbookPledge:
         receipt=row.receipt,
         released_on=row.released_on,
         note=row.note or "",
+        bank_loan_id=row.bank_loan_id,
     )
 
 
-def passbook_pledge_values(fund_id: int, loan_id: int, passbook: Passbook, held_from: date) -> dict[str, Any]:
-    """A passbook newly pledged for a loan as the values of its register row."""
+def passbook_pledge_values(
+    fund_id: int, loan_id: int | None, passbook: Passbook, held_from: date, *, bank_loan_id: int | None = None
+) -> dict[str, Any]:
+    """A passbook newly pledged for a loan (the fund's, or a bank's) as the values of its register row."""
     return {
         "fund_id": fund_id,
         "loan_id": loan_id,
+        "bank_loan_id": bank_loan_id,
         "bank": passbook.bank,
         "account_number": passbook.account,
         "amount": passbook.amount.fen,

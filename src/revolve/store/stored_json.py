@@ -129,15 +129,15 @@ def terms_from_json(text: str) -> LoanTerms:
 
 def caps_to_json(caps: SubsidyCaps) -> str:
     """Subsidy caps as JSON text."""
-    return json.dumps(
-        {
-            "max_principal": caps.max_principal.fen,
-            "max_rate": str(caps.max_rate),
-            "max_days": caps.max_days,
-            "share": str(caps.share),
-        },
-        sort_keys=True,
-    )
+    fields: dict[str, object] = {
+        "max_principal": caps.max_principal.fen,
+        "max_rate": str(caps.max_rate),
+        "max_days": caps.max_days,
+        "share": str(caps.share),
+    }
+    if caps.max_per_household_year is not None:  # absent, the text is what it was before the cap existed
+        fields["max_per_household_year"] = caps.max_per_household_year.fen
+    return json.dumps(fields, sort_keys=True)
 
 
 def caps_from_json(text: str) -> SubsidyCaps:
@@ -148,4 +148,7 @@ def caps_from_json(text: str) -> SubsidyCaps:
         max_rate=Decimal(d["max_rate"]),
         max_days=d["max_days"],
         share=Decimal(d["share"]),
+        max_per_household_year=None
+        if d.get("max_per_household_year") is None
+        else Money(d["max_per_household_year"]),
     )

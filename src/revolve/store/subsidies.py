@@ -16,10 +16,15 @@ from revolve.errors import DuplicateCode, UnknownBankLoan
 from revolve.money import Money
 from revolve.store.lookup import by_ref, row_by_ref
 from revolve.store.schema import BankLoanRow, GrantRow, SubsidyPaymentRow
+from revolve.store.stored_json import caps_from_json, terms_from_json
 from revolve.store.voids import live
+from revolve.subsidy import BankLoan
 
 __all__ = [
+    "bank_loans",
+    "close_bank_loan",
     "find_bank_loan",
+    "household_bank_loan_terms",
     "insert_bank_loan",
     "insert_grant",
     "insert_subsidy_payment",
@@ -65,6 +70,40 @@ def find_bank_loan(conn: Connection, fund_id: int, ref: int | str) -> Any:
 def mark_bank_loan_breach(conn: Connection, bank_loan_id: int, on: date) -> None:
     """Record that a bank loan broke its terms (overdue, misuse) from a date: no subsidy after it."""
     conn.execute(update(BankLoanRow).where(BankLoanRow.id == bank_loan_id).values(in_breach_from=on))
+
+
+def bank_loans(conn: Connection, fund_id: int) -> list[BankLoan]:
+    """Every bank loan the fund records, in the order registered."""
+    rows = conn.execute(select(_BANK_LOAN).where(_BANK_LOAN.c.fund_id == fund_id).order_by(_BANK_LOAN.c.id))
+    return [
+        BankLoan(
+            id=int(r.id),
+            fund_id=int(r.fund_id),
+            number=r.number,
+            household_id=int(r.household_id),
+            bank=r.bank,
+            terms=terms_from_json(r.terms),
+            caps=caps_from_json(r.caps),
+            in_breach_from=r.in_breach_from,
+            closed_on=r.closed_on,
+        )
+        for r in rows
+    ]
+
+
+def close_bank_loan(conn: Connection, bank_loan_id: int, on: date) -> None:
+    """Record that the household repaid the bank loan on ``on``."""
+    conn.execute(update(BankLoanRow).where(BankLoanRow.id == bank_loan_id).values(closed_on=on))
+
+
+def household_bank_loan_terms(conn: Connection, fund_id: int, household_id: int) -> list[str]:
+    """The stored terms (JSON text) of every bank loan the fund records for a household."""
+    rows = conn.execute(
+        select(BankLoanRow.terms)
+        .where(BankLoanRow.fund_id == fund_id, BankLoanRow.household_id == household_id)
+        .order_by(BankLoanRow.id)
+    )
+    return [str(t) for (t,) in rows]
 
 
 def subsidy_paid(conn: Connection, bank_loan_id: int) -> dict[int, Money]:

@@ -57,15 +57,22 @@ class AllowancePolicyRow(Base):
 class PassbookPledgeRow(Base):
     """The passbook pledge register (存折质押备查簿): a mother's passbook held for a loan, off the books.
 
-    Nothing is posted when a line is added or released; an application is a receipt (``receipt``).
+    Nothing is posted when a line is added or released; an application to the fund's loan is a receipt
+    (``receipt``). A line secures either one of the fund's loans (``loan_id``) or a bank-lent loan
+    (``bank_loan_id``, 少生快富), never both; a bank's application posts nothing (``receipt`` is its
+    reference).
     """
 
     __tablename__ = "revolve_passbook_pledge"
-    __table_args__ = (Index(None, "loan_id"),)
+    __table_args__ = (
+        Index(None, "loan_id"),
+        Index(None, "bank_loan_id"),
+        CheckConstraint("(loan_id IS NULL) <> (bank_loan_id IS NULL)", name="one_loan"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"))
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"))
     bank: Mapped[str] = mapped_column(String(200))
     account_number: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(Fen)
@@ -75,6 +82,7 @@ class PassbookPledgeRow(Base):
     receipt: Mapped[str | None] = mapped_column(String(64))
     released_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    bank_loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_bank_loan.id"))
 
 
 class OpeningRow(Base):

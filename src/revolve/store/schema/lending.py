@@ -316,6 +316,8 @@ class BankLoanRow(Base):
     terms: Mapped[str] = mapped_column(Text)
     caps: Mapped[str] = mapped_column(Text)
     in_breach_from: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    """The day the household repaid the bank (``close_bank_loan``): its passbook is released then."""
 
 
 class SubsidyPaymentRow(Base):
