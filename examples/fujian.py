@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from seedcheck import ASSUMED, INPUT, OUTPUT, Row, print_side_by_side
+from seedcheck import ASSUMED, INPUT, OUTPUT, OUTSIDE, Row, print_side_by_side
 from tabulate import tabulate
 
 import revolve
@@ -338,7 +338,7 @@ def main() -> None:
                     "每市 20 位再向市基金借款，12 位迁往邻市",
                 ),
                 Row("规模", "4589户", "全量", ASSUMED, "未缩小规模"),
-                Row("助学金、安居工程", "1676.83万元、1621万元", "—", "未建模", "非幸福工程借款"),
+                Row("助学金、安居工程", "1676.83万元、1621万元", "—", OUTSIDE, "非幸福工程借款"),
             ],
         )
         print(render(report, Format.TEXT))

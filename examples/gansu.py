@@ -37,7 +37,7 @@ import heapq
 from collections import defaultdict
 from datetime import date, timedelta
 
-from seedcheck import ASSUMED, INPUT, OUTPUT, Row, print_side_by_side
+from seedcheck import ASSUMED, INPUT, OUTPUT, OUTSIDE, Row, print_side_by_side
 from tabulate import tabulate
 
 import revolve
@@ -413,7 +413,7 @@ def main() -> None:
             ("申请户数与申请额", "—", f"{len(mothers)}户", ASSUMED, "各户自己的申请（人的选择），示例记录"),
             ("资金本金", "—", str(figures.capital), ASSUMED, "县财政 12万元"),
             ("公示期", "—", f"{policy.notice_days}天", ASSUMED, "revolve 默认（种子未给）"),
-            ("计生群众享受实惠", "808万人次、28.78亿元", "—", "未建模", "全省各项惠农政策合计，非本基金"),
+            ("计生群众享受实惠", "808万人次、28.78亿元", "—", OUTSIDE, "全省各项惠农政策合计，非本基金"),
         ]  # fmt: skip
         print_side_by_side("甘肃陇家福（种子 003），临洮县 2014年", [Row(*r) for r in rows])
         print(render(half, Format.TEXT))

@@ -23,6 +23,10 @@ ASSUMED = "输入：示例假设"
 OUTPUT = "输出：revolve 计算"
 """revolve computed this figure from the operations the example recorded."""
 
+OUTSIDE = "未建模"
+"""The seed's figure is about something other than the fund's books (another programme, a province-wide
+total); the example records nothing for it, and the note says what it is."""
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -33,7 +37,7 @@ class Row:
         seed: the figure as the seed states it, in its own words ("35万元", "4次滚动"), or "—" where the
             seed gives none.
         revolve: the figure as revolve holds or computed it.
-        kind: ``INPUT``, ``ASSUMED`` or ``OUTPUT``.
+        kind: ``INPUT``, ``ASSUMED``, ``OUTPUT`` or ``OUTSIDE``.
         note: how the two compare, or why they differ (optional).
     """
 

@@ -17,8 +17,9 @@ How this script reads the seed (the modelling choices, said once):
 * every one of the 3,605 mothers borrowed from her district's revolving fund at some point between
   1998 and 2016 — the 岛外 districts ran the provincial lending model until 2012 and then switched to
   grants and subsidies, which go to mothers already on their books (一户一档), so each mother is counted
-  once. revolve counts a household *helped* when it has had a loan or a grant, and its 脱贫率 is over
-  households whose loan has closed; a mother helped only by a grant would not enter the 脱贫率;
+  once. revolve counts a household *helped* when it has had a loan, a grant or a subsidy, and its 脱贫率
+  is over the households helped (the variant over households whose loan has closed is in the report
+  too, under its own name);
 * the poverty-exit assessments (脱贫评估) are inputs, as the town offices record them: 38 of the 3,605
   mothers were still assessed as poor. The report divides;
 * applicants come each year, are lent to on Mother's Day (每年借助母亲节启动新一轮幸福工程帮扶工作) as
@@ -628,7 +629,7 @@ def main() -> None:
                     "98.95%",
                     str(report.rate("poverty_exit_rate")),
                     OUTPUT,
-                    "借款结清户中评估脱贫的比例",
+                    "受助户中最近一次评估为脱贫的比例",
                 ),
                 Row(
                     "还款率",
@@ -638,6 +639,13 @@ def main() -> None:
                     "示例中母亲均按期还款（输入），比率由 revolve 计算",
                 ),
                 Row("湖里上缴财政", "31.85万元", str(spent(AccountRole.FINANCE_RETURN_EXPENSE)), INPUT),
+                Row(
+                    "资金使用率",
+                    "—（种子未给）",
+                    str(report.rate("utilisation_rate")),
+                    OUTPUT,
+                    "借款余额 ÷ 可用资金（docs/metrics.md）；截至季末，多数当年借款已收回",
+                ),
                 Row(
                     "累计投入资金",
                     "2401.43万元",
