@@ -41,12 +41,24 @@ __all__ = [
 
 
 class DuplicateCode(RevolveError, ValueError):
-    """An organisation or fund code is already in use."""
+    """An organisation or fund code is already in use.
 
-    def __init__(self, code: str, *, what: str) -> None:
+    Attributes:
+        code: the code (for a national ID, masked: the message never holds one in clear).
+        what: what kind of code.
+        holder: the code of the record that already holds it, when known (a household's 户编码).
+    """
+
+    def __init__(self, code: str, *, what: str, holder: str | None = None) -> None:
         self.code = code
         self.what = what
-        super().__init__(f"{what} code {code!r} is already in use: choose another code")
+        self.holder = holder
+        if holder is None:
+            super().__init__(f"{what} code {code!r} is already in use: choose another code")
+        else:
+            super().__init__(
+                f"{what} {code} is already held by {holder}: check the number, or update {holder} instead"
+            )
 
 
 class AccountFundMismatch(RevolveError, ValueError):

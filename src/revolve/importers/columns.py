@@ -8,6 +8,7 @@ case, spaces, dashes and a unit suffix such as ``（元）`` do not matter.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -52,6 +53,7 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("phone", "联系电话", required=False, aliases=("电话", "手机")),
         ImportColumn("income_before", "帮扶前年收入", required=False, aliases=("帮扶前家庭年收入",)),
         ImportColumn("persons", "家庭人口", required=False, aliases=("家庭人口数", "人口数", "persons")),
+        ImportColumn("village", "所在村", required=False, aliases=("村", "村名", "所在村委会", "村委会")),
     ),
     ImportKind.LOANS: (
         ImportColumn("number", "借款编号", aliases=("借款合同号", "loan")),
@@ -110,7 +112,13 @@ KEY_COLUMN = {
 _UNIT_SUFFIX = re.compile(r"[（(][^）)]*[）)]$")
 
 
+def known_headers(kind: ImportKind) -> frozenset[str]:
+    """Every header a column of ``kind`` is recognised by, as :func:`header_key` gives it."""
+    return frozenset(header_key(h) for c in COLUMNS[kind] for h in c.headers)
+
+
 def header_key(text: str) -> str:
-    """Normalise a header: case, spaces, dashes and a unit suffix such as ``（元）`` do not matter."""
-    key = _UNIT_SUFFIX.sub("", text.strip()).strip().casefold()
+    """Normalise a header: width (NFKC), case, spaces, dashes and a unit suffix such as ``（元）`` do not
+    matter."""
+    key = _UNIT_SUFFIX.sub("", unicodedata.normalize("NFKC", text).strip()).strip().casefold()
     return re.sub(r"[\s\-]+", "_", key)
