@@ -251,7 +251,7 @@ def test_a_duplicate_national_id_names_the_household_that_holds_it(base: Ledger)
 # ---- 6. templates ---------------------------------------------------------------------------------
 def test_templates_import_back_with_their_example_rows(base: Ledger, tmp_path: Path) -> None:
     base.register_guarantor(FUND, code="G0001", kind="village_committee", name="北山村委会")
-    for kind in ("households", "loans", "repayments"):
+    for kind in ("households", "loans", "repayments", "contributions"):
         path = write_template(kind, tmp_path / f"{kind}.xlsx")
         sheet = load_workbook(path).active
         assert sheet is not None
@@ -259,5 +259,7 @@ def test_templates_import_back_with_their_example_rows(base: Ledger, tmp_path: P
         result = import_file(base, FUND, kind, path)
         assert result.ok, (kind, result.problems)
         assert result.rows_written == 1
-    write_template("contributions", tmp_path / "c.xlsx")
-    assert ImportKind("households")
+    assert base.entries(FUND, kind="contribution.donation")[-1].memo == "某某公司"
+    again = import_file(base, FUND, "contributions", tmp_path / "contributions.xlsx")
+    assert again.ok and again.rows_unchanged == 1 and again.rows_written == 0
+    assert ImportKind("contributions") in ImportKind

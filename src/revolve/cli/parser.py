@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     imp = command("import", "import households, loans or repayments from a .csv or .xlsx file")
-    imp.add_argument("kind", choices=["households", "loans", "repayments"])
+    imp.add_argument("kind", choices=["households", "loans", "repayments", "contributions"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--fund", required=True)
     imp.add_argument("--keep-valid", action="store_true", help="keep the valid rows when some rows are bad")

@@ -32,7 +32,7 @@ from revolve.importers.columns import header_key
 from revolve.importers.results import ProblemKind
 from revolve.importers.sheets import CellValue, is_blank
 from revolve.money import Money
-from revolve.rules import PayerKind
+from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 
@@ -233,6 +233,14 @@ def read_choice(value: CellValue, names: Mapping[str, str], *, what: str) -> str
     return found
 
 
+_SOURCE_NAMES = {
+    ContributionSource.DONATION: ("捐赠", "捐款"),
+    ContributionSource.FISCAL: ("财政", "财政资金"),
+    ContributionSource.UPPER_LEVEL: ("上级", "上级资金"),
+    ContributionSource.MATCHING: ("配套",),
+}
+
+
 def _names(pairs: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Every name of each value (the value itself among them), keyed as headers are."""
     return {header_key(name): value for value, names in pairs.items() for name in (value, *names)}
@@ -266,6 +274,7 @@ PAYERS = _names(
         PayerKind.PLEDGE: ("质押", "质押存款", "质押存款抵扣", "保证金", PayerKind.PLEDGE.label_zh),
     }
 )
+SOURCES = _names({s.value: (s.label_zh, *_SOURCE_NAMES.get(s, ())) for s in ContributionSource})
 PREPAYMENTS = _names(
     {
         PrepaymentOption.FEWER_INSTALLMENTS: ("缩短期限",),

@@ -21,6 +21,7 @@ class ImportKind(StrEnum):
     LOANS = "loans"
     REPAYMENTS = "repayments"
     OPENING = "opening"
+    CONTRIBUTIONS = "contributions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,13 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("guarantor", "担保人", required=False, aliases=("担保人编码", "guarantors")),
         ImportColumn("pledge", "质押金额", required=False, aliases=("质押存款",)),
     ),
+    ImportKind.CONTRIBUTIONS: (
+        ImportColumn("on", "到账日期", aliases=("日期", "捐赠日期", "收款日期", "date")),
+        ImportColumn("amount", "金额", aliases=("捐赠金额", "到账金额")),
+        ImportColumn("source", "来源", required=False, aliases=("资金来源", "source")),
+        ImportColumn("donor", "捐赠方", required=False, aliases=("捐赠人", "捐赠单位", "拨款单位", "donor")),
+        ImportColumn("receipt", "收据号", required=False, aliases=("捐赠收据号", "票据号", "receipt")),
+    ),
 }
 """The columns each kind of file may hold, in their usual order."""
 
@@ -106,6 +114,7 @@ KEY_COLUMN = {
     ImportKind.LOANS: "number",
     ImportKind.REPAYMENTS: "receipt",
     ImportKind.OPENING: "number",
+    ImportKind.CONTRIBUTIONS: "receipt",
 }
 """The column that names a row's record: two rows of one file may not share it."""
 

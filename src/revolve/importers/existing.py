@@ -7,7 +7,8 @@ its number, a repayment by its receipt number — and compared with the record:
 
 * households: 母亲姓名, 身份证号, 登记日期, 计生类别, and 联系电话/帮扶前年收入/家庭人口 where the row gives them;
 * loans: 户编码, 批次, 金额, 放款日期 and the schedule the terms make (期数, 还款方式, 年利率);
-* repayments: 借款编号, 金额, 还款日期.
+* repayments: 借款编号, 金额, 还款日期;
+* contributions (by 收据号; one without a receipt number is always new): 金额, 到账日期, 来源, 捐赠方.
 
 The same content is an idempotent retry (counted as unchanged); a different one is a
 :attr:`~revolve.importers.results.ProblemKind.CONFLICT` naming each column that differs.
@@ -22,8 +23,9 @@ from revolve.funds import Fund
 from revolve.households import Household
 from revolve.importers.columns import COLUMNS, ImportKind
 from revolve.importers.results import ImportNote, NoteKind, ProblemKind, RowProblem
-from revolve.importers.rows import HouseholdRow, LoanRow, Record, RepaymentRow, RowCells
+from revolve.importers.rows import ContributionRow, HouseholdRow, LoanRow, Record, RepaymentRow, RowCells
 from revolve.ledger import Ledger
+from revolve.rules import ContributionSource
 from revolve.schedule import generate_schedule
 
 Difference = tuple[str, str, str]
@@ -131,10 +133,36 @@ def _repayments(ledger: Ledger, fund: Fund, parsed: Sequence[tuple[RowCells, Rec
     return compare
 
 
+def _contributions(ledger: Ledger, fund: Fund, parsed: Sequence[tuple[RowCells, Record]]) -> Compare:
+    wanted = {f"contribution:{r.receipt}" for _, r in parsed if isinstance(r, ContributionRow) and r.receipt}
+    held = {
+        e.idempotency_key: e
+        for s in (ContributionSource if wanted else ())
+        for e in ledger.entries(fund, kind=f"contribution.{s.value}")
+        if e.idempotency_key in wanted
+    }
+
+    def compare(record: Record) -> list[Difference] | None:
+        assert isinstance(record, ContributionRow)
+        entry = held.get(f"contribution:{record.receipt}") if record.receipt else None
+        if entry is None:
+            return None
+        pairs = [
+            ("amount", str(entry.total), str(record.amount)),
+            ("on", entry.value_date.isoformat(), record.on.isoformat()),
+            ("source", entry.kind.removeprefix("contribution."), record.source.value),
+            ("donor", entry.memo, record.donor),
+        ]
+        return [(n, a, b) for n, a, b in pairs if a != b]
+
+    return compare
+
+
 _COMPARE: Mapping[ImportKind, Callable[[Ledger, Fund, Sequence[tuple[RowCells, Record]]], Compare]] = {
     ImportKind.HOUSEHOLDS: _households,
     ImportKind.LOANS: _loans,
     ImportKind.REPAYMENTS: _repayments,
+    ImportKind.CONTRIBUTIONS: _contributions,
 }
 
 

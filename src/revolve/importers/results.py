@@ -16,6 +16,7 @@ from revolve.errors import (
     DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
+    IdempotencyConflict,
     InsufficientFunds,
     InvalidAmount,
     InvalidDate,
@@ -302,7 +303,7 @@ def problem_from_refusal(
         problem, column = ProblemKind.UNKNOWN_HOUSEHOLD, "household"
     elif isinstance(error, UnknownLoan):
         problem, column = ProblemKind.UNKNOWN_LOAN, "loan"
-    elif isinstance(error, DuplicateReceipt):
+    elif isinstance(error, DuplicateReceipt | IdempotencyConflict):
         problem, column = ProblemKind.DUPLICATE_RECEIPT, "receipt"
     elif isinstance(error, InvalidNationalId):
         problem, column = ProblemKind.BAD_NATIONAL_ID, "national_id"

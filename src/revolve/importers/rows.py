@@ -24,6 +24,7 @@ from revolve.importers.cells import (
     METHODS,
     PAYERS,
     PREPAYMENTS,
+    SOURCES,
     UnreadableCell,
     display,
     narrow,
@@ -42,7 +43,7 @@ from revolve.importers.sheets import CellValue, SheetRows, is_blank
 from revolve.loans.file import LoanFile, purpose_of
 from revolve.money import Money
 from revolve.opening import OpeningLoan
-from revolve.rules import PayerKind
+from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import InterestGrace, LoanTerms, PrepaymentOption, RepaymentMethod
 
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
@@ -84,6 +85,7 @@ _ID_COLUMNS = {
     ImportKind.LOANS: ("number", "household"),
     ImportKind.REPAYMENTS: ("loan", "receipt"),
     ImportKind.OPENING: ("number", "household"),
+    ImportKind.CONTRIBUTIONS: ("on", "receipt"),
 }
 _AMOUNT_COLUMNS = ("amount", "income_before", "principal_repaid", "pledge")
 
@@ -148,7 +150,18 @@ class RepaymentRow:
     prepayment: PrepaymentOption | None
 
 
-Record = HouseholdRow | LoanRow | RepaymentRow | OpeningLoan
+@dataclass(frozen=True, slots=True)
+class ContributionRow:
+    """A row of a contributions file (捐赠/拨款到账), read."""
+
+    on: date
+    amount: Money
+    source: ContributionSource
+    donor: str
+    receipt: str | None
+
+
+Record = HouseholdRow | LoanRow | RepaymentRow | OpeningLoan | ContributionRow
 """A row read into what the ledger records."""
 _T = TypeVar("_T")
 
@@ -320,11 +333,23 @@ def _parse_opening_loan(c: RowCells) -> OpeningLoan | None:
     )
 
 
+def _parse_contribution(c: RowCells) -> ContributionRow:
+    source = c.read("source", lambda v: read_choice(v, SOURCES, what="the source"), None)
+    return ContributionRow(
+        on=c.read("on", read_date, _NO_DATE),
+        amount=c.read("amount", read_money, _NO_MONEY),
+        source=ContributionSource(source or ContributionSource.DONATION),
+        donor=c.read("donor", lambda v: read_text(v, required=False), None) or "",
+        receipt=c.read("receipt", lambda v: read_code(v, required=False), None),
+    )
+
+
 PARSERS: Mapping[ImportKind, Callable[[RowCells], Record | None]] = {
     ImportKind.HOUSEHOLDS: _parse_household,
     ImportKind.LOANS: _parse_loan,
     ImportKind.REPAYMENTS: _parse_repayment,
     ImportKind.OPENING: _parse_opening_loan,
+    ImportKind.CONTRIBUTIONS: _parse_contribution,
 }
 """How each kind of row is read; None when the row had a problem."""
 

@@ -8,8 +8,8 @@ and contribution sources have dropdowns (data validation lists). Importing the t
 header on row 2 (the notes row is skipped as a title row) and records the example row, which the
 examples chain: the loan is the example household's, the repayment the example loan's.
 
-The ``contributions`` template has the columns of :meth:`Ledger.contribute <revolve.Ledger.contribute>`;
-revolve does not import contributions from a file yet, so it is for the office's own records.
+The ``contributions`` template (捐赠/拨款到账) is imported as ``revolve import contributions``: each row
+one :meth:`Ledger.contribute <revolve.Ledger.contribute>`, restricted (限定性) as 幸福工程 money is.
 """
 
 from __future__ import annotations
@@ -124,9 +124,8 @@ def write_template(kind: str, path: str | Path) -> Path:
     if kind not in _FIELDS:
         raise ValueError(f"no template {kind!r}: give one of {', '.join(TEMPLATE_KINDS)}")
     fields = _FIELDS[kind]
-    if kind != "contributions":  # every header must be one the importer knows
-        known = {h for c in COLUMNS[ImportKind(kind)] for h in c.headers}
-        assert all(f.header in known for f in fields), kind
+    known = {h for c in COLUMNS[ImportKind(kind)] for h in c.headers}
+    assert all(f.header in known for f in fields), kind  # every header is one the importer reads
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None
