@@ -5,19 +5,24 @@ full-width digits; an errors workbook; idempotent re-imports; templates that imp
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from revolve import Ledger, OrgLevel
 from revolve.cli import main
 from revolve.errors import DuplicateCode
 from revolve.importers import ImportKind, ProblemKind, import_file, import_households, read_rows
+from revolve.importers.columns import header_key, known_headers
 from revolve.importers.templates import write_template
 from revolve.money import yuan
 from test_importers import FUND, build_base, national_id
@@ -263,3 +268,65 @@ def test_templates_import_back_with_their_example_rows(base: Ledger, tmp_path: P
     again = import_file(base, FUND, "contributions", tmp_path / "contributions.xlsx")
     assert again.ok and again.rows_unchanged == 1 and again.rows_written == 0
     assert ImportKind("contributions") in ImportKind
+
+
+# ---- properties -----------------------------------------------------------------------------------
+_CELL = (
+    st.text(
+        alphabet=st.sampled_from(
+            "王李张刘陈杨赵黄周吴秀英桂兰玉梅淑珍凤村组户借款还合计䶮𠀀abcXY0123456789 -./:"
+        ),
+        min_size=1,
+        max_size=8,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=2, max_size=4), min_size=1, max_size=5),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "gb18030"]),
+)
+def test_every_encoding_reads_back_the_same_cells(rows: list[list[str]], encoding: str) -> None:
+    """What Excel/WPS write — UTF-8 with or without BOM, UTF-16 with BOM, GB18030 — decodes to the cells
+    written, without naming the encoding; except GB18030 bytes that happen to be valid UTF-8, which
+    the cascade reads as UTF-8 (a stated limit: ``--encoding gb18030`` then)."""
+    text = csv_bytes(["户编码", "母亲姓名"], rows, delimiter="\t" if encoding.startswith("utf-16") else ",")
+    data = (
+        codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+        if encoding == "utf-16-be-bom"
+        else text.encode(encoding)
+    )
+    if encoding == "gb18030":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            assume(False)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_bytes(data)
+        got = read_rows(path)
+    assert [list(cells) for _, cells in got.rows] == rows
+    assert got.header == ("户编码", "母亲姓名")
+
+
+@given(titles=st.lists(_CELL, max_size=6), blank_above=st.booleans())
+def test_the_header_is_found_below_any_title_rows(titles: list[str], blank_above: bool) -> None:
+    """However many title rows (up to the scan's reach) stand above it, the header row is found and
+    the data rows keep their own numbers."""
+    lines = [[t] for t in titles] + ([[""]] if blank_above else [])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text(
+            csv_bytes(
+                lines[0] if lines else HH, [*lines[1:], *([HH] if lines else []), ["H1", "王", "x", "y"]]
+            ),
+            encoding="utf-8",
+        )
+        got = read_rows(path, headers=known_headers(ImportKind.HOUSEHOLDS), header_key=header_key)
+    assert got.header == tuple(HH)
+    assert got.header_row == len(lines) + 1
+    assert got.rows == ((len(lines) + 2, ("H1", "王", "x", "y")),)

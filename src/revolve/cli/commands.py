@@ -138,8 +138,8 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         encoding=args.encoding,
         errors=args.errors,
     )
-    for note in result.notes:
-        print(f"{say(lang, '注意', 'note')}: {note.describe(lang)}", file=sys.stderr)
+    for line in result.note_lines(lang):
+        print(f"{say(lang, '注意', 'note')}：{line}" if lang == "zh" else f"note: {line}", file=sys.stderr)
     if result.errors_file is not None:
         # the bad rows are in the workbook: one line here, not one per row
         print(f"revolve: {result.tally(lang)}", file=sys.stderr)

@@ -131,7 +131,7 @@ _NOTE_TEXT: Mapping[NoteKind, tuple[str, str]] = {
     NoteKind.TOTAL_ROW: ("合计行，已跳过", "a total row, skipped"),
     NoteKind.IGNORED_COLUMN: ("系统不使用的列，已忽略", "a column revolve does not use, ignored"),
     NoteKind.UNKNOWN_VILLAGE: (
-        "所在村不是本基金所属组织下的村，未关联组织（可先建立该村组织）",
+        "不是本基金所属组织下的村，这些户未关联组织（可先建立该村组织）",
         "the village is not an organisation under the fund's: no organisation linked (create the village first)",
     ),
 }
@@ -236,6 +236,34 @@ class ImportResult:
     encoding: str | None = None
     errors_file: str | None = None
 
+    def note_lines(self, lang: str = "zh") -> list[str]:
+        """The notes for a terminal, one line per kind however many rows it covers (a sheet with a
+        小计 row per village gives one line naming them): ``第7、15行：合计行，已跳过``."""
+        lines = []
+        for kind in NoteKind:
+            notes = [n for n in self.notes if n.kind is kind]
+            if not notes:
+                continue
+            if kind in (NoteKind.TITLE_ROW, NoteKind.TOTAL_ROW):
+                rows = [str(n.row) for n in notes]
+                where = (
+                    f"第{'、'.join(rows)}行"
+                    if lang == "zh"
+                    else f"row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
+                )
+            else:
+                texts = [n.text for n in notes]
+                where = (
+                    "".join(f"「{t}」" for t in texts) if lang == "zh" else ", ".join(repr(t) for t in texts)
+                )
+                where = (
+                    ("列" if kind is NoteKind.IGNORED_COLUMN else "所在村") + where
+                    if lang == "zh"
+                    else (("column " if kind is NoteKind.IGNORED_COLUMN else "village ") + where)
+                )
+            lines.append(f"{where}：{kind.label('zh')}" if lang == "zh" else f"{where}: {kind.label('en')}")
+        return lines
+
     @property
     def ignored(self) -> tuple[str, ...]:
         """The headers of the columns revolve did not use."""
@@ -247,11 +275,17 @@ class ImportResult:
         done = self.rows_written + self.rows_unchanged
         held = self.rows_valid - done if not self.rows_written and self.problems else 0
         if lang == "zh":
-            text = f"共 {self.rows_read} 行，成功 {done} 行，错误 {bad} 行"
+            text = f"共 {self.rows_read} 行，成功 {done} 行"
+            if self.rows_unchanged:
+                text += f"（其中 {self.rows_unchanged} 行此前已导入，未重复写入）"
+            text += f"，错误 {bad} 行"
             if held > 0:
                 text += f"（另 {held} 行无误但未写入：改正后重新导入，或加 --keep-valid）"
             return text + (f"，已写入 {self.errors_file}" if self.errors_file else "")
-        text = f"{self.rows_read} rows, {done} done, {bad} with errors"
+        text = f"{self.rows_read} rows, {done} done"
+        if self.rows_unchanged:
+            text += f" ({self.rows_unchanged} of them imported before, not written again)"
+        text += f", {bad} with errors"
         if held > 0:
             text += f" ({held} valid rows not written: fix and import again, or add --keep-valid)"
         return text + (f", written to {self.errors_file}" if self.errors_file else "")
