@@ -38,6 +38,7 @@ from revolve.errors import (
     UnknownLoan,
 )
 from revolve.guarantees import GuarantorKind
+from revolve.households import mask_national_id
 from revolve.schedule import LoanTerms, PrepaymentOption, RepaymentMethod
 
 D = date
@@ -483,8 +484,10 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
         (Registration("H3", "赵淑珍", IDS[3][:-1] + "0", START), InvalidNationalId, IDS[3][:-1] + "0"),
         (Registration("H0", "赵淑珍", IDS[3], START), DuplicateCode, "H0"),  # a code in the fund
         (Registration("H1", "赵淑珍", IDS[3], START), DuplicateCode, "H1"),  # a code earlier in the call
-        (Registration("H3", "赵淑珍", IDS[0], START), DuplicateCode, IDS[0]),  # an ID in the fund
-        (Registration("H3", "赵淑珍", IDS[1], START), DuplicateCode, IDS[1]),  # an ID earlier in the call
+        # an ID in the fund, and one earlier in the call: the holder named, the message masked (issue 14);
+        # the error's code keeps the ID as given, for the program
+        (Registration("H3", "赵淑珍", IDS[0], START), DuplicateCode, IDS[0]),
+        (Registration("H3", "赵淑珍", IDS[1], START), DuplicateCode, IDS[1]),
         (Registration("H3", "赵淑珍", IDS[3], START, fp_status="none"), InvalidEntry, "none"),
     ]
     for bad, error, value in refusals:
@@ -492,6 +495,10 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
             ledger.register_households("FN", [*files, bad])
         assert info.value.item == 2
         assert getattr(info.value, "value", getattr(info.value, "code", None)) == value
+        assert IDS[0] not in str(info.value) and IDS[1] not in str(info.value)
+        if value in (IDS[0], IDS[1]):
+            assert mask_national_id(value) in str(info.value)
+            assert info.value.holder == ("household H0" if value == IDS[0] else "household H1")
         assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
     opened = ledger.register_households("FN", files)
     assert [h.code for h in opened] == ["H1", "H2"]

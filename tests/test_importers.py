@@ -626,9 +626,12 @@ def test_files_that_are_not_tables_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match=r"\.xlsx"):
         read_rows(tmp_path / "old.xls")
     (tmp_path / "gbk.csv").write_bytes("户编码,母亲姓名\nH1,王秀英\n".encode("gbk"))
+    assert read_rows(tmp_path / "gbk.csv").rows[0][1] == ("H1", "王秀英")  # GBK is detected (issue 14)
+    (tmp_path / "junk.csv").write_bytes(b"a,b\n\xff\x00\n")
     with pytest.raises(ImportFileError, match="UTF-8"):
-        read_rows(tmp_path / "gbk.csv")
-    assert read_rows(tmp_path / "gbk.csv", encoding="gb18030").rows[0][1] == ("H1", "王秀英")
+        read_rows(tmp_path / "junk.csv")
+    with pytest.raises(ImportFileError, match="utf-8"):
+        read_rows(tmp_path / "gbk.csv", encoding="utf-8")
     (tmp_path / "fake.xlsx").write_text("not a workbook", encoding="utf-8")
     with pytest.raises(ImportFileError, match="workbook"):
         read_rows(tmp_path / "fake.xlsx")

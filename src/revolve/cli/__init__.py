@@ -8,7 +8,9 @@
     contribute  --fund F --amount YUAN --on DATE [--source donation|fiscal|upper_level|matching] [--donor N] [--receipt R]
     allocate    --from F --to F2 --amount YUAN --on DATE [--source S] [--memo M] [--receipt R]   (拨付下级)
     guarantor   --fund F --code G --kind K --name N [--cap YUAN] [--member H ...]
-    import      {households,loans,repayments} FILE --fund F [--keep-valid] [--sheet S] [--encoding E] [--[no-]progress]
+    import      {households,loans,repayments,contributions} FILE --fund F [--keep-valid] [--sheet S] [--encoding E]
+                [--errors 错误.xlsx] [--[no-]progress]   (encoding detected: UTF-8, GBK/GB18030, UTF-16 text)
+    template    {households,loans,repayments,contributions} -o 模板.xlsx   (an import template; no books needed)
     disburse    --fund F --number N --household H --batch B --amount YUAN --start DATE --term N
                 [--method M] [--rate R] [--interest-grace K] [--interest-grace-kind waived|deferred] [--guarantor G ...] [--pledge YUAN]
                 [--passbook YUAN --passbook-bank BANK --passbook-account NO]
@@ -41,7 +43,9 @@ Amounts are yuan as text (``1234.56``, ``1.2万``; never rounded), rates decimal
 Exit status: 0 success; 1 a refusal, an import with bad rows, or books that fail ``check``/``verify``;
 2 a malformed command line (argparse). A refusal prints exactly one line, ``revolve: …``, naming the
 value and what to do — never a traceback (set ``REVOLVE_DEBUG=1`` to see one for an unexpected error).
-An import prints one line per bad row and then a summary line.
+An import prints a note per title row, 合计 row or unused column it skipped, then one line per bad row
+and a summary line — or, with ``--errors FILE``, the bad rows go to that workbook and one line is printed:
+``共 N 行，成功 X 行，错误 Y 行，已写入 FILE``.
 """
 
 from __future__ import annotations

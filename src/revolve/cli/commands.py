@@ -136,7 +136,14 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         progress=args.progress,
         sheet=args.sheet,
         encoding=args.encoding,
+        errors=args.errors,
     )
+    for line in result.note_lines(lang):
+        print(f"{say(lang, '注意', 'note')}：{line}" if lang == "zh" else f"note: {line}", file=sys.stderr)
+    if result.errors_file is not None:
+        # the bad rows are in the workbook: one line here, not one per row
+        print(f"revolve: {result.tally(lang)}", file=sys.stderr)
+        return EXIT_REFUSED
     for problem in result.problems:
         print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
     if result.ok:
@@ -144,6 +151,14 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         return EXIT_OK
     print(f"revolve: {result.summary(lang)}", file=sys.stderr)
     return EXIT_REFUSED
+
+
+def _template(args: argparse.Namespace) -> int:
+    from revolve.importers.templates import write_template  # noqa: PLC0415
+
+    path = write_template(args.kind, args.output)
+    print(say(args.lang, f"已写入导入模板 {path}", f"Wrote the import template {path}"))
+    return EXIT_OK
 
 
 def _pairs(given: list[str], what: str) -> dict[str, Money]:
@@ -478,6 +493,8 @@ def run(args: argparse.Namespace, today: date) -> int:
     convert_options(args)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "template":
+        return _template(args)
     if args.command == "init":
         return _init(args)
     args.today = today  # the default as-of date of `queue`

@@ -174,12 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     imp = command("import", "import households, loans or repayments from a .csv or .xlsx file")
-    imp.add_argument("kind", choices=["households", "loans", "repayments"])
+    imp.add_argument("kind", choices=["households", "loans", "repayments", "contributions"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--fund", required=True)
     imp.add_argument("--keep-valid", action="store_true", help="keep the valid rows when some rows are bad")
     imp.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
-    imp.add_argument("--encoding", default="utf-8-sig", help="text encoding of a CSV file (default UTF-8)")
+    imp.add_argument(
+        "--encoding",
+        default=None,
+        help="text encoding of a CSV/text file (default: detected — BOM, UTF-8, else GB18030/GBK)",
+    )
+    imp.add_argument(
+        "--errors",
+        type=Path,
+        help="write the bad rows with a 错误原因 column to this .xlsx and print one summary line",
+    )
     imp.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -212,9 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lent-before", help="principal lent before the opening, every loan (累计发放), in yuan"
     )
     opening.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
-    opening.add_argument(
-        "--encoding", default="utf-8-sig", help="text encoding of a CSV file (default UTF-8)"
-    )
+    opening.add_argument("--encoding", default=None, help="text encoding of a CSV file (default: detected)")
 
     disburse = command("disburse", "pay a loan out to a household (opens the batch if it is new)")
     disburse.add_argument("--fund", required=True)
@@ -384,6 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
     tb.add_argument("fund", help="fund code")
     tb.add_argument("--as-of", type=_date)
 
+    tpl = command(
+        "template", "write an import template workbook (模板): columns, notes, dropdowns, an example"
+    )
+    tpl.add_argument("kind", choices=["households", "loans", "repayments", "contributions"])
+    tpl.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write, e.g. 模板.xlsx")
     command("demo", "build the demo county in a fresh SQLite file (default: a new temporary folder)")
     add_application_commands(command, _date)
     return parser

@@ -43,15 +43,28 @@ __all__ = [
 
 
 class DuplicateCode(RevolveError, ValueError):
-    """An organisation or fund code is already in use."""
+    """An organisation or fund code is already in use.
 
-    def __init__(self, code: str, *, what: str, shown: str | None = None) -> None:
+    Attributes:
+        code: the code (a national ID is kept here as given, for the program; the message shows it only
+            masked, as ``shown``).
+        what: what kind of code.
+        holder: the code of the record that already holds it, when known (a household's 户编码).
+    """
+
+    def __init__(self, code: str, *, what: str, shown: str | None = None, holder: str | None = None) -> None:
         self.code = code
         """The code in clear, for the program (a national ID number too)."""
         self.what = what
+        self.holder = holder
         # personal data (an ID number) is named in the message only as ``shown``, its masked form
         named = code if shown is None else shown
-        super().__init__(f"{what} code {named!r} is already in use: choose another code")
+        if holder is None:
+            super().__init__(f"{what} code {named!r} is already in use: choose another code")
+        else:
+            super().__init__(
+                f"{what} {named} is already held by {holder}: check the number, or update {holder} instead"
+            )
 
 
 class AccountFundMismatch(RevolveError, ValueError):

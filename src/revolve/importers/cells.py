@@ -9,6 +9,11 @@ holding ``12.345`` or a formula result such as ``12.345000000000001`` is reporte
 national ID number in a numeric cell is refused (Excel keeps only 15 significant digits of a number).
 A choice (repayment method, payer, …) is named in Chinese or English, compared as headers are.
 
+Full-width digits, letters and punctuation (``５０００．５０``, ``２０１６－０４－０１``, an ID ending in
+``Ｘ``), which Chinese input methods type, read as their ASCII forms: amounts, dates, counts, rates, ID
+numbers and codes (户编码, 借款编号, 凭证号 …) are NFKC-normalised before they are read. Names and
+free text are kept as typed.
+
 Each reader returns the value or raises :class:`UnreadableCell`, which the row turns into a problem
 for its column.
 """
@@ -16,6 +21,7 @@ for its column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,7 +32,7 @@ from revolve.importers.columns import header_key
 from revolve.importers.results import ProblemKind
 from revolve.importers.sheets import CellValue, is_blank
 from revolve.money import Money
-from revolve.rules import PayerKind
+from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 
@@ -53,6 +59,16 @@ def display(value: CellValue) -> str:
 
 
 _MAX_EXACT_FLOAT_INT = 2**53
+
+
+def narrow(value: CellValue) -> CellValue:
+    """A text cell with full-width digits, letters and punctuation made ASCII (NFKC); others unchanged."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def read_code(value: CellValue, *, required: bool = True) -> str | None:
+    """A code or number (户编码, 借款编号, 还款凭证号): text, full-width characters made ASCII."""
+    return read_text(narrow(value), required=required)
 
 
 def read_text(value: CellValue, *, required: bool = True) -> str | None:
@@ -83,7 +99,7 @@ def read_national_id(value: CellValue) -> str:
             "the ID number is stored as a number, which Excel cuts to 15 digits: "
             "format the column as text (文本) and type it again",
         )
-    text = read_text(value)
+    text = read_text(narrow(value))
     assert text is not None
     try:
         return validate_national_id(text)
@@ -99,6 +115,7 @@ _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 def read_date(value: CellValue) -> date:
     """A date cell: an Excel date, or text such as 2026-03-31, 2026/3/31, 2026年3月31日, 20260331."""
+    value = narrow(value)
     if is_blank(value):
         raise UnreadableCell(ProblemKind.MISSING_VALUE)
     if isinstance(value, datetime):
@@ -122,6 +139,7 @@ def read_date(value: CellValue) -> date:
 
 def read_money(value: CellValue, *, positive: bool = True) -> Money:
     """An amount of yuan, exact to the fen; a float cell is read through its shortest decimal text."""
+    value = narrow(value)
     if is_blank(value):
         raise UnreadableCell(ProblemKind.MISSING_VALUE)
     yuan: str | Decimal | int
@@ -167,6 +185,7 @@ def _finer_than_fen(yuan: str | Decimal | int) -> bool:
 
 def read_count(value: CellValue) -> int:
     """A whole number of periods: ``24``, ``24期`` or ``24个月``."""
+    value = narrow(value)
     if is_blank(value):
         raise UnreadableCell(ProblemKind.MISSING_VALUE)
     if isinstance(value, bool):
@@ -182,6 +201,7 @@ def read_count(value: CellValue) -> int:
 
 def read_rate(value: CellValue) -> Decimal:
     """A rate: ``0.049`` or ``4.9%`` (a float cell through its shortest decimal text, never binary)."""
+    value = narrow(value)
     if is_blank(value):
         return Decimal(0)
     if isinstance(value, bool):
@@ -211,6 +231,14 @@ def read_choice(value: CellValue, names: Mapping[str, str], *, what: str) -> str
             ProblemKind.BAD_VALUE, f"{what} is one of: {', '.join(sorted(set(names.values())))}"
         )
     return found
+
+
+_SOURCE_NAMES = {
+    ContributionSource.DONATION: ("捐赠", "捐款"),
+    ContributionSource.FISCAL: ("财政", "财政资金"),
+    ContributionSource.UPPER_LEVEL: ("上级", "上级资金"),
+    ContributionSource.MATCHING: ("配套",),
+}
 
 
 def _names(pairs: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -246,6 +274,7 @@ PAYERS = _names(
         PayerKind.PLEDGE: ("质押", "质押存款", "质押存款抵扣", "保证金", PayerKind.PLEDGE.label_zh),
     }
 )
+SOURCES = _names({s.value: (s.label_zh, *_SOURCE_NAMES.get(s, ())) for s in ContributionSource})
 PREPAYMENTS = _names(
     {
         PrepaymentOption.FEWER_INSTALLMENTS: ("缩短期限",),

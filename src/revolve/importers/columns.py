@@ -8,6 +8,7 @@ case, spaces, dashes and a unit suffix such as ``（元）`` do not matter.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,7 @@ class ImportKind(StrEnum):
     LOANS = "loans"
     REPAYMENTS = "repayments"
     OPENING = "opening"
+    CONTRIBUTIONS = "contributions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("phone", "联系电话", required=False, aliases=("电话", "手机")),
         ImportColumn("income_before", "帮扶前年收入", required=False, aliases=("帮扶前家庭年收入",)),
         ImportColumn("persons", "家庭人口", required=False, aliases=("家庭人口数", "人口数", "persons")),
+        ImportColumn("village", "所在村", required=False, aliases=("村", "村名", "所在村委会", "村委会")),
     ),
     ImportKind.LOANS: (
         ImportColumn("number", "借款编号", aliases=("借款合同号", "loan")),
@@ -96,6 +99,13 @@ COLUMNS: Mapping[ImportKind, tuple[ImportColumn, ...]] = {
         ImportColumn("guarantor", "担保人", required=False, aliases=("担保人编码", "guarantors")),
         ImportColumn("pledge", "质押金额", required=False, aliases=("质押存款",)),
     ),
+    ImportKind.CONTRIBUTIONS: (
+        ImportColumn("on", "到账日期", aliases=("日期", "捐赠日期", "收款日期", "date")),
+        ImportColumn("amount", "金额", aliases=("捐赠金额", "到账金额")),
+        ImportColumn("source", "来源", required=False, aliases=("资金来源", "source")),
+        ImportColumn("donor", "捐赠方", required=False, aliases=("捐赠人", "捐赠单位", "拨款单位", "donor")),
+        ImportColumn("receipt", "收据号", required=False, aliases=("捐赠收据号", "票据号", "receipt")),
+    ),
 }
 """The columns each kind of file may hold, in their usual order."""
 
@@ -104,13 +114,20 @@ KEY_COLUMN = {
     ImportKind.LOANS: "number",
     ImportKind.REPAYMENTS: "receipt",
     ImportKind.OPENING: "number",
+    ImportKind.CONTRIBUTIONS: "receipt",
 }
 """The column that names a row's record: two rows of one file may not share it."""
 
 _UNIT_SUFFIX = re.compile(r"[（(][^）)]*[）)]$")
 
 
+def known_headers(kind: ImportKind) -> frozenset[str]:
+    """Every header a column of ``kind`` is recognised by, as :func:`header_key` gives it."""
+    return frozenset(header_key(h) for c in COLUMNS[kind] for h in c.headers)
+
+
 def header_key(text: str) -> str:
-    """Normalise a header: case, spaces, dashes and a unit suffix such as ``（元）`` do not matter."""
-    key = _UNIT_SUFFIX.sub("", text.strip()).strip().casefold()
+    """Normalise a header: width (NFKC), case, spaces, dashes and a unit suffix such as ``（元）`` do not
+    matter."""
+    key = _UNIT_SUFFIX.sub("", unicodedata.normalize("NFKC", text).strip()).strip().casefold()
     return re.sub(r"[\s\-]+", "_", key)

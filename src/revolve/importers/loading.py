@@ -24,10 +24,19 @@ from tqdm import tqdm
 from revolve.chart import AccountRole
 from revolve.errors import ImportFileError, ImportTargetError, RevolveError
 from revolve.funds import Fund
-from revolve.importers.columns import COLUMNS, ImportKind
-from revolve.importers.results import ImportResult, ProblemKind, RowProblem, problem_from_refusal
+from revolve.importers.columns import COLUMNS, ImportKind, header_key, known_headers
+from revolve.importers.errors_book import write_errors
+from revolve.importers.existing import sort_rows
+from revolve.importers.results import (
+    ImportNote,
+    ImportResult,
+    NoteKind,
+    ProblemKind,
+    RowProblem,
+    problem_from_refusal,
+)
 from revolve.importers.rows import map_header, parse_rows
-from revolve.importers.sheets import read_rows
+from revolve.importers.sheets import SheetRows, read_rows
 from revolve.importers.writers import WRITERS, Learned, write_all, write_opening
 from revolve.ledger import Ledger
 from revolve.money import Money
@@ -74,6 +83,14 @@ def all_or_nothing(books: Books) -> Iterator[Ledger]:
         yield unit
 
 
+def _sheet_notes(sheet: SheetRows, ignored: list[str]) -> list[ImportNote]:
+    """A note for each title row skipped above the header and each column revolve does not use."""
+    return [
+        *(ImportNote(NoteKind.TITLE_ROW, n, text) for n, text in sheet.skipped),
+        *(ImportNote(NoteKind.IGNORED_COLUMN, None, text) for text in ignored),
+    ]
+
+
 def _show_progress(progress: bool | None) -> bool:
     if progress is not None:
         return progress
@@ -92,7 +109,8 @@ def import_file(
     keep_valid: bool = False,
     progress: bool | None = None,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    errors: str | Path | None = None,
 ) -> ImportResult:
     """Import one file of households, loans or repayments into a fund.
 
@@ -105,10 +123,13 @@ def import_file(
         keep_valid: commit the valid rows even if others fail (by default nothing is written then).
         progress: show a progress bar on stderr; by default only when stderr is a terminal.
         sheet: the worksheet of a workbook (the first by default).
-        encoding: the encoding of a CSV file.
+        encoding: the encoding of a text file; None detects it (:mod:`revolve.importers.sheets`).
+        errors: when some row has a problem, write an errors workbook here: the file's header and bad
+            rows as they were, with a 错误原因 column (:func:`~revolve.importers.errors_book.write_errors`).
 
     Returns:
-        An :class:`ImportResult`: rows read, valid, written and already recorded, and every problem.
+        An :class:`ImportResult`: rows read, valid, written and already recorded, every problem, and
+        notes of what was skipped (title and 合计 rows) or not used (columns, villages).
 
     Raises:
         ImportFileError: the file cannot be read as a table at all.
@@ -121,18 +142,35 @@ def import_file(
             source, reason="an opening loan list needs the opening date and balances: use import_opening"
         )
     columns = COLUMNS[kind]
-    sheet_rows = read_rows(source, sheet=sheet, encoding=encoding)
-    positions, header_problems = map_header(sheet_rows.header, columns)
+    sheet_rows = read_rows(
+        source, sheet=sheet, encoding=encoding, headers=known_headers(kind), header_key=header_key
+    )
+    positions, header_problems, ignored = map_header(sheet_rows.header, columns, row=sheet_rows.header_row)
+    notes = _sheet_notes(sheet_rows, ignored)
 
     def result(valid: int, written: int, unchanged: int, problems: list[RowProblem]) -> ImportResult:
         ordered = tuple(sorted(problems, key=lambda p: p.row))
-        return ImportResult(
-            kind, sheet_rows.source, len(sheet_rows.rows), valid, written, unchanged, ordered, keep_valid
+        done = ImportResult(
+            kind,
+            sheet_rows.source,
+            len(sheet_rows.rows) - sum(1 for n in notes if n.kind is NoteKind.TOTAL_ROW),
+            valid,
+            written,
+            unchanged,
+            ordered,
+            keep_valid,
+            tuple(sorted(notes, key=lambda n: (n.row or 0, n.kind))),
+            sheet_rows.header_row,
+            sheet_rows.encoding,
         )
+        if errors is not None and ordered:
+            return write_errors(done, sheet_rows, errors)
+        return done
 
     if header_problems:
         return result(0, 0, 0, header_problems)
-    parsed, problems = parse_rows(kind, sheet_rows, positions)
+    parsed, problems, total_notes = parse_rows(kind, sheet_rows, positions)
+    notes.extend(total_notes)
 
     valid = written = unchanged = 0
     # The bulk call and each row run in a nested ``ledger.transaction()``: one SAVEPOINT of the import's
@@ -142,6 +180,11 @@ def import_file(
     try:
         with all_or_nothing(books) as ledger:
             target = ledger.fund(fund)
+            known = sort_rows(ledger, target, kind, parsed)
+            parsed, unchanged = known.new, known.unchanged
+            valid += unchanged
+            problems.extend(known.problems)
+            notes.extend(known.notes)
             with tqdm(
                 total=len(parsed),
                 desc=f"导入 {sheet_rows.source}",
@@ -150,7 +193,7 @@ def import_file(
                 disable=not _show_progress(progress),
                 delay=0 if progress else 0.5,
             ) as bar:
-                if parsed and not problems:
+                if parsed and not problems:  # (rows already in, or conflicting, were sorted out above)
                     # a clean file goes in with one bulk call; a refusal there sends it row by row, below
                     try:
                         with ledger.transaction():
@@ -159,7 +202,7 @@ def import_file(
                         pass
                     else:
                         bar.update(len(parsed))
-                        return result(len(parsed), fresh, len(parsed) - fresh, problems)
+                        return result(valid + len(parsed), fresh, unchanged + len(parsed) - fresh, problems)
                 learned = Learned()
                 for row, record in parsed:
                     bar.update(1)
@@ -189,7 +232,8 @@ def import_households(
     keep_valid: bool = False,
     progress: bool | None = None,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    errors: str | Path | None = None,
 ) -> ImportResult:
     """Import a file of households (户档案); arguments, result and errors as for :func:`import_file`."""
     return import_file(
@@ -201,6 +245,7 @@ def import_households(
         progress=progress,
         sheet=sheet,
         encoding=encoding,
+        errors=errors,
     )
 
 
@@ -212,7 +257,8 @@ def import_loans(
     keep_valid: bool = False,
     progress: bool | None = None,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    errors: str | Path | None = None,
 ) -> ImportResult:
     """Import a file of loans paid out (借款); arguments, result and errors as for :func:`import_file`."""
     return import_file(
@@ -224,6 +270,7 @@ def import_loans(
         progress=progress,
         sheet=sheet,
         encoding=encoding,
+        errors=errors,
     )
 
 
@@ -235,7 +282,8 @@ def import_repayments(
     keep_valid: bool = False,
     progress: bool | None = None,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
+    errors: str | Path | None = None,
 ) -> ImportResult:
     """Import a file of repayments (还款); arguments, result and errors as for :func:`import_file`."""
     return import_file(
@@ -247,6 +295,7 @@ def import_repayments(
         progress=progress,
         sheet=sheet,
         encoding=encoding,
+        errors=errors,
     )
 
 
@@ -260,7 +309,7 @@ def import_opening(
     capital: Mapping[ContributionSource | str, Money] | None = None,
     lent_before: Money | None = None,
     sheet: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
 ) -> ImportResult:
     """Open a fund's books from a file of its loans in progress (期初借款清单) and its balances.
 
@@ -287,16 +336,34 @@ def import_opening(
         UnknownFund: no such fund.
     """
     kind = ImportKind.OPENING
-    sheet_rows = read_rows(source, sheet=sheet, encoding=encoding)
-    positions, problems = map_header(sheet_rows.header, COLUMNS[kind])
+    sheet_rows = read_rows(
+        source, sheet=sheet, encoding=encoding, headers=known_headers(kind), header_key=header_key
+    )
+    positions, problems, ignored = map_header(sheet_rows.header, COLUMNS[kind], row=sheet_rows.header_row)
+    notes = _sheet_notes(sheet_rows, ignored)
 
     def result(valid: int, written: int) -> ImportResult:
         ordered = tuple(sorted(problems, key=lambda p: p.row))
-        return ImportResult(kind, sheet_rows.source, len(sheet_rows.rows), valid, written, 0, ordered, False)
+        return ImportResult(
+            kind,
+            sheet_rows.source,
+            len(parsed_rows),
+            valid,
+            written,
+            0,
+            ordered,
+            False,
+            tuple(notes),
+            sheet_rows.header_row,
+            sheet_rows.encoding,
+        )
 
+    parsed_rows: list[object] = list(sheet_rows.rows)
     if problems:
         return result(0, 0)
-    parsed, problems = parse_rows(kind, sheet_rows, positions)
+    parsed, problems, total_notes = parse_rows(kind, sheet_rows, positions)
+    notes.extend(total_notes)
+    parsed_rows = [n for n, _ in sheet_rows.rows if all(t.row != n for t in total_notes)]
     try:
         with all_or_nothing(books) as ledger:
             target = ledger.fund(fund)

@@ -7,6 +7,7 @@ cell to correct. An :class:`ImportResult` counts the rows read, valid, written a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,7 @@ from revolve.errors import (
     DuplicateCode,
     DuplicateReceipt,
     GuarantorCapExceeded,
+    IdempotencyConflict,
     InsufficientFunds,
     InvalidAmount,
     InvalidDate,
@@ -50,6 +52,7 @@ class ProblemKind(StrEnum):
     DUPLICATE_CODE = "duplicate_code"
     DUPLICATE_RECEIPT = "duplicate_receipt"
     REFUSED = "refused"
+    CONFLICT = "conflict"
 
     def label(self, lang: str = "zh") -> str:
         """What the problem means and what to do, in a language."""
@@ -102,6 +105,10 @@ _PROBLEM_TEXT: Mapping[ProblemKind, tuple[str, str]] = {
         "duplicate receipt number: each receipt is recorded once, check the voucher",
     ),
     ProblemKind.REFUSED: ("账簿拒绝了这一行", "the books refused this row"),
+    ProblemKind.CONFLICT: (
+        "账簿中已有同一编号但内容不同的记录：请核对，或改用新编号",
+        "the books already hold this number with different content: check it, or use a new number",
+    ),
 }
 
 
@@ -111,6 +118,58 @@ _PERSONAL: Mapping[str, Callable[[str], str]] = {
     "phone": mask_phone,
 }
 """The columns whose cells are personal data, and how a problem shows each."""
+
+
+class NoteKind(StrEnum):
+    """Something an import did besides writing rows, reported so that nothing is dropped in silence."""
+
+    TITLE_ROW = "title_row"
+    TOTAL_ROW = "total_row"
+    IGNORED_COLUMN = "ignored_column"
+    UNKNOWN_VILLAGE = "unknown_village"
+
+    def label(self, lang: str = "zh") -> str:
+        """What the note means, in a language."""
+        zh, en = _NOTE_TEXT[self]
+        return zh if lang == "zh" else en
+
+
+_NOTE_TEXT: Mapping[NoteKind, tuple[str, str]] = {
+    NoteKind.TITLE_ROW: ("表头上方的标题行，已跳过", "a title row above the header, skipped"),
+    NoteKind.TOTAL_ROW: ("合计行，已跳过", "a total row, skipped"),
+    NoteKind.IGNORED_COLUMN: ("系统不使用的列，已忽略", "a column revolve does not use, ignored"),
+    NoteKind.UNKNOWN_VILLAGE: (
+        "不是本基金所属组织下的村，这些户未关联组织（可先建立该村组织）",
+        "the village is not an organisation under the fund's: no organisation linked (create the village first)",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportNote:
+    """A row or column an import skipped or could not map, with its row (None for a column) and text."""
+
+    kind: NoteKind
+    row: int | None
+    text: str
+
+    def describe(self, lang: str = "zh") -> str:
+        """One line: ``第1行「2016年花名册」：表头上方的标题行，已跳过``."""
+        if lang == "zh":
+            where = f"第{self.row}行" if self.row is not None else "列"
+            return f"{where}「{self.text}」：{self.kind.label('zh')}"
+        where = f"row {self.row}" if self.row is not None else "column"
+        return f"{where} {self.text!r}: {self.kind.label('en')}"
+
+
+_NATIONAL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with every national ID number and mobile phone in it masked (``110105********0012``)."""
+    text = _NATIONAL_ID.sub(lambda m: mask_national_id(m.group()), text)
+    return _PHONE.sub(lambda m: mask_phone(m.group()), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +211,19 @@ class RowProblem:
             where = f"第{self.row}行"
             if header is not None:
                 where += f"，{header}" + (f"「{self.value}」" if self.value is not None else "")
-            return f"{where}：{self.kind.label('zh')}" + (f"（{self.detail}）" if self.detail else "")
+            text = f"{where}：{self.kind.label('zh')}" + (f"（{self.detail}）" if self.detail else "")
+            return mask_personal(text)
         where = f"row {self.row}"
         if header is not None:
             where += f", {header}" + (f" {self.value!r}" if self.value is not None else "")
-        return f"{where}: {self.kind.label('en')}" + (f" ({self.detail})" if self.detail else "")
+        return mask_personal(
+            f"{where}: {self.kind.label('en')}" + (f" ({self.detail})" if self.detail else "")
+        )
+
+    def reason(self, lang: str = "zh", *, columns: Sequence[ImportColumn] = ()) -> str:
+        """The problem without its row number, for the 错误原因 column of an errors workbook (masked)."""
+        prefix = f"第{self.row}行" if lang == "zh" else f"row {self.row}"
+        return self.describe(lang, columns=columns).removeprefix(prefix).lstrip("，：,: ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +236,13 @@ class ImportResult:
         rows_read: data rows read (blank rows and the header not counted).
         rows_valid: rows that passed every check (written, or that would have been).
         rows_written: rows committed to the books (0 when all-or-nothing and any row failed).
-        rows_unchanged: repayments already recorded with the same content (idempotent retries).
+        rows_unchanged: rows the books already hold with the same content (idempotent retries).
         problems: every problem found, in row order.
         keep_valid: whether valid rows were kept despite problems.
+        notes: title and total rows skipped, columns ignored, villages not found.
+        header_row: the row the header was found on.
+        encoding: the text encoding a text file was read in (None for a workbook).
+        errors_file: the errors workbook written, if any.
     """
 
     kind: ImportKind
@@ -182,6 +253,64 @@ class ImportResult:
     rows_unchanged: int
     problems: tuple[RowProblem, ...]
     keep_valid: bool
+    notes: tuple[ImportNote, ...] = ()
+    header_row: int = 1
+    encoding: str | None = None
+    errors_file: str | None = None
+
+    def note_lines(self, lang: str = "zh") -> list[str]:
+        """The notes for a terminal, one line per kind however many rows it covers (a sheet with a
+        小计 row per village gives one line naming them): ``第7、15行：合计行，已跳过``."""
+        lines = []
+        for kind in NoteKind:
+            notes = [n for n in self.notes if n.kind is kind]
+            if not notes:
+                continue
+            if kind in (NoteKind.TITLE_ROW, NoteKind.TOTAL_ROW):
+                rows = [str(n.row) for n in notes]
+                where = (
+                    f"第{'、'.join(rows)}行"
+                    if lang == "zh"
+                    else f"row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
+                )
+            else:
+                texts = [n.text for n in notes]
+                where = (
+                    "".join(f"「{t}」" for t in texts) if lang == "zh" else ", ".join(repr(t) for t in texts)
+                )
+                where = (
+                    ("列" if kind is NoteKind.IGNORED_COLUMN else "所在村") + where
+                    if lang == "zh"
+                    else (("column " if kind is NoteKind.IGNORED_COLUMN else "village ") + where)
+                )
+            lines.append(f"{where}：{kind.label('zh')}" if lang == "zh" else f"{where}: {kind.label('en')}")
+        return lines
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """The headers of the columns revolve did not use."""
+        return tuple(n.text for n in self.notes if n.kind is NoteKind.IGNORED_COLUMN)
+
+    def tally(self, lang: str = "zh") -> str:
+        """One line for the clerk: ``共 N 行，成功 X 行，错误 Y 行，已写入 错误.xlsx``."""
+        bad = len({p.row for p in self.problems})
+        done = self.rows_written + self.rows_unchanged
+        held = self.rows_valid - done if not self.rows_written and self.problems else 0
+        if lang == "zh":
+            text = f"共 {self.rows_read} 行，成功 {done} 行"
+            if self.rows_unchanged:
+                text += f"（其中 {self.rows_unchanged} 行此前已导入，未重复写入）"
+            text += f"，错误 {bad} 行"
+            if held > 0:
+                text += f"（另 {held} 行无误但未写入：改正后重新导入，或加 --keep-valid）"
+            return text + (f"，已写入 {self.errors_file}" if self.errors_file else "")
+        text = f"{self.rows_read} rows, {done} done"
+        if self.rows_unchanged:
+            text += f" ({self.rows_unchanged} of them imported before, not written again)"
+        text += f", {bad} with errors"
+        if held > 0:
+            text += f" ({held} valid rows not written: fix and import again, or add --keep-valid)"
+        return text + (f", written to {self.errors_file}" if self.errors_file else "")
 
     @property
     def ok(self) -> bool:
@@ -230,7 +359,7 @@ def problem_from_refusal(
         problem, column = ProblemKind.UNKNOWN_HOUSEHOLD, "household"
     elif isinstance(error, UnknownLoan):
         problem, column = ProblemKind.UNKNOWN_LOAN, "loan"
-    elif isinstance(error, DuplicateReceipt):
+    elif isinstance(error, DuplicateReceipt | IdempotencyConflict):
         problem, column = ProblemKind.DUPLICATE_RECEIPT, "receipt"
     elif isinstance(error, InvalidNationalId):
         problem, column = ProblemKind.BAD_NATIONAL_ID, "national_id"

@@ -24,9 +24,12 @@ from revolve.importers.cells import (
     METHODS,
     PAYERS,
     PREPAYMENTS,
+    SOURCES,
     UnreadableCell,
     display,
+    narrow,
     read_choice,
+    read_code,
     read_count,
     read_date,
     read_money,
@@ -35,39 +38,74 @@ from revolve.importers.cells import (
     read_text,
 )
 from revolve.importers.columns import KEY_COLUMN, ImportColumn, ImportKind, header_key
-from revolve.importers.results import ProblemKind, RowProblem
+from revolve.importers.results import ImportNote, NoteKind, ProblemKind, RowProblem
 from revolve.importers.sheets import CellValue, SheetRows, is_blank
 from revolve.loans.file import LoanFile, purpose_of
 from revolve.money import Money
 from revolve.opening import OpeningLoan
-from revolve.rules import PayerKind
+from revolve.rules import ContributionSource, PayerKind
 from revolve.schedule import InterestGrace, LoanTerms, PrepaymentOption, RepaymentMethod
 
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 
 
 def map_header(
-    header: Sequence[str], columns: Sequence[ImportColumn]
-) -> tuple[dict[str, int], list[RowProblem]]:
-    """Where each column is in ``header``, and the header's problems (a required column missing, or
-    one column given twice)."""
+    header: Sequence[str], columns: Sequence[ImportColumn], *, row: int = 1
+) -> tuple[dict[str, int], list[RowProblem], list[str]]:
+    """Where each column is in ``header`` (found on row ``row``), the header's problems (a required
+    column missing, or one column given twice), and the headers of the columns revolve does not use
+    (所在单位, 备注 …), each once, to be reported as ignored."""
     by_name = {header_key(h): c for c in columns for h in c.headers}
     positions: dict[str, int] = {}
     problems: list[RowProblem] = []
+    ignored: list[str] = []
     for index, text in enumerate(header):
         column = by_name.get(header_key(text)) if text else None
         if column is None:
-            continue  # a column revolve does not read (remarks, totals) is left alone
+            if text and text not in ignored:
+                ignored.append(text)  # reported once, never dropped in silence
+            continue
         if column.field in positions:
-            problems.append(RowProblem(1, ProblemKind.DUPLICATE_COLUMN, column.field, text))
+            problems.append(RowProblem(row, ProblemKind.DUPLICATE_COLUMN, column.field, text))
             continue
         positions[column.field] = index
     for column in columns:
         if column.required and column.field not in positions:
             problems.append(
-                RowProblem(1, ProblemKind.MISSING_COLUMN, column.field, None, f"{column.zh} / {column.field}")
+                RowProblem(
+                    row, ProblemKind.MISSING_COLUMN, column.field, None, f"{column.zh} / {column.field}"
+                )
             )
-    return positions, problems
+    return positions, problems, ignored
+
+
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|累计|共计|total)", re.IGNORECASE)
+_ID_COLUMNS = {
+    ImportKind.HOUSEHOLDS: ("code", "national_id"),
+    ImportKind.LOANS: ("number", "household"),
+    ImportKind.REPAYMENTS: ("loan", "receipt"),
+    ImportKind.OPENING: ("number", "household"),
+    ImportKind.CONTRIBUTIONS: ("on", "receipt"),
+}
+_AMOUNT_COLUMNS = ("amount", "income_before", "principal_repaid", "pledge")
+
+
+def total_row(kind: ImportKind, cells: Sequence[CellValue], positions: Mapping[str, int]) -> str | None:
+    """The label of a 合计/总计/小计 row, or None for a data row. A row is a total when its first
+    non-blank cell says so, or when its identifying columns are blank and an amount is given."""
+    first = next((c for c in cells if not is_blank(c)), None)
+    if isinstance(first, str) and _TOTAL_LABEL.match("".join(str(narrow(first)).split())):
+        return first.strip()
+
+    def cell(name: str) -> CellValue:
+        index = positions.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    if all(is_blank(cell(n)) for n in _ID_COLUMNS[kind]) and any(
+        not is_blank(cell(n)) for n in _AMOUNT_COLUMNS
+    ):
+        return display(next(cell(n) for n in _AMOUNT_COLUMNS if not is_blank(cell(n))))
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +121,7 @@ class HouseholdRow:
     phone: str | None
     income_before: Money | None
     persons: int | None = None
+    village: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +150,18 @@ class RepaymentRow:
     prepayment: PrepaymentOption | None
 
 
-Record = HouseholdRow | LoanRow | RepaymentRow | OpeningLoan
+@dataclass(frozen=True, slots=True)
+class ContributionRow:
+    """A row of a contributions file (捐赠/拨款到账), read."""
+
+    on: date
+    amount: Money
+    source: ContributionSource
+    donor: str
+    receipt: str | None
+
+
+Record = HouseholdRow | LoanRow | RepaymentRow | OpeningLoan | ContributionRow
 """A row read into what the ledger records."""
 _T = TypeVar("_T")
 
@@ -147,7 +197,7 @@ def _parse_household(c: RowCells) -> HouseholdRow:
     )
     income = c.read("income_before", lambda v: None if is_blank(v) else read_money(v, positive=False), None)
     return HouseholdRow(
-        code=c.read("code", read_text, None) or "",
+        code=c.read("code", read_code, None) or "",
         mother_name=c.read("mother_name", read_text, None) or "",
         national_id=c.read("national_id", read_national_id, ""),
         registered_on=c.read("registered_on", read_date, _NO_DATE),
@@ -156,6 +206,7 @@ def _parse_household(c: RowCells) -> HouseholdRow:
         phone=c.read("phone", lambda v: read_text(v, required=False), None),
         income_before=income,
         persons=c.read("persons", _read_persons, None),
+        village=c.read("village", lambda v: read_text(v, required=False), None),
     )
 
 
@@ -195,15 +246,15 @@ def _loan_file(c: RowCells) -> LoanFile | None:
 
 
 def _parse_loan(c: RowCells) -> LoanRow | None:
-    number = c.read("number", read_text, None) or ""
-    household = c.read("household", read_text, None) or ""
-    batch = c.read("batch", read_text, None) or ""
+    number = c.read("number", read_code, None) or ""
+    household = c.read("household", read_code, None) or ""
+    batch = c.read("batch", read_code, None) or ""
     amount = c.read("amount", read_money, _NO_MONEY)
     start = c.read("start", read_date, _NO_DATE)
     term = c.read("term", read_count, 0)
     method = c.read("method", lambda v: read_choice(v, METHODS, what="the repayment method"), None)
     rate = c.read("rate", read_rate, Decimal(0))
-    guarantors = c.read("guarantor", lambda v: read_text(v, required=False), None)
+    guarantors = c.read("guarantor", lambda v: read_code(v, required=False), None)
     pledge = c.read("pledge", lambda v: None if is_blank(v) else read_money(v), None)
     grace = c.read("interest_grace", lambda v: 0 if is_blank(v) else read_count(v), 0)
     grace_kind = c.read(
@@ -246,12 +297,12 @@ def _parse_repayment(c: RowCells) -> RepaymentRow:
         "prepayment", lambda v: read_choice(v, PREPAYMENTS, what="the prepayment option"), None
     )
     return RepaymentRow(
-        loan=c.read("loan", read_text, None) or "",
+        loan=c.read("loan", read_code, None) or "",
         amount=c.read("amount", read_money, _NO_MONEY),
         on=c.read("on", read_date, _NO_DATE),
-        receipt=c.read("receipt", read_text, None) or "",
+        receipt=c.read("receipt", read_code, None) or "",
         payer=PayerKind(payer or PayerKind.BORROWER),
-        guarantor=c.read("guarantor", lambda v: read_text(v, required=False), None),
+        guarantor=c.read("guarantor", lambda v: read_code(v, required=False), None),
         prepayment=None if prepayment is None else PrepaymentOption(prepayment),
     )
 
@@ -282,18 +333,30 @@ def _parse_opening_loan(c: RowCells) -> OpeningLoan | None:
     )
 
 
+def _parse_contribution(c: RowCells) -> ContributionRow:
+    source = c.read("source", lambda v: read_choice(v, SOURCES, what="the source"), None)
+    return ContributionRow(
+        on=c.read("on", read_date, _NO_DATE),
+        amount=c.read("amount", read_money, _NO_MONEY),
+        source=ContributionSource(source or ContributionSource.DONATION),
+        donor=c.read("donor", lambda v: read_text(v, required=False), None) or "",
+        receipt=c.read("receipt", lambda v: read_code(v, required=False), None),
+    )
+
+
 PARSERS: Mapping[ImportKind, Callable[[RowCells], Record | None]] = {
     ImportKind.HOUSEHOLDS: _parse_household,
     ImportKind.LOANS: _parse_loan,
     ImportKind.REPAYMENTS: _parse_repayment,
     ImportKind.OPENING: _parse_opening_loan,
+    ImportKind.CONTRIBUTIONS: _parse_contribution,
 }
 """How each kind of row is read; None when the row had a problem."""
 
 
 def parse_rows(
     kind: ImportKind, sheet: SheetRows, positions: Mapping[str, int]
-) -> tuple[list[tuple[RowCells, Record]], list[RowProblem]]:
+) -> tuple[list[tuple[RowCells, Record]], list[RowProblem], list[ImportNote]]:
     """Read every data row of ``sheet`` into a record of ``kind``.
 
     Args:
@@ -303,13 +366,18 @@ def parse_rows(
 
     Returns:
         The rows that became records, each with its cells (to name a cell the ledger later refuses),
-        and the problems of every other row.
+        the problems of every other row, and a note for each 合计 row skipped.
     """
     problems: list[RowProblem] = []
+    notes: list[ImportNote] = []
     parsed: list[tuple[RowCells, Record]] = []
     key_column = KEY_COLUMN[kind]
     first_seen: dict[str, int] = {}
     for number, cells in sheet.rows:
+        label = total_row(kind, cells, positions)
+        if label is not None:
+            notes.append(ImportNote(NoteKind.TOTAL_ROW, number, label))
+            continue
         row = RowCells(number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()})
         record = PARSERS[kind](row)
         key = row.raw(key_column)
@@ -326,4 +394,4 @@ def parse_rows(
             problems.extend(row.problems)
         else:
             parsed.append((row, record))
-    return parsed, problems
+    return parsed, problems, notes

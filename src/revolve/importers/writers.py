@@ -16,7 +16,7 @@ from revolve.chart import AccountRole
 from revolve.funds import Fund
 from revolve.households import Registration
 from revolve.importers.columns import ImportKind
-from revolve.importers.rows import HouseholdRow, LoanRow, Record, RepaymentRow
+from revolve.importers.rows import ContributionRow, HouseholdRow, LoanRow, Record, RepaymentRow
 from revolve.ledger import Ledger
 from revolve.loans.payout import Disbursement
 from revolve.loans.repayment import Payment
@@ -110,10 +110,19 @@ def _write_repayment(ledger: Ledger, fund: Fund, row: Record, learned: Learned) 
     return fresh
 
 
+def _write_contribution(ledger: Ledger, fund: Fund, row: Record, learned: Learned) -> bool:
+    assert isinstance(row, ContributionRow)
+    ledger.contribute(
+        fund, amount=row.amount, on=row.on, source=row.source, donor=row.donor, receipt=row.receipt
+    )
+    return True
+
+
 WRITERS: Mapping[ImportKind, Callable[[Ledger, Fund, Record, Learned], bool]] = {
     ImportKind.HOUSEHOLDS: _write_household,
     ImportKind.LOANS: _write_loan,
     ImportKind.REPAYMENTS: _write_repayment,
+    ImportKind.CONTRIBUTIONS: _write_contribution,
 }
 # an opening file is written whole, by :func:`write_opening` (import_opening), never row by row
 """How each kind of record is written alone; each returns whether the record was new."""
@@ -148,6 +157,8 @@ def write_all(ledger: Ledger, fund: Fund, kind: ImportKind, rows: Sequence[Recor
             ],
         )
         return len(households)
+    if kind is ImportKind.CONTRIBUTIONS:  # no bulk call: each is one entry of its own
+        return sum(_write_contribution(ledger, fund, r, learned) for r in rows)
     if kind is ImportKind.LOANS:
         loans = [r for r in rows if isinstance(r, LoanRow)]
         _open_batches(ledger, fund, loans, learned)

@@ -111,11 +111,15 @@ class HouseholdOperations(Family):
                     if household.code in codes:
                         raise DuplicateCode(household.code, what="household")
                     if national_id in ids:
+                        # name the household holding it, by its code; never print the ID in clear
                         raise DuplicateCode(
-                            national_id, what="household national ID", shown=mask_national_id(national_id)
+                            national_id,
+                            what="household national ID",
+                            shown=mask_national_id(national_id),
+                            holder=f"household {ids[national_id]}",
                         )
                     codes.add(household.code)
-                    ids.add(national_id)
+                    ids[national_id] = household.code
                     households.append(household)
             return store_households.insert_households(unit.conn, f.id, households)
 

@@ -70,7 +70,7 @@ _HOUSEHOLDS = by_ref(select(_HOUSEHOLD), _HOUSEHOLD, "code")
 _CODES_USED = select(_HOUSEHOLD.c.code).where(
     _HOUSEHOLD.c.fund_id == bindparam("fund"), any_of(_HOUSEHOLD.c.code)
 )
-_IDS_USED = select(_HOUSEHOLD.c.national_id).where(
+_IDS_USED = select(_HOUSEHOLD.c.national_id, _HOUSEHOLD.c.code).where(
     _HOUSEHOLD.c.fund_id == bindparam("fund"), any_of(_HOUSEHOLD.c.national_id)
 )
 _INSERT_HOUSEHOLDS = insert(_HOUSEHOLD)
@@ -81,11 +81,12 @@ _HOUSEHOLD_IDS = select(_HOUSEHOLD.c.code, _HOUSEHOLD.c.id).where(
 
 def household_clashes(
     conn: Connection, fund_id: int, codes: Iterable[str], national_ids: Iterable[str]
-) -> tuple[set[str], set[str]]:
-    """Those of ``codes``, and of ``national_ids``, that the fund's households already use."""
+) -> tuple[set[str], dict[str, str]]:
+    """Those of ``codes`` that the fund's households already use, and those of ``national_ids``, each
+    with the code of the household holding it."""
     return (
         {row[0] for row in select_in(conn, _CODES_USED, codes, fund=fund_id)},
-        {row[0] for row in select_in(conn, _IDS_USED, national_ids, fund=fund_id)},
+        {row[0]: row[1] for row in select_in(conn, _IDS_USED, national_ids, fund=fund_id)},
     )
 
 
