@@ -14,7 +14,15 @@ from revolve.money import FEN_MAX, FEN_MIN, Money, yuan
 
 _DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
 # the units as the reader knows them, longest first so that 万亿 / 亿亿 are read as one unit
-_UNITS = (("亿亿", 10**16), ("万亿", 10**12), ("亿", 10**8), ("万", 10**4), ("仟", 1000), ("佰", 100), ("拾", 10))
+_UNITS = (
+    ("亿亿", 10**16),
+    ("万亿", 10**12),
+    ("亿", 10**8),
+    ("万", 10**4),
+    ("仟", 1000),
+    ("佰", 100),
+    ("拾", 10),
+)
 
 
 def from_words(text: str) -> Money:
