@@ -123,7 +123,8 @@ def test_iou_plan_rows_are_the_schedule_and_amount_in_words(books: Ledger) -> No
     assert table is not None
     left = [yuan("3600") - Money.total(d.principal for d in plan[: k + 1]) for k in range(len(plan))]
     assert table.rows == tuple(
-        (d.number, d.due_date, d.principal, d.interest, d.fee, d.total, b) for d, b in zip(plan, left, strict=True)
+        (d.number, d.due_date, d.principal, d.interest, d.fee, d.total, b)
+        for d, b in zip(plan, left, strict=True)
     )
     assert left[-1] == Money(0)
     assert table.total is not None and table.total[2] == yuan("3600")
@@ -213,3 +214,26 @@ def test_html_escapes_what_a_report_carries(books: Ledger) -> None:
 
 def test_in_words_is_exact_for_money(books: Ledger) -> None:
     assert Money(1) and build_receipt(books, "C", "SJ-0001").fact("amount_in_words") == "叁佰零柒元贰角整"
+
+
+def test_print_command_writes_each_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from revolve.cli import main  # noqa: PLC0415
+
+    db = str(tmp_path / "demo.db")
+    assert main(["demo", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "print", "receipt", "R-001-04", "--fund", "FN-HP", "--payee", "李会计"]) == 0
+    out = capsys.readouterr().out
+    assert "收款收据" in out and "捌佰叁拾叁元叁角叁分" in out and "收款人：李会计" in out
+    assert main(["--db", db, "print", "iou", "FN-2016-001", "--fund", "FN-HP"]) == 0
+    assert "壹万元整" in capsys.readouterr().out
+    target = tmp_path / "v.html"
+    assert (
+        main(
+            ["--db", db, "print", "voucher", "6", "--fund", "FN-HP", "--attachments", "1", "-o", str(target)]
+        )
+        == 0
+    )
+    assert "捌佰叁拾叁元叁角叁分" in target.read_text(encoding="utf-8")
+    assert main(["--db", db, "print", "receipt", "NOPE", "--fund", "FN-HP"]) == 1
+    assert "unknown receipt 'NOPE'" in capsys.readouterr().err
