@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from revolve import Ledger, OrgLevel, yuan
+from revolve.cli import main
 from revolve.errors import UnknownReceipt
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
@@ -217,8 +218,6 @@ def test_in_words_is_exact_for_money(books: Ledger) -> None:
 
 
 def test_print_command_writes_each_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from revolve.cli import main  # noqa: PLC0415
-
     db = str(tmp_path / "demo.db")
     assert main(["demo", "--db", db]) == 0
     capsys.readouterr()
