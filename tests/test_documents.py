@@ -184,7 +184,7 @@ def test_html_document_has_frame_page_counter_and_signatures(books: Ledger, lang
     text = "".join(root.itertext())
     assert "叁佰零柒元贰角整" in text
     assert (
-        "编制单位：丰宁满族自治县计划生育协会" if lang == "zh" else "Issued by：丰宁满族自治县计划生育协会"
+        "编制单位：丰宁满族自治县计划生育协会" if lang == "zh" else "Issued by: 丰宁满族自治县计划生育协会"
     ) in text
     assert len(root.findall(".//span[@class='signature']")) == 2
     assert "2026-12-02" in text
@@ -236,3 +236,29 @@ def test_print_command_writes_each_document(tmp_path: Path, capsys: pytest.Captu
     assert "捌佰叁拾叁元叁角叁分" in target.read_text(encoding="utf-8")
     assert main(["--db", db, "print", "receipt", "NOPE", "--fund", "FN-HP"]) == 1
     assert "unknown receipt 'NOPE'" in capsys.readouterr().err
+
+
+def test_a_wide_table_prints_landscape_and_the_templates_ship_with_the_package() -> None:
+    from importlib.resources import files
+
+    from revolve.reports.model import Column, ColumnKind, Section, Table
+
+    columns = tuple(Column(f"c{n}", "amount", ColumnKind.MONEY) for n in range(10))
+    wide = Report(
+        kind="register",
+        title="receipt_document",
+        subject="x",
+        as_of=D(2024, 1, 1),
+        sections=(Section("s", "receipt_details", table=Table(columns, ((Money(1),) * 10,))),),
+    )
+    assert "size: A4 landscape" in render(wide, "html")
+    narrow = Report(kind="r", title="receipt_document", subject="x", as_of=D(2024, 1, 1), sections=())
+    assert "size: A4;" in render(narrow, "html")
+    shipped = {p.name for p in (files("revolve.reports") / "templates").iterdir()}
+    assert {
+        "document.html.j2",
+        "header.html.j2",
+        "signatures.html.j2",
+        "footer.html.j2",
+        "style.css.j2",
+    } <= shipped

@@ -143,6 +143,7 @@ def render_html(
         "footer": printable(words.footer),
         "printed": printable(words.printed),
         "signatures": [(printable(role), printable(name)) for role, name in words.signatures],
+        "colon": words.colon,
         "sections": sections,
         "notes": [printable(note) for note in words.notes],
         "notes_title": words.word("notes"),
