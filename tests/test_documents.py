@@ -262,3 +262,29 @@ def test_a_wide_table_prints_landscape_and_the_templates_ship_with_the_package()
         "footer.html.j2",
         "style.css.j2",
     } <= shipped
+
+
+def test_office_reports_are_framed_and_documents_keep_their_own(books: Ledger) -> None:
+    from revolve.reports.frame import OFFICE_SIGNATURES, framed
+    from revolve.reports.model import Letterhead
+
+    plain = Report(kind="r", title="receipt_document", subject="x", as_of=D(2024, 1, 1), sections=())
+    office = framed(plain, "丰宁满族自治县计划生育协会", printed_on=PRINTED)
+    assert office.letterhead == Letterhead("丰宁满族自治县计划生育协会")
+    assert office.signatures == OFFICE_SIGNATURES and office.printed_on == PRINTED
+    assert "制表人：__________    审核人：__________    负责人：__________" in render(office, "text")
+    receipt = build_receipt(books, "C", "SJ-0001")
+    assert framed(receipt, "别的单位").signatures == receipt.signatures
+
+
+def test_report_command_prints_the_office_frame(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "demo.db")
+    assert main(["demo", "--db", db]) == 0
+    capsys.readouterr()
+    assert (
+        main(["--db", db, "report", "quarterly", "--fund", "FN-HP", "--year", "2016", "--quarter", "3"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert (
+        "编制单位：丰宁满族自治县    单位：元" in out and "负责人：__________" in out and "打印日期：" in out
+    )

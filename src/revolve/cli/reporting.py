@@ -53,7 +53,17 @@ def _period(args: argparse.Namespace, as_of: date) -> tuple[date, date]:
 
 
 def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
-    """Build the report the command asks for (builders are imported only when a report is asked for)."""
+    """Build the report the command asks for, framed for printing: 编制单位 (the organisation that owns
+    the fund, or the organisation named), the 制表人 / 审核人 / 负责人 lines and today as the print date.
+    Builders are imported only when a report is asked for."""
+    from revolve.reports.frame import framed  # noqa: PLC0415
+
+    report = _build_report(args, ledger, today)
+    owner = ledger.org(args.org) if getattr(args, "org", None) else ledger.org(ledger.fund(args.fund).org_id)
+    return framed(report, owner.name, printed_on=today)
+
+
+def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
     as_of: date = args.as_of or today
     try:
         if args.command == "statement":
