@@ -18,7 +18,7 @@ from revolve.cli.applications import COMMANDS as APPLICATION_COMMANDS
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
 from revolve.cli.parser import convert_options
-from revolve.cli.reporting import build_report, check_output, emit
+from revolve.cli.reporting import build_document, build_report, check_output, emit
 from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger, VerifyReport
@@ -502,4 +502,7 @@ def run(args: argparse.Namespace, today: date) -> int:
         if args.command in ("statement", "report"):
             check_output(args)  # a wrong --format or file suffix is refused before the report is built
             return emit(build_report(args, ledger, today), args)
+        if args.command == "print":
+            check_output(args)
+            return emit(build_document(args, ledger, today), args)
         return _WITH_BOOKS[args.command](args, ledger)

@@ -99,6 +99,13 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     parser.add_argument("--reveal", action="store_true", help="show national ID numbers and phones unmasked")
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="HTML 模板目录：其中的 header.html.j2、signatures.html.j2、footer.html.j2 取代 revolve 自带的"
+        "（县里自己的抬头、签字栏、页脚）",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -368,6 +375,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--account", help="the account code of the ledger report (明细账), e.g. 1002 or 112201"
     )
     _report_options(report)
+
+    printing = command("print", "打印单据：收款收据、借款借据、记账凭证 (print a document to file and sign)")
+    documents = printing.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
+
+    def document(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub_parser = documents.add_parser(name, help=help_text, description=help_text, parents=shared)
+        sub_parser.add_argument("--fund", required=True, help="基金编码")
+        return sub_parser
+
+    receipt = document("receipt", "收款收据：按还款凭证号打印交给借款人的收据（大写金额、收款人）")
+    receipt.add_argument("number", help="还款凭证号（记录还款时所用的收据号）")
+    receipt.add_argument("--payee", default="", help="收款人姓名（留空则留签字线）")
+    _report_options(receipt)
+    iou = document("iou", "借款借据：放款时按借款条件和还款计划打印，借款人、担保人签字")
+    iou.add_argument("loan", help="借款合同号")
+    _report_options(iou)
+    voucher = document("voucher", "记账凭证：打印一笔分录（凭证号、摘要、科目、借贷、合计大写、附件张数）")
+    voucher.add_argument("seq", type=int, help="凭证号（分录序号）")
+    voucher.add_argument("--attachments", type=int, default=0, help="附件张数（默认 0）")
+    voucher.add_argument("--prepared-by", default="", help="制单人")
+    voucher.add_argument("--reviewed-by", default="", help="审核人")
+    voucher.add_argument("--posted-by", default="", help="记账人")
+    _report_options(voucher)
 
     check = command("check", "audit the books against revolve's invariants; exit 1 if any is broken")
     check.add_argument("--fund", help="only this fund")

@@ -20,7 +20,7 @@ from revolve.reports.labels import Language
 if TYPE_CHECKING:
     from revolve.reports.model import Report
 
-__all__ = ["build_report", "emit"]
+__all__ = ["build_document", "build_report", "emit"]
 
 
 def _missing_builder(module: str, lang: str) -> CommandError:
@@ -53,7 +53,17 @@ def _period(args: argparse.Namespace, as_of: date) -> tuple[date, date]:
 
 
 def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
-    """Build the report the command asks for (builders are imported only when a report is asked for)."""
+    """Build the report the command asks for, framed for printing: 编制单位 (the organisation that owns
+    the fund, or the organisation named), the 制表人 / 审核人 / 负责人 lines and today as the print date.
+    Builders are imported only when a report is asked for."""
+    from revolve.reports.frame import framed  # noqa: PLC0415
+
+    report = _build_report(args, ledger, today)
+    owner = ledger.org(args.org) if getattr(args, "org", None) else ledger.org(ledger.fund(args.fund).org_id)
+    return framed(report, owner.name, printed_on=today)
+
+
+def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
     as_of: date = args.as_of or today
     try:
         if args.command == "statement":
@@ -61,7 +71,7 @@ def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repor
 
             fund = ledger.fund(args.fund)
             ledger.loan(fund, args.loan)  # an unknown loan is refused here, by its number
-            return build_statement(ledger, fund, args.loan, as_of=as_of, reveal=args.reveal)
+            return build_statement(ledger, fund, args.loan, as_of=as_of, reveal=args.reveal, printed_on=today)
         kind: str = args.kind
         if kind == "quarterly":
             from revolve.reports.quarterly import build_quarterly  # noqa: PLC0415
@@ -124,6 +134,29 @@ def build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repor
         raise
 
 
+def build_document(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
+    """Build the document ``revolve print`` asks for: a 收款收据, a 借款借据 or a 记账凭证, printed today."""
+    from revolve.reports import documents  # noqa: PLC0415
+
+    fund = ledger.fund(args.fund)
+    if args.document == "receipt":
+        return documents.build_receipt(
+            ledger, fund, args.number, printed_on=today, payee=args.payee, reveal=args.reveal
+        )
+    if args.document == "iou":
+        return documents.build_iou(ledger, fund, args.loan, printed_on=today, reveal=args.reveal)
+    return documents.build_voucher(
+        ledger,
+        fund,
+        args.seq,
+        printed_on=today,
+        attachments=args.attachments,
+        prepared_by=args.prepared_by,
+        reviewed_by=args.reviewed_by,
+        posted_by=args.posted_by,
+    )
+
+
 def check_output(args: argparse.Namespace) -> None:
     """Refuse an ``--output`` whose suffix names no format revolve renders, when ``--format`` is not given
     (argparse already holds ``--format`` to the formats revolve renders).
@@ -143,10 +176,10 @@ def emit(report: Report, args: argparse.Namespace) -> int:
 
     lang = Language(args.lang)
     if args.output is not None:
-        path = write(report, args.output, fmt=args.format, lang=lang)
+        path = write(report, args.output, fmt=args.format, lang=lang, templates=args.templates)
         print(say(args.lang, f"已写入 {path}", f"Wrote {path}"), file=sys.stderr)
         return EXIT_OK
-    output = render(report, args.format or "text", lang=lang)
+    output = render(report, args.format or "text", lang=lang, templates=args.templates)
     if isinstance(output, bytes):
         if sys.stdout.isatty():
             raise CommandError(

@@ -19,6 +19,7 @@ from revolve.money import Money
 from revolve.operations.books import Family, FundRef
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
+from revolve.schedule import LoanTerms
 from revolve.store import accounts as store_accounts
 from revolve.store import figures as store_figures
 from revolve.store import loans as store_loans
@@ -58,6 +59,17 @@ class Queries(Family):
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             return store_loans.dues(conn, ln.id, version or ln.schedule_version)
+
+    def loan_terms(self, fund: FundRef, loan: Loan | int | str, *, version: int = 1) -> LoanTerms:
+        """The terms a schedule version of a loan was generated from (the terms it was paid out on, unless
+        a later version is named): what its 借款借据 prints.
+
+        Raises:
+            UnknownLoan: no such loan.
+        """
+        with self._books.reading(fund) as (conn, found):
+            ln = store_loans.find_loan(conn, found.id, ref_of(loan))
+            return store_loans.terms_of_version(conn, ln.id, version)
 
     def schedule_versions(self, fund: FundRef, loan: Loan | int | str) -> list[ScheduleVersion]:
         """Every schedule version of a loan; extensions and reschedulings keep the old ones.

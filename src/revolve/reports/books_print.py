@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from revolve.capitals import in_words
 from revolve.chart import Chart, chart_named
 from revolve.funds import Fund
 from revolve.ledger import Ledger
@@ -20,7 +21,7 @@ from revolve.money import Money
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.statements import balances
 
-__all__ = ["build_account_ledger", "build_trial_balance", "build_vouchers"]
+__all__ = ["account_name", "build_account_ledger", "build_trial_balance", "build_vouchers"]
 
 M, T, D, N = ColumnKind.MONEY, ColumnKind.TEXT, ColumnKind.DATE, ColumnKind.COUNT
 
@@ -35,6 +36,11 @@ def _sides(fen: int) -> tuple[Money, Money]:
 
 def _direction(fen: int) -> Term:
     return Term("dir_debit" if fen > 0 else "dir_credit" if fen < 0 else "dir_even")
+
+
+def account_name(chart: Chart, code: str) -> Term | str:
+    """The name of an account code in the chart, as a label (a sub-ledger code under its 科目's name)."""
+    return _name(chart, code)
 
 
 def _name(chart: Chart, code: str) -> Term | str:
@@ -238,6 +244,7 @@ def build_vouchers(ledger: Ledger, fund: Fund | int | str, *, start: date, end: 
         ]
         if entry.reverses is not None:
             facts.append(Fact("reverses_voucher", entry.reverses))
+        facts.append(Fact("voucher_total_in_words", in_words(entry.total)))
         rows = tuple(
             (
                 line.account_code,

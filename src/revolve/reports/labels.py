@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from revolve.errors import UnknownLabel, UnknownLanguage
+from revolve.reports.document_labels import DOCUMENT_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
 __all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
@@ -72,7 +73,9 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
     "flat": ("等本等息", "Flat interest (equal principal, equal interest)"),
 }
 
-LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS})
+LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS}
+)
 
 
 def label(key: str, lang: Language | str = Language.ZH) -> str:

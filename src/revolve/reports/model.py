@@ -22,7 +22,18 @@ from revolve.chain import Checkpoint
 from revolve.money import Money
 from revolve.ratios import Ratio
 
-__all__ = ["Cell", "Column", "ColumnKind", "Fact", "Report", "Section", "Table", "Term"]
+__all__ = [
+    "Cell",
+    "Column",
+    "ColumnKind",
+    "Fact",
+    "Letterhead",
+    "Report",
+    "Section",
+    "Signature",
+    "Table",
+    "Term",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,30 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Letterhead:
+    """Who issues a printed document (编制单位) and how its page is headed and footed.
+
+    Attributes:
+        organisation: the 编制单位 printed at the head of the page, e.g. 丰宁满族自治县计划生育协会.
+        logo_text: a line above the title in place of a logo (a county's own words, or empty).
+        footer: a line at the foot of every page (an address, a telephone), or empty.
+    """
+
+    organisation: str
+    logo_text: str = ""
+    footer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One signature line of a printed document: who signs (a label key such as ``sign_prepared_by``
+    制表人) and the name printed beside the line, when it is known; empty leaves the line to sign on."""
+
+    role: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """A report built from the books: what, about whom, when, and its sections.
 
@@ -97,6 +132,12 @@ class Report:
         notes: footnotes (formulas of rates, definitions), as label keys or plain text.
         checkpoints: the checkpoint (账簿校验码) of each fund the report was drawn from, printed below the
             notes so that the books it shows can be proven unchanged later.
+        letterhead: the 编制单位 (and a county's logo text and footer) of a printed document; with one, every
+            format prints 编制单位 and 单位：元 under the title.
+        signatures: the signature lines the document needs (制表人, 审核人, 负责人; a borrower's 确认签字).
+        printed_on: the day it was printed (打印日期), given by the caller (the core has no clock).
+        number: the document's own number (a receipt's number, a voucher's 凭证号), printed beside the
+            title; empty for a report.
     """
 
     kind: str
@@ -108,6 +149,11 @@ class Report:
     notes: tuple[str, ...] = ()
     # not compared: two reports showing the same figures are equal whatever was posted since
     checkpoints: tuple[Checkpoint, ...] = field(default=(), compare=False)
+    letterhead: Letterhead | None = None
+    signatures: tuple[Signature, ...] = ()
+    # not compared: the same figures printed on two days are the same report
+    printed_on: date | None = field(default=None, compare=False)
+    number: str = ""
 
     def section(self, key: str) -> Section:
         """The section with this key."""

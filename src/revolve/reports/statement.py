@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from revolve.capitals import in_words
 from revolve.funds import Fund
 from revolve.households import mask_national_id, mask_phone
 from revolve.ledger import Ledger
@@ -18,7 +19,18 @@ from revolve.loans import Loan, LoanFile, LoanSchedule, LoanStatus, due_by, stat
 from revolve.loans.position import loan_position
 from revolve.money import Money
 from revolve.pledges import PassbookPledge
-from revolve.reports.model import Cell, Column, ColumnKind, Fact, Report, Section, Table, Term
+from revolve.reports.model import (
+    Cell,
+    Column,
+    ColumnKind,
+    Fact,
+    Letterhead,
+    Report,
+    Section,
+    Signature,
+    Table,
+    Term,
+)
 
 __all__ = ["build_statement"]
 
@@ -119,7 +131,13 @@ def _voided_section(ledger: Ledger, f: Fund, ln: Loan, as_of: date) -> tuple[Sec
 
 
 def build_statement(
-    ledger: Ledger, fund: Fund | int | str, loan: Loan | int | str, *, as_of: date, reveal: bool = False
+    ledger: Ledger,
+    fund: Fund | int | str,
+    loan: Loan | int | str,
+    *,
+    as_of: date,
+    reveal: bool = False,
+    printed_on: date | None = None,
 ) -> Report:
     """Build the repayment statement of ``loan`` as of ``as_of``.
 
@@ -129,9 +147,11 @@ def build_statement(
         loan: the loan (value, id or number).
         as_of: the statement date; payments after it are not shown.
         reveal: show the national ID number and phone unmasked.
+        printed_on: the print date (打印日期), if it is to be printed.
 
     Returns:
-        The statement as a :class:`~revolve.reports.model.Report`.
+        The statement, with 编制单位 (the organisation that owns the fund), the amounts due and repaid in
+        words (大写), and the lines of 制表人, 审核人 and the borrower's 确认签字 as a :class:`~revolve.reports.model.Report`.
     """
     f = ledger.fund(fund)
     ln = ledger.loan(f, loan)
@@ -253,6 +273,8 @@ def build_statement(
         Fact("outstanding_principal", position.outstanding),
         Fact("next_due_date", upcoming[0].due.due_date if upcoming and active else None),
         Fact("next_due_amount", upcoming[0].remaining if upcoming and active else None),
+        Fact("statement_due_in_words", in_words(due_now)),
+        Fact("statement_paid_in_words", in_words(Money.total(r.amount for r in receipts))),
     )
     return Report(
         kind="statement",
@@ -327,4 +349,11 @@ def build_statement(
             Section("summary", "amounts_due", facts=summary),
         ),
         notes=("note_statement_allocation",),
+        letterhead=Letterhead(organisation=ledger.org(f.org_id).name),
+        signatures=(
+            Signature("sign_prepared_by"),
+            Signature("sign_reviewed_by"),
+            Signature("sign_borrower_confirms"),
+        ),
+        printed_on=printed_on,
     )

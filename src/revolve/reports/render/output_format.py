@@ -87,7 +87,13 @@ def _format(fmt: Format | str) -> Format:
 
 
 @overload
-def render(report: Report, fmt: Literal[Format.XLSX, "xlsx"], *, lang: Language | str = ...) -> bytes: ...
+def render(
+    report: Report,
+    fmt: Literal[Format.XLSX, "xlsx"],
+    *,
+    lang: Language | str = ...,
+    templates: Path | str | None = ...,
+) -> bytes: ...
 @overload
 def render(
     report: Report,
@@ -105,16 +111,27 @@ def render(
     ],
     *,
     lang: Language | str = ...,
+    templates: Path | str | None = ...,
 ) -> str: ...
 @overload
-def render(report: Report, fmt: Format | str, *, lang: Language | str = ...) -> str | bytes: ...
-def render(report: Report, fmt: Format | str, *, lang: Language | str = Language.ZH) -> str | bytes:
+def render(
+    report: Report, fmt: Format | str, *, lang: Language | str = ..., templates: Path | str | None = ...
+) -> str | bytes: ...
+def render(
+    report: Report,
+    fmt: Format | str,
+    *,
+    lang: Language | str = Language.ZH,
+    templates: Path | str | None = None,
+) -> str | bytes:
     """The report in a format: text for every format but Excel, whose workbook comes as bytes.
 
     Args:
         report: the report to show.
         fmt: a :class:`Format` or its name: ``text``, ``markdown``, ``html``, ``csv``, ``xlsx``, ``json``.
         lang: ``"zh"`` (default) or ``"en"``.
+        templates: for HTML, a folder of templates searched before revolve's own (a county's
+            ``header.html.j2``, ``signatures.html.j2``, ``footer.html.j2``); the other formats ignore it.
 
     Returns:
         ``str`` for text, Markdown, HTML, CSV and JSON; ``bytes`` for xlsx.
@@ -125,7 +142,10 @@ def render(report: Report, fmt: Format | str, *, lang: Language | str = Language
         UnknownLanguage: a language other than 'zh' or 'en'.
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
     """
-    return _RENDERERS[_format(fmt)](report, lang=lang)
+    chosen = _format(fmt)
+    if chosen is Format.HTML:
+        return render_html(report, lang=lang, templates=templates)
+    return _RENDERERS[chosen](report, lang=lang)
 
 
 def write(
@@ -134,6 +154,7 @@ def write(
     *,
     fmt: Format | str | None = None,
     lang: Language | str = Language.ZH,
+    templates: Path | str | None = None,
 ) -> Path:
     """Render the report and save it to a file, choosing the format from the suffix unless told.
 
@@ -146,6 +167,7 @@ def write(
         path: the file to write (replaced if it exists), e.g. ``"季报表-2024Q1.xlsx"``.
         fmt: the format, if not the one the suffix names.
         lang: ``"zh"`` (default) or ``"en"``.
+        templates: for HTML, a folder of a county's templates searched first (see :func:`render`).
 
     Returns:
         The path written.
@@ -160,7 +182,7 @@ def write(
     """
     target = Path(path)
     chosen = format_for_path(target) if fmt is None else _format(fmt)
-    output = render(report, chosen, lang=lang)
+    output = render(report, chosen, lang=lang, templates=templates)
     if isinstance(output, bytes):
         target.write_bytes(output)
     else:

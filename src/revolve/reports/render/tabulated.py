@@ -43,7 +43,10 @@ def tabulated(words: Words, layout: Layout) -> str:
     """The shown report laid out: heading, sections with facts and tables, notes; lines ending in ``\\n``."""
     escape = layout.escape
     report = words.shown
-    lines = layout.heading(escape(words.heading))
+    lines = [escape(words.logo), ""] if words.logo else []
+    lines += layout.heading(escape(words.heading))
+    if words.masthead:
+        lines += [escape(words.masthead), ""]
     for section, (title, fact_labels, column_labels) in zip(report.sections, words.sections, strict=True):
         lines += layout.subheading(escape(title))
         if section.facts:
@@ -85,4 +88,10 @@ def tabulated(words: Words, layout: Layout) -> str:
         lines += layout.subheading(escape(words.word("notes")))
         lines += [f"{n}. {escape(note)}" for n, note in enumerate(words.notes, 1)]
         lines.append("")
+    if words.signatures:
+        lines += [escape(words.signature_line()), ""]
+    if words.printed:
+        lines += [escape(words.printed), ""]
+    if words.footer:
+        lines += [escape(words.footer), ""]
     return "\n".join(lines)

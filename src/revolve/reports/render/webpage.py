@@ -1,14 +1,31 @@
-"""HTML: the report as one self-contained printable A4 page, written as well-formed XHTML.
+"""HTML: the report as one self-contained printable A4 page, rendered from Jinja2 templates.
 
-The page has inline CSS, no scripts and no external files, a Chinese font stack, and bordered tables whose
-header repeats on every printed page. The title and the byline (subject, dates) head it; each section is
-a ``<section>`` with its facts as a two-column table and its table with a bold total row; the notes close
-it as a numbered list. Every text is escaped, and the control characters XML cannot hold are dropped.
+The page is built from templates shipped with revolve (``revolve/reports/templates/*.html.j2``), with
+autoescaping on: every text the report carries is escaped, and the control characters XML cannot hold are
+dropped first, so the page stays well-formed XHTML. The page has inline CSS, no scripts and no external
+files, a Chinese font stack, and bordered tables whose header repeats on every printed page and whose rows
+never split. A printed document carries 编制单位, 单位：元, its signature lines and its print date (from the
+report's :class:`~revolve.reports.model.Letterhead`, signatures and ``printed_on``) and 第 N 页 共 M 页 in
+the page's bottom margin (CSS paged media: ``counter(page)`` / ``counter(pages)`` in ``@page``, drawn when
+a browser or a PDF engine prints the page; Chromium does it from version 131 on). A report with a wide
+table (more than nine columns) prints on landscape A4.
+
+**A county's own header, signature block and footer.** The templates are looked up first in the folder
+given as ``templates=`` (``revolve … --templates DIR``), then in revolve's own. A county puts a file of
+the same name in its folder — ``header.html.j2``, ``signatures.html.j2`` or ``footer.html.j2`` — and
+that file is used instead; the variables each receives are listed at its top. Nothing else needs
+changing, and revolve's other templates keep being used.
 """
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from revolve.ratios import Ratio
 from revolve.reports.labels import Language
@@ -16,57 +33,68 @@ from revolve.reports.model import Cell, ColumnKind, Report
 from revolve.reports.render.cells import NUMERIC, display, kind_of, printable, ratio_parts
 from revolve.reports.render.words import resolve
 
-_CSS = """
-@page { size: A4; margin: 15mm 12mm 15mm 12mm; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body {
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif;
-  font-size: 10.5pt; line-height: 1.45; color: #000; background: #fff;
-  max-width: 186mm; margin: 0 auto; padding: 6mm 0;
-}
-@media print { body { max-width: none; padding: 0; } }
-h1 { font-size: 16pt; text-align: center; margin: 0 0 1.5mm 0; }
-p.meta { text-align: center; margin: 0 0 6mm 0; }
-h2 { font-size: 12pt; margin: 6mm 0 2mm 0; break-after: avoid; page-break-after: avoid; }
-table { border-collapse: collapse; width: 100%; margin: 0 0 3mm 0; }
-table.facts { width: auto; min-width: 60%; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 0.6pt solid #000; padding: 1mm 2mm; vertical-align: top; }
-thead th { background: #e6e6e6; text-align: center; font-weight: bold; }
-table.facts th { background: #f2f2f2; text-align: left; font-weight: normal; white-space: nowrap; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.date { white-space: nowrap; }
-tr.total td { font-weight: bold; border-top: 1.8pt double #000; }
-span.parts { font-size: 9pt; }
-ol.notes { font-size: 9pt; padding-left: 6mm; }
-"""
+__all__ = ["render_html"]
+
+_WIDE = 9
+"""A table with more columns than this prints on landscape A4."""
 
 
-def _h(text: str) -> str:
-    return html.escape(printable(text), quote=True)
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """One value as the template shows it: its text, a rate's parts, its CSS class."""
+
+    text: str
+    parts: str = ""
+    css: str = ""
 
 
-def _html_value(value: Cell, *, symbol: str = "") -> str:
-    if isinstance(value, Ratio):
-        return f'{_h(value.percent)} <span class="parts">{_h(ratio_parts(value, symbol=symbol))}</span>'
-    return _h(display(value, symbol=symbol))
-
-
-def _html_class(kind: ColumnKind | None) -> str:
+def _css(kind: ColumnKind | None) -> str:
     if kind in NUMERIC:
-        return ' class="num"'
+        return "num"
     if kind is ColumnKind.DATE:
-        return ' class="date"'
+        return "date"
     return ""
 
 
-def render_html(report: Report, *, lang: Language | str = Language.ZH) -> str:
-    """The report as one self-contained printable page (A4), well-formed XHTML with inline CSS.
+def _shown(value: Cell, kind: ColumnKind | None, *, symbol: str = "") -> _Shown:
+    if isinstance(value, Ratio):
+        return _Shown(printable(value.percent), printable(ratio_parts(value, symbol=symbol)), _css(kind))
+    return _Shown(printable(display(value, symbol=symbol)), "", _css(kind))
+
+
+@lru_cache(maxsize=8)
+def _environment(templates: Path | None) -> Environment:
+    loaders: list[Any] = []
+    if templates is not None:
+        loaders.append(FileSystemLoader(str(templates)))
+    loaders.append(PackageLoader("revolve.reports", "templates"))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _counter(lang: Language) -> Markup:
+    """The CSS ``content`` of the page number box: 第 N 页 共 M 页 (our own words, so trusted)."""
+    if lang is Language.ZH:
+        return Markup('"第 " counter(page) " 页 共 " counter(pages) " 页"')
+    return Markup('"Page " counter(page) " of " counter(pages)')
+
+
+def render_html(
+    report: Report, *, lang: Language | str = Language.ZH, templates: Path | str | None = None
+) -> str:
+    """The report as one self-contained printable page (A4), well-formed XHTML from Jinja2 templates.
 
     Args:
         report: the report to show.
         lang: ``"zh"`` (default, ``lang="zh-CN"``) or ``"en"``.
+        templates: a folder searched before revolve's own templates: a county's ``header.html.j2``,
+            ``signatures.html.j2`` or ``footer.html.j2`` there replaces revolve's.
 
     Returns:
         The page, starting ``<!DOCTYPE html>``; no scripts, no external files; every text escaped.
@@ -75,54 +103,58 @@ def render_html(report: Report, *, lang: Language | str = Language.ZH) -> str:
         UnknownLabel: the report names a label key that is not in the catalogue.
         UnknownLanguage: a language other than 'zh' or 'en'.
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
+        jinja2.TemplateError: a county's template is malformed or uses a variable revolve does not give.
     """
     words = resolve(report, lang)
-    report = words.shown
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if words.lang is Language.ZH else "en"}">',
-        "<head>",
-        '<meta charset="utf-8"/>',
-        '<meta name="generator" content="revolve"/>',
-        f"<title>{_h(words.heading)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>{_h(words.title)}</h1>",
-        f'<p class="meta">{_h(words.byline)}</p>',
-        "</header>",
-    ]
-    for section, (title, fact_labels, column_labels) in zip(report.sections, words.sections, strict=True):
-        out += [f'<section id="{_h(section.key)}">', f"<h2>{_h(title)}</h2>"]
-        if section.facts:
-            out.append('<table class="facts">')
-            out.append("<tbody>")
-            for name, fact in zip(fact_labels, section.facts, strict=True):
-                css = _html_class(kind_of(fact.value, name))
-                out.append(
-                    f'<tr><th scope="row">{_h(name)}</th><td{css}>{_html_value(fact.value, symbol="¥")}</td></tr>'
-                )
-            out += ["</tbody>", "</table>"]
-        table = section.table
-        if table is not None:
-            out += ["<table>", "<thead>", "<tr>"]
-            out += [f'<th scope="col">{_h(name)}</th>' for name in column_labels]
-            out += ["</tr>", "</thead>", "<tbody>"]
-            rows = [("", row) for row in table.rows]
-            if table.total is not None:
-                rows.append((' class="total"', table.total))
-            for row_class, row in rows:
-                cells = "".join(
-                    f"<td{_html_class(column.kind)}>{_html_value(value)}</td>"
-                    for column, value in zip(table.columns, row, strict=True)
-                )
-                out.append(f"<tr{row_class}>{cells}</tr>")
-            out += ["</tbody>", "</table>"]
-        out.append("</section>")
-    if words.notes:
-        out += ["<footer>", f"<h2>{_h(words.word('notes'))}</h2>", '<ol class="notes">']
-        out += [f"<li>{_h(note)}</li>" for note in words.notes]
-        out += ["</ol>", "</footer>"]
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
+    shown = words.shown
+    sections = []
+    widest = 0
+    for section, (title, fact_labels, column_labels) in zip(shown.sections, words.sections, strict=True):
+        facts = [
+            {"name": printable(name), **_fact(fact.value, name)}
+            for name, fact in zip(fact_labels, section.facts, strict=True)
+        ]
+        table = None
+        if section.table is not None:
+            kinds = [column.kind for column in section.table.columns]
+            widest = max(widest, len(kinds))
+            rows = [(False, row) for row in section.table.rows]
+            if section.table.total is not None:
+                rows.append((True, section.table.total))
+            table = {
+                "headers": [printable(name) for name in column_labels],
+                "rows": [
+                    {"total": total, "cells": [_shown(v, k) for v, k in zip(row, kinds, strict=True)]}
+                    for total, row in rows
+                ],
+            }
+        sections.append(
+            {"key": printable(section.key), "title": printable(title), "facts": facts, "table": table}
+        )
+    context = {
+        "html_lang": "zh-CN" if words.lang is Language.ZH else "en",
+        "heading": printable(words.heading),
+        "title": printable(words.title),
+        "byline": printable(words.byline),
+        "masthead": printable(words.masthead),
+        "organisation": printable(shown.letterhead.organisation) if shown.letterhead is not None else "",
+        "number": printable(shown.number),
+        "logo": printable(words.logo),
+        "footer": printable(words.footer),
+        "printed": printable(words.printed),
+        "signatures": [(printable(role), printable(name)) for role, name in words.signatures],
+        "colon": words.colon,
+        "sections": sections,
+        "notes": [printable(note) for note in words.notes],
+        "notes_title": words.word("notes"),
+        "landscape": widest > _WIDE,
+        "body_class": f"report-{printable(shown.kind)}",
+        "page_counter": _counter(words.lang),
+    }
+    folder = None if templates is None else Path(templates).resolve()
+    return _environment(folder).get_template("document.html.j2").render(context)
+
+
+def _fact(value: Cell, name: str) -> dict[str, str]:
+    shown = _shown(value, kind_of(value, name), symbol="¥")
+    return {"text": shown.text, "parts": shown.parts, "css": shown.css}

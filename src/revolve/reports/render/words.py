@@ -72,6 +72,21 @@ class Words:
     """The report's frame as labelled values: subject, as-of date and, for a period, its start and end."""
     sections: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (title, fact labels, column labels)
     notes: tuple[str, ...]
+    masthead: str = ""
+    """Under the byline of a printed document: ``编制单位：… 单位：元`` and its number; empty without a
+    letterhead."""
+    signatures: tuple[tuple[str, str], ...] = ()
+    """The signature lines: (role, name printed beside the line, or empty)."""
+    printed: str = ""
+    """``打印日期：2026-12-02`` when the report carries its print date."""
+    logo: str = ""
+    footer: str = ""
+    colon: str = "："
+    """The colon after a label: full-width in Chinese, ``": "`` in English."""
+
+    def signature_line(self) -> str:
+        """The signature lines on one line, each role followed by its name or a line to sign on."""
+        return "    ".join(f"{role}{self.colon}{name or '__________'}" for role, name in self.signatures)
 
     def word(self, key: str) -> str:
         """One label in the report's language."""
@@ -158,6 +173,20 @@ def resolve(report: Report, lang: Language | str) -> Words:
         )
     notes = tuple(label(note, language) if note in LABELS else note for note in report.notes)
     notes += tuple(f"{label('checkpoint', language)}: {checkpoint.code}" for checkpoint in report.checkpoints)
+    letterhead = report.letterhead
+    colon = "：" if language is Language.ZH else ": "
+    masthead = ""
+    if letterhead is not None:
+        parts = [f"{label('organisation', language)}{colon}{letterhead.organisation}"]
+        if report.number:
+            parts.append(f"{label('document_number', language)}{colon}{report.number}")
+        parts.append(label("unit_yuan", language))
+        masthead = "    ".join(parts)
+    elif report.number:
+        masthead = f"{label('document_number', language)}{colon}{report.number}"
+    printed = ""
+    if report.printed_on is not None:
+        printed = f"{label('printed_on', language)}{colon}{report.printed_on.isoformat()}"
     return Words(
         lang=language,
         shown=shown,
@@ -168,4 +197,10 @@ def resolve(report: Report, lang: Language | str) -> Words:
         frame=tuple(frame),
         sections=tuple(sections),
         notes=notes,
+        masthead=masthead,
+        signatures=tuple((label(s.role, language), s.name) for s in report.signatures),
+        colon=colon,
+        printed=printed,
+        logo=letterhead.logo_text if letterhead is not None else "",
+        footer=letterhead.footer if letterhead is not None else "",
     )
