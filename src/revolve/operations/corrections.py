@@ -102,7 +102,7 @@ def reverse_originals(
     for original in originals:
         by = store_journal.reversal_of(conn, f.id, original.seq)
         if by is not None:
-            raise AlreadyReversed(f.id, original.seq, by_seq=by)
+            raise AlreadyReversed(f.id, original.seq, by_seq=by, fund=f.code)
     # what the originals brought into the cash available to lend, which their reversal takes back
     brought = sum(x.amount.fen for o in originals for x in o.lines if x.account.role in _AVAILABLE)
     if brought > 0:

@@ -213,7 +213,7 @@ class JournalOperations(Family):
                 head = store_funds.lock_fund_head(conn, ref_of(fund))
                 original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
-                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
+                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id, fund=head.fund.code)
                 reversal = Entry(
                     value_date=on,
                     kind=original.kind,
@@ -227,14 +227,14 @@ class JournalOperations(Family):
                     for line in original.lines
                 ]
                 prepared = store_journal.prepare(reversal, accounts)
-                replay = books.replayed(conn, head.fund.id, prepared, set())
+                replay = books.replayed(conn, head.fund.id, prepared, set(), fund_code=head.fund.code)
                 if replay is not None:
                     raise Replay([replay])
                 if original.reverses is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=None)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=None, fund=head.fund.code)
                 by = store_journal.reversal_of(conn, head.fund.id, seq)
                 if by is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=by)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=by, fund=head.fund.code)
                 if on < original.value_date:
                     raise InvalidDate(
                         on,

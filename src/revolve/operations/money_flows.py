@@ -96,7 +96,10 @@ class MoneyFlows(Family):
             if posted.seq <= before:  # a retry: the same restriction, or a conflict
                 if found is None or found.until != restricted_until:
                     raise IdempotencyConflict(
-                        str(entry.idempotency_key), fund_id=unit.fund.id, existing_seq=posted.seq
+                        str(entry.idempotency_key),
+                        fund_id=unit.fund.id,
+                        existing_seq=posted.seq,
+                        fund=unit.fund.code,
                     )
                 return posted
             if found is None:

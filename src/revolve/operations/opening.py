@@ -87,7 +87,7 @@ class OpeningBooks(Family):
         with books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             if unit.head.count or store_opening.find_opening(conn, f.id) is not None:
-                raise BooksAlreadyOpen(f.id, entries=unit.head.count)
+                raise BooksAlreadyOpen(f.id, entries=unit.head.count, fund=f.code)
             planned = decide_opening(
                 chart=books.chart(f),
                 on=on,

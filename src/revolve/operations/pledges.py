@@ -157,6 +157,7 @@ class PassbookPledges(Family):
                     return receipt_retry(
                         earlier,
                         fund_id=f.id,
+                        fund_code=f.code,
                         loan_id=ln.id,
                         amount=amount if amount is not None else earlier.amount,
                         on=on,

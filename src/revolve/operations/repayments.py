@@ -198,6 +198,7 @@ class Repayments(Family):
                     return receipt_retry(
                         earlier,
                         fund_id=f.id,
+                        fund_code=f.code,
                         loan_id=ln.id,
                         amount=amount,
                         on=on,
@@ -280,7 +281,7 @@ class Repayments(Family):
                             _refuse_voided(unit, before)
                         # recorded before, or earlier in this batch: a faithful repeat answers with the first
                         receipt_retry(
-                            before, fund_id=f.id, loan_id=h.loan.id, amount=item.amount, on=item.on,
+                            before, fund_id=f.id, fund_code=f.code, loan_id=h.loan.id, amount=item.amount, on=item.on,
                             kind="repayment", payer=kind, guarantor_id=g_id,
                         )  # fmt: skip
                         answers.append(was if isinstance(was, int) else before)
