@@ -95,8 +95,8 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
             f"{error.code}.advice", ""
         )
         fields["advice"] = advice.format_map(fields)
-    text = " ".join(template(error.code, lang).format_map(fields).split())
-    return text.rstrip(":： ")
+    # the template is one line; the fields are shown as given (a repr keeps its spaces)
+    return template(error.code, lang).format_map(fields).rstrip(":： ")
 
 
 def parse_po(text: str) -> dict[str, str]:
