@@ -480,11 +480,11 @@ class ChainKeyError(InvalidInput, ValueError):
 
     code = "chain_key_error"
 
-    def __init__(self, fund: str | None, *, reason: str) -> None:
+    def __init__(self, fund: str | None, *, reason: str, **fields: object) -> None:
         self.fund = fund
         self.reason = reason
         where = f"fund {fund}: " if fund is not None else ""
-        super().__init__(f"{where}{reason}")
+        super().__init__(f"{where}{reason}", fund=fund, **fields)
 
 
 class ChainKeyMissing(ChainKeyError):
@@ -498,6 +498,7 @@ class ChainKeyMissing(ChainKeyError):
             fund,
             reason=f"its chain is keyed (key fingerprint {fingerprint}) but no chain key was given; set "
             "REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
+            fingerprint=fingerprint,
         )
 
 
@@ -513,6 +514,8 @@ class ChainKeyMismatch(ChainKeyError):
             fund,
             reason=f"its chain is keyed under the key with fingerprint {fingerprint}, not {given}; use "
             "the deployment's key (keys cannot be rotated: see docs/postgresql.md)",
+            fingerprint=fingerprint,
+            given=given,
         )
 
 
