@@ -480,11 +480,11 @@ class ChainKeyError(InvalidInput, ValueError):
 
     code = "chain_key_error"
 
-    def __init__(self, fund: str | None, *, reason: str, **fields: object) -> None:
+    def __init__(self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "") -> None:
         self.fund = fund
         self.reason = reason
         where = f"fund {fund}: " if fund is not None else ""
-        super().__init__(f"{where}{reason}", fund=fund, **fields)
+        super().__init__(f"{where}{reason}", fund=fund, fingerprint=fingerprint, given=given)
 
 
 class ChainKeyMissing(ChainKeyError):

@@ -82,6 +82,8 @@ class OpeningBooks(Family):
             OpeningMismatch: the opening does not reconcile (where, and by how much).
             InvalidEntry, InvalidAmount, InvalidDate, InvalidTerms: a malformed balance, loan or date (a
                 loan number given twice is InvalidEntry).
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         books = self._books
         with books.locked(fund) as unit:

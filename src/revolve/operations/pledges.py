@@ -74,6 +74,8 @@ class PassbookPledges(Family):
             InvalidDate: before the loan was paid out.
             InvalidEntry, MoneyTypeError, InvalidAmount: a passbook without a bank, with a malformed account
                 number, or an amount that is not positive Money.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -100,6 +102,8 @@ class PassbookPledges(Family):
             UnknownPassbookPledge: no such line in the fund.
             PledgeStateError: it was released already.
             InvalidDate: before it was taken or applied.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -144,6 +148,8 @@ class PassbookPledges(Family):
             InvalidDate: before the passbook was taken or the loan's current schedule began.
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, with_accruals(unit)
@@ -208,6 +214,7 @@ class PassbookPledges(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, f):
             loan_id = None if loan is None else store_loans.find_loan(conn, f.id, ref_of(loan)).id
@@ -218,6 +225,7 @@ class PassbookPledges(Family):
 
         Raises:
             UnknownPassbookPledge: no such line in the fund.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, f):
             return _find(conn, f.id, pledge)

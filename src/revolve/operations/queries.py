@@ -38,6 +38,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_loans.find_loan(conn, found.id, ref_of(ref))
@@ -54,6 +55,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
@@ -64,6 +66,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_loans.schedule_versions(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
@@ -73,6 +76,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_receipts.receipts(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
@@ -89,6 +93,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))

@@ -50,6 +50,8 @@ class Subsidies(Family):
             InvalidTerms, InvalidRate, InvalidAmount: terms the bank's schedule cannot be built from.
             UnknownHousehold: no such household.
             DuplicateCode: the number is in use.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
         with self._books.locked(fund) as unit:
@@ -69,6 +71,7 @@ class Subsidies(Family):
 
         Raises:
             UnknownBankLoan: no such bank loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return _lines(store_subsidies.find_bank_loan(conn, found.id, bank_loan))
@@ -78,6 +81,8 @@ class Subsidies(Family):
 
         Raises:
             UnknownBankLoan: no such bank loan.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             row = store_subsidies.find_bank_loan(unit.conn, unit.fund.id, bank_loan)
@@ -93,6 +98,8 @@ class Subsidies(Family):
             InvalidDate: the period has not ended by ``on``.
             InsufficientFunds: the fund has less available.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, with_accruals(unit)
