@@ -228,3 +228,49 @@ if __name__ == "__main__":
     text = DOCS.read_text(encoding="utf-8")
     head, rest = text.split(BEGIN)
     DOCS.write_text(f"{head}{BEGIN}\n{code_table()}\n{rest[rest.index(END) :]}", encoding="utf-8")
+
+
+PEOPLE = st.tuples(
+    st.integers(1, 999).map(_id),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+)
+
+
+@given(PEOPLE)
+def test_an_id_or_phone_in_any_refusal_text_is_masked(person: tuple[str, str]) -> None:
+    national_id, phone = person
+    refusals: list[RevolveError] = [
+        errors.CommandError(national_id, message=f"row 3: {national_id} {phone}"),
+        errors.InvalidAmount(national_id, reason=f"phone {phone}"),
+        errors.UnknownHousehold(national_id, hint=f"call {phone}"),
+        errors.DuplicateCode(national_id, what="household national ID"),
+        errors.ImportFileError(f"/tmp/{national_id}.csv", reason=f"cell {phone}"),
+        errors.InvalidEntry("phone", phone, reason=f"not a phone of {national_id}"),
+        errors.PolicyViolation("household", national_id, limit=phone),
+    ]
+    for err in refusals:
+        _assert_masked(err, national_id, phone)
+
+
+def test_import_rows_never_show_an_id_number_or_a_phone_in_clear(
+    ledger: Ledger, fund: Fund, tmp_path: Path
+) -> None:
+    from revolve.importers import import_households
+
+    phone = "13912345678"
+    ledger.register_household(fund, code="H1", mother_name="王秀英", national_id=_id(1), registered_on=D1)
+    rows = [
+        ["户编码", "母亲姓名", "身份证号", "登记日期", "联系电话"],
+        ["H2", "李桂兰", _id(1), "2016-03-01", phone],  # the ID of H1
+        ["H3", "张玉梅", _id(3, valid=False), "2016-03-01", phone],  # a wrong check digit
+        ["H4", "刘淑珍", _id(4), "2016-03-01", phone * 3],  # a phone too long
+    ]
+    source = tmp_path / "households.csv"
+    source.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8-sig")
+    result = import_households(ledger, fund.code, source)
+    assert {p.row for p in result.problems} >= {2, 3}, result.problems
+    for problem in result.problems:
+        for lang in ("zh", "en"):
+            text = problem.describe(lang, columns=result.columns)
+            for value in (_id(1), _id(3, valid=False), phone):
+                assert value not in text, text

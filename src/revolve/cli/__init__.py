@@ -57,6 +57,7 @@ from revolve.cli.console import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, one_line, say
 from revolve.cli.hints import cli_hint
 from revolve.cli.parser import build_parser
 from revolve.errors import CommandError, RevolveError
+from revolve.errors.catalogue import scrub
 
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "CommandError", "main"]
 
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("REVOLVE_DEBUG"):
             raise
         print(
-            f"revolve: {say(lang, '意外错误', 'unexpected error')} ({type(exc).__name__}): {one_line(str(exc))} "
+            f"revolve: {say(lang, '意外错误', 'unexpected error')} ({type(exc).__name__}): {scrub(one_line(str(exc)))} "
             f"— {say(lang, '设置 REVOLVE_DEBUG=1 可查看详情并报告', 'set REVOLVE_DEBUG=1 to see the details and report it')}",
             file=sys.stderr,
         )
