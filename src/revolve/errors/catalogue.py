@@ -13,8 +13,6 @@ caller says it. ``_or`` is the word between alternatives; ``category.<name>`` a 
 
 from __future__ import annotations
 
-import ast
-import gettext
 import re
 import struct
 import sys
@@ -78,6 +76,8 @@ def catalogue(lang: str) -> dict[str, str]:
     Returns:
         The templates, read once from the ``.mo`` file shipped in the package.
     """
+    import gettext  # noqa: PLC0415  (read only when a first message is rendered: `revolve --help` stays quick)
+
     path = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if lang not in LANGUAGES or not path.exists():
         return {}
@@ -136,6 +136,8 @@ def parse_po(text: str) -> dict[str, str]:
     Returns:
         The messages, the header (msgid ``""``) included.
     """
+    import ast  # noqa: PLC0415  (a development tool: not needed to render messages)
+
     messages: dict[str, str] = {}
     key: str | None = None
     current: list[str] = []
