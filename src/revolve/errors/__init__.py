@@ -5,6 +5,13 @@ value(s) as attributes, and its message says what the caller should do instead. 
 inherits the builtin a Python programmer would reach for (``ValueError``, ``LookupError``,
 ``TypeError``), so ``except ValueError`` keeps working in host code that knows nothing of revolve.
 
+Every refusal has a stable ``code`` (``overpayment``) and exactly one category base, which a host maps
+to its own answers: :class:`InvalidInput`, :class:`NotFound`, :class:`BooksConflict`,
+:class:`PolicyRefusal`, :class:`Retryable` (``err.category`` names it). Its message comes from one
+catalogue (:mod:`revolve.errors.catalogue`): ``str(err)`` is English, ``err.message("zh")`` Chinese;
+``err.hint`` is the structured fix (a :class:`Hint`), said as each caller says it. See
+docs/embedding.md, "Errors".
+
 Hierarchy (each refusal's ``code`` in brackets; ``(X)``: the builtin it also is)::
 
     RevolveError
