@@ -491,7 +491,7 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
         with pytest.raises(error) as info:
             ledger.register_households("FN", [*files, bad])
         assert info.value.item == 2
-        assert getattr(info.value, "value", getattr(info.value, "code", None)) == value
+        assert getattr(info.value, "value", getattr(info.value, "key", None)) == value
         assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
     opened = ledger.register_households("FN", files)
     assert [h.code for h in opened] == ["H1", "H2"]

@@ -154,10 +154,7 @@ class GuarantorCapExceeded(PolicyRefusal, ValueError):
         self.exposure = exposure
         self.requested = requested
         self.cap = cap
-        super().__init__(
-            f"guarantor {guarantor} already guarantees {exposure}; adding {requested} would pass its cap "
-            f"of {cap}: choose another guarantor or a smaller loan"
-        )
+        super().__init__(guarantor=guarantor, exposure=exposure, requested=requested, cap=cap)
 
 
 class LoanStateError(BooksConflict, ValueError):
@@ -315,10 +312,7 @@ class AlreadyVoided(BooksConflict, ValueError):
     def __init__(self, record: str, *, reversal_seq: int) -> None:
         self.record = record
         self.reversal_seq = reversal_seq
-        super().__init__(
-            f"{record} was voided before (reversed by entry {reversal_seq}): record the correct "
-            f"figures as a new operation instead (a repayment under a new receipt number)"
-        )
+        super().__init__(record=record, reversal_seq=reversal_seq)
 
 
 class YearEndNotClosed(BooksConflict, ValueError):
@@ -330,11 +324,7 @@ class YearEndNotClosed(BooksConflict, ValueError):
         self.fund = fund
         self.year = year
         self.missing = missing
-        super().__init__(
-            f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
-            f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
-            f"through=date({missing.year}, 12, 31))"
-        )
+        super().__init__(fund=fund, year=year, missing=missing.isoformat(), missing_year=missing.year)
 
 
 class ExtensionLimitReached(PolicyRefusal, ValueError):
@@ -352,11 +342,7 @@ class ExtensionLimitReached(PolicyRefusal, ValueError):
         self.loan = loan
         self.count = count
         self.limit = limit
-        super().__init__(
-            f"loan {loan} has been extended {count} time(s) and the fund's policy allows {limit} "
-            f"extension(s) per loan: collect the arrears, write the loan off with its approval, or set "
-            f"a new policy (max_extensions) with effect from a date"
-        )
+        super().__init__(loan=loan, count=count, limit=limit)
 
 
 class ExtensionAfterMaturity(PolicyRefusal, ValueError):
@@ -374,11 +360,7 @@ class ExtensionAfterMaturity(PolicyRefusal, ValueError):
         self.loan = loan
         self.on = on
         self.maturity = maturity
-        super().__init__(
-            f"loan {loan} matured on {maturity.isoformat()}, before the extension's date "
-            f"{on.isoformat()}: an extension is approved before maturity (展期须在到期前申请); treat "
-            f"the loan as overdue, or set a policy with extension_after_maturity=True"
-        )
+        super().__init__(loan=loan, on=on.isoformat(), maturity=maturity.isoformat())
 
 
 class ApplicationStepRefused(BooksConflict, ValueError):
@@ -423,9 +405,11 @@ class NoticePeriodNotOver(PolicyRefusal, ValueError):
         self.on = on
         ends = noticed_on + timedelta(days=days)
         super().__init__(
-            f"application {application} was posted for public notice (公示) on {noticed_on.isoformat()} and "
-            f"the policy's notice period is {days} day(s): approve it on or after {ends.isoformat()}, "
-            f"not on {on.isoformat()}"
+            application=application,
+            noticed_on=noticed_on.isoformat(),
+            days=days,
+            ends=ends.isoformat(),
+            on=on.isoformat(),
         )
 
 
