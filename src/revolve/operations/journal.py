@@ -185,6 +185,7 @@ class JournalOperations(Family):
 
         Raises:
             As :meth:`post`, for the first entry refused.
+            UnknownFund: no fund has this id or code.
         """
         return self._books.post(fund, list(entries))
 
@@ -205,6 +206,7 @@ class JournalOperations(Family):
             AlreadyReversed: the entry was reversed before, or is itself a reversal.
             InvalidDate: ``on`` is before the entry's value date.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
         """
         seq = entry.seq if isinstance(entry, PostedEntry) else entry
         books = self._books
@@ -213,7 +215,7 @@ class JournalOperations(Family):
                 head = store_funds.lock_fund_head(conn, ref_of(fund))
                 original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
-                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
+                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id, fund=head.fund.code)
                 reversal = Entry(
                     value_date=on,
                     kind=original.kind,
@@ -227,14 +229,14 @@ class JournalOperations(Family):
                     for line in original.lines
                 ]
                 prepared = store_journal.prepare(reversal, accounts)
-                replay = books.replayed(conn, head.fund.id, prepared, set())
+                replay = books.replayed(conn, head.fund.id, prepared, set(), fund_code=head.fund.code)
                 if replay is not None:
                     raise Replay([replay])
                 if original.reverses is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=None)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=None, fund=head.fund.code)
                 by = store_journal.reversal_of(conn, head.fund.id, seq)
                 if by is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=by)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=by, fund=head.fund.code)
                 if on < original.value_date:
                     raise InvalidDate(
                         on,
@@ -252,6 +254,7 @@ class JournalOperations(Family):
 
         Raises:
             UnknownEntry: no such entry.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_journal.read_entry(conn, found.id, seq)
@@ -309,6 +312,7 @@ class JournalOperations(Family):
         Raises:
             ChainKeyMissing, ChainKeyMismatch: a keyed fund's chain, and the ledger does not hold its key
                 (the audit cannot say whether that chain holds).
+            UnknownFund: no fund has this id or code.
         """
         with self._books.tx(write=False) as conn:
             funds = (
@@ -386,6 +390,7 @@ class JournalOperations(Family):
             ChainKeyError: the ledger holds no chain key.
             ChainKeyMismatch: the fund is keyed under another key.
             ChainNotIntact: the bare chain is broken (the seal would bless a forged history).
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         books = self._books
         key = books.chain_key

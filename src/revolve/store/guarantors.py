@@ -76,7 +76,7 @@ def find_guarantor(conn: Connection, fund_id: int, ref: int | str) -> Guarantor:
     """The fund's guarantor with this id or code."""
     row = row_by_ref(conn, _GUARANTORS, fund_id, ref)
     if row is None:
-        raise UnknownGuarantor(ref, hint="register it with ledger.register_guarantor(...)")
+        raise UnknownGuarantor(ref)
     members = tuple(
         int(h)
         for h in conn.execute(
