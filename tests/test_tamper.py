@@ -36,7 +36,7 @@ from revolve.chain import link_digest
 from revolve.funds import Fund
 from revolve.journal import GENESIS_HASH, chain_hash, content_digest
 from revolve.store import triggers
-from revolve.store.schema import AccountRow, EntryRow, FundRow, PostingRow
+from revolve.store.schema import AccountRow, EntryRow, FundRow, PostingRow, metadata
 
 R = AccountRole
 
@@ -155,10 +155,16 @@ def test_postgresql_refuses_truncate(ledger: Ledger, make_fund: Callable[..., Fu
     fund = make_fund()
     _book(ledger, fund, 2)
     assert ledger.engine is not None
-    # the correction and time-restriction registers refer to entries, so PostgreSQL asks for them in the same TRUNCATE; the
-    # journal's trigger then refuses the statement
+    # every table that refers to entries (postings, the correction register, time restrictions, capital
+    # pledge links …) must be named in the same TRUNCATE; the journal's trigger then refuses the statement
+    referring = sorted(
+        table.name
+        for table in metadata.tables.values()
+        if any(fk.column.table.name == "revolve_entry" for fk in table.foreign_keys)
+    )
+    assert "revolve_posting" in referring
     with pytest.raises(DBAPIError, match="immutable"):
-        _raw(ledger.engine, "TRUNCATE revolve_posting, revolve_entry, revolve_void, revolve_time_restriction")
+        _raw(ledger.engine, f"TRUNCATE revolve_entry, {', '.join(referring)}")
 
 
 # ---- verify() names what an attacker did ---------------------------------------------------------
