@@ -9,19 +9,21 @@ are gone do not pass ``check()`` or ``revolve check``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, engine_for
 from revolve import Ledger, OrgLevel, yuan
+from revolve.cli import main
 from revolve.guarantees import GuarantorKind
+from revolve.records import RECEIPT_COLUMNS, row_digest
 from revolve.schedule import LoanTerms, RepaymentMethod
+from revolve.store.schema import ReceiptRow
 
 D = date
 ID_1 = "11010519491231002X"
@@ -77,9 +79,9 @@ def _raw(engine: Engine, *statements: str) -> None:
 
 
 @pytest.fixture
-def book(ledger: Ledger) -> Iterator[Ledger]:
+def book(ledger: Ledger) -> Ledger:
     _book(ledger)
-    yield ledger
+    return ledger
 
 
 def _codes(ledger: Ledger) -> set[str]:
@@ -126,14 +128,8 @@ def test_check_finds_a_record_edited_by_raw_sql(book: Ledger, name: str) -> None
 
 
 def test_a_receipt_edit_that_recomputes_its_digest_still_disagrees_with_the_journal(book: Ledger) -> None:
-    from revolve.records import RECEIPT_COLUMNS, row_digest  # noqa: PLC0415
-
     engine = _engine(book)
     with engine.begin() as conn:
-        from sqlalchemy import select, update  # noqa: PLC0415
-
-        from revolve.store.schema import ReceiptRow  # noqa: PLC0415
-
         row = conn.execute(select(ReceiptRow.__table__).where(ReceiptRow.receipt == "R-1")).one()
         values = dict(row._mapping) | {"amount": row.amount + 50_000}
         conn.execute(
@@ -155,8 +151,6 @@ def test_the_database_refuses_deleting_funds_and_orgs(book: Ledger, table: str) 
 def test_check_fails_when_fund_rows_are_gone(backend: str, tmp_path: Any, capsys: Any) -> None:
     if backend != "sqlite":
         pytest.skip("PostgreSQL's foreign keys refuse the delete even without revolve's triggers")
-    from revolve.cli import main  # noqa: PLC0415
-
     path = tmp_path / "books.db"
     with engine_for("sqlite", tmp_dir=str(tmp_path)) as engine:
         _book(Ledger(engine=engine))
@@ -284,14 +278,12 @@ def test_any_single_column_edit_of_a_record_is_found(backend_name: str) -> None:
                 try:
                     cursor.execute(f"UPDATE {table} SET {column} = {_literal(new)} WHERE {where}")
                     conn.commit()
-                except Exception:  # noqa: BLE001  (the database refused the edit: a key or a constraint)
+                except Exception:  # the database refused the edit: a key or a constraint
                     conn.rollback()
                     assume(False)
             finally:
                 conn.close()
             found = ledger.check()
-            if not found:
-                print("UNDETECTED", table, column, row, new)
             assert found, (table, column, row, new)
 
     edit_and_check()

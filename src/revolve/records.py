@@ -87,6 +87,9 @@ GUARANTEE_SET = "guarantees"
 
 
 def _canon(value: object) -> object:
+    kind = type(value)
+    if kind is int or kind is str or value is None:
+        return value
     if isinstance(value, Enum):
         return _canon(value.value)
     if isinstance(value, bool):
