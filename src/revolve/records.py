@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from revolve.invariants import Violation
 
@@ -112,14 +113,14 @@ def record_digest(kind: str, parts: Iterable[object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def row_digest(kind: str, values: Mapping[str, object], columns: Sequence[str]) -> str:
+def row_digest(kind: str, values: Mapping[Any, Any], columns: Sequence[str]) -> str:
     """The digest of a row given as column → value, over ``columns``."""
     return record_digest(kind, (values[c] for c in columns))
 
 
-def schedule_digest(version: Mapping[str, object], instalments: Iterable[Mapping[str, object]]) -> str:
+def schedule_digest(version: Mapping[Any, Any], instalments: Iterable[Mapping[Any, Any]]) -> str:
     """The digest of a schedule version (its own columns) and its instalments (in number order)."""
-    rows = sorted(instalments, key=lambda i: int(i["number"]))  # type: ignore[call-overload]
+    rows = sorted(instalments, key=lambda i: int(i["number"]))
     parts: list[object] = [version[c] for c in VERSION_COLUMNS]
     for row in rows:
         parts.extend(row[c] for c in INSTALMENT_COLUMNS)

@@ -121,7 +121,7 @@ def _guarantee_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[
             StoredDigest(
                 "revolve_guarantee",
                 f"loan {number} guarantees",
-                stored,
+                str(stored),
                 guarantees_digest(held.get(loan_id, [])),
             ),
         )
