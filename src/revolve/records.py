@@ -229,7 +229,8 @@ def _loan_violations(loan: LoanFigure) -> list[Violation]:
     if expected is not None and loan.status != expected:
         found.append(f"status {loan.status}, its events say {expected}")
     if expected is None and loan.status in ("voided", "written_off"):
-        found.append(f"status {loan.status}, but no {loan.status.replace('_', '-')} is recorded")
+        event = "write-off" if loan.status == "written_off" else "void"
+        found.append(f"status {loan.status}, but no {event} is recorded")
     if loan.status == "closed" and loan.principal_paid + loan.written_off < loan.principal:
         found.append(f"status closed with {loan.principal - loan.principal_paid} fen principal unpaid")
     if loan.status == "active" and loan.principal_paid >= loan.principal:
