@@ -274,6 +274,7 @@ def test_any_single_column_edit_of_a_record_is_found(backend_name: str) -> None:
                 ):
                     value = date.fromisoformat(value)
                 new = _changed(value, column, nudge)
+                assume(new != value)
                 where = " AND ".join(f"{k} = {_literal(v)}" for k, v in zip(keys, row[:-1], strict=False))
                 try:
                     cursor.execute(f"UPDATE {table} SET {column} = {_literal(new)} WHERE {where}")
