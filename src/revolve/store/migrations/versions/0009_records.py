@@ -45,6 +45,9 @@ def upgrade() -> None:
     """Add the digest columns and the keep-funds triggers."""
     for table, column in _DIGESTS:
         op.add_column(table, sa.Column(column, sa.String(64), nullable=True))
+    # the initial migration installs the current trigger set, these included: drop before creating
+    for statement in _statements(SQLITE_KEEP_FUNDS_DROP, POSTGRESQL_KEEP_FUNDS_DROP):
+        op.execute(statement)
     for statement in _statements(SQLITE_KEEP_FUNDS, POSTGRESQL_KEEP_FUNDS):
         op.execute(statement)
 
