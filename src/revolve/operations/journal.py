@@ -38,10 +38,12 @@ from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Replay
+from revolve.records import record_violations
 from revolve.store import accounts as store_accounts
 from revolve.store import audits as store_audits
 from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
+from revolve.store import records as store_records
 from revolve.trial_balance import TrialBalance, build_trial_balance
 
 __all__ = ["AccountLike", "JournalOperations", "PostingLike", "VerifyReport"]
@@ -305,7 +307,10 @@ class JournalOperations(Family):
 
         Items 1 (entries balance, trial balance zero at every date), 2 (per-loan conservation, sub-ledger
         = outstanding), 3 (cash never negative), 4 (transfers net to zero; allocations pair), 5 (stored balances = journal),
-        6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
+        6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies); and
+        the records people read against their stored digests and the journal (:mod:`revolve.records`):
+        receipts, schedules, guarantees, households, closes, loan status and paid principal, and — over
+        all funds — a fund whose row is gone while the journal still holds its entries.
         Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
         by the property tests.
 
@@ -330,6 +335,14 @@ class JournalOperations(Family):
                     transfer_figures.codes, store_audits.allocation_halves(conn)
                 )
                 violations += [v for v in transfers if fund is None or v.fund_id in ids]
+                violations += record_violations(store_records.record_figures(conn, ids))
+            if fund is None:
+                violations += [
+                    Violation(
+                        "fund_missing", gone, f"fund {gone}", "the journal has its entries, its row is gone"
+                    )
+                    for gone in store_records.missing_funds(conn)
+                ]
             for fund_id in ids:
                 first_break = store_journal.verify_chain(conn, fund_id, key=self._books.chain_key).first_break
                 if first_break is not None:
