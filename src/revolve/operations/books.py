@@ -291,6 +291,7 @@ class Family:
 
 _DATE_ANNOTATIONS = {"date": False, "date | None": True, "datetime.date": False}
 _TEXT = "text"  # marks an argument annotated ``str``: it must be text
+_OPTIONAL_TEXT = "text or None"  # an argument annotated ``str | None``: text when given
 _MONEY = "money"  # marks an argument annotated ``Money``: it must be Money
 _running: ContextVar[bool] = ContextVar("revolve_operation_running", default=False)
 
@@ -305,11 +306,10 @@ def _date_params(fn: Callable[..., Any]) -> list[tuple[str, int | None, bool | s
             if isinstance(param.annotation, str)
             else getattr(param.annotation, "__name__", "")
         )
-        if annotation in ("str", "Money"):
+        if annotation in ("str", "Money", "str | None"):
             positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
-            found.append(
-                (param.name, index if positional else None, _TEXT if annotation == "str" else _MONEY)
-            )
+            kind = _MONEY if annotation == "Money" else _TEXT if annotation == "str" else _OPTIONAL_TEXT
+            found.append((param.name, index if positional else None, kind))
         elif annotation in _DATE_ANNOTATIONS:
             positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
             found.append((param.name, index if positional else None, _DATE_ANNOTATIONS[annotation]))
@@ -329,9 +329,16 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 value = args[index]
             else:
                 continue
-            if optional == _TEXT:
+            if optional in (_TEXT, _OPTIONAL_TEXT):
+                if value is None and optional == _OPTIONAL_TEXT:
+                    continue
                 if not isinstance(value, str):
                     raise InvalidEntry(name, type(value).__name__, reason="give text (a str)")
+                if "\x00" in value:
+                    # no stored text holds one, and PostgreSQL refuses it untyped even in a look-up
+                    raise InvalidEntry(
+                        name, "(text with a NUL character)", reason="remove the NUL character (\\x00)"
+                    )
             elif optional == _MONEY:
                 if not isinstance(value, Money):
                     raise MoneyTypeError(value, hint=f"{name} must be Money, e.g. yuan('5000')")
