@@ -623,7 +623,8 @@ def test_the_command_line_applies_advances_and_prints_the_queue(
         "--by",
         "王主任",
     )
-    assert code == 1 and "revolve: application 1 cannot take step approve" in err
+    # a refusal speaks the CLI's language (Chinese by default, issue 14); the free-text reason stays English
+    assert code == 1 and "revolve: 申请步骤不允许：application 1 cannot take step approve" in err
     code, out, _ = cli(
         "reject",
         "--fund",

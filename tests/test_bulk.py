@@ -494,7 +494,7 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
         with pytest.raises(error) as info:
             ledger.register_households("FN", [*files, bad])
         assert info.value.item == 2
-        assert getattr(info.value, "value", getattr(info.value, "code", None)) == value
+        assert getattr(info.value, "value", getattr(info.value, "key", None)) == value
         assert IDS[0] not in str(info.value) and IDS[1] not in str(info.value)
         if value in (IDS[0], IDS[1]):
             assert mask_national_id(value) in str(info.value)

@@ -500,7 +500,7 @@ def test_close_posts_the_closing_entries_and_reopen_is_recorded(tmp_path: Path) 
     )
     # the close moved the donation into 限定性净资产 and locked 2016
     line = refused(run("contribute", *d, "--fund", FUND, "--amount", "5", "--on", "2016-06-01"))
-    assert "closed through 2016-12-31" in line
+    assert "已结账至 2016-12-31" in line  # the CLI speaks Chinese by default (issue 14)
     with Ledger(engine=make_engine(f"sqlite:///{tmp_path / 'close.db'}"), create_schema=False) as books:
         assert books.balance(FUND, "donation_revenue").is_zero()
         assert books.balance(FUND, "restricted_net_assets") == yuan("-1000")
@@ -574,3 +574,23 @@ def test_reports_print_the_checkpoint_and_verify_checks_against_it_and_seal_keys
     assert "HMAC" in ok(_run_keyed("verify", FUND, *d, "--against", code, key=key)).out
     missing = refused(run("verify", FUND, *d))
     assert "REVOLVE_CHAIN_KEY" in missing and key not in missing
+
+
+def test_a_refusal_speaks_chinese_and_names_the_cli_option(books: Books) -> None:
+    d = ("--db", books.db)
+    repay = ("repay", *d, "--fund", FUND, "--loan", "L001", "--amount", "99999", "--on", "2018-01-01",
+             "--receipt", "R-99999")  # fmt: skip
+    zh, en, guarantor = _run_all(
+        repay,
+        ("--lang", "en", *repay),
+        ("disburse", *d, "--fund", FUND, "--number", "L088", "--household", "H001", "--batch", "B9",
+         "--amount", "1000", "--start", "2017-01-01", "--term", "12", "--guarantor", "NOPE"),
+    )  # fmt: skip
+    line = refused(zh)
+    assert line.startswith("revolve: 借款 L001 尚欠"), line
+    assert "--prepayment lower_installments 或 --prepayment fewer_installments" in line
+    assert "prepayment='" not in line and "Python" not in line
+    line = refused(en)
+    assert line.startswith("revolve: loan L001 owes") and "--prepayment lower_installments" in line
+    line = refused(guarantor)
+    assert "NOPE" in line and "ledger." not in line

@@ -235,7 +235,7 @@ def test_print_command_writes_each_document(tmp_path: Path, capsys: pytest.Captu
     )
     assert "捌佰叁拾叁元叁角叁分" in target.read_text(encoding="utf-8")
     assert main(["--db", db, "print", "receipt", "NOPE", "--fund", "FN-HP"]) == 1
-    assert "unknown receipt 'NOPE'" in capsys.readouterr().err
+    assert "没有还款凭证 'NOPE'" in capsys.readouterr().err
 
 
 def test_a_wide_table_prints_landscape_and_the_templates_ship_with_the_package() -> None:

@@ -317,7 +317,8 @@ def test_orgs_and_funds(ledger: Ledger) -> None:
         ledger.create_org("X", "倒挂", OrgLevel.CITY, parent=county)
     with pytest.raises(DuplicateCode) as dup:
         ledger.create_fund("FN-1", "again", org=county)
-    assert dup.value.code == "FN-1"
+    assert dup.value.key == "FN-1"  # the duplicate; `.code` is the refusal's stable code
+    assert dup.value.code == "duplicate_code"
     with pytest.raises(DuplicateCode):
         ledger.create_org("HB", "again", OrgLevel.PROVINCE)
 

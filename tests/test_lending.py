@@ -424,7 +424,7 @@ def _refusals() -> list[
             lambda lg: lg.register_household(
                 "FN", code="H9", mother_name="x", national_id=ID_1, registered_on=D(2016, 1, 1)
             ),
-            lambda e: e.code,
+            lambda e: e.key,  # DuplicateCode.key: `.code` is now the refusal's code
             ID_1,
         ),
         (
@@ -537,7 +537,7 @@ def _refusals() -> list[
                 terms=_interest_free(start=D(2016, 5, 2)),
                 guarantors=["VC"],
             ),
-            lambda e: e.code,
+            lambda e: e.key,  # DuplicateCode.key: `.code` is now the refusal's code
             "L1",
         ),
         (

@@ -877,6 +877,7 @@ CORE_ALLOWED = {
     "revolve.money",
     "revolve.errors",
     "revolve.errors.base",
+    "revolve.errors.catalogue",
     "revolve.errors.conflicts",
     "revolve.errors.invalid",
     "revolve.errors.missing",

@@ -67,7 +67,7 @@ def check_open(fund: Fund, on: date) -> None:
         PeriodClosed: ``on`` is in a closed period.
     """
     if fund.closed_through is not None and on <= fund.closed_through:
-        raise PeriodClosed(on, closed_through=fund.closed_through, fund_id=fund.id)
+        raise PeriodClosed(on, closed_through=fund.closed_through, fund_id=fund.id, fund=fund.code)
 
 
 def window_end(today: date, years: int) -> date:

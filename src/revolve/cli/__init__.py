@@ -44,8 +44,9 @@ Amounts are yuan as text (``1234.56``, ``1.2万``; never rounded), rates decimal
 ``4.9%``), dates ``2026-03-31``. Text is Chinese by default and English with ``--lang en``.
 
 Exit status: 0 success; 1 a refusal, an import with bad rows, or books that fail ``check``/``verify``;
-2 a malformed command line (argparse). A refusal prints exactly one line, ``revolve: …``, naming the
-value and what to do — never a traceback (set ``REVOLVE_DEBUG=1`` to see one for an unexpected error).
+2 a malformed command line (argparse). A refusal prints exactly one line, ``revolve: …``, in the user's
+language (from the error's message catalogue, :mod:`revolve.errors.catalogue`), naming the value and what
+to do in the command line's terms (``--prepayment lower_installments``, :mod:`revolve.cli.hints`) — never a traceback (set ``REVOLVE_DEBUG=1`` to see one for an unexpected error).
 An import prints a note per title row, 合计 row or unused column it skipped, then one line per bad row
 and a summary line — or, with ``--errors FILE``, the bad rows go to that workbook and one line is printed:
 ``共 N 行，成功 X 行，错误 Y 行，已写入 FILE``.
@@ -60,8 +61,10 @@ from datetime import date
 
 from revolve.cli.commands import run
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, one_line, say
+from revolve.cli.hints import cli_hint
 from revolve.cli.parser import build_parser
-from revolve.errors import CommandError, RevolveError, UnknownFund
+from revolve.errors import CommandError, RevolveError
+from revolve.errors.catalogue import scrub
 
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "CommandError", "main"]
 
@@ -83,22 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # the shell, not the core, reads the clock: "today" is the default as-of date of reports
         return run(args, date.today())  # noqa: DTZ011
-    except UnknownFund as exc:
-        # the library's hint names the Python call; a finance officer needs the command
-        print(
-            "revolve: "
-            + say(
-                lang,
-                f"没有基金 {exc.key!r}：请核对 --fund，或用 revolve init --org-code 组织 --fund-code {exc.key} "
-                "--fund-name 名称 开设",
-                f"unknown fund {exc.key!r}: check --fund, or open it with "
-                f"revolve init --org-code ORG --fund-code {exc.key} --fund-name NAME",
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_REFUSED
     except RevolveError as exc:
-        print(f"revolve: {one_line(str(exc))}", file=sys.stderr)
+        # the message from the catalogue in the user's language, its hint naming the command's options
+        print(f"revolve: {one_line(exc.message(lang, render_hint=cli_hint))}", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:
         # the reader (head, less) went away: not an error of the books
@@ -121,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("REVOLVE_DEBUG"):
             raise
         print(
-            f"revolve: {say(lang, '意外错误', 'unexpected error')} ({type(exc).__name__}): {one_line(str(exc))} "
+            f"revolve: {say(lang, '意外错误', 'unexpected error')} ({type(exc).__name__}): {scrub(one_line(str(exc)))} "
             f"— {say(lang, '设置 REVOLVE_DEBUG=1 可查看详情并报告', 'set REVOLVE_DEBUG=1 to see the details and report it')}",
             file=sys.stderr,
         )

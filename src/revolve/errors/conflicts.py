@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from revolve.errors.base import RevolveError
+from revolve.errors.base import BooksConflict, Hint, InvalidInput, PolicyRefusal, Retryable
 
 __all__ = [
     "AccountFundMismatch",
@@ -42,33 +42,32 @@ __all__ = [
 ]
 
 
-class DuplicateCode(RevolveError, ValueError):
+class DuplicateCode(BooksConflict, ValueError):
     """An organisation or fund code is already in use.
 
     Attributes:
-        code: the code (a national ID is kept here as given, for the program; the message shows it only
+        key: the code (a national ID is kept here as given, for the program; the message shows it only
             masked, as ``shown``).
         what: what kind of code.
         holder: the code of the record that already holds it, when known (a household's 户编码).
     """
 
+    code = "duplicate_code"
+
     def __init__(self, code: str, *, what: str, shown: str | None = None, holder: str | None = None) -> None:
-        self.code = code
+        self.key = code
         """The code in clear, for the program (a national ID number too)."""
         self.what = what
         self.holder = holder
         # personal data (an ID number) is named in the message only as ``shown``, its masked form
         named = code if shown is None else shown
-        if holder is None:
-            super().__init__(f"{what} code {named!r} is already in use: choose another code")
-        else:
-            super().__init__(
-                f"{what} {named} is already held by {holder}: check the number, or update {holder} instead"
-            )
+        super().__init__(what=what, shown=named if holder is None else f"{named} ({holder})")
 
 
-class AccountFundMismatch(RevolveError, ValueError):
+class AccountFundMismatch(BooksConflict, ValueError):
     """An account that belongs to one fund was used in another fund's entry."""
+
+    code = "account_fund_mismatch"
 
     def __init__(self, account_code: str, *, account_fund: int, entry_fund: int) -> None:
         self.account_code = account_code
@@ -80,49 +79,53 @@ class AccountFundMismatch(RevolveError, ValueError):
         )
 
 
-class AlreadyReversed(RevolveError, ValueError):
+class AlreadyReversed(BooksConflict, ValueError):
     """An entry that has already been reversed (or is itself a reversal) was reversed again."""
 
-    def __init__(self, fund_id: int, seq: int, *, by_seq: int | None) -> None:
+    code = "already_reversed"
+
+    def __init__(self, fund_id: int, seq: int, *, by_seq: int | None, fund: str = "") -> None:
         self.fund_id = fund_id
         self.seq = seq
         self.by_seq = by_seq
-        if by_seq is None:
-            why = "it is itself a reversal: post a new entry instead"
-        else:
-            why = f"entry {by_seq} already reverses it: post a new entry instead"
-        super().__init__(f"entry {seq} of fund {fund_id} cannot be reversed again: {why}")
+        self.fund = fund
+        """The fund's code (named in the message; the id when a caller gives no code)."""
+        super().__init__(fund=fund or fund_id, seq=seq, by_seq=by_seq, itself=by_seq is None)
 
 
-class IdempotencyConflict(RevolveError, ValueError):
+class IdempotencyConflict(BooksConflict, ValueError):
     """An idempotency key was reused with content different from its first use."""
 
-    def __init__(self, key: str, *, fund_id: int, existing_seq: int) -> None:
+    code = "idempotency_conflict"
+
+    def __init__(self, key: str, *, fund_id: int, existing_seq: int, fund: str = "") -> None:
         self.key = key
         self.fund_id = fund_id
         self.existing_seq = existing_seq
-        super().__init__(
-            f"idempotency key {key!r} was already used in fund {fund_id} by entry {existing_seq} "
-            f"with different content: use a new key for a new operation"
-        )
+        self.fund = fund
+        super().__init__(idempotency_key=key, fund=fund or fund_id, existing_seq=existing_seq)
 
 
-class PeriodClosed(RevolveError, ValueError):
+class PeriodClosed(BooksConflict, ValueError):
     """A value date falls on or before the fund's closed-through date."""
 
-    def __init__(self, value_date: date, *, closed_through: date, fund_id: int) -> None:
+    code = "period_closed"
+
+    def __init__(self, value_date: date, *, closed_through: date, fund_id: int, fund: str = "") -> None:
         self.value_date = value_date
         self.closed_through = closed_through
         self.fund_id = fund_id
+        self.fund = fund
+        """The fund's code (named in the message; the id when a caller gives no code)."""
         super().__init__(
-            f"fund {fund_id} is closed through {closed_through.isoformat()}, so nothing can be "
-            f"dated {value_date.isoformat()}: date it after {closed_through.isoformat()} "
-            f"(post a correcting entry in the open period)"
+            fund=fund or fund_id, closed_through=closed_through.isoformat(), value_date=value_date.isoformat()
         )
 
 
-class PolicyViolation(RevolveError, ValueError):
+class PolicyViolation(PolicyRefusal, ValueError):
     """A loan that breaks the fund's programme policy (ceiling, term, repeat limits, guarantee)."""
+
+    code = "policy_violation"
 
     def __init__(self, rule: str, value: object, *, limit: object, elsewhere: tuple[str, ...] = ()) -> None:
         self.rule = rule
@@ -137,83 +140,87 @@ class PolicyViolation(RevolveError, ValueError):
         )
 
 
-class InsufficientFunds(RevolveError, ValueError):
+class InsufficientFunds(BooksConflict, ValueError):
     """Paying out more than the fund's cash available to lend (cash less pledged deposits it holds)."""
 
-    def __init__(self, requested: object, *, available: object, fund_id: int) -> None:
+    code = "insufficient_funds"
+
+    def __init__(self, requested: object, *, available: object, fund_id: int, fund: str = "") -> None:
         self.requested = requested
         self.available = available
         self.fund_id = fund_id
-        super().__init__(
-            f"fund {fund_id} has {available} available, less than the {requested} asked for: "
-            f"wait for repayments or contributions, or pay out less"
-        )
+        self.fund = fund
+        """The fund's code (named in the message; the id when a caller gives no code)."""
+        super().__init__(fund=fund or fund_id, available=available, requested=requested)
 
 
-class GuarantorCapExceeded(RevolveError, ValueError):
+class GuarantorCapExceeded(PolicyRefusal, ValueError):
     """A guarantee that would take a guarantor's exposure past its cap."""
+
+    code = "guarantor_cap_exceeded"
 
     def __init__(self, guarantor: object, *, exposure: object, requested: object, cap: object) -> None:
         self.guarantor = guarantor
         self.exposure = exposure
         self.requested = requested
         self.cap = cap
-        super().__init__(
-            f"guarantor {guarantor} already guarantees {exposure}; adding {requested} would pass its cap "
-            f"of {cap}: choose another guarantor or a smaller loan"
-        )
+        super().__init__(guarantor=guarantor, exposure=exposure, requested=requested, cap=cap)
 
 
-class LoanStateError(RevolveError, ValueError):
+class LoanStateError(BooksConflict, ValueError):
     """An operation that the loan's state (not yet disbursed, closed, written off) does not allow."""
+
+    code = "loan_state_error"
 
     def __init__(self, loan: object, *, state: str, operation: str) -> None:
         self.loan = loan
         self.state = state
         self.operation = operation
-        super().__init__(f"loan {loan} is {state}: it cannot take {operation}")
+        super().__init__(loan=loan, state=state, operation=operation)
 
 
-class Overpayment(RevolveError, ValueError):
+class Overpayment(BooksConflict, ValueError):
     """A payment above what the loan still owes, made without asking for prepayment."""
+
+    code = "overpayment"
 
     def __init__(self, amount: object, *, owed: object, loan: object) -> None:
         self.amount = amount
         self.owed = owed
         self.loan = loan
         super().__init__(
-            f"loan {loan} owes {owed}, less than the {amount} paid: record the amount owed, "
-            f"or pass prepayment='lower_installments' or 'fewer_installments' to repay principal early and "
-            f"reschedule"
+            loan=loan,
+            owed=owed,
+            amount=amount,
+            hint=Hint(argument="prepayment", values=("lower_installments", "fewer_installments")),
         )
 
 
-class DuplicateReceipt(RevolveError, ValueError):
+class DuplicateReceipt(BooksConflict, ValueError):
     """A receipt number (还款凭证号) already used in the fund for a different payment."""
 
-    def __init__(self, receipt: str, *, fund_id: int) -> None:
+    code = "duplicate_receipt"
+
+    def __init__(self, receipt: str, *, fund_id: int, fund: str = "") -> None:
         self.receipt = receipt
         self.fund_id = fund_id
-        super().__init__(
-            f"receipt number {receipt!r} is already used in fund {fund_id} for another payment: "
-            f"check the voucher; each receipt number is recorded once"
-        )
+        self.fund = fund
+        super().__init__(receipt=receipt, fund=fund or fund_id)
 
 
-class RecoveryExceedsWriteOff(RevolveError, ValueError):
+class RecoveryExceedsWriteOff(BooksConflict, ValueError):
     """Recovering more on a written-off loan than was written off and not yet recovered."""
+
+    code = "recovery_exceeds_write_off"
 
     def __init__(self, amount: object, *, recoverable: object, loan: object) -> None:
         self.amount = amount
         self.recoverable = recoverable
         self.loan = loan
-        super().__init__(
-            f"loan {loan} has {recoverable} written off and not yet recovered, less than {amount}: "
-            f"record at most {recoverable}"
-        )
+        super().__init__(loan=loan, recoverable=recoverable, amount=amount)
 
 
-class ReversalRefused(RevolveError, ValueError):
+class ReversalRefused(BooksConflict, ValueError):
     """Reversing an entry that a loan, grant, subsidy or transfer record depends on.
 
     Such an entry was posted by a lending operation together with records outside the journal (the loan,
@@ -221,21 +228,21 @@ class ReversalRefused(RevolveError, ValueError):
     with the books. Corrections of that kind need the operation that made them.
     """
 
-    def __init__(self, seq: int, *, kind: str, fund_id: int) -> None:
+    code = "reversal_refused"
+
+    def __init__(self, seq: int, *, kind: str, fund_id: int, fund: str = "") -> None:
         self.seq = seq
         self.kind = kind
         self.fund_id = fund_id
-        super().__init__(
-            f"entry {seq} of fund {fund_id} was posted by a {kind!r} operation whose loan or register records "
-            f"depend on it: it cannot be reversed alone; void the record instead (冲正: "
-            f"Ledger.void_receipt / void_disbursement / void_grant / void_contribution / void_subsidy, or "
-            f"`revolve void receipt|disbursement|grant|contribution|subsidy`), or post a new adjusting entry"
-        )
+        self.fund = fund
+        super().__init__(seq=seq, kind=kind, fund=fund or fund_id)
 
 
-class PledgeStateError(RevolveError, ValueError):
+class PledgeStateError(BooksConflict, ValueError):
     """An operation a passbook pledge's state (applied, released) or its loan's (not in default) does not
     allow."""
+
+    code = "pledge_state_error"
 
     def __init__(self, pledge: object, *, state: str, operation: str) -> None:
         self.pledge = pledge
@@ -246,9 +253,11 @@ class PledgeStateError(RevolveError, ValueError):
         )
 
 
-class AllocationRefused(RevolveError, ValueError):
+class AllocationRefused(BooksConflict, ValueError):
     """An allocation (拨付) that cannot be made: to the giving fund itself, or to a fund that is not
     below the giver in the organisation tree (nor a fund of the same organisation)."""
+
+    code = "allocation_refused"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
@@ -256,10 +265,12 @@ class AllocationRefused(RevolveError, ValueError):
         super().__init__(f"cannot allocate to {value!r}: {reason}")
 
 
-class OpeningMismatch(RevolveError, ValueError):
+class OpeningMismatch(BooksConflict, ValueError):
     """Opening balances that do not reconcile: the loans' sub-ledger against 其他应收款, the pledges
     against 其他应付款—借款保证金, a loan's schedule against its outstanding, or assets against liabilities
     plus net assets. Carries where, what was given, what was expected and the difference."""
+
+    code = "opening_mismatch"
 
     def __init__(self, where: str, *, given: object, expected: object, difference: object) -> None:
         self.where = where
@@ -272,20 +283,20 @@ class OpeningMismatch(RevolveError, ValueError):
         )
 
 
-class BooksAlreadyOpen(RevolveError, ValueError):
+class BooksAlreadyOpen(BooksConflict, ValueError):
     """Opening books on a fund that has entries already (or was opened before): an opening is the
     fund's first entry, made once."""
 
-    def __init__(self, fund_id: int, *, entries: int) -> None:
+    code = "books_already_open"
+
+    def __init__(self, fund_id: int, *, entries: int, fund: str = "") -> None:
         self.fund_id = fund_id
         self.entries = entries
-        super().__init__(
-            f"fund {fund_id} already has {entries} journal entries, so its books cannot be opened: "
-            "open the books of a new, empty fund, or record what changed as ordinary operations"
-        )
+        self.fund = fund
+        super().__init__(fund=fund or fund_id, entries=entries)
 
 
-class VoidRefused(RevolveError, ValueError):
+class VoidRefused(BooksConflict, ValueError):
     """Voiding (冲正) a record that a later operation depends on: void that operation first.
 
     Attributes:
@@ -294,6 +305,8 @@ class VoidRefused(RevolveError, ValueError):
         advice: what to do instead.
     """
 
+    code = "void_refused"
+
     def __init__(self, record: str, *, blocker: str, advice: str) -> None:
         self.record = record
         self.blocker = blocker
@@ -301,33 +314,30 @@ class VoidRefused(RevolveError, ValueError):
         super().__init__(f"cannot void {record}: {blocker} depends on it; {advice}")
 
 
-class AlreadyVoided(RevolveError, ValueError):
+class AlreadyVoided(BooksConflict, ValueError):
     """Voiding a record that was voided before (it stays voided; its reversal was posted once)."""
+
+    code = "already_voided"
 
     def __init__(self, record: str, *, reversal_seq: int) -> None:
         self.record = record
         self.reversal_seq = reversal_seq
-        super().__init__(
-            f"{record} was voided before (reversed by entry {reversal_seq}): record the correct "
-            f"figures as a new operation instead (a repayment under a new receipt number)"
-        )
+        super().__init__(record=record, reversal_seq=reversal_seq)
 
 
-class YearEndNotClosed(RevolveError, ValueError):
+class YearEndNotClosed(BooksConflict, ValueError):
     """A statement asked for a year while the fund's previous year has entries and no year-end close."""
+
+    code = "year_end_not_closed"
 
     def __init__(self, fund: str, *, year: int, missing: date) -> None:
         self.fund = fund
         self.year = year
         self.missing = missing
-        super().__init__(
-            f"fund {fund} has no year-end close on {missing.isoformat()}, so its {year} statements "
-            f"cannot be drawn: close the year first with ledger.close_period({fund!r}, "
-            f"through=date({missing.year}, 12, 31))"
-        )
+        super().__init__(fund=fund, year=year, missing=missing.isoformat(), missing_year=missing.year)
 
 
-class ExtensionLimitReached(RevolveError, ValueError):
+class ExtensionLimitReached(PolicyRefusal, ValueError):
     """An extension (展期) over the number the fund's policy allows one loan.
 
     Attributes:
@@ -336,18 +346,16 @@ class ExtensionLimitReached(RevolveError, ValueError):
         limit: how many the policy in force allows per loan.
     """
 
+    code = "extension_limit_reached"
+
     def __init__(self, loan: str, *, count: int, limit: int) -> None:
         self.loan = loan
         self.count = count
         self.limit = limit
-        super().__init__(
-            f"loan {loan} has been extended {count} time(s) and the fund's policy allows {limit} "
-            f"extension(s) per loan: collect the arrears, write the loan off with its approval, or set "
-            f"a new policy (max_extensions) with effect from a date"
-        )
+        super().__init__(loan=loan, count=count, limit=limit)
 
 
-class ExtensionAfterMaturity(RevolveError, ValueError):
+class ExtensionAfterMaturity(PolicyRefusal, ValueError):
     """An extension (展期) asked after the loan's maturity, which the fund's policy does not allow.
 
     Attributes:
@@ -356,18 +364,16 @@ class ExtensionAfterMaturity(RevolveError, ValueError):
         maturity: the loan's last due date under its schedule in force.
     """
 
+    code = "extension_after_maturity"
+
     def __init__(self, loan: str, *, on: date, maturity: date) -> None:
         self.loan = loan
         self.on = on
         self.maturity = maturity
-        super().__init__(
-            f"loan {loan} matured on {maturity.isoformat()}, before the extension's date "
-            f"{on.isoformat()}: an extension is approved before maturity (展期须在到期前申请); treat "
-            f"the loan as overdue, or set a policy with extension_after_maturity=True"
-        )
+        super().__init__(loan=loan, on=on.isoformat(), maturity=maturity.isoformat())
 
 
-class ApplicationStepRefused(RevolveError, ValueError):
+class ApplicationStepRefused(BooksConflict, ValueError):
     """A loan application step (申请 → 审查 → 公示 → 审批 → 协议 → 放款) taken out of order, skipped,
     repeated, or on an application that is rejected or paid out.
 
@@ -376,6 +382,8 @@ class ApplicationStepRefused(RevolveError, ValueError):
         step: the step asked for (None for a rejection).
         reason: why the step is refused.
     """
+
+    code = "application_step_refused"
 
     def __init__(self, application: int, *, step: object, reason: str) -> None:
         self.application = application
@@ -388,7 +396,7 @@ class ApplicationStepRefused(RevolveError, ValueError):
         )
 
 
-class NoticePeriodNotOver(RevolveError, ValueError):
+class NoticePeriodNotOver(PolicyRefusal, ValueError):
     """审批 of an application before its public-notice period (公示期) after 公示 has run.
 
     Attributes:
@@ -398,6 +406,8 @@ class NoticePeriodNotOver(RevolveError, ValueError):
         on: the date asked for the approval.
     """
 
+    code = "notice_period_not_over"
+
     def __init__(self, application: int, *, noticed_on: date, days: int, on: date) -> None:
         self.application = application
         self.noticed_on = noticed_on
@@ -405,13 +415,15 @@ class NoticePeriodNotOver(RevolveError, ValueError):
         self.on = on
         ends = noticed_on + timedelta(days=days)
         super().__init__(
-            f"application {application} was posted for public notice (公示) on {noticed_on.isoformat()} and "
-            f"the policy's notice period is {days} day(s): approve it on or after {ends.isoformat()}, "
-            f"not on {on.isoformat()}"
+            application=application,
+            noticed_on=noticed_on.isoformat(),
+            days=days,
+            ends=ends.isoformat(),
+            on=on.isoformat(),
         )
 
 
-class ApplicationOutOfTurn(RevolveError, ValueError):
+class ApplicationOutOfTurn(PolicyRefusal, ValueError):
     """审批 of an application while one ahead of it in the queue (higher priority, or as high and
     earlier) has waited, ready, at the same step — refused unless a reason is given.
 
@@ -420,6 +432,8 @@ class ApplicationOutOfTurn(RevolveError, ValueError):
         ahead: the id of the first application ahead of it that waits.
         step: the step asked for.
     """
+
+    code = "application_out_of_turn"
 
     def __init__(self, application: int, *, ahead: int, step: str) -> None:
         self.application = application
@@ -432,10 +446,12 @@ class ApplicationOutOfTurn(RevolveError, ValueError):
         )
 
 
-class BooksBusy(RevolveError, RuntimeError):
+class BooksBusy(Retryable, RuntimeError):
     """The database could not take the write now: SQLite's write lock was held past the busy timeout, or
     PostgreSQL aborted a transaction in a serialization conflict. Nothing was written; the operation is
     atomic and idempotent, so the caller may simply run it again (``retryable`` is True)."""
+
+    code = "books_busy"
 
     retryable = True
     """Always True: running the operation again may succeed."""
@@ -445,14 +461,10 @@ class BooksBusy(RevolveError, RuntimeError):
         self.attempts = attempts
         self.serialization = serialization
         """True for a PostgreSQL serialization conflict or deadlock, False for SQLite's busy timeout."""
-        tried = f" after {attempts} attempts" if attempts > 1 else ""
-        super().__init__(
-            f"the books are busy ({cause}){tried}; nothing was written: run the operation again "
-            "(on SQLite, a longer busy timeout waits longer for the write lock: see docs/security.md)"
-        )
+        super().__init__(cause=cause, attempts=attempts)
 
 
-class ChainKeyError(RevolveError, ValueError):
+class ChainKeyError(InvalidInput, ValueError):
     """The chain key (the deployment's HMAC key for the journal chain) cannot be used as given.
 
     Attributes:
@@ -460,15 +472,19 @@ class ChainKeyError(RevolveError, ValueError):
         reason: what is wrong and what to do.
     """
 
-    def __init__(self, fund: str | None, *, reason: str) -> None:
+    code = "chain_key_error"
+
+    def __init__(self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "") -> None:
         self.fund = fund
         self.reason = reason
         where = f"fund {fund}: " if fund is not None else ""
-        super().__init__(f"{where}{reason}")
+        super().__init__(f"{where}{reason}", fund=fund, fingerprint=fingerprint, given=given)
 
 
 class ChainKeyMissing(ChainKeyError):
     """A keyed fund read or written without the chain key: its chain cannot be checked or extended."""
+
+    code = "chain_key_missing"
 
     def __init__(self, fund: str, *, fingerprint: str) -> None:
         self.fingerprint = fingerprint
@@ -476,11 +492,14 @@ class ChainKeyMissing(ChainKeyError):
             fund,
             reason=f"its chain is keyed (key fingerprint {fingerprint}) but no chain key was given; set "
             "REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
+            fingerprint=fingerprint,
         )
 
 
 class ChainKeyMismatch(ChainKeyError):
     """A keyed fund read or written with another key than the one its chain was made with."""
+
+    code = "chain_key_mismatch"
 
     def __init__(self, fund: str, *, fingerprint: str, given: str) -> None:
         self.fingerprint = fingerprint
@@ -489,11 +508,15 @@ class ChainKeyMismatch(ChainKeyError):
             fund,
             reason=f"its chain is keyed under the key with fingerprint {fingerprint}, not {given}; use "
             "the deployment's key (keys cannot be rotated: see docs/postgresql.md)",
+            fingerprint=fingerprint,
+            given=given,
         )
 
 
-class ChainNotIntact(RevolveError, ValueError):
+class ChainNotIntact(BooksConflict, ValueError):
     """Sealing a fund's chain under a key while its bare chain does not verify (sealing would bless it)."""
+
+    code = "chain_not_intact"
 
     def __init__(self, fund: str, *, seq: int, reason: str) -> None:
         self.fund = fund
@@ -515,6 +538,8 @@ class BankLoanCapExceeded(PolicyViolation):
         year: the calendar year counted.
     """
 
+    code = "bank_loan_cap_exceeded"
+
     def __init__(self, household: object, *, year: int, total: object, cap: object) -> None:
         self.household = household
         self.year = year
@@ -522,7 +547,7 @@ class BankLoanCapExceeded(PolicyViolation):
         self.value = total
         self.limit = cap
         self.elsewhere = ()
-        RevolveError.__init__(
+        PolicyRefusal.__init__(
             self,
             f"household {household}'s bank loans starting in {year} would total {total}, over the "
             f"programme's cap of {cap} a household a year (每户一年): lend less, or start the loan in "

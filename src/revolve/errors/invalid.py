@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from revolve.errors.base import RevolveError
+from revolve.errors.base import BooksConflict, InvalidInput
 
 __all__ = [
     "AmountOutOfRange",
@@ -35,30 +35,31 @@ __all__ = [
 ]
 
 
-class MoneyTypeError(RevolveError, TypeError):
+class MoneyTypeError(InvalidInput, TypeError):
     """A value of the wrong type was given where money is expected (a float, a bool, ...)."""
+
+    code = "money_type_error"
 
     def __init__(self, value: object, *, hint: str = "") -> None:
         self.value = value
-        kind = type(value).__name__
-        msg = (
-            f"{value!r} ({kind}) cannot become money: pass yuan as a str or Decimal "
-            f"(Money.of_yuan('12.34')) or fen as an int (Money(1234))"
-        )
-        super().__init__(msg + (f"; {hint}" if hint else ""))
+        super().__init__(value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "")
 
 
-class InvalidAmount(RevolveError, ValueError):
+class InvalidAmount(InvalidInput, ValueError):
     """An amount is malformed, has more precision than a fen, or has the wrong sign."""
+
+    code = "invalid_amount"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
         self.reason = reason
-        super().__init__(f"invalid amount {value!r}: {reason}")
+        super().__init__(value=value, reason=reason)
 
 
 class AmountOutOfRange(InvalidAmount):
     """An amount lies outside the signed 64-bit fen range that the database column can hold."""
+
+    code = "amount_out_of_range"
 
     def __init__(self, value: object) -> None:
         super().__init__(
@@ -68,8 +69,10 @@ class AmountOutOfRange(InvalidAmount):
         )
 
 
-class InvalidRate(RevolveError, ValueError):
+class InvalidRate(InvalidInput, ValueError):
     """A rate is negative, a float, or cannot be read as a Decimal."""
+
+    code = "invalid_rate"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
@@ -77,8 +80,10 @@ class InvalidRate(RevolveError, ValueError):
         super().__init__(f"invalid rate {value!r}: {reason}")
 
 
-class InvalidTerms(RevolveError, ValueError):
+class InvalidTerms(InvalidInput, ValueError):
     """Loan terms from which no schedule can be built."""
+
+    code = "invalid_terms"
 
     def __init__(self, field: str, value: object, *, reason: str) -> None:
         self.field = field
@@ -87,8 +92,10 @@ class InvalidTerms(RevolveError, ValueError):
         super().__init__(f"invalid loan terms: {field}={value!r}: {reason}")
 
 
-class UnbalancedEntry(RevolveError, ValueError):
+class UnbalancedEntry(InvalidInput, ValueError):
     """The postings of an entry do not sum to zero, or there are fewer than two."""
+
+    code = "unbalanced_entry"
 
     def __init__(self, total_fen: int, *, postings: int, reason: str = "") -> None:
         self.total_fen = total_fen
@@ -100,8 +107,10 @@ class UnbalancedEntry(RevolveError, ValueError):
         super().__init__(f"unbalanced entry: {why}")
 
 
-class InvalidEntry(RevolveError, ValueError):
+class InvalidEntry(InvalidInput, ValueError):
     """An entry field that is missing, empty or of the wrong type."""
+
+    code = "invalid_entry"
 
     def __init__(self, field: str, value: object, *, reason: str) -> None:
         self.field = field
@@ -110,8 +119,10 @@ class InvalidEntry(RevolveError, ValueError):
         super().__init__(f"invalid entry: {field}={value!r}: {reason}")
 
 
-class InvalidDate(RevolveError, ValueError):
+class InvalidDate(InvalidInput, ValueError):
     """A date that is out of order for the operation."""
+
+    code = "invalid_date"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
@@ -120,8 +131,10 @@ class InvalidDate(RevolveError, ValueError):
         super().__init__(f"invalid date {shown}: {reason}")
 
 
-class InvalidOrgTree(RevolveError, ValueError):
+class InvalidOrgTree(InvalidInput, ValueError):
     """A child organisation whose level does not sit below its parent's."""
+
+    code = "invalid_org_tree"
 
     def __init__(self, parent_level: str, child_level: str) -> None:
         self.parent_level = parent_level
@@ -132,8 +145,10 @@ class InvalidOrgTree(RevolveError, ValueError):
         )
 
 
-class ChartError(RevolveError, ValueError):
+class ChartError(InvalidInput, ValueError):
     """A chart of accounts that lacks a role or repeats a code."""
+
+    code = "chart_error"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
@@ -141,16 +156,16 @@ class ChartError(RevolveError, ValueError):
         super().__init__(f"invalid chart: {value!r}: {reason}")
 
 
-class InvalidNationalId(RevolveError, ValueError):
+class InvalidNationalId(InvalidInput, ValueError):
     """A national ID number (居民身份证号码) that is malformed or fails its GB 11643 check digit."""
+
+    code = "invalid_national_id"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
         """What was given, in clear: for the program, never printed in the message."""
         self.reason = reason
-        super().__init__(
-            f"invalid national ID number {_masked_id(value)}: {reason}; check it against the ID card"
-        )
+        super().__init__(masked=_masked_id(value), reason=reason)
 
 
 def _masked_id(value: object) -> str:
@@ -164,8 +179,10 @@ def _masked_id(value: object) -> str:
     return "'" + text[:6] + "*" * (len(text) - 10) + text[-4:] + "'"
 
 
-class SchemaTooNew(RevolveError, RuntimeError):
+class SchemaTooNew(BooksConflict, RuntimeError):
     """The database was written by a newer revolve than this one."""
+
+    code = "schema_too_new"
 
     def __init__(self, found: int, *, supported: int) -> None:
         self.found = found
@@ -176,8 +193,10 @@ class SchemaTooNew(RevolveError, RuntimeError):
         )
 
 
-class ImportFileError(RevolveError, ValueError):
+class ImportFileError(InvalidInput, ValueError):
     """A file that cannot be read as a table at all: missing, not CSV/.xlsx, not UTF-8, empty."""
+
+    code = "import_file_error"
 
     def __init__(self, path: object, *, reason: str) -> None:
         self.path = path
@@ -185,8 +204,10 @@ class ImportFileError(RevolveError, ValueError):
         super().__init__(f"cannot import {str(path)!r}: {reason}")
 
 
-class ImportTargetError(RevolveError, TypeError):
+class ImportTargetError(InvalidInput, TypeError):
     """An import was given a Ledger that writes inside a host Session; pass that Session instead."""
+
+    code = "import_target_error"
 
     def __init__(self) -> None:
         super().__init__(
@@ -195,8 +216,10 @@ class ImportTargetError(RevolveError, TypeError):
         )
 
 
-class UnknownFormat(RevolveError, ValueError):
+class UnknownFormat(InvalidInput, ValueError):
     """A report format (or file suffix) that revolve cannot render."""
+
+    code = "unknown_format"
 
     def __init__(self, value: object, *, formats: Sequence[str], suffixes: Sequence[str]) -> None:
         self.value = value
@@ -206,8 +229,10 @@ class UnknownFormat(RevolveError, ValueError):
         )
 
 
-class InvalidReport(RevolveError, ValueError):
+class InvalidReport(InvalidInput, ValueError):
     """A report whose shape a renderer cannot show: a row of the wrong width, a cell of the wrong type."""
+
+    code = "invalid_report"
 
     def __init__(self, where: str, value: object, *, reason: str) -> None:
         self.where = where
@@ -216,16 +241,20 @@ class InvalidReport(RevolveError, ValueError):
         super().__init__(f"cannot render {where} = {value!r}: {reason}; fix the report's builder")
 
 
-class CommandError(RevolveError, ValueError):
+class CommandError(InvalidInput, ValueError):
     """A command that cannot run as given (missing books, a fund report asked of an org, ...)."""
+
+    code = "command_error"
 
     def __init__(self, value: object, *, message: str) -> None:
         self.value = value
         super().__init__(message)
 
 
-class TimeRestrictionRefused(RevolveError, ValueError):
+class TimeRestrictionRefused(InvalidInput, ValueError):
     """A time restriction (时间限制) on money that is not restricted: only restricted revenue carries one."""
+
+    code = "time_restriction_refused"
 
     def __init__(self, until: object) -> None:
         self.until = until
@@ -235,26 +264,27 @@ class TimeRestrictionRefused(RevolveError, ValueError):
         )
 
 
-class ValueTooLong(RevolveError, ValueError):
+class ValueTooLong(InvalidInput, ValueError):
     """A text value longer than its column holds (the schema's ``String(n)``), refused the same way on
     SQLite (which would store it) and PostgreSQL (which would fail with an untyped error).
 
     The value itself is not kept in the message: it may be a name, an ID number or a phone number.
     """
 
+    code = "value_too_long"
+
     def __init__(self, field: str, *, length: int, limit: int) -> None:
         self.field = field
         self.length = length
         self.limit = limit
-        super().__init__(
-            f"{field} is {length} characters long; it holds at most {limit}: shorten it "
-            "(or keep the long text in a memo or your own system)"
-        )
+        super().__init__(field=field, length=length, limit=limit)
 
 
 class DateOutsideWindow(InvalidDate):
     """A value date no fund would see: before the fund's books begin, or further past today than the
     fund's plausibility window (``date_window``) allows."""
+
+    code = "date_outside_window"
 
     def __init__(self, value: date, *, earliest: date | None, latest: date, window_years: int) -> None:
         self.earliest = earliest
@@ -271,8 +301,10 @@ class DateOutsideWindow(InvalidDate):
         )
 
 
-class InvalidCheckpoint(RevolveError, ValueError):
+class InvalidCheckpoint(InvalidInput, ValueError):
     """A checkpoint code (账簿校验码) that does not parse, fails its check group, or names another fund."""
+
+    code = "invalid_checkpoint"
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value

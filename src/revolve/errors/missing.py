@@ -6,7 +6,7 @@ Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 
 from __future__ import annotations
 
-from revolve.errors.base import RevolveError
+from revolve.errors.base import Hint, RevolveError
 
 __all__ = [
     "NotFound",
@@ -31,31 +31,46 @@ __all__ = [
 class NotFound(RevolveError, LookupError):
     """Something named by the caller does not exist."""
 
+    code = "not_found"
+    category = "not_found"
+
     what = "record"
-    advice = ""
-    """What to do when nothing more particular is said: the hint given when the caller gives none."""
+    fix_call = ""
+    """The Ledger method that creates what was not found (the CLI says its command): the structured hint
+    given when the caller gives no advice of its own."""
 
     def __init__(self, key: object, *, hint: str = "") -> None:
         self.key = key
-        msg = f"unknown {self.what} {key!r}"
-        hint = hint or self.advice
-        super().__init__(msg + (f": {hint}" if hint else ""))
+        super().__init__(
+            what=self.what,
+            key=key,
+            advice=hint,
+            hint=Hint(call=self.fix_call) if self.fix_call and not hint else None,
+        )
 
 
 class UnknownOrg(NotFound):
     """No organisation has this id or code."""
 
+    code = "unknown_org"
+
     what = "organisation"
+    fix_call = "create_org"
 
 
 class UnknownFund(NotFound):
     """No fund has this id or code."""
 
+    code = "unknown_fund"
+
     what = "fund"
+    fix_call = "create_fund"
 
 
 class UnknownAccount(NotFound):
     """The fund's chart has no account for this role (or no such account id exists)."""
+
+    code = "unknown_account"
 
     what = "account"
 
@@ -63,45 +78,59 @@ class UnknownAccount(NotFound):
 class UnknownEntry(NotFound):
     """No journal entry has this fund and number."""
 
+    code = "unknown_entry"
+
     what = "journal entry"
 
 
 class UnknownHousehold(NotFound):
     """No household has this id or code in the fund."""
 
+    code = "unknown_household"
+
     what = "household"
-    advice = "register it with ledger.register_household(...)"
+    fix_call = "register_household"
 
 
 class UnknownLoan(NotFound):
     """No loan has this id or number in the fund."""
 
+    code = "unknown_loan"
+
     what = "loan"
-    advice = "loans are named by their number, e.g. 'FN-2016-001'"
 
 
 class UnknownGuarantor(NotFound):
     """No guarantor has this id in the fund."""
 
+    code = "unknown_guarantor"
+
     what = "guarantor"
-    advice = "register it with ledger.register_guarantor(...)"
+    fix_call = "register_guarantor"
 
 
 class UnknownBatch(NotFound):
     """No disbursement batch has this code in the fund."""
 
+    code = "unknown_batch"
+
     what = "batch"
-    advice = "open it with ledger.open_batch(...)"
+    fix_call = "open_batch"
 
 
 class UnknownBankLoan(NotFound):
     """No bank-lent subsidised loan has this number in the fund."""
 
+    code = "unknown_bank_loan"
+
     what = "bank loan"
+    fix_call = "register_bank_loan"
 
 
 class UnknownLabel(NotFound):
     """No report label has this key (add it to ``revolve.reports.labels.LABELS``)."""
+
+    code = "unknown_label"
 
     what = "report label"
 
@@ -109,32 +138,41 @@ class UnknownLabel(NotFound):
 class UnknownLanguage(NotFound):
     """A report language other than 'zh' or 'en'."""
 
+    code = "unknown_language"
+
     what = "report language"
 
 
 class UnknownPassbookPledge(NotFound):
     """No passbook pledge (存折质押) has this id in the fund's pledge register."""
 
+    code = "unknown_passbook_pledge"
+
     what = "passbook pledge"
-    advice = "list the fund's register with ledger.passbook_pledges(fund)"
+    fix_call = "passbook_pledges"
 
 
 class UnknownReceipt(NotFound):
     """No receipt has this number (还款凭证号) in the fund."""
 
+    code = "unknown_receipt"
+
     what = "receipt"
-    advice = "receipts are named by the number written on them when the payment was recorded"
 
 
 class UnknownApplication(NotFound):
     """No loan application has this id in the fund."""
 
+    code = "unknown_application"
+
     what = "application"
-    advice = "list the fund's applications with ledger.applications(fund)"
+    fix_call = "applications"
 
 
 class UnknownCapitalPledge(NotFound):
     """No pledge of capital (认捐) has this id or code in the fund's register of pledges."""
 
+    code = "unknown_capital_pledge"
+
     what = "capital pledge"
-    advice = "list the fund's pledges of capital with ledger.capital_pledges(fund)"
+    fix_call = "capital_pledges"

@@ -99,8 +99,11 @@ class CashLine:
     after the first, so what was available at the end of a day ``d`` is ``now`` less the moves after ``d``.
     """
 
-    def __init__(self, fund_id: int, first: date, now: int, later: Sequence[tuple[date, int]]) -> None:
+    def __init__(
+        self, fund_id: int, first: date, now: int, later: Sequence[tuple[date, int]], *, fund_code: str = ""
+    ) -> None:
         self.fund_id = fund_id
+        self.fund_code = fund_code
         self.first = first
         self.now = now
         self.moves: dict[date, int] = {}
@@ -126,7 +129,9 @@ class CashLine:
         """
         lowest = self.lowest_from(on)
         if amount.fen > lowest:
-            raise InsufficientFunds(amount, available=Money(lowest), fund_id=self.fund_id)
+            raise InsufficientFunds(
+                amount, available=Money(lowest), fund_id=self.fund_id, fund=self.fund_code
+            )
         self.now -= amount.fen
         if on > self.first:
             self.moves[on] = self.moves.get(on, 0) - amount.fen
@@ -218,7 +223,7 @@ def decide_payout(
         if key in books.keys_used:
             # a retry answers with the loan first paid out; anything else reusing the key is refused
             seq, loan = books.keys_used[key]
-            refusal = IdempotencyConflict(key, fund_id=books.fund.id, existing_seq=seq)
+            refusal = IdempotencyConflict(key, fund_id=books.fund.id, existing_seq=seq, fund=books.fund.code)
             if loan is None:
                 raise refusal
             asked = (d.number, hh.id, d.terms.principal, on)

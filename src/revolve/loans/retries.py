@@ -35,6 +35,7 @@ def receipt_retry(
     earlier: Receipt,
     *,
     fund_id: int,
+    fund_code: str = "",
     loan_id: int,
     amount: Money,
     on: date,
@@ -59,5 +60,5 @@ def receipt_retry(
             earlier.guarantor_id,
         ),
         (loan_id, amount, on, kind, payer, guarantor_id),
-        DuplicateReceipt(earlier.receipt, fund_id=fund_id),
+        DuplicateReceipt(earlier.receipt, fund_id=fund_id, fund=fund_code),
     )

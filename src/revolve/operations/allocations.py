@@ -66,6 +66,7 @@ class Allocations(Family):
             InsufficientFunds: the giver has less available on ``on`` or a later date.
             PeriodClosed: ``on`` is in a closed period of either fund.
             IdempotencyConflict: the receipt was used for another allocation.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         chosen = check_choice(ContributionSource, "source", source)
         books = self._books

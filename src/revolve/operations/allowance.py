@@ -47,6 +47,8 @@ class Allowances(Family):
 
         Raises:
             InvalidTerms: ``policy`` is not an :class:`AllowancePolicy`.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if not isinstance(policy, AllowancePolicy):
             raise InvalidTerms(
@@ -82,6 +84,8 @@ class Allowances(Family):
 
         Raises:
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund

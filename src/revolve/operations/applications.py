@@ -82,6 +82,8 @@ class Applications(Family):
             PolicyViolation: the amount or term is outside what the policy in force on ``on`` allows a
                 household of this category (``rule`` is ``"amount"``, ``"amount tier"`` or ``"term"``).
             InvalidEntry: an empty purpose or signer.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_request(amount, term_months, on)
         if purpose is not None and (not isinstance(purpose, str) or not purpose.strip()):
@@ -145,6 +147,8 @@ class Applications(Family):
             ApplicationOutOfTurn: 审批 while one ahead in the queue waits, ready, for its 审批, with no
                 reason given.
             InvalidEntry: an unknown step, an empty signer or reason.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -180,6 +184,8 @@ class Applications(Family):
             ApplicationStepRefused: it is rejected or paid out already.
             InvalidDate: dated before its last step.
             InvalidEntry: an empty signer or reason.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -193,6 +199,7 @@ class Applications(Family):
 
         Raises:
             UnknownApplication: no such application in the fund.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, f):
             return store_applications.find_application(conn, f.id, _id_of(application))

@@ -161,7 +161,7 @@ class Books:
         for entry in batch:
             prepared = store_journal.prepare(entry, [accounts[p.key] for p in entry.postings])
             # a faithful retry answers with the entry first posted, even once its period is closed
-            replay = self.replayed(unit.conn, fund.id, prepared, seen_keys, unused_keys)
+            replay = self.replayed(unit.conn, fund.id, prepared, seen_keys, unused_keys, fund_code=fund.code)
             replays.append(replay)
             if replay is None:
                 check_open(fund, entry.value_date)
@@ -222,6 +222,8 @@ class Books:
         prepared: store_journal.PreparedEntry,
         seen: set[str],
         unused: frozenset[str] = frozenset(),
+        *,
+        fund_code: str = "",
     ) -> PostedEntry | None:
         """The entry first posted under this entry's idempotency key, if this is a faithful retry.
 
@@ -242,7 +244,7 @@ class Books:
             return None
         seq, known_digest = known
         if known_digest != prepared.digest:
-            raise IdempotencyConflict(key, fund_id=fund_id, existing_seq=seq)
+            raise IdempotencyConflict(key, fund_id=fund_id, existing_seq=seq, fund=fund_code)
         return store_journal.read_entry(conn, fund_id, seq)
 
     # ---- cash --------------------------------------------------------------------------------------
@@ -256,7 +258,7 @@ class Books:
     def cash_line(self, conn: Connection, fund: Fund, first: date) -> CashLine:
         """The fund's cash available to lend from ``first`` on, as the books stand."""
         later = store_accounts.movements_after(conn, fund.id, (R.FUND_CASH, R.PLEDGE_DEPOSITS), first)
-        return CashLine(fund.id, first, self.available(conn, fund.id).fen, later)
+        return CashLine(fund.id, first, self.available(conn, fund.id).fen, later, fund_code=fund.code)
 
     def require_cash(self, conn: Connection, fund: Fund, amount: Money, on: date) -> None:
         """Refuse paying out ``amount`` on ``on`` unless it is available then and on every later date.

@@ -58,6 +58,8 @@ class CapitalPledges(Family):
             InvalidEntry, MoneyTypeError, InvalidAmount, InvalidDate: see
                 :func:`revolve.capital_pledges.check_pledge`.
             DuplicateCode: the code is in use in the fund.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             existing = store_capital_pledges.list_capital_pledges(unit.conn, unit.fund.id)
@@ -84,6 +86,8 @@ class CapitalPledges(Family):
         Raises:
             UnknownCapitalPledge: no such pledge in the fund.
             InvalidEntry: the entry is not a contribution of the fund, or is linked to a pledge already.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         seq = contribution.seq if isinstance(contribution, PostedEntry) else contribution
         with self._books.locked(fund) as unit:

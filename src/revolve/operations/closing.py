@@ -84,6 +84,7 @@ class Closing(Family):
         Raises:
             UnknownFund: no such fund.
             InvalidDate: ``through`` is before the date the fund is closed through (reopen it first).
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_date("through", through)
         with self._books.locked(fund) as unit:
@@ -215,6 +216,7 @@ class Closing(Family):
             UnknownFund: no such fund.
             InvalidEntry: no reason or no approver.
             InvalidDate: the fund has no close in force on ``through``.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_date("through", through)
         for name, text in (("reason", reason), ("approved_by", approved_by)):
@@ -307,6 +309,7 @@ class Closing(Family):
         Raises:
             UnknownFund: no such fund.
             InvalidEntry: not a RestrictionPolicy.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if not isinstance(policy, RestrictionPolicy):
             raise InvalidEntry("policy", policy, reason="pass a RestrictionPolicy(on_grant=…, …)")

@@ -102,7 +102,7 @@ def reverse_originals(
     for original in originals:
         by = store_journal.reversal_of(conn, f.id, original.seq)
         if by is not None:
-            raise AlreadyReversed(f.id, original.seq, by_seq=by)
+            raise AlreadyReversed(f.id, original.seq, by_seq=by, fund=f.code)
     # what the originals brought into the cash available to lend, which their reversal takes back
     brought = sum(x.amount.fen for o in originals for x in o.lines if x.account.role in _AVAILABLE)
     if brought > 0:
@@ -173,6 +173,8 @@ class Corrections(Family):
             InvalidEntry: no reason or no approver.
             InvalidDate: ``on`` is before the receipt.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         number = receipt.receipt if isinstance(receipt, Receipt) else receipt
         with self._books.locked(fund) as unit:
@@ -266,6 +268,8 @@ class Corrections(Family):
             InvalidEntry: no reason or no approver.
             InvalidDate: ``on`` is before the payout.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -316,6 +320,7 @@ class Corrections(Family):
             UnknownEntry: no such entry, or it is not a grant.
             AlreadyVoided: it was voided before.
             InvalidEntry, InvalidDate, PeriodClosed: as :meth:`void_receipt`.
+            UnknownFund: no fund has this id or code.
         """
         return self._void_entry(
             fund, grant, VoidKind.GRANT, on=on, reason=reason, approved_by=approved_by, is_kind=("grant",)
@@ -341,6 +346,7 @@ class Corrections(Family):
             VoidRefused: the cash it brought was lent or paid out since, so that cash available would fall
                 below zero on some date (the payouts of that day are named).
             InvalidEntry, InvalidDate, PeriodClosed: as :meth:`void_receipt`.
+            UnknownFund: no fund has this id or code.
         """
         return self._void_entry(
             fund,
@@ -377,6 +383,8 @@ class Corrections(Family):
             AlreadyVoided: the period's payment was voided, and the period not paid again.
             UnknownEntry: the period was never paid.
             InvalidEntry, InvalidDate, PeriodClosed: as :meth:`void_receipt`.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund

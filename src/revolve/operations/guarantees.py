@@ -68,6 +68,8 @@ class GuaranteeOperations(Family):
             InvalidAmount: a cap that is not a positive Money.
             InvalidEntry: an unknown kind.
             DuplicateCode: the code is in use.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             member_ids = tuple(
@@ -93,6 +95,7 @@ class GuaranteeOperations(Family):
 
         Raises:
             UnknownGuarantor: no such guarantor.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_guarantors.find_guarantor(conn, found.id, ref)
@@ -102,6 +105,7 @@ class GuaranteeOperations(Family):
 
         Raises:
             UnknownGuarantor: no such guarantor.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             g = store_guarantors.find_guarantor(conn, found.id, ref_of(guarantor))
@@ -112,6 +116,7 @@ class GuaranteeOperations(Family):
 
         Raises:
             UnknownGuarantor: no such guarantor.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             g = store_guarantors.find_guarantor(conn, found.id, ref_of(guarantor))
@@ -122,6 +127,7 @@ class GuaranteeOperations(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
@@ -148,6 +154,8 @@ class GuaranteeOperations(Family):
             UnknownLoan, UnknownGuarantor: no such loan, or the guarantor does not answer for it.
             LoanStateError: the loan is closed or written off.
             InvalidAmount: nothing is due to call for.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -170,6 +178,7 @@ class GuaranteeOperations(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))

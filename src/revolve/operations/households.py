@@ -57,6 +57,7 @@ class HouseholdOperations(Family):
             InvalidNationalId: the ID number is malformed or its check digit is wrong.
             DuplicateCode: the code or the ID number is already registered in the fund.
             InvalidEntry: an unknown family-planning status.
+            UnknownFund: no fund has this id or code.
         """
         one = Registration(
             code, mother_name, national_id, registered_on, fp_status, org, phone, income_before, persons
@@ -76,6 +77,7 @@ class HouseholdOperations(Family):
         Raises:
             The error :meth:`register_household` would raise for the first household refused, with
             ``item`` set to its position (from 0) and a note naming it; nothing is written.
+            UnknownFund: no fund has this id or code.
         """
         with bulk.collector_paused():
             return self._register(fund, bulk.items(households, Registration), mark=bulk.item)
@@ -128,6 +130,7 @@ class HouseholdOperations(Family):
 
         Raises:
             UnknownHousehold: no such household in the fund.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_households.find_household(conn, found.id, ref)
@@ -179,6 +182,8 @@ class HouseholdOperations(Family):
         Raises:
             UnknownHousehold: no such household.
             InvalidEntry, InvalidDate, InvalidAmount: a record its kind does not allow.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
@@ -212,6 +217,8 @@ class HouseholdOperations(Family):
             UnknownHousehold: no such household.
             InvalidEntry: ``persons`` is not a whole number from 1.
             InvalidDate: ``on`` is not a date, or is before the date of the count on file.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_persons(persons)
         check_date("on", on)
@@ -234,6 +241,7 @@ class HouseholdOperations(Family):
 
         Raises:
             UnknownHousehold: no such household.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             hh_id = None
@@ -258,6 +266,8 @@ class HouseholdOperations(Family):
 
         Raises:
             DuplicateCode: the code is in use.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             return store_households.insert_batch(

@@ -38,10 +38,12 @@ from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
 from revolve.operations.books import Family, FundRef, Replay
+from revolve.records import record_violations
 from revolve.store import accounts as store_accounts
 from revolve.store import audits as store_audits
 from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
+from revolve.store import records as store_records
 from revolve.trial_balance import TrialBalance, build_trial_balance
 
 __all__ = ["AccountLike", "JournalOperations", "PostingLike", "VerifyReport"]
@@ -185,6 +187,7 @@ class JournalOperations(Family):
 
         Raises:
             As :meth:`post`, for the first entry refused.
+            UnknownFund: no fund has this id or code.
         """
         return self._books.post(fund, list(entries))
 
@@ -205,6 +208,7 @@ class JournalOperations(Family):
             AlreadyReversed: the entry was reversed before, or is itself a reversal.
             InvalidDate: ``on`` is before the entry's value date.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
         """
         seq = entry.seq if isinstance(entry, PostedEntry) else entry
         books = self._books
@@ -213,7 +217,7 @@ class JournalOperations(Family):
                 head = store_funds.lock_fund_head(conn, ref_of(fund))
                 original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
-                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id)
+                    raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id, fund=head.fund.code)
                 reversal = Entry(
                     value_date=on,
                     kind=original.kind,
@@ -227,14 +231,14 @@ class JournalOperations(Family):
                     for line in original.lines
                 ]
                 prepared = store_journal.prepare(reversal, accounts)
-                replay = books.replayed(conn, head.fund.id, prepared, set())
+                replay = books.replayed(conn, head.fund.id, prepared, set(), fund_code=head.fund.code)
                 if replay is not None:
                     raise Replay([replay])
                 if original.reverses is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=None)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=None, fund=head.fund.code)
                 by = store_journal.reversal_of(conn, head.fund.id, seq)
                 if by is not None:
-                    raise AlreadyReversed(head.fund.id, seq, by_seq=by)
+                    raise AlreadyReversed(head.fund.id, seq, by_seq=by, fund=head.fund.code)
                 if on < original.value_date:
                     raise InvalidDate(
                         on,
@@ -252,6 +256,7 @@ class JournalOperations(Family):
 
         Raises:
             UnknownEntry: no such entry.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_journal.read_entry(conn, found.id, seq)
@@ -302,13 +307,17 @@ class JournalOperations(Family):
 
         Items 1 (entries balance, trial balance zero at every date), 2 (per-loan conservation, sub-ledger
         = outstanding), 3 (cash never negative), 4 (transfers net to zero; allocations pair), 5 (stored balances = journal),
-        6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies).
+        6 (stored schedules sum to their principal, dates increase) and 8 (the hash chain verifies); and
+        the records people read against their stored digests and the journal (:mod:`revolve.records`):
+        receipts, schedules, guarantees, households, closes, loan status and paid principal, and — over
+        all funds — a fund whose row is gone while the journal still holds its entries.
         Items 7 and 9 (idempotency, failed operations write nothing) hold by construction and are proven
         by the property tests.
 
         Raises:
             ChainKeyMissing, ChainKeyMismatch: a keyed fund's chain, and the ledger does not hold its key
                 (the audit cannot say whether that chain holds).
+            UnknownFund: no fund has this id or code.
         """
         with self._books.tx(write=False) as conn:
             funds = (
@@ -326,6 +335,14 @@ class JournalOperations(Family):
                     transfer_figures.codes, store_audits.allocation_halves(conn)
                 )
                 violations += [v for v in transfers if fund is None or v.fund_id in ids]
+                violations += record_violations(store_records.record_figures(conn, ids))
+            if fund is None:
+                violations += [
+                    Violation(
+                        "fund_missing", gone, f"fund {gone}", "the journal has its entries, its row is gone"
+                    )
+                    for gone in store_records.missing_funds(conn)
+                ]
             for fund_id in ids:
                 first_break = store_journal.verify_chain(conn, fund_id, key=self._books.chain_key).first_break
                 if first_break is not None:
@@ -386,6 +403,7 @@ class JournalOperations(Family):
             ChainKeyError: the ledger holds no chain key.
             ChainKeyMismatch: the fund is keyed under another key.
             ChainNotIntact: the bare chain is broken (the seal would bless a forged history).
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         books = self._books
         key = books.chain_key

@@ -38,6 +38,7 @@ class Losses(Family):
         Raises:
             InvalidAmount, MoneyTypeError: not a positive Money.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
         """
         entry = provision_entry(amount=amount, on=on, memo=memo or "计提坏账准备")
         return self._books.post(fund, [entry])[0]
@@ -58,6 +59,8 @@ class Losses(Family):
             InvalidEntry: no approval reference.
             InvalidDate: before the loan was paid out.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_approval(approval_ref)
         with self._books.locked(fund) as unit:
@@ -101,6 +104,8 @@ class Losses(Family):
             RecoveryExceedsWriteOff: more than written off and not yet recovered.
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund

@@ -72,6 +72,8 @@ class MoneyFlows(Family):
             InvalidDate: ``restricted_until`` not after ``on``.
             PeriodClosed: ``on`` is in a closed period.
             IdempotencyConflict: the receipt number was used for another contribution.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         kind = check_choice(ContributionSource, "source", source)
         entry = contribution_entry(
@@ -96,7 +98,10 @@ class MoneyFlows(Family):
             if posted.seq <= before:  # a retry: the same restriction, or a conflict
                 if found is None or found.until != restricted_until:
                     raise IdempotencyConflict(
-                        str(entry.idempotency_key), fund_id=unit.fund.id, existing_seq=posted.seq
+                        str(entry.idempotency_key),
+                        fund_id=unit.fund.id,
+                        existing_seq=posted.seq,
+                        fund=unit.fund.code,
                     )
                 return posted
             if found is None:
@@ -123,6 +128,7 @@ class MoneyFlows(Family):
             InsufficientFunds: the sender has less available.
             InvalidEntry: sender and receiver are the same fund.
             PeriodClosed: ``on`` is in a closed period of either fund.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         books = self._books
         learned = {}
@@ -171,6 +177,8 @@ class MoneyFlows(Family):
         Raises:
             InsufficientFunds: the fund has less available.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             self._books.require_cash(unit.conn, unit.fund, amount, on)
@@ -190,6 +198,8 @@ class MoneyFlows(Family):
             UnknownHousehold: no such household.
             InsufficientFunds: the fund has less available.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))

@@ -82,12 +82,14 @@ class OpeningBooks(Family):
             OpeningMismatch: the opening does not reconcile (where, and by how much).
             InvalidEntry, InvalidAmount, InvalidDate, InvalidTerms: a malformed balance, loan or date (a
                 loan number given twice is InvalidEntry).
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         books = self._books
         with books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             if unit.head.count or store_opening.find_opening(conn, f.id) is not None:
-                raise BooksAlreadyOpen(f.id, entries=unit.head.count)
+                raise BooksAlreadyOpen(f.id, entries=unit.head.count, fund=f.code)
             planned = decide_opening(
                 chart=books.chart(f),
                 on=on,

@@ -106,6 +106,7 @@ class Organisations(Family):
         Raises:
             InvalidEntry: ``years_ahead`` is not a whole number from 0 to 100.
             UnknownFund: no such fund.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if isinstance(years_ahead, bool) or not isinstance(years_ahead, int) or not 0 <= years_ahead <= 100:
             raise InvalidEntry("years_ahead", years_ahead, reason="give a whole number of years, 0 to 100")

@@ -123,6 +123,7 @@ class Payouts(Family):
             UnknownApplication: no such application in the fund.
             ApplicationStepRefused: the application is not at a signed 协议, is another household's,
                 asked for less than the principal, or is rejected or paid out already.
+            UnknownFund: no fund has this id or code.
         """
         one = Disbursement(
             number,
@@ -157,6 +158,7 @@ class Payouts(Family):
             The error :meth:`disburse` would raise for the first payout refused, with ``item`` set to its
             position (from 0) and a note naming it; nothing is written. An idempotency key used twice in
             one call is refused with ``InvalidEntry``.
+            UnknownFund: no fund has this id or code.
         """
         with bulk.collector_paused():
             return self._disburse(fund, bulk.items(loans, Disbursement), mark=bulk.item)

@@ -76,6 +76,8 @@ class PassbookPledges(Family):
             InvalidDate: before the loan was paid out.
             InvalidEntry, MoneyTypeError, InvalidAmount: a passbook without a bank, with a malformed account
                 number, or an amount that is not positive Money.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -102,6 +104,8 @@ class PassbookPledges(Family):
             UnknownPassbookPledge: no such line in the fund.
             PledgeStateError: it was released already.
             InvalidDate: before it was taken or applied.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
@@ -146,6 +150,8 @@ class PassbookPledges(Family):
             InvalidDate: before the passbook was taken or the loan's current schedule began.
             DuplicateReceipt: the receipt number was used for another payment.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, with_accruals(unit)
@@ -159,6 +165,7 @@ class PassbookPledges(Family):
                     return receipt_retry(
                         earlier,
                         fund_id=f.id,
+                        fund_code=f.code,
                         loan_id=ln.id,
                         amount=amount if amount is not None else earlier.amount,
                         on=on,
@@ -217,6 +224,7 @@ class PassbookPledges(Family):
         Raises:
             UnknownLoan: no such loan.
             UnknownBankLoan: no such bank loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, f):
             loan_id = None if loan is None else store_loans.find_loan(conn, f.id, ref_of(loan)).id
@@ -230,6 +238,7 @@ class PassbookPledges(Family):
 
         Raises:
             UnknownPassbookPledge: no such line in the fund.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, f):
             return _find(conn, f.id, pledge)

@@ -39,6 +39,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_loans.find_loan(conn, found.id, ref_of(ref))
@@ -55,6 +56,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
@@ -76,6 +78,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_loans.schedule_versions(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
@@ -85,6 +88,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return store_receipts.receipts(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
@@ -101,6 +105,7 @@ class Queries(Family):
 
         Raises:
             UnknownLoan: no such loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))

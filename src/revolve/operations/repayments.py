@@ -181,6 +181,8 @@ class Repayments(Family):
             PeriodClosed: the date is in a closed period.
             InvalidEntry: an unknown payer or prepayment option, or ``passbook`` (use
                 :meth:`apply_passbook_pledge`).
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         payment = Payment(loan, amount, on, receipt, payer, guarantor, prepayment)
         kind = _payer(payer)
@@ -198,6 +200,7 @@ class Repayments(Family):
                     return receipt_retry(
                         earlier,
                         fund_id=f.id,
+                        fund_code=f.code,
                         loan_id=ln.id,
                         amount=amount,
                         on=on,
@@ -234,6 +237,7 @@ class Repayments(Family):
         Raises:
             The error :meth:`repay` would raise for the first payment refused, with ``item`` set to that
             payment's position (from 0) and a note naming it; nothing is written.
+            UnknownFund: no fund has this id or code.
         """
         with bulk.collector_paused():
             return self._repay_many(fund, bulk.items(payments, Payment))
@@ -280,7 +284,7 @@ class Repayments(Family):
                             _refuse_voided(unit, before)
                         # recorded before, or earlier in this batch: a faithful repeat answers with the first
                         receipt_retry(
-                            before, fund_id=f.id, loan_id=h.loan.id, amount=item.amount, on=item.on,
+                            before, fund_id=f.id, fund_code=f.code, loan_id=h.loan.id, amount=item.amount, on=item.on,
                             kind="repayment", payer=kind, guarantor_id=g_id,
                         )  # fmt: skip
                         answers.append(was if isinstance(was, int) else before)
@@ -357,6 +361,8 @@ class Repayments(Family):
                 force on ``on`` does not allow extending after maturity.
             ExtensionLimitReached: the loan has had as many extensions as that policy allows.
             InvalidTerms: the extension cannot be scheduled.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund

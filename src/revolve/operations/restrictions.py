@@ -41,6 +41,7 @@ def release_time_restrictions(books: Books, unit: Unit, through: date) -> list[P
     Raises:
         PeriodClosed: an end date in a closed period (a restriction recorded before a close always ends
             after it, so only a reopened-and-reclosed history can reach this).
+        BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
     """
     conn, fund_id = unit.conn, unit.fund.id
     posted: list[PostedEntry] = []
@@ -100,6 +101,7 @@ class Restrictions(Family):
             UnknownFund: no such fund.
             InvalidDate: ``through`` is not a date.
             PeriodClosed: an end date in a closed period.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         check_date("through", through)
         with self._books.locked(fund) as unit:

@@ -57,6 +57,7 @@ class StatementReads(Family):
 
         Raises:
             UnknownAccount: the fund has no account with that code.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             codes, opening, lines = ledger_reads.account_lines(conn, found.id, code, start=start, end=end)

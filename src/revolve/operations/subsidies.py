@@ -80,6 +80,8 @@ class Subsidies(Family):
                 (a PolicyViolation).
             InvalidEntry, MoneyTypeError, InvalidAmount: a passbook without a bank, with a malformed account
                 number, or an amount that is not positive Money.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         generate_schedule(terms)  # refuse terms the bank's schedule cannot be built from
         pledged = None if passbook is None else check_passbook(passbook)
@@ -197,6 +199,7 @@ class Subsidies(Family):
 
         Raises:
             UnknownBankLoan: no such bank loan.
+            UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
             return _lines(store_subsidies.find_bank_loan(conn, found.id, bank_loan))
@@ -210,6 +213,8 @@ class Subsidies(Family):
 
         Raises:
             UnknownBankLoan: no such bank loan.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             row = store_subsidies.find_bank_loan(unit.conn, unit.fund.id, bank_loan)
@@ -227,6 +232,8 @@ class Subsidies(Family):
             InvalidDate: the period has not ended by ``on``.
             InsufficientFunds: the fund has less available.
             PeriodClosed: ``on`` is in a closed period.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, with_accruals(unit)

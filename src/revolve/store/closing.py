@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert,
 
 from revolve.chart import AccountKey
 from revolve.closing import CLOSE_PREFIX, PeriodReopening, RestrictionPolicy
+from revolve.records import record_digest
 from revolve.store.driver import run
 from revolve.store.rows import account_key, reopening_of, restriction_policy_of
 from revolve.store.schema import (
@@ -116,7 +117,12 @@ def record_close(conn: Connection, fund_id: int, *, through: date, generation: i
     """Record a period close."""
     conn.execute(
         insert(PeriodCloseRow).values(
-            fund_id=fund_id, through=through, generation=generation, closed_at=at, reopened=False
+            fund_id=fund_id,
+            through=through,
+            generation=generation,
+            closed_at=at,
+            reopened=False,
+            digest=record_digest("period_close", (through, generation)),
         )
     )
 

@@ -60,7 +60,7 @@ def find_org(conn: Connection, ref: int | str) -> Org:
     column = OrgRow.id if isinstance(ref, int) else OrgRow.code
     row = conn.execute(select(OrgRow.__table__).where(column == ref)).first()
     if row is None:
-        raise UnknownOrg(ref, hint="create it with ledger.create_org(...)")
+        raise UnknownOrg(ref)
     return org_of(row)
 
 
@@ -111,7 +111,7 @@ def find_fund(conn: Connection, ref: int | str) -> Fund:
     column = FundRow.id if isinstance(ref, int) else FundRow.code
     row = conn.execute(select(FundRow.__table__).where(column == ref)).first()
     if row is None:
-        raise UnknownFund(ref, hint="create it with ledger.create_fund(...)")
+        raise UnknownFund(ref)
     return fund_of(row)
 
 
@@ -173,5 +173,5 @@ def lock_fund_head(conn: Connection, fund_ref: int | str) -> FundHead:
     rows = run(conn, stmt, {"ref": fund_ref})
     row = rows[0] if rows else None
     if row is None:
-        raise UnknownFund(fund_ref, hint="create it with ledger.create_fund(...)")
+        raise UnknownFund(fund_ref)
     return FundHead(fund=fund_of(row), count=int(row.entry_count), hash=row.head_hash)

@@ -13,12 +13,13 @@ from dataclasses import replace
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from revolve.errors import DuplicateCode, UnknownGuarantor
 from revolve.guarantees import GuaranteeCall, Guarantor
 from revolve.loans import LoanStatus
 from revolve.money import Money
+from revolve.records import guarantees_digest
 from revolve.store.driver import run_many
 from revolve.store.lookup import by_ref, row_by_ref
 from revolve.store.rows import guarantee_call_of, guarantor_of, guarantor_values
@@ -76,7 +77,7 @@ def find_guarantor(conn: Connection, fund_id: int, ref: int | str) -> Guarantor:
     """The fund's guarantor with this id or code."""
     row = row_by_ref(conn, _GUARANTORS, fund_id, ref)
     if row is None:
-        raise UnknownGuarantor(ref, hint="register it with ledger.register_guarantor(...)")
+        raise UnknownGuarantor(ref)
     members = tuple(
         int(h)
         for h in conn.execute(
@@ -151,10 +152,14 @@ def guarantee_calls(conn: Connection, loan_id: int) -> list[GuaranteeCall]:
 
 
 _INSERT_GUARANTEES = insert(_GUARANTEE)
+_SET_GUARANTEES_DIGEST = (
+    update(LoanRow).where(LoanRow.id == bindparam("loan")).values(guarantees_digest=bindparam("digest"))
+)
 
 
 def insert_guarantees(conn: Connection, fund_id: int, guarantees: Sequence[tuple[int, int, Money]]) -> None:
-    """Attach guarantees (loan id, guarantor id, amount pledged) to loans."""
+    """Attach guarantees (loan id, guarantor id, amount pledged) to new loans, and record on each loan
+    the digest of its set of guarantors (:func:`revolve.records.guarantees_digest`)."""
     run_many(
         conn,
         _INSERT_GUARANTEES,
@@ -162,4 +167,12 @@ def insert_guarantees(conn: Connection, fund_id: int, guarantees: Sequence[tuple
             {"loan_id": loan, "guarantor_id": g, "fund_id": fund_id, "pledged": p.fen}
             for loan, g, p in guarantees
         ],
+    )
+    by_loan: dict[int, list[int]] = {}
+    for loan, g, _ in guarantees:
+        by_loan.setdefault(loan, []).append(g)
+    run_many(
+        conn,
+        _SET_GUARANTEES_DIGEST,
+        [{"loan": loan, "digest": guarantees_digest(ids)} for loan, ids in by_loan.items()],
     )

@@ -279,7 +279,7 @@ def find_batch(conn: Connection, fund_id: int, ref: int | str) -> Batch:
     """The fund's batch with this id or code."""
     row = row_by_ref(conn, _BATCHES, fund_id, ref)
     if row is None:
-        raise UnknownBatch(ref, hint="open it with ledger.open_batch(...)")
+        raise UnknownBatch(ref)
     return batch_of(row)
 
 

@@ -24,6 +24,7 @@ from revolve.loans import Loan, LoanStatus, ScheduleVersion
 from revolve.loans.dues import Due, InstalmentRow, as_dues
 from revolve.loans.file import LoanFile
 from revolve.money import Money
+from revolve.records import schedule_digest
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.driver import run, run_many
@@ -371,45 +372,42 @@ def add_schedule_version(
     )
 
 
+def _version_values(fund_id: int, v: NewVersion) -> tuple[dict[str, object], list[dict[str, object]]]:
+    head: dict[str, object] = {
+        "loan_id": v.loan_id,
+        "version": v.version,
+        "fund_id": fund_id,
+        "effective_on": v.on,
+        "reason": v.reason,
+        "principal": v.principal.fen,
+        "terms": v.terms,
+        "approval_ref": v.approval_ref,
+        "approved_by": v.approved_by,
+    }
+    rows: list[dict[str, object]] = [
+        {
+            "loan_id": v.loan_id,
+            "version": v.version,
+            "number": number,
+            "fund_id": fund_id,
+            "due_date": due_date,
+            "principal": principal,
+            "interest": interest,
+            "fee": fee,
+        }
+        for number, due_date, principal, interest, fee in v.installments
+    ]
+    head["digest"] = schedule_digest(head, rows)
+    return head, rows
+
+
 def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[NewVersion]) -> None:
-    """Store schedule versions (at most one per loan) and their instalments, and make each its loan's
-    current one."""
-    run_many(
-        conn,
-        _INSERT_VERSION,
-        [
-            {
-                "loan_id": v.loan_id,
-                "version": v.version,
-                "fund_id": fund_id,
-                "effective_on": v.on,
-                "reason": v.reason,
-                "principal": v.principal.fen,
-                "terms": v.terms,
-                "approval_ref": v.approval_ref,
-                "approved_by": v.approved_by,
-            }
-            for v in versions
-        ],
-    )
-    run_many(
-        conn,
-        _INSERT_INSTALLMENTS,
-        [
-            {
-                "loan_id": v.loan_id,
-                "version": v.version,
-                "number": number,
-                "fund_id": fund_id,
-                "due_date": due_date,
-                "principal": principal,
-                "interest": interest,
-                "fee": fee,
-            }
-            for v in versions
-            for number, due_date, principal, interest, fee in v.installments
-        ],
-    )
+    """Store schedule versions (at most one per loan) and their instalments, each version with the
+    digest of its content (:func:`revolve.records.schedule_digest`), and make each its loan's current
+    one."""
+    built = [_version_values(fund_id, v) for v in versions]
+    run_many(conn, _INSERT_VERSION, [head for head, _ in built])
+    run_many(conn, _INSERT_INSTALLMENTS, [row for _, rows in built for row in rows])
     run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
 
 

@@ -76,7 +76,7 @@ def insert_receipts(
 ) -> list[Receipt]:
     """Record receipts (numbers unique in the fund), each posted by the journal entry in ``seqs``, in
     one statement; return them with their ids and entries."""
-    rows = [receipt_values(fund_id, r) | {"entry_seq": s} for r, s in zip(receipts, seqs, strict=True)]
+    rows = [receipt_values(fund_id, r, s) for r, s in zip(receipts, seqs, strict=True)]
     if len(rows) == 1:
         ids = {receipts[0].receipt: run(conn, _INSERT_RECEIPT, rows[0])[0][0]}
     else:

@@ -29,6 +29,7 @@ from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import HouseholdScope, Policy
+from revolve.records import HOUSEHOLD_COLUMNS, RECEIPT_COLUMNS, row_digest
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.store.stored_json import (
@@ -160,6 +161,7 @@ def household_values(household: Household) -> dict[str, Any]:
     values.pop("id")
     values["fp_status"] = household.fp_status.value
     values["income_before"] = _fen_or_none(household.income_before)
+    values["digest"] = row_digest("household", values, HOUSEHOLD_COLUMNS)
     return values
 
 
@@ -359,9 +361,10 @@ def receipt_of(row: Any) -> Receipt:
     )
 
 
-def receipt_values(fund_id: int, receipt: Receipt) -> dict[str, Any]:
-    """The column values of a receipt's row in the fund (its id is the database's to give)."""
-    return {
+def receipt_values(fund_id: int, receipt: Receipt, entry_seq: int | None = None) -> dict[str, Any]:
+    """The column values of a receipt's row in the fund (its id is the database's to give), posted by
+    entry ``entry_seq`` (the receipt's own when not given), with its record digest."""
+    values = {
         "fund_id": fund_id,
         "loan_id": receipt.loan_id,
         "receipt": receipt.receipt,
@@ -375,8 +378,10 @@ def receipt_values(fund_id: int, receipt: Receipt) -> dict[str, Any]:
         "fee": receipt.fee.fen,
         "penalty": receipt.penalty.fen,
         "schedule_version": receipt.schedule_version,
-        "entry_seq": receipt.entry_seq,
+        "entry_seq": receipt.entry_seq if entry_seq is None else entry_seq,
     }
+    values["digest"] = row_digest("receipt", values, RECEIPT_COLUMNS)
+    return values
 
 
 def write_off_of(row: Any) -> WriteOff:

@@ -63,7 +63,7 @@ def find_bank_loan(conn: Connection, fund_id: int, ref: int | str) -> Any:
     """The bank loan row with this id or number."""
     row = row_by_ref(conn, _BANK_LOANS, fund_id, ref)
     if row is None:
-        raise UnknownBankLoan(ref, hint="register it with ledger.register_bank_loan(...)")
+        raise UnknownBankLoan(ref)
     return row
 
 

@@ -5,7 +5,8 @@ On both SQLite and PostgreSQL:
 * a posting cannot be added to an entry whose header exists (the header *seals* the entry);
 * an entry header cannot be inserted unless its postings number at least two, sum to zero fen and
   carry the header's value date;
-* no journal row (entry or posting) can be updated or deleted.
+* no journal row (entry or posting) can be updated or deleted;
+* no fund or organisation row can be deleted (nor, on PostgreSQL, truncated).
 
 On SQLite an insert that collides with a journal row's key (or an entry's idempotency key or reversal
 link) is refused too, so ``INSERT OR REPLACE`` cannot delete the old row behind the DELETE trigger's back.
@@ -27,8 +28,12 @@ from revolve.store.schema import PostingRow
 
 __all__ = [
     "POSTGRESQL_DROP",
+    "POSTGRESQL_KEEP_FUNDS",
+    "POSTGRESQL_KEEP_FUNDS_DROP",
     "POSTGRESQL_TRIGGERS",
     "SQLITE_DROP",
+    "SQLITE_KEEP_FUNDS",
+    "SQLITE_KEEP_FUNDS_DROP",
     "SQLITE_NO_REPLACE",
     "SQLITE_TRIGGERS",
     "install",
@@ -40,6 +45,51 @@ _SEALED_MSG = "revolve: entry is sealed; a posted entry cannot take more posting
 _UNBALANCED_MSG = "revolve: unbalanced entry; postings must number two or more, sum to 0 and share its date"
 _RANGE_MSG = "revolve: balance out of range; it must stay within a signed 64-bit integer of fen"
 _IMMUTABLE_MSG = "revolve: journal rows are immutable; correct a mistake with a reversal entry"
+_KEEP_MSG = "revolve: funds and organisations are never deleted; their books refer to them"
+
+# a fund or organisation row deleted by raw SQL would leave its books unaudited (check() lists funds from
+# revolve_fund): refused on both databases, TRUNCATE too on PostgreSQL (issue 12)
+SQLITE_KEEP_FUNDS: tuple[str, ...] = tuple(
+    f"""
+    CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+    BEGIN SELECT RAISE(ABORT, '{_KEEP_MSG}'); END
+    """
+    for table in ("revolve_fund", "revolve_org")
+)
+POSTGRESQL_KEEP_FUNDS: tuple[str, ...] = (
+    f"""
+    CREATE OR REPLACE FUNCTION revolve_refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '{_KEEP_MSG} (table %, %)', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END $$
+    """,
+    *(
+        f"""
+        CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION revolve_refuse_delete()
+        """
+        for table in ("revolve_fund", "revolve_org")
+    ),
+    *(
+        f"""
+        CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION revolve_refuse_delete()
+        """
+        for table in ("revolve_fund", "revolve_org")
+    ),
+)
+SQLITE_KEEP_FUNDS_DROP: tuple[str, ...] = tuple(
+    f"DROP TRIGGER IF EXISTS {table}_no_delete" for table in ("revolve_fund", "revolve_org")
+)
+POSTGRESQL_KEEP_FUNDS_DROP: tuple[str, ...] = (
+    *(
+        f"DROP TRIGGER IF EXISTS {table}_{what} ON {table}"
+        for table in ("revolve_fund", "revolve_org")
+        for what in ("no_delete", "no_truncate")
+    ),
+    "DROP FUNCTION IF EXISTS revolve_refuse_delete()",
+)
 
 # SQLite's INSERT OR REPLACE (and REPLACE) deletes a conflicting row without firing its DELETE trigger
 # (unless recursive_triggers is on, which an attacker's own connection would not set): an insert whose
@@ -94,20 +144,24 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE_MSG}'); END
     """,
     *SQLITE_NO_REPLACE,
+    *SQLITE_KEEP_FUNDS,
 )
 
-SQLITE_DROP: tuple[str, ...] = tuple(
-    f"DROP TRIGGER IF EXISTS {name}"
-    for name in (
-        "revolve_posting_sealed",
-        "revolve_entry_balanced",
-        "revolve_account_balance_range",
-        "revolve_entry_no_update",
-        "revolve_entry_no_delete",
-        "revolve_posting_no_update",
-        "revolve_posting_no_delete",
-        "revolve_entry_no_replace",
+SQLITE_DROP: tuple[str, ...] = (
+    tuple(
+        f"DROP TRIGGER IF EXISTS {name}"
+        for name in (
+            "revolve_posting_sealed",
+            "revolve_entry_balanced",
+            "revolve_account_balance_range",
+            "revolve_entry_no_update",
+            "revolve_entry_no_delete",
+            "revolve_posting_no_update",
+            "revolve_posting_no_delete",
+            "revolve_entry_no_replace",
+        )
     )
+    + SQLITE_KEEP_FUNDS_DROP
 )
 
 POSTGRESQL_TRIGGERS: tuple[str, ...] = (
@@ -189,6 +243,7 @@ POSTGRESQL_TRIGGERS: tuple[str, ...] = (
     CREATE TRIGGER revolve_posting_no_truncate BEFORE TRUNCATE ON revolve_posting
     FOR EACH STATEMENT EXECUTE FUNCTION revolve_refuse_change()
     """,
+    *POSTGRESQL_KEEP_FUNDS,
 )
 
 POSTGRESQL_DROP: tuple[str, ...] = (
@@ -203,6 +258,7 @@ POSTGRESQL_DROP: tuple[str, ...] = (
     "DROP FUNCTION IF EXISTS revolve_posting_unsealed()",
     "DROP FUNCTION IF EXISTS revolve_entry_balanced()",
     "DROP FUNCTION IF EXISTS revolve_posting_committed_balanced()",
+    *POSTGRESQL_KEEP_FUNDS_DROP,
 )
 
 

@@ -167,6 +167,8 @@ class PeriodCloseRow(Base):
     generation: Mapped[int] = mapped_column(Integer)
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SHA-256 of the close (revolve.records.PERIOD_CLOSE_COLUMNS); NULL: closed before it existed
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class PeriodReopenRow(Base):

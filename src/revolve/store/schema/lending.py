@@ -65,6 +65,8 @@ class HouseholdRow(Base):
     registered_on: Mapped[date] = mapped_column(Date)
     persons: Mapped[int | None] = mapped_column(Integer)
     persons_on: Mapped[date | None] = mapped_column(Date)
+    # SHA-256 of the registration (revolve.records.HOUSEHOLD_COLUMNS); NULL: registered before it existed
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class HouseholdRecordRow(Base):
@@ -189,6 +191,8 @@ class LoanRow(Base):
     agreement_no: Mapped[str | None] = mapped_column(String(100))
     agreement_on: Mapped[date | None] = mapped_column(Date)
     helper: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the loan's set of guarantors (revolve.records.guarantees_digest); NULL: none recorded
+    guarantees_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class ScheduleVersionRow(Base):
@@ -205,6 +209,8 @@ class ScheduleVersionRow(Base):
     terms: Mapped[str] = mapped_column(Text)
     approval_ref: Mapped[str | None] = mapped_column(String(200))
     approved_by: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the version and its instalments (revolve.records.schedule_digest); NULL: written before
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class InstallmentRow(Base):
@@ -274,6 +280,8 @@ class ReceiptRow(Base):
     penalty: Mapped[int] = mapped_column(Fen)
     schedule_version: Mapped[int] = mapped_column(Integer)
     entry_seq: Mapped[int] = mapped_column(BigInteger)
+    # SHA-256 of the receipt (revolve.records.RECEIPT_COLUMNS); NULL: recorded before it existed
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class WriteOffRow(Base):

@@ -1,10 +1,10 @@
 """Schema version 4: time restrictions, restructured loans, voided subsidy payments, loan applications,
-the loan file and capital pledges, one mother across funds, the date window, the keyed chain and the
-bank-loan passbook pledges, added by revisions 0009 to 0017. This revision records the version they
-make together.
+the loan file and capital pledges, one mother across funds, the date window, the keyed chain, the
+bank-loan passbook pledges and the record digests, added by revisions 0009 to 0018. This revision
+records the version they make together.
 
-Revision ID: 0018_schema_4
-Revises: 0017_bank_passbook
+Revision ID: 0019_schema_4
+Revises: 0018_records
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_schema_4"
-down_revision: str | None = "0017_bank_passbook"
+revision: str = "0019_schema_4"
+down_revision: str | None = "0018_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,289 @@
+"""Tamper evidence for the records people read (receipts, loans, schedules, guarantees, households, closes).
+
+The journal is hash-chained; the records written beside it are not. Two things make an edit to them by
+raw SQL visible to :meth:`revolve.Ledger.check`:
+
+* a **record digest** stored with each record that does not change once written (a receipt, a schedule
+  version with its instalments, a household's registration, a period close, the set of a loan's
+  guarantees): SHA-256 over the record's content, named by its kind (:func:`record_digest`). The audit
+  recomputes it; a record whose content no longer matches is reported. Records written before the digest
+  existed carry none (NULL) and are not compared;
+* **reconciliation** with the chained journal for what the journal also says, and for records that
+  change legitimately over time: a receipt's number, date and amount against the entry that posted it
+  (idempotency key ``receipt:NUMBER``, value date, cash debit), every receipt entry against a receipt, a
+  loan's principal and date against its disbursement entry, its status against its events (write-off,
+  void, repayment in full), its paid principal against its receipts, and the fund's ``closed_through``
+  against its recorded closes. These hold even against an editor who recomputes a record digest, since
+  the journal side is chained.
+
+Everything here is pure: figures in, violations out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from revolve.invariants import Violation
+
+__all__ = [
+    "GUARANTEE_SET",
+    "HOUSEHOLD_COLUMNS",
+    "INSTALMENT_COLUMNS",
+    "PERIOD_CLOSE_COLUMNS",
+    "RECEIPT_COLUMNS",
+    "VERSION_COLUMNS",
+    "CloseFigures",
+    "LoanFigure",
+    "ReceiptFigure",
+    "RecordFigures",
+    "StoredDigest",
+    "guarantees_digest",
+    "record_digest",
+    "record_violations",
+    "row_digest",
+    "schedule_digest",
+]
+
+RECEIPT_COLUMNS = (
+    "loan_id",
+    "receipt",
+    "value_date",
+    "kind",
+    "payer_kind",
+    "guarantor_id",
+    "amount",
+    "principal",
+    "interest",
+    "fee",
+    "penalty",
+    "schedule_version",
+    "entry_seq",
+)
+"""A receipt's columns its digest covers (all but its id, fund and the digest)."""
+HOUSEHOLD_COLUMNS = (
+    "code",
+    "mother_name",
+    "national_id",
+    "org_id",
+    "phone",
+    "fp_status",
+    "income_before",
+    "registered_on",
+)
+"""A household's registration (its size, 家庭人口, is counted again over time and stays outside)."""
+VERSION_COLUMNS = ("effective_on", "reason", "principal", "terms", "approval_ref", "approved_by")
+"""A schedule version's own columns; its digest covers its instalments too."""
+INSTALMENT_COLUMNS = ("number", "due_date", "principal", "interest", "fee")
+"""An instalment's columns a schedule version's digest covers, in instalment-number order."""
+PERIOD_CLOSE_COLUMNS = ("through", "generation")
+"""A period close's columns its digest covers (``reopened`` is set by a later reopening)."""
+GUARANTEE_SET = "guarantees"
+"""The digest kind of a loan's guarantors (their pledged amounts grow with deposit pledges: outside)."""
+
+
+def _canon(value: object) -> object:
+    kind = type(value)
+    if kind is int or kind is str or value is None:
+        return value
+    if isinstance(value, Enum):
+        return _canon(value.value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, int | str):
+        return value
+    fen = getattr(value, "fen", None)
+    if isinstance(fen, int):
+        return fen
+    return str(value)
+
+
+def record_digest(kind: str, parts: Iterable[object]) -> str:
+    """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form."""
+    text = json.dumps([kind, *(_canon(p) for p in parts)], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def row_digest(kind: str, values: Mapping[Any, Any], columns: Sequence[str]) -> str:
+    """The digest of a row given as column → value, over ``columns``."""
+    return record_digest(kind, (values[c] for c in columns))
+
+
+def schedule_digest(version: Mapping[Any, Any], instalments: Iterable[Mapping[Any, Any]]) -> str:
+    """The digest of a schedule version (its own columns) and its instalments (in number order)."""
+    rows = sorted(instalments, key=lambda i: int(i["number"]))
+    parts: list[object] = [version[c] for c in VERSION_COLUMNS]
+    for row in rows:
+        parts.extend(row[c] for c in INSTALMENT_COLUMNS)
+    return record_digest("schedule", parts)
+
+
+def guarantees_digest(guarantor_ids: Iterable[int]) -> str:
+    """The digest of a loan's set of guarantors."""
+    return record_digest(GUARANTEE_SET, sorted(guarantor_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDigest:
+    """A record's stored digest and the one its content gives now."""
+
+    table: str
+    subject: str
+    stored: str
+    computed: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptFigure:
+    """A receipt and the journal entry it names (None fields: no such entry)."""
+
+    fund_id: int
+    receipt_id: int
+    number: str
+    value_date: date
+    amount: int
+    entry_seq: int
+    entry_kind: str | None
+    entry_key: str | None
+    entry_date: date | None
+    entry_cash: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanFigure:
+    """A loan's record and what its events in the journal and records say."""
+
+    fund_id: int
+    loan_id: int
+    number: str
+    status: str
+    principal: int
+    disbursed_on: date
+    principal_paid: int
+    written_off: int
+    disbursement_kind: str | None
+    disbursement_date: date | None
+    disbursed: int | None
+    receipts_principal: int
+    has_write_off: bool
+    voided: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CloseFigures:
+    """A fund's ``closed_through`` and the closes (and opening) that set it."""
+
+    fund_id: int
+    closed_through: date | None
+    open_closes: tuple[date, ...]
+    opened_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFigures:
+    """What the record audit reads."""
+
+    digests: tuple[tuple[int, StoredDigest], ...]
+    receipts: tuple[ReceiptFigure, ...]
+    unreceipted: tuple[tuple[int, int, str], ...]
+    loans: tuple[LoanFigure, ...]
+    closes: tuple[CloseFigures, ...]
+
+
+def _receipt_violations(r: ReceiptFigure) -> list[Violation]:
+    subject = f"receipt {r.number}"
+    if r.entry_kind is None:
+        return [Violation("receipt_entry", r.fund_id, subject, f"entry {r.entry_seq} does not exist")]
+    if r.entry_key is None or not r.entry_key.startswith("receipt:"):
+        return []  # posted with others (an opening balance): the record digest covers it
+    found = []
+    if r.entry_key != f"receipt:{r.number}":
+        found.append(f"entry {r.entry_seq} was posted for {r.entry_key!r}")
+    if r.entry_date != r.value_date:
+        found.append(f"dated {r.value_date.isoformat()}, entry {r.entry_seq} {r.entry_date}")
+    if r.entry_cash != r.amount:
+        found.append(f"amount {r.amount} fen, entry {r.entry_seq} received {r.entry_cash} fen")
+    return [Violation("receipt_entry", r.fund_id, subject, "; ".join(found))] if found else []
+
+
+def _expected_status(loan: LoanFigure) -> str | None:
+    if loan.voided:
+        return "voided"
+    if loan.has_write_off:
+        return "written_off"
+    return None
+
+
+def _loan_violations(loan: LoanFigure) -> list[Violation]:
+    found = []
+    expected = _expected_status(loan)
+    if expected is not None and loan.status != expected:
+        found.append(f"status {loan.status}, its events say {expected}")
+    if expected is None and loan.status in ("voided", "written_off"):
+        event = "write-off" if loan.status == "written_off" else "void"
+        found.append(f"status {loan.status}, but no {event} is recorded")
+    if loan.status == "closed" and loan.principal_paid + loan.written_off < loan.principal:
+        found.append(f"status closed with {loan.principal - loan.principal_paid} fen principal unpaid")
+    if loan.status == "active" and loan.principal_paid >= loan.principal:
+        found.append("status active with its principal repaid")
+    if loan.disbursement_kind == "disbursement":
+        if loan.disbursement_date != loan.disbursed_on:
+            found.append(f"disbursed on {loan.disbursed_on}, its entry is dated {loan.disbursement_date}")
+        if loan.disbursed != loan.principal:
+            found.append(f"principal {loan.principal} fen, its entry lent {loan.disbursed} fen")
+    elif loan.disbursement_kind is None and not loan.voided:
+        found.append("its disbursement entry does not exist")
+    if not loan.voided and loan.principal_paid != loan.receipts_principal:
+        found.append(f"principal paid {loan.principal_paid} fen, its receipts {loan.receipts_principal} fen")
+    return [Violation("loan_record", loan.fund_id, f"loan {loan.number}", "; ".join(found))] if found else []
+
+
+def _close_violations(c: CloseFigures) -> list[Violation]:
+    candidates = list(c.open_closes)
+    if c.opened_on is not None:
+        candidates.append(c.opened_on - timedelta(days=1))
+    expected = max(candidates) if candidates else None
+    if c.closed_through == expected:
+        return []
+    return [
+        Violation(
+            "closed_through",
+            c.fund_id,
+            "closed_through",
+            f"{c.closed_through} but the recorded closes say {expected}",
+        )
+    ]
+
+
+def record_violations(figures: RecordFigures) -> list[Violation]:
+    """Every record whose content no longer matches its digest, or disagrees with the journal."""
+    out = [
+        Violation(
+            "record_digest",
+            fund_id,
+            d.subject,
+            f"its content no longer matches the digest stored in {d.table} (edited after it was written)",
+        )
+        for fund_id, d in figures.digests
+        if d.stored != d.computed
+    ]
+    for r in figures.receipts:
+        out += _receipt_violations(r)
+    out += [
+        Violation("receipt_missing", fund_id, f"entry {seq}", f"posted for {key!r}, but no such receipt")
+        for fund_id, seq, key in figures.unreceipted
+    ]
+    for loan in figures.loans:
+        out += _loan_violations(loan)
+    for c in figures.closes:
+        out += _close_violations(c)
+    return out

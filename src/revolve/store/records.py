@@ -1,0 +1,336 @@
+"""The figures the record audit reads (:mod:`revolve.records`): stored record digests with the content
+they cover, receipts with the entries that posted them, loans with their events, and each fund's
+``closed_through`` with its recorded closes. Nothing here judges; every function reads inside the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, and_, exists, func, select
+
+from revolve.chart import AccountRole
+from revolve.records import (
+    HOUSEHOLD_COLUMNS,
+    PERIOD_CLOSE_COLUMNS,
+    RECEIPT_COLUMNS,
+    CloseFigures,
+    LoanFigure,
+    ReceiptFigure,
+    RecordFigures,
+    StoredDigest,
+    guarantees_digest,
+    row_digest,
+    schedule_digest,
+)
+from revolve.store.schema import (
+    AccountRow,
+    EntryRow,
+    FundRow,
+    GuaranteeRow,
+    HouseholdRow,
+    InstallmentRow,
+    LoanRow,
+    OpeningRow,
+    PeriodCloseRow,
+    PostingRow,
+    ReceiptRow,
+    ScheduleVersionRow,
+    VoidRow,
+    WriteOffRow,
+)
+from revolve.store.voids import live
+
+__all__ = ["missing_funds", "record_figures"]
+
+_RECEIPT = cast(Table, ReceiptRow.__table__)
+_HOUSEHOLD = cast(Table, HouseholdRow.__table__)
+_VERSION = cast(Table, ScheduleVersionRow.__table__)
+_INSTALLMENT = cast(Table, InstallmentRow.__table__)
+_CLOSE = cast(Table, PeriodCloseRow.__table__)
+_LOAN = cast(Table, LoanRow.__table__)
+_ENTRY = cast(Table, EntryRow.__table__)
+_CASH_ROLES = (AccountRole.FUND_CASH.value, AccountRole.PLEDGE_DEPOSITS.value)
+_RECEIPT_KEY = "receipt:%"
+
+
+def _row_digests(
+    conn: Connection,
+    table: Table,
+    kind: str,
+    columns: Sequence[str],
+    fund_ids: Sequence[int],
+    *,
+    subject: str,
+) -> list[tuple[int, StoredDigest]]:
+    rows = conn.execute(select(table).where(table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)))
+    out = []
+    for row in rows:
+        values = row._mapping
+        name = values["code"] if "code" in values else values.get("receipt", values.get("through"))
+        out.append(
+            (
+                int(values["fund_id"]),
+                StoredDigest(
+                    table.name, f"{subject} {name}", values["digest"], row_digest(kind, values, columns)
+                ),
+            )
+        )
+    return out
+
+
+def _schedule_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+    dues: dict[tuple[int, int], list[Any]] = {}
+    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))):
+        dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
+    versions = conn.execute(
+        select(_VERSION, _LOAN.c.number)
+        .join(_LOAN, _LOAN.c.id == _VERSION.c.loan_id, isouter=True)
+        .where(_VERSION.c.fund_id.in_(fund_ids), _VERSION.c.digest.is_not(None))
+    )
+    return [
+        (
+            int(v.fund_id),
+            StoredDigest(
+                _VERSION.name,
+                f"loan {v.number or v.loan_id} schedule version {v.version}",
+                v.digest,
+                schedule_digest(v._mapping, dues.get((v.loan_id, v.version), [])),
+            ),
+        )
+        for v in versions
+    ]
+
+
+def _guarantee_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+    held: dict[int, list[int]] = {}
+    for loan_id, guarantor_id in conn.execute(
+        select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id).where(GuaranteeRow.fund_id.in_(fund_ids))
+    ):
+        held.setdefault(int(loan_id), []).append(int(guarantor_id))
+    loans = conn.execute(
+        select(LoanRow.id, LoanRow.fund_id, LoanRow.number, LoanRow.guarantees_digest).where(
+            LoanRow.fund_id.in_(fund_ids), LoanRow.guarantees_digest.is_not(None)
+        )
+    )
+    return [
+        (
+            int(fund_id),
+            StoredDigest(
+                "revolve_guarantee",
+                f"loan {number} guarantees",
+                str(stored),
+                guarantees_digest(held.get(loan_id, [])),
+            ),
+        )
+        for loan_id, fund_id, number, stored in loans
+    ]
+
+
+def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
+    cash = (
+        select(
+            PostingRow.fund_id,
+            PostingRow.entry_seq,
+            func.sum(PostingRow.amount).label("cash"),
+        )
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(PostingRow.fund_id.in_(fund_ids), PostingRow.amount > 0, AccountRow.role.in_(_CASH_ROLES))
+        .group_by(PostingRow.fund_id, PostingRow.entry_seq)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            ReceiptRow.fund_id,
+            ReceiptRow.id,
+            ReceiptRow.receipt,
+            ReceiptRow.value_date,
+            ReceiptRow.amount,
+            ReceiptRow.entry_seq,
+            EntryRow.kind,
+            EntryRow.idempotency_key,
+            EntryRow.value_date.label("entry_date"),
+            cash.c.cash,
+        )
+        .join(
+            EntryRow,
+            and_(EntryRow.fund_id == ReceiptRow.fund_id, EntryRow.seq == ReceiptRow.entry_seq),
+            isouter=True,
+        )
+        .join(
+            cash,
+            and_(cash.c.fund_id == ReceiptRow.fund_id, cash.c.entry_seq == ReceiptRow.entry_seq),
+            isouter=True,
+        )
+        .where(ReceiptRow.fund_id.in_(fund_ids))
+    )
+    return [
+        ReceiptFigure(
+            int(r.fund_id),
+            int(r.id),
+            r.receipt,
+            r.value_date,
+            int(r.amount),
+            int(r.entry_seq),
+            r.kind,
+            r.idempotency_key,
+            r.entry_date,
+            None if r.cash is None else int(r.cash),
+        )
+        for r in rows
+    ]
+
+
+def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+    """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone (set
+    difference in Python: revolve_receipt has no index on its entry, and a NOT EXISTS would scan it)."""
+    posted = set(
+        conn.execute(select(ReceiptRow.fund_id, ReceiptRow.entry_seq).where(ReceiptRow.fund_id.in_(fund_ids)))
+    )
+    rows = conn.execute(
+        select(EntryRow.fund_id, EntryRow.seq, EntryRow.idempotency_key).where(
+            EntryRow.fund_id.in_(fund_ids),
+            EntryRow.idempotency_key.like(_RECEIPT_KEY),
+            EntryRow.kind.like("repayment.%") | (EntryRow.kind == "recovery"),
+        )
+    )
+    return [(int(f), int(s), str(k)) for f, s, k in rows if (f, s) not in posted]
+
+
+def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
+    lent = (
+        select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .where(
+            PostingRow.fund_id.in_(fund_ids),
+            PostingRow.amount > 0,
+            AccountRow.role == AccountRole.LOANS_RECEIVABLE.value,
+        )
+        .group_by(PostingRow.fund_id, PostingRow.entry_seq)
+        .subquery()
+    )
+    paid = (
+        select(ReceiptRow.loan_id, func.sum(ReceiptRow.principal).label("paid"))
+        .where(ReceiptRow.fund_id.in_(fund_ids), live(ReceiptRow.fund_id, ReceiptRow.entry_seq))
+        .group_by(ReceiptRow.loan_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            LoanRow.fund_id,
+            LoanRow.id,
+            LoanRow.number,
+            LoanRow.status,
+            LoanRow.principal,
+            LoanRow.disbursed_on,
+            LoanRow.principal_paid,
+            LoanRow.written_off,
+            EntryRow.kind,
+            EntryRow.value_date,
+            lent.c.lent,
+            paid.c.paid,
+            exists().where(WriteOffRow.loan_id == LoanRow.id).label("has_write_off"),
+            exists()
+            .where(VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq)
+            .label("voided"),
+        )
+        .join(
+            EntryRow,
+            and_(EntryRow.fund_id == LoanRow.fund_id, EntryRow.seq == LoanRow.disbursement_seq),
+            isouter=True,
+        )
+        .join(
+            lent,
+            and_(lent.c.fund_id == LoanRow.fund_id, lent.c.entry_seq == LoanRow.disbursement_seq),
+            isouter=True,
+        )
+        .join(paid, paid.c.loan_id == LoanRow.id, isouter=True)
+        .where(LoanRow.fund_id.in_(fund_ids))
+    )
+    return [
+        LoanFigure(
+            int(r.fund_id),
+            int(r.id),
+            r.number,
+            r.status,
+            int(r.principal),
+            r.disbursed_on,
+            int(r.principal_paid),
+            int(r.written_off),
+            r.kind,
+            r.value_date,
+            None if r.lent is None else int(r.lent),
+            int(r.paid or 0),
+            bool(r.has_write_off),
+            bool(r.voided),
+        )
+        for r in rows
+    ]
+
+
+def _closes(conn: Connection, fund_ids: Sequence[int]) -> list[CloseFigures]:
+    closes: dict[int, list[Any]] = {}
+    for fund_id, through in conn.execute(
+        select(PeriodCloseRow.fund_id, PeriodCloseRow.through).where(
+            PeriodCloseRow.fund_id.in_(fund_ids), PeriodCloseRow.reopened.is_(False)
+        )
+    ):
+        closes.setdefault(int(fund_id), []).append(through)
+    opened: dict[int, Any] = {
+        int(f): on
+        for f, on in conn.execute(
+            select(OpeningRow.fund_id, OpeningRow.opened_on).where(OpeningRow.fund_id.in_(fund_ids))
+        )
+    }
+    return [
+        CloseFigures(int(f), closed, tuple(closes.get(int(f), ())), opened.get(int(f)))
+        for f, closed in conn.execute(
+            select(FundRow.id, FundRow.closed_through).where(FundRow.id.in_(fund_ids))
+        )
+    ]
+
+
+def record_figures(conn: Connection, fund_ids: Sequence[int]) -> RecordFigures:
+    """What :func:`revolve.records.record_violations` audits, for these funds."""
+    digests = _row_digests(conn, _RECEIPT, "receipt", RECEIPT_COLUMNS, fund_ids, subject="receipt")
+    digests += _row_digests(conn, _HOUSEHOLD, "household", HOUSEHOLD_COLUMNS, fund_ids, subject="household")
+    digests += _period_close_digests(conn, fund_ids)
+    digests += _schedule_digests(conn, fund_ids)
+    digests += _guarantee_digests(conn, fund_ids)
+    return RecordFigures(
+        tuple(digests),
+        tuple(_receipts(conn, fund_ids)),
+        tuple(_unreceipted(conn, fund_ids)),
+        tuple(_loans(conn, fund_ids)),
+        tuple(_closes(conn, fund_ids)),
+    )
+
+
+def _period_close_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+    rows = conn.execute(select(_CLOSE).where(_CLOSE.c.fund_id.in_(fund_ids), _CLOSE.c.digest.is_not(None)))
+    return [
+        (
+            int(r.fund_id),
+            StoredDigest(
+                _CLOSE.name,
+                f"period close {r.id}",
+                r.digest,
+                row_digest("period_close", r._mapping, PERIOD_CLOSE_COLUMNS),
+            ),
+        )
+        for r in rows
+    ]
+
+
+def missing_funds(conn: Connection) -> list[int]:
+    """Fund ids the journal names (entries, accounts) that have no fund row: a fund deleted by raw SQL."""
+    known = select(FundRow.id)
+    ids = set(
+        conn.execute(select(EntryRow.fund_id).where(EntryRow.fund_id.not_in(known)).distinct()).scalars()
+    )
+    ids |= set(
+        conn.execute(select(AccountRow.fund_id).where(AccountRow.fund_id.not_in(known)).distinct()).scalars()
+    )
+    return sorted(int(i) for i in ids)

@@ -1,0 +1,276 @@
+"""Every refusal has a stable code, exactly one category, and its message in Chinese and English from the
+one message catalogue; messages name funds by code and never show an ID number or a phone in clear."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import revolve
+from revolve import Fund, Ledger, errors
+from revolve.errors import (
+    BooksConflict,
+    DuplicateCode,
+    DuplicateReceipt,
+    Hint,
+    InsufficientFunds,
+    InvalidInput,
+    InvalidNationalId,
+    NotFound,
+    Overpayment,
+    PeriodClosed,
+    PolicyRefusal,
+    Retryable,
+    RevolveError,
+    UnknownGuarantor,
+    ValueTooLong,
+)
+from revolve.errors.catalogue import LANGUAGES, LOCALE, catalogue, compile_po, parse_po
+from revolve.money import yuan
+from revolve.schedule import LoanTerms
+
+CATEGORIES = (InvalidInput, NotFound, BooksConflict, PolicyRefusal, Retryable)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _all_errors() -> list[type[RevolveError]]:
+    found: list[type[RevolveError]] = []
+    todo: list[type[RevolveError]] = [RevolveError]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("revolve.") and sub not in found:
+                found.append(sub)
+                todo.append(sub)
+    return found
+
+
+REFUSALS = [c for c in _all_errors() if c not in CATEGORIES]
+
+
+def test_every_error_has_a_unique_snake_case_code_and_exactly_one_category() -> None:
+    assert len(REFUSALS) >= 60
+    seen: dict[str, str] = {}
+    for cls in REFUSALS:
+        assert "code" in cls.__dict__, f"{cls.__name__} has no code of its own"
+        assert re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", cls.code), cls.code
+        assert cls.code not in seen, f"{cls.__name__} and {seen[cls.code]} share {cls.code!r}"
+        seen[cls.code] = cls.__name__
+        categories = [c for c in CATEGORIES if issubclass(cls, c)]
+        assert len(categories) == 1, f"{cls.__name__}: {categories}"
+        assert cls.category == categories[0].category
+        assert cls.__name__ in errors.__all__ and cls.__name__ in revolve.__all__
+    assert {c.category for c in CATEGORIES} == {
+        "invalid_input",
+        "not_found",
+        "books_conflict",
+        "policy_refusal",
+        "retryable",
+    }
+    assert [c for c in REFUSALS if c.retryable] == [errors.BooksBusy]
+
+
+def test_the_catalogue_has_every_code_in_chinese_and_english() -> None:
+    for cls in [*REFUSALS, *CATEGORIES]:
+        for lang in LANGUAGES:
+            assert cls.code in catalogue(lang), f"{cls.code} has no {lang} template"
+        zh, en = catalogue("zh")[cls.code], catalogue("en")[cls.code]
+        # the same named fields in both languages
+        names = set(re.findall(r"{(\w+)", zh)), set(re.findall(r"{(\w+)", en))
+        assert names[0] <= names[1] | {"detail"}, cls.code
+        if cls not in CATEGORIES:
+            assert CJK.search(zh), f"{cls.code}: the Chinese template has no Chinese"
+    for category in CATEGORIES:
+        assert CJK.search(catalogue("zh")[f"category.{category.category}"])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shipped_mo_is_the_compiled_po(lang: str) -> None:
+    folder = LOCALE / lang / "LC_MESSAGES"
+    po = parse_po((folder / "revolve.po").read_text(encoding="utf-8"))
+    assert (folder / "revolve.mo").read_bytes() == compile_po(po), "run python -m revolve.errors.catalogue"
+
+
+def test_str_is_english_and_message_speaks_chinese_with_the_hint_in_the_callers_terms() -> None:
+    err = Overpayment(yuan("99999"), owed=yuan("3000"), loan="FN-L001")
+    assert err.code == "overpayment" and err.category == "books_conflict"
+    assert err.hint == Hint(argument="prepayment", values=("lower_installments", "fewer_installments"))
+    assert str(err).startswith("loan FN-L001 owes") and "prepayment='lower_installments'" in str(err)
+    zh = err.message("zh")
+    assert zh.startswith("借款 FN-L001 尚欠") and "prepayment='lower_installments'" in zh
+    from revolve.cli.hints import cli_hint
+
+    cli = err.message("zh", render_hint=cli_hint)
+    assert "--prepayment lower_installments 或 --prepayment fewer_installments" in cli
+    assert "prepayment='" not in cli
+    assert err.message("fr") == str(err)  # a language revolve lacks falls back to English
+    guarantor = UnknownGuarantor("G9")
+    assert "ledger.register_guarantor(...)" in str(guarantor)
+    assert "revolve guarantor --fund" in guarantor.message("zh", render_hint=cli_hint)
+    assert guarantor.message("zh").startswith("没有担保人 'G9'")
+
+
+D1 = date(2016, 3, 1)
+
+
+@pytest.fixture
+def fund(make_fund: Callable[..., Fund]) -> Fund:
+    return make_fund("FN-HP")
+
+
+def _both(err: RevolveError) -> list[str]:
+    return [str(err), err.message("zh"), err.message("en")]
+
+
+def test_refusals_name_the_fund_by_its_code_not_its_id(ledger: Ledger, fund: Fund) -> None:
+    ledger.contribute(fund, amount=yuan("1000"), on=D1)
+    ledger.close_period(fund, through=D1)
+    with pytest.raises(PeriodClosed) as closed:
+        ledger.contribute(fund, amount=yuan("1"), on=D1)
+    for text in _both(closed.value):
+        assert "FN-HP" in text and f"fund {fund.id} " not in text
+    assert "基金 FN-HP 已结账至 2016-03-01" in closed.value.message("zh")
+    assert closed.value.fund == "FN-HP" and closed.value.fund_id == fund.id
+    ledger.register_household(
+        fund, code="H1", mother_name="王秀英", national_id=_id(1), registered_on=date(2016, 3, 2)
+    )
+    batch = ledger.open_batch(fund, code="B1", on=date(2016, 3, 2))
+    ledger.register_guarantor(fund, code="G1", kind="village_committee", name="南关村村民委员会")
+    with pytest.raises(InsufficientFunds) as short:
+        ledger.disburse(
+            fund, number="L1", household="H1", batch=batch,
+            terms=LoanTerms(principal=yuan("5000"), start=date(2016, 3, 5), term=12), guarantors=["G1"],
+        )  # fmt: skip
+    for text in _both(short.value):
+        assert "FN-HP" in text and f"fund {fund.id} " not in text
+    assert short.value.message("zh").startswith("基金 FN-HP 可用资金")
+
+
+def test_a_duplicate_receipt_names_the_fund_by_code() -> None:
+    err = DuplicateReceipt("R-1", fund_id=7, fund="FN-HP")
+    assert "FN-HP" in err.message("zh") and " 7 " not in err.message("zh")
+
+
+def _id(seq: int, *, valid: bool = True) -> str:
+    first17 = f"13082619800101{seq:03d}"
+    weights = [2 ** (17 - i) % 11 for i in range(17)]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    if not valid:
+        check = "1" if check == "0" else "0"
+    return first17 + check
+
+
+def _assert_masked(err: RevolveError, *clear: str) -> None:
+    for text in _both(err):
+        for value in clear:
+            assert value not in text, f"{type(err).__name__} shows {value!r}: {text}"
+
+
+def test_no_refusal_shows_an_id_number_or_a_phone_in_clear(ledger: Ledger, fund: Fund) -> None:
+    phone = "13812345678"
+    first = ledger.register_household(
+        fund, code="H1", mother_name="王秀英", national_id=_id(1), registered_on=D1, phone=phone
+    )
+    assert first.code == "H1"
+    with pytest.raises(DuplicateCode) as dup:
+        ledger.register_household(
+            fund, code="H2", mother_name="李桂兰", national_id=_id(1), registered_on=D1, phone=phone
+        )
+    _assert_masked(dup.value, _id(1), phone)
+    assert dup.value.key == _id(1)  # the program still has it in clear
+    with pytest.raises(InvalidNationalId) as bad:
+        ledger.register_household(
+            fund, code="H3", mother_name="张", national_id=_id(3, valid=False), registered_on=D1
+        )
+    _assert_masked(bad.value, _id(3, valid=False))
+    with pytest.raises(ValueTooLong) as long_phone:
+        ledger.register_household(
+            fund, code="H4", mother_name="赵", national_id=_id(4), registered_on=D1, phone=phone * 4
+        )
+    _assert_masked(long_phone.value, phone)
+
+
+@given(st.from_regex(r"[1-9][0-9]{16}[0-9X]", fullmatch=True))
+def test_an_invalid_id_number_never_shows_in_clear(value: str) -> None:
+    err = InvalidNationalId(value, reason="its check character is wrong")
+    for text in _both(err):
+        assert value not in text and value[6:14] not in text
+
+
+# ---- docs/embedding.md's table of codes, generated from the catalogue ------------------------------------
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "embedding.md"
+BEGIN, END = "<!-- error codes: generated by tests/test_error_codes.py -->", "<!-- end of error codes -->"
+
+
+def code_table() -> str:
+    """The Markdown table of every refusal's code, category, class and Chinese/English templates."""
+    rows = ["| code | category | class | 中文模板 | English template |", "| --- | --- | --- | --- | --- |"]
+    order = [c.category for c in CATEGORIES]
+    for cls in sorted(REFUSALS, key=lambda c: (order.index(c.category), c.code)):
+        zh, en = (catalogue(lang)[cls.code].replace("|", "\\|") for lang in ("zh", "en"))
+        rows.append(f"| `{cls.code}` | {cls.category} | `{cls.__name__}` | {zh} | {en} |")
+    return "\n".join(rows)
+
+
+def test_the_docs_list_every_code_as_the_catalogue_has_it() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    table = text[text.index(BEGIN) + len(BEGIN) : text.index(END)].strip()
+    assert table == code_table(), "run: PYTHONPATH=src python tests/test_error_codes.py"
+
+
+if __name__ == "__main__":
+    text = DOCS.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN)
+    DOCS.write_text(f"{head}{BEGIN}\n{code_table()}\n{rest[rest.index(END) :]}", encoding="utf-8")
+
+
+PEOPLE = st.tuples(
+    st.integers(1, 999).map(_id),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+)
+
+
+@given(PEOPLE)
+def test_an_id_or_phone_in_any_refusal_text_is_masked(person: tuple[str, str]) -> None:
+    national_id, phone = person
+    refusals: list[RevolveError] = [
+        errors.CommandError(national_id, message=f"row 3: {national_id} {phone}"),
+        errors.InvalidAmount(national_id, reason=f"phone {phone}"),
+        errors.UnknownHousehold(national_id, hint=f"call {phone}"),
+        errors.DuplicateCode(national_id, what="household national ID"),
+        errors.ImportFileError(f"/tmp/{national_id}.csv", reason=f"cell {phone}"),
+        errors.InvalidEntry("phone", phone, reason=f"not a phone of {national_id}"),
+        errors.PolicyViolation("household", national_id, limit=phone),
+    ]
+    for err in refusals:
+        _assert_masked(err, national_id, phone)
+
+
+def test_import_rows_never_show_an_id_number_or_a_phone_in_clear(
+    ledger: Ledger, fund: Fund, tmp_path: Path
+) -> None:
+    from revolve.importers import import_households
+
+    phone = "13912345678"
+    ledger.register_household(fund, code="H1", mother_name="王秀英", national_id=_id(1), registered_on=D1)
+    rows = [
+        ["户编码", "母亲姓名", "身份证号", "登记日期", "联系电话"],
+        ["H2", "李桂兰", _id(1), "2016-03-01", phone],  # the ID of H1
+        ["H3", "张玉梅", _id(3, valid=False), "2016-03-01", phone],  # a wrong check digit
+        ["H4", "刘淑珍", _id(4), "2016-03-01", phone * 3],  # a phone too long
+    ]
+    source = tmp_path / "households.csv"
+    source.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8-sig")
+    result = import_households(ledger, fund.code, source)
+    assert {p.row for p in result.problems} >= {2, 3}, result.problems
+    for problem in result.problems:
+        for lang in ("zh", "en"):
+            text = problem.describe(lang, columns=result.columns)
+            for value in (_id(1), _id(3, valid=False), phone):
+                assert value not in text, text

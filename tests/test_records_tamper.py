@@ -1,0 +1,290 @@
+"""Tampering with the records people read, through a raw connection as an attacker would (issue 12, item 3).
+
+The journal is chained; the records beside it — receipts, loans, schedules and their instalments,
+guarantees, households, period closes — are not. Each test builds a small lending book, edits one record
+with raw SQL (``sqlite3`` / psycopg through ``engine.raw_connection()``), and shows that ``check()``
+names it; the last shows that funds and organisations cannot be deleted, and that books whose fund rows
+are gone do not pass ``check()`` or ``revolve check``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, select, update
+
+from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, engine_for
+from revolve import Ledger, OrgLevel, yuan
+from revolve.cli import main
+from revolve.guarantees import GuarantorKind
+from revolve.records import RECEIPT_COLUMNS, row_digest
+from revolve.schedule import LoanTerms, RepaymentMethod
+from revolve.store.schema import ReceiptRow
+
+D = date
+ID_1 = "11010519491231002X"
+ID_2 = "110105198001010016"
+
+
+def _book(ledger: Ledger, *, loans: int = 2, repayments: int = 2, close: bool = True) -> dict[str, Any]:
+    """A fund with two households, a guarantor, ``loans`` guaranteed loans (the first repaid in part,
+    the last written off when there are two or more) and a period close."""
+    org = ledger.create_org("FN", "丰宁县", OrgLevel.COUNTY)
+    fund = ledger.create_fund("FN", "丰宁县幸福工程资金", org=org)
+    ledger.contribute(fund, amount=yuan("300000"), on=D(2016, 1, 5), receipt="D-1")
+    for code, national_id in (("H1", ID_1), ("H2", ID_2)):
+        ledger.register_household(
+            fund, code=code, mother_name="王秀英", national_id=national_id, registered_on=D(2016, 1, 1)
+        )
+    ledger.open_batch(fund, code="B1", on=D(2016, 3, 1))
+    ledger.register_guarantor(
+        fund, code="VC", kind=GuarantorKind.VILLAGE_COMMITTEE, name="某村委会", cap=yuan("50000")
+    )
+    for n in range(1, loans + 1):
+        terms = LoanTerms(
+            principal=yuan("6000"), start=D(2016, 3, 10), term=6, method=RepaymentMethod.EQUAL_PRINCIPAL
+        )
+        ledger.disburse(
+            fund,
+            number=f"L{n}",
+            household=f"H{(n - 1) % 2 + 1}",
+            batch="B1",
+            terms=terms,
+            guarantors=["VC"],
+        )
+    for r in range(1, repayments + 1):
+        ledger.repay(fund, "L1", amount=yuan("1000"), on=D(2016, 4, 10) + timedelta(days=r), receipt=f"R-{r}")
+    if loans >= 2:
+        ledger.write_off(fund, f"L{loans}", on=D(2016, 6, 30), approval_ref="批-1", reason="失联")
+    if close:
+        ledger.close_period(fund, through=D(2016, 6, 30))
+    assert ledger.check() == []
+    return {"fund": fund, "org": org}
+
+
+def _raw(engine: Engine, *statements: str) -> None:
+    """Run statements on a raw DBAPI connection (sqlite3 or psycopg), as an attacker with write rights."""
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def book(ledger: Ledger) -> Ledger:
+    _book(ledger)
+    return ledger
+
+
+def _codes(ledger: Ledger) -> set[str]:
+    return {v.code for v in ledger.check()}
+
+
+def _engine(ledger: Ledger) -> Engine:
+    engine = ledger.engine
+    assert isinstance(engine, Engine)
+    return engine
+
+
+# ---- each edit the tester made, found ----------------------------------------------------------
+EDITS = {
+    "receipt amount": "UPDATE revolve_receipt SET amount = amount + 50000 WHERE receipt = 'R-1'",
+    "receipt number": "UPDATE revolve_receipt SET receipt = 'R-9' WHERE receipt = 'R-1'",
+    "receipt date": "UPDATE revolve_receipt SET value_date = '2016-05-20' WHERE receipt = 'R-1'",
+    "receipt split": "UPDATE revolve_receipt SET principal = principal - 1, interest = interest + 1 "
+    "WHERE receipt = 'R-1'",
+    "receipt deleted": "DELETE FROM revolve_receipt WHERE receipt = 'R-2'",
+    "loan written off": "UPDATE revolve_loan SET status = 'written_off' WHERE number = 'L1'",
+    "written-off loan reopened": "UPDATE revolve_loan SET status = 'active' WHERE number = 'L2'",
+    "loan closed": "UPDATE revolve_loan SET status = 'closed' WHERE number = 'L1'",
+    "loan principal": "UPDATE revolve_loan SET principal = 600 WHERE number = 'L1'",
+    "loan paid": "UPDATE revolve_loan SET principal_paid = principal_paid + 100 WHERE number = 'L1'",
+    "due dates moved": "UPDATE revolve_installment SET due_date = '2026-01-01' WHERE number = 6",
+    "instalment amount": "UPDATE revolve_installment SET principal = principal + 1 WHERE number = 1",
+    "schedule terms": "UPDATE revolve_schedule_version SET effective_on = '2019-01-01'",
+    "guarantee deleted": "DELETE FROM revolve_guarantee",
+    "household ID": f"UPDATE revolve_household SET national_id = '{ID_2[:-1]}7' WHERE code = 'H1'",
+    "household name": "UPDATE revolve_household SET mother_name = '李某' WHERE code = 'H2'",
+    "closed_through moved": "UPDATE revolve_fund SET closed_through = '2015-12-31'",
+    "close moved": "UPDATE revolve_period_close SET through = '2016-12-31'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_check_finds_a_record_edited_by_raw_sql(book: Ledger, name: str) -> None:
+    _raw(_engine(book), EDITS[name])
+    problems = book.check()
+    assert problems, name
+    text = " ".join(str(p) for p in problems)
+    assert ID_1 not in text and ID_2 not in text and "王秀英" not in text
+
+
+def test_a_receipt_edit_that_recomputes_its_digest_still_disagrees_with_the_journal(book: Ledger) -> None:
+    engine = _engine(book)
+    with engine.begin() as conn:
+        row = conn.execute(select(ReceiptRow.__table__).where(ReceiptRow.receipt == "R-1")).one()
+        values = dict(row._mapping) | {"amount": row.amount + 50_000}
+        conn.execute(
+            update(ReceiptRow)
+            .where(ReceiptRow.id == row.id)
+            .values(amount=values["amount"], digest=row_digest("receipt", values, RECEIPT_COLUMNS))
+        )
+    assert _codes(book) >= {"receipt_entry"}
+
+
+# ---- funds and organisations stay ------------------------------------------------------------
+@pytest.mark.parametrize("table", ["revolve_fund", "revolve_org"])
+def test_the_database_refuses_deleting_funds_and_orgs(book: Ledger, table: str) -> None:
+    with pytest.raises(Exception, match="never deleted"):
+        _raw(_engine(book), f"DELETE FROM {table}")
+    assert book.check() == []
+
+
+def test_check_fails_when_fund_rows_are_gone(backend: str, tmp_path: Any, capsys: Any) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's foreign keys refuse the delete even without revolve's triggers")
+    path = tmp_path / "books.db"
+    with engine_for("sqlite", tmp_dir=str(tmp_path)) as engine:
+        _book(Ledger(engine=engine))
+        _raw(
+            engine,
+            "DROP TRIGGER revolve_fund_no_delete",
+            "PRAGMA foreign_keys = OFF",
+            "DELETE FROM revolve_fund",
+        )
+        ledger = Ledger(engine=engine)
+        assert ledger.funds() == []
+        assert {v.code for v in ledger.check()} == {"fund_missing"}
+    code = main(["--db", f"sqlite:///{path}", "check"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "全部守恒" not in out and "all conserved" not in out
+
+
+# ---- any single-column edit of a record row ---------------------------------------------------
+# every column the audit covers, by table (see docs/postgresql.md "Tamper evidence" for those it does not)
+COVERED = {
+    "revolve_receipt": [
+        "receipt",
+        "value_date",
+        "kind",
+        "payer_kind",
+        "amount",
+        "principal",
+        "interest",
+        "fee",
+        "penalty",
+        "schedule_version",
+        "entry_seq",
+        "loan_id",
+    ],
+    "revolve_loan": ["status", "principal", "disbursed_on", "principal_paid"],
+    "revolve_installment": ["due_date", "principal", "interest", "fee"],
+    "revolve_schedule_version": ["effective_on", "reason", "principal", "terms", "approval_ref"],
+    "revolve_guarantee": ["guarantor_id", "loan_id"],
+    "revolve_household": [
+        "code",
+        "mother_name",
+        "national_id",
+        "phone",
+        "fp_status",
+        "income_before",
+        "registered_on",
+        "org_id",
+    ],
+    "revolve_period_close": ["through", "generation"],
+    "revolve_fund": ["closed_through"],
+}
+_KEYS = {
+    "revolve_installment": ("loan_id", "version", "number"),
+    "revolve_schedule_version": ("loan_id", "version"),
+    "revolve_guarantee": ("loan_id", "guarantor_id"),
+}
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _changed(value: object, column: str, nudge: int) -> object:
+    if isinstance(value, date):
+        return value + timedelta(days=nudge * 400)
+    if column == "status":
+        return ["active", "closed", "written_off", "voided"][nudge % 4]
+    if isinstance(value, int):
+        return value + nudge
+    if value is None:
+        return nudge if column.endswith("_id") or column == "income_before" else f"x{nudge}"
+    return f"{value}{nudge}"
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_any_single_column_edit_of_a_record_is_found(backend_name: str) -> None:
+    if backend_name == "postgresql" and not POSTGRES_URL:
+        pytest.skip("set REVOLVE_TEST_POSTGRES_URL to run the PostgreSQL half")
+    examples = max(5, int(settings().max_examples * EXAMPLES[backend_name] * 0.4))
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        loans=st.integers(1, 2),
+        repayments=st.integers(1, 3),
+        table=st.sampled_from(sorted(COVERED)),
+        pick=st.integers(0, 1_000),
+        column_pick=st.integers(0, 100),
+        nudge=st.integers(1, 9),
+    )
+    def edit_and_check(
+        loans: int, repayments: int, table: str, pick: int, column_pick: int, nudge: int
+    ) -> None:
+        with engine_for(backend_name) as engine:
+            ledger = Ledger(engine=engine)
+            _book(ledger, loans=loans, repayments=repayments)
+            column = COVERED[table][column_pick % len(COVERED[table])]
+            keys = _KEYS.get(table, ("id",))
+            conn = engine.raw_connection()
+            try:
+                cursor = conn.cursor()
+                cursor.execute(f"SELECT {', '.join(keys)}, {column} FROM {table} ORDER BY {', '.join(keys)}")
+                rows = cursor.fetchall()
+                assume(rows)
+                row = rows[pick % len(rows)]
+                value = row[-1]
+                if isinstance(value, str) and column in (
+                    "value_date",
+                    "disbursed_on",
+                    "due_date",
+                    "effective_on",
+                    "registered_on",
+                    "through",
+                    "closed_through",
+                ):
+                    value = date.fromisoformat(value)
+                new = _changed(value, column, nudge)
+                assume(new != value)
+                where = " AND ".join(f"{k} = {_literal(v)}" for k, v in zip(keys, row[:-1], strict=False))
+                try:
+                    cursor.execute(f"UPDATE {table} SET {column} = {_literal(new)} WHERE {where}")
+                    conn.commit()
+                except Exception:  # the database refused the edit: a key or a constraint
+                    conn.rollback()
+                    assume(False)
+            finally:
+                conn.close()
+            found = ledger.check()
+            assert found, (table, column, row, new)
+
+    edit_and_check()
