@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from revolve.cli.applications import add_commands as add_application_commands
+from revolve.cli.tasks import add_commands as add_task_commands
 from revolve.errors import InvalidRate
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
@@ -428,4 +429,5 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write, e.g. 模板.xlsx")
     command("demo", "build the demo county in a fresh SQLite file (default: a new temporary folder)")
     add_application_commands(command, _date)
+    add_task_commands(command, _date)
     return parser
