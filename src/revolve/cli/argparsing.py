@@ -192,7 +192,10 @@ def enum_choice(
             found = {value for value, zh in choices if word in zh or word in re.sub(r"[()（）]", "", zh)}
             if len(found) == 1:
                 return found.pop()
-        listed = t("、", ", ").join(f"{zh}（{value}）" if zh else value for value, zh in choices)
+        listed = t(
+            "、".join(f"{zh}（{value}）" for value, zh in choices),
+            ", ".join(f"{value} ({zh})" for value, zh in choices),
+        )
         raise argparse.ArgumentTypeError(
             t(f"不接受 {word!r}，可选：{listed}", f"{word!r} is not one of {listed}")
         )

@@ -9,6 +9,7 @@ so only the command being run pays for them.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from revolve.cli.argparsing import Grammar, Say, choices_help, date_type, enum_choice
@@ -21,6 +22,10 @@ _IMPORT_KINDS_ZH = {"households": "户", "loans": "借款", "repayments": "还�
 
 def _kinds(t: Say) -> str:
     return t("、".join(f"{kind}（{zh}）" for kind, zh in _IMPORT_KINDS_ZH.items()), ", ".join(IMPORT_KINDS))
+
+
+def _kind_choice(t: Say) -> Callable[[str], str]:
+    return enum_choice("kind", list(_IMPORT_KINDS_ZH.items()), t)
 
 
 def source_option(parser: argparse.ArgumentParser, t: Say, *, default: str, what: tuple[str, str]) -> None:
@@ -103,7 +108,9 @@ def _guarantor(p: argparse.ArgumentParser, t: Say) -> None:
         help=choices_help(t, ("担保方式", "kind of guarantee"), kinds),
     )
     p.add_argument(
-        "--name", required=True, help=t("名称，例如 大阁镇南关村村民委员会", "e.g. 大阁镇南关村村民委员会")
+        "--name",
+        required=True,
+        help=t("名称，例如 大阁镇南关村村民委员会", "its name, e.g. 大阁镇南关村村民委员会"),
     )
     p.add_argument("--cap", help=t("最高担保在贷本金（元）", "the most outstanding principal it may guarantee, in yuan"))  # fmt: skip
     p.add_argument("--member", action="append", default=[], help=t("联保小组成员户编码（可重复）", "a member household of a joint-liability group (repeatable)"))  # fmt: skip
@@ -111,7 +118,7 @@ def _guarantor(p: argparse.ArgumentParser, t: Say) -> None:
 
 def _import(p: argparse.ArgumentParser, t: Say) -> None:
     p.add_argument(
-        "kind", choices=IMPORT_KINDS, help=t(f"导入什么：{_kinds(t)}", f"what to import: {_kinds(t)}")
+        "kind", type=_kind_choice(t), help=t(f"导入什么：{_kinds(t)}", f"what to import: {_kinds(t)}")
     )
     p.add_argument("file", type=Path, help=t("CSV、文本或 .xlsx 文件", "a CSV, text or .xlsx file"))
     p.add_argument("--fund", required=True, help=t("基金代码", "fund code"))
@@ -158,7 +165,7 @@ def _open_books(p: argparse.ArgumentParser, t: Say) -> None:
 
 def _template(p: argparse.ArgumentParser, t: Say) -> None:
     p.add_argument(
-        "kind", choices=IMPORT_KINDS, help=t(f"模板种类：{_kinds(t)}", f"which template: {_kinds(t)}")
+        "kind", type=_kind_choice(t), help=t(f"模板种类：{_kinds(t)}", f"which template: {_kinds(t)}")
     )
     p.add_argument("-o", "--output", type=Path, required=True, help=t("要写入的 .xlsx，例如 模板.xlsx", "the .xlsx to write, e.g. 模板.xlsx"))  # fmt: skip
 
