@@ -103,8 +103,8 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
         "--templates",
         type=Path,
         metavar="DIR",
-        help="HTML 模板目录：其中的 header.html.j2、signatures.html.j2、footer.html.j2 取代 revolve 自带的"
-        "（县里自己的抬头、签字栏、页脚）",
+        help="模板目录：其中的 header.html.j2、signatures.html.j2、footer.html.j2 取代 revolve 自带的"
+        "（县里自己的抬头、签字栏、页脚），contract_clauses.zh.txt.j2、agreement_clauses.zh.txt.j2 取代合同、协议条款",
     )
 
 
@@ -376,7 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _report_options(report)
 
-    printing = command("print", "打印单据：收款收据、借款借据、记账凭证 (print a document to file and sign)")
+    printing = command(
+        "print",
+        "打印单据：收款收据、借款借据、借款合同、三方协议、记账凭证 (print a document to file and sign)",
+    )
     documents = printing.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
 
     def document(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -391,6 +394,15 @@ def build_parser() -> argparse.ArgumentParser:
     iou = document("iou", "借款借据：放款时按借款条件和还款计划打印，借款人、担保人签字")
     iou.add_argument("loan", help="借款合同号")
     _report_options(iou)
+    contract = document(
+        "contract",
+        "借款合同：放款时按借款条件和还款计划打印，甲方、乙方、担保人签字（条款可用 --templates 取代）",
+    )
+    contract.add_argument("loan", help="借款合同号")
+    _report_options(contract)
+    agreement = document("agreement", "三方协议：资金方、借款人、担保人三方签字（条款可用 --templates 取代）")
+    agreement.add_argument("loan", help="借款合同号")
+    _report_options(agreement)
     voucher = document("voucher", "记账凭证：打印一笔分录（凭证号、摘要、科目、借贷、合计大写、附件张数）")
     voucher.add_argument("seq", type=int, help="凭证号（分录序号）")
     voucher.add_argument("--attachments", type=int, default=0, help="附件张数（默认 0）")

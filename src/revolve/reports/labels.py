@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from revolve.errors import UnknownLabel, UnknownLanguage
+from revolve.reports.agreement_labels import AGREEMENT_LABELS
 from revolve.reports.document_labels import DOCUMENT_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
@@ -74,7 +75,7 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS}
+    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS, **AGREEMENT_LABELS}
 )
 
 
