@@ -456,3 +456,18 @@ def test_wide_registers_print_landscape_with_typed_frozen_sheets(repaid: Ledger)
     principal = row[names.index("借款金额")]
     assert principal == 3600 and not isinstance(principal, str)
     assert sheet.cell(row=header + 1, column=names.index("借款金额") + 1).number_format == "#,##0.00"
+    # framed for printing, the sheet carries 编制单位 and 单位：元 under its title, and closes with the
+    # signature lines and the print date, inside its print area
+    from revolve.reports.frame import framed
+
+    framed_book = openpyxl.load_workbook(
+        io.BytesIO(render(framed(register, "丰宁县", printed_on=PRINTED), "xlsx"))  # type: ignore[arg-type]
+    )
+    sheet = framed_book[framed_book.sheetnames[-1]]
+    assert "编制单位：丰宁县    单位：元" in str(sheet["A2"].value)
+    assert (
+        sheet.cell(row=sheet.max_row - 1, column=1).value
+        == "制表人：__________    审核人：__________    负责人：__________"
+    )
+    assert sheet.cell(row=sheet.max_row, column=1).value == "打印日期：2026-12-02"
+    assert str(sheet.print_area).endswith(f"${sheet.max_row}")

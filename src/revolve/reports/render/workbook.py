@@ -174,10 +174,12 @@ class _Sheet:
 
 
 def _write_heading(sheet: _Sheet, words: Words, subtitle: str | None) -> int:
-    """The report's title block at the top of a sheet; returns the next free row."""
+    """The report's title block at the top of a sheet (the byline followed by 编制单位 and 单位：元 when the
+    report has a letterhead); returns the next free row."""
     cells = sheet.sheet
     cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
-    cells.cell(row=2, column=1, value=printable(words.byline))
+    byline = f"{words.byline}    {words.masthead}" if words.masthead else words.byline
+    cells.cell(row=2, column=1, value=printable(byline))
     cells.cell(row=2, column=1).data_type = "s"
     if subtitle is None:
         return 4
@@ -258,6 +260,12 @@ def _write_lines(sheet: _Sheet, row: int, texts: Sequence[str]) -> int:
     return row
 
 
+def _closing(words: Words) -> list[str]:
+    """The lines that close a printed sheet: the signature lines and the print date, when the report has them."""
+    closing = [words.signature_line()] if words.signatures else []
+    return closing + ([words.printed] if words.printed else [])
+
+
 def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
     cells = sheet.sheet
     cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
@@ -301,16 +309,12 @@ def _form_workbook(book: Workbook, words: Words) -> None:
     first.title = names[0]
     sheet = _Sheet(first)
     row = _write_heading(sheet, words, None) - 1
-    if words.masthead:
-        row = _write_lines(sheet, row - 1, [words.masthead]) + 1
     header_row: int | None = None
     span = 2
     for section, (_, labels, columns) in form:
         row, header_row, span = _write_section(sheet, words, row + 1, section, (labels, columns))
         row += 1
-    closing = [words.signature_line()] if words.signatures else []
-    closing += [words.printed] if words.printed else []
-    row = _write_lines(sheet, row, closing)
+    row = _write_lines(sheet, row, _closing(words))
     sheet.finish(header_row=header_row, columns=span, last_row=row, one_page=True)
     if not annex and not words.notes:
         return
@@ -373,12 +377,15 @@ def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
         assert isinstance(summary_sheet, Worksheet)  # a new workbook always has its one sheet
         summary_sheet.title = names[0]
         _summary_sheet(_Sheet(summary_sheet), words, names[1:])
-        for sheet_name, section, (title, labels, columns) in zip(
-            names[1:], words.shown.sections, words.sections, strict=True
+        last = len(words.sections) - 1
+        for number, (sheet_name, section, (title, labels, columns)) in enumerate(
+            zip(names[1:], words.shown.sections, words.sections, strict=True)
         ):
             sheet = _Sheet(book.create_sheet(sheet_name))
             row = _write_heading(sheet, words, title)
             row, header_row, span = _write_section(sheet, words, row, section, (labels, columns))
+            if number == last and _closing(words):  # the signature lines and the print date close it
+                row = _write_lines(sheet, row + 1, _closing(words))
             sheet.finish(header_row=header_row, columns=span, last_row=row)
     buffer = io.BytesIO()
     book.save(buffer)
