@@ -26,6 +26,7 @@ from revolve.funds import Fund
 from revolve.ledger import Ledger
 from revolve.metrics import PeriodFigures, combine, period_figures
 from revolve.money import Money
+from revolve.portfolio import Portfolio
 from revolve.reports.model import Cell, Column, ColumnKind, Section, Table, Term
 
 __all__ = ["form_periods", "quarterly_form"]
@@ -107,8 +108,9 @@ def form_periods(start: date, end: date) -> tuple[tuple[date, date], tuple[date,
     return (start, end), (date(end.year, 1, 1), end), (_a_year_before(start), _a_year_before(end))
 
 
-def _column(ledger: Ledger, funds: Sequence[Fund], start: date, end: date) -> _Figures:
-    portfolios = [ledger.portfolio(f) for f in funds]
+def _column(
+    ledger: Ledger, funds: Sequence[Fund], portfolios: Sequence[Portfolio], start: date, end: date
+) -> _Figures:
     return _Figures(
         period=combine([period_figures(p, start=start, end=end) for p in portfolios]),
         cash=Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds),
@@ -130,7 +132,8 @@ def quarterly_form(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: d
         one row per line of the form; a stock line leaves 本年累计数 empty; the 存折质押扣划 line shows
         only when a passbook was applied in one of the three periods.
     """
-    columns = [_column(ledger, funds, first, last) for first, last in form_periods(start, end)]
+    portfolios = [ledger.portfolio(f) for f in funds]  # read once, folded over three periods
+    columns = [_column(ledger, funds, portfolios, first, last) for first, last in form_periods(start, end)]
     passbook = any("passbook" in c.period.recovered_by_payer for c in columns)
     lines = [line for line in _LINES if line.key != "form_passbook" or passbook]
     rows: list[tuple[Cell, ...]] = []
