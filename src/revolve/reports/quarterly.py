@@ -27,6 +27,7 @@ from revolve.loans import AgeingBucket, bucket_for
 from revolve.metrics import PeriodFigures, combine, period_figures
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
+from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.quarterly_form import quarterly_form
@@ -79,9 +80,15 @@ def quarterly_figures(
 ) -> tuple[PeriodFigures, Money]:
     """The period's figures of one fund or of every fund in an org's subtree, and their cash at the end."""
     funds, _ = _funds(ledger, fund, org)
+    return _figures(ledger, funds, [ledger.portfolio(f) for f in funds], start=start, end=end)
+
+
+def _figures(
+    ledger: Ledger, funds: list[Fund], portfolios: list[Portfolio], *, start: date, end: date
+) -> tuple[PeriodFigures, Money]:
     if not funds:
         raise ValueError("the organisation's subtree holds no fund")
-    parts = [period_figures(ledger.portfolio(f), start=start, end=end) for f in funds]
+    parts = [period_figures(p, start=start, end=end) for p in portfolios]
     cash = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
     return combine(parts), cash
 
@@ -156,8 +163,9 @@ def build_quarterly(
         The report; its ``period`` is the quarter's (or year's) first and last day.
     """
     start, end = period_of(year, quarter, half)
-    _, subject = _funds(ledger, fund, org)
-    figures, cash = quarterly_figures(ledger, start=start, end=end, fund=fund, org=org)
+    funds, subject = _funds(ledger, fund, org)
+    portfolios = [ledger.portfolio(each) for each in funds]
+    figures, cash = _figures(ledger, funds, portfolios, start=start, end=end)
     f = figures
     by_town = overdue_areas(ledger, end=end, level=OrgLevel.TOWN, fund=fund, org=org)
     by_village = overdue_areas(ledger, end=end, level=OrgLevel.VILLAGE, fund=fund, org=org)
@@ -335,8 +343,7 @@ def build_quarterly(
         ),
         Section("rates", "rates", table=rates),
     )
-    funds, _ = _funds(ledger, fund, org)
-    form = quarterly_form(ledger, funds, start=start, end=end)
+    form = quarterly_form(ledger, funds, start=start, end=end, portfolios=portfolios, current=(figures, cash))
     sections = (form, *(replace(section, annex=True) for section in sections))
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(

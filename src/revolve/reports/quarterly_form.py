@@ -109,16 +109,30 @@ def form_periods(start: date, end: date) -> tuple[tuple[date, date], tuple[date,
 
 
 def _column(
-    ledger: Ledger, funds: Sequence[Fund], portfolios: Sequence[Portfolio], start: date, end: date
+    ledger: Ledger,
+    funds: Sequence[Fund],
+    portfolios: Sequence[Portfolio],
+    period: tuple[date, date],
+    known: tuple[PeriodFigures, Money] | None = None,
 ) -> _Figures:
-    return _Figures(
-        period=combine([period_figures(p, start=start, end=end) for p in portfolios]),
-        cash=Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds),
-        received=Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end),
+    start, end = period
+    figures, cash = known or (
+        combine([period_figures(p, start=start, end=end) for p in portfolios]),
+        Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds),
     )
+    received = Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end)
+    return _Figures(period=figures, cash=cash, received=received)
 
 
-def quarterly_form(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: date) -> Section:
+def quarterly_form(
+    ledger: Ledger,
+    funds: Sequence[Fund],
+    *,
+    start: date,
+    end: date,
+    portfolios: Sequence[Portfolio] | None = None,
+    current: tuple[PeriodFigures, Money] | None = None,
+) -> Section:
     """The form of the 季报表 of these funds for ``[start, end]``: the report's first section.
 
     Args:
@@ -126,21 +140,30 @@ def quarterly_form(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: d
         funds: the funds the report covers (one, or every fund of an org's subtree).
         start: the period's first day.
         end: the period's last day.
+        portfolios: the funds' portfolios (``Ledger.portfolio``), when the caller has read them already.
+        current: the period's own figures and cash at its end, when the caller has them already (the
+            quarterly report does): the 本期数 column is then not computed twice.
 
     Returns:
         A section flagged ``form``: its table has the columns 行次, 项目, 本期数, 本年累计数, 上年同期数 and
         one row per line of the form; a stock line leaves 本年累计数 empty; the 存折质押扣划 line shows
         only when a passbook was applied in one of the three periods.
     """
-    portfolios = [ledger.portfolio(f) for f in funds]  # read once, folded over three periods
-    columns = [_column(ledger, funds, portfolios, first, last) for first, last in form_periods(start, end)]
+    if portfolios is None:
+        portfolios = [ledger.portfolio(f) for f in funds]  # read once, folded over three periods
+    this, year, prior = form_periods(start, end)
+    columns = [
+        _column(ledger, funds, portfolios, this, current),
+        _column(ledger, funds, portfolios, year),
+        _column(ledger, funds, portfolios, prior),
+    ]
     passbook = any("passbook" in c.period.recovered_by_payer for c in columns)
     lines = [line for line in _LINES if line.key != "form_passbook" or passbook]
     rows: list[tuple[Cell, ...]] = []
     for number, line in enumerate(lines, 1):
-        current, year, prior = (line.value(c) for c in columns)
+        now, to_date, a_year_ago = (line.value(c) for c in columns)
         rows.append(
-            (number, Term(line.key, indent=line.indent), current, None if line.stock else year, prior)
+            (number, Term(line.key, indent=line.indent), now, None if line.stock else to_date, a_year_ago)
         )
     table = Table(
         columns=(
