@@ -23,8 +23,9 @@
     report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
                 (--fund F | --org O) [--year Y] [--quarter Q | --half H] [--as-of DATE] [--from DATE] [--to DATE]
                 [--account CODE]                                      (ledger: 明细账 of one account)
-    print       {receipt NUMBER [--payee NAME] | iou LOAN | voucher SEQ [--attachments N] [--prepared-by NAME]
-                [--reviewed-by NAME] [--posted-by NAME]} --fund F    打印单据：收款收据、借款借据、记账凭证
+    print       {receipt NUMBER [--payee NAME] | iou LOAN | contract LOAN | agreement LOAN | voucher SEQ
+                [--attachments N] [--prepared-by NAME] [--reviewed-by NAME] [--posted-by NAME]} --fund F
+                打印单据：收款收据、借款借据、借款合同、三方协议、记账凭证
     check       [--fund F]                audit the books against revolve's invariants
     verify      FUND [--against CODE]     walk a fund's hash chain (against an earlier checkpoint, 账簿校验码)
     seal        FUND                      key a fund's existing chain under the chain key (REVOLVE_CHAIN_KEY)
@@ -34,7 +35,8 @@
 Every report command (``statement``, ``report``, ``print``) takes ``--format text|markdown|html|csv|xlsx|json`` and
 ``--output FILE`` (the format follows the file's suffix when not given; text to stdout by default) and
 ``--reveal`` to show national ID numbers and phones unmasked, and ``--templates DIR`` (a county's own
-``header.html.j2`` / ``signatures.html.j2`` / ``footer.html.j2`` for HTML). ``--db`` takes a SQLAlchemy URL or a path
+``header.html.j2`` / ``signatures.html.j2`` / ``footer.html.j2`` for HTML, and ``contract_clauses.zh.txt.j2`` /
+``agreement_clauses.zh.txt.j2`` for the clauses of ``print contract`` / ``print agreement`` in every format). ``--db`` takes a SQLAlchemy URL or a path
 to a SQLite file; without it, ``$REVOLVE_DATABASE_URL`` or ``revolve.db`` in the working directory. Only
 ``init`` and ``demo`` create a database: the other commands refuse a SQLite file that does not exist, so
 a mistyped path does not silently open empty books. ``--db`` and ``--lang`` may come before or after

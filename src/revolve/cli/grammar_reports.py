@@ -47,10 +47,11 @@ def output_options(parser: argparse.ArgumentParser, t: Say) -> None:
         "--templates",
         type=Path,
         metavar="DIR",
-        help=t("HTML 模板目录：其中的 header.html.j2、signatures.html.j2、footer.html.j2 取代 revolve 自带的"
-               "（县里自己的抬头、签字栏、页脚）",
-               "a folder of HTML templates: its header.html.j2, signatures.html.j2 and footer.html.j2 replace "
-               "revolve's own (a county's letterhead, signature lines, footer)"),
+        help=t("模板目录：其中的 header.html.j2、signatures.html.j2、footer.html.j2 取代 revolve 自带的"
+               "（县里自己的抬头、签字栏、页脚），contract_clauses.zh.txt.j2、agreement_clauses.zh.txt.j2 取代合同、协议条款",
+               "a folder of templates: its header.html.j2, signatures.html.j2 and footer.html.j2 replace "
+               "revolve's own (a county's letterhead, signature lines, footer), and contract_clauses.en.txt.j2 / "
+               "agreement_clauses.en.txt.j2 the clauses of a contract or agreement"),
     )  # fmt: skip
 
 
@@ -102,6 +103,12 @@ def _print(p: argparse.ArgumentParser, t: Say) -> None:
     iou = document("iou", t("借款借据：放款时按借款条件和还款计划打印，借款人、担保人签字", "a loan's IOU with its terms and schedule, to sign"))  # fmt: skip
     iou.add_argument("loan", help=t("借款编号", "the loan's number"))
     output_options(iou, t)
+    contract = document("contract", t("借款合同：放款时按借款条件和还款计划打印，甲方、乙方、担保人签字（条款可用 --templates 取代）", "a loan contract with its terms and schedule, for every party to sign (clauses replaceable with --templates)"))  # fmt: skip
+    contract.add_argument("loan", help=t("借款编号", "the loan's number"))
+    output_options(contract, t)
+    agreement = document("agreement", t("三方协议：资金方、借款人、担保人三方签字（条款可用 --templates 取代）", "the three-party agreement of fund, borrower and guarantor (clauses replaceable with --templates)"))  # fmt: skip
+    agreement.add_argument("loan", help=t("借款编号", "the loan's number"))
+    output_options(agreement, t)
     voucher = document("voucher", t("记账凭证：打印一笔分录（凭证号、摘要、科目、借贷、合计大写、附件张数）", "an entry's voucher"))  # fmt: skip
     voucher.add_argument("seq", type=int, help=t("凭证号（分录序号）", "the entry's number"))
     voucher.add_argument("--attachments", type=int, default=0, help=t("附件张数（默认 0）", "attachments (default 0)"))  # fmt: skip
@@ -121,8 +128,8 @@ COMMANDS = (
     ),
     Grammar(
         "print",
-        "打印单据：收款收据、借款借据、记账凭证",
-        "print a document to file and sign: receipt, IOU, voucher",
+        "打印单据：收款收据、借款借据、借款合同、三方协议、记账凭证",
+        "print a document to file and sign: receipt, IOU, contract, three-party agreement, voucher",
         _print,
     ),
 )

@@ -135,7 +135,8 @@ def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repo
 
 
 def build_document(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:
-    """Build the document ``revolve print`` asks for: a 收款收据, a 借款借据 or a 记账凭证, printed today."""
+    """Build the document ``revolve print`` asks for: a 收款收据, a 借款借据, a 借款合同, a 三方协议 or a
+    记账凭证, printed today."""
     from revolve.reports import documents  # noqa: PLC0415
 
     fund = ledger.fund(args.fund)
@@ -145,6 +146,19 @@ def build_document(args: argparse.Namespace, ledger: Ledger, today: date) -> Rep
         )
     if args.document == "iou":
         return documents.build_iou(ledger, fund, args.loan, printed_on=today, reveal=args.reveal)
+    if args.document in ("contract", "agreement"):
+        from revolve.reports import agreements  # noqa: PLC0415
+
+        build = agreements.build_contract if args.document == "contract" else agreements.build_agreement
+        return build(
+            ledger,
+            fund,
+            args.loan,
+            printed_on=today,
+            reveal=args.reveal,
+            lang=args.lang,
+            templates=args.templates,
+        )
     return documents.build_voucher(
         ledger,
         fund,

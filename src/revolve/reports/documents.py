@@ -42,7 +42,7 @@ from revolve.reports.model import (
     Term,
 )
 
-__all__ = ["build_iou", "build_receipt", "build_voucher", "letterhead_of"]
+__all__ = ["build_iou", "build_receipt", "build_voucher", "letterhead_of", "repayment_plan"]
 
 M, C, D, T = ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DATE, ColumnKind.TEXT
 
@@ -181,30 +181,7 @@ def build_iou(
         Fact("iou_rate", terms.rate),
         Fact("iou_purpose", ln.file.purpose_text or None),
     )
-    table = Table(
-        columns=(
-            Column("number", "installment_number", C),
-            Column("due_date", "due_date", D),
-            Column("principal", "principal", M),
-            Column("interest", "interest", M),
-            Column("fee", "fee", M),
-            Column("total", "installment_total", M),
-            Column("balance_after", "balance_after", M),
-        ),
-        rows=tuple(
-            (d.number, d.due_date, d.principal, d.interest, d.fee, d.total, left)
-            for d, left in zip(plan, _balances(ln.principal, plan), strict=True)
-        ),
-        total=(
-            None,
-            None,
-            Money.total(d.principal for d in plan),
-            Money.total(d.interest for d in plan),
-            Money.total(d.fee for d in plan),
-            Money.total(d.total for d in plan),
-            None,
-        ),
-    )
+    table = repayment_plan(ln.principal, plan)
     signatures = (
         Signature("sign_borrower"),
         *(Signature("sign_guarantor", name) for name in guarantors),
@@ -227,13 +204,45 @@ def build_iou(
     )
 
 
-def _balances(principal: Money, plan: tuple[Due, ...]) -> list[Money]:
-    """The principal left after each instalment of the plan (剩余本金)."""
-    left, out = principal, []
+def repayment_plan(principal: Money, plan: tuple[Due, ...]) -> Table:
+    """The repayment plan printed on a 借款借据, 借款合同 or 三方协议: one row per instalment of the
+    schedule (期数, 还款日期, 本金, 利息, 管理费, 本期应还, 剩余本金) and the 合计 row.
+
+    Args:
+        principal: the loan's principal.
+        plan: the schedule the loan was paid out on.
+
+    Returns:
+        The table; 剩余本金 after the last instalment is zero for a schedule that repays the principal.
+    """
+    left, balances = principal, []
     for due in plan:
         left -= due.principal
-        out.append(left)
-    return out
+        balances.append(left)
+    return Table(
+        columns=(
+            Column("number", "installment_number", C),
+            Column("due_date", "due_date", D),
+            Column("principal", "principal", M),
+            Column("interest", "interest", M),
+            Column("fee", "fee", M),
+            Column("total", "installment_total", M),
+            Column("balance_after", "balance_after", M),
+        ),
+        rows=tuple(
+            (d.number, d.due_date, d.principal, d.interest, d.fee, d.total, b)
+            for d, b in zip(plan, balances, strict=True)
+        ),
+        total=(
+            None,
+            None,
+            Money.total(d.principal for d in plan),
+            Money.total(d.interest for d in plan),
+            Money.total(d.fee for d in plan),
+            Money.total(d.total for d in plan),
+            None,
+        ),
+    )
 
 
 def build_voucher(

@@ -14,7 +14,9 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from revolve.errors import UnknownLabel, UnknownLanguage
+from revolve.reports.agreement_labels import AGREEMENT_LABELS
 from revolve.reports.document_labels import DOCUMENT_LABELS
+from revolve.reports.form_labels import FORM_LABELS
 from revolve.reports.list_labels import LIST_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
@@ -45,6 +47,7 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
     "numerator": ("分子", "Numerator"),
     "denominator": ("分母", "Denominator"),
     "notes": ("附注", "Notes"),
+    "annex": ("附表：明细", "Annex: details"),
     # repayment schedule (还款计划表)
     "repayment_schedule": ("还款计划表", "Repayment schedule"),
     "installment_number": ("期数", "No."),
@@ -75,7 +78,15 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS, **LIST_LABELS}
+    {
+        **_BASE_LABELS,
+        **REPORT_LABELS,
+        **ACCOUNT_LABELS,
+        **DOCUMENT_LABELS,
+        **AGREEMENT_LABELS,
+        **FORM_LABELS,
+        **LIST_LABELS,
+    }
 )
 
 

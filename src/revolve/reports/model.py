@@ -38,9 +38,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A word the renderer translates: a label key such as ``status_active`` (在贷 / active)."""
+    """A word the renderer translates: a label key such as ``status_active`` (在贷 / active).
+
+    ``indent`` sets it in by that many full-width spaces, as a form sets in its 其中 rows under the row
+    they break down (``Term("of_which_borrower", indent=2)`` shows ``　　其中：借款人归还``).
+    """
 
     key: str
+    indent: int = 0
 
 
 Cell = Money | int | date | Ratio | Decimal | Term | str | None
@@ -56,6 +61,9 @@ class ColumnKind(StrEnum):
     DATE = "date"
     RATIO = "ratio"
     DECIMAL = "decimal"
+    FIGURE = "figure"
+    """Any figure, typed cell by cell (an amount, a count, a rate or a decimal): the 本期数 column of a
+    form whose rows are of different kinds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,12 @@ class Section:
     title: str
     facts: tuple[Fact, ...] = ()
     table: Table | None = None
+    form: bool = False
+    """The report's form (表式): one grid of 行次, 项目 and figures meant to print on one page; an Excel
+    workbook gives it the first sheet, fitted to one page."""
+    annex: bool = False
+    """Part of the detailed annex (附表) behind the form: an Excel workbook puts the annex sections on one
+    sheet, one after another; HTML starts them on a new page under an 附表 heading."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ Its sections follow domain.md §11's suggested fields: capital by source; what w
 date; what was lent this period (batches, households, amount) and recovered (borrower, guarantor 代偿,
 pledged deposit); instalments that fell due against those repaid on time; ageing and PAR30; write-offs
 and recoveries; grants, subsidies and money returned to finance; revolving (turnover, rounds, re-lending);
-and the rates — 到期还款率, 回收率, 滚动率, PAR30, PAR30 + restructured (展期), 脱贫率 — each with its numerator and denominator. The
+and the rates — 到期还款率, 回收率, 滚动率, PAR30, PAR30 + restructured (展期), 脱贫率 — each with its numerator and denominator.
+The report opens with its form (:mod:`revolve.reports.quarterly_form`: 行次, 项目, 本期数, 本年累计数, 上年同期数 on
+one page); the sections above follow it as the annex (附表). The
 figures come from :func:`revolve.metrics.period_figures`; a roll-up adds funds with
 :func:`revolve.metrics.combine`, where transfers between the funds net to nothing.
 """
@@ -12,6 +14,7 @@ figures come from :func:`revolve.metrics.period_figures`; a roll-up adds funds w
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,8 +27,10 @@ from revolve.loans import AgeingBucket, bucket_for
 from revolve.metrics import PeriodFigures, combine, period_figures
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
+from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
+from revolve.reports.quarterly_form import quarterly_form
 
 __all__ = ["build_quarterly", "overdue_areas", "period_of", "quarterly_figures"]
 
@@ -75,9 +80,15 @@ def quarterly_figures(
 ) -> tuple[PeriodFigures, Money]:
     """The period's figures of one fund or of every fund in an org's subtree, and their cash at the end."""
     funds, _ = _funds(ledger, fund, org)
+    return _figures(ledger, funds, [ledger.portfolio(f) for f in funds], start=start, end=end)
+
+
+def _figures(
+    ledger: Ledger, funds: list[Fund], portfolios: list[Portfolio], *, start: date, end: date
+) -> tuple[PeriodFigures, Money]:
     if not funds:
         raise ValueError("the organisation's subtree holds no fund")
-    parts = [period_figures(ledger.portfolio(f), start=start, end=end) for f in funds]
+    parts = [period_figures(p, start=start, end=end) for p in portfolios]
     cash = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
     return combine(parts), cash
 
@@ -152,8 +163,9 @@ def build_quarterly(
         The report; its ``period`` is the quarter's (or year's) first and last day.
     """
     start, end = period_of(year, quarter, half)
-    _, subject = _funds(ledger, fund, org)
-    figures, cash = quarterly_figures(ledger, start=start, end=end, fund=fund, org=org)
+    funds, subject = _funds(ledger, fund, org)
+    portfolios = [ledger.portfolio(each) for each in funds]
+    figures, cash = _figures(ledger, funds, portfolios, start=start, end=end)
     f = figures
     by_town = overdue_areas(ledger, end=end, level=OrgLevel.TOWN, fund=fund, org=org)
     by_village = overdue_areas(ledger, end=end, level=OrgLevel.VILLAGE, fund=fund, org=org)
@@ -209,7 +221,7 @@ def build_quarterly(
         rows=tuple((r, n) for r, n in f.loans_by_round.items()),
         total=(Term("total"), sum(f.loans_by_round.values())),
     )
-    sections = (
+    sections: tuple[Section, ...] = (
         Section(
             "overview",
             "overview",
@@ -331,16 +343,19 @@ def build_quarterly(
         ),
         Section("rates", "rates", table=rates),
     )
+    form = quarterly_form(ledger, funds, start=start, end=end, portfolios=portfolios, current=(figures, cash))
+    sections = (form, *(replace(section, annex=True) for section in sections))
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(
         kind="quarterly",
-        checkpoints=tuple(ledger.checkpoint(each) for each in _funds(ledger, fund, org)[0]),
+        checkpoints=tuple(ledger.checkpoint(each) for each in funds),
         title=title,
         subject=subject,
         as_of=end,
         period=(start, end),
         sections=sections,
         notes=(
+            "note_form",
             "note_due_repayment_rate",
             "note_recovery_rate",
             "note_relending_rate",

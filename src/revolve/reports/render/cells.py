@@ -29,7 +29,9 @@ from revolve.money import Money
 from revolve.ratios import Ratio
 from revolve.reports.model import Cell, Column, ColumnKind, Fact, Term
 
-NUMERIC = frozenset({ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DECIMAL, ColumnKind.RATIO})
+NUMERIC = frozenset(
+    {ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.DECIMAL, ColumnKind.RATIO, ColumnKind.FIGURE}
+)
 """The kinds that are figures: right-aligned wherever they are shown."""
 
 RATIO_PLACES = 6

@@ -15,7 +15,10 @@ Chinese. The form:
   fields — its fraction rounded half-up to six decimals (``0.989459``, empty when the denominator is
   zero), its numerator and its denominator, each an amount (``3567.00``, always with a point) or a count
   (``3567``, never with one). A rate column's header is therefore three fields: ``到期还款率``,
-  ``到期还款率（分子）``, ``到期还款率（分母）`` (English ``… (numerator)``, ``… (denominator)``).
+  ``到期还款率（分子）``, ``到期还款率（分母）`` (English ``… (numerator)``, ``… (denominator)``). A form's
+  figure column (本期数, which holds amounts, counts and rates row by row) is spread the same way: three
+  fields, the last two empty on a row that is not a rate.
+* A 其中 row's 项目 keeps its indent (full-width spaces before the label).
 * In the total row an empty first cell is written as 合计 / Total.
 * A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a spreadsheet
   would run it as a formula: CSV injection) is written with a leading ``'``, as the xlsx output keeps such
@@ -62,7 +65,7 @@ def _fields(value: Cell, kind: ColumnKind | None) -> list[str]:
         text = neutralised(value)
     else:
         text = plain(value)
-    return [text, "", ""] if kind is ColumnKind.RATIO else [text]
+    return [text, "", ""] if kind in (ColumnKind.RATIO, ColumnKind.FIGURE) else [text]
 
 
 def render_csv(report: Report, *, lang: Language | str = Language.ZH) -> str:
@@ -94,7 +97,7 @@ def render_csv(report: Report, *, lang: Language | str = Language.ZH) -> str:
         table = section.table
         if table is not None:
             writer.writerow([])
-            writer.writerow(words.spread_header(table.columns, column_labels))
+            writer.writerow(words.spread_header(table.columns, column_labels, figures=True))
             for row in (*table.rows, *((table.total,) if table.total is not None else ())):
                 fields: list[str] = []
                 for column, value in zip(table.columns, row, strict=True):

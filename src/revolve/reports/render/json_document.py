@@ -36,7 +36,10 @@ def _json_value(value: Cell, language: Language) -> object:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, Term):
-        return {"term": value.key, "label": label(value.key, language)}
+        term: dict[str, object] = {"term": value.key, "label": label(value.key, language)}
+        if value.indent:
+            term["indent"] = value.indent
+        return term
     if isinstance(value, Ratio):
         return {
             "numerator": _json_value(value.numerator, language),

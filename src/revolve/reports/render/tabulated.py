@@ -47,7 +47,11 @@ def tabulated(words: Words, layout: Layout) -> str:
     lines += layout.heading(escape(words.heading))
     if words.masthead:
         lines += [escape(words.masthead), ""]
+    annex = False
     for section, (title, fact_labels, column_labels) in zip(report.sections, words.sections, strict=True):
+        if section.annex and not annex:
+            annex = True
+            lines += layout.heading(escape(words.word("annex")))
         lines += layout.subheading(escape(title))
         if section.facts:
             rows = [
@@ -81,6 +85,8 @@ def tabulated(words: Words, layout: Layout) -> str:
                     tablefmt=layout.table_format,
                     disable_numparse=True,
                     colalign=[column_align(column) for column in table.columns],
+                    # a form's 其中 rows are set in by full-width spaces: keep them
+                    preserve_whitespace=True,
                 )
             )
             lines.append("")

@@ -109,6 +109,7 @@ def render_html(
     shown = words.shown
     sections = []
     widest = 0
+    annex = False
     for section, (title, fact_labels, column_labels) in zip(shown.sections, words.sections, strict=True):
         facts = [
             {"name": printable(name), **_fact(fact.value, name)}
@@ -128,8 +129,17 @@ def render_html(
                     for total, row in rows
                 ],
             }
+        annex_starts = section.annex and not annex
+        annex = annex or section.annex
         sections.append(
-            {"key": printable(section.key), "title": printable(title), "facts": facts, "table": table}
+            {
+                "key": printable(section.key),
+                "title": printable(title),
+                "facts": facts,
+                "table": table,
+                "form": section.form,
+                "annex_starts": annex_starts,
+            }
         )
     context = {
         "html_lang": "zh-CN" if words.lang is Language.ZH else "en",
@@ -147,6 +157,8 @@ def render_html(
         "sections": sections,
         "notes": [printable(note) for note in words.notes],
         "notes_title": words.word("notes"),
+        "annex_title": words.word("annex"),
+        "has_form": any(section.form for section in shown.sections),
         "landscape": widest > _WIDE,
         "body_class": f"report-{printable(shown.kind)}",
         "page_counter": _counter(words.lang),

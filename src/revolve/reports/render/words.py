@@ -22,6 +22,17 @@ from revolve.reports.labels import LABELS, Language, label
 from revolve.reports.model import Cell, Column, ColumnKind, Report, Section, Table, Term
 from revolve.reports.render.cells import kind_of
 
+_FIGURES = frozenset({ColumnKind.MONEY, ColumnKind.COUNT, ColumnKind.RATIO, ColumnKind.DECIMAL})
+"""The kinds a FIGURE column holds."""
+
+INDENT = "\u3000"
+"""One step of a Term's indent: a full-width space, which neither HTML nor tabulate collapses."""
+
+
+def term_text(term: Term, language: Language) -> str:
+    """A Term in words, set in by its indent."""
+    return INDENT * term.indent + label(term.key, language)
+
 
 def _language(lang: Language | str) -> Language:
     try:
@@ -45,6 +56,8 @@ def _check_table(section: Section, table: Table) -> None:
             cell_where = f"{where}, column {column.key!r}"
             kind = kind_of(value, cell_where)
             # a Term is a word (合计, a status) and may stand in any column, as an empty cell may
+            if column.kind is ColumnKind.FIGURE and kind in _FIGURES:
+                continue
             if kind is not None and kind is not column.kind and not isinstance(value, Term):
                 raise InvalidReport(
                     cell_where, value, reason=f"a {column.kind.value} column holds {kind.value}"
@@ -99,16 +112,20 @@ class Words:
             return [name, f"{name}（{numerator}）", f"{name}（{denominator}）"]
         return [name, f"{name} ({numerator.lower()})", f"{name} ({denominator.lower()})"]
 
-    def spread_header(self, columns: Sequence[Column], names: Sequence[str]) -> list[str]:
-        """A table's header where each rate column takes three fields (CSV and Excel split rates so)."""
+    def spread_header(
+        self, columns: Sequence[Column], names: Sequence[str], *, figures: bool = False
+    ) -> list[str]:
+        """A table's header where each rate column takes three fields (CSV and Excel split rates so);
+        with ``figures``, each FIGURE column too (CSV: a form's rate rows keep their parts)."""
+        spread = {ColumnKind.RATIO, ColumnKind.FIGURE} if figures else {ColumnKind.RATIO}
         header: list[str] = []
         for column, name in zip(columns, names, strict=True):
-            header += self.ratio_headers(name) if column.kind is ColumnKind.RATIO else [name]
+            header += self.ratio_headers(name) if column.kind in spread else [name]
         return header
 
 
 def _shown_row(row: tuple[Cell, ...], language: Language) -> tuple[Cell, ...]:
-    return tuple(label(value.key, language) if isinstance(value, Term) else value for value in row)
+    return tuple(term_text(value, language) if isinstance(value, Term) else value for value in row)
 
 
 def _shown_section(section: Section, language: Language) -> Section:

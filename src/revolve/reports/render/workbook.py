@@ -6,7 +6,12 @@ title; its facts follow as 项目/数值 rows, then its table with a bold, fille
 and repeated on every printed page) and a bold total row. Cells are *typed*: amounts numeric yuan
 (``Decimal``, format ``#,##0.00``), counts ``int`` (``#,##0``), dates dates (``yyyy-mm-dd``), rates a numeric
 fraction (``0.00%``) beside their numerator and denominator; text is always text, never a formula. Sheet
-names are legal and unique; column widths fit the widest text; pages are A4, fitted to the width.
+names are legal and unique; column widths fit the widest text; pages are A4, fitted to the width, landscape
+from seven columns, with a print area over what was written.
+
+A report with a form (the 季报表's 行次/项目/本期数 grid) is a filing workbook instead: the form on the first
+sheet, with 编制单位, 单位：元, the signature lines and the print date, printed on one page (fit to 1 × 1);
+every other section on one 附表 (annex) sheet, one after another, then the notes.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from revolve.money import Money
 from revolve.ratios import UNDEFINED_TEXT, Ratio
 from revolve.reports.labels import Language
-from revolve.reports.model import Cell, ColumnKind, Report, Term
+from revolve.reports.model import Cell, ColumnKind, Report, Section, Term
 from revolve.reports.render.cells import display, printable, untranslated, width
 from revolve.reports.render.words import Words, resolve
 
@@ -149,7 +154,9 @@ class _Sheet:
             )
         self.style(row, 1, len(names), font=_BOLD, fill=_HEADER_FILL)
 
-    def finish(self, *, header_row: int | None, columns: int) -> None:
+    def finish(self, *, header_row: int | None, columns: int, last_row: int, one_page: bool = False) -> None:
+        """Column widths, frozen header, print titles and area, A4 fitted to the width (to one page for a
+        form); landscape from seven columns."""
         for col, widest in self.widths.items():
             self.sheet.column_dimensions[get_column_letter(col)].width = min(
                 max(widest + 2, _MIN_WIDTH), _MAX_WIDTH
@@ -157,24 +164,175 @@ class _Sheet:
         if header_row is not None:
             self.sheet.freeze_panes = f"A{header_row + 1}"
             self.sheet.print_title_rows = f"{header_row}:{header_row}"
+        self.sheet.print_area = f"A1:{get_column_letter(max(columns, 1))}{max(last_row, 1)}"
         setup = self.sheet.page_setup
         setup.paperSize = self.sheet.PAPERSIZE_A4
         setup.orientation = "landscape" if columns >= _LANDSCAPE_FROM else "portrait"
         setup.fitToWidth = 1
-        setup.fitToHeight = 0
+        setup.fitToHeight = 1 if one_page else 0
         self.sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _write_heading(sheet: _Sheet, words: Words, subtitle: str | None) -> int:
-    """The report's title block at the top of a sheet; returns the next free row."""
+    """The report's title block at the top of a sheet (the byline followed by 编制单位 and 单位：元 when the
+    report has a letterhead); returns the next free row."""
     cells = sheet.sheet
     cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
-    cells.cell(row=2, column=1, value=printable(words.byline))
+    byline = f"{words.byline}    {words.masthead}" if words.masthead else words.byline
+    cells.cell(row=2, column=1, value=printable(byline))
     cells.cell(row=2, column=1).data_type = "s"
     if subtitle is None:
         return 4
     cells.cell(row=3, column=1, value=subtitle).font = _SECTION_FONT
     return 5
+
+
+def _write_section(
+    sheet: _Sheet, words: Words, row: int, section: Section, names: tuple[tuple[str, ...], tuple[str, ...]]
+) -> tuple[int, int | None, int]:
+    """A section's facts (项目/数值 rows) and its table from ``row`` on.
+
+    Args:
+        sheet: the sheet written to.
+        words: the report's words.
+        row: the first row to write.
+        section: the section as shown.
+        names: its fact labels and its column labels.
+
+    Returns:
+        The last row written, the row of the last header (None without one) and the widest span.
+    """
+    labels, columns = names
+    header_row: int | None = None
+    span = 2
+    if section.facts:
+        has_ratio = any(isinstance(fact.value, Ratio) for fact in section.facts)
+        header = [words.word("item"), words.word("value")]
+        if has_ratio:
+            header += [words.word("numerator"), words.word("denominator")]
+        sheet.header(row, header)
+        header_row = row
+        span = len(header)
+        for name, fact in zip(labels, section.facts, strict=True):
+            row += 1
+            sheet.put(row, 1, name)
+            sheet.put_ratio(row, 2, fact.value)
+            sheet.style(row, 1, 1, fill=_LABEL_FILL)
+            sheet.style(row, 2, len(header))
+        if section.table is not None:
+            row += 2
+    table = section.table
+    if table is not None:
+        header = words.spread_header(table.columns, columns)
+        sheet.header(row, header)
+        header_row = row
+        span = max(span, len(header))
+        lines = [(r, False) for r in table.rows]
+        if table.total is not None:
+            lines.append((table.total, True))
+        for line, is_total in lines:
+            row += 1
+            col = 1
+            for column, value in zip(table.columns, line, strict=True):
+                if column.kind is ColumnKind.RATIO:
+                    sheet.put_ratio(row, col, value)
+                    col += 3
+                    continue
+                if isinstance(value, Ratio):  # a rate in a form's figure column: its fraction
+                    fraction = value.value
+                    sheet.put(row, col, UNDEFINED_TEXT if fraction is None else fraction, fmt=_RATIO_FORMAT)
+                else:
+                    sheet.put(row, col, value)
+                col += 1
+            if is_total:
+                sheet.style(row, 1, len(header), font=_BOLD, border=_TOTAL_GRID)
+            else:
+                sheet.style(row, 1, len(header))
+    return row, header_row, span
+
+
+def _write_lines(sheet: _Sheet, row: int, texts: Sequence[str]) -> int:
+    """Plain lines of text (notes, signature lines, the print date) from ``row`` on; returns the last row."""
+    for text in texts:
+        row += 1
+        cell = sheet.sheet.cell(row=row, column=1, value=printable(text))
+        cell.data_type = "s"
+    return row
+
+
+def _closing(words: Words) -> list[str]:
+    """The lines that close a printed sheet: the signature lines and the print date, when the report has them."""
+    closing = [words.signature_line()] if words.signatures else []
+    return closing + ([words.printed] if words.printed else [])
+
+
+def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
+    cells = sheet.sheet
+    cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
+    row = 3
+    for name, values in words.frame:
+        # every frame row spans the summary's columns: a label, then a value or a period's start and end
+        parts: list[Cell] = [name, *values]
+        parts += [None] * (_SUMMARY_COLUMNS - len(parts))
+        for col, part in enumerate(parts, 1):
+            sheet.put(row, col, part)
+        sheet.style(row, 1, 1, font=_BOLD, fill=_LABEL_FILL)
+        row += 1
+    row += 1
+    sheet.header(row, [words.word("contents")])
+    for sheet_name, (title, _, _) in zip(names, words.sections, strict=True):
+        row += 1
+        sheet.put(row, 1, title)
+        link = cells.cell(row=row, column=1)
+        link.hyperlink = "#'{}'!A1".format(sheet_name.replace("'", "''"))
+        link.style = "Hyperlink"
+        link.border = _GRID
+    if words.notes:
+        row += 2
+        sheet.header(row, [words.word("notes")])
+        for note in words.notes:
+            row += 1
+            sheet.put(row, 1, note)
+    sheet.finish(header_row=None, columns=_SUMMARY_COLUMNS, last_row=row)
+
+
+def _form_workbook(book: Workbook, words: Words) -> None:
+    """A report with a form: the form on the first sheet, fitted to one page with its masthead, signature
+    lines and print date; the annex sections one after another on the second, the notes after them."""
+    report = words.shown
+    parts = list(zip(report.sections, words.sections, strict=True))
+    form = [(s, w) for s, w in parts if s.form]
+    annex = [(s, w) for s, w in parts if not s.form]
+    names = _sheet_names([words.title, words.word("annex")])
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook always has its one sheet
+    first.title = names[0]
+    sheet = _Sheet(first)
+    row = _write_heading(sheet, words, None) - 1
+    header_row: int | None = None
+    span = 2
+    for section, (_, labels, columns) in form:
+        row, header_row, span = _write_section(sheet, words, row + 1, section, (labels, columns))
+        row += 1
+    row = _write_lines(sheet, row, _closing(words))
+    sheet.finish(header_row=header_row, columns=span, last_row=row, one_page=True)
+    if not annex and not words.notes:
+        return
+    sheet = _Sheet(book.create_sheet(names[1]))
+    row = _write_heading(sheet, words, words.word("annex")) - 1
+    span = 2
+    for section, (title, labels, columns) in annex:
+        row += 1
+        sheet.sheet.cell(row=row, column=1, value=title).font = _SECTION_FONT
+        row, _, width_ = _write_section(sheet, words, row + 1, section, (labels, columns))
+        span = max(span, width_)
+        row += 1
+    if words.notes:
+        row += 1
+        sheet.sheet.cell(row=row, column=1, value=words.word("notes")).font = _SECTION_FONT
+        row = _write_lines(sheet, row, [f"{n}. {note}" for n, note in enumerate(words.notes, 1)])
+    # the notes are long lines of text: they must not widen the first column
+    sheet.finish(header_row=None, columns=span, last_row=row)
 
 
 def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
@@ -187,7 +345,13 @@ def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
     total row. Amounts are ``Decimal`` yuan with ``#,##0.00``, counts ``int`` with ``#,##0``, decimals
     with their own places, dates ``yyyy-mm-dd``, rates a ``Decimal`` fraction with ``0.00%`` followed by
     their numerator and denominator columns ("—" when undefined). Column widths fit the widest text, a
-    CJK character counting 2. Pages are A4, fitted to the width.
+    CJK character counting 2. Pages are A4 (landscape from seven columns), fitted to the width, with a
+    print area over what was written.
+
+    A report with a form (the 季报表) is laid out for filing instead: the form on the first sheet — title,
+    编制单位 and 单位：元, the grid (a rate as its percentage; its parts are in the annex), the signature
+    lines and the print date — printed on one page; then one 附表 sheet holding every other section one
+    after another, and the notes.
 
     Args:
         report: the report to write.
@@ -202,90 +366,27 @@ def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
     """
     words = resolve(report, lang)
-    report = words.shown
-    names = _sheet_names([words.word("summary"), *(title for title, _, _ in words.sections)])
     book = Workbook()
     book.properties.title = words.heading
     book.properties.creator = "revolve"
-
-    summary_sheet = book.active
-    assert isinstance(summary_sheet, Worksheet)  # a new workbook always has its one sheet
-    summary_sheet.title = names[0]
-    summary = _Sheet(summary_sheet)
-    summary_sheet.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
-    row = 3
-    for name, values in words.frame:
-        # every frame row spans the summary's columns: a label, then a value or a period's start and end
-        cells: list[Cell] = [name, *values]
-        cells += [None] * (_SUMMARY_COLUMNS - len(cells))
-        for col, part in enumerate(cells, 1):
-            summary.put(row, col, part)
-        summary.style(row, 1, 1, font=_BOLD, fill=_LABEL_FILL)
-        row += 1
-    row += 1
-    summary.header(row, [words.word("contents")])
-    for sheet_name, (title, _, _) in zip(names[1:], words.sections, strict=True):
-        row += 1
-        summary.put(row, 1, title)
-        link = summary_sheet.cell(row=row, column=1)
-        link.hyperlink = "#'{}'!A1".format(sheet_name.replace("'", "''"))
-        link.style = "Hyperlink"
-        link.border = _GRID
-    if words.notes:
-        row += 2
-        summary.header(row, [words.word("notes")])
-        for note in words.notes:
-            row += 1
-            summary.put(row, 1, note)
-    summary.finish(header_row=None, columns=_SUMMARY_COLUMNS)
-
-    for sheet_name, section, (title, fact_labels, column_labels) in zip(
-        names[1:], report.sections, words.sections, strict=True
-    ):
-        sheet = _Sheet(book.create_sheet(sheet_name))
-        row = _write_heading(sheet, words, title)
-        header_row: int | None = None
-        span = 2
-        if section.facts:
-            has_ratio = any(isinstance(fact.value, Ratio) for fact in section.facts)
-            header = [words.word("item"), words.word("value")]
-            if has_ratio:
-                header += [words.word("numerator"), words.word("denominator")]
-            sheet.header(row, header)
-            header_row = row
-            span = len(header)
-            for name, fact in zip(fact_labels, section.facts, strict=True):
-                row += 1
-                sheet.put(row, 1, name)
-                sheet.put_ratio(row, 2, fact.value)
-                sheet.style(row, 1, 1, fill=_LABEL_FILL)
-                sheet.style(row, 2, len(header))
-            row += 2
-        table = section.table
-        if table is not None:
-            header = words.spread_header(table.columns, column_labels)
-            sheet.header(row, header)
-            header_row = row
-            span = max(span, len(header))
-            lines = [(r, False) for r in table.rows]
-            if table.total is not None:
-                lines.append((table.total, True))
-            for line, is_total in lines:
-                row += 1
-                col = 1
-                for column, value in zip(table.columns, line, strict=True):
-                    if column.kind is ColumnKind.RATIO:
-                        sheet.put_ratio(row, col, value)
-                        col += 3
-                    else:
-                        sheet.put(row, col, value)
-                        col += 1
-                if is_total:
-                    sheet.style(row, 1, len(header), font=_BOLD, border=_TOTAL_GRID)
-                else:
-                    sheet.style(row, 1, len(header))
-        sheet.finish(header_row=header_row, columns=span)
-
+    if any(section.form for section in report.sections):
+        _form_workbook(book, words)
+    else:
+        names = _sheet_names([words.word("summary"), *(title for title, _, _ in words.sections)])
+        summary_sheet = book.active
+        assert isinstance(summary_sheet, Worksheet)  # a new workbook always has its one sheet
+        summary_sheet.title = names[0]
+        _summary_sheet(_Sheet(summary_sheet), words, names[1:])
+        last = len(words.sections) - 1
+        for number, (sheet_name, section, (title, labels, columns)) in enumerate(
+            zip(names[1:], words.shown.sections, words.sections, strict=True)
+        ):
+            sheet = _Sheet(book.create_sheet(sheet_name))
+            row = _write_heading(sheet, words, title)
+            row, header_row, span = _write_section(sheet, words, row, section, (labels, columns))
+            if number == last and _closing(words):  # the signature lines and the print date close it
+                row = _write_lines(sheet, row + 1, _closing(words))
+            sheet.finish(header_row=header_row, columns=span, last_row=row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
