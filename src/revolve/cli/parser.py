@@ -22,7 +22,7 @@ from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 
 __all__ = ["FORMATS", "REPORTS", "build_parser", "convert_options"]
 
-FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json")
+FORMATS = ("text", "markdown", "html", "csv", "xlsx", "json", "pdf")
 REPORTS = (
     "quarterly",
     "register",
