@@ -1,0 +1,116 @@
+"""Checked as a person sees it: every printed document and report, in Chinese and English, printed to PDF
+by a real browser (Debian's ``chromium``, headless) and read back — A4 in the orientation the page asks
+for, 第 N 页 共 M 页 matching the page count, the 大写 and signature lines on paper, and no word reaching
+past the printable width (cut at the right margin). A control proves the margin check catches a table
+too wide for the page.
+
+The first page of each is kept as a PNG snapshot in ``build/snapshots`` (or ``$REVOLVE_SNAPSHOTS``), which
+CI keeps as an artefact. Without chromium or poppler-utils (``pdftotext``, ``pdftoppm``) these tests skip
+with a message; ``REVOLVE_REQUIRE_BROWSER=1`` (as CI sets it) makes them fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from browser import Chromium, find_chromium
+from printing import (
+    DEMO,
+    KNOWN_CUT,
+    LANGS,
+    beyond_right_margin,
+    build_demo,
+    documents,
+    expected,
+    first_page_png,
+    is_a4,
+    numbered,
+    page_counters,
+    print_document,
+    read_pdf_file,
+    slug,
+    snapshot_dir,
+    squeeze,
+)
+
+REQUIRE_BROWSER = os.environ.get("REVOLVE_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Chromium]:
+    binary = find_chromium()
+    missing = [tool for tool in ("pdftotext", "pdftoppm") if shutil.which(tool) is None]
+    if binary is None or missing:
+        why = (
+            "chromium is not installed"
+            if binary is None
+            else f"poppler-utils is missing ({', '.join(missing)})"
+        )
+        if REQUIRE_BROWSER:
+            pytest.fail(f"REVOLVE_REQUIRE_BROWSER=1 but {why}")
+        pytest.skip(f"browser tests skipped: {why} (apt-get install chromium poppler-utils fonts-noto-cjk)")
+    with Chromium(binary) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", documents())
+def test_each_document_prints_in_a_browser_as_a_clerk_files_it(
+    browser: Chromium, books: Path, tmp_path: Path, name: str, lang: str
+) -> None:
+    page = print_document(books, name, lang, tmp_path / f"{slug(name, lang)}.html")
+    wanted = expected(page.read_text(encoding="utf-8"))
+    pdf_path = tmp_path / f"{slug(name, lang)}.pdf"
+    pdf_path.write_bytes(browser.pdf(page))
+    pdf = read_pdf_file(pdf_path)
+
+    assert all(is_a4(size, landscape=wanted.landscape) for size in pdf.sizes), pdf.sizes
+    assert page_counters(pdf, lang) == numbered(pdf.pages), "第 N 页 共 M 页 is not on every page"
+    if DEMO[name].pages is not None:
+        assert pdf.pages == DEMO[name].pages
+    assert wanted.signatures, f"{name} prints no signature lines"
+    for line in wanted.signatures:
+        assert squeeze(line) in pdf.text, line
+    if DEMO[name].capitals:
+        assert wanted.capitals, f"{name} prints no amount in words (大写)"
+    for amount in wanted.capitals:
+        assert squeeze(amount) in pdf.text, amount
+    png = first_page_png(pdf_path, snapshot_dir() / f"{slug(name, lang)}.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+    cut = beyond_right_margin(pdf_path, wanted.margins[1])
+    if cut and (name, lang) in KNOWN_CUT:
+        pytest.xfail(KNOWN_CUT[name, lang])
+    assert cut == [], "words past the printable width (cut at the right margin)"
+
+
+def test_the_margin_check_catches_a_table_too_wide_for_the_page(
+    browser: Chromium, books: Path, tmp_path: Path
+) -> None:
+    """The control: the same receipt, once as printed and once with a 30-column table added, as a wide
+    register would be if it printed portrait; only the second has words past the printable width."""
+    page = print_document(books, "print receipt", "zh", tmp_path / "receipt.html")
+    html = page.read_text(encoding="utf-8")
+    margins = expected(html).margins
+    fits = tmp_path / "fits.pdf"
+    fits.write_bytes(browser.pdf(page))
+    assert beyond_right_margin(fits, margins[1]) == []
+
+    cells = "".join(f"<td>第{n}列：王秀英 FN-2016-001</td>" for n in range(1, 31))
+    wide = tmp_path / "wide.html"
+    wide.write_text(
+        html.replace("</section>", f"<table><tr>{cells}</tr></table></section>", 1), encoding="utf-8"
+    )
+    too_wide = tmp_path / "too-wide.pdf"
+    too_wide.write_bytes(browser.pdf(wide))
+    assert beyond_right_margin(too_wide, margins[1]) != []
