@@ -264,22 +264,12 @@ def snapshot_dir() -> Path:
     return folder
 
 
-def first_page_png(pdf: Path, png: Path, *, dpi: int = 60) -> Path:
-    """The first page of ``pdf`` as a PNG at ``dpi`` (``pdftoppm``, poppler-utils)."""
+def first_page_png(pdf: Path, png: Path, *, dpi: int = 60, grey: bool = False) -> Path:
+    """The first page of ``pdf`` as a PNG at ``dpi``, in grey if asked (``pdftoppm``, poppler-utils)."""
+    colour = ["-gray"] if grey else []
+    stem = str(png.with_suffix(""))
     subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            str(dpi),
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(png.with_suffix("")),
-        ],
+        ["pdftoppm", "-png", *colour, "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), stem],
         check=True,
         capture_output=True,
     )

@@ -114,3 +114,15 @@ def test_the_margin_check_catches_a_table_too_wide_for_the_page(
     too_wide = tmp_path / "too-wide.pdf"
     too_wide.write_bytes(browser.pdf(wide))
     assert beyond_right_margin(too_wide, margins[1]) != []
+
+
+def test_the_docs_show_the_first_page_of_every_document() -> None:
+    """docs/reports.md shows each document as printed, by docs/snapshots.py (the pipeline above)."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    page = (docs / "reports.md").read_text(encoding="utf-8")
+    for name in documents():
+        picture = docs / "img" / f"{slug(name)}.png"
+        assert picture.read_bytes().startswith(b"\x89PNG"), (
+            f"run: PYTHONPATH=src python docs/snapshots.py ({name})"
+        )
+        assert f"](img/{slug(name)}.png)" in page, f"run: PYTHONPATH=src python docs/snapshots.py ({name})"
