@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -144,6 +145,16 @@ class Chromium:
     def pdf(self, page: Path) -> bytes:
         """Open the HTML file ``page`` in a new tab, print it as the page's CSS asks (``@page`` size and
         margins, backgrounds, no browser header or footer), close the tab, and return the PDF."""
+        return self.print(page).pdf
+
+    def print(self, page: Path, *, printable_mm: float | None = None) -> Printed:
+        """Print ``page`` to PDF as :meth:`pdf` does and, if ``printable_mm`` is given, lay it out again
+        for print on a screen as wide as the page's printable width and measure how wide it is: a page
+        wider than the paper is shrunk to fit, or cut, by the browser when printed.
+
+        Returns:
+            The PDF, and the page's laid-out width in millimetres (None when not measured).
+        """
         target = self._send("Target.createTarget", url="about:blank")["targetId"]
         session = self._send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         try:
@@ -157,6 +168,36 @@ class Chromium:
                 printBackground=True,
                 displayHeaderFooter=False,
             )
+            width = None
+            if printable_mm is not None:
+                self._send("Emulation.setEmulatedMedia", session, media="print")
+                self._send(
+                    "Emulation.setDeviceMetricsOverride",
+                    session,
+                    width=round(printable_mm * PX_PER_MM),
+                    height=round(297 * PX_PER_MM),
+                    deviceScaleFactor=1,
+                    mobile=False,
+                )
+                measured = self._send(
+                    "Runtime.evaluate",
+                    session,
+                    expression="document.documentElement.scrollWidth",
+                    returnByValue=True,
+                )
+                width = float(measured["result"]["value"]) / PX_PER_MM
         finally:
             self._send("Target.closeTarget", targetId=target)
-        return base64.b64decode(printed["data"])
+        return Printed(base64.b64decode(printed["data"]), width)
+
+
+PX_PER_MM = 96 / 25.4
+"""CSS pixels in a millimetre."""
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A page as the browser printed it: the PDF, and (if measured) its laid-out width in mm."""
+
+    pdf: bytes
+    width_mm: float | None
