@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -53,6 +54,7 @@ class Chromium:
     """A headless chromium, as a context manager: ``with Chromium(binary) as browser: browser.pdf(page)``."""
 
     def __init__(self, binary: str, *, timeout: float = 60.0) -> None:
+        """Args: binary: the chromium to run; timeout: seconds to wait for any one answer."""
         self._binary = binary
         self._timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="revolve-chromium-")
@@ -112,6 +114,9 @@ class Chromium:
     # ---- the protocol ----------------------------------------------------------------------------
     def _read_message(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._from_browser], [], [], self._timeout)
+            if not ready:
+                raise BrowserError(f"chromium did not answer within {self._timeout:.0f} s")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
                 raise BrowserError("chromium closed its DevTools pipe")
