@@ -72,14 +72,15 @@ DEMO: dict[str, Demo] = {
 
 _REGISTER = (
     "the 借款台账 has 23 columns, laid out wider than landscape A4: chromium shrinks it to fit (names break "
-    "one character a line){}; column widths for wide registers are issue 15's landscape-register work"
+    "one character a line){}, WeasyPrint runs it into the margin or off the page; column widths for wide "
+    "registers are issue 15's landscape-register work"
 )
 KNOWN_CUT: dict[tuple[str, str], str] = {
     ("report register", "zh"): _REGISTER.format(""),
     ("report register", "en"): _REGISTER.format(" and its last columns still run past the right margin"),
 }
-"""Documents known to print past the right margin, with why: the browser test marks them xfail (not
-strict), so the fix that makes one fit shows as XPASS and its row here can go."""
+"""Documents known to print past the right margin, with why: the browser and PDF tests mark them xfail
+(not strict), so the fix that makes one fit shows as XPASS and its row here can go."""
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
