@@ -17,6 +17,7 @@ FORMATS = (
     ("csv", "CSV"),
     ("xlsx", "Excel 工作簿"),
     ("json", "JSON"),
+    ("pdf", "PDF"),
 )
 """Each output format (its value, its Chinese name)."""
 
