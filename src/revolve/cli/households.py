@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from revolve.cli.argparsing import Grammar, Say, choices_help, date_type, enum_choice, say_in
+from revolve.cli.argparsing import (
+    Grammar,
+    Say,
+    choices_help,
+    date_type,
+    enum_choice,
+    say_in,
+    shared_options,
+)
 from revolve.cli.console import EXIT_OK, say
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ def _actions(p: argparse.ArgumentParser, t: Say) -> Callable[[str, str, str], ar
 
     def action(name: str, zh: str, en: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=t(zh, en), description=t(zh, en))
+        shared_options(sub, t, top=False)  # --db and --lang after the action too
         sub.add_argument("--fund", required=True, help=t("基金代码", "fund code"))
         return sub
 

@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from revolve.cli.argparsing import Grammar, Say, date_type
+from revolve.cli.argparsing import Grammar, Say, date_type, shared_options
 from revolve.cli.console import EXIT_OK, say
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def _allowance_grammar(p: argparse.ArgumentParser, t: Say) -> None:
 
     def action(name: str, zh: str, en: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=t(zh, en), description=t(zh, en))
+        shared_options(sub, t, top=False)  # --db and --lang after the action too
         sub.add_argument("--fund", required=True, help=t("基金代码", "fund code"))
         return sub
 
