@@ -74,12 +74,14 @@ def _allowance_grammar(p: argparse.ArgumentParser, t: Say) -> None:
         "--memo", default="", help=t("摘要（默认：计提坏账准备）", "memo (default: 计提坏账准备)")
     )
     rates = action("set", "设定账龄分析法的计提比例，自 --from 日起执行（下次计提时生效）", "set the ageing method's rates from a date")  # fmt: skip
-    rates.add_argument("--from", dest="effective_from", required=True, type=date_type(t), help=t("执行日期", "effective from"))  # fmt: skip
+    rates.add_argument("--from", dest="effective_from",
+        metavar="DATE", required=True, type=date_type(t), help=t("执行日期", "effective from"))  # fmt: skip
     for field, zh, en in _RATES:
         rates.add_argument(
             "--" + field.replace("_", "-"),
             required=True,
             dest=field,
+            metavar="RATE",
             help=t(f"{zh}借款本金的计提比例，例如 0.01 或 1%%", f"the rate for loans {en}, e.g. 0.01 or 1%%"),
         )
 
