@@ -355,6 +355,8 @@ def test_form_renders_in_every_format_with_its_indents(repaid: Ledger) -> None:
     # xlsx: the form on the first sheet, printed on one page; the annex on one sheet
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))  # type: ignore[arg-type]
     assert book.sheetnames == ["幸福工程季报表", "附表：明细"]
+    english_book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx", lang="en")))  # type: ignore[arg-type]
+    assert english_book.sheetnames == ["Quarterly report", "Annex (details)"]
     sheet = book.worksheets[0]
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
