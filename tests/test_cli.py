@@ -422,7 +422,7 @@ def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path)
          "--receipt", "R9"),
         ("check", "--db", tmp_path / "missing.db"),
         ("import", "loans", tmp_path / "none.csv", "--fund", FUND, *d),
-        ("report", "balance-sheet", "--fund", FUND, *d, "-o", tmp_path / "report.pdf"),
+        ("report", "balance-sheet", "--fund", FUND, *d, "-o", tmp_path / "report.docx"),
         ("report", "register", "--org", "FN", *d),
         ("disburse", "--fund", FUND, *d),
         ("statement", *d, "--fund", FUND, "--loan", "L001", "--as-of", "31/12/2018"),
@@ -433,7 +433,7 @@ def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path)
     assert "L002" in lines[2] and "closed" in lines[2]
     assert "revolve init" in lines[3] and not (tmp_path / "missing.db").exists()
     assert "none.csv" in lines[4] and "no such file" in lines[4]
-    assert ".pdf" in lines[5] and not (tmp_path / "report.pdf").exists()
+    assert ".docx" in lines[5] and not (tmp_path / "report.docx").exists()
     assert "--fund" in lines[6]
     for usage in runs[7:]:  # argparse: usage and one error line, status 2
         assert usage.code == 2

@@ -120,6 +120,7 @@ EXPECTED_ALL = [
     "PassbookPledge",
     "PayerKind",
     "Payment",
+    "PdfUnavailable",
     "PeriodClosed",
     "PeriodReopening",
     "PledgeStateError",

@@ -200,8 +200,8 @@ def emit(report: Report, args: argparse.Namespace) -> int:
                 args.format,
                 message=say(
                     args.lang,
-                    "Excel 工作簿是二进制文件，不能显示在终端上：请用 --output 文件名.xlsx 保存",
-                    "an Excel workbook is binary and cannot be shown on a terminal: save it with --output FILE.xlsx",
+                    f"{args.format} 是二进制文件，不能显示在终端上：请用 --output 文件名.{args.format} 保存",
+                    f"{args.format} is binary and cannot be shown on a terminal: save it with --output FILE.{args.format}",
                 ),
             )
         sys.stdout.flush()

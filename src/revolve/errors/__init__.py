@@ -41,6 +41,8 @@ Hierarchy (each refusal's ``code`` in brackets; ``(X)``: the builtin it also is)
     │   │                                                     Session
     │   ├── UnknownFormat (ValueError) [unknown_format]       a report format or file suffix revolve cannot
     │   │                                                     render
+    │   │   └── PdfUnavailable [pdf_unavailable]          PDF without the optional extra revolve[pdf]
+    │   │                                                     (WeasyPrint) or its system libraries
     │   ├── InvalidReport (ValueError) [invalid_report]       a report whose shape a renderer cannot show
     │   ├── CommandError (ValueError) [command_error]         a `revolve` command that cannot run as given
     │   ├── TimeRestrictionRefused (ValueError) [time_restriction_refused]  a time restriction (时间限制) on money
@@ -188,6 +190,7 @@ from revolve.errors.invalid import (
     InvalidReport,
     InvalidTerms,
     MoneyTypeError,
+    PdfUnavailable,
     SchemaTooNew,
     TimeRestrictionRefused,
     UnbalancedEntry,
@@ -258,6 +261,7 @@ __all__ = [
     "NoticePeriodNotOver",
     "OpeningMismatch",
     "Overpayment",
+    "PdfUnavailable",
     "PeriodClosed",
     "PledgeStateError",
     "PolicyRefusal",

@@ -229,6 +229,19 @@ class UnknownFormat(InvalidInput, ValueError):
         )
 
 
+class PdfUnavailable(UnknownFormat):
+    """PDF asked for, but the optional PDF engine (WeasyPrint, ``revolve[pdf]``) is not installed or cannot
+    load its system libraries (Pango)."""
+
+    code = "pdf_unavailable"
+
+    def __init__(self, missing: str) -> None:
+        self.value = "pdf"
+        self.missing = missing
+        # UnknownFormat's own __init__ lists the formats; this refusal names what is missing instead
+        InvalidInput.__init__(self, missing)
+
+
 class InvalidReport(InvalidInput, ValueError):
     """A report whose shape a renderer cannot show: a row of the wrong width, a cell of the wrong type."""
 

@@ -17,6 +17,7 @@ from revolve.errors import UnknownLabel, UnknownLanguage
 from revolve.reports.agreement_labels import AGREEMENT_LABELS
 from revolve.reports.document_labels import DOCUMENT_LABELS
 from revolve.reports.form_labels import FORM_LABELS
+from revolve.reports.list_labels import LIST_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
 __all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
@@ -77,7 +78,15 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS, **AGREEMENT_LABELS, **FORM_LABELS}
+    {
+        **_BASE_LABELS,
+        **REPORT_LABELS,
+        **ACCOUNT_LABELS,
+        **DOCUMENT_LABELS,
+        **AGREEMENT_LABELS,
+        **FORM_LABELS,
+        **LIST_LABELS,
+    }
 )
 
 

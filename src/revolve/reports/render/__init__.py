@@ -1,4 +1,4 @@
-"""Rendering: one :class:`~revolve.reports.model.Report`, six formats for the people who read it.
+"""Rendering: one :class:`~revolve.reports.model.Report`, seven formats for the people who read it.
 
 A report is data; this package shows it. Every format resolves the same label keys in the same language
 (Chinese by default, English on request) and shows the same figures, each in the form its readers expect.
@@ -14,6 +14,8 @@ One module per format, and what they share:
   aware so Chinese columns align), drawn by :mod:`~revolve.reports.render.text` and
   :mod:`~revolve.reports.render.markdown`.
 * :mod:`~revolve.reports.render.webpage` — HTML: one self-contained printable A4 page.
+* :mod:`~revolve.reports.render.pdf` — PDF: the HTML page laid out on A4 by WeasyPrint (the optional
+  extra ``revolve[pdf]``), with a CJK font embedded.
 * :mod:`~revolve.reports.render.delimited` — CSV: an exact, round-trippable form.
 * :mod:`~revolve.reports.render.json_document` — JSON: an exact form.
 * :mod:`~revolve.reports.render.workbook` — Excel (openpyxl): a summary sheet and one sheet per section,
@@ -28,11 +30,12 @@ text. Every cell must have the type its column's kind says (or be ``None``), and
 must be as wide as its columns; otherwise :class:`InvalidReport` is raised.
 """
 
-from revolve.errors import InvalidReport, UnknownFormat
+from revolve.errors import InvalidReport, PdfUnavailable, UnknownFormat
 from revolve.reports.render.delimited import render_csv
 from revolve.reports.render.json_document import render_json
 from revolve.reports.render.markdown import render_markdown
 from revolve.reports.render.output_format import Format, format_for_path, render, write
+from revolve.reports.render.pdf import render_pdf
 from revolve.reports.render.text import render_text
 from revolve.reports.render.webpage import render_html
 from revolve.reports.render.workbook import render_xlsx
@@ -40,6 +43,7 @@ from revolve.reports.render.workbook import render_xlsx
 __all__ = [
     "Format",
     "InvalidReport",
+    "PdfUnavailable",
     "UnknownFormat",
     "format_for_path",
     "render",
@@ -47,6 +51,7 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "render_pdf",
     "render_text",
     "render_xlsx",
     "write",

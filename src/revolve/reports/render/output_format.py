@@ -1,8 +1,9 @@
 """Output formats: which format a name or a file's suffix asks for, and one entry point to each.
 
-:func:`render` turns a report into any :class:`Format` — text for every format but Excel, whose workbook
-comes as bytes — and :func:`write` saves it to a file, choosing the format from the file's suffix
-(:func:`format_for_path`) unless told.
+:func:`render` turns a report into any :class:`Format` — text for every format but Excel and PDF, which
+come as bytes — and :func:`write` saves it to a file, choosing the format from the file's suffix
+(:func:`format_for_path`) unless told. PDF needs the optional extra ``revolve[pdf]`` (WeasyPrint); without
+it a PDF is refused with :class:`~revolve.errors.PdfUnavailable`, which says how to install it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from revolve.reports.model import Report
 from revolve.reports.render.delimited import render_csv
 from revolve.reports.render.json_document import render_json
 from revolve.reports.render.markdown import render_markdown
+from revolve.reports.render.pdf import render_pdf
 from revolve.reports.render.text import render_text
 from revolve.reports.render.webpage import render_html
 from revolve.reports.render.workbook import render_xlsx
@@ -33,6 +35,7 @@ class Format(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
     JSON = "json"
+    PDF = "pdf"
 
 
 _SUFFIXES = {
@@ -44,6 +47,7 @@ _SUFFIXES = {
     ".csv": Format.CSV,
     ".xlsx": Format.XLSX,
     ".json": Format.JSON,
+    ".pdf": Format.PDF,
 }
 
 _RENDERERS: dict[Format, Callable[..., str | bytes]] = {
@@ -53,6 +57,7 @@ _RENDERERS: dict[Format, Callable[..., str | bytes]] = {
     Format.CSV: render_csv,
     Format.XLSX: render_xlsx,
     Format.JSON: render_json,
+    Format.PDF: render_pdf,
 }
 
 
@@ -61,8 +66,8 @@ def format_for_path(path: str | PathLike[str]) -> Format:
 
     Args:
         path: a file name such as ``"季报表.xlsx"``; the suffix is matched without regard to case:
-            ``.txt`` text, ``.md`` Markdown, ``.html`` HTML, ``.csv`` CSV, ``.xlsx`` Excel, ``.json`` JSON
-            (``.htm`` and ``.markdown`` also work).
+            ``.txt`` text, ``.md`` Markdown, ``.html`` HTML, ``.csv`` CSV, ``.xlsx`` Excel, ``.json`` JSON,
+            ``.pdf`` PDF (``.htm`` and ``.markdown`` also work).
 
     Returns:
         The format.
@@ -89,7 +94,7 @@ def _format(fmt: Format | str) -> Format:
 @overload
 def render(
     report: Report,
-    fmt: Literal[Format.XLSX, "xlsx"],
+    fmt: Literal[Format.XLSX, Format.PDF, "xlsx", "pdf"],
     *,
     lang: Language | str = ...,
     templates: Path | str | None = ...,
@@ -124,20 +129,22 @@ def render(
     lang: Language | str = Language.ZH,
     templates: Path | str | None = None,
 ) -> str | bytes:
-    """The report in a format: text for every format but Excel, whose workbook comes as bytes.
+    """The report in a format: text for every format but Excel and PDF, which come as bytes.
 
     Args:
         report: the report to show.
-        fmt: a :class:`Format` or its name: ``text``, ``markdown``, ``html``, ``csv``, ``xlsx``, ``json``.
+        fmt: a :class:`Format` or its name: ``text``, ``markdown``, ``html``, ``csv``, ``xlsx``, ``json``,
+            ``pdf`` (with the extra ``revolve[pdf]``).
         lang: ``"zh"`` (default) or ``"en"``.
-        templates: for HTML, a folder of templates searched before revolve's own (a county's
+        templates: for HTML and PDF, a folder of templates searched before revolve's own (a county's
             ``header.html.j2``, ``signatures.html.j2``, ``footer.html.j2``); the other formats ignore it.
 
     Returns:
-        ``str`` for text, Markdown, HTML, CSV and JSON; ``bytes`` for xlsx.
+        ``str`` for text, Markdown, HTML, CSV and JSON; ``bytes`` for xlsx and PDF.
 
     Raises:
         UnknownFormat: a format revolve does not render.
+        PdfUnavailable: PDF without WeasyPrint (``pip install "revolve[pdf]"``) or its system libraries.
         UnknownLabel: the report names a label key that is not in the catalogue.
         UnknownLanguage: a language other than 'zh' or 'en'.
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
@@ -145,6 +152,8 @@ def render(
     chosen = _format(fmt)
     if chosen is Format.HTML:
         return render_html(report, lang=lang, templates=templates)
+    if chosen is Format.PDF:
+        return render_pdf(report, lang=lang, templates=templates)
     return _RENDERERS[chosen](report, lang=lang)
 
 
@@ -167,14 +176,15 @@ def write(
         path: the file to write (replaced if it exists), e.g. ``"季报表-2024Q1.xlsx"``.
         fmt: the format, if not the one the suffix names.
         lang: ``"zh"`` (default) or ``"en"``.
-        templates: for HTML, a folder of a county's templates searched first (see :func:`render`).
+        templates: for HTML and PDF, a folder of a county's templates searched first (see :func:`render`).
 
     Returns:
         The path written.
 
     Raises:
-        UnknownFormat: no ``fmt`` and a suffix other than .txt .md .html .csv .xlsx .json, or an
+        UnknownFormat: no ``fmt`` and a suffix other than .txt .md .html .csv .xlsx .json .pdf, or an
             unknown ``fmt``.
+        PdfUnavailable: PDF without WeasyPrint (``pip install "revolve[pdf]"``); nothing is written.
         UnknownLabel: the report names a label key that is not in the catalogue.
         UnknownLanguage: a language other than 'zh' or 'en'.
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
