@@ -1,7 +1,8 @@
 """Every printed document and report of the ``revolve`` command, printed from the demo county.
 
 The documents are not listed here by hand: :func:`documents` reads them from the command line's own
-grammar — each ``revolve print DOCUMENT``, each ``revolve report KIND`` and ``revolve statement`` — so a
+grammar — each ``revolve print DOCUMENT`` (the subcommands of its parser), each ``revolve report KIND``
+(``REPORTS`` of :mod:`revolve.cli.grammar_reports`) and ``revolve statement`` — so a
 document added to the command is printed and checked by every test that uses this module. What this
 module does list is how to print each one from the demo county (``revolve demo``): :data:`DEMO`, one row
 per document. A new document needs one row there (a test fails, naming it, until it has one).
@@ -29,6 +30,7 @@ import pytest
 from pypdf import PdfReader
 
 from revolve.cli import main
+from revolve.cli.grammar_reports import REPORTS
 from revolve.cli.parser import build_parser
 from revolve.demo import run_demo
 
@@ -108,12 +110,12 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def documents() -> list[str]:
-    """Every document the command line prints: ``print <document>``, ``report <kind>``, ``statement``."""
+    """Every document the command line prints: ``print <document>`` (its subcommands), ``report <kind>``
+    (the kinds its grammar lists) and ``statement``."""
     commands = _subparsers(build_parser())
     found = [f"print {name}" for name in _subparsers(commands["print"])]
-    kinds = next(a for a in commands["report"]._actions if a.dest == "kind").choices
-    assert kinds is not None
-    found += [f"report {kind}" for kind in kinds]
+    found += [f"report {kind}" for kind, _chinese in REPORTS]
+    assert "statement" in commands
     found.append("statement")
     return found
 
