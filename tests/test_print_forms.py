@@ -355,6 +355,8 @@ def test_form_renders_in_every_format_with_its_indents(repaid: Ledger) -> None:
     # xlsx: the form on the first sheet, printed on one page; the annex on one sheet
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))  # type: ignore[arg-type]
     assert book.sheetnames == ["幸福工程季报表", "附表：明细"]
+    english_book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx", lang="en")))  # type: ignore[arg-type]
+    assert english_book.sheetnames == ["Quarterly report", "Annex (details)"]
     sheet = book.worksheets[0]
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 1
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
@@ -471,3 +473,20 @@ def test_wide_registers_print_landscape_with_typed_frozen_sheets(repaid: Ledger)
     )
     assert sheet.cell(row=sheet.max_row, column=1).value == "打印日期：2026-12-02"
     assert str(sheet.print_area).endswith(f"${sheet.max_row}")
+
+
+def test_year_to_date_adds_up_the_quarters_and_last_year_is_last_years_report(repaid: Ledger) -> None:
+    from revolve.reports.quarterly import build_quarterly
+
+    repaid.repay("C", "L1", amount=yuan("900"), on=D(2024, 11, 20), receipt="S4")
+    quarters = [_form_rows(build_quarterly(repaid, fund="C", year=2024, quarter=q)) for q in (1, 2, 3, 4)]
+    year_end = quarters[-1]
+    for key, row in year_end.items():
+        if row[3] is None or not isinstance(row[2], Money):
+            continue  # a stock, or a rate: not a sum
+        assert row[3] == Money.total(q[key][2] for q in quarters), key  # type: ignore[misc]
+    assert year_end["form_recovered"][3] == yuan("3600") - year_end["form_outstanding"][2]  # type: ignore[operator]
+    # next year's 上年同期数 is this year's 本期数, line by line
+    for quarter, this_year in zip((1, 2, 3, 4), quarters, strict=True):
+        next_year = _form_rows(build_quarterly(repaid, fund="C", year=2025, quarter=quarter))
+        assert {k: r[4] for k, r in next_year.items()} == {k: r[2] for k, r in this_year.items()}

@@ -47,7 +47,7 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
     "numerator": ("分子", "Numerator"),
     "denominator": ("分母", "Denominator"),
     "notes": ("附注", "Notes"),
-    "annex": ("附表：明细", "Annex: details"),
+    "annex": ("附表：明细", "Annex (details)"),
     # repayment schedule (还款计划表)
     "repayment_schedule": ("还款计划表", "Repayment schedule"),
     "installment_number": ("期数", "No."),

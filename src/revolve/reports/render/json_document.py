@@ -15,7 +15,9 @@ Values: an amount is a string of yuan with two decimals (``"1234.56"``, exact; `
 it), a count an integer, a decimal a string (``"0.0490"``), a date an ISO string, text a string, an
 empty value ``null``, and a rate an object ``{"numerator": …, "denominator": …, "value": "0.989459"}``
 whose parts are amounts (strings) or counts (integers) and whose value is the fraction rounded half-up
-to six decimals, ``null`` when the denominator is zero. A term is ``{"term": key, "label": …}``. A fact's
+to six decimals, ``null`` when the denominator is zero. A term is ``{"term": key, "label": …}``, with
+``"indent": n`` when it is set in (a form's 其中 line). A form's figure column has the kind ``"figure"``:
+each of its cells is an amount, a count or a rate, written as above. A fact's
 ``kind`` names its value's type (a :class:`~revolve.reports.model.ColumnKind` value, ``"term"`` for a
 term, ``null`` for an empty value); its ``key`` is the label key. The total row is the report's data: an
 empty first cell stays ``null``.
