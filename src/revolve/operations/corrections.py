@@ -42,7 +42,7 @@ from revolve.loans.voids import (
     first_short_day,
 )
 from revolve.money import Money
-from revolve.operations.books import Books, Family, FundRef, Unit
+from revolve.operations.books import Books, Family, FundRef, Unit, with_budget_twins
 from revolve.operations.restrictions import cancel_for_void
 from revolve.pledges import restored_by_void
 from revolve.rules import pledge_entry, pledge_release_entry
@@ -99,6 +99,7 @@ def reverse_originals(
     conn, f = unit.conn, unit.fund
     check_open(f, on)
     books.check_window(unit, on)
+    originals = with_budget_twins(conn, f.id, originals)
     for original in originals:
         by = store_journal.reversal_of(conn, f.id, original.seq)
         if by is not None:
