@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,17 @@ from revolve.chart import GOV_CHART, AccountKind
 from revolve.errors import InvalidEntry, UnknownAccount
 from revolve.funds import Fund
 from revolve.money import Money
-from revolve.rules import write_off_entry
+from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_cash_flow
+from revolve.reports.government import (
+    build_budget_balances,
+    build_budget_statement,
+    build_net_asset_changes,
+    reconciliation,
+)
+from revolve.reports.model import Report, Term
+from revolve.reports.render import Format, render
+from revolve.rules import provision_entry, write_off_entry
+from test_cli import ok, run
 
 R = AccountRole
 D = date
@@ -195,3 +206,138 @@ def test_the_year_end_close_runs_surplus_into_accumulated_surplus_and_budget_int
         "close.budget.expense",
     ]
     assert tb.balanced
+
+
+# ---- statements (会政财01–04, 会政预01–02, 差异调节) ------------------------------------------------------
+
+
+def _rows(report: Report) -> dict[str, tuple[object, ...]]:
+    out: dict[str, tuple[object, ...]] = {}
+    for section in report.sections:
+        if section.table is not None:
+            for row in section.table.rows:
+                assert isinstance(row[0], Term)
+                out[row[0].key] = row[1:]
+    return out
+
+
+def _year_book(ledger: Ledger, fund: Fund) -> None:
+    """The loan book of 2020 with a donation, a provision and money returned to finance, closed."""
+    _loan_book(ledger, fund)
+    ledger.contribute(fund, amount=yuan("300"), on=D(2020, 3, 1), source="donation")
+    ledger.post_entries(fund, [provision_entry(amount=yuan("50"), on=D(2020, 9, 30), memo="计提坏账准备")])
+    ledger.return_to_finance(fund, amount=yuan("20"), on=D(2020, 10, 1), reference="缴回")
+
+
+def test_a_government_fund_prints_the_government_statements(
+    ledger: Ledger, make_fund: Callable[..., Fund]
+) -> None:
+    fund = make_fund(chart="gov")
+    _year_book(ledger, fund)
+    end = D(2020, 12, 31)
+    for closed in (False, True):
+        if closed:
+            ledger.close_period(fund, through=end)
+        sheet = build_balance_sheet(ledger, fund, as_of=end)
+        income = build_activity_statement(ledger, fund, start=D(2020, 1, 1), end=end)
+        assert (sheet.title, income.title) == ("gov_balance_sheet", "gov_income_expense")
+        rows, flows = _rows(sheet), _rows(income)
+        # cash 1000 − 600 + 205 − 100 + 300 − 20 = 785; receivable 600 − 200 − 400 = 0; allowance 400 − 50
+        assert rows["gb_cash"][1] == yuan("785")
+        assert rows["gb_other_receivables"][1] == yuan("350")  # 1219 holds a debit of 350 after the write-off
+        net = rows["gb_total_net_assets"][1]
+        assert net == yuan("1135") and rows["gb_total_assets"][1] == net
+        assert (rows["gb_accumulated_surplus"][1], rows["gb_current_surplus"][1]) == (
+            (yuan("1135"), Money(0)) if closed else (-yuan("20"), yuan("1155"))
+        )
+        assert flows["gi_4001"] == (yuan("1000"), yuan("1000"))
+        assert flows["gi_4603"][1] == yuan("300")
+        assert flows["gi_4604"][1] == yuan("5")
+        assert flows["gi_5901"][1] == yuan("50")
+        assert flows["gi_surplus"][1] == yuan("1155")  # 1305 − 100 − 50
+        text = render(sheet, Format.TEXT) + render(income, Format.TEXT)
+        assert "会政财01" in text and "会政财02" in text and "会民非" not in text
+        assert "限定性净资产" not in text
+    changes = _rows(build_net_asset_changes(ledger, fund, as_of=end))
+    assert [changes[k][0] for k in ("gn_opening", "gn_surplus", "gn_returned", "gn_closing")] == [
+        Money(0),
+        yuan("1155"),
+        -yuan("20"),
+        yuan("1135"),
+    ]
+    cash = _rows(build_cash_flow(ledger, fund, start=D(2020, 1, 1), end=end))
+    assert cash["gc_fiscal_in"][0] == yuan("1000")
+    assert (cash["gc_loans_paid"][0], cash["gc_loans_repaid"][0]) == (yuan("600"), yuan("200"))
+    assert cash["gc_returned_out"][0] == yuan("20")
+    assert cash["gc_net_increase"][0] == yuan("785")
+
+
+def test_the_budget_statements_and_the_reconciliation(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
+    fund = make_fund(chart="gov")
+    _year_book(ledger, fund)
+    start, end = D(2020, 1, 1), D(2020, 12, 31)
+    ledger.close_period(fund, through=end)
+    budget = build_budget_statement(ledger, fund, start=start, end=end)
+    rows = _rows(budget)
+    assert rows["gp_6001"][0] == yuan("1000")
+    assert rows["gp_6609"][0] == yuan("305")  # donation 300, interest 5
+    assert rows["gp_7201"][0] == yuan("500")  # grant 100, write-off 400
+    assert rows["gp_surplus"][0] == yuan("805")
+    # 805 + 0 − 0 + 0 − 0 … the write-off is budget expenditure, not expense (+400); the provision is
+    # expense, not budget expenditure (−50): 805 + 400 − 50 = 1155, the 本期盈余
+    assert rows["gr_budget_surplus"][0] == yuan("805")
+    assert rows["gr_budget_not_expense"][0] == yuan("400")
+    assert rows["gr_expense_not_budget"][0] == yuan("50")
+    assert rows["gr_surplus"][0] == yuan("1155")
+    assert reconciliation(ledger, fund, start=start, end=end).reconciles
+    balances = _rows(build_budget_balances(ledger, fund, as_of=end))
+    # fiscal: 1000 in, 500 spent, 20 handed back; non-fiscal: 305 in
+    assert balances["gq_surplus"][:2] == (yuan("500"), yuan("305"))
+    assert balances["gq_returned"][:2] == (-yuan("20"), Money(0))
+    assert balances["gq_closing"] == (yuan("480"), yuan("305"), yuan("785"))
+    for report in (budget, build_budget_balances(ledger, fund, as_of=end)):
+        for fmt in Format:
+            for lang in ("zh", "en"):
+                assert render(report, fmt, lang=lang)
+    zh = render(budget, Format.TEXT)
+    assert "会政预01" in zh and "差异调节" in zh
+    assert "Budget revenue and expenditure" in str(render(budget, Format.TEXT, lang="en"))
+
+
+def test_the_report_command_prints_the_government_statements(tmp_path: Path) -> None:
+    db = tmp_path / "books.db"
+    d = ("--db", db)
+    ok(
+        run(
+            "init", *d, "--org-code", "XC", "--org-name", "县卫健局", "--fund-code", "XC-HP",
+            "--fund-name", "县幸福工程资金", "--chart", "gov",
+        )
+    )  # fmt: skip
+    ok(
+        run(
+            "contribute",
+            *d,
+            "--fund",
+            "XC-HP",
+            "--amount",
+            "300000",
+            "--on",
+            "2020-01-05",
+            "--source",
+            "fiscal",
+        )
+    )
+    period = ("--fund", "XC-HP", "--from", "2020-01-01", "--to", "2020-12-31", *d)
+    out = {kind: ok(run("report", kind, *period)).out for kind in (
+        "balance-sheet", "activity", "cash-flow", "net-assets", "budget", "budget-balances", "trial-balance"
+    )}  # fmt: skip
+    for kind, form in (
+        ("balance-sheet", "会政财01"),
+        ("activity", "会政财02"),
+        ("net-assets", "会政财03"),
+        ("cash-flow", "会政财04"),
+        ("budget", "会政预01"),
+        ("budget-balances", "会政预02"),
+    ):
+        assert form in out[kind] and "会民非" not in out[kind]
+    assert "财政拨款预算收入" in out["trial-balance"] and "300,000.00" in out["budget"]
