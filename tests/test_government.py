@@ -341,3 +341,7 @@ def test_the_report_command_prints_the_government_statements(tmp_path: Path) -> 
     ):
         assert form in out[kind] and "会民非" not in out[kind]
     assert "财政拨款预算收入" in out["trial-balance"] and "300,000.00" in out["budget"]
+    # the 科目余额表 shows each side on its own, each with its total
+    financial, budget = out["trial-balance"].split("科目余额表——预算会计")[-2:]
+    assert "科目余额表——财务会计" in financial and "1002" in financial and "6001" not in financial
+    assert "6001" in budget and "800102" in budget and "1002" not in budget

@@ -24,6 +24,8 @@ _TITLES: dict[str, tuple[str, str]] = {
         "本年预算结余与本期盈余的差异调节",
         "Reconciliation of the year's budget surplus to the period's surplus",
     ),
+    "trial_balance_financial": ("科目余额表——财务会计", "Trial balance: financial accounting"),
+    "trial_balance_budget": ("科目余额表——预算会计", "Trial balance: budget accounting"),
     "gov_year_opening": ("年初余额", "Start of year"),
     "gov_period_closing": ("期末余额", "End of period"),
     "gov_period_amount": ("本期数", "This period"),
