@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from revolve import AccountRole, Ledger, yuan
+from revolve import AccountRole, Ledger, OrgLevel, yuan
 from revolve.chart import GOV_CHART, AccountKind
 from revolve.errors import InvalidEntry, UnknownAccount
 from revolve.funds import Fund
@@ -23,6 +23,7 @@ from revolve.reports.government import (
 )
 from revolve.reports.model import Report, Term
 from revolve.reports.render import Format, render
+from revolve.reports.rollup import build_rollup
 from revolve.rules import provision_entry, write_off_entry
 from test_cli import ok, run
 
@@ -345,3 +346,34 @@ def test_the_report_command_prints_the_government_statements(tmp_path: Path) -> 
     financial, budget = out["trial-balance"].split("科目余额表——预算会计")[-2:]
     assert "科目余额表——财务会计" in financial and "1002" in financial and "6001" not in financial
     assert "6001" in budget and "800102" in budget and "1002" not in budget
+
+
+def test_a_province_rolls_up_funds_under_both_systems(ledger: Ledger) -> None:
+    province = ledger.create_org("P", "某省", OrgLevel.PROVINCE)
+    a = ledger.create_org("PA", "甲县", OrgLevel.COUNTY, parent=province)
+    b = ledger.create_org("PB", "乙县", OrgLevel.COUNTY, parent=province)
+    npo = ledger.create_fund("NPO", "甲县计生协幸福工程资金", org=a)
+    gov = ledger.create_fund("GOV", "乙县卫健局幸福工程资金", org=b, chart="gov")
+    ledger.contribute(npo, amount=yuan("3000"), on=D(2020, 1, 5), source="donation")
+    ledger.contribute(gov, amount=yuan("1000"), on=D(2020, 1, 5), source="fiscal")
+    ledger.contribute(gov, amount=yuan("500"), on=D(2020, 2, 5), source="nonpeer_fiscal")
+    report = build_rollup(ledger, province, year=2020)
+    capital = {row[0].key: row[1] for row in report.section("programme.capital").table.rows}  # type: ignore[union-attr]
+    assert capital == {
+        "source_donation": yuan("3000"),
+        "source_fiscal": yuan("1000"),
+        "source_nonpeer_fiscal": yuan("500"),
+    }
+    titles = [s.title for s in report.sections if not s.key.startswith("programme.")]
+    assert titles == [
+        "rollup_fund",
+        "balance_sheet",
+        "activity_statement",
+        "rollup_fund",
+        "gov_balance_sheet",
+        "gov_income_expense",
+    ]
+    text = render(report, Format.TEXT)
+    assert "会民非01" in text and "会政财01" in text and "非同级财政拨款" in text
+    for fmt in Format:
+        assert render(report, fmt, lang="en")

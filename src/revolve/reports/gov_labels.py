@@ -26,6 +26,12 @@ _TITLES: dict[str, tuple[str, str]] = {
     ),
     "trial_balance_financial": ("科目余额表——财务会计", "Trial balance: financial accounting"),
     "trial_balance_budget": ("科目余额表——预算会计", "Trial balance: budget accounting"),
+    "rollup": (
+        "汇总报告（项目指标合并，各基金报表按其会计制度）",
+        "Roll-up: programme figures and each fund's statements",
+    ),
+    "rollup_fund": ("基金", "Fund"),
+    "rollup_fund_name": ("基金名称", "Fund"),
     "gov_year_opening": ("年初余额", "Start of year"),
     "gov_period_closing": ("期末余额", "End of period"),
     "gov_period_amount": ("本期数", "This period"),
@@ -114,6 +120,12 @@ _CASH: dict[str, tuple[str, str]] = {
 }
 
 _NOTES: dict[str, tuple[str, str]] = {
+    "note_rollup": (
+        "项目指标（资金来源、借款、回收、比率）按全部基金合并；会计报表不可相加：执行民间非营利组织会计制度的基金列示"
+        "会民非01/02表，执行政府会计制度的基金列示会政财01/02表，各按其制度。",
+        "Programme figures (sources, loans, receipts, rates) are added up over every fund; statements are "
+        "not: a fund on 民非 books shows 会民非01/02, a fund on government books 会政财01/02, each in its own system.",
+    ),
     "note_gov_surplus_unclosed": (
         "政府会计制度：净资产不分限定性与非限定性。本期盈余（未结转）= 本期盈余、本年盈余分配科目余额加尚未结转的"
         "收入减费用；年末结转后并入累计盈余。结账前后净资产合计相同。",
