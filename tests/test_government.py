@@ -377,3 +377,22 @@ def test_a_province_rolls_up_funds_under_both_systems(ledger: Ledger) -> None:
     assert "会民非01" in text and "会政财01" in text and "非同级财政拨款" in text
     for fmt in Format:
         assert render(report, fmt, lang="en")
+
+
+def test_an_allocation_from_the_level_above_is_upper_level_revenue_and_budget_expenditure_of_the_giver(
+    ledger: Ledger,
+) -> None:
+    city = ledger.create_org("C", "某市", OrgLevel.CITY)
+    county = ledger.create_org("CC", "某县", OrgLevel.COUNTY, parent=city)
+    giver = ledger.create_fund("CITY", "市幸福工程资金", org=city, chart="gov")
+    receiver = ledger.create_fund("COUNTY", "县幸福工程资金", org=county, chart="gov")
+    ledger.contribute(giver, amount=yuan("1000"), on=D(2020, 1, 5), source="fiscal")
+    ledger.allocate(giver, receiver, amount=yuan("400"), on=D(2020, 2, 1))
+    assert _codes(ledger, receiver) == [
+        ("allocation.in", [("1002", 40_000), ("4201", -40_000)]),
+        ("budget.allocation.in", [("6201", -40_000), ("800102", 40_000)]),
+    ]
+    assert _codes(ledger, giver)[2:] == [
+        ("allocation.out", [("550101.COUNTY", 40_000), ("1002", -40_000)]),
+        ("budget.allocation.out", [("7501", 40_000), ("800102", -40_000)]),
+    ]
