@@ -342,6 +342,8 @@ def test_the_report_command_prints_the_government_statements(tmp_path: Path) -> 
     ):
         assert form in out[kind] and "会民非" not in out[kind]
     assert "财政拨款预算收入" in out["trial-balance"] and "300,000.00" in out["budget"]
+    rollup = ok(run("report", "rollup", "--org", "XC", "--year", "2020", *d)).out
+    assert "会政财01" in rollup and "财政拨款" in rollup
     # the 科目余额表 shows each side on its own, each with its total
     financial, budget = out["trial-balance"].split("科目余额表——预算会计")[-2:]
     assert "科目余额表——财务会计" in financial and "1002" in financial and "6001" not in financial

@@ -33,6 +33,7 @@ REPORTS = (
     "net-assets",
     "budget",
     "budget-balances",
+    "rollup",
     "trial-balance",
     "ledger",
     "vouchers",

@@ -85,6 +85,19 @@ def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repo
             return build_quarterly(
                 ledger, fund=ledger.fund(args.fund), year=year, quarter=args.quarter, half=args.half
             )
+        if kind == "rollup":
+            from revolve.reports.rollup import build_rollup  # noqa: PLC0415
+
+            if not args.org:
+                raise CommandError(
+                    "--org",
+                    message=say(
+                        args.lang,
+                        "汇总报告 rollup 需要组织：请用 --org 指明省、市或县的组织编码",
+                        "the rollup report needs an organisation: name it with --org",
+                    ),
+                )
+            return build_rollup(ledger, ledger.org(args.org), year=args.year or as_of.year)
         if args.org:
             raise CommandError(
                 args.org,
