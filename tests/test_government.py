@@ -398,3 +398,51 @@ def test_an_allocation_from_the_level_above_is_upper_level_revenue_and_budget_ex
         ("allocation.out", [("550101.COUNTY", 40_000), ("1002", -40_000)]),
         ("budget.allocation.out", [("7501", 40_000), ("800102", -40_000)]),
     ]
+
+
+def test_voiding_the_receipt_that_closed_a_loan_puts_back_its_deposit_on_a_government_fund(
+    ledger: Ledger, make_fund: Callable[..., Fund]
+) -> None:
+    from decimal import Decimal
+
+    from revolve import GuarantorKind, LoanTerms, RepaymentMethod
+
+    fund = make_fund(chart="gov")
+    ledger.contribute(fund, amount=yuan("10000"), on=D(2020, 1, 5), source="fiscal")
+    mother = ledger.register_household(
+        fund,
+        code="H1",
+        mother_name="王秀英",
+        national_id="130826198503120024",
+        registered_on=D(2020, 1, 6),
+        org=ledger.fund(fund).org_id,
+    )
+    committee = ledger.register_guarantor(
+        fund, code="V1", kind=GuarantorKind.VILLAGE_COMMITTEE, name="村委会"
+    )
+    batch = ledger.open_batch(fund, code="B1", on=D(2020, 2, 1))
+    terms = LoanTerms(
+        principal=yuan("1000"),
+        start=D(2020, 2, 1),
+        term=1,
+        method=RepaymentMethod.BULLET,
+        fee_rate=Decimal("0.12"),
+    )
+    loan = ledger.disburse(
+        fund,
+        number="L1",
+        household=mother,
+        batch=batch,
+        terms=terms,
+        guarantors=[committee],
+        pledge=yuan("100"),
+    )
+    due = next(d for d in ledger.schedule(fund, loan) if d.number)
+    ledger.repay(fund, loan, amount=due.principal + due.fee, on=due.due_date, receipt="R1")
+    # the receipt's fee has a budget entry, written between the receipt and the deposit handed back
+    kinds = [e.kind for e in ledger.entries(fund)]
+    assert kinds[-3:] == ["repayment.borrower", "budget.repayment.borrower", "pledge.released"]
+    ledger.void_receipt(fund, "R1", on=due.due_date, reason="录错", approved_by="会计")
+    assert _balance(ledger, fund, R.PLEDGE_DEPOSITS) == -yuan("100")  # the deposit is held again
+    assert _balance(ledger, fund, R.BUDGET_OPERATING_REVENUE) == Money(0)
+    assert ledger.trial_balance(fund).balanced
