@@ -1,7 +1,8 @@
 """The period close (结账) as pure rules: closing entries (期末结转), accruals (权责发生制) and the release
 of restrictions (限定性净资产转为非限定性净资产). docs/books.md quotes the articles they follow.
 
-* **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes): at the end of a period every
+* **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes; on a 政府会计制度 chart every revenue
+  and expense into 3301 本期盈余, and on 31 December 3301 → 3302 本年盈余分配 → 3001 累计盈余, docs/books-gov.md): at the end of a period every
   revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into
   限定性净资产, unrestricted revenue and all expenses into 非限定性净资产 — so that each has no balance at
   the closing date. Their kinds start with ``close.``; reports that show a period's flows leave them out.
@@ -258,9 +259,9 @@ def closing_entries(
 
 
 def _year_end_surplus(surplus: Money, distribution: Money, through: date, key: str) -> list[Entry]:
-    """政府会计制度 at the year's end: 3301 本期盈余 into 3302 本年盈余分配 (3301 note: 年末，完成上述结转后，
-    将本科目余额转入"本年盈余分配"科目), then 3302 into 3001 累计盈余 (3302 note) — a fund sets nothing
-    aside into 专用基金, so all of it."""
+    """政府会计制度 at the year's end: 3301 本期盈余 into 3302 本年盈余分配 (3301 note, as remembered and not
+    verified against the text: 年末，完成上述结转后，将本科目余额转入"本年盈余分配"科目), then 3302 into 3001
+    累计盈余 (3302 note) — a fund sets nothing aside into 专用基金, so all of it. docs/books-gov.md."""
     out = []
     memo = f"{through.isoformat()} 年末结转"
     if not surplus.is_zero():

@@ -392,7 +392,8 @@ def return_to_finance_entry(
     """Leftover money returned to government finance (上缴财政): recognised as owed, then paid.
 
     Under 政府会计制度 (``government``) it is no expense: the 3001 累计盈余 note books money handed back
-    under the rules (上缴、缴回结转结余资金) straight against 累计盈余 (Dr 累计盈余 / Cr 银行存款).
+    under the rules (上缴、缴回结转结余资金) straight against 累计盈余 (Dr 累计盈余 / Cr 银行存款) — the note's
+    wording is quoted, unverified, in docs/books-gov.md.
     """
     _positive(amount, "money returned to finance")
     if government:
