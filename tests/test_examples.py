@@ -350,3 +350,49 @@ def test_fujian_rolls_up_the_province_counting_each_mother_once() -> None:
     assert len(refusals) == 2 and all("active loans is 2, the limit is 1" in r for r in refusals)
     assert line(out, "守恒检查") == "0 项违规"
     assert count(report_fact(out, "受助户数（借款、帮扶或贴息）")) == 4589
+
+
+# ---- a 行政事业单位's fund under 政府会计制度 ------------------------------------------------------------
+def test_government_unit_keeps_both_accountings_and_reconciles() -> None:
+    out = run_example("government_unit")
+    inp, calc = "（输入）", "（输出：revolve 计算）"
+    given = sum(
+        (money(line(out, f"{k}{inp}")) for k in ("财政拨款", "省级配套（非同级财政拨款）", "社会捐赠")),
+        Money(0),
+    )
+    mothers, principal = count(line(out, f"借款户数{inp}")), money(line(out, f"每户借款{inp}"))
+    receipts = count(line(out, f"还款笔数{inp}"))
+    # every loan settled by the end (repaid or written off): the bank holds what came in less what left
+    # for good — the grant, the money handed back, the principal written off (the last loan's two last
+    # instalments) — plus the 2 % yearly management fee paid with each quarterly instalment
+    written_off = Money(principal.fen // 2)
+    fees = Money(int(principal.fen * Decimal("0.02") / 4) * receipts)
+    bank = (
+        given - money(line(out, f"一次性帮扶{inp}")) - money(line(out, f"上缴财政{inp}")) - written_off + fees
+    )
+    assert mothers * 4 - 2 == receipts
+    assert money(line(out, f"2022年末银行存款{calc}")) == bank
+    # the 差异调节: 本年预算收支差额 + the differences = 本期盈余, each printed by revolve
+    budget = money(line(out, f"2022年本年预算收支差额{calc}"))
+    parts = [
+        money(line(out, f"差异调节：{k}{calc}"))
+        for k in (
+            "收入非预算收入（计提管理费）",
+            "预算收入非收入（收回以前年度计提）",
+            "预算支出非费用（核销）",
+            "费用非预算支出（计提坏账准备）",
+        )
+    ]
+    assert budget + parts[0] - parts[1] + parts[2] - parts[3] == money(line(out, f"2022年本期盈余{calc}"))
+    assert parts[2] == written_off  # the write-off is budget expenditure, never an expense
+    assert line(out, f"差异调节相符{calc}") == "是"
+    # at the year's end 资金结存 is all in the two 结转 and equals the bank: nothing is lent out
+    carried = money(line(out, f"2022年末财政拨款结转{calc}")) + money(
+        line(out, f"2022年末非财政拨款结转{calc}")
+    )
+    assert carried == bank
+    assert line(out, f"财务会计借贷平衡{calc}") == line(out, f"预算会计借贷平衡{calc}") == "是"
+    assert line(out, f"守恒检查{calc}") == "0 项违规"
+    for form in ("会政财01", "会政财02", "会政财03", "会政财04", "会政预01", "会政预02"):
+        assert f"（{form}表）" in out
+    assert "会民非" not in out

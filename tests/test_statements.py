@@ -430,18 +430,3 @@ def test_cash_flow_classes_transfers_between_funds(ledger: Ledger, make_fund: Ca
     assert county_lines["cf_other_investing_out"] == yuan("4000")
     assert county_lines["cf_other_investing_in"] == yuan("1500")
     assert county_lines["cf_net_increase"] == yuan("6500")
-
-
-def test_statements_of_a_fund_on_the_government_chart(ledger: Ledger, make_fund: Callable[..., Fund]) -> None:
-    fund = make_fund("GOV", chart="gov")
-    ledger.contribute(fund, amount=yuan("8000"), on=D(2016, 1, 5), source="fiscal")
-    ledger.post(
-        fund,
-        on=D(2016, 3, 1),
-        kind="grant",
-        postings=[(R.GRANT_EXPENSE, yuan("800")), (R.FUND_CASH, -yuan("800"))],
-    )
-    close_by_hand(ledger, fund, D(2016, 12, 31))
-    sheet = _sheet(ledger, fund, D(2016, 12, 31))
-    assert (sheet["bs_restricted"][1], sheet["bs_unrestricted"][1]) == (yuan("8000"), yuan("-800"))
-    _check_tie(ledger, fund, D(2016, 1, 1), D(2016, 12, 31))

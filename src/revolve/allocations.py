@@ -46,7 +46,7 @@ from revolve.invariants import Violation
 from revolve.journal import Entry, Posting
 from revolve.money import Money
 from revolve.orgs import Org
-from revolve.rules import ContributionSource
+from revolve.rules import GOV_REVENUE, ContributionSource
 
 __all__ = [
     "ALLOCATED_IN",
@@ -173,8 +173,13 @@ def allocation_entries(
     internal: bool,
     memo: str,
     key: str | None,
+    receiver_government: bool = False,
 ) -> tuple[Entry, Entry]:
     """An allocation's two entries: the giver's outflow and the receiver's restricted revenue.
+
+    A receiver on 政府会计制度's chart (``receiver_government``) books money from a fund of the level
+    above as 4201 上级补助收入 (从主管部门和上级单位取得的非财政拨款收入), whoever first paid it; within one
+    entity (``internal``) as the source's own account (:data:`revolve.rules.GOV_REVENUE`).
 
     Args:
         receiver: the receiving fund's code: the sub-key of the giver's outflow account.
@@ -199,7 +204,10 @@ def allocation_entries(
     if amount.fen <= 0:
         raise InvalidAmount(amount, reason="an allocation must be a positive amount of Money")
     outflow = R.ALLOCATION_INTERNAL if internal else R.ALLOCATION_EXPENSE
-    revenue = R.DONATION_REVENUE if source is ContributionSource.DONATION else R.GRANT_REVENUE
+    if receiver_government:
+        revenue = GOV_REVENUE[source] if internal else R.UPPER_GRANT_REVENUE
+    else:
+        revenue = R.DONATION_REVENUE if source is ContributionSource.DONATION else R.GRANT_REVENUE
     out = Entry(
         on,
         OUT_KIND,

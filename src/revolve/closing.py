@@ -1,7 +1,8 @@
 """The period close (结账) as pure rules: closing entries (期末结转), accruals (权责发生制) and the release
 of restrictions (限定性净资产转为非限定性净资产). docs/books.md quotes the articles they follow.
 
-* **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes): at the end of a period every
+* **Closing entries** (会计科目使用说明, 3101/3102 and 4101/4401 notes; on a 政府会计制度 chart every revenue
+  and expense into 3301 本期盈余, and on 31 December 3301 → 3302 本年盈余分配 → 3001 累计盈余, docs/books-gov.md): at the end of a period every
   revenue and expense account is closed — restricted revenue (:data:`RESTRICTED_REVENUE_ROLES`) into
   限定性净资产, unrestricted revenue and all expenses into 非限定性净资产 — so that each has no balance at
   the closing date. Their kinds start with ``close.``; reports that show a period's flows leave them out.
@@ -204,17 +205,20 @@ def closing_entries(
         Up to three entries: ``close.revenue.restricted`` (→ 3102), ``close.revenue`` (→ 3101) and
         ``close.expense`` (→ 3101); an entry with nothing to close is left out.
     """
+    # 政府会计制度: every revenue and expense into 3301 本期盈余 (its 4001–4609 and 5001–5901 notes)
+    result = R.CURRENT_SURPLUS if chart.government else R.UNRESTRICTED_NET_ASSETS
     groups: dict[str, tuple[AccountRole, list[Posting]]] = {
         "close.revenue.restricted": (R.RESTRICTED_NET_ASSETS, []),
-        "close.revenue": (R.UNRESTRICTED_NET_ASSETS, []),
-        "close.expense": (R.UNRESTRICTED_NET_ASSETS, []),
+        "close.revenue": (result, []),
+        "close.expense": (result, []),
     }
     for spec in chart.specs:
         balance = balances.get(spec.role, Money(0))
         if balance.is_zero():
             continue
         if spec.kind is AccountKind.REVENUE:
-            kind = "close.revenue.restricted" if spec.role in RESTRICTED_REVENUE_ROLES else "close.revenue"
+            restricted = spec.role in RESTRICTED_REVENUE_ROLES and not chart.government
+            kind = "close.revenue.restricted" if restricted else "close.revenue"
         elif spec.kind is AccountKind.EXPENSE:
             kind = "close.expense"
         else:
@@ -233,10 +237,13 @@ def closing_entries(
         else:
             groups[kind][1].append(Posting(spec.role, -balance))
     entries = []
+    surplus = balances.get(R.CURRENT_SURPLUS, Money(0))
     for kind, (target, postings) in groups.items():
         if not postings:
             continue
         moved = Money.total(p.amount for p in postings)
+        if target is R.CURRENT_SURPLUS:
+            surplus -= moved
         entries.append(
             Entry(
                 through,
@@ -246,7 +253,42 @@ def closing_entries(
                 idempotency_key=f"{key}:{kind}",
             )
         )
+    if chart.government and (through.month, through.day) == (12, 31):
+        entries += _year_end_surplus(surplus, balances.get(R.SURPLUS_DISTRIBUTION, Money(0)), through, key)
     return entries
+
+
+def _year_end_surplus(surplus: Money, distribution: Money, through: date, key: str) -> list[Entry]:
+    """政府会计制度 at the year's end: 3301 本期盈余 into 3302 本年盈余分配 (3301 note, as remembered and not
+    verified against the text: 年末，完成上述结转后，将本科目余额转入"本年盈余分配"科目), then 3302 into 3001
+    累计盈余 (3302 note) — a fund sets nothing aside into 专用基金, so all of it. docs/books-gov.md."""
+    out = []
+    memo = f"{through.isoformat()} 年末结转"
+    if not surplus.is_zero():
+        out.append(
+            Entry(
+                through,
+                "close.surplus",
+                (Posting(R.CURRENT_SURPLUS, -surplus), Posting(R.SURPLUS_DISTRIBUTION, surplus)),
+                memo=memo,
+                idempotency_key=f"{key}:close.surplus",
+            )
+        )
+    distribution += surplus
+    if not distribution.is_zero():
+        out.append(
+            Entry(
+                through,
+                "close.distribution",
+                (
+                    Posting(R.SURPLUS_DISTRIBUTION, -distribution),
+                    Posting(R.UNRESTRICTED_NET_ASSETS, distribution),
+                ),
+                memo=memo,
+                idempotency_key=f"{key}:close.distribution",
+            )
+        )
+    return out
 
 
 def _deltas(targets: Mapping[str, Money], held: Mapping[str, Money]) -> dict[str, Money]:

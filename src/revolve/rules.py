@@ -44,6 +44,7 @@ from revolve.journal import Entry, Posting
 from revolve.money import Money
 
 __all__ = [
+    "GOV_REVENUE",
     "ContributionSource",
     "PayerKind",
     "RepaymentSplit",
@@ -73,6 +74,10 @@ class ContributionSource(StrEnum):
     FISCAL = "fiscal"
     UPPER_LEVEL = "upper_level"
     MATCHING = "matching"
+    NONPEER_FISCAL = "nonpeer_fiscal"
+    """Money from the finance department of another level of government (非同级财政拨款)."""
+    OTHER = "other"
+    """Money from anyone else that is neither a donation nor government money (其他收入)."""
 
     @property
     def label_zh(self) -> str:
@@ -82,7 +87,28 @@ class ContributionSource(StrEnum):
             "fiscal": "财政拨款",
             "upper_level": "上级拨付",
             "matching": "配套资金",
+            "nonpeer_fiscal": "非同级财政拨款",
+            "other": "其他来源",
         }[self.value]
+
+    @property
+    def government(self) -> bool:
+        """Whether the money comes from government (finance or the level above)."""
+        return self not in (ContributionSource.DONATION, ContributionSource.OTHER)
+
+
+GOV_REVENUE: dict[ContributionSource, AccountRole] = {
+    ContributionSource.FISCAL: AccountRole.GRANT_REVENUE,
+    ContributionSource.UPPER_LEVEL: AccountRole.UPPER_GRANT_REVENUE,
+    ContributionSource.NONPEER_FISCAL: AccountRole.NONPEER_GRANT_REVENUE,
+    ContributionSource.MATCHING: AccountRole.NONPEER_GRANT_REVENUE,
+    ContributionSource.DONATION: AccountRole.DONATION_REVENUE,
+    ContributionSource.OTHER: AccountRole.OTHER_REVENUE,
+}
+"""The revenue account of each source under 政府会计制度 (docs/books-gov.md): 4001 财政拨款收入 for money
+from the unit's own finance (同级财政), 4201 上级补助收入 for the 主管部门's or the level above's non-fiscal
+money, 4601 非同级财政拨款收入 for finance of another level — where 配套资金 comes from (matching money of
+the unit's own finance is ``fiscal``) —, 4603 捐赠收入 and 4609 其他收入."""
 
 
 class PayerKind(StrEnum):
@@ -146,12 +172,28 @@ def _loan(number: str) -> AccountKey:
 
 
 def contribution_entry(
-    *, amount: Money, on: date, source: ContributionSource, restricted: bool, memo: str, key: str | None
+    *,
+    amount: Money,
+    on: date,
+    source: ContributionSource,
+    restricted: bool,
+    memo: str,
+    key: str | None,
+    government: bool = False,
 ) -> Entry:
-    """Money given to the fund: restricted donations to 捐赠收入—限定性, government money to 政府补助收入."""
+    """Money given to the fund.
+
+    Under 民间非营利组织会计制度: restricted donations to 捐赠收入—限定性, other donations to 非限定性,
+    government money to 政府补助收入, anything else to 其他收入. Under 政府会计制度 (``government``): the
+    revenue account follows who paid (:data:`GOV_REVENUE`) and ``restricted`` makes no difference.
+    """
     _positive(amount, "a contribution")
-    if source is ContributionSource.DONATION:
+    if government:
+        revenue = GOV_REVENUE[source]
+    elif source is ContributionSource.DONATION:
         revenue = R.DONATION_REVENUE if restricted else R.DONATION_REVENUE_UNRESTRICTED
+    elif source is ContributionSource.OTHER:
+        revenue = R.OTHER_REVENUE
     else:
         revenue = R.GRANT_REVENUE
     return Entry(
@@ -344,9 +386,24 @@ def transfer_entries(
     )
 
 
-def return_to_finance_entry(*, amount: Money, on: date, reference: str, key: str | None) -> Entry:
-    """Leftover money returned to government finance (上缴财政): recognised as owed, then paid."""
+def return_to_finance_entry(
+    *, amount: Money, on: date, reference: str, key: str | None, government: bool = False
+) -> Entry:
+    """Leftover money returned to government finance (上缴财政): recognised as owed, then paid.
+
+    Under 政府会计制度 (``government``) it is no expense: the 3001 累计盈余 note books money handed back
+    under the rules (上缴、缴回结转结余资金) straight against 累计盈余 (Dr 累计盈余 / Cr 银行存款) — the note's
+    wording is quoted, unverified, in docs/books-gov.md.
+    """
     _positive(amount, "money returned to finance")
+    if government:
+        return Entry(
+            on,
+            "return_to_finance",
+            (Posting(R.UNRESTRICTED_NET_ASSETS, amount), Posting(R.FUND_CASH, -amount)),
+            memo=f"上缴财政 {reference}".strip(),
+            idempotency_key=key,
+        )
     return Entry(
         on,
         "return_to_finance",

@@ -66,8 +66,27 @@ class TrialBalance:
 
     @property
     def balanced(self) -> bool:
-        """True when debits equal credits (the signed balances sum to zero)."""
-        return sum(line.balance.fen for line in self.lines) == 0
+        """True when debits equal credits (the signed balances sum to zero) — on each side separately
+        for a 政府会计制度 book, whose financial and budget entries each balance on their own."""
+        return all(sum(line.balance.fen for line in side) == 0 for side in (self.financial, self.budget))
+
+    @property
+    def financial(self) -> tuple[TrialBalanceLine, ...]:
+        """The financial-accounting lines (财务会计): every line of a 民非 book."""
+        return tuple(line for line in self.lines if not line.kind.budget)
+
+    @property
+    def budget(self) -> tuple[TrialBalanceLine, ...]:
+        """The budget-accounting lines (预算会计) of a 政府会计制度 book; empty for other charts."""
+        return tuple(line for line in self.lines if line.kind.budget)
+
+    def totals(self, *, budget: bool) -> tuple[Money, Money]:
+        """(debit, credit) balance totals of one side: financial (``budget=False``) or budget."""
+        side = self.budget if budget else self.financial
+        return (
+            Money.total(line.debit_balance for line in side),
+            Money.total(line.credit_balance for line in side),
+        )
 
     def line(self, role: AccountRole) -> TrialBalanceLine:
         """The line of one role."""

@@ -20,7 +20,9 @@
     void        {receipt,disbursement,grant,contribution,subsidy} REF [--period N] --fund F --on DATE
                 --reason TEXT --approved-by NAME    冲正：作废录错的还款/放款/帮扶/捐赠/贴息，原记录保留
     statement   --fund F --loan L [--as-of DATE]                           (还款对账单)
-    report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,trial-balance,ledger,vouchers}
+    report      {quarterly,register,write-offs,balance-sheet,activity,cash-flow,net-assets,budget,
+                budget-balances,rollup,trial-balance,ledger,vouchers}   (a gov fund: 会政财01–04, 会政预01–02;
+                rollup --org: programme figures together, each fund's statements in its own system)
                 (--fund F | --org O) [--year Y] [--quarter Q | --half H] [--as-of DATE] [--from DATE] [--to DATE]
                 [--account CODE]                                      (ledger: 明细账 of one account)
     print       {receipt NUMBER [--payee NAME] | iou LOAN | contract LOAN | agreement LOAN | voucher SEQ

@@ -18,6 +18,7 @@ from revolve.ledger import Ledger
 from revolve.reports.labels import Language
 
 if TYPE_CHECKING:
+    from revolve.funds import Fund
     from revolve.reports.model import Report
 
 __all__ = ["build_document", "build_report", "emit"]
@@ -84,6 +85,19 @@ def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repo
             return build_quarterly(
                 ledger, fund=ledger.fund(args.fund), year=year, quarter=args.quarter, half=args.half
             )
+        if kind == "rollup":
+            from revolve.reports.rollup import build_rollup  # noqa: PLC0415
+
+            if not args.org:
+                raise CommandError(
+                    "--org",
+                    message=say(
+                        args.lang,
+                        "汇总报告 rollup 需要组织：请用 --org 指明省、市或县的组织编码",
+                        "the rollup report needs an organisation: name it with --org",
+                    ),
+                )
+            return build_rollup(ledger, ledger.org(args.org), year=args.year or as_of.year)
         if args.org:
             raise CommandError(
                 args.org,
@@ -106,7 +120,22 @@ def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repo
             from revolve.reports.financial import build_balance_sheet  # noqa: PLC0415
 
             return build_balance_sheet(ledger, fund, as_of=args.end or as_of)
+        if kind in ("net-assets", "budget-balances"):
+            from revolve.reports import government  # noqa: PLC0415
+
+            _require_gov(fund, kind, args.lang)
+            yearly = (
+                government.build_net_asset_changes
+                if kind == "net-assets"
+                else government.build_budget_balances
+            )
+            return yearly(ledger, fund, as_of=args.end or as_of)
         first, last = _period(args, as_of)
+        if kind == "budget":
+            from revolve.reports.government import build_budget_statement  # noqa: PLC0415
+
+            _require_gov(fund, kind, args.lang)
+            return build_budget_statement(ledger, fund, start=first, end=last)
         if kind in ("activity", "cash-flow"):
             from revolve.reports.financial import build_activity_statement, build_cash_flow  # noqa: PLC0415
 
@@ -132,6 +161,19 @@ def _build_report(args: argparse.Namespace, ledger: Ledger, today: date) -> Repo
         if exc.name and exc.name.startswith("revolve.reports"):
             raise _missing_builder(exc.name, args.lang) from None
         raise
+
+
+def _require_gov(fund: Fund, kind: str, lang: str) -> None:
+    """Refuse a 政府会计制度 statement for a fund on another chart."""
+    if fund.chart != "gov":
+        raise CommandError(
+            kind,
+            message=say(
+                lang,
+                f"报表 {kind} 是政府会计制度的报表（会政财03、会政预01/02）：基金 {fund.code} 执行民间非营利组织会计制度",
+                f"the {kind} report is a 政府会计制度 statement; fund {fund.code} keeps 民非 books",
+            ),
+        )
 
 
 def build_document(args: argparse.Namespace, ledger: Ledger, today: date) -> Report:

@@ -90,6 +90,7 @@ class Allocations(Family):
                 internal=internal,
                 memo=memo or f"{a.name} → {b.name} 拨付",
                 key=key,
+                receiver_government=books.chart(b).government,
             )
             retry = key is not None and store_journal.find_by_idempotency_key(conn, a.id, key) is not None
             if not retry:

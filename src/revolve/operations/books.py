@@ -34,10 +34,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from revolve.budget import BUDGET_PREFIX, budget_entry
 from revolve.chain import ChainKey
 from revolve.chart import Account, AccountKey, AccountRole, Chart, chart_named
 from revolve.checks import check_date, ref_of
-from revolve.errors import AccountFundMismatch, BooksBusy, IdempotencyConflict, InvalidEntry, MoneyTypeError
+from revolve.errors import (
+    AccountFundMismatch,
+    BooksBusy,
+    IdempotencyConflict,
+    InvalidEntry,
+    MoneyTypeError,
+    UnknownEntry,
+)
 from revolve.funds import Fund, check_open, check_window, needs_window
 from revolve.journal import Entry, PostedEntry
 from revolve.loans.payout import CashLine
@@ -48,7 +56,7 @@ from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
 from revolve.store.transactions import Connection, Transactions
 
-__all__ = ["RETRIES", "Books", "Family", "FundRef", "Replay", "Unit"]
+__all__ = ["RETRIES", "Books", "Family", "FundRef", "Replay", "Unit", "with_budget_twins"]
 
 RETRIES = 3
 """How many times an operation whose transaction revolve owns is run in all when PostgreSQL aborts it in a
@@ -126,6 +134,13 @@ class Books:
             chart = self._charts[fund.id] = chart_named(fund.chart)
         return chart
 
+    def chart_of(self, fund: FundRef) -> Chart:
+        """The chart of a fund given by object, id or code (read once when not given as an object)."""
+        if isinstance(fund, Fund):
+            return self.chart(fund)
+        with self.reading(fund) as (_, found):
+            return self.chart(found)
+
     def write(
         self,
         unit: Unit,
@@ -149,6 +164,11 @@ class Books:
         """
         fund = unit.fund
         today = self.clock().date()
+        chart = self.chart(fund)
+        financial: list[bool] = []
+        if chart.government:
+            # 平行记账: each financial entry followed by its budget entry, in the same chain
+            batch, financial = _with_budget(batch, chart)
         for entry in batch:
             for posting in entry.postings:
                 account = posting.account
@@ -169,7 +189,7 @@ class Books:
                 fresh.append(prepared)
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
-            raise Replay([r for r in replays if r is not None])
+            raise Replay(_financial([r for r in replays if r is not None], financial))
         written = store_journal.write_entries(
             unit.conn, unit.head, fresh, recorded_at=self.clock(), key=self.chain_key
         )
@@ -177,7 +197,7 @@ class Books:
             fund, unit.head.count + len(written), written[-1].hash if written else unit.head.hash
         )
         remaining = iter(written)
-        return [r if r is not None else next(remaining) for r in replays]
+        return _financial([r if r is not None else next(remaining) for r in replays], financial)
 
     def check_window(self, unit: Unit, on: date, *, today: date | None = None) -> None:
         """Refuse a value date outside the fund's plausibility window (:func:`revolve.funds.check_window`);
@@ -362,3 +382,43 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             _running.reset(token)
 
     return guarded
+
+
+def _with_budget(batch: Sequence[Entry], chart: Chart) -> tuple[list[Entry], list[bool]]:
+    """The batch with each entry's budget entry (:func:`revolve.budget.budget_entry`) after it, and which
+    of the entries are the caller's (True) rather than budget entries derived here (False)."""
+    out: list[Entry] = []
+    mine: list[bool] = []
+    for entry in batch:
+        out.append(entry)
+        mine.append(True)
+        twin = budget_entry(entry, chart)
+        if twin is not None:
+            out.append(twin)
+            mine.append(False)
+    return out, mine
+
+
+def _financial(posted: list[PostedEntry], mine: list[bool]) -> list[PostedEntry]:
+    """The caller's entries of a written batch (all of them when no budget entries were derived)."""
+    if not mine:
+        return posted
+    return [p for p, keep in zip(posted, mine, strict=True) if keep]
+
+
+def with_budget_twins(conn: Connection, fund_id: int, originals: Sequence[PostedEntry]) -> list[PostedEntry]:
+    """The entries, each followed by its budget entry (平行记账) when it has one: a reversal or a void of a
+    financial entry reverses its budget entry too. A budget entry is always written right after its
+    financial entry (:meth:`Books.write`), as ``budget.`` + the financial entry's kind."""
+    out: list[PostedEntry] = []
+    for original in originals:
+        out.append(original)
+        if original.kind.startswith(BUDGET_PREFIX):
+            continue
+        try:
+            twin = store_journal.read_entry(conn, fund_id, original.seq + 1)
+        except UnknownEntry:
+            continue
+        if twin.kind == f"{BUDGET_PREFIX}{original.kind}" and twin.reverses == original.reverses:
+            out.append(twin)
+    return out

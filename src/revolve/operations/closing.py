@@ -9,7 +9,8 @@ from dataclasses import replace
 from datetime import date
 
 from revolve.accruals import accrue
-from revolve.chart import AccountKind, AccountRole
+from revolve.budget import budget_closing_entries
+from revolve.chart import AccountKind, AccountRole, chart_named
 from revolve.checks import check_date
 from revolve.closing import (
     CLOSE_PREFIX,
@@ -61,6 +62,8 @@ def release_entries(unit: Unit, event: ReleaseEvent, amount: Money, on: date, me
     (the least of any date from ``on``, so that a release never makes a later date's 限定性净资产 negative).
     """
     conn, fund_id = unit.conn, unit.fund.id
+    if chart_named(unit.fund.chart).government:
+        return []  # 政府会计制度 keeps no 限定性净资产: there is no restriction to lift
     if not store_closing.restriction_policy(conn, fund_id).releases(event):
         return []
     entry = release_entry(amount=amount, available=floor_on(unit, on), event=event, on=on, memo=memo)
@@ -116,6 +119,8 @@ class Closing(Family):
                 if spec.subledger and spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE)
             }
             closing = closing_entries(chart, balances, through=through, key=key, subledgers=subledgers)
+            if chart.government:
+                closing += budget_closing_entries(chart, balances, through=through, key=key)
             if closing:
                 self._books.write(unit, closing)
             store_funds.set_closed_through(conn, f.id, through)

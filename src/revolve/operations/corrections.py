@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from revolve.budget import BUDGET_PREFIX
 from revolve.chart import AccountRole
 from revolve.checks import ref_of
 from revolve.closing import ReleaseEvent, release_entry
@@ -42,7 +43,7 @@ from revolve.loans.voids import (
     first_short_day,
 )
 from revolve.money import Money
-from revolve.operations.books import Books, Family, FundRef, Unit
+from revolve.operations.books import Books, Family, FundRef, Unit, with_budget_twins
 from revolve.operations.restrictions import cancel_for_void
 from revolve.pledges import restored_by_void
 from revolve.rules import pledge_entry, pledge_release_entry
@@ -77,12 +78,16 @@ def _release_memo(bank_loan: str) -> str:
 
 
 def _follower(unit: Unit, seq: int, *, kind: str, memo: str) -> PostedEntry | None:
-    """Entry ``seq + 1`` when it is the ``kind`` entry with ``memo`` that an operation posted right after
-    entry ``seq`` (a pledge received with its loan, a pledge released with the receipt that closed it)."""
-    if seq + 1 > unit.head.count:
-        return None
-    nxt = store_journal.read_entry(unit.conn, unit.fund.id, seq + 1)
-    return nxt if nxt.kind == kind and nxt.memo == memo else None
+    """The entry after ``seq`` when it is the ``kind`` entry with ``memo`` that an operation posted right
+    after entry ``seq`` (a pledge received with its loan, a pledge released with the receipt that closed
+    it). A budget entry (平行记账) written between them on a 政府会计制度 book is stepped over."""
+    nxt_seq = seq + 1
+    while nxt_seq <= unit.head.count:
+        nxt = store_journal.read_entry(unit.conn, unit.fund.id, nxt_seq)
+        if not nxt.kind.startswith(BUDGET_PREFIX):
+            return nxt if nxt.kind == kind and nxt.memo == memo else None
+        nxt_seq += 1
+    return None
 
 
 def reverse_originals(
@@ -99,6 +104,7 @@ def reverse_originals(
     conn, f = unit.conn, unit.fund
     check_open(f, on)
     books.check_window(unit, on)
+    originals = with_budget_twins(conn, f.id, originals)
     for original in originals:
         by = store_journal.reversal_of(conn, f.id, original.seq)
         if by is not None:

@@ -37,7 +37,7 @@ from revolve.invariants import (
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
-from revolve.operations.books import Family, FundRef, Replay
+from revolve.operations.books import Family, FundRef, Replay, with_budget_twins
 from revolve.records import record_violations
 from revolve.store import accounts as store_accounts
 from revolve.store import audits as store_audits
@@ -218,19 +218,26 @@ class JournalOperations(Family):
                 original = store_journal.read_entry(conn, head.fund.id, seq)
                 if original.kind.startswith(_OPERATION_KINDS):
                     raise ReversalRefused(seq, kind=original.kind, fund_id=head.fund.id, fund=head.fund.code)
-                reversal = Entry(
-                    value_date=on,
-                    kind=original.kind,
-                    postings=tuple(Posting(line.account, -line.amount) for line in original.lines),
-                    memo=memo if memo is not None else f"冲销第{seq}号凭证 / reversal of entry {seq}",
-                    idempotency_key=idempotency_key,
-                    reverses=seq,
-                )
-                accounts = [
-                    store_accounts.ResolvedAccount(line.account_id, line.account_code)
-                    for line in original.lines
+                prepared, *twins = [
+                    store_journal.prepare(
+                        Entry(
+                            value_date=on,
+                            kind=o.kind,
+                            postings=tuple(Posting(line.account, -line.amount) for line in o.lines),
+                            memo=memo
+                            if memo is not None
+                            else f"冲销第{o.seq}号凭证 / reversal of entry {o.seq}",
+                            idempotency_key=idempotency_key if o is original else _twin_key(idempotency_key),
+                            reverses=o.seq,
+                        ),
+                        [
+                            store_accounts.ResolvedAccount(line.account_id, line.account_code)
+                            for line in o.lines
+                        ],
+                    )
+                    # a financial entry's budget entry (平行记账) is reversed with it
+                    for o in with_budget_twins(conn, head.fund.id, [original])
                 ]
-                prepared = store_journal.prepare(reversal, accounts)
                 replay = books.replayed(conn, head.fund.id, prepared, set(), fund_code=head.fund.code)
                 if replay is not None:
                     raise Replay([replay])
@@ -246,7 +253,7 @@ class JournalOperations(Family):
                     )
                 check_open(head.fund, on)
                 return store_journal.write_entries(
-                    conn, head, [prepared], recorded_at=books.clock(), key=books.chain_key
+                    conn, head, [prepared, *twins], recorded_at=books.clock(), key=books.chain_key
                 )[0]
         except Replay as replay:
             return replay.entries[0]
@@ -440,3 +447,8 @@ class JournalOperations(Family):
         with self._books.locked(fund) as unit:
             changed = store_journal.rebuild_balances(unit.conn, unit.fund.id)
         return {code: (Money(a), Money(b)) for code, (a, b) in changed.items()}
+
+
+def _twin_key(key: str | None) -> str | None:
+    """The idempotency key of a budget entry's reversal, from its financial reversal's key."""
+    return None if key is None else f"{key}:budget"

@@ -76,6 +76,7 @@ class MoneyFlows(Family):
             BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         kind = check_choice(ContributionSource, "source", source)
+        government = self._books.chart_of(fund).government
         entry = contribution_entry(
             amount=amount,
             on=on,
@@ -83,9 +84,17 @@ class MoneyFlows(Family):
             restricted=restricted,
             memo=donor,
             key=None if receipt is None else f"contribution:{receipt}",
+            government=government,
         )
         if restricted_until is None:
             return self._books.post(fund, [entry])[0]
+        if government:
+            raise InvalidEntry(
+                "restricted_until",
+                restricted_until,
+                reason="政府会计制度 keeps no restricted net assets (限定性净资产): a time restriction has "
+                "nothing to release; record the condition in the fund's notes instead",
+            )
         check_date("restricted_until", restricted_until)
         # government money (政府补助收入) is restricted whatever ``restricted`` says
         check_time_restriction(
@@ -183,7 +192,10 @@ class MoneyFlows(Family):
         with self._books.locked(fund) as unit:
             self._books.require_cash(unit.conn, unit.fund, amount, on)
             key = None if receipt is None else f"finance:{receipt}"
-            entry = return_to_finance_entry(amount=amount, on=on, reference=reference, key=key)
+            government = self._books.chart(unit.fund).government
+            entry = return_to_finance_entry(
+                amount=amount, on=on, reference=reference, key=key, government=government
+            )
             if key is not None and store_journal.find_by_idempotency_key(unit.conn, unit.fund.id, key):
                 return self._books.write(unit, [entry])[0]  # a retry: answered as first posted
             released = release_entries(unit, ReleaseEvent.RETURN, amount, on, reference)

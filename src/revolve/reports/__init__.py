@@ -9,11 +9,17 @@ Chinese labels by default and English on request (:mod:`revolve.reports.labels`)
 
 from revolve.reports.books_print import build_account_ledger, build_trial_balance, build_vouchers
 from revolve.reports.financial import build_activity_statement, build_balance_sheet, build_cash_flow
+from revolve.reports.government import (
+    build_budget_balances,
+    build_budget_statement,
+    build_net_asset_changes,
+)
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.pledge_register import build_passbook_register
 from revolve.reports.quarterly import build_quarterly
 from revolve.reports.registers import build_loan_register, build_write_off_register
 from revolve.reports.render import Format, render, write
+from revolve.reports.rollup import build_rollup
 from revolve.reports.statement import build_statement
 
 __all__ = [
@@ -28,10 +34,14 @@ __all__ = [
     "build_account_ledger",
     "build_activity_statement",
     "build_balance_sheet",
+    "build_budget_balances",
+    "build_budget_statement",
     "build_cash_flow",
     "build_loan_register",
+    "build_net_asset_changes",
     "build_passbook_register",
     "build_quarterly",
+    "build_rollup",
     "build_statement",
     "build_trial_balance",
     "build_vouchers",

@@ -87,30 +87,44 @@ def build_trial_balance(
     for s in period:
         dr, cr = turnover.get(s.role, (0, 0))
         turnover[s.role] = (dr + s.debit, cr + s.credit)
-    rows: list[tuple[Cell, ...]] = []
-    totals = [0] * 6
-    for spec in sorted(chart.specs, key=lambda sp: sp.code):
-        start_fen = opening.get(spec.role.value, 0)
-        dr, cr = turnover.get(spec.role.value, (0, 0))
-        end_fen = start_fen + dr - cr
-        if not (start_fen or dr or cr or end_fen):
-            continue
-        cells = (*_sides(start_fen), Money(dr), Money(cr), *_sides(end_fen))
-        totals = [t + c.fen for t, c in zip(totals, cells, strict=True)]
-        rows.append((spec.code, Term(f"account_{chart.name}_{spec.role.value}"), *cells))
-    table = Table(
-        columns=(
-            Column("code", "account_code", T),
-            Column("account", "account_name", T),
-            Column("opening_debit", "opening_debit", M),
-            Column("opening_credit", "opening_credit", M),
-            Column("debit_turnover", "debit_turnover", M),
-            Column("credit_turnover", "credit_turnover", M),
-            Column("closing_debit", "closing_debit", M),
-            Column("closing_credit", "closing_credit", M),
-        ),
-        rows=tuple(rows),
-        total=(Term("total"), None, *(Money(t) for t in totals)),
+
+    def side(budget: bool) -> Table:
+        rows: list[tuple[Cell, ...]] = []
+        totals = [0] * 6
+        for spec in sorted(chart.specs, key=lambda sp: sp.code):
+            if spec.kind.budget != budget:
+                continue
+            start_fen = opening.get(spec.role.value, 0)
+            dr, cr = turnover.get(spec.role.value, (0, 0))
+            end_fen = start_fen + dr - cr
+            if not (start_fen or dr or cr or end_fen):
+                continue
+            cells = (*_sides(start_fen), Money(dr), Money(cr), *_sides(end_fen))
+            totals = [t + c.fen for t, c in zip(totals, cells, strict=True)]
+            rows.append((spec.code, Term(f"account_{chart.name}_{spec.role.value}"), *cells))
+        return Table(
+            columns=(
+                Column("code", "account_code", T),
+                Column("account", "account_name", T),
+                Column("opening_debit", "opening_debit", M),
+                Column("opening_credit", "opening_credit", M),
+                Column("debit_turnover", "debit_turnover", M),
+                Column("credit_turnover", "credit_turnover", M),
+                Column("closing_debit", "closing_debit", M),
+                Column("closing_credit", "closing_credit", M),
+            ),
+            rows=tuple(rows),
+            total=(Term("total"), None, *(Money(t) for t in totals)),
+        )
+
+    # a 政府会计制度 book: financial and budget accounting each balance on their own, so each has its table
+    sides = (
+        (
+            Section("accounts", "trial_balance_financial", table=side(False)),
+            Section("budget_accounts", "trial_balance_budget", table=side(True)),
+        )
+        if chart.government
+        else (Section("accounts", "trial_balance", table=side(False)),)
     )
     return Report(
         kind="trial_balance",
@@ -119,10 +133,7 @@ def build_trial_balance(
         subject=f.name,
         as_of=last,
         period=(first, last),
-        sections=(
-            Section("chart", "chart_of_accounts", facts=(Fact("chart", chart.title),)),
-            Section("accounts", "trial_balance", table=table),
-        ),
+        sections=(Section("chart", "chart_of_accounts", facts=(Fact("chart", chart.title),)), *sides),
     )
 
 

@@ -56,6 +56,10 @@ def build_balance_sheet(ledger: Ledger, fund: Fund | int | str, *, as_of: date) 
         UnknownFund: no such fund.
     """
     f = ledger.fund(fund)
+    if chart_named(f.chart).government:
+        from revolve.reports.government import build_gov_balance_sheet  # noqa: PLC0415
+
+        return build_gov_balance_sheet(ledger, f, as_of=as_of)
     ledger.require_year_end_close(f, year=as_of.year)
     chart = chart_named(f.chart)
     before, this_year = ledger.kind_sums(
@@ -99,6 +103,10 @@ def build_activity_statement(ledger: Ledger, fund: Fund | int | str, *, start: d
         UnknownFund: no such fund.
     """
     f = ledger.fund(fund)
+    if chart_named(f.chart).government:  # 会政财02 收入费用表
+        from revolve.reports.government import build_income_expense  # noqa: PLC0415
+
+        return build_income_expense(ledger, f, start=start, end=end)
     ledger.require_year_end_close(f, year=end.year)
     chart = chart_named(f.chart)
     period, year = ledger.kind_sums(f, [(start, end), (date(end.year, 1, 1), end)])
@@ -152,6 +160,10 @@ def build_cash_flow(ledger: Ledger, fund: Fund | int | str, *, start: date, end:
         UnknownFund: no such fund.
     """
     f = ledger.fund(fund)
+    if chart_named(f.chart).government:  # 会政财04
+        from revolve.reports.government import build_gov_cash_flow  # noqa: PLC0415
+
+        return build_gov_cash_flow(ledger, f, start=start, end=end)
     chart = chart_named(f.chart)
     lines = cash_flow_lines(chart, ledger.cash_counterparts(f, start=start, end=end))
     before, through = ledger.kind_sums(f, [(None, _before(start)), (None, end)])

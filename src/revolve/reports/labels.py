@@ -17,6 +17,7 @@ from revolve.errors import UnknownLabel, UnknownLanguage
 from revolve.reports.agreement_labels import AGREEMENT_LABELS
 from revolve.reports.document_labels import DOCUMENT_LABELS
 from revolve.reports.form_labels import FORM_LABELS
+from revolve.reports.gov_labels import GOV_LABELS
 from revolve.reports.list_labels import LIST_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
@@ -86,6 +87,7 @@ LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
         **AGREEMENT_LABELS,
         **FORM_LABELS,
         **LIST_LABELS,
+        **GOV_LABELS,
     }
 )
 

@@ -97,6 +97,8 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "source_fiscal": ("财政拨款", "fiscal appropriations"),
     "source_upper_level": ("上级拨付", "upper-level allocations"),
     "source_matching": ("配套资金", "matching funds"),
+    "source_nonpeer_fiscal": ("非同级财政拨款", "appropriations from finance of another level"),
+    "source_other": ("其他来源", "other sources"),
     "source_allocated_in": ("拨入资金", "allocations received"),
     "source_allocated_out": ("拨付下级", "allocations given"),
     "cumulative": ("累计情况", "To date"),
