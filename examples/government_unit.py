@@ -11,11 +11,15 @@ is closed on 31 December (本期盈余 → 本年盈余分配 → 累计盈余; 
 The example prints what it recorded (输入), what revolve computed from it (输出), and then the second year's
 statements: 会政财01–04 and 会政预01–02 with the 差异调节. docs/books-gov.md explains each posting. Run::
 
-    python examples/government_unit.py
+    python examples/government_unit.py [BOOKS.db]
+
+With a file name, the books are kept in that SQLite file (to print from with ``revolve --db BOOKS.db``);
+without, in memory.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -56,8 +60,8 @@ def rows(report: Report, section: str, column: int = 1) -> dict[str, object]:
     return {row[0].key: row[column] for row in table.rows if isinstance(row[0], Term)}
 
 
-def main() -> None:
-    with revolve.open("sqlite://") as books:
+def main(url: str = "sqlite://") -> None:
+    with revolve.open(url) as books:
         county = books.create_org("XC", "某县", OrgLevel.COUNTY)
         fund = books.create_fund("XC-HP", "某县卫生健康服务中心幸福工程资金", org=county, chart="gov")
         books.contribute(fund, amount=FISCAL, on=date(2021, 1, 10), source="fiscal", receipt="CZ-2021-01")
@@ -167,4 +171,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(f"sqlite:///{sys.argv[1]}" if len(sys.argv) > 1 else "sqlite://")

@@ -20,6 +20,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
@@ -48,13 +49,17 @@ class Demo:
         args: the arguments after the command's name (``revolve print receipt …``).
         capitals: the document shows an amount in words (大写).
         pages: the number of pages it must print on (a 收款收据 on one), or None if the data decides.
+        books: whose books it prints from: ``demo`` (the demo county, a 民非 fund) or ``gov`` (the county
+            fund kept under 政府会计制度 by examples/government_unit.py).
     """
 
     args: tuple[str, ...]
     capitals: bool = False
     pages: int | None = None
+    books: str = "demo"
 
 
+GOV_FUND, GOV_YEAR_END = "XC-HP", "2022-12-31"
 _PERIOD = ("--fund", FUND, "--year", "2016", "--as-of", AS_OF)
 
 DEMO: dict[str, Demo] = {
@@ -70,6 +75,10 @@ DEMO: dict[str, Demo] = {
     "report balance-sheet": Demo(("--fund", FUND, "--as-of", AS_OF), pages=1),
     "report activity": Demo(_PERIOD),
     "report cash-flow": Demo(_PERIOD),
+    "report net-assets": Demo(("--fund", GOV_FUND, "--as-of", GOV_YEAR_END), books="gov"),
+    "report budget": Demo(("--fund", GOV_FUND, "--year", "2022", "--as-of", GOV_YEAR_END), books="gov"),
+    "report budget-balances": Demo(("--fund", GOV_FUND, "--as-of", GOV_YEAR_END), books="gov"),
+    "report rollup": Demo(("--org", "XC", "--year", "2022", "--as-of", GOV_YEAR_END), books="gov"),
     "report trial-balance": Demo(_PERIOD),
     "report ledger": Demo((*_PERIOD, "--account", "1002")),
     "report vouchers": Demo(_PERIOD, capitals=True),
@@ -121,16 +130,20 @@ def documents() -> list[str]:
 
 
 def build_demo(folder: Path) -> Path:
-    """The demo county's books (``revolve demo``) in ``folder``; returns the database file."""
-    path = folder / "demo.db"
-    run_demo(path, say=lambda _line: None).close()
-    return path
+    """The books the documents print from, in ``folder`` (returned): ``demo.db``, the demo county
+    (``revolve demo``), and ``gov.db``, the county fund kept under 政府会计制度 (examples/government_unit.py)."""
+    run_demo(folder / "demo.db", say=lambda _line: None).close()
+    example = Path(__file__).resolve().parent.parent / "examples" / "government_unit.py"
+    subprocess.run([sys.executable, str(example), str(folder / "gov.db")], check=True, capture_output=True)
+    return folder
 
 
 def print_document(books: Path, name: str, lang: str, output: Path) -> Path:
-    """Print one document of :data:`DEMO` with the command line, as a clerk does, to ``output`` (its
-    suffix names the format); fails with the command's message if the command refuses."""
-    argv = ["--db", str(books), "--lang", lang, *name.split(), *DEMO[name].args, "-o", str(output)]
+    """Print one document of :data:`DEMO` with the command line, as a clerk does, from the books in the
+    folder ``books`` (:func:`build_demo`) to ``output`` (its suffix names the format); fails with the
+    command's message if the command refuses."""
+    db = books / f"{DEMO[name].books}.db"
+    argv = ["--db", str(db), "--lang", lang, *name.split(), *DEMO[name].args, "-o", str(output)]
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
         status = main(argv)

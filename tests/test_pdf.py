@@ -160,7 +160,17 @@ def test_without_the_extra_the_command_says_how_to_install_it(
     books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "收据.pdf"
-    argv = ["--db", str(books), "print", "receipt", "--fund", "FN-HP", "R-001-04", "-o", str(target)]
+    argv = [
+        "--db",
+        str(books / "demo.db"),
+        "print",
+        "receipt",
+        "--fund",
+        "FN-HP",
+        "R-001-04",
+        "-o",
+        str(target),
+    ]
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert "无法生成 PDF" in err
