@@ -6,7 +6,7 @@ times over), and the figure reported is the median of the per-round ratios — a
 hits both sides of a round alike. Prints one JSON object per line:
 
 * ``single_post`` (``FULL`` and ``NORMAL``) — ``Ledger.post`` of one entry per transaction, beside raw
-  sqlite3 writing the same entry (two postings, the header, two balance updates, the fund's head) into
+  sqlite3 writing the same entry (two postings, the header, two balance and turnover updates, the fund's head) into
   a schema revolve made (so the database runs the same triggers), one transaction each;
 * ``repayment`` — ``Ledger.repay`` on a book of loans, beside raw sqlite3 doing a repayment's own reads
   (the fund's head; the loan with its receivable, receipt number and idempotency key; the instalments)
@@ -138,9 +138,11 @@ def single(folder: Path, durability: str, n: int) -> None:
                 "'2026-01-01 00:00:00.000000', 2)",
                 (fund, seq, day, h, h, h),
             )
+            debit, credit = (loan, cash) if sign > 0 else (cash, loan)
             conn.executemany(
-                "UPDATE revolve_account SET balance = balance + ? WHERE id = ?",
-                [(sign * amount, loan), (-sign * amount, cash)],
+                "UPDATE revolve_account SET balance = balance + ?, debit_turnover = debit_turnover + ?, "
+                "credit_turnover = credit_turnover + ? WHERE id = ?",
+                [(amount, amount, 0, debit), (-amount, 0, amount, credit)],
             )
             conn.execute(
                 "UPDATE revolve_fund SET entry_count = ?, head_hash = ? WHERE id = ?", (seq, h, fund)

@@ -26,7 +26,7 @@ from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.audits import account_totals
-from revolve.store.driver import insert_many, run, run_many
+from revolve.store.driver import insert_many, pipelined, run, run_many
 from revolve.store.funds import FundHead
 from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import fund_of, posted_entry_of, posted_line_of
@@ -235,17 +235,19 @@ def write_entries(
         }
         for aid in sorted(debits.keys() | credits.keys())
     ]
-    insert_many(conn, _INSERT_POSTINGS, posting_rows)
-    insert_many(conn, _INSERT_ENTRIES, entry_rows)
     try:
-        run_many(conn, _MOVE_BALANCES, moved)
+        # the four writes read nothing back: on PostgreSQL they go in one round trip
+        with pipelined(conn):
+            insert_many(conn, _INSERT_POSTINGS, posting_rows)
+            insert_many(conn, _INSERT_ENTRIES, entry_rows)
+            run_many(conn, _MOVE_BALANCES, moved)
+            run(conn, _MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
     except DBAPIError as exc:
         # PostgreSQL: bigint out of range (SQLSTATE 22003); SQLite: revolve's balance-range trigger
         if getattr(exc.orig, "sqlstate", None) == "22003" or "balance out of range" in str(exc.orig):
             worst = max(moved, key=lambda m: abs(m["b_delta"]))
             raise AmountOutOfRange(worst["b_delta"]) from None
         raise
-    run(conn, _MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
     return posted
 
 
