@@ -211,7 +211,7 @@ def _raw_repayment_rates(
 ) -> list[float]:
     """Raw sqlite3 doing what one repayment does to the same book, one transaction each: the same reads
     (the fund's head; the loan with its receivable, the receipt number and the idempotency key; the
-    instalments) and the same writes (two postings, the entry, two balances, the head, the receipt, the
+    instalments) and the same writes (two postings, the entry, two balances with their turnovers, the head, the receipt, the
     loan), under the same settings and triggers — with no Python beyond binding values (constant hashes).
     """
     conn = sqlite3.connect(path, isolation_level=None)
@@ -256,8 +256,9 @@ def _raw_repayment_rates(
                 (fund, seq, day, f"{number} 还款 {receipt}", key, digest, digest, digest),
             )
             conn.executemany(
-                "UPDATE revolve_account SET balance = balance + ? WHERE id = ?",
-                [(fen_, cash), (-fen_, receivable)],
+                "UPDATE revolve_account SET balance = balance + ?, debit_turnover = debit_turnover + ?, "
+                "credit_turnover = credit_turnover + ? WHERE id = ?",
+                [(fen_, fen_, 0, cash), (-fen_, 0, fen_, receivable)],
             )
             conn.execute(
                 "UPDATE revolve_fund SET entry_count = ?, head_hash = ? WHERE id = ?", (seq, digest, fund)

@@ -252,6 +252,7 @@ class JournalMachine(RuleBasedStateMachine):
             "unbalanced_entry",
             "trial_balance_not_zero",
             "stored_balance_differs",
+            "stored_turnover_differs",
             "chain_broken",
         }
         assert [v for v in self.ledger.check() if v.code in journal_codes] == []

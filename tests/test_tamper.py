@@ -326,7 +326,13 @@ def _forge_expense(engine: Engine, fund: Fund, fen_amount: int = 5_000_000) -> N
         )
         for (aid, _), amount in lines:
             conn.execute(
-                update(_ACCOUNT).where(_ACCOUNT.c.id == aid).values(balance=_ACCOUNT.c.balance + amount)
+                update(_ACCOUNT)
+                .where(_ACCOUNT.c.id == aid)
+                .values(
+                    balance=_ACCOUNT.c.balance + amount,
+                    debit_turnover=_ACCOUNT.c.debit_turnover + max(amount, 0),
+                    credit_turnover=_ACCOUNT.c.credit_turnover + max(-amount, 0),
+                )
             )
         conn.execute(update(_FUND).where(_FUND.c.id == fund.id).values(entry_count=seq, head_hash=new_hash))
 
@@ -671,3 +677,22 @@ def test_any_single_row_edit_of_the_journal_is_found(backend_name: str) -> None:
                 assert not ledger.verify(fund).ok
 
     edit_and_verify()
+
+
+# ---- stored turnovers -------------------------------------------------------------------------
+def test_a_changed_stored_turnover_is_found_by_check_and_repaired_by_rebuild(
+    ledger: Ledger, make_fund: Callable[..., Fund]
+) -> None:
+    fund = make_fund()
+    _book(ledger, fund)
+    before = ledger.trial_balance(fund)
+    cash = _cash_account(ledger.engine, fund) if ledger.engine is not None else 0
+    # the balance is left alone: only the debit turnover the trial balance shows is moved
+    _raw(ledger.engine, f"UPDATE revolve_account SET debit_turnover = debit_turnover + 700 WHERE id = {cash}")
+    found = [v for v in ledger.check(fund) if v.code.startswith("stored_")]
+    assert [v.code for v in found] == ["stored_turnover_differs"]
+    assert "debit 100700 / credit 4000 fen, journal 100000 / 4000" in found[0].detail
+    changed = ledger.rebuild_balances(fund)
+    assert list(changed.values()) == [(yuan("960"), yuan("960"))]
+    assert ledger.check(fund) == []
+    assert ledger.trial_balance(fund) == before

@@ -17,6 +17,8 @@ are stable identifiers a county system can act on:
 * ``transfers_do_not_net`` and ``transfer_unknown_fund`` — inter-fund balances that do not net to zero
   pair by pair, or name no fund (item 4);
 * ``stored_balance_differs`` — an account whose stored balance differs from its journal sum (item 5);
+* ``stored_turnover_differs`` — an account whose stored debit or credit turnover differs from the sums of
+  its positive and negative postings (item 5; ``rebuild_balances`` repairs it);
 * ``schedule_principal_differs``, ``schedule_gap`` and ``schedule_dates_not_increasing`` — a stored
   schedule whose instalments do not sum to its principal, skip a number, or fall due out of order
   (item 6);
@@ -109,13 +111,31 @@ class DayTotal:
 
 @dataclass(frozen=True, slots=True)
 class AccountTotal:
-    """An account's stored balance beside the sum of its postings (fen)."""
+    """An account's stored balance and turnovers beside the sums of its postings (fen).
+
+    The turnovers (发生额) are positive: the debit turnover sums the account's positive postings, the
+    credit turnover its negative postings negated.
+    """
 
     fund_id: int
     account_id: int
     code: str
     stored: int
     journal: int
+    stored_debit: int = 0
+    stored_credit: int = 0
+    journal_debit: int = 0
+    journal_credit: int = 0
+
+    @property
+    def stored_figures(self) -> tuple[int, int, int]:
+        """The stored (balance, debit turnover, credit turnover)."""
+        return (self.stored, self.stored_debit, self.stored_credit)
+
+    @property
+    def journal_figures(self) -> tuple[int, int, int]:
+        """The (balance, debit turnover, credit turnover) the journal sums to."""
+        return (self.journal, self.journal_debit, self.journal_credit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +264,7 @@ def trial_balance_zero(days: Iterable[DayTotal]) -> list[Violation]:
 
 
 def stored_balances_match(accounts: Iterable[AccountTotal]) -> list[Violation]:
-    """Accounts whose stored balance differs from the sum of their postings."""
+    """Accounts whose stored balance, or stored turnovers, differ from the sums of their postings."""
     return [
         Violation(
             "stored_balance_differs",
@@ -254,6 +274,16 @@ def stored_balances_match(accounts: Iterable[AccountTotal]) -> list[Violation]:
         )
         for a in sorted(accounts, key=lambda a: (a.fund_id, a.account_id))
         if a.stored != a.journal
+    ] + [
+        Violation(
+            "stored_turnover_differs",
+            a.fund_id,
+            f"account {a.code}",
+            f"stored turnover debit {a.stored_debit} / credit {a.stored_credit} fen, journal "
+            f"{a.journal_debit} / {a.journal_credit} fen (account id {a.account_id})",
+        )
+        for a in sorted(accounts, key=lambda a: (a.fund_id, a.account_id))
+        if (a.stored_debit, a.stored_credit) != (a.journal_debit, a.journal_credit)
     ]
 
 

@@ -133,9 +133,22 @@ def account_balance(conn: Connection, account_id: int, as_of: date | None) -> in
 def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[str, tuple[int, int, int]]:
     """Per role: (balance, debit turnover, credit turnover) in fen, sub-ledgers summed under their role.
 
-    Without ``as_of`` the balance comes from the stored account balances and the turnovers from the
-    journal; with it, everything comes from the journal through that date.
+    Without ``as_of`` everything comes from the stored balances and turnovers (one read of the fund's
+    accounts, whatever the size of its journal); with it, everything comes from the journal through
+    that date.
     """
+    if as_of is None:
+        stored = conn.execute(
+            select(
+                AccountRow.role,
+                func.sum(AccountRow.balance),
+                func.sum(AccountRow.debit_turnover),
+                func.sum(AccountRow.credit_turnover),
+            )
+            .where(AccountRow.fund_id == fund_id)
+            .group_by(AccountRow.role)
+        )
+        return {role: (int(bal), int(dr), int(cr)) for role, bal, dr, cr in stored}
     debit = func.coalesce(func.sum(PostingRow.amount).filter(PostingRow.amount > 0), 0)
     credit = func.coalesce(func.sum(PostingRow.amount).filter(PostingRow.amount < 0), 0)
     stmt = (
@@ -143,24 +156,10 @@ def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
         .join(
             PostingRow, and_(PostingRow.account_id == AccountRow.id, PostingRow.fund_id == AccountRow.fund_id)
         )
-        .where(AccountRow.fund_id == fund_id)
+        .where(AccountRow.fund_id == fund_id, PostingRow.value_date <= as_of)
         .group_by(AccountRow.role)
     )
-    if as_of is not None:
-        stmt = stmt.where(PostingRow.value_date <= as_of)
-    result: dict[str, tuple[int, int, int]] = {}
-    for role, dr, cr in conn.execute(stmt):
-        result[role] = (int(dr) + int(cr), int(dr), -int(cr))
-    if as_of is None:
-        stored = conn.execute(
-            select(AccountRow.role, func.sum(AccountRow.balance))
-            .where(AccountRow.fund_id == fund_id)
-            .group_by(AccountRow.role)
-        )
-        for role, bal in stored:
-            _, dr, cr = result.get(role, (0, 0, 0))
-            result[role] = (int(bal), dr, cr)
-    return result
+    return {role: (int(dr) + int(cr), int(dr), -int(cr)) for role, dr, cr in conn.execute(stmt)}
 
 
 _ROLE_BALANCE = select(func.coalesce(func.sum(_ACCOUNT.c.balance), 0)).where(

@@ -46,15 +46,28 @@ __all__ = ["account_totals", "allocation_halves", "journal_figures", "lending_fi
 
 # ---- the journal (DESIGN §10 items 1 and 5) -----------------------------------------------------
 def account_totals(conn: Connection, fund_ids: Sequence[int]) -> tuple[AccountTotal, ...]:
-    """Each account of the funds: its stored balance and the sum of its postings."""
+    """Each account of the funds: its stored balance and turnovers, and the sums of its postings."""
     journal_sum = func.coalesce(func.sum(PostingRow.amount), literal(0))
+    debit = func.coalesce(func.sum(PostingRow.amount).filter(PostingRow.amount > 0), literal(0))
+    credit = func.coalesce(func.sum(PostingRow.amount).filter(PostingRow.amount < 0), literal(0))
+    stored = (AccountRow.balance, AccountRow.debit_turnover, AccountRow.credit_turnover)
     return tuple(
-        AccountTotal(int(fund_id), int(account_id), code, int(stored), int(summed))
-        for account_id, fund_id, code, stored, summed in conn.execute(
-            select(AccountRow.id, AccountRow.fund_id, AccountRow.code, AccountRow.balance, journal_sum)
+        AccountTotal(
+            int(fund_id),
+            int(account_id),
+            code,
+            int(balance),
+            int(summed),
+            stored_debit=int(dr_stored),
+            stored_credit=int(cr_stored),
+            journal_debit=int(dr),
+            journal_credit=-int(cr),
+        )
+        for account_id, fund_id, code, balance, dr_stored, cr_stored, summed, dr, cr in conn.execute(
+            select(AccountRow.id, AccountRow.fund_id, AccountRow.code, *stored, journal_sum, debit, credit)
             .outerjoin(PostingRow, PostingRow.account_id == AccountRow.id)
             .where(AccountRow.fund_id.in_(fund_ids))
-            .group_by(AccountRow.id, AccountRow.fund_id, AccountRow.code, AccountRow.balance)
+            .group_by(AccountRow.id, AccountRow.fund_id, AccountRow.code, *stored)
         )
     )
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from revolve.store.limits import check_prebuilt
 
-__all__ = ["Prebuilt", "insert_many", "run", "run_many"]
+__all__ = ["Prebuilt", "insert_many", "pipelined", "run", "run_many"]
 
 _DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
 _PLANS: dict[tuple[int, str], _DriverPlan] = {}
@@ -235,3 +236,27 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
         _driver(conn, sql, params, many=True)
     else:
         conn.exec_driver_sql(sql, params)
+
+
+@contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """Send the writes run inside the block together, in one round trip, where the driver can.
+
+    On PostgreSQL through psycopg the block runs in the driver's pipeline mode: each statement is sent
+    without waiting for its answer, and the block's end waits once for them all, so a write path of
+    several statements costs one round trip, not one per statement. Only statements whose results are
+    not read may run inside (INSERT and UPDATE without RETURNING): SQLAlchemy would find no rows in a
+    result that has not arrived yet. A driver error found at the block's end is raised as SQLAlchemy
+    raises one, so callers see what they would have seen from the statement itself. Elsewhere (SQLite:
+    no round trips to save) the block runs as it is.
+    """
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        yield
+        return
+    dbapi_conn = conn.connection.dbapi_connection
+    error = conn.dialect.loaded_dbapi.Error
+    try:
+        with dbapi_conn.pipeline():  # type: ignore[union-attr]
+            yield
+    except error as exc:
+        raise DBAPIError.instance(None, None, exc, error, dialect=conn.dialect) from exc

@@ -4,8 +4,8 @@ reading them back, idempotency keys, reversals, rebuilding stored balances, and 
 
 The write path for one entry is five statements: lock the fund's head row (:mod:`revolve.store.funds`),
 insert the postings (one ``executemany``), insert the header (which seals the entry; the database checks
-the balance), update the touched accounts' balances (one ``executemany``), and move the fund's head to
-the new hash. Every function works inside the caller's transaction and never commits.
+the balance), update the touched accounts' balances and debit and credit turnovers (one
+``executemany``), and move the fund's head to the new hash. Every function works inside the caller's transaction and never commits.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.audits import account_totals
-from revolve.store.driver import insert_many, run, run_many
+from revolve.store.driver import insert_many, pipelined, run, run_many
 from revolve.store.funds import FundHead
 from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import fund_of, posted_entry_of, posted_line_of
@@ -63,7 +63,11 @@ _INSERT_ENTRIES = insert(_ENTRY)
 _MOVE_BALANCES = (
     update(_ACCOUNT)
     .where(_ACCOUNT.c.id == bindparam("b_id"))
-    .values(balance=_ACCOUNT.c.balance + bindparam("b_delta"))
+    .values(
+        balance=_ACCOUNT.c.balance + bindparam("b_delta"),
+        debit_turnover=_ACCOUNT.c.debit_turnover + bindparam("b_debit"),
+        credit_turnover=_ACCOUNT.c.credit_turnover + bindparam("b_credit"),
+    )
 )
 _MOVE_HEAD = (
     update(_FUND)
@@ -160,7 +164,9 @@ def write_entries(
     seq = head.count
     posting_rows: list[dict[str, object]] = []
     entry_rows: list[dict[str, object]] = []
-    deltas: dict[int, int] = defaultdict(int)
+    # per account: the debit turnover and the credit turnover (both positive) the entries move
+    debits: dict[int, int] = defaultdict(int)
+    credits: dict[int, int] = defaultdict(int)
     posted: list[PostedEntry] = []
     for item in prepared:
         seq += 1
@@ -181,7 +187,10 @@ def write_entries(
                     "value_date": entry.value_date,
                 }
             )
-            deltas[acc.id] += fen
+            if fen > 0:
+                debits[acc.id] += fen
+            else:
+                credits[acc.id] -= fen
             lines.append(PostedLine(line_no, acc.id, acc.code, posting.key, posting.amount))
         entry_rows.append(
             {
@@ -217,19 +226,28 @@ def write_entries(
         prev = new_hash
     if not posted:
         return posted
-    insert_many(conn, _INSERT_POSTINGS, posting_rows)
-    insert_many(conn, _INSERT_ENTRIES, entry_rows)
-    moved = [{"b_id": aid, "b_delta": d} for aid, d in deltas.items() if d != 0]
-    if moved:
-        try:
+    moved = [
+        {
+            "b_id": aid,
+            "b_delta": debits.get(aid, 0) - credits.get(aid, 0),
+            "b_debit": debits.get(aid, 0),
+            "b_credit": credits.get(aid, 0),
+        }
+        for aid in sorted(debits.keys() | credits.keys())
+    ]
+    try:
+        # the four writes read nothing back: on PostgreSQL they go in one round trip
+        with pipelined(conn):
+            insert_many(conn, _INSERT_POSTINGS, posting_rows)
+            insert_many(conn, _INSERT_ENTRIES, entry_rows)
             run_many(conn, _MOVE_BALANCES, moved)
-        except DBAPIError as exc:
-            # PostgreSQL: bigint out of range (SQLSTATE 22003); SQLite: revolve's balance-range trigger
-            if getattr(exc.orig, "sqlstate", None) == "22003" or "balance out of range" in str(exc.orig):
-                worst = max(moved, key=lambda m: abs(m["b_delta"]))
-                raise AmountOutOfRange(worst["b_delta"]) from None
-            raise
-    run(conn, _MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
+            run(conn, _MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
+    except DBAPIError as exc:
+        # PostgreSQL: bigint out of range (SQLSTATE 22003); SQLite: revolve's balance-range trigger
+        if getattr(exc.orig, "sqlstate", None) == "22003" or "balance out of range" in str(exc.orig):
+            worst = max(moved, key=lambda m: abs(m["b_delta"]))
+            raise AmountOutOfRange(worst["b_delta"]) from None
+        raise
     return posted
 
 
@@ -266,16 +284,31 @@ def entry_seqs(conn: Connection, fund_id: int, *, kind: str | None = None) -> li
 
 
 def rebuild_balances(conn: Connection, fund_id: int) -> dict[str, tuple[int, int]]:
-    """Set every account's stored balance to its journal sum; return ``code → (old, new)`` that changed."""
+    """Set every account's stored balance and turnovers to its journal sums; return ``code → (old, new)``
+    balance of each account whose stored figures changed (a turnover alone repaired shows its balance
+    unchanged)."""
     changed: dict[str, tuple[int, int]] = {}
     updates = []
     for account in account_totals(conn, [fund_id]):
-        if account.stored != account.journal:
+        if account.stored_figures != account.journal_figures:
             changed[account.code] = (account.stored, account.journal)
-            updates.append({"b_id": account.account_id, "b_balance": account.journal})
+            updates.append(
+                {
+                    "b_id": account.account_id,
+                    "b_balance": account.journal,
+                    "b_debit": account.journal_debit,
+                    "b_credit": account.journal_credit,
+                }
+            )
     if updates:
         conn.execute(
-            update(_ACCOUNT).where(_ACCOUNT.c.id == bindparam("b_id")).values(balance=bindparam("b_balance")),
+            update(_ACCOUNT)
+            .where(_ACCOUNT.c.id == bindparam("b_id"))
+            .values(
+                balance=bindparam("b_balance"),
+                debit_turnover=bindparam("b_debit"),
+                credit_turnover=bindparam("b_credit"),
+            ),
             updates,
         )
     return changed

@@ -134,6 +134,11 @@ class AccountRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     balance: Mapped[int] = mapped_column(Fen, default=0)
+    # added by 0020_perf: the account's debit and credit turnover (发生额), the sums of its positive
+    # postings and of its negative postings negated, moved with the balance in the entry's transaction,
+    # so a trial balance never scans the journal; check() reconciles them with the journal
+    debit_turnover: Mapped[int] = mapped_column(Fen, server_default="0")
+    credit_turnover: Mapped[int] = mapped_column(Fen, server_default="0")
 
 
 class EntryRow(Base):
