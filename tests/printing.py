@@ -85,15 +85,7 @@ DEMO: dict[str, Demo] = {
 }
 """One row per document: its name as :func:`documents` gives it, and how the demo county prints it."""
 
-_REGISTER = (
-    "the 借款台账 has 23 columns, laid out wider than landscape A4: chromium shrinks it to fit (names break "
-    "one character a line){}, WeasyPrint runs it into the margin or off the page; column widths for wide "
-    "registers are issue 15's landscape-register work"
-)
-KNOWN_CUT: dict[tuple[str, str], str] = {
-    ("report register", "zh"): _REGISTER.format(""),
-    ("report register", "en"): _REGISTER.format(" and its last columns still run past the right margin"),
-}
+KNOWN_CUT: dict[tuple[str, str], str] = {}
 """Documents known to print past the right margin, with why: the browser and PDF tests mark them xfail
 (:func:`known_cut`); one that fits again passes with a warning that its row here can go."""
 

@@ -439,10 +439,11 @@ def test_wide_registers_print_landscape_with_typed_frozen_sheets(repaid: Ledger)
     assert "size: A4 landscape" in html
     assert "thead { display: table-header-group; }" in html
     assert "tr { break-inside: avoid; page-break-inside: avoid; }" in html
-    assert "td { white-space: nowrap; }" in html  # a name or a code never breaks one character per line
+    assert "td { word-break: keep-all; }" in html  # a name never breaks one character per line
+    assert "td.num, td.date { white-space: nowrap; }" in html
     # a narrow document stays portrait, its text free to wrap
     receipt = render(build_contract(repaid, "C", "L1"), "html")
-    assert "size: A4;" in receipt and "td { white-space: nowrap; }" not in receipt
+    assert "size: A4;" in receipt and "td { word-break: keep-all; }" not in receipt
     book = openpyxl.load_workbook(io.BytesIO(render(register, "xlsx")))  # type: ignore[arg-type]
     sheet = book[book.sheetnames[-1]]
     assert sheet.page_setup.orientation == "landscape"
