@@ -275,6 +275,25 @@ def test_the_migration_keys_the_records_of_funds_keyed_before(
         assert keyed.verify(fund).ok and keyed.check() == []
 
 
+@pytest.mark.parametrize("target", ["nothing", "another loan's write-off"])
+def test_a_forged_write_off_row_does_not_make_a_loan_written_off(book: Ledger, target: str) -> None:
+    """Status set to written off, with a write-off row to match: the row must point at a write-off entry
+    of this loan in the chained journal."""
+    engine = _engine(book)
+    with engine.connect() as conn:
+        written = conn.execute(text("SELECT entry_seq, fund_id FROM revolve_write_off")).one()
+        loan_id = conn.execute(text("SELECT id FROM revolve_loan WHERE number = 'L1'")).scalar_one()
+    seq = 999 if target == "nothing" else written.entry_seq
+    _raw(
+        engine,
+        "UPDATE revolve_loan SET status = 'written_off' WHERE number = 'L1'",
+        "INSERT INTO revolve_write_off (loan_id, fund_id, written_on, amount, approval_ref, reason, entry_seq) "
+        f"VALUES ({loan_id}, {written.fund_id}, '2016-06-30', 100, '批-9', '失联', {seq})",
+    )
+    assert "loan_record" in _codes(book)
+    assert not book.verify(book.funds()[0]).ok
+
+
 # ---- funds and organisations stay ------------------------------------------------------------
 @pytest.mark.parametrize("table", ["revolve_fund", "revolve_org"])
 def test_the_database_refuses_deleting_funds_and_orgs(book: Ledger, table: str) -> None:

@@ -13,8 +13,8 @@ raw SQL visible to :meth:`revolve.Ledger.check`:
 * **reconciliation** with the chained journal for what the journal also says, and for records that
   change legitimately over time: a receipt's number, date and amount against the entry that posted it
   (idempotency key ``receipt:NUMBER``, value date, cash debit), every receipt entry against a receipt, a
-  loan's principal and date against its disbursement entry, its status against its events (write-off,
-  void, repayment in full), its paid principal against its receipts, and the fund's ``closed_through``
+  loan's principal and date against its disbursement entry, its status against its events (a write-off
+  whose ``write_off`` entry credits the loan, a void, repayment in full), its paid principal against its receipts, and the fund's ``closed_through``
   against its recorded closes. These hold even against an editor who recomputes a record digest, since
   the journal side is chained.
 

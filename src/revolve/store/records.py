@@ -211,6 +211,28 @@ def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, i
     return [(int(f), int(s), str(k)) for f, s, k in rows if (f, s) not in posted]
 
 
+def _write_off_posted() -> Any:
+    """Whether the loan has a write-off row whose entry is in the chained journal: a ``write_off`` entry
+    crediting this loan's receivable (a forged write-off row pointing at nothing, or at another loan's
+    entry, does not count)."""
+    credited = (
+        select(PostingRow.entry_seq)
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
+        .where(
+            PostingRow.fund_id == WriteOffRow.fund_id,
+            PostingRow.entry_seq == WriteOffRow.entry_seq,
+            PostingRow.amount < 0,
+            EntryRow.kind == "write_off",
+            AccountRow.role == AccountRole.LOANS_RECEIVABLE.value,
+            AccountRow.sub == LoanRow.number,
+        )
+        .correlate(WriteOffRow, LoanRow)
+        .exists()
+    )
+    return exists().where(WriteOffRow.loan_id == LoanRow.id, credited)
+
+
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
@@ -243,7 +265,7 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             EntryRow.value_date,
             lent.c.lent,
             paid.c.paid,
-            exists().where(WriteOffRow.loan_id == LoanRow.id).label("has_write_off"),
+            _write_off_posted().label("has_write_off"),
             exists()
             .where(VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq)
             .label("voided"),
