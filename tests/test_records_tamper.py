@@ -294,6 +294,26 @@ def test_a_forged_write_off_row_does_not_make_a_loan_written_off(book: Ledger, t
     assert not book.verify(book.funds()[0]).ok
 
 
+def test_a_forged_void_row_does_not_make_a_loan_voided(book: Ledger) -> None:
+    """Status set to voided, with a void row naming some other entry as the reversal: the reversal must
+    be an entry of the chained journal that reverses the loan's disbursement."""
+    engine = _engine(book)
+    with engine.connect() as conn:
+        loan = conn.execute(
+            text("SELECT fund_id, disbursement_seq FROM revolve_loan WHERE number = 'L1'")
+        ).one()
+        last = conn.execute(text("SELECT MAX(seq) FROM revolve_entry")).scalar_one()
+    _raw(
+        engine,
+        "UPDATE revolve_loan SET status = 'voided' WHERE number = 'L1'",
+        "INSERT INTO revolve_void (fund_id, kind, reference, original_seq, reversal_seq, voided_on, reason, "
+        f"approved_by, recorded_at) VALUES ({loan.fund_id}, 'disbursement', 'L1', {loan.disbursement_seq}, {last}, "
+        "'2016-06-30', '错', '某', '2016-06-30 09:00:00')",
+    )
+    assert "loan_record" in _codes(book)
+    assert not book.verify(book.funds()[0]).ok
+
+
 # ---- funds and organisations stay ------------------------------------------------------------
 @pytest.mark.parametrize("table", ["revolve_fund", "revolve_org"])
 def test_the_database_refuses_deleting_funds_and_orgs(book: Ledger, table: str) -> None:

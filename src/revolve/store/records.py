@@ -233,6 +233,24 @@ def _write_off_posted() -> Any:
     return exists().where(WriteOffRow.loan_id == LoanRow.id, credited)
 
 
+def _void_posted() -> Any:
+    """Whether the loan's disbursement has a void row whose reversal entry, in the chained journal,
+    reverses that disbursement (a forged void row naming another entry as its reversal does not count)."""
+    reversal = (
+        select(EntryRow.seq)
+        .where(
+            EntryRow.fund_id == VoidRow.fund_id,
+            EntryRow.seq == VoidRow.reversal_seq,
+            EntryRow.reverses_seq == VoidRow.original_seq,
+        )
+        .correlate(VoidRow)
+        .exists()
+    )
+    return exists().where(
+        VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq, reversal
+    )
+
+
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
@@ -266,9 +284,7 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             lent.c.lent,
             paid.c.paid,
             _write_off_posted().label("has_write_off"),
-            exists()
-            .where(VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq)
-            .label("voided"),
+            _void_posted().label("voided"),
         )
         .join(
             EntryRow,
