@@ -3,8 +3,10 @@
 The journal is chained; the records beside it — receipts, loans, schedules and their instalments,
 guarantees, households, period closes — are not. Each test builds a small lending book, edits one record
 with raw SQL (``sqlite3`` / psycopg through ``engine.raw_connection()``), and shows that ``check()``
-names it; the last shows that funds and organisations cannot be deleted, and that books whose fund rows
-are gone do not pass ``check()`` or ``revolve check``.
+and ``verify()`` name it — in a keyed fund even when the attacker recomputes every bare record digest
+after the edit, since a keyed fund's record digests are HMACs under the chain key; sealing and the
+migration key the records of existing books; funds and organisations cannot be deleted, and books whose
+fund rows are gone do not pass ``check()`` or ``revolve check``.
 """
 
 from __future__ import annotations
@@ -13,21 +15,39 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, engine_for
-from revolve import Ledger, OrgLevel, yuan
+from revolve import ChainKeyMissing, Ledger, OrgLevel, yuan
 from revolve.cli import main
 from revolve.guarantees import GuarantorKind
-from revolve.records import RECEIPT_COLUMNS, row_digest
+from revolve.records import (
+    HOUSEHOLD_COLUMNS,
+    PERIOD_CLOSE_COLUMNS,
+    RECEIPT_COLUMNS,
+    guarantees_digest,
+    row_digest,
+    schedule_digest,
+)
 from revolve.schedule import LoanTerms, RepaymentMethod
-from revolve.store.schema import ReceiptRow
+from revolve.store.database import ALEMBIC_VERSION_TABLE, alembic_config
+from revolve.store.schema import (
+    GuaranteeRow,
+    HouseholdRow,
+    InstallmentRow,
+    LoanRow,
+    PeriodCloseRow,
+    ReceiptRow,
+    ScheduleVersionRow,
+)
 
 D = date
 ID_1 = "11010519491231002X"
 ID_2 = "110105198001010016"
+KEY = "a deployment key kept outside the database, 32+ bytes"
 
 
 def _book(ledger: Ledger, *, loans: int = 2, repayments: int = 2, close: bool = True) -> dict[str, Any]:
@@ -140,6 +160,160 @@ def test_a_receipt_edit_that_recomputes_its_digest_still_disagrees_with_the_jour
     assert _codes(book) >= {"receipt_entry"}
 
 
+def _recompute_bare_digests(engine: Engine) -> None:
+    """Recompute every record's bare SHA-256 digest from its (edited) content, as an attacker who has
+    read revolve's source would after an edit."""
+    with engine.begin() as conn:
+        for table, kind, columns in (
+            (ReceiptRow.__table__, "receipt", RECEIPT_COLUMNS),
+            (HouseholdRow.__table__, "household", HOUSEHOLD_COLUMNS),
+            (PeriodCloseRow.__table__, "period_close", PERIOD_CLOSE_COLUMNS),
+        ):
+            for row in conn.execute(select(table)):
+                digest = row_digest(kind, row._mapping, columns)
+                conn.execute(update(table).where(table.c.id == row.id).values(digest=digest))
+        version, due = ScheduleVersionRow.__table__, InstallmentRow.__table__
+        for v in conn.execute(select(version)):
+            dues = conn.execute(select(due).where(due.c.loan_id == v.loan_id, due.c.version == v.version))
+            conn.execute(
+                update(version)
+                .where(version.c.loan_id == v.loan_id, version.c.version == v.version)
+                .values(digest=schedule_digest(v._mapping, [d._mapping for d in dues]))
+            )
+        for loan_id in conn.execute(select(LoanRow.id)).scalars():
+            held = conn.execute(select(GuaranteeRow.guarantor_id).where(GuaranteeRow.loan_id == loan_id))
+            conn.execute(
+                update(LoanRow)
+                .where(LoanRow.id == loan_id)
+                .values(guarantees_digest=guarantees_digest(held.scalars()))
+            )
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_verify_finds_a_record_edited_by_raw_sql(book: Ledger, name: str) -> None:
+    fund = book.funds()[0]
+    assert book.verify(fund).ok
+    _raw(_engine(book), EDITS[name])
+    report = book.verify(fund)
+    assert not report.ok and report.first_break is None and report.records, name
+    assert ID_1 not in str(report) and ID_2 not in str(report) and "王秀英" not in str(report)
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_a_keyed_fund_finds_an_edit_whose_bare_digest_was_recomputed(
+    ledger: Ledger, backend: str, name: str
+) -> None:
+    keyed = Ledger(engine=ledger.engine, chain_key=KEY, create_schema=False)
+    fund = _book(keyed)["fund"]
+    assert keyed.verify(fund).ok and keyed.verify(fund).keyed
+    engine = _engine(keyed)
+    _raw(engine, EDITS[name])
+    _recompute_bare_digests(engine)
+    assert not keyed.verify(fund).ok, name
+    assert keyed.check(), name
+
+
+def test_sealing_keys_the_records_written_before(ledger: Ledger) -> None:
+    fund = _book(ledger)["fund"]
+    engine = _engine(ledger)
+    keyed = Ledger(engine=engine, chain_key=KEY, create_schema=False)
+    report = keyed.seal_chain(fund)
+    assert report.ok and report.keyed
+    assert keyed.verify(fund).ok and keyed.check() == []
+    _raw(engine, EDITS["household ID"])
+    _recompute_bare_digests(engine)
+    assert {v.code for v in keyed.verify(fund).records} == {"record_digest"}
+
+
+def test_a_record_edited_before_sealing_stays_found(ledger: Ledger) -> None:
+    fund = _book(ledger)["fund"]
+    engine = _engine(ledger)
+    _raw(engine, EDITS["due dates moved"])
+    keyed = Ledger(engine=engine, chain_key=KEY, create_schema=False)
+    assert keyed.seal_chain(fund).keyed
+    assert {v.code for v in keyed.verify(fund).records} == {"record_digest"}
+
+
+def test_a_keyed_funds_records_need_the_key(ledger: Ledger) -> None:
+    keyed = Ledger(engine=ledger.engine, chain_key=KEY, create_schema=False)
+    fund = _book(keyed, loans=1, repayments=0, close=False)["fund"]
+    with pytest.raises(ChainKeyMissing):
+        ledger.register_household(
+            fund,
+            code="H3",
+            mother_name="李桂兰",
+            national_id="110105199001010010",
+            registered_on=D(2016, 1, 1),
+        )
+    assert {h.code for h in keyed.households(fund)} == {"H1", "H2"}
+
+
+@pytest.mark.parametrize("with_key", [True, False])
+def test_the_migration_keys_the_records_of_funds_keyed_before(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, with_key: bool
+) -> None:
+    engine = _engine(ledger)
+    keyed = Ledger(engine=engine, chain_key=KEY, create_schema=False)
+    fund = _book(keyed)["fund"]
+    # the books as revision 0020 left them: a keyed chain, its records with bare digests
+    _recompute_bare_digests(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"UPDATE {ALEMBIC_VERSION_TABLE} SET version_num = '0020_perf'"))
+    assert {v.code for v in keyed.verify(fund).records} == {"record_digest"}
+    monkeypatch.delenv("REVOLVE_CHAIN_KEY_FILE", raising=False)
+    if with_key:
+        monkeypatch.setenv("REVOLVE_CHAIN_KEY", KEY)
+    else:
+        monkeypatch.delenv("REVOLVE_CHAIN_KEY", raising=False)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    if with_key:
+        assert keyed.verify(fund).ok and keyed.check() == []
+    else:  # nothing written without the key; sealing under it keys the records
+        assert {v.code for v in keyed.verify(fund).records} == {"record_digest"}
+        assert keyed.seal_chain(fund).keyed
+        assert keyed.verify(fund).ok and keyed.check() == []
+
+
+@pytest.mark.parametrize("target", ["nothing", "another loan's write-off"])
+def test_a_forged_write_off_row_does_not_make_a_loan_written_off(book: Ledger, target: str) -> None:
+    """Status set to written off, with a write-off row to match: the row must point at a write-off entry
+    of this loan in the chained journal."""
+    engine = _engine(book)
+    with engine.connect() as conn:
+        written = conn.execute(text("SELECT entry_seq, fund_id FROM revolve_write_off")).one()
+        loan_id = conn.execute(text("SELECT id FROM revolve_loan WHERE number = 'L1'")).scalar_one()
+    seq = 999 if target == "nothing" else written.entry_seq
+    _raw(
+        engine,
+        "UPDATE revolve_loan SET status = 'written_off' WHERE number = 'L1'",
+        "INSERT INTO revolve_write_off (loan_id, fund_id, written_on, amount, approval_ref, reason, entry_seq) "
+        f"VALUES ({loan_id}, {written.fund_id}, '2016-06-30', 100, '批-9', '失联', {seq})",
+    )
+    assert "loan_record" in _codes(book)
+    assert not book.verify(book.funds()[0]).ok
+
+
+def test_a_forged_void_row_does_not_make_a_loan_voided(book: Ledger) -> None:
+    """Status set to voided, with a void row naming some other entry as the reversal: the reversal must
+    be an entry of the chained journal that reverses the loan's disbursement."""
+    engine = _engine(book)
+    with engine.connect() as conn:
+        loan = conn.execute(
+            text("SELECT fund_id, disbursement_seq FROM revolve_loan WHERE number = 'L1'")
+        ).one()
+        last = conn.execute(text("SELECT MAX(seq) FROM revolve_entry")).scalar_one()
+    _raw(
+        engine,
+        "UPDATE revolve_loan SET status = 'voided' WHERE number = 'L1'",
+        "INSERT INTO revolve_void (fund_id, kind, reference, original_seq, reversal_seq, voided_on, reason, "
+        f"approved_by, recorded_at) VALUES ({loan.fund_id}, 'disbursement', 'L1', {loan.disbursement_seq}, {last}, "
+        "'2016-06-30', '错', '某', '2016-06-30 09:00:00')",
+    )
+    assert "loan_record" in _codes(book)
+    assert not book.verify(book.funds()[0]).ok
+
+
 # ---- funds and organisations stay ------------------------------------------------------------
 @pytest.mark.parametrize("table", ["revolve_fund", "revolve_org"])
 def test_the_database_refuses_deleting_funds_and_orgs(book: Ledger, table: str) -> None:
@@ -246,13 +420,14 @@ def test_any_single_column_edit_of_a_record_is_found(backend_name: str) -> None:
         pick=st.integers(0, 1_000),
         column_pick=st.integers(0, 100),
         nudge=st.integers(1, 9),
+        keyed=st.booleans(),
     )
     def edit_and_check(
-        loans: int, repayments: int, table: str, pick: int, column_pick: int, nudge: int
+        loans: int, repayments: int, table: str, pick: int, column_pick: int, nudge: int, keyed: bool
     ) -> None:
         with engine_for(backend_name) as engine:
-            ledger = Ledger(engine=engine)
-            _book(ledger, loans=loans, repayments=repayments)
+            ledger = Ledger(engine=engine, chain_key=KEY if keyed else None)
+            fund = _book(ledger, loans=loans, repayments=repayments)["fund"]
             column = COVERED[table][column_pick % len(COVERED[table])]
             keys = _KEYS.get(table, ("id",))
             conn = engine.raw_connection()
@@ -284,7 +459,21 @@ def test_any_single_column_edit_of_a_record_is_found(backend_name: str) -> None:
                     assume(False)
             finally:
                 conn.close()
+            if keyed:  # the attacker also recomputes every bare record digest: the key still finds it
+                _recompute_bare_digests(engine)
             found = ledger.check()
             assert found, (table, column, row, new)
+            assert not ledger.verify(fund).ok, (table, column, row, new)
 
     edit_and_check()
+
+
+def test_revolve_verify_fails_on_an_edited_record(tmp_path: Any, capsys: Any) -> None:
+    path = tmp_path / "books.db"
+    with engine_for("sqlite", tmp_dir=str(tmp_path)) as engine:
+        _book(Ledger(engine=engine))
+        _raw(engine, EDITS["household ID"])
+    code = main(["--db", f"sqlite:///{path}", "verify", "FN"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "业务记录" in out and ID_1 not in out

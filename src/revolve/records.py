@@ -5,14 +5,16 @@ raw SQL visible to :meth:`revolve.Ledger.check`:
 
 * a **record digest** stored with each record that does not change once written (a receipt, a schedule
   version with its instalments, a household's registration, a period close, the set of a loan's
-  guarantees): SHA-256 over the record's content, named by its kind (:func:`record_digest`). The audit
-  recomputes it; a record whose content no longer matches is reported. Records written before the digest
-  existed carry none (NULL) and are not compared;
+  guarantees): SHA-256 over the record's content, named by its kind (:func:`record_digest`) — and, in a
+  fund whose chain is keyed, HMAC-SHA256 under the chain key, so that an editor who recomputes the bare
+  digest after an edit is still found. The audit (``check()`` and ``verify()``) recomputes it; a record
+  whose content no longer matches is reported. Records written before the digest existed carry none
+  (NULL) and are not compared;
 * **reconciliation** with the chained journal for what the journal also says, and for records that
   change legitimately over time: a receipt's number, date and amount against the entry that posted it
   (idempotency key ``receipt:NUMBER``, value date, cash debit), every receipt entry against a receipt, a
-  loan's principal and date against its disbursement entry, its status against its events (write-off,
-  void, repayment in full), its paid principal against its receipts, and the fund's ``closed_through``
+  loan's principal and date against its disbursement entry, its status against its events (a write-off
+  whose ``write_off`` entry credits the loan, a void, repayment in full), its paid principal against its receipts, and the fund's ``closed_through``
   against its recorded closes. These hold even against an editor who recomputes a record digest, since
   the journal side is chained.
 
@@ -22,6 +24,7 @@ Everything here is pure: figures in, violations out.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from revolve.chain import ChainKey
 from revolve.invariants import Violation
 
 __all__ = [
@@ -107,29 +111,36 @@ def _canon(value: object) -> object:
     return str(value)
 
 
-def record_digest(kind: str, parts: Iterable[object]) -> str:
-    """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form."""
+def record_digest(kind: str, parts: Iterable[object], key: ChainKey | None = None) -> str:
+    """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form; under a
+    keyed fund's chain key, HMAC-SHA256 instead, so that an editor without the key cannot recompute it."""
     text = json.dumps([kind, *(_canon(p) for p in parts)], ensure_ascii=False, separators=(",", ":"))
+    if key is not None:
+        return hmac.new(key.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def row_digest(kind: str, values: Mapping[Any, Any], columns: Sequence[str]) -> str:
-    """The digest of a row given as column → value, over ``columns``."""
-    return record_digest(kind, (values[c] for c in columns))
+def row_digest(
+    kind: str, values: Mapping[Any, Any], columns: Sequence[str], key: ChainKey | None = None
+) -> str:
+    """The digest of a row given as column → value, over ``columns`` (keyed under ``key``, if given)."""
+    return record_digest(kind, (values[c] for c in columns), key)
 
 
-def schedule_digest(version: Mapping[Any, Any], instalments: Iterable[Mapping[Any, Any]]) -> str:
+def schedule_digest(
+    version: Mapping[Any, Any], instalments: Iterable[Mapping[Any, Any]], key: ChainKey | None = None
+) -> str:
     """The digest of a schedule version (its own columns) and its instalments (in number order)."""
     rows = sorted(instalments, key=lambda i: int(i["number"]))
     parts: list[object] = [version[c] for c in VERSION_COLUMNS]
     for row in rows:
         parts.extend(row[c] for c in INSTALMENT_COLUMNS)
-    return record_digest("schedule", parts)
+    return record_digest("schedule", parts, key)
 
 
-def guarantees_digest(guarantor_ids: Iterable[int]) -> str:
+def guarantees_digest(guarantor_ids: Iterable[int], key: ChainKey | None = None) -> str:
     """The digest of a loan's set of guarantors."""
-    return record_digest(GUARANTEE_SET, sorted(guarantor_ids))
+    return record_digest(GUARANTEE_SET, sorted(guarantor_ids), key)
 
 
 @dataclass(frozen=True, slots=True)

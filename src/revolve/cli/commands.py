@@ -405,7 +405,12 @@ def _seal(args: argparse.Namespace, ledger: Ledger) -> int:
 
 def _print_chain(args: argparse.Namespace, report: VerifyReport) -> None:
     if args.lang == "zh":
-        state = "哈希链完整" if report.ok else f"哈希链断裂：{report.first_break}"
+        if report.first_break is not None:
+            state = f"哈希链断裂：{report.first_break}"
+        elif report.records:
+            state = f"哈希链完整，但 {len(report.records)} 条业务记录与其摘要或凭证不符：{report.records[0]}"
+        else:
+            state = "哈希链完整"
         scheme = "密钥链（HMAC-SHA256）" if report.keyed else "未加密钥（SHA-256）"
         line = f"基金 {args.fund}：校验 {report.entries_checked} 张凭证，{state}，{scheme}"
         if report.ok and report.against is not None:

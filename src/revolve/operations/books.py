@@ -54,6 +54,7 @@ from revolve.store import accounts as store_accounts
 from revolve.store import figures as store_figures
 from revolve.store import funds as store_funds
 from revolve.store import journal as store_journal
+from revolve.store.record_key import keying_records
 from revolve.store.transactions import Connection, Transactions
 
 __all__ = ["RETRIES", "Books", "Family", "FundRef", "Replay", "Unit", "with_budget_twins"]
@@ -119,7 +120,9 @@ class Books:
         """A writing transaction with the fund's head locked; accounts found are remembered on commit."""
         with self.tx() as conn:
             unit = Unit(conn, store_funds.lock_fund_head(conn, ref_of(fund)))
-            yield unit
+            # a keyed fund's records are digested under its chain key (refused without the key)
+            with keying_records(store_journal.chain_key_for(unit.fund, self.chain_key)):
+                yield unit
         self.remember(unit.learned)
 
     def remember(self, learned: Learned) -> None:

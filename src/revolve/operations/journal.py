@@ -80,6 +80,9 @@ class VerifyReport:
         checkpoint: the verified head (账簿校验码) to write down; None when the chain is broken.
         against: the earlier checkpoint the chain was verified against, if one was given.
         sealed_at: when an existing chain was sealed under the key (None: keyed from its start, or unkeyed).
+        records: the fund's records (receipts, loans, schedules, guarantees, households, closes) that no
+            longer match their digest or disagree with the journal (:mod:`revolve.records`); in a keyed
+            fund the record digests are keyed too, so an edit whose bare digest was recomputed is found.
     """
 
     fund_id: int
@@ -89,15 +92,19 @@ class VerifyReport:
     checkpoint: Checkpoint | None = None
     against: Checkpoint | None = None
     sealed_at: datetime | None = None
+    records: tuple[Violation, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """True when the whole chain verifies (and holds the ``against`` checkpoint, when given)."""
-        return self.first_break is None
+        """True when the whole chain verifies (and holds the ``against`` checkpoint, when given) and every
+        record agrees with its digest and the journal."""
+        return self.first_break is None and not self.records
 
     def __str__(self) -> str:
         if self.first_break is not None:
             return f"chain broken at {self.first_break}"
+        if self.records:
+            return f"fund {self.fund_id}: {len(self.records)} record(s) edited, first {self.records[0]}"
         scheme = "keyed (HMAC-SHA256)" if self.keyed else "not keyed (SHA-256)"
         text = f"fund {self.fund_id}: {self.entries_checked} entries, chain intact, {scheme}"
         if self.against is not None:
@@ -342,7 +349,8 @@ class JournalOperations(Family):
                     transfer_figures.codes, store_audits.allocation_halves(conn)
                 )
                 violations += [v for v in transfers if fund is None or v.fund_id in ids]
-                violations += record_violations(store_records.record_figures(conn, ids))
+                keys = {f.id: store_journal.chain_key_for(f, self._books.chain_key) for f in funds}
+                violations += record_violations(store_records.record_figures(conn, ids, keys))
             if fund is None:
                 violations += [
                     Violation(
@@ -380,8 +388,17 @@ class JournalOperations(Family):
                     checkpoint.code, reason=f"it is fund {checkpoint.fund_code}'s, not {found.code}'s"
                 )
             walk = store_journal.verify_chain(conn, found.id, key=self._books.chain_key, against=checkpoint)
+            keys = {found.id: store_journal.chain_key_for(found, self._books.chain_key)}
+            records = record_violations(store_records.record_figures(conn, [found.id], keys))
         return VerifyReport(
-            found.id, walk.checked, walk.first_break, walk.keyed, walk.checkpoint, checkpoint, walk.sealed_at
+            found.id,
+            walk.checked,
+            walk.first_break,
+            walk.keyed,
+            walk.checkpoint,
+            checkpoint,
+            walk.sealed_at,
+            tuple(records),
         )
 
     def checkpoint(self, fund: FundRef) -> Checkpoint:
@@ -400,7 +417,10 @@ class JournalOperations(Family):
 
         The entries stay as written; the seal (an HMAC over the fund, its entry count and head hash, and
         its entries' idempotency keys and recording times) keys the history so far, and every later
-        entry is linked with HMAC. Sealing a fund already keyed under this key changes nothing.
+        entry is linked with HMAC. The fund's records get digests keyed under the key too (each record
+        whose bare digest still matches its content; an edited one stays reported). Sealing a fund
+        already keyed under this key only keys records still carrying a bare digest (a fund keyed before
+        record digests were keyed).
 
         Returns:
             The verified, now keyed chain.
@@ -437,6 +457,8 @@ class JournalOperations(Family):
                     mac=mac,
                     sealed_at=books.clock(),
                 )
+            # the records written so far get keyed digests too (those whose bare digest still holds)
+            store_records.rekey_records(unit.conn, found.id, key)
             walk = store_journal.verify_chain(unit.conn, found.id, key=key)
         return VerifyReport(
             found.id, walk.checked, walk.first_break, walk.keyed, walk.checkpoint, None, walk.sealed_at

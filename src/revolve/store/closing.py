@@ -18,6 +18,7 @@ from revolve.chart import AccountKey
 from revolve.closing import CLOSE_PREFIX, PeriodReopening, RestrictionPolicy
 from revolve.records import record_digest
 from revolve.store.driver import run
+from revolve.store.record_key import record_key
 from revolve.store.rows import account_key, reopening_of, restriction_policy_of
 from revolve.store.schema import (
     AccountRow,
@@ -122,7 +123,7 @@ def record_close(conn: Connection, fund_id: int, *, through: date, generation: i
             generation=generation,
             closed_at=at,
             reopened=False,
-            digest=record_digest("period_close", (through, generation)),
+            digest=record_digest("period_close", (through, generation), record_key()),
         )
     )
 

@@ -22,6 +22,7 @@ from revolve.money import Money
 from revolve.records import guarantees_digest
 from revolve.store.driver import run_many
 from revolve.store.lookup import by_ref, row_by_ref
+from revolve.store.record_key import record_key
 from revolve.store.rows import guarantee_call_of, guarantor_of, guarantor_values
 from revolve.store.schema import (
     GroupMemberRow,
@@ -168,11 +169,12 @@ def insert_guarantees(conn: Connection, fund_id: int, guarantees: Sequence[tuple
             for loan, g, p in guarantees
         ],
     )
+    key = record_key()
     by_loan: dict[int, list[int]] = {}
     for loan, g, _ in guarantees:
         by_loan.setdefault(loan, []).append(g)
     run_many(
         conn,
         _SET_GUARANTEES_DIGEST,
-        [{"loan": loan, "digest": guarantees_digest(ids)} for loan, ids in by_loan.items()],
+        [{"loan": loan, "digest": guarantees_digest(ids, key)} for loan, ids in by_loan.items()],
     )

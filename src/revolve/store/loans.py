@@ -29,6 +29,7 @@ from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
+from revolve.store.record_key import record_key
 from revolve.store.rows import loan_of, loan_state_values, schedule_version_of, terms_from_json
 from revolve.store.schema import (
     AccountRow,
@@ -397,7 +398,7 @@ def _version_values(fund_id: int, v: NewVersion) -> tuple[dict[str, object], lis
         }
         for number, due_date, principal, interest, fee in v.installments
     ]
-    head["digest"] = schedule_digest(head, rows)
+    head["digest"] = schedule_digest(head, rows, record_key())
     return head, rows
 
 

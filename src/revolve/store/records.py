@@ -6,11 +6,12 @@ caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, exists, func, select
+from sqlalchemy import Connection, Table, and_, exists, func, select, update
 
+from revolve.chain import ChainKey
 from revolve.chart import AccountRole
 from revolve.records import (
     HOUSEHOLD_COLUMNS,
@@ -43,7 +44,7 @@ from revolve.store.schema import (
 )
 from revolve.store.voids import live
 
-__all__ = ["missing_funds", "record_figures"]
+__all__ = ["Keys", "missing_funds", "record_figures", "rekey_records"]
 
 _RECEIPT = cast(Table, ReceiptRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
@@ -55,6 +56,9 @@ _ENTRY = cast(Table, EntryRow.__table__)
 _CASH_ROLES = (AccountRole.FUND_CASH.value, AccountRole.PLEDGE_DEPOSITS.value)
 _RECEIPT_KEY = "receipt:%"
 
+Keys = Mapping[int, ChainKey | None]
+"""Each keyed fund's chain key, by fund id (an unkeyed fund: absent or None)."""
+
 
 def _row_digests(
     conn: Connection,
@@ -64,6 +68,7 @@ def _row_digests(
     fund_ids: Sequence[int],
     *,
     subject: str,
+    keys: Keys,
 ) -> list[tuple[int, StoredDigest]]:
     rows = conn.execute(select(table).where(table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)))
     out = []
@@ -74,14 +79,19 @@ def _row_digests(
             (
                 int(values["fund_id"]),
                 StoredDigest(
-                    table.name, f"{subject} {name}", values["digest"], row_digest(kind, values, columns)
+                    table.name,
+                    f"{subject} {name}",
+                    values["digest"],
+                    row_digest(kind, values, columns, keys.get(int(values["fund_id"]))),
                 ),
             )
         )
     return out
 
 
-def _schedule_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+def _schedule_digests(
+    conn: Connection, fund_ids: Sequence[int], keys: Keys
+) -> list[tuple[int, StoredDigest]]:
     dues: dict[tuple[int, int], list[Any]] = {}
     for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))):
         dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
@@ -97,14 +107,16 @@ def _schedule_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[i
                 _VERSION.name,
                 f"loan {v.number or v.loan_id} schedule version {v.version}",
                 v.digest,
-                schedule_digest(v._mapping, dues.get((v.loan_id, v.version), [])),
+                schedule_digest(v._mapping, dues.get((v.loan_id, v.version), []), keys.get(int(v.fund_id))),
             ),
         )
         for v in versions
     ]
 
 
-def _guarantee_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+def _guarantee_digests(
+    conn: Connection, fund_ids: Sequence[int], keys: Keys
+) -> list[tuple[int, StoredDigest]]:
     held: dict[int, list[int]] = {}
     for loan_id, guarantor_id in conn.execute(
         select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id).where(GuaranteeRow.fund_id.in_(fund_ids))
@@ -122,7 +134,7 @@ def _guarantee_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[
                 "revolve_guarantee",
                 f"loan {number} guarantees",
                 str(stored),
-                guarantees_digest(held.get(loan_id, [])),
+                guarantees_digest(held.get(loan_id, []), keys.get(int(fund_id))),
             ),
         )
         for loan_id, fund_id, number, stored in loans
@@ -199,6 +211,46 @@ def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, i
     return [(int(f), int(s), str(k)) for f, s, k in rows if (f, s) not in posted]
 
 
+def _write_off_posted() -> Any:
+    """Whether the loan has a write-off row whose entry is in the chained journal: a ``write_off`` entry
+    crediting this loan's receivable (a forged write-off row pointing at nothing, or at another loan's
+    entry, does not count)."""
+    credited = (
+        select(PostingRow.entry_seq)
+        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
+        .where(
+            PostingRow.fund_id == WriteOffRow.fund_id,
+            PostingRow.entry_seq == WriteOffRow.entry_seq,
+            PostingRow.amount < 0,
+            EntryRow.kind == "write_off",
+            AccountRow.role == AccountRole.LOANS_RECEIVABLE.value,
+            AccountRow.sub == LoanRow.number,
+        )
+        .correlate(WriteOffRow, LoanRow)
+        .exists()
+    )
+    return exists().where(WriteOffRow.loan_id == LoanRow.id, credited)
+
+
+def _void_posted() -> Any:
+    """Whether the loan's disbursement has a void row whose reversal entry, in the chained journal,
+    reverses that disbursement (a forged void row naming another entry as its reversal does not count)."""
+    reversal = (
+        select(EntryRow.seq)
+        .where(
+            EntryRow.fund_id == VoidRow.fund_id,
+            EntryRow.seq == VoidRow.reversal_seq,
+            EntryRow.reverses_seq == VoidRow.original_seq,
+        )
+        .correlate(VoidRow)
+        .exists()
+    )
+    return exists().where(
+        VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq, reversal
+    )
+
+
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
@@ -231,10 +283,8 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             EntryRow.value_date,
             lent.c.lent,
             paid.c.paid,
-            exists().where(WriteOffRow.loan_id == LoanRow.id).label("has_write_off"),
-            exists()
-            .where(VoidRow.fund_id == LoanRow.fund_id, VoidRow.original_seq == LoanRow.disbursement_seq)
-            .label("voided"),
+            _write_off_posted().label("has_write_off"),
+            _void_posted().label("voided"),
         )
         .join(
             EntryRow,
@@ -292,13 +342,17 @@ def _closes(conn: Connection, fund_ids: Sequence[int]) -> list[CloseFigures]:
     ]
 
 
-def record_figures(conn: Connection, fund_ids: Sequence[int]) -> RecordFigures:
-    """What :func:`revolve.records.record_violations` audits, for these funds."""
-    digests = _row_digests(conn, _RECEIPT, "receipt", RECEIPT_COLUMNS, fund_ids, subject="receipt")
-    digests += _row_digests(conn, _HOUSEHOLD, "household", HOUSEHOLD_COLUMNS, fund_ids, subject="household")
-    digests += _period_close_digests(conn, fund_ids)
-    digests += _schedule_digests(conn, fund_ids)
-    digests += _guarantee_digests(conn, fund_ids)
+def record_figures(conn: Connection, fund_ids: Sequence[int], keys: Keys | None = None) -> RecordFigures:
+    """What :func:`revolve.records.record_violations` audits, for these funds; ``keys`` gives each keyed
+    fund's chain key (its record digests are HMACs under it)."""
+    keys = keys or {}
+    digests = _row_digests(conn, _RECEIPT, "receipt", RECEIPT_COLUMNS, fund_ids, subject="receipt", keys=keys)
+    digests += _row_digests(
+        conn, _HOUSEHOLD, "household", HOUSEHOLD_COLUMNS, fund_ids, subject="household", keys=keys
+    )
+    digests += _period_close_digests(conn, fund_ids, keys)
+    digests += _schedule_digests(conn, fund_ids, keys)
+    digests += _guarantee_digests(conn, fund_ids, keys)
     return RecordFigures(
         tuple(digests),
         tuple(_receipts(conn, fund_ids)),
@@ -308,7 +362,9 @@ def record_figures(conn: Connection, fund_ids: Sequence[int]) -> RecordFigures:
     )
 
 
-def _period_close_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, StoredDigest]]:
+def _period_close_digests(
+    conn: Connection, fund_ids: Sequence[int], keys: Keys
+) -> list[tuple[int, StoredDigest]]:
     rows = conn.execute(select(_CLOSE).where(_CLOSE.c.fund_id.in_(fund_ids), _CLOSE.c.digest.is_not(None)))
     return [
         (
@@ -317,7 +373,7 @@ def _period_close_digests(conn: Connection, fund_ids: Sequence[int]) -> list[tup
                 _CLOSE.name,
                 f"period close {r.id}",
                 r.digest,
-                row_digest("period_close", r._mapping, PERIOD_CLOSE_COLUMNS),
+                row_digest("period_close", r._mapping, PERIOD_CLOSE_COLUMNS, keys.get(int(r.fund_id))),
             ),
         )
         for r in rows
@@ -334,3 +390,74 @@ def missing_funds(conn: Connection) -> list[int]:
         conn.execute(select(AccountRow.fund_id).where(AccountRow.fund_id.not_in(known)).distinct()).scalars()
     )
     return sorted(int(i) for i in ids)
+
+
+def rekey_records(conn: Connection, fund_id: int, key: ChainKey) -> int:
+    """Re-digest the fund's records under its chain key: each record whose stored digest is the bare
+    SHA-256 of its content gets the keyed one (a record edited since it was written keeps its stale digest
+    and is still reported). Used when a fund's chain is sealed under the key, and by the migration that
+    keys the records of funds keyed before record digests were. Returns how many records were re-keyed."""
+    bare = _all_digests(conn, fund_id, {})
+    keyed = _all_digests(conn, fund_id, {fund_id: key})
+    changed = 0
+    for (table, ident), (stored, plain) in bare.items():
+        if stored == plain and keyed[(table, ident)][1] != stored:
+            _set_digest(conn, table, ident, keyed[(table, ident)][1])
+            changed += 1
+    return changed
+
+
+def _all_digests(conn: Connection, fund_id: int, keys: Keys) -> dict[tuple[str, Any], tuple[str, str]]:
+    """``(table, row id) → (stored, computed)`` for every digested record of the fund."""
+    out: dict[tuple[str, Any], tuple[str, str]] = {}
+    for table, kind, columns in (
+        (_RECEIPT, "receipt", RECEIPT_COLUMNS),
+        (_HOUSEHOLD, "household", HOUSEHOLD_COLUMNS),
+        (_CLOSE, "period_close", PERIOD_CLOSE_COLUMNS),
+    ):
+        for row in conn.execute(select(table).where(table.c.fund_id == fund_id, table.c.digest.is_not(None))):
+            values = row._mapping
+            out[(table.name, values["id"])] = (
+                values["digest"],
+                row_digest(kind, values, columns, keys.get(fund_id)),
+            )
+    dues: dict[tuple[int, int], list[Any]] = {}
+    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id == fund_id)):
+        dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
+    for v in conn.execute(
+        select(_VERSION).where(_VERSION.c.fund_id == fund_id, _VERSION.c.digest.is_not(None))
+    ):
+        out[(_VERSION.name, (v.loan_id, v.version))] = (
+            v.digest,
+            schedule_digest(v._mapping, dues.get((v.loan_id, v.version), []), keys.get(fund_id)),
+        )
+    held: dict[int, list[int]] = {}
+    for loan_id, guarantor_id in conn.execute(
+        select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id).where(GuaranteeRow.fund_id == fund_id)
+    ):
+        held.setdefault(int(loan_id), []).append(int(guarantor_id))
+    for loan_id, stored in conn.execute(
+        select(LoanRow.id, LoanRow.guarantees_digest).where(
+            LoanRow.fund_id == fund_id, LoanRow.guarantees_digest.is_not(None)
+        )
+    ):
+        out[(_LOAN.name, loan_id)] = (
+            str(stored),
+            guarantees_digest(held.get(int(loan_id), []), keys.get(fund_id)),
+        )
+    return out
+
+
+def _set_digest(conn: Connection, table: str, ident: Any, digest: str) -> None:
+    if table == _VERSION.name:
+        loan_id, version = ident
+        conn.execute(
+            update(_VERSION)
+            .where(_VERSION.c.loan_id == loan_id, _VERSION.c.version == version)
+            .values(digest=digest)
+        )
+    elif table == _LOAN.name:
+        conn.execute(update(_LOAN).where(_LOAN.c.id == ident).values(guarantees_digest=digest))
+    else:
+        target = {t.name: t for t in (_RECEIPT, _HOUSEHOLD, _CLOSE)}[table]
+        conn.execute(update(target).where(target.c.id == ident).values(digest=digest))

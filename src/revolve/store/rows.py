@@ -32,6 +32,7 @@ from revolve.policy import HouseholdScope, Policy
 from revolve.records import HOUSEHOLD_COLUMNS, RECEIPT_COLUMNS, row_digest
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
+from revolve.store.record_key import record_key
 from revolve.store.stored_json import (
     caps_from_json,
     caps_to_json,
@@ -161,7 +162,7 @@ def household_values(household: Household) -> dict[str, Any]:
     values.pop("id")
     values["fp_status"] = household.fp_status.value
     values["income_before"] = _fen_or_none(household.income_before)
-    values["digest"] = row_digest("household", values, HOUSEHOLD_COLUMNS)
+    values["digest"] = row_digest("household", values, HOUSEHOLD_COLUMNS, record_key())
     return values
 
 
@@ -380,7 +381,7 @@ def receipt_values(fund_id: int, receipt: Receipt, entry_seq: int | None = None)
         "schedule_version": receipt.schedule_version,
         "entry_seq": receipt.entry_seq if entry_seq is None else entry_seq,
     }
-    values["digest"] = row_digest("receipt", values, RECEIPT_COLUMNS)
+    values["digest"] = row_digest("receipt", values, RECEIPT_COLUMNS, record_key())
     return values
 
 
