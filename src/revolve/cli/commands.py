@@ -17,6 +17,7 @@ from pathlib import Path
 from revolve.cli.applications import COMMANDS as APPLICATION_COMMANDS
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
+from revolve.cli.hints import cli_hint
 from revolve.cli.parser import convert_options
 from revolve.cli.reporting import build_document, build_report, check_output, emit
 from revolve.demo import run_demo
@@ -145,7 +146,10 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         print(f"revolve: {result.tally(lang)}", file=sys.stderr)
         return EXIT_REFUSED
     for problem in result.problems:
-        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+        print(
+            f"revolve: {problem.describe(lang, columns=result.columns, render_hint=cli_hint)}",
+            file=sys.stderr,
+        )
     if result.ok:
         print(result.summary(lang))
         return EXIT_OK
@@ -188,7 +192,10 @@ def _open_books(args: argparse.Namespace, ledger: Ledger) -> int:
         encoding=args.encoding,
     )
     for problem in result.problems:
-        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+        print(
+            f"revolve: {problem.describe(lang, columns=result.columns, render_hint=cli_hint)}",
+            file=sys.stderr,
+        )
     if not result.ok:
         print(f"revolve: {result.summary(lang)}", file=sys.stderr)
         return EXIT_REFUSED

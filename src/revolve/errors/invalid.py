@@ -161,11 +161,21 @@ class InvalidNationalId(InvalidInput, ValueError):
 
     code = "invalid_national_id"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, **details: object) -> None:
         self.value = value
         """What was given, in clear: for the program, never printed in the message."""
-        self.reason = reason
-        super().__init__(masked=_masked_id(value), reason=reason)
+        super().__init__(masked=_masked_id(value), reason=reason, hint=None, **details)
+        self.reason_key = reason
+        """Which rule it breaks: ``not_text``, ``length``, ``old_length``, ``characters``,
+        ``birth_date`` or ``check_digit`` (each a catalogue key ``invalid_national_id.<reason>``)."""
+        self.reason = self.reason_in("en")
+        """The reason in English (:meth:`reason_in` gives it in another language)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang`` (``校验位应为 7，不是 0``), from the catalogue."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 def _masked_id(value: object) -> str:

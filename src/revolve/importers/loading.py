@@ -393,7 +393,9 @@ def import_opening(
                         lent_before=lent_before,
                     )
             except RevolveError as exc:
-                problems.append(RowProblem(1, ProblemKind.REFUSED, None, None, str(exc)))
+                problems.append(
+                    RowProblem(1, ProblemKind.REFUSED, None, None, str(exc), exc.message("zh"), exc)
+                )
                 raise _Discard from None
     except _Discard:
         return result(len(parsed) - len({p.row for p in problems if p.row > 1}), 0)
