@@ -2,150 +2,159 @@
 
 Open the books with :func:`open` (the embedded SQLite file by default, or a URL), or wrap a host
 system's SQLAlchemy Session in :class:`Ledger`. Money is :class:`Money` — integer fen, never a float.
+
+Importing ``revolve`` is cheap: each public name is imported from its module when first used (PEP 562),
+so a program that needs only :class:`Money` or the command line's help does not load the database layer.
 """
 
-from revolve.applications import Application, ApplicationStep, QueueEntry
-from revolve.chain import ChainKey, Checkpoint
-from revolve.chart import (
-    GOV_CHART,
-    NPO_CHART,
-    Account,
-    AccountKey,
-    AccountKind,
-    AccountRole,
-    AccountSpec,
-    Chart,
-)
-from revolve.closing import PeriodReopening, RestrictionPolicy
-from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEARLY, DayCount, Frequency
-from revolve.errors import (
-    AccountFundMismatch,
-    AllocationRefused,
-    AlreadyReversed,
-    AlreadyVoided,
-    AmountOutOfRange,
-    ApplicationOutOfTurn,
-    ApplicationStepRefused,
-    BankLoanCapExceeded,
-    BooksAlreadyOpen,
-    BooksBusy,
-    BooksConflict,
-    ChainKeyError,
-    ChainKeyMismatch,
-    ChainKeyMissing,
-    ChainNotIntact,
-    ChartError,
-    CommandError,
-    DateOutsideWindow,
-    DuplicateCode,
-    DuplicateReceipt,
-    ExtensionAfterMaturity,
-    ExtensionLimitReached,
-    GuarantorCapExceeded,
-    Hint,
-    IdempotencyConflict,
-    ImportFileError,
-    ImportTargetError,
-    InsufficientFunds,
-    InvalidAmount,
-    InvalidCheckpoint,
-    InvalidDate,
-    InvalidEntry,
-    InvalidInput,
-    InvalidNationalId,
-    InvalidOrgTree,
-    InvalidRate,
-    InvalidReport,
-    InvalidTerms,
-    LoanStateError,
-    MoneyTypeError,
-    NotFound,
-    NoticePeriodNotOver,
-    OpeningMismatch,
-    Overpayment,
-    PeriodClosed,
-    PledgeStateError,
-    PolicyRefusal,
-    PolicyViolation,
-    RecoveryExceedsWriteOff,
-    Retryable,
-    ReversalRefused,
-    RevolveError,
-    SchemaTooNew,
-    TimeRestrictionRefused,
-    UnbalancedEntry,
-    UnknownAccount,
-    UnknownApplication,
-    UnknownBankLoan,
-    UnknownBatch,
-    UnknownCapitalPledge,
-    UnknownEntry,
-    UnknownFormat,
-    UnknownFund,
-    UnknownGuarantor,
-    UnknownHousehold,
-    UnknownLabel,
-    UnknownLanguage,
-    UnknownLoan,
-    UnknownOrg,
-    UnknownPassbookPledge,
-    UnknownReceipt,
-    ValueTooLong,
-    VoidRefused,
-    YearEndNotClosed,
-)
-from revolve.funds import Fund, FundFigures
-from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
-from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind, Registration
-from revolve.invariants import ChainBreak, Violation
-from revolve.journal import Entry, PostedEntry, PostedLine, Posting
-from revolve.ledger import DEFAULT_URL, Ledger, VerifyReport
-from revolve.ledger import open_ledger as open
-from revolve.loans import (
-    DEFAULT_ORDER,
-    Ageing,
-    AgeingBucket,
-    Batch,
-    Component,
-    Due,
-    Loan,
-    LoanFile,
-    LoanPurpose,
-    LoanStatus,
-    Receipt,
-    ScheduleVersion,
-    WriteOff,
-)
-from revolve.loans.allowance import AllowancePolicy
-from revolve.loans.payout import Disbursement
-from revolve.loans.repayment import Payment
-from revolve.loans.voids import Void, VoidKind
-from revolve.money import Money, fen, yuan
-from revolve.mothers import Mother
-from revolve.opening import Opening, OpeningLoan
-from revolve.orgs import Org, OrgLevel
-from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
-from revolve.policy import DEFAULT_POLICY, CategoryRule, HouseholdScope, LoanElsewhere, Policy
-from revolve.ratios import Ratio
-from revolve.restrictions import TimeRestriction
-from revolve.rules import ContributionSource, PayerKind
-from revolve.schedule import (
-    FeeTiming,
-    Installment,
-    InterestGrace,
-    InterestMode,
-    LoanTerms,
-    PrepaymentOption,
-    RatePeriod,
-    RepaymentMethod,
-    Schedule,
-    generate_schedule,
-    reschedule_after_prepayment,
-    reschedule_extension,
-)
-from revolve.store.database import make_engine
-from revolve.subsidy import SubsidyCaps, SubsidyLine
-from revolve.trial_balance import TrialBalance, TrialBalanceLine
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from revolve.applications import Application, ApplicationStep, QueueEntry
+    from revolve.chain import ChainKey, Checkpoint
+    from revolve.chart import (
+        GOV_CHART,
+        NPO_CHART,
+        Account,
+        AccountKey,
+        AccountKind,
+        AccountRole,
+        AccountSpec,
+        Chart,
+    )
+    from revolve.closing import PeriodReopening, RestrictionPolicy
+    from revolve.dates import BIWEEKLY, HALF_YEARLY, MONTHLY, QUARTERLY, WEEKLY, YEARLY, DayCount, Frequency
+    from revolve.errors import (
+        AccountFundMismatch,
+        AllocationRefused,
+        AlreadyReversed,
+        AlreadyVoided,
+        AmountOutOfRange,
+        ApplicationOutOfTurn,
+        ApplicationStepRefused,
+        BankLoanCapExceeded,
+        BooksAlreadyOpen,
+        BooksBusy,
+        BooksConflict,
+        ChainKeyError,
+        ChainKeyMismatch,
+        ChainKeyMissing,
+        ChainNotIntact,
+        ChartError,
+        CommandError,
+        DateOutsideWindow,
+        DuplicateCode,
+        DuplicateReceipt,
+        ExtensionAfterMaturity,
+        ExtensionLimitReached,
+        GuarantorCapExceeded,
+        Hint,
+        IdempotencyConflict,
+        ImportFileError,
+        ImportTargetError,
+        InsufficientFunds,
+        InvalidAmount,
+        InvalidCheckpoint,
+        InvalidDate,
+        InvalidEntry,
+        InvalidInput,
+        InvalidNationalId,
+        InvalidOrgTree,
+        InvalidRate,
+        InvalidReport,
+        InvalidTerms,
+        LoanStateError,
+        MoneyTypeError,
+        NotFound,
+        NoticePeriodNotOver,
+        OpeningMismatch,
+        Overpayment,
+        PeriodClosed,
+        PledgeStateError,
+        PolicyRefusal,
+        PolicyViolation,
+        RecoveryExceedsWriteOff,
+        Retryable,
+        ReversalRefused,
+        RevolveError,
+        SchemaTooNew,
+        TimeRestrictionRefused,
+        UnbalancedEntry,
+        UnknownAccount,
+        UnknownApplication,
+        UnknownBankLoan,
+        UnknownBatch,
+        UnknownCapitalPledge,
+        UnknownEntry,
+        UnknownFormat,
+        UnknownFund,
+        UnknownGuarantor,
+        UnknownHousehold,
+        UnknownLabel,
+        UnknownLanguage,
+        UnknownLoan,
+        UnknownOrg,
+        UnknownPassbookPledge,
+        UnknownReceipt,
+        ValueTooLong,
+        VoidRefused,
+        YearEndNotClosed,
+    )
+    from revolve.funds import Fund, FundFigures
+    from revolve.guarantees import GuaranteeCall, Guarantor, GuarantorKind
+    from revolve.households import FamilyPlanningStatus, Household, HouseholdRecord, RecordKind, Registration
+    from revolve.invariants import ChainBreak, Violation
+    from revolve.journal import Entry, PostedEntry, PostedLine, Posting
+    from revolve.ledger import DEFAULT_URL, Ledger, VerifyReport
+    from revolve.ledger import open_ledger as open
+    from revolve.loans import (
+        DEFAULT_ORDER,
+        Ageing,
+        AgeingBucket,
+        Batch,
+        Component,
+        Due,
+        Loan,
+        LoanFile,
+        LoanPurpose,
+        LoanStatus,
+        Receipt,
+        ScheduleVersion,
+        WriteOff,
+    )
+    from revolve.loans.allowance import AllowancePolicy
+    from revolve.loans.payout import Disbursement
+    from revolve.loans.repayment import Payment
+    from revolve.loans.voids import Void, VoidKind
+    from revolve.money import Money, fen, yuan
+    from revolve.mothers import Mother
+    from revolve.opening import Opening, OpeningLoan
+    from revolve.orgs import Org, OrgLevel
+    from revolve.pledges import Passbook, PassbookPledge, PledgeStatus
+    from revolve.policy import DEFAULT_POLICY, CategoryRule, HouseholdScope, LoanElsewhere, Policy
+    from revolve.ratios import Ratio
+    from revolve.restrictions import TimeRestriction
+    from revolve.rules import ContributionSource, PayerKind
+    from revolve.schedule import (
+        FeeTiming,
+        Installment,
+        InterestGrace,
+        InterestMode,
+        LoanTerms,
+        PrepaymentOption,
+        RatePeriod,
+        RepaymentMethod,
+        Schedule,
+        generate_schedule,
+        reschedule_after_prepayment,
+        reschedule_extension,
+    )
+    from revolve.store.database import make_engine
+    from revolve.subsidy import SubsidyCaps, SubsidyLine
+    from revolve.trial_balance import TrialBalance, TrialBalanceLine
 
 __version__ = "0.1.0"
 
@@ -323,3 +332,185 @@ __all__ = [
     "reschedule_extension",
     "yuan",
 ]
+
+_MODULES: dict[str, tuple[str, ...]] = {
+    "revolve.applications": ("Application", "ApplicationStep", "QueueEntry"),
+    "revolve.chain": ("ChainKey", "Checkpoint"),
+    "revolve.chart": (
+        "GOV_CHART",
+        "NPO_CHART",
+        "Account",
+        "AccountKey",
+        "AccountKind",
+        "AccountRole",
+        "AccountSpec",
+        "Chart",
+    ),
+    "revolve.closing": ("PeriodReopening", "RestrictionPolicy"),
+    "revolve.dates": (
+        "BIWEEKLY",
+        "HALF_YEARLY",
+        "MONTHLY",
+        "QUARTERLY",
+        "WEEKLY",
+        "YEARLY",
+        "DayCount",
+        "Frequency",
+    ),
+    "revolve.errors": (
+        "AccountFundMismatch",
+        "AllocationRefused",
+        "AlreadyReversed",
+        "AlreadyVoided",
+        "AmountOutOfRange",
+        "ApplicationOutOfTurn",
+        "ApplicationStepRefused",
+        "BankLoanCapExceeded",
+        "BooksAlreadyOpen",
+        "BooksBusy",
+        "BooksConflict",
+        "ChainKeyError",
+        "ChainKeyMismatch",
+        "ChainKeyMissing",
+        "ChainNotIntact",
+        "ChartError",
+        "CommandError",
+        "DateOutsideWindow",
+        "DuplicateCode",
+        "DuplicateReceipt",
+        "ExtensionAfterMaturity",
+        "ExtensionLimitReached",
+        "GuarantorCapExceeded",
+        "Hint",
+        "IdempotencyConflict",
+        "ImportFileError",
+        "ImportTargetError",
+        "InsufficientFunds",
+        "InvalidAmount",
+        "InvalidCheckpoint",
+        "InvalidDate",
+        "InvalidEntry",
+        "InvalidInput",
+        "InvalidNationalId",
+        "InvalidOrgTree",
+        "InvalidRate",
+        "InvalidReport",
+        "InvalidTerms",
+        "LoanStateError",
+        "MoneyTypeError",
+        "NotFound",
+        "NoticePeriodNotOver",
+        "OpeningMismatch",
+        "Overpayment",
+        "PeriodClosed",
+        "PledgeStateError",
+        "PolicyRefusal",
+        "PolicyViolation",
+        "RecoveryExceedsWriteOff",
+        "Retryable",
+        "ReversalRefused",
+        "RevolveError",
+        "SchemaTooNew",
+        "TimeRestrictionRefused",
+        "UnbalancedEntry",
+        "UnknownAccount",
+        "UnknownApplication",
+        "UnknownBankLoan",
+        "UnknownBatch",
+        "UnknownCapitalPledge",
+        "UnknownEntry",
+        "UnknownFormat",
+        "UnknownFund",
+        "UnknownGuarantor",
+        "UnknownHousehold",
+        "UnknownLabel",
+        "UnknownLanguage",
+        "UnknownLoan",
+        "UnknownOrg",
+        "UnknownPassbookPledge",
+        "UnknownReceipt",
+        "ValueTooLong",
+        "VoidRefused",
+        "YearEndNotClosed",
+    ),
+    "revolve.funds": ("Fund", "FundFigures"),
+    "revolve.guarantees": ("GuaranteeCall", "Guarantor", "GuarantorKind"),
+    "revolve.households": (
+        "FamilyPlanningStatus",
+        "Household",
+        "HouseholdRecord",
+        "RecordKind",
+        "Registration",
+    ),
+    "revolve.invariants": ("ChainBreak", "Violation"),
+    "revolve.journal": ("Entry", "PostedEntry", "PostedLine", "Posting"),
+    "revolve.ledger": ("DEFAULT_URL", "Ledger", "VerifyReport"),
+    "revolve.loans": (
+        "DEFAULT_ORDER",
+        "Ageing",
+        "AgeingBucket",
+        "Batch",
+        "Component",
+        "Due",
+        "Loan",
+        "LoanFile",
+        "LoanPurpose",
+        "LoanStatus",
+        "Receipt",
+        "ScheduleVersion",
+        "WriteOff",
+    ),
+    "revolve.loans.allowance": ("AllowancePolicy",),
+    "revolve.loans.payout": ("Disbursement",),
+    "revolve.loans.repayment": ("Payment",),
+    "revolve.loans.voids": ("Void", "VoidKind"),
+    "revolve.money": ("Money", "fen", "yuan"),
+    "revolve.mothers": ("Mother",),
+    "revolve.opening": ("Opening", "OpeningLoan"),
+    "revolve.orgs": ("Org", "OrgLevel"),
+    "revolve.pledges": ("Passbook", "PassbookPledge", "PledgeStatus"),
+    "revolve.policy": ("DEFAULT_POLICY", "CategoryRule", "HouseholdScope", "LoanElsewhere", "Policy"),
+    "revolve.ratios": ("Ratio",),
+    "revolve.restrictions": ("TimeRestriction",),
+    "revolve.rules": ("ContributionSource", "PayerKind"),
+    "revolve.schedule": (
+        "FeeTiming",
+        "Installment",
+        "InterestGrace",
+        "InterestMode",
+        "LoanTerms",
+        "PrepaymentOption",
+        "RatePeriod",
+        "RepaymentMethod",
+        "Schedule",
+        "generate_schedule",
+        "reschedule_after_prepayment",
+        "reschedule_extension",
+    ),
+    "revolve.store.database": ("make_engine",),
+    "revolve.subsidy": ("SubsidyCaps", "SubsidyLine"),
+    "revolve.trial_balance": ("TrialBalance", "TrialBalanceLine"),
+}
+"""Each module of the public API → the names it gives ``revolve``."""
+
+_RENAMED = {"open": ("revolve.ledger", "open_ledger")}
+"""Public names that differ from their name in their module: ``revolve.open`` is ``open_ledger``."""
+
+_WHERE: dict[str, tuple[str, str]] = {
+    **{name: (module, name) for module, names in _MODULES.items() for name in names},
+    **_RENAMED,
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562) and keep it."""
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'revolve' has no attribute {name!r}")
+    value = getattr(importlib.import_module(where[0]), where[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -58,13 +58,13 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from revolve.cli.commands import run
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, one_line, say
-from revolve.cli.hints import cli_hint
 from revolve.cli.parser import build_parser
-from revolve.errors import CommandError, RevolveError
-from revolve.errors.catalogue import scrub
+
+if TYPE_CHECKING:
+    from revolve.errors import CommandError
 
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "CommandError", "main"]
 
@@ -81,8 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     Raises:
         SystemExit: from argparse, with status 2, for a malformed command line (and 0 for ``--help``).
     """
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(given).parse_args(given)
     lang: str = args.lang
+    # the commands and the books are imported once the command line is parsed: --help stays quick
+    from revolve.cli.commands import run  # noqa: PLC0415
+    from revolve.cli.hints import cli_hint  # noqa: PLC0415
+    from revolve.errors import RevolveError  # noqa: PLC0415
+    from revolve.errors.catalogue import scrub  # noqa: PLC0415
+
     try:
         # the shell, not the core, reads the clock: "today" is the default as-of date of reports
         return run(args, date.today())  # noqa: DTZ011
@@ -116,3 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+
+
+def __getattr__(name: str) -> Any:
+    """``CommandError``, imported on first use (the errors are not needed to print ``--help``)."""
+    if name == "CommandError":
+        from revolve.errors import CommandError  # noqa: PLC0415
+
+        return CommandError
+    raise AttributeError(f"module 'revolve.cli' has no attribute {name!r}")

@@ -18,8 +18,11 @@ from revolve.cli.applications import COMMANDS as APPLICATION_COMMANDS
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
 from revolve.cli.hints import cli_hint
-from revolve.cli.parser import convert_options
+from revolve.cli.households import COMMANDS as PROGRAMME_COMMANDS
+from revolve.cli.lists import COMMANDS as LIST_COMMANDS
 from revolve.cli.reporting import build_document, build_report, check_output, emit
+from revolve.cli.tasks import COMMANDS as TASK_COMMANDS
+from revolve.cli.values import convert_options
 from revolve.demo import run_demo
 from revolve.errors import CommandError
 from revolve.ledger import Ledger, VerifyReport
@@ -480,6 +483,9 @@ _WITH_BOOKS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "seal": _seal,
     "trial-balance": _trial_balance,
     **APPLICATION_COMMANDS,
+    **TASK_COMMANDS,
+    **PROGRAMME_COMMANDS,
+    **LIST_COMMANDS,
 }
 
 

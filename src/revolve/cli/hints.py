@@ -31,9 +31,9 @@ ARGUMENT_OPTIONS = {
 CALL_COMMANDS = {
     "create_org": "revolve init --org-code ORG --org-name NAME",
     "create_fund": "revolve init --org-code ORG --fund-code FUND --fund-name NAME",
-    "register_household": "revolve import households FILE --fund FUND",
+    "register_household": "revolve household add --fund FUND --code CODE …（或 revolve import households FILE --fund FUND）",
     "register_guarantor": "revolve guarantor --fund FUND --code CODE --kind KIND --name NAME",
-    "open_batch": "revolve disburse --batch BATCH",
+    "open_batch": "revolve batch open --fund FUND --code BATCH --on DATE",
     "applications": "revolve queue --fund FUND",
 }
 """A Ledger method → the command that does the same (methods with no command keep Python's terms)."""

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from revolve.errors import UnknownLabel, UnknownLanguage
 from revolve.reports.document_labels import DOCUMENT_LABELS
+from revolve.reports.list_labels import LIST_LABELS
 from revolve.reports.report_labels import ACCOUNT_LABELS, REPORT_LABELS
 
 __all__ = ["LABELS", "Language", "UnknownLabel", "UnknownLanguage", "label"]
@@ -74,7 +75,7 @@ _BASE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS}
+    {**_BASE_LABELS, **REPORT_LABELS, **ACCOUNT_LABELS, **DOCUMENT_LABELS, **LIST_LABELS}
 )
 
 
