@@ -299,3 +299,50 @@ def test_import_rows_never_show_an_id_number_or_a_phone_in_clear(
             text = problem.describe(lang, columns=result.columns)
             for value in (_id(1), _id(3, valid=False), phone):
                 assert value not in text, text
+
+
+def test_every_error_class_exported_by_revolve_errors_has_a_code_and_a_category() -> None:
+    exported = [getattr(errors, name) for name in errors.__all__]
+    classes = [c for c in exported if isinstance(c, type) and issubclass(c, BaseException)]
+    assert set(REFUSALS) <= set(classes) | {c for c in REFUSALS if c.__name__ not in errors.__all__}
+    for cls in classes:
+        assert issubclass(cls, RevolveError), cls
+        if cls is RevolveError:
+            continue
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", cls.code), cls
+        assert cls.category in {c.category for c in CATEGORIES}, cls
+        assert sum(issubclass(cls, c) for c in CATEGORIES) == 1, cls
+        assert cls.code in catalogue("zh") and cls.code in catalogue("en"), cls
+
+
+def test_no_refusal_of_the_command_line_shows_an_id_number_or_a_phone_in_clear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from revolve.cli import main
+
+    phone = "13812345678"
+    db = str(tmp_path / "books.db")
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["--db", db, *args])
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    assert run("init", "--org-code", "FN", "--org-name", "丰宁县", "--fund-code", "FN-HP", "--fund-name", "县基金")[0] == 0
+    add = ["household", "add", "--fund", "FN-HP", "--name", "王秀英", "--registered-on", "2016-03-01"]
+    assert run(*add, "--code", "H1", "--id", _id(1), "--phone", phone)[0] == 0
+    refusals = [
+        (*add, "--code", "H2", "--id", _id(1), "--phone", phone),  # H1's ID
+        (*add, "--code", "H3", "--id", _id(3, valid=False), "--phone", phone),  # a wrong check digit
+        (*add, "--code", "H4", "--id", _id(4)[:17], "--phone", phone),  # 17 characters
+        (*add, "--code", "H5", "--id", _id(5), "--phone", phone * 4),  # a phone too long
+        (*add, "--code", "H6", "--id", _id(6), "--phone", phone, "--persons", "0"),  # nobody in it
+        ("repay", "--fund", "FN-HP", "--loan", _id(1), "--amount", "1", "--on", "2016-03-02", "--receipt", phone),
+        ("statement", "--fund", "FN-HP", "--loan", phone),
+        ("household", "show", "--fund", "FN-HP", _id(7)),
+    ]
+    for args in refusals:
+        code, said = run(*args)
+        assert code != 0, (args, said)
+        for value in (_id(1), _id(3, valid=False), _id(4)[:17], _id(5), _id(6), _id(7), phone):
+            assert value not in said, (args, said)

@@ -52,8 +52,15 @@ class InvalidAmount(InvalidInput, ValueError):
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
-        self.reason = reason
         super().__init__(value=value, reason=reason)
+        self.reason = self.reason_in("en")
+        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_amount.sub_fen``)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``, from the catalogue when it is one of its keys."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 class AmountOutOfRange(InvalidAmount):

@@ -182,7 +182,8 @@ def read_money(value: CellValue, *, positive: bool = True) -> Money:
     except (InvalidAmount, MoneyTypeError) as exc:
         if _finer_than_fen(yuan):
             raise UnreadableCell(ProblemKind.SUB_FEN_AMOUNT) from None
-        raise UnreadableCell(ProblemKind.BAD_AMOUNT, str(exc)) from None
+        zh = exc.reason_in("zh") if isinstance(exc, InvalidAmount) else exc.message("zh")
+        raise UnreadableCell(ProblemKind.BAD_AMOUNT, str(exc), zh) from None
     if amount.is_negative() or (positive and amount.is_zero()):
         raise UnreadableCell(
             ProblemKind.BAD_AMOUNT,
