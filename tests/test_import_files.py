@@ -371,3 +371,19 @@ def test_the_header_is_found_below_any_title_rows(titles: list[str], blank_above
     assert got.header == tuple(HH)
     assert got.header_row == len(lines) + 1
     assert got.rows == ((len(lines) + 2, ("H1", "王", "x", "y")),)
+
+
+def test_the_errors_workbook_of_the_command_line_names_its_commands(base: Ledger, tmp_path: Path) -> None:
+    header = ["借款编号", "户编码", "批次", "金额", "放款日期", "期数", "担保人"]
+    rows = [["L301", "H005", "B1", "5000", "2016-03-01", "12", "G404"]]  # no such guarantor
+    (tmp_path / "l.csv").write_text(csv_bytes(header, rows), encoding="gbk")
+    db = str(base.engine.url.database) if base.engine is not None else ""
+    if not db or base.engine is None or base.engine.dialect.name != "sqlite":
+        pytest.skip("the command line runs on the SQLite file")
+    book = tmp_path / "错误.xlsx"
+    assert (
+        main(["--db", db, "import", "loans", str(tmp_path / "l.csv"), "--fund", FUND, "--errors", str(book)])
+        == 1
+    )
+    reason = str(load_workbook(book).worksheets[0].cell(2, len(header) + 1).value)
+    assert "revolve guarantor" in reason and "ledger." not in reason, reason

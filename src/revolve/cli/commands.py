@@ -141,6 +141,7 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         sheet=args.sheet,
         encoding=args.encoding,
         errors=args.errors,
+        render_hint=cli_hint,
     )
     for line in result.note_lines(lang):
         print(f"{say(lang, '注意', 'note')}：{line}" if lang == "zh" else f"note: {line}", file=sys.stderr)
