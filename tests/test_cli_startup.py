@@ -184,3 +184,18 @@ def test_an_unknown_enum_value_is_refused_in_chinese_with_the_choices(
     with pytest.raises(SystemExit):
         build_parser(missing, environ={}).parse_args(missing)
     assert "命令行有误：缺少必填参数：--code, --kind, --name" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["household", "show", "--fund", "F", "H1", "--db", "x.db", "--lang", "en"],
+        ["batch", "list", "--fund", "F", "--db", "x.db", "--lang", "en"],
+        ["policy", "show", "--fund", "F", "--db", "x.db", "--lang", "en"],
+        ["allowance", "show", "--fund", "F", "--db", "x.db", "--lang", "en"],
+        ["print", "iou", "L1", "--fund", "F", "--db", "x.db", "--lang", "en"],
+    ],
+)
+def test_db_and_lang_are_taken_after_a_commands_action(argv: list[str]) -> None:
+    args = build_parser(argv, environ={}).parse_args(argv)
+    assert (args.db, args.lang) == ("x.db", "en")

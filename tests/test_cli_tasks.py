@@ -6,13 +6,15 @@ it recorded is read back through the library, and a refused command leaves the d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from conftest import snapshot
+from conftest import POSTGRES_URL, snapshot
 from revolve import Ledger, LoanStatus, LoanTerms, RepaymentMethod
 from revolve.money import yuan
 from revolve.store.database import make_engine
@@ -241,3 +243,66 @@ def test_lists_print_chinese_labels_in_every_format(
     target = tmp_path / "loans.json"
     assert cli("list", "loans", *f, "--output", target)[0] == 0
     assert "L001" in target.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def books_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database for ``--db``: a SQLite file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'books.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_a_clerks_tasks_from_the_command_line_on_each_backend(
+    books_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REVOLVE_LANG", raising=False)
+
+    def cli(*args: object) -> str:
+        code, out, err = _main(capsys, "--db", books_url, *args)
+        assert code == 0, err
+        return out
+
+    f = ("--fund", FUND)
+    cli(
+        "init",
+        "--org-code",
+        "FN",
+        "--org-name",
+        "丰宁县",
+        "--fund-code",
+        FUND,
+        "--fund-name",
+        "丰宁县幸福工程资金",
+    )
+    cli("contribute", *f, "--amount", "30000", "--on", "2016-01-15")
+    cli("guarantor", *f, "--code", "VC", "--kind", "村委会", "--name", "南关村委会")
+    for n in (1, 2):
+        cli("household", "add", *f, "--code", f"H00{n}", "--name", NAMES[n - 1], "--id", national_id(n),
+            "--registered-on", "2016-01-05")  # fmt: skip
+    cli("batch", "open", *f, "--code", "B1", "--on", "2016-03-10")
+    cli("disburse", *f, "--number", "L001", "--household", "H001", "--batch", "B1", "--amount", "10000",
+        "--start", "2016-03-10", "--term", "12", "--method", "等额本金", "--guarantor", "VC")  # fmt: skip
+    cli("grant", *f, "--household", "H002", "--amount", "500", "--on", "2016-07-01")
+    cli("write-off", *f, "--loan", "L001", "--on", "2016-12-20", "--approval-ref", "A-1", "--reason", "病故")
+    cli("recovery", *f, "--loan", "L001", "--amount", "1000", "--on", "2016-12-28", "--receipt", "RC-1")
+    assert "补提" in cli("allowance", "true-up", *f, "--on", "2016-12-31")
+    entries = cli("list", "entries", *f, "--from", "2016-01-01", "--to", "2016-12-31")
+    for kind in ("收到社会捐赠", "放款", "一次性帮扶", "核销", "核销后收回", "坏账准备补提/冲减"):
+        assert kind in entries, kind
+    assert "已核销" in cli("list", "loans", *f, "--as-of", "2016-12-31")
+    assert "全部守恒" in cli("check", *f)
+    with Ledger(engine=make_engine(books_url), create_schema=False) as books:
+        (line,) = books.write_off_register(FUND)
+        assert (line.amount, line.recovered) == (yuan("10000"), yuan("1000"))
+        assert books.available(FUND) == yuan("20500")  # 30,000 − 10,000 − 500 + 1,000 recovered

@@ -30,6 +30,16 @@
     seal        FUND                      key a fund's existing chain under the chain key (REVOLVE_CHAIN_KEY)
     trial-balance FUND [--as-of DATE]     a quick trial balance table (also ``report trial-balance``)
     demo        [--db PATH]               build the demo county in a fresh SQLite file
+    write-off   --fund F --loan L --on DATE --approval-ref REF --reason TEXT      核销
+    recovery    --fund F --loan L --amount YUAN --on DATE --receipt R            核销后收回
+    grant       --fund F --household H --amount YUAN --on DATE [--memo M]        一次性帮扶
+    allowance   {show,provide,true-up,set} --fund F …                            坏账准备
+    policy      {show,set} --fund F …                                            借款政策
+    batch       {open,list} --fund F …                                           放款批次
+    household   {add,show,edit,record} --fund F …                                一户一档
+    list        {households,loans,receipts,entries,ledger} --fund F [--account CODE] [--from] [--to]
+                                                                                 清单与明细账
+    apply / advance / reject / queue                                             借款申请
 
 Every report command (``statement``, ``report``, ``print``) takes ``--format text|markdown|html|csv|xlsx|json`` and
 ``--output FILE`` (the format follows the file's suffix when not given; text to stdout by default) and
@@ -41,7 +51,11 @@ a mistyped path does not silently open empty books. ``--db`` and ``--lang`` may 
 the command.
 
 Amounts are yuan as text (``1234.56``, ``1.2万``; never rounded), rates decimal text (``0.049`` or
-``4.9%``), dates ``2026-03-31``. Text is Chinese by default and English with ``--lang en``.
+``4.9%``), dates ``2026-03-31``. Text is Chinese by default and English with ``--lang en`` (or ``$REVOLVE_LANG=en``),
+help and argparse's own errors included: the language is read before the parser is built
+(:mod:`revolve.cli.argparsing`). An option whose value is one of a list takes its Chinese name too
+(``--kind 村委会``). Only the command named is built and the books are imported after parsing, so
+``revolve --help`` starts without the database layer.
 
 Exit status: 0 success; 1 a refusal, an import with bad rows, or books that fail ``check``/``verify``;
 2 a malformed command line (argparse). A refusal prints exactly one line, ``revolve: …``, in the user's

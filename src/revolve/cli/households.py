@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from revolve.cli.argparsing import Grammar, Say, choices_help, date_type, enum_choice, say_in
+from revolve.cli.argparsing import (
+    Grammar,
+    Say,
+    choices_help,
+    date_type,
+    enum_choice,
+    say_in,
+    shared_options,
+)
 from revolve.cli.console import EXIT_OK, say
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ def _actions(p: argparse.ArgumentParser, t: Say) -> Callable[[str, str, str], ar
 
     def action(name: str, zh: str, en: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=t(zh, en), description=t(zh, en))
+        shared_options(sub, t, top=False)  # --db and --lang after the action too
         sub.add_argument("--fund", required=True, help=t("基金代码", "fund code"))
         return sub
 
@@ -84,7 +93,8 @@ def _policy_grammar(p: argparse.ArgumentParser, t: Say) -> None:
     show = action("show", "显示某日执行的借款政策（额度、期限、笔数、担保、展期、公示期）", "show the lending policy in force on a date")  # fmt: skip
     show.add_argument("--as-of", type=date_type(t), help=t("日期（默认今天）", "date (default today)"))
     new = action("set", "设定新的借款政策，自 --from 日起执行；未给出的项目沿用当时执行的政策", "put a new policy in force from a date; what is not given stays as in force then")  # fmt: skip
-    new.add_argument("--from", dest="effective_from", required=True, type=date_type(t), help=t("执行日期（按放款日适用）", "effective from (a loan's disbursement date decides)"))  # fmt: skip
+    new.add_argument("--from", dest="effective_from",
+        metavar="DATE", required=True, type=date_type(t), help=t("执行日期（按放款日适用）", "effective from (a loan's disbursement date decides)"))  # fmt: skip
     new.add_argument("--min-amount", help=t("单户最低额度（元）", "the smallest loan, in yuan"))
     new.add_argument("--max-amount", help=t("单户最高额度（元）", "the largest loan, in yuan"))
     new.add_argument("--amounts", help=t("固定额度档次，逗号分隔，例如 20000,50000（空串取消）", "fixed tiers, comma-separated, e.g. 20000,50000 (empty: none)"))  # fmt: skip

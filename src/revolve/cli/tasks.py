@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from revolve.cli.argparsing import Grammar, Say, date_type
+from revolve.cli.argparsing import Grammar, Say, date_type, shared_options
 from revolve.cli.console import EXIT_OK, say
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def _allowance_grammar(p: argparse.ArgumentParser, t: Say) -> None:
 
     def action(name: str, zh: str, en: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=t(zh, en), description=t(zh, en))
+        shared_options(sub, t, top=False)  # --db and --lang after the action too
         sub.add_argument("--fund", required=True, help=t("基金代码", "fund code"))
         return sub
 
@@ -73,12 +74,14 @@ def _allowance_grammar(p: argparse.ArgumentParser, t: Say) -> None:
         "--memo", default="", help=t("摘要（默认：计提坏账准备）", "memo (default: 计提坏账准备)")
     )
     rates = action("set", "设定账龄分析法的计提比例，自 --from 日起执行（下次计提时生效）", "set the ageing method's rates from a date")  # fmt: skip
-    rates.add_argument("--from", dest="effective_from", required=True, type=date_type(t), help=t("执行日期", "effective from"))  # fmt: skip
+    rates.add_argument("--from", dest="effective_from",
+        metavar="DATE", required=True, type=date_type(t), help=t("执行日期", "effective from"))  # fmt: skip
     for field, zh, en in _RATES:
         rates.add_argument(
             "--" + field.replace("_", "-"),
             required=True,
             dest=field,
+            metavar="RATE",
             help=t(f"{zh}借款本金的计提比例，例如 0.01 或 1%%", f"the rate for loans {en}, e.g. 0.01 or 1%%"),
         )
 
