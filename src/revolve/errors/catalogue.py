@@ -142,6 +142,9 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     if "what" in fields:
         # the kind of record named (``household``, ``loan``) in the user's language
         fields["what"] = catalogue(lang).get(f"what.{fields['what']}", str(fields["what"]))
+    if "field" in fields:
+        # the field named (``approved_by``) in the user's language
+        fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
     if "reason" in fields:
         fields["reason"] = reason(error, lang, fields)
     if "advice" in fields and not fields["advice"]:

@@ -119,11 +119,18 @@ class InvalidEntry(InvalidInput, ValueError):
 
     code = "invalid_entry"
 
-    def __init__(self, field: str, value: object, *, reason: str) -> None:
+    def __init__(self, field: str, value: object, *, reason: str, **details: object) -> None:
         self.field = field
         self.value = value
-        self.reason = reason
-        super().__init__(f"invalid entry: {field}={value!r}: {reason}")
+        super().__init__(field=field, value=value, reason=reason, hint=None, **details)
+        self.reason = self.reason_in("en")
+        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_entry.void_reason``)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``, from the catalogue when it is one of its keys."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 class InvalidDate(InvalidInput, ValueError):
