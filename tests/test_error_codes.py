@@ -328,7 +328,20 @@ def test_no_refusal_of_the_command_line_shows_an_id_number_or_a_phone_in_clear(
         out = capsys.readouterr()
         return code, out.out + out.err
 
-    assert run("init", "--org-code", "FN", "--org-name", "丰宁县", "--fund-code", "FN-HP", "--fund-name", "县基金")[0] == 0
+    assert (
+        run(
+            "init",
+            "--org-code",
+            "FN",
+            "--org-name",
+            "丰宁县",
+            "--fund-code",
+            "FN-HP",
+            "--fund-name",
+            "县基金",
+        )[0]
+        == 0
+    )
     add = ["household", "add", "--fund", "FN-HP", "--name", "王秀英", "--registered-on", "2016-03-01"]
     assert run(*add, "--code", "H1", "--id", _id(1), "--phone", phone)[0] == 0
     refusals = [
@@ -337,7 +350,19 @@ def test_no_refusal_of_the_command_line_shows_an_id_number_or_a_phone_in_clear(
         (*add, "--code", "H4", "--id", _id(4)[:17], "--phone", phone),  # 17 characters
         (*add, "--code", "H5", "--id", _id(5), "--phone", phone * 4),  # a phone too long
         (*add, "--code", "H6", "--id", _id(6), "--phone", phone, "--persons", "0"),  # nobody in it
-        ("repay", "--fund", "FN-HP", "--loan", _id(1), "--amount", "1", "--on", "2016-03-02", "--receipt", phone),
+        (
+            "repay",
+            "--fund",
+            "FN-HP",
+            "--loan",
+            _id(1),
+            "--amount",
+            "1",
+            "--on",
+            "2016-03-02",
+            "--receipt",
+            phone,
+        ),
         ("statement", "--fund", "FN-HP", "--loan", phone),
         ("household", "show", "--fund", "FN-HP", _id(7)),
     ]
@@ -346,3 +371,20 @@ def test_no_refusal_of_the_command_line_shows_an_id_number_or_a_phone_in_clear(
         assert code != 0, (args, said)
         for value in (_id(1), _id(3, valid=False), _id(4)[:17], _id(5), _id(6), _id(7), phone):
             assert value not in said, (args, said)
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [
+        ("receipt S003", "还款凭证 S003"),
+        ("the disbursement of loan L1", "借款 L1 的放款"),
+        ("the grant of entry 5", "第 5 号凭证的一次性帮扶"),
+        ("the subsidy of period 2 of bank loan BL1", "银行贷款 BL1 第 2 期的贴息"),
+    ],
+)
+def test_a_void_names_its_record_in_the_users_language(record: str, said: str) -> None:
+    twice = errors.AlreadyVoided(record, reversal_seq=9)
+    assert twice.message("zh").startswith(said) and str(twice).startswith(record)
+    blank = errors.InvalidEntry("approved_by", "", reason="void_approver", record=record)
+    assert blank.message("zh") == "批准人填写有误：请填写批准冲正的批准人"
+    assert not re.findall(r"[a-z]{2,}", twice.message("zh") + blank.message("zh"))

@@ -124,6 +124,28 @@ def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = No
     return scrub(given if found is None else found.format_map(_Fields(fields or error.fields)))
 
 
+_RECORD = re.compile(
+    r"^(?:receipt (?P<receipt>\S+)|the disbursement of loan (?P<loan>\S+)|the (?P<kind>\w+) of entry "
+    r"(?P<seq>\d+)|the subsidy of period (?P<period>\d+) of bank loan (?P<bank_loan>\S+))$"
+)
+
+
+def _record(text: str, lang: str) -> str:
+    """A record named in English by the voids (``receipt S003``) said in ``lang`` from the catalogue
+    (``record.receipt``: ``还款凭证 {receipt}``); any other text as given."""
+    match = _RECORD.match(text)
+    if match is None:
+        return text
+    parts = {k: v for k, v in match.groupdict().items() if v is not None}
+    form = next(k for k in ("receipt", "loan", "seq", "period") if k in parts)
+    found = catalogue(lang).get(f"record.{form}")
+    if found is None:
+        return text
+    if "kind" in parts:
+        parts["kind"] = catalogue(lang).get(f"record.kind.{parts['kind']}", parts["kind"])
+    return found.format_map(_Fields(parts))
+
+
 def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     """``error``'s message in ``lang``, its hint said by ``render_hint``.
 
@@ -142,6 +164,8 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     if "what" in fields:
         # the kind of record named (``household``, ``loan``) in the user's language
         fields["what"] = catalogue(lang).get(f"what.{fields['what']}", str(fields["what"]))
+    if isinstance(fields.get("record"), str):
+        fields["record"] = _record(str(fields["record"]), lang)
     if "field" in fields:
         # the field named (``approved_by``) in the user's language
         fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
