@@ -498,7 +498,7 @@ def test_register_households_opens_every_file_or_none(ledger: Ledger) -> None:
         assert IDS[0] not in str(info.value) and IDS[1] not in str(info.value)
         if value in (IDS[0], IDS[1]):
             assert mask_national_id(value) in str(info.value)
-            assert info.value.holder == ("household H0" if value == IDS[0] else "household H1")
+            assert info.value.holder == ("H0" if value == IDS[0] else "H1")  # its 户编码, as documented
         assert snapshot(ledger.engine) == before  # type: ignore[arg-type]
     opened = ledger.register_households("FN", files)
     assert [h.code for h in opened] == ["H1", "H2"]

@@ -429,7 +429,7 @@ def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path)
     )  # fmt: skip
     lines = [refused(r) for r in runs[:7]]
     assert "NOPE" in lines[0] and "revolve init" in lines[0]
-    assert "12.345" in lines[1] and "fen" in lines[1]
+    assert "12.345" in lines[1] and "不足一分" in lines[1]  # Chinese by default, no English inside
     assert "L002" in lines[2] and "closed" in lines[2]
     assert "revolve init" in lines[3] and not (tmp_path / "missing.db").exists()
     assert "none.csv" in lines[4] and "no such file" in lines[4]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -20,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 
 from revolve import Ledger, OrgLevel
 from revolve.cli import main
+from revolve.cli.hints import cli_hint
 from revolve.errors import DuplicateCode
 from revolve.importers import ImportKind, ProblemKind, import_file, import_households, read_rows
 from revolve.importers.columns import header_key, known_headers
@@ -239,7 +241,7 @@ def test_reimporting_skips_the_same_rows_and_names_what_conflicts(base: Ledger, 
     )
     [clash] = import_file(base, FUND, "repayments", tmp_path / "r.csv").problems
     assert (clash.kind, clash.column) == (ProblemKind.DUPLICATE_RECEIPT, "receipt")
-    assert "金额：账簿中为「¥5,000.00」，本行为「¥200.00」" in clash.detail
+    assert "金额：账簿中为「¥5,000.00」，本行为「¥200.00」" in clash.detail_zh
 
 
 # ---- 7. duplicate national ID ---------------------------------------------------------------------
@@ -251,6 +253,45 @@ def test_a_duplicate_national_id_names_the_household_that_holds_it(base: Ledger)
     assert "H001" in str(caught.value)
     assert national_id(1) not in str(caught.value)
     assert "110105********" in str(caught.value)
+    assert caught.value.message("zh") == (
+        f"农户身份证号 {national_id(1)[:6]}********{national_id(1)[-4:]} 已登记在农户 H001 名下："
+        "一位母亲只建一份户档案；请核对身份证号，或沿用农户 H001"
+    )
+
+
+ENGLISH = re.compile(r"\b[a-z]{2,}\b")
+"""An English word in a line: codes (H001, FN-HP) are upper case, Python's terms lower case."""
+
+
+def test_every_problem_line_in_chinese_speaks_chinese_only(base: Ledger, tmp_path: Path) -> None:
+    households = [
+        ["H201", "赵兰", national_id(201, valid=False), "2016-02-01"],  # a wrong check digit
+        ["H202", "钱英", national_id(1), "2016-02-01"],  # the ID of H001
+        ["H203", "孙梅", national_id(203), "2016-02-30"],  # no such day
+        ["H204", "李芳", national_id(204), "2016-02-01"],
+        ["H204", "周红", national_id(205), "2016-02-01"],  # the code twice
+    ]
+    (tmp_path / "h.csv").write_text(csv_bytes(HH, households), encoding="utf-8")
+    loans = [
+        ["L201", "H005", "B1", "5000", "2016-03-01", "12", "半年一付", "0"],  # no such method
+        ["L202", "H005", "B1", "5000", "2016-03-01", "12", "", "四厘九"],  # not a rate
+        ["L203", "H006", "B1", "5000", "2016-03-01", "十二", "", ""],  # not a count
+        ["L204", "H404", "B1", "5000", "2016-03-01", "12", "", ""],  # no such household
+    ]
+    header = ["借款编号", "户编码", "批次", "金额", "放款日期", "期数", "还款方式", "年利率"]
+    (tmp_path / "l.csv").write_text(csv_bytes(header, loans), encoding="utf-8")
+    found = [
+        *import_file(base, FUND, "households", tmp_path / "h.csv").problems,
+        *import_file(base, FUND, "loans", tmp_path / "l.csv").problems,
+    ]
+    assert len({(p.row, p.kind) for p in found}) >= 8, found
+    for problem in found:
+        line = problem.describe("zh", render_hint=cli_hint)
+        assert not ENGLISH.findall(re.sub(r"revolve [^：；（）]*", "", line)), line
+        assert national_id(1) not in line and national_id(201, valid=False) not in line
+    held = next(p for p in found if p.row == 3 and p.column == "national_id")
+    assert "已登记在农户 H001 名下" in held.describe("zh")
+    assert "校验位应为" in next(p for p in found if p.row == 2 and p.column == "national_id").describe("zh")
 
 
 # ---- 6. templates ---------------------------------------------------------------------------------
@@ -330,3 +371,19 @@ def test_the_header_is_found_below_any_title_rows(titles: list[str], blank_above
     assert got.header == tuple(HH)
     assert got.header_row == len(lines) + 1
     assert got.rows == ((len(lines) + 2, ("H1", "王", "x", "y")),)
+
+
+def test_the_errors_workbook_of_the_command_line_names_its_commands(base: Ledger, tmp_path: Path) -> None:
+    header = ["借款编号", "户编码", "批次", "金额", "放款日期", "期数", "担保人"]
+    rows = [["L301", "H005", "B1", "5000", "2016-03-01", "12", "G404"]]  # no such guarantor
+    (tmp_path / "l.csv").write_text(csv_bytes(header, rows), encoding="gbk")
+    db = str(base.engine.url.database) if base.engine is not None else ""
+    if not db or base.engine is None or base.engine.dialect.name != "sqlite":
+        pytest.skip("the command line runs on the SQLite file")
+    book = tmp_path / "错误.xlsx"
+    assert (
+        main(["--db", db, "import", "loans", str(tmp_path / "l.csv"), "--fund", FUND, "--errors", str(book)])
+        == 1
+    )
+    reason = str(load_workbook(book).worksheets[0].cell(2, len(header) + 1).value)
+    assert "revolve guarantor" in reason and "ledger." not in reason, reason

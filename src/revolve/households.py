@@ -99,35 +99,25 @@ def validate_national_id(text: str) -> str:
             reason names which, and for the check character what it should be.
     """
     if not isinstance(text, str):
-        raise InvalidNationalId(text, reason="give the number as text (a str), not a number")
+        raise InvalidNationalId(text, reason="not_text")
     candidate = text.strip()
     if len(candidate) != _ID_LENGTH:
-        hint = (
-            "; a 15-digit first-generation number must be converted to 18 characters first"
-            if len(candidate) == _OLD_ID_LENGTH
-            else ""
-        )
-        raise InvalidNationalId(
-            text, reason=f"it has {len(candidate)} characters, a 居民身份证号码 has 18{hint}"
-        )
-    if _ID_FORM.fullmatch(candidate) is None:
         raise InvalidNationalId(
             text,
-            reason="characters: the first 17 must be the digits 0–9 and the last a digit or X",
+            reason="old_length" if len(candidate) == _OLD_ID_LENGTH else "length",
+            length=len(candidate),
         )
+    if _ID_FORM.fullmatch(candidate) is None:
+        raise InvalidNationalId(text, reason="characters")
     candidate = candidate[:17] + candidate[17].upper()
     birth = candidate[6:14]
     try:
         date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        raise InvalidNationalId(
-            text, reason="the birth date (characters 7–14, YYYYMMDD) is not a real date"
-        ) from None
+        raise InvalidNationalId(text, reason="birth_date") from None
     expected = _check_character(candidate[:17])
     if candidate[17] != expected:
-        raise InvalidNationalId(
-            text, reason=f"check digit should be {expected}, not {candidate[17]} (GB 11643-1999)"
-        )
+        raise InvalidNationalId(text, reason="check_digit", expected=expected, given=candidate[17])
     return candidate
 
 

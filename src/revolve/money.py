@@ -52,19 +52,17 @@ def _decimal_yuan(value: str | Decimal | int) -> Decimal:
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidAmount(value, reason="it is not a finite number")
+            raise InvalidAmount(value, reason="not_finite")
         return value
     if isinstance(value, str):
         match = _YUAN_TEXT.match(value)
         if match is None:
-            raise InvalidAmount(
-                value, reason="write yuan as digits with at most two decimals, e.g. '1234.56' or '1.2万'"
-            )
+            raise InvalidAmount(value, reason="not_yuan")
         sign, digits, wan = match.groups()
         try:
             number = Decimal(digits.replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-            raise InvalidAmount(value, reason="not a number") from exc
+            raise InvalidAmount(value, reason="not_yuan") from exc
         if wan:
             number *= _WAN
         return -number if sign == "-" else number
@@ -115,9 +113,7 @@ class Money:
         except ArithmeticError:  # decimal.Overflow / InvalidOperation on an exponent past the context's
             raise AmountOutOfRange(value) from None
         if rounding is None and whole != number:
-            raise InvalidAmount(
-                value, reason="it is finer than a fen; round it first or pass rounding=ROUND_HALF_UP"
-            )
+            raise InvalidAmount(value, reason="sub_fen")
         return cls(_check_range(int(whole)))
 
     @classmethod

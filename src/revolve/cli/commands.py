@@ -17,6 +17,7 @@ from pathlib import Path
 from revolve.cli.applications import COMMANDS as APPLICATION_COMMANDS
 from revolve.cli.books import connect, open_books, shown_url, url_of
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, say
+from revolve.cli.hints import cli_hint
 from revolve.cli.households import COMMANDS as PROGRAMME_COMMANDS
 from revolve.cli.lists import COMMANDS as LIST_COMMANDS
 from revolve.cli.reporting import build_document, build_report, check_output, emit
@@ -140,6 +141,7 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         sheet=args.sheet,
         encoding=args.encoding,
         errors=args.errors,
+        render_hint=cli_hint,
     )
     for line in result.note_lines(lang):
         print(f"{say(lang, '注意', 'note')}：{line}" if lang == "zh" else f"note: {line}", file=sys.stderr)
@@ -148,7 +150,10 @@ def _import(args: argparse.Namespace, ledger: Ledger) -> int:
         print(f"revolve: {result.tally(lang)}", file=sys.stderr)
         return EXIT_REFUSED
     for problem in result.problems:
-        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+        print(
+            f"revolve: {problem.describe(lang, columns=result.columns, render_hint=cli_hint)}",
+            file=sys.stderr,
+        )
     if result.ok:
         print(result.summary(lang))
         return EXIT_OK
@@ -191,7 +196,10 @@ def _open_books(args: argparse.Namespace, ledger: Ledger) -> int:
         encoding=args.encoding,
     )
     for problem in result.problems:
-        print(f"revolve: {problem.describe(lang, columns=result.columns)}", file=sys.stderr)
+        print(
+            f"revolve: {problem.describe(lang, columns=result.columns, render_hint=cli_hint)}",
+            file=sys.stderr,
+        )
     if not result.ok:
         print(f"revolve: {result.summary(lang)}", file=sys.stderr)
         return EXIT_REFUSED

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from revolve.errors.base import HintRenderer, RevolveError
 
-__all__ = ["LANGUAGES", "catalogue", "compile_po", "parse_po", "render", "scrub", "template"]
+__all__ = ["LANGUAGES", "catalogue", "compile_po", "parse_po", "reason", "render", "scrub", "template"]
 
 LANGUAGES = ("zh", "en")
 """The languages the catalogue holds, Chinese first (the CLI's default)."""
@@ -99,6 +99,53 @@ def template(code: str, lang: str) -> str:
     return catalogue(lang).get(code) or catalogue("en").get(code) or "{detail}"
 
 
+def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = None) -> str:
+    """The error's ``reason`` field in ``lang``.
+
+    A ``reason`` may be a key of the catalogue, ``<code>.<reason>`` (``invalid_national_id.check_digit``):
+    its template, filled with the error's fields, is the reason in each language, so no words of one
+    language stand inside a message of another. Any other reason is said by the code's template
+    ``<code>._`` when it has one, else shown as given.
+
+    Args:
+        error: the refusal.
+        lang: ``"zh"`` or ``"en"``.
+        fields: the fields to fill its template with (the error's own when None).
+
+    Returns:
+        The reason (masked), or "" when the error has none.
+    """
+    given = str(error.fields.get("reason", ""))
+    key = f"{error.code}.{given}"
+    found = catalogue(lang).get(key) or catalogue("en").get(key)
+    if found is None and given:
+        # a reason of no key of its own: the code's template for any other, if it has one
+        found = catalogue(lang).get(f"{error.code}._")
+    return scrub(given if found is None else found.format_map(_Fields(fields or error.fields)))
+
+
+_RECORD = re.compile(
+    r"^(?:receipt (?P<receipt>\S+)|the disbursement of loan (?P<loan>\S+)|the (?P<kind>\w+) of entry "
+    r"(?P<seq>\d+)|the subsidy of period (?P<period>\d+) of bank loan (?P<bank_loan>\S+))$"
+)
+
+
+def _record(text: str, lang: str) -> str:
+    """A record named in English by the voids (``receipt S003``) said in ``lang`` from the catalogue
+    (``record.receipt``: ``还款凭证 {receipt}``); any other text as given."""
+    match = _RECORD.match(text)
+    if match is None:
+        return text
+    parts = {k: v for k, v in match.groupdict().items() if v is not None}
+    form = next(k for k in ("receipt", "loan", "seq", "period") if k in parts)
+    found = catalogue(lang).get(f"record.{form}")
+    if found is None:
+        return text
+    if "kind" in parts:
+        parts["kind"] = catalogue(lang).get(f"record.kind.{parts['kind']}", parts["kind"])
+    return found.format_map(_Fields(parts))
+
+
 def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     """``error``'s message in ``lang``, its hint said by ``render_hint``.
 
@@ -117,6 +164,13 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     if "what" in fields:
         # the kind of record named (``household``, ``loan``) in the user's language
         fields["what"] = catalogue(lang).get(f"what.{fields['what']}", str(fields["what"]))
+    if isinstance(fields.get("record"), str):
+        fields["record"] = _record(str(fields["record"]), lang)
+    if "field" in fields:
+        # the field named (``approved_by``) in the user's language
+        fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
+    if "reason" in fields:
+        fields["reason"] = reason(error, lang, fields)
     if "advice" in fields and not fields["advice"]:
         # no advice of the caller's own: the code's default advice, which may name the fix
         advice = catalogue(lang).get(f"{error.code}.advice") or catalogue("en").get(

@@ -49,7 +49,8 @@ class DuplicateCode(BooksConflict, ValueError):
         key: the code (a national ID is kept here as given, for the program; the message shows it only
             masked, as ``shown``).
         what: what kind of code.
-        holder: the code of the record that already holds it, when known (a household's 户编码).
+        holder: the code of the record that already holds it, when known (a household's 户编码); the
+            message then names that record (``身份证号 110105********0012 已登记在农户 H001 名下``).
     """
 
     code = "duplicate_code"
@@ -61,7 +62,7 @@ class DuplicateCode(BooksConflict, ValueError):
         self.holder = holder
         # personal data (an ID number) is named in the message only as ``shown``, its masked form
         named = code if shown is None else shown
-        super().__init__(what=what, shown=named if holder is None else f"{named} ({holder})")
+        super().__init__(what=what, shown=named, holder=holder, reason="code" if holder is None else "held")
 
 
 class AccountFundMismatch(BooksConflict, ValueError):
@@ -133,10 +134,13 @@ class PolicyViolation(PolicyRefusal, ValueError):
         self.limit = limit
         self.elsewhere = elsewhere
         """The mother's loans in other funds counted towards a household limit (fund and loan number)."""
-        counted = f" (counting her loans in other funds: {'; '.join(elsewhere)})" if elsewhere else ""
+        # the rule is a key of the catalogue (``policy_violation.term``), said in each language
         super().__init__(
-            f"the fund's policy refuses this loan: {rule} is {value}, the limit is {limit}{counted}; "
-            f"change the loan or set a new policy with effect from a date"
+            rule=rule,
+            value=value,
+            limit=limit,
+            others="; ".join(elsewhere),
+            reason=f"{rule} elsewhere" if elsewhere else rule,
         )
 
 

@@ -52,8 +52,15 @@ class InvalidAmount(InvalidInput, ValueError):
 
     def __init__(self, value: object, *, reason: str) -> None:
         self.value = value
-        self.reason = reason
         super().__init__(value=value, reason=reason)
+        self.reason = self.reason_in("en")
+        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_amount.sub_fen``)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``, from the catalogue when it is one of its keys."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 class AmountOutOfRange(InvalidAmount):
@@ -112,11 +119,18 @@ class InvalidEntry(InvalidInput, ValueError):
 
     code = "invalid_entry"
 
-    def __init__(self, field: str, value: object, *, reason: str) -> None:
+    def __init__(self, field: str, value: object, *, reason: str, **details: object) -> None:
         self.field = field
         self.value = value
-        self.reason = reason
-        super().__init__(f"invalid entry: {field}={value!r}: {reason}")
+        super().__init__(field=field, value=value, reason=reason, hint=None, **details)
+        self.reason = self.reason_in("en")
+        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_entry.void_reason``)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``, from the catalogue when it is one of its keys."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 class InvalidDate(InvalidInput, ValueError):
@@ -161,11 +175,21 @@ class InvalidNationalId(InvalidInput, ValueError):
 
     code = "invalid_national_id"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, **details: object) -> None:
         self.value = value
         """What was given, in clear: for the program, never printed in the message."""
-        self.reason = reason
-        super().__init__(masked=_masked_id(value), reason=reason)
+        super().__init__(masked=_masked_id(value), reason=reason, hint=None, **details)
+        self.reason_key = reason
+        """Which rule it breaks: ``not_text``, ``length``, ``old_length``, ``characters``,
+        ``birth_date`` or ``check_digit`` (each a catalogue key ``invalid_national_id.<reason>``)."""
+        self.reason = self.reason_in("en")
+        """The reason in English (:meth:`reason_in` gives it in another language)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang`` (``校验位应为 7，不是 0``), from the catalogue."""
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
 
 
 def _masked_id(value: object) -> str:

@@ -39,10 +39,12 @@ from revolve.schedule import InterestGrace, PrepaymentOption, RepaymentMethod
 class UnreadableCell(Exception):
     """A cell that cannot be read; becomes a RowProblem for its column."""
 
-    def __init__(self, kind: ProblemKind, detail: str = "") -> None:
+    def __init__(self, kind: ProblemKind, detail: str = "", zh: str = "") -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
+        self.zh = zh
+        """The detail in Chinese (a Chinese problem line never carries English words)."""
 
 
 def display(value: CellValue) -> str:
@@ -78,12 +80,16 @@ def read_text(value: CellValue, *, required: bool = True) -> str | None:
             raise UnreadableCell(ProblemKind.MISSING_VALUE)
         return None
     if isinstance(value, bool):
-        raise UnreadableCell(ProblemKind.BAD_VALUE, "a TRUE/FALSE cell where text is expected")
+        raise UnreadableCell(
+            ProblemKind.BAD_VALUE, "a TRUE/FALSE cell where text is expected", "此处应为文字，不是逻辑值"
+        )
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _MAX_EXACT_FLOAT_INT:
             return str(int(value))
         raise UnreadableCell(
-            ProblemKind.BAD_VALUE, "a number with decimals where text is expected: format the column as text"
+            ProblemKind.BAD_VALUE,
+            "a number with decimals where text is expected: format the column as text",
+            "此处应为文字，却是带小数的数字：请把该列设为文本格式",
         )
     if isinstance(value, datetime | date):
         return display(value)
@@ -98,13 +104,14 @@ def read_national_id(value: CellValue) -> str:
             ProblemKind.BAD_NATIONAL_ID,
             "the ID number is stored as a number, which Excel cuts to 15 digits: "
             "format the column as text (文本) and type it again",
+            "身份证号以数字保存，Excel 只保留 15 位有效数字：请把该列设为文本格式后重新输入",
         )
     text = read_text(narrow(value))
     assert text is not None
     try:
         return validate_national_id(text)
     except InvalidNationalId as exc:
-        raise UnreadableCell(ProblemKind.BAD_NATIONAL_ID, exc.reason) from None
+        raise UnreadableCell(ProblemKind.BAD_NATIONAL_ID, exc.reason, exc.reason_in("zh")) from None
 
 
 _DATE_TEXT = re.compile(
@@ -120,7 +127,11 @@ def read_date(value: CellValue) -> date:
         raise UnreadableCell(ProblemKind.MISSING_VALUE)
     if isinstance(value, datetime):
         if value.time() != time(0):
-            raise UnreadableCell(ProblemKind.BAD_DATE, "the cell holds a time of day: give a date only")
+            raise UnreadableCell(
+                ProblemKind.BAD_DATE,
+                "the cell holds a time of day: give a date only",
+                "单元格含有时刻：只填日期",
+            )
         return value.date()
     if isinstance(value, date):
         return value
@@ -132,9 +143,15 @@ def read_date(value: CellValue) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise UnreadableCell(ProblemKind.BAD_DATE, "there is no such day in the calendar") from None
+                raise UnreadableCell(
+                    ProblemKind.BAD_DATE, "there is no such day in the calendar", "日历上没有这一天"
+                ) from None
         raise UnreadableCell(ProblemKind.BAD_DATE)
-    raise UnreadableCell(ProblemKind.BAD_DATE, "a number is not a date: format the cell as a date (日期)")
+    raise UnreadableCell(
+        ProblemKind.BAD_DATE,
+        "a number is not a date: format the cell as a date (日期)",
+        "数字不是日期：请把单元格设为日期格式",
+    )
 
 
 def read_money(value: CellValue, *, positive: bool = True) -> Money:
@@ -144,7 +161,7 @@ def read_money(value: CellValue, *, positive: bool = True) -> Money:
         raise UnreadableCell(ProblemKind.MISSING_VALUE)
     yuan: str | Decimal | int
     if isinstance(value, bool):
-        raise UnreadableCell(ProblemKind.BAD_AMOUNT, "a TRUE/FALSE cell is not an amount")
+        raise UnreadableCell(ProblemKind.BAD_AMOUNT, "a TRUE/FALSE cell is not an amount", "逻辑值不是金额")
     if isinstance(value, float):
         # repr() is the shortest text that reads back as this float: 1234.56 stays 1234.56, and a cell
         # holding 12.345 or 12.345000000000001 keeps its third decimal and is refused below, not rounded
@@ -165,10 +182,13 @@ def read_money(value: CellValue, *, positive: bool = True) -> Money:
     except (InvalidAmount, MoneyTypeError) as exc:
         if _finer_than_fen(yuan):
             raise UnreadableCell(ProblemKind.SUB_FEN_AMOUNT) from None
-        raise UnreadableCell(ProblemKind.BAD_AMOUNT, str(exc)) from None
+        zh = exc.reason_in("zh") if isinstance(exc, InvalidAmount) else exc.message("zh")
+        raise UnreadableCell(ProblemKind.BAD_AMOUNT, str(exc), zh) from None
     if amount.is_negative() or (positive and amount.is_zero()):
         raise UnreadableCell(
-            ProblemKind.BAD_AMOUNT, "it must be more than 0" if positive else "it cannot be negative"
+            ProblemKind.BAD_AMOUNT,
+            "it must be more than 0" if positive else "it cannot be negative",
+            "须大于 0" if positive else "不能为负数",
         )
     return amount
 
@@ -196,7 +216,13 @@ def read_count(value: CellValue) -> int:
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*(?:期|个月|月)?\s*", value):
         return int(re.sub(r"\D", "", value))
-    raise UnreadableCell(ProblemKind.BAD_NUMBER, "give a whole number of periods, e.g. 24")
+    raise UnreadableCell(
+        ProblemKind.BAD_NUMBER, "give a whole number of periods, e.g. 24", "请填整数期数，如 24"
+    )
+
+
+_RATE_EN = "write the yearly rate as 0.049 or 4.9%"
+_RATE_ZH = "年利率请写成 0.049 或 4.9%"
 
 
 def read_rate(value: CellValue) -> Decimal:
@@ -213,22 +239,27 @@ def read_rate(value: CellValue) -> Decimal:
     try:
         rate = Decimal(text.rstrip("%％").strip())
     except InvalidOperation:
-        raise UnreadableCell(ProblemKind.BAD_NUMBER, "write the yearly rate as 0.049 or 4.9%") from None
+        raise UnreadableCell(ProblemKind.BAD_NUMBER, _RATE_EN, _RATE_ZH) from None
     if not rate.is_finite():
-        raise UnreadableCell(ProblemKind.BAD_NUMBER, "write the yearly rate as 0.049 or 4.9%")
+        raise UnreadableCell(ProblemKind.BAD_NUMBER, _RATE_EN, _RATE_ZH)
     return rate / 100 if percent else rate
 
 
-def read_choice(value: CellValue, names: Mapping[str, str], *, what: str) -> str | None:
-    """One of ``names`` (each name read as a header is); None for a blank cell."""
+def read_choice(value: CellValue, names: Mapping[str, str], *, what: str, zh: str = "取值") -> str | None:
+    """One of ``names`` (each name read as a header is); None for a blank cell. A refusal lists them
+    by their first Chinese name, ``zh`` naming what is chosen."""
+    zh_names = {v: k for k, v in reversed(list(names.items())) if not k.isascii()}
     if is_blank(value):
         return None
     text = read_text(value)
     assert text is not None
     found = names.get(header_key(text))
     if found is None:
+        choices = sorted(set(names.values()))
         raise UnreadableCell(
-            ProblemKind.BAD_VALUE, f"{what} is one of: {', '.join(sorted(set(names.values())))}"
+            ProblemKind.BAD_VALUE,
+            f"{what} is one of: {', '.join(choices)}",
+            f"{zh}应为其中之一：{'、'.join(zh_names.get(c, c) for c in choices)}",
         )
     return found
 

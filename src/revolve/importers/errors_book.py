@@ -19,19 +19,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from revolve.errors.base import HintRenderer
 from revolve.importers.results import ImportResult
 from revolve.importers.sheets import SheetRows
 
 REASON_HEADER = "错误原因"
 
 
-def write_errors(result: ImportResult, sheet: SheetRows, path: str | Path) -> ImportResult:
+def write_errors(
+    result: ImportResult, sheet: SheetRows, path: str | Path, *, render_hint: HintRenderer | None = None
+) -> ImportResult:
     """Write the bad rows of an import, with their reasons, to an ``.xlsx`` workbook.
 
     Args:
         result: what the import found.
         sheet: the rows it read.
         path: the workbook to write (overwritten).
+        render_hint: how a reason names the fix of a refusal (the CLI's options); Python's when None.
 
     Returns:
         ``result`` with :attr:`~ImportResult.errors_file` set to ``path``.
@@ -41,7 +45,9 @@ def write_errors(result: ImportResult, sheet: SheetRows, path: str | Path) -> Im
     """
     reasons: dict[int, list[str]] = {}
     for problem in result.problems:
-        reasons.setdefault(problem.row, []).append(problem.reason("zh", columns=result.columns))
+        reasons.setdefault(problem.row, []).append(
+            problem.reason("zh", columns=result.columns, render_hint=render_hint)
+        )
     whole = reasons.pop(sheet.header_row, [])
     workbook = Workbook()
     ws = workbook.active

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from revolve.funds import Fund
 from revolve.households import Household
 from revolve.importers.columns import COLUMNS, ImportKind
-from revolve.importers.results import ImportNote, NoteKind, ProblemKind, RowProblem
+from revolve.importers.results import PERSONAL_COLUMNS, ImportNote, NoteKind, ProblemKind, RowProblem
 from revolve.importers.rows import ContributionRow, HouseholdRow, LoanRow, Record, RepaymentRow, RowCells
 from revolve.ledger import Ledger
 from revolve.rules import ContributionSource
@@ -52,7 +52,9 @@ def _household_differences(held: Household, row: HouseholdRow) -> list[Differenc
     for name in ("phone", "income_before", "persons"):
         if getattr(row, name) is not None:
             pairs.append((name, getattr(held, name), getattr(row, name)))
-    return [(n, str(a), str(b)) for n, a, b in pairs if a != b]
+    # a personal cell (name, ID, phone) is named only masked, on both sides
+    shown = {n: PERSONAL_COLUMNS.get(n, str) for n, _, _ in pairs}
+    return [(n, shown[n](str(a)), shown[n](str(b))) for n, a, b in pairs if a != b]
 
 
 def _label(kind: ImportKind, field: str) -> str:
@@ -60,12 +62,13 @@ def _label(kind: ImportKind, field: str) -> str:
 
 
 def _conflict(kind: ImportKind, row: RowCells, differences: Sequence[Difference]) -> RowProblem:
-    detail = "；".join(f"{_label(kind, n)}：账簿中为「{a}」，本行为「{b}」" for n, a, b in differences)
+    zh = "；".join(f"{_label(kind, n)}：账簿中为「{a}」，本行为「{b}」" for n, a, b in differences)
+    en = "; ".join(f"{n}: the books hold {a!r}, this row {b!r}" for n, a, b in differences)
     if kind is ImportKind.REPAYMENTS:
         # a receipt number used again for another payment: the receipt is the cell to check
-        return RowProblem(row.row, ProblemKind.DUPLICATE_RECEIPT, "receipt", row.raw("receipt"), detail)
+        return RowProblem(row.row, ProblemKind.DUPLICATE_RECEIPT, "receipt", row.raw("receipt"), en, zh)
     first = differences[0][0]
-    return RowProblem(row.row, ProblemKind.CONFLICT, first, row.raw(first), detail)
+    return RowProblem(row.row, ProblemKind.CONFLICT, first, row.raw(first), en, zh)
 
 
 Compare = Callable[[Record], list[Difference] | None]

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from revolve.chart import AccountRole
 from revolve.errors import ImportFileError, ImportTargetError, RevolveError
+from revolve.errors.base import HintRenderer
 from revolve.funds import Fund
 from revolve.importers.columns import COLUMNS, ImportKind, header_key, known_headers
 from revolve.importers.errors_book import write_errors
@@ -111,6 +112,7 @@ def import_file(
     sheet: str | None = None,
     encoding: str | None = None,
     errors: str | Path | None = None,
+    render_hint: HintRenderer | None = None,
 ) -> ImportResult:
     """Import one file of households, loans or repayments into a fund.
 
@@ -126,6 +128,8 @@ def import_file(
         encoding: the encoding of a text file; None detects it (:mod:`revolve.importers.sheets`).
         errors: when some row has a problem, write an errors workbook here: the file's header and bad
             rows as they were, with a 错误原因 column (:func:`~revolve.importers.errors_book.write_errors`).
+        render_hint: how the errors workbook names the fix of a refusal (the CLI passes its options);
+            Python's terms when None.
 
     Returns:
         An :class:`ImportResult`: rows read, valid, written and already recorded, every problem, and
@@ -164,7 +168,7 @@ def import_file(
             sheet_rows.encoding,
         )
         if errors is not None and ordered:
-            return write_errors(done, sheet_rows, errors)
+            return write_errors(done, sheet_rows, errors, render_hint=render_hint)
         return done
 
     if header_problems:
@@ -393,7 +397,9 @@ def import_opening(
                         lent_before=lent_before,
                     )
             except RevolveError as exc:
-                problems.append(RowProblem(1, ProblemKind.REFUSED, None, None, str(exc)))
+                problems.append(
+                    RowProblem(1, ProblemKind.REFUSED, None, None, str(exc), exc.message("zh"), exc)
+                )
                 raise _Discard from None
     except _Discard:
         return result(len(parsed) - len({p.row for p in problems if p.row > 1}), 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from revolve.errors import (
@@ -31,6 +31,7 @@ from revolve.errors import (
     UnknownLoan,
     UnknownOrg,
 )
+from revolve.errors.base import HintRenderer
 from revolve.households import mask_name, mask_national_id, mask_phone
 from revolve.importers.columns import COLUMNS, KEY_COLUMN, ImportColumn, ImportKind
 
@@ -112,7 +113,7 @@ _PROBLEM_TEXT: Mapping[ProblemKind, tuple[str, str]] = {
 }
 
 
-_PERSONAL: Mapping[str, Callable[[str], str]] = {
+PERSONAL_COLUMNS: Mapping[str, Callable[[str], str]] = {
     "mother_name": mask_name,
     "national_id": mask_national_id,
     "phone": mask_phone,
@@ -181,10 +182,14 @@ class RowProblem:
         kind: why, as a :class:`ProblemKind`.
         column: the field of the offending column (``"amount"``), or None when no one column is at fault.
         value: the offending cell as text ("" for a blank cell), or None.
-        detail: more precise words, usually the message of the refusal revolve raised.
+        detail: more precise words in English, usually the message of the refusal revolve raised.
+        detail_zh: the same words in Chinese (what :meth:`describe` shows in Chinese: never English).
+        error: the refusal the ledger raised for this row, if any: :meth:`describe` says its message in
+            the reader's language, its hint in the caller's terms (the CLI names its options).
 
     A cell of a personal column (the mother's name, the ID number, the phone) is kept masked, in
-    ``value`` and wherever ``detail`` quotes it: a problem is printed, logged and mailed (issue 12).
+    ``value`` and wherever ``detail`` quotes it, and no national ID or phone number stands in clear in
+    either detail: a problem is printed, logged and mailed (issue 12).
     """
 
     row: int
@@ -192,38 +197,69 @@ class RowProblem:
     column: str | None = None
     value: str | None = None
     detail: str = ""
+    detail_zh: str = ""
+    error: RevolveError | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        mask = _PERSONAL.get(self.column or "")
-        if mask is None or not self.value:
-            return
-        clear, masked = self.value, mask(self.value)
-        object.__setattr__(self, "value", masked)
-        detail = self.detail
-        for shown in {clear, clear.strip()} - {""}:
-            detail = detail.replace(shown, masked)
-        object.__setattr__(self, "detail", detail)
+        mask = PERSONAL_COLUMNS.get(self.column or "")
+        details = {"detail": self.detail, "detail_zh": self.detail_zh}
+        if mask is not None and self.value:
+            clear, masked = self.value, mask(self.value)
+            object.__setattr__(self, "value", masked)
+            for shown in {clear, clear.strip()} - {""}:
+                details = {k: v.replace(shown, masked) for k, v in details.items()}
+        for name, text in details.items():
+            object.__setattr__(self, name, mask_personal(text))
 
-    def describe(self, lang: str = "zh", *, columns: Sequence[ImportColumn] = ()) -> str:
-        """One line for people: ``第3行，金额「12.345」：金额超过两位小数…`` / ``row 3, amount '12.345': …``."""
-        header = next((c.label(lang) for c in columns if c.field == self.column), self.column)
+    def said(self, lang: str = "zh", *, render_hint: HintRenderer | None = None) -> str:
+        """The detail in ``lang``: the refusal's own message when there is one (its hint said by
+        ``render_hint``), else :attr:`detail_zh` or :attr:`detail`; masked."""
+        if self.error is not None:
+            text = self.error.message(lang, render_hint=render_hint)
+        else:
+            text = self.detail_zh if lang == "zh" else self.detail
+        mask = PERSONAL_COLUMNS.get(self.column or "")
+        if mask is not None and self.error is not None:
+            clear = self.error.fields.get(self.column or "")
+            if isinstance(clear, str) and clear:
+                text = text.replace(clear, mask(clear))
+        return mask_personal(text)
+
+    def describe(
+        self,
+        lang: str = "zh",
+        *,
+        columns: Sequence[ImportColumn] = (),
+        render_hint: HintRenderer | None = None,
+    ) -> str:
+        """One line for people: ``第3行，金额「12.345」：金额超过两位小数…`` / ``row 3, amount '12.345': …``.
+
+        ``render_hint`` says a refusal's hint in the caller's terms (Python's when None)."""
+        every = (c for kind in ImportKind for c in COLUMNS[kind])  # when not told: any kind's header
+        header = next((c.label(lang) for c in (*columns, *every) if c.field == self.column), self.column)
+        detail = self.said(lang, render_hint=render_hint)
         if lang == "zh":
             where = f"第{self.row}行"
             if header is not None:
                 where += f"，{header}" + (f"「{self.value}」" if self.value is not None else "")
-            text = f"{where}：{self.kind.label('zh')}" + (f"（{self.detail}）" if self.detail else "")
+            text = f"{where}：{self.kind.label('zh')}" + (f"（{detail}）" if detail else "")
             return mask_personal(text)
         where = f"row {self.row}"
         if header is not None:
             where += f", {header}" + (f" {self.value!r}" if self.value is not None else "")
-        return mask_personal(
-            f"{where}: {self.kind.label('en')}" + (f" ({self.detail})" if self.detail else "")
-        )
+        return mask_personal(f"{where}: {self.kind.label('en')}" + (f" ({detail})" if detail else ""))
 
-    def reason(self, lang: str = "zh", *, columns: Sequence[ImportColumn] = ()) -> str:
+    def reason(
+        self,
+        lang: str = "zh",
+        *,
+        columns: Sequence[ImportColumn] = (),
+        render_hint: HintRenderer | None = None,
+    ) -> str:
         """The problem without its row number, for the 错误原因 column of an errors workbook (masked)."""
         prefix = f"第{self.row}行" if lang == "zh" else f"row {self.row}"
-        return self.describe(lang, columns=columns).removeprefix(prefix).lstrip("，：,: ")
+        text = self.describe(lang, columns=columns, render_hint=render_hint)
+        return text.removeprefix(prefix).lstrip("，：,: ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,4 +416,9 @@ def problem_from_refusal(
         problem, column = ProblemKind.REFUSED, "loan"
     else:
         problem, column = ProblemKind.REFUSED, None
-    return RowProblem(row, problem, column, None if column is None else raw(column), str(error))
+    if problem in (ProblemKind.UNKNOWN_HOUSEHOLD, ProblemKind.UNKNOWN_LOAN):
+        # the problem's own words say what to do (import the households first); the refusal adds nothing
+        return RowProblem(row, problem, column, raw(column or ""), str(error))
+    return RowProblem(
+        row, problem, column, None if column is None else raw(column), str(error), error.message("zh"), error
+    )

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from revolve.errors import InvalidEntry, InvalidRate, InvalidTerms
+from revolve.errors import InvalidEntry, InvalidRate, InvalidTerms, RevolveError
 from revolve.households import FamilyPlanningStatus
 from revolve.importers.cells import (
     FP_STATUSES,
@@ -73,7 +73,12 @@ def map_header(
         if column.required and column.field not in positions:
             problems.append(
                 RowProblem(
-                    row, ProblemKind.MISSING_COLUMN, column.field, None, f"{column.zh} / {column.field}"
+                    row,
+                    ProblemKind.MISSING_COLUMN,
+                    column.field,
+                    None,
+                    f"{column.zh} / {column.field}",
+                    column.zh,
                 )
             )
     return positions, problems, ignored
@@ -183,7 +188,7 @@ class RowCells:
         try:
             return reader(self.cells.get(name))
         except UnreadableCell as bad:
-            self.problems.append(RowProblem(self.row, bad.kind, name, self.raw(name), bad.detail))
+            self.problems.append(RowProblem(self.row, bad.kind, name, self.raw(name), bad.detail, bad.zh))
             return fallback
 
 
@@ -193,7 +198,9 @@ _NO_MONEY = Money(0)
 
 def _parse_household(c: RowCells) -> HouseholdRow:
     status = c.read(
-        "fp_status", lambda v: read_choice(v, FP_STATUSES, what="the family-planning status"), None
+        "fp_status",
+        lambda v: read_choice(v, FP_STATUSES, what="the family-planning status", zh="计生类别"),
+        None,
     )
     income = c.read("income_before", lambda v: None if is_blank(v) else read_money(v, positive=False), None)
     return HouseholdRow(
@@ -217,7 +224,9 @@ def _read_persons(value: CellValue) -> int | None:
     text = value.strip().removesuffix("人").strip() if isinstance(value, str) else value
     persons = read_count(text)
     if persons < 1:
-        raise UnreadableCell(ProblemKind.BAD_NUMBER, "give the household's size, 1 or more persons")
+        raise UnreadableCell(
+            ProblemKind.BAD_NUMBER, "give the household's size, 1 or more persons", "家庭人口至少 1 人"
+        )
     return persons
 
 
@@ -241,8 +250,13 @@ def _loan_file(c: RowCells) -> LoanFile | None:
         )
     except InvalidEntry as exc:
         column = exc.field if exc.field in texts else "purpose"  # a note too long is the purpose's
-        c.problems.append(RowProblem(c.row, ProblemKind.REFUSED, column, c.raw(column), str(exc)))
+        c.problems.append(_refused(c, ProblemKind.REFUSED, column, exc))
         return None
+
+
+def _refused(c: RowCells, kind: ProblemKind, column: str, error: RevolveError) -> RowProblem:
+    """A problem of column ``column`` of row ``c``: ``error`` refused it (said in the reader's language)."""
+    return RowProblem(c.row, kind, column, c.raw(column), str(error), error.message("zh"), error)
 
 
 def _parse_loan(c: RowCells) -> LoanRow | None:
@@ -252,14 +266,16 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
     amount = c.read("amount", read_money, _NO_MONEY)
     start = c.read("start", read_date, _NO_DATE)
     term = c.read("term", read_count, 0)
-    method = c.read("method", lambda v: read_choice(v, METHODS, what="the repayment method"), None)
+    method = c.read(
+        "method", lambda v: read_choice(v, METHODS, what="the repayment method", zh="还款方式"), None
+    )
     rate = c.read("rate", read_rate, Decimal(0))
     guarantors = c.read("guarantor", lambda v: read_code(v, required=False), None)
     pledge = c.read("pledge", lambda v: None if is_blank(v) else read_money(v), None)
     grace = c.read("interest_grace", lambda v: 0 if is_blank(v) else read_count(v), 0)
     grace_kind = c.read(
         "interest_grace_kind",
-        lambda v: read_choice(v, INTEREST_GRACES, what="the interest grace (免息 or 缓息)"),
+        lambda v: read_choice(v, INTEREST_GRACES, what="the interest grace (免息 or 缓息)", zh="宽限期利息"),
         None,
     )
     file = _loan_file(c)
@@ -282,19 +298,19 @@ def _parse_loan(c: RowCells) -> LoanRow | None:
             "term": "term",
             "interest_grace_periods": "interest_grace",
         }.get(exc.field, "method")
-        c.problems.append(RowProblem(c.row, ProblemKind.REFUSED, column, c.raw(column), str(exc)))
+        c.problems.append(_refused(c, ProblemKind.REFUSED, column, exc))
         return None
     except InvalidRate as exc:
-        c.problems.append(RowProblem(c.row, ProblemKind.BAD_NUMBER, "rate", c.raw("rate"), str(exc)))
+        c.problems.append(_refused(c, ProblemKind.BAD_NUMBER, "rate", exc))
         return None
     names = tuple(g.strip() for g in _LIST_SEPARATORS.split(guarantors or "") if g.strip())
     return LoanRow(number, household, batch, terms, names, pledge, file)
 
 
 def _parse_repayment(c: RowCells) -> RepaymentRow:
-    payer = c.read("payer", lambda v: read_choice(v, PAYERS, what="the payer"), None)
+    payer = c.read("payer", lambda v: read_choice(v, PAYERS, what="the payer", zh="还款人"), None)
     prepayment = c.read(
-        "prepayment", lambda v: read_choice(v, PREPAYMENTS, what="the prepayment option"), None
+        "prepayment", lambda v: read_choice(v, PREPAYMENTS, what="the prepayment option", zh="提前还款"), None
     )
     return RepaymentRow(
         loan=c.read("loan", read_code, None) or "",
@@ -334,7 +350,7 @@ def _parse_opening_loan(c: RowCells) -> OpeningLoan | None:
 
 
 def _parse_contribution(c: RowCells) -> ContributionRow:
-    source = c.read("source", lambda v: read_choice(v, SOURCES, what="the source"), None)
+    source = c.read("source", lambda v: read_choice(v, SOURCES, what="the source", zh="来源"), None)
     return ContributionRow(
         on=c.read("on", read_date, _NO_DATE),
         amount=c.read("amount", read_money, _NO_MONEY),
@@ -386,7 +402,14 @@ def parse_rows(
                 ProblemKind.DUPLICATE_RECEIPT if kind is ImportKind.REPAYMENTS else ProblemKind.DUPLICATE_CODE
             )
             row.problems.append(
-                RowProblem(number, duplicate, key_column, key, f"row {first_seen[key]} has the same one")
+                RowProblem(
+                    number,
+                    duplicate,
+                    key_column,
+                    key,
+                    f"row {first_seen[key]} has the same one",
+                    f"与第{first_seen[key]}行相同",
+                )
             )
         elif key:
             first_seen[key] = number

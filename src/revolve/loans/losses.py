@@ -49,9 +49,7 @@ def check_approval(approval_ref: str) -> None:
         InvalidEntry: the reference is blank.
     """
     if not approval_ref.strip():
-        raise InvalidEntry(
-            "approval_ref", approval_ref, reason="a write-off needs the reference of its approval"
-        )
+        raise InvalidEntry("approval_ref", approval_ref, reason="write_off_approval")
 
 
 def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str) -> LossOutcome:

@@ -201,7 +201,7 @@ def decide_repayment(
     """
     ln = held.loan
     if not isinstance(amount, Money) or amount.fen <= 0:
-        raise InvalidAmount(amount, reason="a repayment is a positive amount of Money")
+        raise InvalidAmount(amount, reason="repayment_not_positive")
     require_active(
         ln,
         "a repayment" + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),

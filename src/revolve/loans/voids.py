@@ -122,9 +122,9 @@ def check_void_request(record: str, *, reason: str, approved_by: str, on: date, 
         InvalidDate: ``on`` is before the record's own date.
     """
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidEntry("reason", reason, reason=f"say why {record} is voided (冲正原因)")
+        raise InvalidEntry("reason", reason, reason="void_reason", record=record)
     if not isinstance(approved_by, str) or not approved_by.strip():
-        raise InvalidEntry("approved_by", approved_by, reason=f"name who approved voiding {record} (批准人)")
+        raise InvalidEntry("approved_by", approved_by, reason="void_approver", record=record)
     if not isinstance(on, date):
         raise InvalidEntry("on", on, reason="give the correction's value date as a datetime.date")
     if on < made_on:

@@ -118,7 +118,7 @@ class HouseholdOperations(Family):
                             national_id,
                             what="household national ID",
                             shown=mask_national_id(national_id),
-                            holder=f"household {ids[national_id]}",
+                            holder=ids[national_id],
                         )
                     codes.add(household.code)
                     ids[national_id] = household.code
