@@ -5,7 +5,7 @@ raw SQL visible to :meth:`revolve.Ledger.check`:
 
 * a **record digest** stored with each record that does not change once written (a receipt, a schedule
   version with its instalments, a household's registration, a period close, the set of a loan's
-  guarantees): SHA-256 over the record's content, named by its kind (:func:`record_digest`) — and, in a
+  guarantees, a loan's own columns — rewritten when an extension is recorded): SHA-256 over the record's content, named by its kind (:func:`record_digest`) — and, in a
   fund whose chain is keyed, HMAC-SHA256 under the chain key, so that an editor who recomputes the bare
   digest after an edit is still found. The audit (``check()`` and ``verify()``) recomputes it; a record
   whose content no longer matches is reported. Records written before the digest existed carry none
@@ -39,6 +39,7 @@ __all__ = [
     "GUARANTEE_SET",
     "HOUSEHOLD_COLUMNS",
     "INSTALMENT_COLUMNS",
+    "LOAN_COLUMNS",
     "PERIOD_CLOSE_COLUMNS",
     "RECEIPT_COLUMNS",
     "VERSION_COLUMNS",
@@ -81,6 +82,29 @@ HOUSEHOLD_COLUMNS = (
     "registered_on",
 )
 """A household's registration (its size, 家庭人口, is counted again over time and stays outside)."""
+LOAN_COLUMNS = (
+    "number",
+    "household_id",
+    "batch_id",
+    "principal",
+    "disbursed_on",
+    "disbursement_seq",
+    "round",
+    "allocation_order",
+    "purpose",
+    "purpose_note",
+    "agreement_no",
+    "agreement_on",
+    "helper",
+    "restructured_on",
+    "extensions",
+    "extension_ref",
+    "extended_on",
+)
+"""A loan's own columns its digest covers: whose loan, which batch, its number, principal and dates, its
+file, and its extension marks (rewritten with the digest when an extension is recorded). Its running
+state (status, amounts paid, current schedule version) changes with every receipt and is reconciled with
+the journal instead."""
 VERSION_COLUMNS = ("effective_on", "reason", "principal", "terms", "approval_ref", "approved_by")
 """A schedule version's own columns; its digest covers its instalments too."""
 INSTALMENT_COLUMNS = ("number", "due_date", "principal", "interest", "fee")

@@ -154,7 +154,7 @@ def guarantee_calls(conn: Connection, loan_id: int) -> list[GuaranteeCall]:
 
 _INSERT_GUARANTEES = insert(_GUARANTEE)
 _SET_GUARANTEES_DIGEST = (
-    update(LoanRow).where(LoanRow.id == bindparam("loan")).values(guarantees_digest=bindparam("digest"))
+    update(LoanRow).where(LoanRow.id == bindparam("loan")).values(guarantees_digest=bindparam("new_digest"))
 )
 
 
@@ -176,5 +176,5 @@ def insert_guarantees(conn: Connection, fund_id: int, guarantees: Sequence[tuple
     run_many(
         conn,
         _SET_GUARANTEES_DIGEST,
-        [{"loan": loan, "digest": guarantees_digest(ids, key)} for loan, ids in by_loan.items()],
+        [{"loan": loan, "new_digest": guarantees_digest(ids, key)} for loan, ids in by_loan.items()],
     )

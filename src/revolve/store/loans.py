@@ -24,7 +24,7 @@ from revolve.loans import Loan, LoanStatus, ScheduleVersion
 from revolve.loans.dues import Due, InstalmentRow, as_dues
 from revolve.loans.file import LoanFile
 from revolve.money import Money
-from revolve.records import schedule_digest
+from revolve.records import LOAN_COLUMNS, row_digest, schedule_digest
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.driver import run, run_many
@@ -267,34 +267,46 @@ _LOAN_IDS = select(_LOAN.c.number, _LOAN.c.id).where(
 )
 
 
+def _with_digest(values: dict[str, Any]) -> dict[str, Any]:
+    """A new loan row's values with its record digest (:data:`revolve.records.LOAN_COLUMNS`)."""
+    return values | {"digest": row_digest("loan", values, LOAN_COLUMNS, record_key())}
+
+
 def insert_loans(conn: Connection, fund_id: int, loans: Sequence[NewLoan]) -> list[int]:
-    """Write new loans' rows (numbers checked unused by the caller) in one statement; return their ids."""
+    """Write new loans' rows (numbers checked unused by the caller) in one statement, each with its record
+    digest; return their ids."""
     run_many(
         conn,
         _INSERT_LOANS,
         [
-            {
-                "fund_id": fund_id,
-                "number": n.number,
-                "household_id": n.household_id,
-                "batch_id": n.batch_id,
-                "principal": n.principal.fen,
-                "disbursed_on": n.disbursed_on,
-                "disbursement_seq": n.disbursement_seq,
-                "round": n.round,
-                "status": LoanStatus.ACTIVE.value,
-                "allocation_order": n.order,
-                "schedule_version": 0,
-                "paid_in_version": 0,
-                "principal_paid": 0,
-                "interest_paid": 0,
-                "fee_paid": 0,
-                "penalty_paid": 0,
-                "written_off": 0,
-                "recovered": 0,
-                "pledge_held": n.pledge_held.fen,
-                **_file_values(n.file),
-            }
+            _with_digest(
+                {
+                    "fund_id": fund_id,
+                    "number": n.number,
+                    "household_id": n.household_id,
+                    "batch_id": n.batch_id,
+                    "principal": n.principal.fen,
+                    "disbursed_on": n.disbursed_on,
+                    "disbursement_seq": n.disbursement_seq,
+                    "round": n.round,
+                    "status": LoanStatus.ACTIVE.value,
+                    "allocation_order": n.order,
+                    "schedule_version": 0,
+                    "paid_in_version": 0,
+                    "principal_paid": 0,
+                    "interest_paid": 0,
+                    "fee_paid": 0,
+                    "penalty_paid": 0,
+                    "written_off": 0,
+                    "recovered": 0,
+                    "pledge_held": n.pledge_held.fen,
+                    **_file_values(n.file),
+                    "restructured_on": None,
+                    "extensions": 0,
+                    "extension_ref": None,
+                    "extended_on": None,
+                }
+            )
             for n in loans
         ],
     )
@@ -456,23 +468,32 @@ _RECORD_EXTENSION = (
         extensions=bindparam("new_extensions"),
         extension_ref=bindparam("new_extension_ref"),
         extended_on=bindparam("new_extended_on"),
+        digest=bindparam("new_digest"),
     )
 )
+_LOAN_ROW = select(_LOAN).where(_LOAN.c.id == bindparam("loan"))
 
 
 def record_extension(conn: Connection, loan: Loan) -> None:
     """Write a loan's restructuring marks (展期): the first extension's date, the count, the last
-    approval reference and date. Nothing here ever clears them."""
+    approval reference and date. Nothing here ever clears them. The loan's record digest is rewritten
+    over the new marks only when it still matches the row (a row edited since keeps its stale digest and
+    is still reported)."""
+    marks = {
+        "restructured_on": loan.restructured_on,
+        "extensions": loan.extensions,
+        "extension_ref": loan.extension_ref,
+        "extended_on": loan.extended_on,
+    }
+    row = conn.execute(_LOAN_ROW, {"loan": loan.id}).one()._mapping
+    key = record_key()
+    digest = row["digest"]
+    if digest is not None and digest == row_digest("loan", row, LOAN_COLUMNS, key):
+        digest = row_digest("loan", dict(row) | marks, LOAN_COLUMNS, key)
     run(
         conn,
         _RECORD_EXTENSION,
-        {
-            "loan": loan.id,
-            "new_restructured_on": loan.restructured_on,
-            "new_extensions": loan.extensions,
-            "new_extension_ref": loan.extension_ref,
-            "new_extended_on": loan.extended_on,
-        },
+        {"loan": loan.id, "new_digest": digest, **{f"new_{k}": v for k, v in marks.items()}},
     )
 
 

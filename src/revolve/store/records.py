@@ -15,6 +15,7 @@ from revolve.chain import ChainKey
 from revolve.chart import AccountRole
 from revolve.records import (
     HOUSEHOLD_COLUMNS,
+    LOAN_COLUMNS,
     PERIOD_CLOSE_COLUMNS,
     RECEIPT_COLUMNS,
     CloseFigures,
@@ -55,6 +56,7 @@ _LOAN = cast(Table, LoanRow.__table__)
 _ENTRY = cast(Table, EntryRow.__table__)
 _CASH_ROLES = (AccountRole.FUND_CASH.value, AccountRole.PLEDGE_DEPOSITS.value)
 _RECEIPT_KEY = "receipt:%"
+_GUARANTEE_SET = "revolve_guarantee"  # a loan's guarantees digest, stored on its loan row
 
 Keys = Mapping[int, ChainKey | None]
 """Each keyed fund's chain key, by fund id (an unkeyed fund: absent or None)."""
@@ -74,7 +76,7 @@ def _row_digests(
     out = []
     for row in rows:
         values = row._mapping
-        name = values["code"] if "code" in values else values.get("receipt", values.get("through"))
+        name = next(values[c] for c in ("code", "number", "receipt", "through") if c in values)
         out.append(
             (
                 int(values["fund_id"]),
@@ -350,6 +352,7 @@ def record_figures(conn: Connection, fund_ids: Sequence[int], keys: Keys | None 
     digests += _row_digests(
         conn, _HOUSEHOLD, "household", HOUSEHOLD_COLUMNS, fund_ids, subject="household", keys=keys
     )
+    digests += _row_digests(conn, _LOAN, "loan", LOAN_COLUMNS, fund_ids, subject="loan", keys=keys)
     digests += _period_close_digests(conn, fund_ids, keys)
     digests += _schedule_digests(conn, fund_ids, keys)
     digests += _guarantee_digests(conn, fund_ids, keys)
@@ -392,13 +395,14 @@ def missing_funds(conn: Connection) -> list[int]:
     return sorted(int(i) for i in ids)
 
 
-def rekey_records(conn: Connection, fund_id: int, key: ChainKey) -> int:
+def rekey_records(conn: Connection, fund_id: int, key: ChainKey, *, loans: bool = True) -> int:
     """Re-digest the fund's records under its chain key: each record whose stored digest is the bare
     SHA-256 of its content gets the keyed one (a record edited since it was written keeps its stale digest
     and is still reported). Used when a fund's chain is sealed under the key, and by the migration that
-    keys the records of funds keyed before record digests were. Returns how many records were re-keyed."""
-    bare = _all_digests(conn, fund_id, {})
-    keyed = _all_digests(conn, fund_id, {fund_id: key})
+    keys the records of funds keyed before record digests were (``loans=False``: not the loans' own
+    digests, for a schema before they existed). Returns how many records were re-keyed."""
+    bare = _all_digests(conn, fund_id, {}, loans)
+    keyed = _all_digests(conn, fund_id, {fund_id: key}, loans)
     changed = 0
     for (table, ident), (stored, plain) in bare.items():
         if stored == plain and keyed[(table, ident)][1] != stored:
@@ -407,14 +411,19 @@ def rekey_records(conn: Connection, fund_id: int, key: ChainKey) -> int:
     return changed
 
 
-def _all_digests(conn: Connection, fund_id: int, keys: Keys) -> dict[tuple[str, Any], tuple[str, str]]:
+def _all_digests(
+    conn: Connection, fund_id: int, keys: Keys, loans: bool
+) -> dict[tuple[str, Any], tuple[str, str]]:
     """``(table, row id) → (stored, computed)`` for every digested record of the fund."""
     out: dict[tuple[str, Any], tuple[str, str]] = {}
-    for table, kind, columns in (
+    rows = [
         (_RECEIPT, "receipt", RECEIPT_COLUMNS),
         (_HOUSEHOLD, "household", HOUSEHOLD_COLUMNS),
         (_CLOSE, "period_close", PERIOD_CLOSE_COLUMNS),
-    ):
+    ]
+    if loans:
+        rows.append((_LOAN, "loan", LOAN_COLUMNS))
+    for table, kind, columns in rows:
         for row in conn.execute(select(table).where(table.c.fund_id == fund_id, table.c.digest.is_not(None))):
             values = row._mapping
             out[(table.name, values["id"])] = (
@@ -441,7 +450,7 @@ def _all_digests(conn: Connection, fund_id: int, keys: Keys) -> dict[tuple[str, 
             LoanRow.fund_id == fund_id, LoanRow.guarantees_digest.is_not(None)
         )
     ):
-        out[(_LOAN.name, loan_id)] = (
+        out[(_GUARANTEE_SET, loan_id)] = (
             str(stored),
             guarantees_digest(held.get(int(loan_id), []), keys.get(fund_id)),
         )
@@ -456,8 +465,8 @@ def _set_digest(conn: Connection, table: str, ident: Any, digest: str) -> None:
             .where(_VERSION.c.loan_id == loan_id, _VERSION.c.version == version)
             .values(digest=digest)
         )
-    elif table == _LOAN.name:
+    elif table == _GUARANTEE_SET:
         conn.execute(update(_LOAN).where(_LOAN.c.id == ident).values(guarantees_digest=digest))
     else:
-        target = {t.name: t for t in (_RECEIPT, _HOUSEHOLD, _CLOSE)}[table]
+        target = {t.name: t for t in (_RECEIPT, _HOUSEHOLD, _CLOSE, _LOAN)}[table]
         conn.execute(update(target).where(target.c.id == ident).values(digest=digest))

@@ -193,6 +193,8 @@ class LoanRow(Base):
     helper: Mapped[str | None] = mapped_column(String(100))
     # SHA-256 of the loan's set of guarantors (revolve.records.guarantees_digest); NULL: none recorded
     guarantees_digest: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the loan's own columns (revolve.records.LOAN_COLUMNS); NULL: written before it existed
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class ScheduleVersionRow(Base):
