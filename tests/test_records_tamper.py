@@ -335,10 +335,10 @@ def test_the_migration_fills_the_digest_of_existing_loans(
         terms=LoanTerms(principal=yuan("6000"), start=D(2016, 3, 10), term=6),
         guarantors=["VC"],
     )
-    # the books as revision 0022 left them: loans without a digest
+    # the books as revision 0021 left them: loans without a digest
     with engine.begin() as conn:
         conn.execute(update(LoanRow).values(digest=None))
-        conn.execute(text(f"UPDATE {ALEMBIC_VERSION_TABLE} SET version_num = '0022_schema_5'"))
+        conn.execute(text(f"UPDATE {ALEMBIC_VERSION_TABLE} SET version_num = '0021_chain'"))
     monkeypatch.delenv("REVOLVE_CHAIN_KEY_FILE", raising=False)
     if with_key:
         monkeypatch.setenv("REVOLVE_CHAIN_KEY", KEY)

@@ -10,8 +10,8 @@ is re-keyed, as revision 0021 did for the other records). Without the key a keye
 loans keep bare digests, which ``verify()`` reports until ``revolve seal FUND`` keys them. Downgrading
 drops the column.
 
-Revision ID: 0023_loan_digest
-Revises: 0022_schema_5
+Revision ID: 0022_loan_digest
+Revises: 0021_chain
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from alembic import op
 from revolve.ledger import chain_key_from_environment
 from revolve.records import LOAN_COLUMNS, row_digest
 
-revision: str = "0023_loan_digest"
-down_revision: str | None = "0022_schema_5"
+revision: str = "0022_loan_digest"
+down_revision: str | None = "0021_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
