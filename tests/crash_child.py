@@ -39,22 +39,30 @@ def terms() -> LoanTerms:
     )
 
 
+def child_name(tag: str) -> str:
+    """The name the child's PostgreSQL connections carry, for the parent to see them in pg_stat_activity."""
+    return f"revolve-crash-{tag}"
+
+
 def payments(tag: str, n: int, loans: list[str]) -> list[Payment]:
     """``n`` payments of ¥1 spread over ``loans`` in turn."""
     return [Payment(loans[i % len(loans)], yuan("1"), PAID_ON, f"R{tag}-{i}") for i in range(n)]
 
 
-def open_books(url: str, schema: str) -> Ledger:
-    """The books at ``url`` (in ``schema`` on PostgreSQL), on an engine of their own."""
+def open_books(url: str, schema: str, *, name: str = "revolve-test") -> Ledger:
+    """The books at ``url`` (in ``schema`` on PostgreSQL, the connections named ``name``), on an engine
+    of their own."""
     if schema == "-":
         engine = make_engine(url)
     else:
-        engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+        engine = create_engine(
+            url, connect_args={"options": f"-csearch_path={schema}", "application_name": name}
+        )
     return Ledger(engine=engine, create_schema=False)
 
 
 def main(url: str, schema: str, mode: str, tag: str, n: int) -> None:
-    ledger = open_books(url, schema)
+    ledger = open_books(url, schema, name=child_name(tag))
     engine = ledger.engine
     assert engine is not None
     loans = [loan.number for loan in ledger.loans(FUND)]

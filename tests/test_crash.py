@@ -20,6 +20,7 @@ from __future__ import annotations
 import queue
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -30,10 +31,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from conftest import engine_for
-from crash_child import FUND, START, open_books, terms
+from crash_child import FUND, START, child_name, open_books, terms
 from revolve import Disbursement, Ledger, OrgLevel, Policy, Registration, yuan
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -41,8 +42,9 @@ BATCH = 400
 """Items in each batch: enough that deciding and writing them takes a good fraction of a second."""
 LOANS = 20
 """Loans the repayment batches are spread over (¥1 each: 20 payments a loan stay under the first due)."""
-KILLS = 3
-"""Real kills (the child still running) each test needs."""
+KILLS = 2
+"""Real kills (the child still running) each test needs; in the batch tests, one of them inside the write
+transaction."""
 ATTEMPTS = 8
 """At most this many children per test: a finished child is retried with a shorter delay."""
 TIMEOUT = 60.0
@@ -58,11 +60,35 @@ def _national_id(k: int) -> str:
 
 @dataclass
 class Books:
-    """Where the child writes: the URL and schema it is given, and a counter for fresh households."""
+    """Where the child writes: the URL and schema it is given, the parent's engine on the same
+    database, and a counter for fresh households."""
 
     url: str
     schema: str
+    engine: Engine
     households: int = 0
+
+    def writing(self, tag: str) -> bool:
+        """Whether child ``tag`` is inside a write transaction now: it holds SQLite's write lock, or its
+        PostgreSQL transaction has written (has a transaction id)."""
+        if self.schema == "-":
+            probe = sqlite3.connect(self.engine.url.database or "", timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                probe.close()  # a lock it took is released at once
+            return False
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND backend_xid IS NOT NULL"
+                ),
+                {"name": child_name(tag)},
+            )
+            return bool(found.scalar_one())
 
     def open(self) -> Ledger:
         """The books opened afresh, as after a restart."""
@@ -107,7 +133,7 @@ def _books(backend: str, tmp_path: Path, *, loans: int = 0) -> Iterator[tuple[Bo
         else:
             with engine.connect() as conn:
                 schema = str(conn.execute(text("SELECT current_schema()")).scalar_one())
-        books = Books(engine.url.render_as_string(hide_password=False), schema)
+        books = Books(engine.url.render_as_string(hide_password=False), schema, engine)
         if loans:
             ledger.register_households(
                 FUND,
@@ -127,10 +153,15 @@ class Run:
     lines: list[str]
     finished: bool
     took: float
+    writing: bool
+    """The child was seen inside its write transaction just before the kill."""
 
 
-def _run(books: Books, mode: str, tag: str, n: int, *, kill_after: float | None) -> Run:
-    """Run the child; SIGKILL it ``kill_after`` seconds after it prints ``start`` (None: let it finish)."""
+def _run(
+    books: Books, mode: str, tag: str, n: int, *, kill_after: float | None, mid_write: bool = False
+) -> Run:
+    """Run the child; SIGKILL it ``kill_after`` seconds after it prints ``start`` (None: let it finish),
+    and then, if ``mid_write``, as soon as it is seen inside its write transaction."""
     child = subprocess.Popen(
         [sys.executable, str(CHILD), books.url, books.schema, mode, tag, str(n)],
         stdout=subprocess.PIPE,
@@ -151,8 +182,13 @@ def _run(books: Books, mode: str, tag: str, n: int, *, kill_after: float | None)
         first = lines.get(timeout=TIMEOUT)
         assert first == "start", f"the child did not start: {child.communicate(timeout=TIMEOUT)[1]}"
         started = time.monotonic()
+        writing = False
         if kill_after is not None:
             time.sleep(kill_after)
+            while mid_write and child.poll() is None and time.monotonic() - started < TIMEOUT:
+                if writing := books.writing(tag):
+                    break
+                time.sleep(0.002)
             child.send_signal(signal.SIGKILL)
         returncode = child.wait(timeout=TIMEOUT)
         took = time.monotonic() - started
@@ -169,7 +205,7 @@ def _run(books: Books, mode: str, tag: str, n: int, *, kill_after: float | None)
     child.stderr.close()
     finished = "done" in seen  # committed; the kill may still have landed before the child exited
     assert returncode in (0, -signal.SIGKILL), f"the child failed: {stderr}"
-    return Run(seen, finished, took)
+    return Run(seen, finished, took, writing and not finished)
 
 
 @dataclass(frozen=True)
@@ -179,6 +215,8 @@ class Counts:
     entries: int
     loans: dict[str, int]
     receipts: dict[str, int]
+    numbers: frozenset[str]
+    """Every receipt number (when receipts were counted)."""
 
 
 def _tag(number: str) -> str:
@@ -199,11 +237,13 @@ def _whole(books: Books, *, receipts: bool) -> Counts:
         assert head.count == len(entries) == report.entries_checked
         loans: dict[str, int] = {}
         received: dict[str, int] = {}
+        numbers: set[str] = set()
         for loan in ledger.loans(FUND):
             loans[_tag(loan.number)] = loans.get(_tag(loan.number), 0) + 1
             for receipt in ledger.receipts(FUND, loan) if receipts else []:
                 received[_tag(receipt.receipt)] = received.get(_tag(receipt.receipt), 0) + 1
-        return Counts(len(entries), loans, received)
+                numbers.add(receipt.receipt)
+        return Counts(len(entries), loans, received, frozenset(numbers))
     finally:
         ledger.close()
 
@@ -216,7 +256,7 @@ def _batch_killed(books: Books, ledger: Ledger, mode: str, seed: int) -> None:
 
     after = _whole(books, receipts=mode == "repay")
 
-    def attempt(kill_after: float | None) -> tuple[Run, Counts, Counts]:
+    def attempt(kill_after: float | None, mid_write: bool = False) -> tuple[Run, Counts, Counts]:
         nonlocal n, after
         n += 1
         tag = f"{mode[0].upper()}{n}"
@@ -224,7 +264,7 @@ def _batch_killed(books: Books, ledger: Ledger, mode: str, seed: int) -> None:
             books.register(ledger, tag)
         before = after
         assert ledger.checkpoint(FUND).count == before.entries
-        run = _run(books, mode, tag, BATCH, kill_after=kill_after)
+        run = _run(books, mode, tag, BATCH, kill_after=kill_after, mid_write=mid_write)
         after = _whole(books, receipts=mode == "repay")
         return run, before, after
 
@@ -233,10 +273,12 @@ def _batch_killed(books: Books, ledger: Ledger, mode: str, seed: int) -> None:
     per_batch = after.entries - before.entries
     assert per_batch >= BATCH
     assert getattr(after, field)[f"{mode[0].upper()}1"] == BATCH
-    kills = 0
+    kills = writing = 0
     limit = run.took
-    for _ in range(ATTEMPTS):
-        run, before, after = attempt(rng.uniform(0.0, limit))
+    for number in range(ATTEMPTS):
+        # every other child is killed inside its write transaction, the others anywhere in the call
+        inside = number % 2 == 0
+        run, before, after = attempt(rng.uniform(0.0, limit / 2 if inside else limit), mid_write=inside)
         written = getattr(after, field).get(f"{mode[0].upper()}{n}", 0)
         assert written in (0, BATCH)
         assert after.entries - before.entries == (per_batch if written else 0)
@@ -245,9 +287,11 @@ def _batch_killed(books: Books, ledger: Ledger, mode: str, seed: int) -> None:
             limit = limit / 2
             continue
         kills += 1
-        if kills == KILLS:
+        writing += run.writing
+        if kills >= KILLS and writing:
             break
-    assert kills == KILLS, f"only {kills} of {ATTEMPTS} children were killed before they finished"
+    assert kills >= KILLS, f"only {kills} of {ATTEMPTS} children were killed before they finished"
+    assert writing, "no child was killed inside its write transaction"
 
 
 def test_payout_batch_killed_midway(backend: str, tmp_path: Path) -> None:
@@ -258,3 +302,85 @@ def test_payout_batch_killed_midway(backend: str, tmp_path: Path) -> None:
 def test_repayment_batch_killed_midway(backend: str, tmp_path: Path) -> None:
     with _books(backend, tmp_path, loans=LOANS) as (books, ledger):
         _batch_killed(books, ledger, "repay", seed=2)
+
+
+def test_repayment_loop_killed_midway(backend: str, tmp_path: Path) -> None:
+    """Single repayments, each its own transaction: every committed one is whole, none half-written."""
+    with _books(backend, tmp_path, loans=LOANS) as (books, _):
+        rng = random.Random(3)
+        before = _whole(books, receipts=True)
+        run = _run(books, "loop", "P0", LOANS, kill_after=None)
+        assert run.finished
+        after = _whole(books, receipts=True)
+        assert after.receipts["P0"] == LOANS
+        per_payment, remainder = divmod(after.entries - before.entries, LOANS)
+        assert per_payment >= 1 and remainder == 0
+        limit = run.took
+        kills = 0
+        for number in range(1, ATTEMPTS + 1):
+            tag = f"P{number}"
+            before = after
+            run = _run(books, "loop", tag, BATCH, kill_after=rng.uniform(0.0, limit), mid_write=True)
+            after = _whole(books, receipts=True)
+            stored = after.receipts.get(tag, 0)
+            committed = len(run.lines) - 1 - run.finished  # the receipts the child saw committed
+            # the stored receipts are the first ones, in order: all the child saw, and at most the one
+            # whose COMMIT was under way when it died
+            assert after.numbers - before.numbers == {f"R{tag}-{i}" for i in range(stored)}
+            assert committed <= stored <= committed + 1
+            assert after.entries - before.entries == stored * per_payment
+            if run.finished:
+                assert stored == BATCH
+                limit = limit / 2
+                continue
+            kills += 1
+            if kills == KILLS:
+                break
+        assert kills == KILLS, f"only {kills} of {ATTEMPTS} children were killed before they finished"
+
+
+def test_a_reader_sees_a_batch_all_or_nothing(backend: str, tmp_path: Path) -> None:
+    """``check()`` reads one snapshot: a batch committed while it reads is all outside it, never half.
+
+    Under PostgreSQL's default READ COMMITTED each statement sees what was committed before it began, so
+    an audit whose statements straddle a commit read the loans of a batch but not their receivables. The
+    batch is committed after each statement of the audit in turn.
+    """
+    with _books(backend, tmp_path) as (books, ledger):
+        books.register(ledger, "S")
+        reader = books.open()
+        assert reader.engine is not None
+        statements = 0
+
+        def count(*_: object) -> None:
+            nonlocal statements
+            statements += 1
+
+        event.listen(reader.engine, "after_cursor_execute", count)
+        assert reader.check() == []
+        event.remove(reader.engine, "after_cursor_execute", count)
+        assert statements > 3
+        for after in range(1, statements + 1):
+            seen = 0
+
+            def commit_between(*_: object, after: int = after) -> None:
+                nonlocal seen
+                seen += 1
+                if seen == after:
+                    ledger.disburse_many(
+                        FUND,
+                        [
+                            Disbursement(f"LS-{after}-{i}", f"HS-{after * 2 + i}", "B1", terms())
+                            for i in range(2)
+                        ],
+                    )
+
+            event.listen(reader.engine, "after_cursor_execute", commit_between)
+            try:
+                assert reader.check() == [], f"the audit saw half a batch committed after statement {after}"
+            finally:
+                event.remove(reader.engine, "after_cursor_execute", commit_between)
+            assert seen >= after
+        assert reader.check() == []
+        assert len(reader.loans(FUND)) == 2 * statements
+        reader.close()
