@@ -1,7 +1,7 @@
 """A writer killed mid-way (SIGKILL: no exception handler, no rollback, no goodbye) leaves whole books.
 
 A child process (tests/crash_child.py) opens the books — a SQLite file, or a PostgreSQL schema — and runs
-one large batch (``disburse_many`` or ``repay_many`` of a thousand items), or a loop of single
+one large batch (``disburse_many`` or ``repay_many`` of a few hundred items), or a loop of single
 repayments; the parent kills it a random moment after it says it has started, then opens the books
 afresh and asserts:
 
@@ -38,7 +38,7 @@ from crash_child import FUND, START, child_name, open_books, terms
 from revolve import Disbursement, Ledger, OrgLevel, Policy, Registration, yuan
 
 CHILD = Path(__file__).with_name("crash_child.py")
-BATCH = 400
+BATCH = 200
 """Items in each batch: enough that deciding and writing them takes a good fraction of a second."""
 LOANS = 20
 """Loans the repayment batches are spread over (¥1 each: 20 payments a loan stay under the first due)."""
@@ -151,6 +151,7 @@ class Run:
     """How one child ended: the lines it printed, whether it finished, and how long its batch ran."""
 
     lines: list[str]
+    """What the child printed after ``start``."""
     finished: bool
     took: float
     writing: bool
@@ -278,13 +279,13 @@ def _batch_killed(books: Books, ledger: Ledger, mode: str, seed: int) -> None:
     for number in range(ATTEMPTS):
         # every other child is killed inside its write transaction, the others anywhere in the call
         inside = number % 2 == 0
-        run, before, after = attempt(rng.uniform(0.0, limit / 2 if inside else limit), mid_write=inside)
+        run, before, after = attempt(rng.uniform(0.0, limit / 2 if inside else limit * 0.8), mid_write=inside)
         written = getattr(after, field).get(f"{mode[0].upper()}{n}", 0)
         assert written in (0, BATCH)
         assert after.entries - before.entries == (per_batch if written else 0)
         if run.finished:
             assert written == BATCH
-            limit = limit / 2
+            limit = min(limit, run.took) / 2
             continue
         kills += 1
         writing += run.writing
@@ -323,7 +324,7 @@ def test_repayment_loop_killed_midway(backend: str, tmp_path: Path) -> None:
             run = _run(books, "loop", tag, BATCH, kill_after=rng.uniform(0.0, limit), mid_write=True)
             after = _whole(books, receipts=True)
             stored = after.receipts.get(tag, 0)
-            committed = len(run.lines) - 1 - run.finished  # the receipts the child saw committed
+            committed = len(run.lines) - run.finished  # the receipts the child saw committed
             # the stored receipts are the first ones, in order: all the child saw, and at most the one
             # whose COMMIT was under way when it died
             assert after.numbers - before.numbers == {f"R{tag}-{i}" for i in range(stored)}
@@ -367,13 +368,7 @@ def test_a_reader_sees_a_batch_all_or_nothing(backend: str, tmp_path: Path) -> N
                 nonlocal seen
                 seen += 1
                 if seen == after:
-                    ledger.disburse_many(
-                        FUND,
-                        [
-                            Disbursement(f"LS-{after}-{i}", f"HS-{after * 2 + i}", "B1", terms())
-                            for i in range(2)
-                        ],
-                    )
+                    ledger.disburse_many(FUND, [Disbursement(f"LS-{after}", f"HS-{after}", "B1", terms())])
 
             event.listen(reader.engine, "after_cursor_execute", commit_between)
             try:
@@ -382,5 +377,5 @@ def test_a_reader_sees_a_batch_all_or_nothing(backend: str, tmp_path: Path) -> N
                 event.remove(reader.engine, "after_cursor_execute", commit_between)
             assert seen >= after
         assert reader.check() == []
-        assert len(reader.loans(FUND)) == 2 * statements
+        assert len(reader.loans(FUND)) == statements
         reader.close()
