@@ -11,6 +11,9 @@ afresh and asserts:
 * ``check()`` finds no violation, ``verify()`` is ok, and the fund's head (``checkpoint``) is the
   journal's: its count is the number of entries, its hash the verified one.
 
+A reader sees a batch all or nothing too: ``check()`` run while another writer commits a batch after
+each of its statements in turn finds no violation (on PostgreSQL, reads are one REPEATABLE READ snapshot).
+
 Every wait is bounded. A child that finishes before the kill is a committed batch (all of it must be
 there), and the kill is retried with a shorter delay: each test needs a number of real kills.
 """
