@@ -8,6 +8,11 @@
   rolls back only that operation, success releases the savepoint, and the host commits or rolls back
   when it chooses. revolve never commits, rolls back or closes the host's Session.
 
+A read (a query, a report, ``check``, ``verify``) sees one snapshot for all its statements, so a
+batch another writer commits meanwhile is wholly outside it: SQLite's deferred ``BEGIN`` in WAL mode
+holds the snapshot of the read's first statement; on PostgreSQL revolve's reads run REPEATABLE READ
+(READ COMMITTED would give each statement its own). Inside a host's Session the host's isolation holds.
+
 A database too busy to take the write is refused as the typed, retryable
 :class:`revolve.errors.BooksBusy`: SQLite's write lock still held when the busy timeout
 (:data:`revolve.store.database.BUSY_TIMEOUT_MS`) ran out, or a PostgreSQL transaction aborted in a
@@ -135,5 +140,9 @@ class Transactions:
             with self._engine.connect() as conn:
                 if write:
                     conn.execution_options(**{WRITE: True})
+                elif conn.dialect.name == "postgresql":
+                    # one snapshot for the whole read: under READ COMMITTED each statement has its own,
+                    # and a read straddling another writer's commit would see half of it
+                    conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
