@@ -1,0 +1,201 @@
+"""Record the clerk's session of docs/cli.md from a real run of the command line.
+
+Run from the repository's root::
+
+    python docs/cli_record.py                 # re-record docs/cli.md in place
+    python docs/cli_record.py --doc OTHER.md  # record into another copy (tests/test_cli_docs.py does)
+    python docs/cli_record.py --check         # exit 1 when docs/cli.md is not what a fresh run prints
+
+Each step runs ``python -m revolve`` in a subprocess, in an empty temporary folder, on a SQLite file
+named by its relative path, and the command with everything it printed (stdout and stderr, in the
+order written) and its exit status goes between the ``<!-- NAME:begin -->`` and
+``<!-- NAME:end -->`` markers of the page, one block of :data:`BLOCKS` for each NAME. Every date is given on the command line (``--on``,
+``--as-of``, ``--through``), and ``SOURCE_DATE_EPOCH`` fixes the 打印日期 that statements and
+documents print, so two runs record the same text — but for the code of a checkpoint (账簿校验码),
+which hashes the wall-clock moment each entry was recorded and so is shown as ``XXXX-XXXX-…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parent / "cli.md"
+PRINTED_ON = "1483228800"  # 2017-01-01 00:00 UTC: the 打印日期 of the session's statements and documents
+DB = "--db county.db --fund FN-HP"
+CHECKPOINT = re.compile(r"(·\d{4}-\d{2}-\d{2}·)[0-9A-F]{4}(?:-[0-9A-F]{4}){4}")
+"""A checkpoint's (账簿校验码's) code: it hashes the moment each entry was recorded, new on every run."""
+MASKED = r"\1XXXX-XXXX-XXXX-XXXX-XXXX"
+
+
+@dataclass(frozen=True)
+class File:
+    """A file the clerk has before the session: written in ``encoding``, shown as ``shown_as``."""
+
+    name: str
+    text: str
+    encoding: str
+    shown_as: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A ``revolve`` command line as the clerk types it, with a comment shown above it."""
+
+    line: str
+    comment: str = ""
+
+
+HOUSEHOLDS = """2016年幸福工程受助母亲花名册
+序号,户编码,母亲姓名,身份证号,登记日期,联系电话,备注
+1,H002,李桂兰,110105198807150042,2016-03-01,13812345678,
+2,H003,张玉梅,１１０１０５１９８００１０１００１６,2016-03-02,,全角数字
+合计,2户,,,,,
+"""
+
+SESSION: Sequence[File | Command] = (
+    Command(
+        "init --db county.db --org-code FN --org-name 丰宁县 --level county "
+        "--fund-code FN-HP --fund-name 丰宁县幸福工程资金"
+    ),
+    Command(f"contribute {DB} --amount 10万 --on 2016-01-15 --receipt DON-001 --donor 某公司"),
+    Command(f"guarantor {DB} --code VC --kind 村委会 --name 南关村村委会 --cap 50000"),
+    Command(
+        f"guarantor {DB} --code X --kind 村长 --name 某村",
+        "a value not in the list: refused, nothing written",
+    ),
+    Command(
+        f"household add {DB} --code H001 --name 王秀英 --id 11010519850302002X "
+        "--registered-on 2016-03-01 --category 二女户 --phone 13912345678"
+    ),
+    File("户档案.csv", HOUSEHOLDS, "gbk", "iconv -f gbk -t utf-8 户档案.csv"),
+    Command(f"import households 户档案.csv {DB} --no-progress", "saved by WPS: GBK, a title row, a 合计 row"),
+    Command(f"batch open {DB} --code 2016-1 --on 2016-03-10 --note 第一批"),
+    Command(
+        f"disburse {DB} --number FN-2016-001 --household H001 --batch 2016-1 --amount 10000 "
+        "--start 2016-03-10 --term 12 --method 等额本金 --guarantor VC"
+    ),
+    Command(
+        f"disburse {DB} --number FN-2016-002 --household H002 --batch 2016-1 --amount 8000 "
+        "--start 2016-03-10 --term 12 --method 等额本金 --guarantor VC"
+    ),
+    Command(
+        f"disburse {DB} --number FN-2016-003 --household H003 --batch 2016-1 --amount 5000 "
+        "--start 2016-03-10 --term 12 --guarantor VC"
+    ),
+    Command(f"repay {DB} --loan FN-2016-001 --amount 833.33 --on 2016-04-10 --receipt R-0001"),
+    Command(
+        f"repay {DB} --loan FN-2016-002 --amount 666.76 --on 2016-04-10 --receipt R-0002", "666.67 mistyped"
+    ),
+    Command(f"void receipt R-0002 {DB} --on 2016-04-12 --reason 金额录错 --approved-by 赵会计", "冲正"),
+    Command(f"repay {DB} --loan FN-2016-002 --amount 666.67 --on 2016-04-10 --receipt R-0003"),
+    Command(
+        f"repay {DB} --loan FN-2016-001 --amount 99999 --on 2016-05-10 --receipt R-0004", "more than owed"
+    ),
+    Command(f"grant {DB} --household H002 --amount 800 --on 2016-07-01 --memo 子女入学"),
+    Command(
+        f"write-off {DB} --loan FN-2016-003 --on 2016-12-20 --approval-ref 丰计协发〔2016〕9号 "
+        "--reason 借款人病故，无力偿还"
+    ),
+    Command(f"recovery {DB} --loan FN-2016-003 --amount 1000 --on 2016-12-28 --receipt RC-0001"),
+    Command(f"close {DB} --through 2016-12-31"),
+    Command(
+        f"repay {DB} --loan FN-2016-001 --amount 833.33 --on 2016-12-30 --receipt R-0005", "a closed period"
+    ),
+    Command(f"statement {DB} --loan FN-2016-002 --as-of 2016-12-31"),
+    Command(f"report quarterly {DB} --year 2016 --quarter 4 --output 季报-2016Q4.xlsx"),
+    Command("trial-balance FN-HP --db county.db --as-of 2016-12-31"),
+    Command(f"list entries {DB} --from 2016-01-01 --to 2016-12-31 --as-of 2016-12-31"),
+    Command(f"list ledger {DB} --account 1002 --from 2016-12-01 --to 2016-12-31 --as-of 2016-12-31"),
+    Command(f"print receipt R-0003 {DB} --payee 赵会计"),
+    Command(f"print contract FN-2016-001 {DB} --output 借款合同-FN-2016-001.html"),
+    Command("check --db county.db"),
+    Command("verify FN-HP --db county.db"),
+)
+
+HELP: Sequence[File | Command] = (
+    Command("--help"),
+    Command("--lang en write-off --help"),
+)
+
+BLOCKS: dict[str, Sequence[File | Command]] = {"help": HELP, "session": SESSION}
+"""Each block of the page, by the name of its markers, and the steps recorded into it."""
+
+
+def _run(line: str, folder: Path) -> str:
+    """Run one ``revolve`` command line in ``folder`` and return the transcript of it."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("REVOLVE_") and key not in {"LANG", "LC_ALL", "COLUMNS"}
+    }
+    env.update(COLUMNS="110", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", SOURCE_DATE_EPOCH=PRINTED_ON)
+    done = subprocess.run(  # noqa: S603 - our own interpreter running our own module
+        [sys.executable, "-m", "revolve", *shlex.split(line)],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    out = "\n".join(row.rstrip() for row in done.stdout.rstrip("\n").splitlines())
+    out = CHECKPOINT.sub(MASKED, out)
+    return f"$ revolve {line}\n{out}\n(exit status {done.returncode})".replace("\n\n(exit", "\n(exit")
+
+
+def record(steps: Sequence[File | Command]) -> str:
+    """Run ``steps`` in a fresh temporary folder and return the transcript, fenced, for the page."""
+    parts: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="revolve-cli-") as tmp:
+        folder = Path(tmp)
+        for step in steps:
+            if isinstance(step, File):
+                (folder / step.name).write_bytes(step.text.encode(step.encoding))
+                parts.append(f"$ {step.shown_as}\n{step.text.rstrip()}")
+                continue
+            comment = f"# {step.comment}\n" if step.comment else ""
+            parts.append(comment + _run(step.line, folder))
+    return "```text\n" + "\n\n".join(parts) + "\n```"
+
+
+def splice(page: str, name: str, transcript: str) -> str:
+    """Put ``transcript`` between the page's ``name`` markers, in place of what was there."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    head, found_begin, rest = page.partition(begin)
+    _, found_end, tail = rest.partition(end)
+    if not found_begin or not found_end:
+        raise SystemExit(f"the page has no {begin} … {end} markers")
+    return f"{head}{begin}\n{transcript}\n{end}{tail}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Re-record the page (or, with --check, say whether it is up to date)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--doc", type=Path, default=DOC, help="the page to record into (default docs/cli.md)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if the page is stale")
+    args = parser.parse_args(argv)
+    page = args.doc.read_text(encoding="utf-8")
+    fresh = page
+    for name, steps in BLOCKS.items():
+        fresh = splice(fresh, name, record(steps))
+    if args.check:
+        if fresh != page:
+            print(f"{args.doc} is out of date: run python docs/cli_record.py", file=sys.stderr)
+            return 1
+        return 0
+    args.doc.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
