@@ -49,7 +49,7 @@ def test_a_refusal_in_the_session_is_one_chinese_line_and_every_step_ran() -> No
     statuses = [line for line in session.splitlines() if line.startswith("(exit status")]
     assert statuses.count("(exit status 2)") == 1  # the --kind 村长 the parser refuses
     refusals = [line for line in session.splitlines() if line.startswith("revolve: ")]
-    assert len(refusals) == statuses.count("(exit status 1)") >= 2
+    assert len(refusals) == statuses.count("(exit status 1)") >= 1  # the payment dated in a closed year
     assert all(any("\u4e00" <= c <= "\u9fff" for c in line) for line in refusals)
     assert "打印日期：2017-01-01" in session  # SOURCE_DATE_EPOCH, not the day the page was recorded
     assert "/tmp" not in session and "revolve-cli-" not in session
