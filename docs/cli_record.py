@@ -34,6 +34,7 @@ PRINTED_ON = "1483228800"  # 2017-01-01 00:00 UTC: the 打印日期 of the sessi
 DB = "--db county.db --fund FN-HP"
 CHECKPOINT = re.compile(r"(·\d{4}-\d{2}-\d{2}·)[0-9A-F]{4}(?:-[0-9A-F]{4}){4}")
 """A checkpoint's (账簿校验码's) code: it hashes the moment each entry was recorded, new on every run."""
+FULL_CHECKPOINT = re.compile(r"[\w-]+·\d+" + CHECKPOINT.pattern)
 MASKED = r"\1XXXX-XXXX-XXXX-XXXX-XXXX"
 
 
@@ -52,12 +53,14 @@ class Command:
     """A ``revolve`` command line as the clerk types it, with a comment shown above it.
 
     ``reads``: the command only reads the books, so it runs at the same time as the reading commands
-    next to it (the transcript keeps the order of the session).
+    next to it (the transcript keeps the order of the session). ``env``: variables set for it, shown
+    before it as in a shell. ``{checkpoint}`` in the line stands for the last checkpoint printed before.
     """
 
     line: str
     comment: str = ""
     reads: bool = False
+    env: tuple[tuple[str, str], ...] = ()
 
 
 HOUSEHOLDS = """2016年幸福工程受助母亲花名册
@@ -126,18 +129,39 @@ HELP: Sequence[File | Command] = (
     Command("--lang en write-off --help", reads=True),
 )
 
-BLOCKS: dict[str, Sequence[File | Command]] = {"help": HELP, "session": SESSION}
+CHAIN_KEY = "chain.key"
+CHECKPOINTS: Sequence[File | Command] = (
+    Command(
+        "init --db cli.db --org-code FN --org-name 丰宁县 --fund-code FN-HP --fund-name 丰宁县幸福工程资金"
+    ),
+    Command("contribute --db cli.db --fund FN-HP --amount 5000 --on 2016-01-05"),
+    Command("verify FN-HP --db cli.db", "write the checkpoint down"),
+    Command("contribute --db cli.db --fund FN-HP --amount 5000 --on 2016-02-01"),
+    Command("verify FN-HP --db cli.db --against {checkpoint}", "later: the history up to it is unchanged"),
+    File(
+        CHAIN_KEY,
+        "5f" * 32 + "\n",
+        "ascii",
+        "cat chain.key   # a made-up key; make one with: python -c 'import secrets; print(secrets.token_hex(32))'",
+    ),
+    Command("seal FN-HP --db cli.db", env=(("REVOLVE_CHAIN_KEY_FILE", CHAIN_KEY),)),
+    Command("verify FN-HP --db cli.db", "without the key"),
+)
+
+BLOCKS: dict[str, Sequence[File | Command]] = {"help": HELP, "session": SESSION, "checkpoints": CHECKPOINTS}
 """Each block of the page, by the name of its markers, and the steps recorded into it."""
 
 
-def _run(line: str, folder: Path) -> str:
-    """Run one ``revolve`` command line in ``folder`` and return the transcript of it."""
+def _run(command: Command, folder: Path, checkpoint: str = "") -> str:
+    """Run one ``revolve`` command line in ``folder`` and return the transcript of it (checkpoints unmasked)."""
+    line = command.line.replace("{checkpoint}", checkpoint)
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("REVOLVE_") and key not in {"LANG", "LC_ALL", "COLUMNS"}
     }
     env.update(COLUMNS="110", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", SOURCE_DATE_EPOCH=PRINTED_ON)
+    env.update(command.env)
     done = subprocess.run(  # noqa: S603 - our own interpreter running our own module
         [sys.executable, "-m", "revolve", *shlex.split(line)],
         cwd=folder,
@@ -149,8 +173,8 @@ def _run(line: str, folder: Path) -> str:
         check=False,
     )
     out = "\n".join(row.rstrip() for row in done.stdout.rstrip("\n").splitlines())
-    out = CHECKPOINT.sub(MASKED, out)
-    return f"$ revolve {line}\n{out}\n(exit status {done.returncode})".replace("\n\n(exit", "\n(exit")
+    shown = "".join(f"{key}={value} " for key, value in command.env)
+    return f"$ {shown}revolve {line}\n{out}\n(exit status {done.returncode})".replace("\n\n(exit", "\n(exit")
 
 
 def _comment(command: Command) -> str:
@@ -161,11 +185,12 @@ def record(steps: Sequence[File | Command]) -> str:
     """Run ``steps`` in a fresh temporary folder and return the transcript, fenced, for the page."""
     parts: list[str] = []
     reading: list[Command] = []
+    checkpoint = ""
     with tempfile.TemporaryDirectory(prefix="revolve-cli-") as tmp, ThreadPoolExecutor(4) as pool:
         folder = Path(tmp)
 
         def flush() -> None:
-            done = pool.map(lambda command: _run(command.line, folder), reading)
+            done = pool.map(lambda command: _run(command, folder), reading)
             parts.extend(_comment(command) + text for command, text in zip(reading, done, strict=True))
             reading.clear()
 
@@ -178,9 +203,10 @@ def record(steps: Sequence[File | Command]) -> str:
                 (folder / step.name).write_bytes(step.text.encode(step.encoding))
                 parts.append(f"$ {step.shown_as}\n{step.text.rstrip()}")
             else:
-                parts.append(_comment(step) + _run(step.line, folder))
+                parts.append(_comment(step) + _run(step, folder, checkpoint))
+                checkpoint = next((m.group(0) for m in FULL_CHECKPOINT.finditer(parts[-1])), checkpoint)
         flush()
-    return "```text\n" + "\n\n".join(parts) + "\n```"
+    return "```text\n" + CHECKPOINT.sub(MASKED, "\n\n".join(parts)) + "\n```"
 
 
 def splice(page: str, name: str, transcript: str) -> str:
