@@ -63,6 +63,13 @@ class Command:
     env: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Next:
+    """The steps after this one go into the page's ``name`` block: the same folder, the same books."""
+
+    name: str
+
+
 HOUSEHOLDS = """2016年幸福工程受助母亲花名册
 序号,户编码,母亲姓名,身份证号,登记日期,联系电话,备注
 1,H002,李桂兰,110105198807150042,2016-03-01,13812345678,
@@ -131,25 +138,23 @@ HELP: Sequence[File | Command] = (
 
 CHAIN_KEY = "chain.key"
 CHECKPOINTS: Sequence[File | Command] = (
-    Command(
-        "init --db cli.db --org-code FN --org-name 丰宁县 --fund-code FN-HP --fund-name 丰宁县幸福工程资金"
-    ),
-    Command("contribute --db cli.db --fund FN-HP --amount 5000 --on 2016-01-05"),
-    Command("verify FN-HP --db cli.db", "write the checkpoint down"),
-    Command("contribute --db cli.db --fund FN-HP --amount 5000 --on 2016-02-01"),
-    Command("verify FN-HP --db cli.db --against {checkpoint}", "later: the history up to it is unchanged"),
+    Command(f"contribute {DB} --amount 5000 --on 2017-01-10 --receipt DON-002", "the session goes on"),
+    Command("verify FN-HP --db county.db --against {checkpoint}", "the code the last verify printed"),
     File(
         CHAIN_KEY,
         "5f" * 32 + "\n",
         "ascii",
         "cat chain.key   # a made-up key; make one with: python -c 'import secrets; print(secrets.token_hex(32))'",
     ),
-    Command("seal FN-HP --db cli.db", env=(("REVOLVE_CHAIN_KEY_FILE", CHAIN_KEY),)),
-    Command("verify FN-HP --db cli.db", "without the key"),
+    Command("seal FN-HP --db county.db", env=(("REVOLVE_CHAIN_KEY_FILE", CHAIN_KEY),)),
+    Command("verify FN-HP --db county.db", "without the key"),
 )
 
-BLOCKS: dict[str, Sequence[File | Command]] = {"help": HELP, "session": SESSION, "checkpoints": CHECKPOINTS}
-"""Each block of the page, by the name of its markers, and the steps recorded into it."""
+BLOCKS: dict[str, Sequence[File | Command | Next]] = {
+    "help": HELP,
+    "session": (*SESSION, Next("checkpoints"), *CHECKPOINTS),
+}
+"""The runs, each in its own folder, by the name of the page's block their transcript goes into."""
 
 
 def _run(command: Command, folder: Path, checkpoint: str = "") -> str:
@@ -181,32 +186,41 @@ def _comment(command: Command) -> str:
     return f"# {command.comment}\n" if command.comment else ""
 
 
-def record(steps: Sequence[File | Command]) -> str:
-    """Run ``steps`` in a fresh temporary folder and return the transcript, fenced, for the page."""
-    parts: list[str] = []
+def record(name: str, steps: Sequence[File | Command | Next]) -> dict[str, str]:
+    """Run ``steps`` in a fresh temporary folder; return the transcripts, fenced, by the block they go into."""
+    blocks: dict[str, list[str]] = {name: []}
+    parts = blocks[name]
     reading: list[Command] = []
     checkpoint = ""
     with tempfile.TemporaryDirectory(prefix="revolve-cli-") as tmp, ThreadPoolExecutor(4) as pool:
         folder = Path(tmp)
 
         def flush() -> None:
-            done = pool.map(lambda command: _run(command, folder), reading)
-            parts.extend(_comment(command) + text for command, text in zip(reading, done, strict=True))
+            done_texts = list(pool.map(lambda command: _run(command, folder), reading))
+            parts.extend(_comment(command) + text for command, text in zip(reading, done_texts, strict=True))
             reading.clear()
+            nonlocal checkpoint
+            for text in done_texts:
+                checkpoint = next((m.group(0) for m in FULL_CHECKPOINT.finditer(text)), checkpoint)
 
         for step in steps:
             if isinstance(step, Command) and step.reads:
                 reading.append(step)
                 continue
             flush()
-            if isinstance(step, File):
+            if isinstance(step, Next):
+                parts = blocks.setdefault(step.name, [])
+            elif isinstance(step, File):
                 (folder / step.name).write_bytes(step.text.encode(step.encoding))
                 parts.append(f"$ {step.shown_as}\n{step.text.rstrip()}")
             else:
                 parts.append(_comment(step) + _run(step, folder, checkpoint))
                 checkpoint = next((m.group(0) for m in FULL_CHECKPOINT.finditer(parts[-1])), checkpoint)
         flush()
-    return "```text\n" + CHECKPOINT.sub(MASKED, "\n\n".join(parts)) + "\n```"
+    return {
+        block: "```text\n" + CHECKPOINT.sub(MASKED, "\n\n".join(texts)) + "\n```"
+        for block, texts in blocks.items()
+    }
 
 
 def splice(page: str, name: str, transcript: str) -> str:
@@ -228,8 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     page = args.doc.read_text(encoding="utf-8")
     fresh = page
     with ThreadPoolExecutor(len(BLOCKS)) as pool:
-        for name, transcript in zip(BLOCKS, pool.map(record, BLOCKS.values()), strict=True):
-            fresh = splice(fresh, name, transcript)
+        for transcripts in pool.map(record, BLOCKS, BLOCKS.values()):
+            for name, transcript in transcripts.items():
+                fresh = splice(fresh, name, transcript)
     if args.check:
         if fresh != page:
             print(f"{args.doc} is out of date: run python docs/cli_record.py", file=sys.stderr)
