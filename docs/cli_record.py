@@ -74,7 +74,9 @@ HOUSEHOLDS = """2016年幸福工程受助母亲花名册
 序号,户编码,母亲姓名,身份证号,登记日期,联系电话,备注
 1,H002,李桂兰,110105198807150042,2016-03-01,13812345678,
 2,H003,张玉梅,１１０１０５１９８００１０１００１６,2016-03-02,,全角数字
-合计,2户,,,,,
+3,H004,刘淑珍,11010519850302002X,2016-03-02,,身份证重复
+4,H005,陈秀兰,110105198203040010,2016-13-01,,日期写错
+合计,4户,,,,,
 """
 
 SESSION: Sequence[File | Command] = (
@@ -94,6 +96,9 @@ SESSION: Sequence[File | Command] = (
     ),
     File("户档案.csv", HOUSEHOLDS, "gbk", "iconv -f gbk -t utf-8 户档案.csv"),
     Command(f"import households 户档案.csv {DB} --no-progress", "saved by WPS: GBK, a title row, a 合计 row"),
+    Command(
+        f"import households 户档案.csv {DB} --no-progress --keep-valid --errors 错误.xlsx", "the good rows"
+    ),
     Command(
         f"disburse {DB} --number FN-2016-001 --household H001 --batch 2016-1 --amount 10000 "
         "--start 2016-03-10 --term 12 --method 等额本金 --guarantor VC"
