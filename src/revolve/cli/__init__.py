@@ -75,7 +75,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from revolve.cli.console import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, one_line, say
@@ -85,6 +85,19 @@ if TYPE_CHECKING:
     from revolve.errors import CommandError
 
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "CommandError", "main"]
+
+
+def _today() -> date:
+    """Today's date: the default as-of date of reports and the 打印日期 of printed documents.
+
+    The shell, not the core, reads the clock. ``$SOURCE_DATE_EPOCH`` (the reproducible-builds
+    convention: seconds since 1970, read as a UTC date) fixes it, so a recorded session
+    (docs/cli_record.py) prints the same dates on every run.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()  # noqa: DTZ011
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,8 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from revolve.errors.catalogue import scrub  # noqa: PLC0415
 
     try:
-        # the shell, not the core, reads the clock: "today" is the default as-of date of reports
-        return run(args, date.today())  # noqa: DTZ011
+        return run(args, _today())
     except RevolveError as exc:
         # the message from the catalogue in the user's language, its hint naming the command's options
         print(f"revolve: {one_line(exc.message(lang, render_hint=cli_hint))}", file=sys.stderr)
