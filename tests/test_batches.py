@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, select, text, update
 
 from conftest import snapshot
 from revolve import BatchClosed, Disbursement, Ledger, LoanTerms, OrgLevel, UnknownBatch, yuan
 from revolve.errors import InvalidEntry
+from revolve.importers import import_loans
 from revolve.records import BATCH_COLUMNS, row_digest
-from revolve.store.database import ALEMBIC_VERSION_TABLE, alembic_config
+from revolve.store.database import ALEMBIC_VERSION_TABLE, alembic_config, make_engine
 from revolve.store.schema import BatchRow
 from test_cli_tasks import _main
+from test_importers import LOAN, write_csv
 
 D = date
 
@@ -202,8 +206,6 @@ def test_sealing_keys_the_batches_and_their_closes(ledger: Ledger) -> None:
 def test_the_migration_fills_the_digest_of_existing_batches(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from alembic import command
-
     _book(ledger)
     engine = _engine(ledger)
     # the books as revision 0023 left them: batches without a digest
@@ -251,8 +253,6 @@ def _cli_books(run: Callable[..., tuple[int, str, str]]) -> None:
 
 
 def test_batch_close_from_the_command_line(cli: Callable[..., tuple[int, str, str]], books_url: str) -> None:
-    from revolve.store.database import make_engine
-
     run = cli
     _cli_books(run)
     f = ("--fund", "FN")
@@ -283,3 +283,23 @@ def test_batch_close_from_the_command_line(cli: Callable[..., tuple[int, str, st
         assert code == 0 and "全部守恒" in out, out
     finally:
         engine.dispose()
+
+
+def test_a_loans_import_naming_a_closed_batch_refuses_that_row_and_writes_nothing(
+    book: Ledger, tmp_path: Path
+) -> None:
+    book.close_batch("FN", "B1", on=D(2016, 3, 31))
+    before = snapshot(_engine(book))
+    loans = write_csv(
+        tmp_path / "loans.csv",
+        LOAN,
+        [
+            ["L2", "H2", "B2", "5000", "2016-04-01", "12", "一次性还本付息", "G1"],
+            ["L3", "H2", "B1", "5000", "2016-04-01", "12", "一次性还本付息", "G1"],
+        ],
+    )
+    result = import_loans(book, "FN", loans)
+    assert not result.ok
+    (problem,) = result.problems
+    assert problem.row == 3 and "B1" in str(problem), problem
+    assert snapshot(_engine(book)) == before
