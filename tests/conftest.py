@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -95,6 +96,24 @@ def ledger(backend: str, tmp_path: object) -> Iterator[Ledger]:
     """A ledger on a fresh database (a SQLite file in WAL mode, or a PostgreSQL schema)."""
     with ledger_on(backend, tmp_dir=str(tmp_path)) as opened:
         yield opened
+
+
+@pytest.fixture
+def books_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database for ``--db``: a SQLite file, or a new PostgreSQL schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'books.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ it recorded is read back through the library, and a refused command leaves the d
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from conftest import POSTGRES_URL, snapshot
+from conftest import snapshot
 from revolve import Ledger, LoanStatus, LoanTerms, RepaymentMethod
 from revolve.money import yuan
 from revolve.store.database import make_engine
@@ -243,24 +241,6 @@ def test_lists_print_chinese_labels_in_every_format(
     target = tmp_path / "loans.json"
     assert cli("list", "loans", *f, "--output", target)[0] == 0
     assert "L001" in target.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def books_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh database for ``--db``: a SQLite file, or a new PostgreSQL schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'books.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_a_clerks_tasks_from_the_command_line_on_each_backend(

@@ -279,7 +279,7 @@ def test_labels() -> None:
         "计生困难家庭",
         "非计生户",
     ]
-    assert [k.label_zh for k in RecordKind] == ["回访", "收入", "脱贫评估"]
+    assert [k.label_zh for k in RecordKind] == ["回访", "收入", "脱贫评估", "档案变更"]
 
 
 # ---- records ------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ EXPECTED_ALL = [
     "ApplicationStepRefused",
     "BankLoanCapExceeded",
     "Batch",
+    "BatchClosed",
     "BooksAlreadyOpen",
     "BooksBusy",
     "BooksConflict",

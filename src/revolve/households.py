@@ -238,6 +238,9 @@ class RecordKind(StrEnum):
     """收入: the household's annual income as observed on the date (收入 after aid, §10.4)."""
     POVERTY_EXIT = "poverty_exit"
     """脱贫评估: an assessment of whether the household has left poverty (feeds 脱贫率, §11)."""
+    CHANGE = "change"
+    """档案变更: a change to the file itself (name, ID number, phone, village, category, size), written by
+    :meth:`revolve.Ledger.edit_household` with what changed, old → new (ID and phone masked)."""
 
     @property
     def label_zh(self) -> str:
@@ -249,6 +252,7 @@ _KIND_LABELS = {
     RecordKind.VISIT: "回访",
     RecordKind.INCOME: "收入",
     RecordKind.POVERTY_EXIT: "脱贫评估",
+    RecordKind.CHANGE: "档案变更",
 }
 
 

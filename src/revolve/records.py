@@ -4,8 +4,10 @@ The journal is hash-chained; the records written beside it are not. Two things m
 raw SQL visible to :meth:`revolve.Ledger.check`:
 
 * a **record digest** stored with each record that does not change once written (a receipt, a schedule
-  version with its instalments, a household's registration, a period close, the set of a loan's
-  guarantees, a loan's own columns — rewritten when an extension is recorded): SHA-256 over the record's content, named by its kind (:func:`record_digest`) — and, in a
+  version with its instalments, a household's registration — rewritten by a legitimate edit —, a
+  disbursement batch — rewritten when it is closed —, a period close, the set of a loan's guarantees, a
+  loan's own columns — rewritten when an extension is recorded): SHA-256 over the record's content,
+  named by its kind (:func:`record_digest`) — and, in a
   fund whose chain is keyed, HMAC-SHA256 under the chain key, so that an editor who recomputes the bare
   digest after an edit is still found. The audit (``check()`` and ``verify()``) recomputes it; a record
   whose content no longer matches is reported. Records written before the digest existed carry none
@@ -36,6 +38,7 @@ from revolve.chain import ChainKey
 from revolve.invariants import Violation
 
 __all__ = [
+    "BATCH_COLUMNS",
     "GUARANTEE_SET",
     "HOUSEHOLD_COLUMNS",
     "INSTALMENT_COLUMNS",
@@ -81,7 +84,12 @@ HOUSEHOLD_COLUMNS = (
     "income_before",
     "registered_on",
 )
-"""A household's registration (its size, 家庭人口, is counted again over time and stays outside)."""
+"""A household's registration (its size, 家庭人口, is counted again over time and stays outside); a
+legitimate edit (:meth:`revolve.Ledger.edit_household`) rewrites the digest with the edit."""
+BATCH_COLUMNS = ("code", "site_org_id", "opened_on", "note", "closed_on", "close_note")
+"""A disbursement batch's columns its digest covers: its code, site and opening, and its close (rewritten
+with the digest when :meth:`revolve.Ledger.close_batch` closes it), so that a batch reopened or its close
+date moved by raw SQL is found."""
 LOAN_COLUMNS = (
     "number",
     "household_id",

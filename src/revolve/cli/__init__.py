@@ -38,7 +38,7 @@
     grant       --fund F --household H --amount YUAN --on DATE [--memo M]        一次性帮扶
     allowance   {show,provide,true-up,set} --fund F …                            坏账准备
     policy      {show,set} --fund F …                                            借款政策
-    batch       {open,list} --fund F …                                           放款批次
+    batch       {open,close,list} --fund F …                                     放款批次
     household   {add,show,edit,record} --fund F …                                一户一档
     list        {households,loans,receipts,entries,ledger} --fund F [--account CODE] [--from] [--to]
                                                                                  清单与明细账

@@ -1,5 +1,5 @@
 """The ``revolve`` commands of a fund's programme: ``household`` (一户一档: add, show, edit, record),
-``batch`` (批次: open, list) and ``policy`` (借款政策: show, set).
+``batch`` (批次: open, close, list) and ``policy`` (借款政策: show, set).
 
 :data:`GRAMMAR` is their grammar; :data:`COMMANDS` maps each to what it does. As in
 :mod:`revolve.cli.tasks`, the books' modules are imported by the commands, not by the grammar.
@@ -47,7 +47,8 @@ def _household_grammar(p: argparse.ArgumentParser, t: Say) -> None:
     from revolve.households import FamilyPlanningStatus, RecordKind  # noqa: PLC0415
 
     statuses = [(s.value, s.label_zh) for s in FamilyPlanningStatus]
-    kinds = [(k.value, k.label_zh) for k in RecordKind]
+    # a change record (档案变更) is written by ``household edit``, not typed in
+    kinds = [(k.value, k.label_zh) for k in RecordKind if k is not RecordKind.CHANGE]
     action = _actions(p, t)
     add = action("add", "建档：登记一户（受助母亲、身份证号、计生类别）", "register a household")
     add.add_argument("--code", required=True, help=t("户编码（档案号），基金内唯一", "the household's code, unique in the fund"))  # fmt: skip
@@ -62,10 +63,16 @@ def _household_grammar(p: argparse.ArgumentParser, t: Say) -> None:
     show = action("show", "查看一户的档案、借款和回访记录（身份证号、电话默认遮盖）", "show a household's file, loans and records")  # fmt: skip
     show.add_argument("code", help=t("户编码", "the household's code"))
     show.add_argument("--reveal", action="store_true", help=t("显示完整的身份证号和电话", "show the ID number and phone unmasked"))  # fmt: skip
-    edit = action("edit", "更新家庭人口（以新的清点日期取代原数）", "update the household's size, as counted on a date")  # fmt: skip
+    edit = action("edit", "修改户档案：姓名、身份证号、电话、所在村、计生类别、家庭人口（变更记入档案）", "change a household's file: name, ID number, phone, village, category, size (the change is recorded)")  # fmt: skip
     edit.add_argument("code", help=t("户编码", "the household's code"))
-    edit.add_argument("--persons", required=True, type=int, help=t("家庭人口", "household size"))
-    edit.add_argument("--on", required=True, type=date_type(t), help=t("清点日期", "the date of the count"))
+    edit.add_argument("--on", required=True, type=date_type(t), help=t("变更日期（家庭人口为清点日期）", "the date of the change (of the count, for --persons)"))  # fmt: skip
+    edit.add_argument("--name", help=t("受助母亲姓名", "the mother's name"))
+    edit.add_argument("--id", dest="national_id", help=t("居民身份证号码（更正）", "her national ID number (corrected)"))  # fmt: skip
+    edit.add_argument("--phone", help=t("联系电话（空串删除）", "a contact phone number (empty: remove it)"))
+    edit.add_argument("--village", help=t("所在村（居）的组织代码", "the code of her village's organisation"))
+    edit.add_argument("--category", type=enum_choice("--category", statuses, t), help=choices_help(t, ("计生类别", "family-planning category"), statuses))  # fmt: skip
+    edit.add_argument("--persons", type=int, help=t("家庭人口（以 --on 日清点数取代原数）", "household size, as counted on --on"))  # fmt: skip
+    edit.add_argument("--note", default="", help=t("变更原因", "why it changes"))
     record = action("record", "记入档案：回访、收入或脱贫评估", "add a visit, an income figure or a poverty-exit assessment")  # fmt: skip
     record.add_argument("code", help=t("户编码", "the household's code"))
     record.add_argument("--kind", required=True, type=enum_choice("--kind", kinds, t), help=choices_help(t, ("记录种类", "what it records"), kinds))  # fmt: skip
@@ -82,7 +89,11 @@ def _batch_grammar(p: argparse.ArgumentParser, t: Say) -> None:
     opened.add_argument("--on", required=True, type=date_type(t), help=t("开立日期", "date opened"))
     opened.add_argument("--site", help=t("项目点（组织代码）", "the project site (an organisation code)"))
     opened.add_argument("--note", default="", help=t("说明", "note"))
-    action("list", "列出基金的放款批次", "list the fund's batches")
+    closed = action("close", "结束放款批次：此后不再向该批次放款", "close a disbursement batch: it takes no further payout")  # fmt: skip
+    closed.add_argument("--code", required=True, help=t("批次编码", "the batch's code"))
+    closed.add_argument("--on", required=True, type=date_type(t), help=t("结束日期", "date closed"))
+    closed.add_argument("--note", default="", help=t("说明（例如批准文号）", "note (e.g. the approval)"))
+    action("list", "列出基金的放款批次（含状态和结束日期）", "list the fund's batches, with their status")
 
 
 def _policy_grammar(p: argparse.ArgumentParser, t: Say) -> None:
@@ -133,8 +144,14 @@ def _household(args: argparse.Namespace, ledger: Ledger) -> int:
         print(t(f"已建档 {found.code}：{found.mother_name}（{found.fp_status.label_zh}），身份证 {mask_national_id(found.national_id)}", f"Registered {found.code}: {found.mother_name} ({found.fp_status.value}), ID {mask_national_id(found.national_id)}"))  # fmt: skip
         return EXIT_OK
     if args.action == "edit":
-        found = ledger.record_household_size(args.fund, args.code, persons=args.persons, on=args.on)
-        print(t(f"{found.code} 家庭人口改为 {found.persons}（{args.on} 清点）", f"{found.code}: household size {found.persons} as counted on {args.on}"))  # fmt: skip
+        found = ledger.edit_household(
+            args.fund, args.code, on=args.on, mother_name=args.name, national_id=args.national_id,
+            phone=args.phone, org=args.village, fp_status=args.category, persons=args.persons, note=args.note,
+        )  # fmt: skip
+        # the records of a day come in the order written: the last change of the day is this one
+        records = ledger.household_records(args.fund, found.id)
+        change = [r for r in records if r.kind is RecordKind.CHANGE and r.on == args.on][-1]
+        print(t(f"已修改 {found.code} 的档案（{args.on}）：{change.note}", f"Changed the file of {found.code} on {args.on}: {change.note}"))  # fmt: skip
         return EXIT_OK
     if args.action == "record":
         kind = RecordKind(args.kind)
@@ -174,13 +191,23 @@ def _batch(args: argparse.Namespace, ledger: Ledger) -> int:
             )
         )
         return EXIT_OK
+    if args.action == "close":
+        batch = ledger.close_batch(args.fund, args.code, on=args.on, note=args.note)
+        print(
+            t(
+                f"已结束批次 {batch.code}（{batch.closed_on}），此后不再向该批次放款",
+                f"Closed batch {batch.code} on {batch.closed_on}: it takes no further payout",
+            )
+        )
+        return EXIT_OK
     loans = ledger.loans(args.fund)
     batches = ledger.batches(args.fund)
     print(t(f"基金 {args.fund} 共 {len(batches)} 个批次", f"{len(batches)} batch(es) in {args.fund}"))
     for b in batches:
         mine = [ln for ln in loans if ln.batch_id == b.id]
         total = Money.total(ln.principal for ln in mine)
-        print(t(f"  {b.code}　开立 {b.opened_on}　借款 {len(mine)} 笔　本金 {total}　{b.note}", f"  {b.code}  opened {b.opened_on}  {len(mine)} loan(s)  principal {total}  {b.note}").rstrip())  # fmt: skip
+        state = t(f"已结束 {b.closed_on}", f"closed {b.closed_on}") if b.closed_on else t("放款中", "open")
+        print(t(f"  {b.code}　开立 {b.opened_on}　{state}　借款 {len(mine)} 笔　本金 {total}　{b.note}", f"  {b.code}  opened {b.opened_on}  {state}  {len(mine)} loan(s)  principal {total}  {b.note}").rstrip())  # fmt: skip
     return EXIT_OK
 
 
@@ -274,11 +301,11 @@ def _policy(args: argparse.Namespace, ledger: Ledger) -> int:
 GRAMMAR = (
     Grammar(
         "household",
-        "一户一档：建档、查看、更新家庭人口、记入回访/收入/脱贫评估",
+        "一户一档：建档、查看、修改档案、记入回访/收入/脱贫评估",
         "a household's file: add, show, edit, record",
         _household_grammar,
     ),
-    Grammar("batch", "放款批次：开立、列出", "disbursement batches: open, list", _batch_grammar),
+    Grammar("batch", "放款批次：开立、结束、列出", "disbursement batches: open, close, list", _batch_grammar),
     Grammar(
         "policy",
         "借款政策：显示、设定（额度、期限、笔数、担保、展期、公示期）",

@@ -115,8 +115,10 @@ Hierarchy (each refusal's ``code`` in brackets; ``(X)``: the builtin it also is)
     │   ├── ApplicationStepRefused (ValueError) [application_step_refused]  an application step out of order,
     │   │                                                     skipped, repeated, or on an application rejected
     │   │                                                     or paid out
-    │   └── ChainNotIntact (ValueError) [chain_not_intact]    sealing a chain under a key while its bare chain
-    │                                                         is broken
+    │   ├── ChainNotIntact (ValueError) [chain_not_intact]    sealing a chain under a key while its bare chain
+    │   │                                                     is broken
+    │   └── BatchClosed (ValueError) [batch_closed]           a payout into a closed disbursement batch
+    │                                                         (批次), or closing it twice
     ├── PolicyRefusal [policy_refusal]                        category policy_refusal: refused by the fund's
     │   │                                                     programme policy (HTTP 403/422)
     │   ├── PolicyViolation (ValueError) [policy_violation]   a loan the fund's programme policy does not
@@ -148,6 +150,7 @@ from revolve.errors.conflicts import (
     ApplicationOutOfTurn,
     ApplicationStepRefused,
     BankLoanCapExceeded,
+    BatchClosed,
     BooksAlreadyOpen,
     BooksBusy,
     ChainKeyError,
@@ -225,6 +228,7 @@ __all__ = [
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
     "BankLoanCapExceeded",
+    "BatchClosed",
     "BooksAlreadyOpen",
     "BooksBusy",
     "BooksConflict",

@@ -19,6 +19,7 @@ __all__ = [
     "ApplicationOutOfTurn",
     "ApplicationStepRefused",
     "BankLoanCapExceeded",
+    "BatchClosed",
     "BooksAlreadyOpen",
     "BooksBusy",
     "DuplicateCode",
@@ -529,6 +530,33 @@ class ChainNotIntact(BooksConflict, ValueError):
         super().__init__(
             f"cannot seal fund {fund}: its chain is broken at entry {seq} ({reason}); restore the "
             "books from a backup that verifies, then seal"
+        )
+
+
+class BatchClosed(BooksConflict, ValueError):
+    """A payout into a disbursement batch (批次) that has been closed, or a second close of it.
+
+    Attributes:
+        batch: the batch's code.
+        closed_on: the day it was closed.
+        fund: the fund's code.
+        operation: ``"payout"`` (a loan paid out into it) or ``"close"`` (closing it again).
+    """
+
+    code = "batch_closed"
+
+    def __init__(self, batch: str, *, closed_on: date, fund: str, operation: str) -> None:
+        self.batch = batch
+        self.closed_on = closed_on
+        self.fund = fund
+        self.operation = operation
+        # the operation is a key of the catalogue (``batch_closed.payout``), said in each language
+        super().__init__(
+            batch=batch,
+            closed_on=closed_on.isoformat(),
+            fund=fund,
+            reason=operation,
+            hint=Hint(argument="batch") if operation == "payout" else None,
         )
 
 

@@ -11,7 +11,8 @@ Each payout is checked in this order (the first rule that fails is the refusal):
 1. the household exists (``UnknownHousehold``);
 2. an idempotency key is used once per call; a key used before answers with the loan it paid out if the
    payout repeats it (number, household, principal, date), and is refused otherwise;
-3. the batch exists (``UnknownBatch``) and the date is in an open period (``PeriodClosed``);
+3. the batch exists (``UnknownBatch``) and is open (``BatchClosed``), and the date is in an open period
+   (``PeriodClosed``);
 4. the guarantors exist (``UnknownGuarantor``);
 4a. the application it is paid out from, if any, exists (``UnknownApplication``) and stands at a signed
    协议 for this household and at least this principal (``ApplicationStepRefused``);
@@ -41,6 +42,7 @@ from revolve.applications import Application, ApplicationStep, StepRecord, check
 from revolve.checks import ref_of
 from revolve.errors import (
     ApplicationStepRefused,
+    BatchClosed,
     DuplicateCode,
     IdempotencyConflict,
     InsufficientFunds,
@@ -234,6 +236,8 @@ def decide_payout(
     batch = books.batches.get(b_ref)
     if batch is None:
         raise UnknownBatch(b_ref)
+    if batch.closed_on is not None:
+        raise BatchClosed(batch.code, closed_on=batch.closed_on, fund=books.fund.code, operation="payout")
     check_open(books.fund, on)
     guarantors = []
     for g_ref in (ref_of(g) for g in d.guarantors):

@@ -40,7 +40,11 @@ _NO_FILE = LoanFile()
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """A disbursement batch (批/期): one disbursement event at one project site."""
+    """A disbursement batch (批/期): one disbursement event at one project site.
+
+    A batch is open from ``opened_on`` until it is closed (:meth:`revolve.Ledger.close_batch`); a closed
+    batch takes no further payout. ``closed_on`` is None while it is open.
+    """
 
     id: int
     fund_id: int
@@ -48,6 +52,13 @@ class Batch:
     site_org_id: int | None
     opened_on: date
     note: str
+    closed_on: date | None = None
+    close_note: str = ""
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the batch has been closed (结束放款)."""
+        return self.closed_on is not None
 
 
 @dataclass(frozen=True, slots=True)

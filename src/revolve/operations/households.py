@@ -3,12 +3,12 @@ programme policy in force, and the disbursement batches (批/期)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
 from revolve.checks import check_choice, check_date, ref_of
-from revolve.errors import DuplicateCode, InvalidDate, UnknownHousehold
+from revolve.errors import BatchClosed, DuplicateCode, InvalidDate, InvalidEntry, UnknownHousehold
 from revolve.households import (
     FamilyPlanningStatus,
     Household,
@@ -17,6 +17,7 @@ from revolve.households import (
     Registration,
     check_persons,
     mask_national_id,
+    mask_phone,
     validate_national_id,
     validate_record,
 )
@@ -25,7 +26,9 @@ from revolve.money import Money
 from revolve.mothers import Mother
 from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef
+from revolve.orgs import Org
 from revolve.policy import Policy, policy_in_force
+from revolve.store import funds as store_funds
 from revolve.store import households as store_households
 
 __all__ = ["HouseholdOperations"]
@@ -181,10 +184,14 @@ class HouseholdOperations(Family):
 
         Raises:
             UnknownHousehold: no such household.
-            InvalidEntry, InvalidDate, InvalidAmount: a record its kind does not allow.
+            InvalidEntry, InvalidDate, InvalidAmount: a record its kind does not allow, or a record of
+                kind ``change`` (档案变更: written only by :meth:`edit_household`).
             UnknownFund: no fund has this id or code.
             BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
+        if check_choice(RecordKind, "kind", kind) is RecordKind.CHANGE:
+            # a change record states what edit_household changed; one written by hand would not
+            raise InvalidEntry("kind", RecordKind.CHANGE.value, reason="household_change_record")
         with self._books.locked(fund) as unit:
             hh = store_households.find_household(unit.conn, unit.fund.id, ref_of(household))
             record = HouseholdRecord(
@@ -234,6 +241,113 @@ class HouseholdOperations(Family):
             store_households.set_household_size(unit.conn, updated)
             return updated
 
+    def edit_household(
+        self,
+        fund: FundRef,
+        household: Household | int | str,
+        *,
+        on: date,
+        mother_name: str | None = None,
+        national_id: str | None = None,
+        phone: str | None = None,
+        org: Org | int | str | None = None,
+        fp_status: FamilyPlanningStatus | str | None = None,
+        persons: int | None = None,
+        note: str = "",
+    ) -> Household:
+        """Change a household's file (一户一档): the mother's name, her ID number, phone, village,
+        family-planning category, household size — any of them, in one transaction.
+
+        The file keeps its history: a record of kind ``change`` (档案变更) dated ``on`` states each change,
+        old → new (the ID number and phone masked), followed by ``note``. The registration's record
+        digest (:data:`revolve.records.HOUSEHOLD_COLUMNS`) is made again from the new values, so
+        ``check()`` and ``verify()`` stay clean after the edit and still find a later edit by raw SQL.
+        An argument left None keeps what the file has; a value equal to it changes nothing.
+
+        Args:
+            fund: the household's fund.
+            household: the household (its id, code, or itself); its code (户编码) does not change.
+            on: the day of the change (the record's date): not before the registration, nor, with
+                ``persons``, before the size count on file.
+            mother_name: the mother's name (受助母亲姓名), corrected.
+            national_id: her 居民身份证号码, corrected (validated as at registration; unique in the fund).
+            phone: a contact phone; ``""`` removes it.
+            org: the village or town she lives in (an organisation, its id or code).
+            fp_status: the family-planning category (计生类别).
+            persons: the household's size (家庭人口) as counted on ``on``, 1 or more.
+            note: why (变更原因), added to the change record.
+
+        Returns:
+            The household as its file now stands.
+
+        Raises:
+            UnknownHousehold: no such household.
+            InvalidNationalId: the new ID number is malformed or its check digit is wrong.
+            DuplicateCode: another household of the fund holds the new ID number (named by its code, the
+                ID masked).
+            InvalidEntry: nothing would change, an empty name, an unknown category, ``persons`` not a
+                whole number from 1, a note that is not text.
+            InvalidDate: ``on`` is not a date, is before the registration, or (with ``persons``) before
+                the size count on file.
+            UnknownOrg: no organisation has this id or code.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
+        """
+        check_date("on", on)
+        if not isinstance(note, str):
+            raise InvalidEntry("note", note, reason="give text (an empty string for no note)")
+        normal = validate_national_id(national_id) if national_id is not None else None
+        if persons is not None:
+            check_persons(persons)
+        status = check_choice(FamilyPlanningStatus, "fp_status", fp_status) if fp_status is not None else None
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            hh = store_households.find_household(conn, f.id, ref_of(household))
+            org_id = store_funds.find_org(conn, ref_of(org)).id if org is not None else hh.org_id
+            edited = replace(
+                hh,
+                mother_name=hh.mother_name if mother_name is None else mother_name,
+                national_id=hh.national_id if normal is None else normal,
+                phone=hh.phone if phone is None else phone,
+                org_id=org_id,
+                fp_status=hh.fp_status if status is None else status,
+                persons=hh.persons if persons is None else persons,
+                persons_on=hh.persons_on if persons is None else on,
+            )
+            changes = _changes(hh, edited, {o.id: o for o in store_funds.list_orgs(conn)})
+            if not changes:
+                raise InvalidEntry("household", hh.code, reason="household_unchanged")
+            if on < hh.registered_on:
+                raise InvalidDate(
+                    on,
+                    reason=f"the household was registered on {hh.registered_on.isoformat()}; "
+                    "date the change on or after that day",
+                )
+            if persons is not None and hh.persons_on is not None and on < hh.persons_on:
+                raise InvalidDate(
+                    on,
+                    reason=f"the household's size on file was counted on {hh.persons_on.isoformat()}; "
+                    "record a count of that day or later",
+                )
+            if edited.national_id != hh.national_id:
+                _, held = store_households.household_clashes(conn, f.id, (), [edited.national_id])
+                holder = held.get(edited.national_id)
+                if holder is not None and holder != hh.code:
+                    # name the household holding it, by its code; never print the ID in clear
+                    raise DuplicateCode(
+                        edited.national_id,
+                        what="household national ID",
+                        shown=mask_national_id(edited.national_id),
+                        holder=holder,
+                    )
+            text = "；".join(changes) + (f"。{note.strip()}" if note.strip() else "")
+            record = HouseholdRecord(
+                household_id=hh.id, kind=RecordKind.CHANGE, on=on, note=text, income=None, exited_poverty=None
+            )
+            store_households.update_household(conn, edited)
+            store_households.insert_household_record(conn, f.id, record)
+            return edited
+
     def household_records(
         self, fund: FundRef, household: Household | int | str | None = None
     ) -> list[HouseholdRecord]:
@@ -274,7 +388,98 @@ class HouseholdOperations(Family):
                 unit.conn, unit.fund.id, code=code, site=site, on=on, note=note
             )
 
+    def close_batch(self, fund: FundRef, batch: Batch | int | str, *, on: date, note: str = "") -> Batch:
+        """Close a disbursement batch (批次结束): from now on it takes no payout (:meth:`disburse` into it is
+        refused with :class:`~revolve.errors.BatchClosed`); its loans are repaid as before.
+
+        Loan applications waiting in the queue (:meth:`applications`) name no batch — a payout names
+        its batch when it is made — so closing a batch leaves them waiting: each is paid out later into
+        a batch that is open. The close is covered by the batch's record digest
+        (:data:`revolve.records.BATCH_COLUMNS`), rewritten here: ``check()`` and ``verify()`` stay clean,
+        and find a batch reopened or its close moved by raw SQL.
+
+        Args:
+            fund: the batch's fund.
+            batch: the batch (its id, code, or itself).
+            on: the day it is closed: not before it was opened, nor before its last payout.
+            note: why or on whose approval (e.g. 第一批放款完毕).
+
+        Returns:
+            The batch, closed.
+
+        Raises:
+            UnknownBatch: no such batch in the fund (a batch of another fund is not found here either).
+            BatchClosed: the batch was closed before.
+            InvalidEntry: ``on`` is before the batch was opened or before its last payout; a note that
+                is not text.
+            InvalidDate: ``on`` is not a date.
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
+        """
+        check_date("on", on)
+        if not isinstance(note, str):
+            raise InvalidEntry("note", note, reason="give text (an empty string for no note)")
+        with self._books.locked(fund) as unit:
+            conn, f = unit.conn, unit.fund
+            found = store_households.find_batch(conn, f.id, ref_of(batch))
+            if found.closed_on is not None:
+                raise BatchClosed(found.code, closed_on=found.closed_on, fund=f.code, operation="close")
+            if on < found.opened_on:
+                raise InvalidEntry(
+                    "on",
+                    on.isoformat(),
+                    reason="batch_close_before_opening",
+                    batch=found.code,
+                    opened_on=found.opened_on.isoformat(),
+                )
+            last = store_households.last_payout_in_batch(conn, f.id, found.id)
+            if last is not None and on < last[1]:
+                raise InvalidEntry(
+                    "on",
+                    on.isoformat(),
+                    reason="batch_close_before_payout",
+                    batch=found.code,
+                    loan=last[0],
+                    disbursed_on=last[1].isoformat(),
+                )
+            closed = replace(found, closed_on=on, close_note=note.strip())
+            store_households.set_batch_closed(conn, closed)
+            return closed
+
     def batches(self, fund: FundRef) -> list[Batch]:
-        """The fund's batches."""
+        """The fund's batches, oldest first, each with its close (``closed_on``, None while open)."""
         with self._books.reading(fund) as (conn, found):
             return store_households.list_batches(conn, found.id)
+
+
+def _changes(before: Household, after: Household, orgs: dict[int, Org]) -> list[str]:
+    """What an edit changes in a household's file, one ``label old→new`` each (the ID number and phone
+    masked, the village by its name): the text of its change record (档案变更)."""
+
+    def place(org_id: int | None) -> str:
+        return "—" if org_id is None else orgs[org_id].name if org_id in orgs else str(org_id)
+
+    def masked(text: str | None, mask: Callable[[str], str]) -> str:
+        return "—" if not text else mask(text)
+
+    pairs = [
+        ("姓名", before.mother_name, after.mother_name),
+        (
+            "身份证号",
+            masked(before.national_id, mask_national_id),
+            masked(after.national_id, mask_national_id),
+        ),
+        ("电话", masked(before.phone, mask_phone), masked(after.phone, mask_phone)),
+        ("所在村", place(before.org_id), place(after.org_id)),
+        ("计生类别", before.fp_status.label_zh, after.fp_status.label_zh),
+    ]
+    out = [f"{label} {old}→{new}" for label, old, new in pairs if old != new]
+    if (before.persons, before.persons_on) != (after.persons, after.persons_on):
+        # a new count replaces the one on file, even when it finds the same number
+        out.append(f"家庭人口 {before.persons or '—'}→{after.persons}（{after.persons_on} 清点）")
+    # a corrected ID or phone whose masked forms agree (a middle digit) still changed
+    if before.national_id != after.national_id and not any(p.startswith("身份证号") for p in out):
+        out.append(f"身份证号 {masked(after.national_id, mask_national_id)}（更正）")
+    if (before.phone or None) != (after.phone or None) and not any(p.startswith("电话") for p in out):
+        out.append(f"电话 {masked(after.phone, mask_phone)}（更正）")
+    return out

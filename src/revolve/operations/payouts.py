@@ -112,6 +112,7 @@ class Payouts(Family):
         Raises:
             InvalidTerms, InvalidRate, InvalidAmount: terms a schedule cannot be built from.
             UnknownHousehold, UnknownBatch, UnknownGuarantor: a record the payout names does not exist.
+            BatchClosed: the batch has been closed (:meth:`close_batch`): pay the loan out in an open one.
             IdempotencyConflict: the key was used for another payout.
             PolicyViolation: the loan breaks the fund's policy in force on the start date.
             InsufficientFunds: the fund has less cash available than the principal.

@@ -24,6 +24,7 @@ from revolve.store.driver import run, run_many
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
 from revolve.store.rows import (
     batch_of,
+    batch_values,
     household_of,
     household_record_of,
     household_record_values,
@@ -44,12 +45,15 @@ __all__ = [
     "insert_batch",
     "insert_household_record",
     "insert_households",
+    "last_payout_in_batch",
     "list_batches",
     "list_households",
     "list_policies",
     "loans_across_funds",
     "mother_files",
+    "set_batch_closed",
     "set_household_size",
+    "update_household",
     "upsert_policy",
 ]
 
@@ -107,6 +111,12 @@ def set_household_size(conn: Connection, household: Household) -> None:
         .where(_HOUSEHOLD.c.id == household.id)
         .values(persons=household.persons, persons_on=household.persons_on)
     )
+
+
+def update_household(conn: Connection, household: Household) -> None:
+    """Write a household's file as edited, with its registration's record digest made again."""
+    values = household_values(household)
+    conn.execute(update(_HOUSEHOLD).where(_HOUSEHOLD.c.id == household.id).values(values))
 
 
 def find_household(conn: Connection, fund_id: int, ref: int | str) -> Household:
@@ -264,12 +274,34 @@ def insert_batch(
     """Open a disbursement batch; refuse a code already used in the fund."""
     if conn.execute(select(BatchRow.id).where(BatchRow.fund_id == fund_id, BatchRow.code == code)).first():
         raise DuplicateCode(code, what="batch")
-    new_id = conn.execute(
-        insert(BatchRow)
-        .values(fund_id=fund_id, code=code, site_org_id=site, opened_on=on, note=note)
-        .returning(BatchRow.id)
-    ).scalar_one()
-    return Batch(new_id, fund_id, code, site, on, note)
+    batch = Batch(0, fund_id, code, site, on, note)
+    new_id = conn.execute(insert(BatchRow).values(batch_values(batch)).returning(BatchRow.id)).scalar_one()
+    return replace(batch, id=new_id)
+
+
+def set_batch_closed(conn: Connection, batch: Batch) -> None:
+    """Write a batch's close (its date and note) with the batch's record digest made again."""
+    values = batch_values(batch)
+    conn.execute(
+        update(_BATCH)
+        .where(_BATCH.c.id == batch.id)
+        .values(closed_on=values["closed_on"], close_note=values["close_note"], digest=values["digest"])
+    )
+
+
+def last_payout_in_batch(conn: Connection, fund_id: int, batch_id: int) -> tuple[str, date] | None:
+    """The number and date of the batch's latest payout (voided loans left out: never lent), if any."""
+    row = conn.execute(
+        select(_LOAN.c.number, _LOAN.c.disbursed_on)
+        .where(
+            _LOAN.c.fund_id == fund_id,
+            _LOAN.c.batch_id == batch_id,
+            _LOAN.c.status != LoanStatus.VOIDED.value,
+        )
+        .order_by(_LOAN.c.disbursed_on.desc(), _LOAN.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row.number), row.disbursed_on)
 
 
 _BATCHES = by_ref(select(_BATCH), _BATCH, "code")

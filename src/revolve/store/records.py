@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, and_, exists, func, select, update
 from revolve.chain import ChainKey
 from revolve.chart import AccountRole
 from revolve.records import (
+    BATCH_COLUMNS,
     HOUSEHOLD_COLUMNS,
     LOAN_COLUMNS,
     PERIOD_CLOSE_COLUMNS,
@@ -29,6 +30,7 @@ from revolve.records import (
 )
 from revolve.store.schema import (
     AccountRow,
+    BatchRow,
     EntryRow,
     FundRow,
     GuaranteeRow,
@@ -49,6 +51,7 @@ __all__ = ["Keys", "missing_funds", "record_figures", "rekey_records"]
 
 _RECEIPT = cast(Table, ReceiptRow.__table__)
 _HOUSEHOLD = cast(Table, HouseholdRow.__table__)
+_BATCH = cast(Table, BatchRow.__table__)
 _VERSION = cast(Table, ScheduleVersionRow.__table__)
 _INSTALLMENT = cast(Table, InstallmentRow.__table__)
 _CLOSE = cast(Table, PeriodCloseRow.__table__)
@@ -353,6 +356,7 @@ def record_figures(conn: Connection, fund_ids: Sequence[int], keys: Keys | None 
         conn, _HOUSEHOLD, "household", HOUSEHOLD_COLUMNS, fund_ids, subject="household", keys=keys
     )
     digests += _row_digests(conn, _LOAN, "loan", LOAN_COLUMNS, fund_ids, subject="loan", keys=keys)
+    digests += _row_digests(conn, _BATCH, "batch", BATCH_COLUMNS, fund_ids, subject="batch", keys=keys)
     digests += _period_close_digests(conn, fund_ids, keys)
     digests += _schedule_digests(conn, fund_ids, keys)
     digests += _guarantee_digests(conn, fund_ids, keys)
@@ -395,14 +399,16 @@ def missing_funds(conn: Connection) -> list[int]:
     return sorted(int(i) for i in ids)
 
 
-def rekey_records(conn: Connection, fund_id: int, key: ChainKey, *, loans: bool = True) -> int:
+def rekey_records(
+    conn: Connection, fund_id: int, key: ChainKey, *, loans: bool = True, batches: bool = True
+) -> int:
     """Re-digest the fund's records under its chain key: each record whose stored digest is the bare
     SHA-256 of its content gets the keyed one (a record edited since it was written keeps its stale digest
     and is still reported). Used when a fund's chain is sealed under the key, and by the migration that
-    keys the records of funds keyed before record digests were (``loans=False``: not the loans' own
-    digests, for a schema before they existed). Returns how many records were re-keyed."""
-    bare = _all_digests(conn, fund_id, {}, loans)
-    keyed = _all_digests(conn, fund_id, {fund_id: key}, loans)
+    keys the records of funds keyed before record digests were (``loans=False``, ``batches=False``: not
+    the loans' or batches' own digests, for a schema before they existed). Returns how many records were re-keyed."""
+    bare = _all_digests(conn, fund_id, {}, loans, batches)
+    keyed = _all_digests(conn, fund_id, {fund_id: key}, loans, batches)
     changed = 0
     for (table, ident), (stored, plain) in bare.items():
         if stored == plain and keyed[(table, ident)][1] != stored:
@@ -412,7 +418,7 @@ def rekey_records(conn: Connection, fund_id: int, key: ChainKey, *, loans: bool 
 
 
 def _all_digests(
-    conn: Connection, fund_id: int, keys: Keys, loans: bool
+    conn: Connection, fund_id: int, keys: Keys, loans: bool, batches: bool
 ) -> dict[tuple[str, Any], tuple[str, str]]:
     """``(table, row id) → (stored, computed)`` for every digested record of the fund."""
     out: dict[tuple[str, Any], tuple[str, str]] = {}
@@ -423,6 +429,8 @@ def _all_digests(
     ]
     if loans:
         rows.append((_LOAN, "loan", LOAN_COLUMNS))
+    if batches:
+        rows.append((_BATCH, "batch", BATCH_COLUMNS))
     for table, kind, columns in rows:
         for row in conn.execute(select(table).where(table.c.fund_id == fund_id, table.c.digest.is_not(None))):
             values = row._mapping
@@ -468,5 +476,5 @@ def _set_digest(conn: Connection, table: str, ident: Any, digest: str) -> None:
     elif table == _GUARANTEE_SET:
         conn.execute(update(_LOAN).where(_LOAN.c.id == ident).values(guarantees_digest=digest))
     else:
-        target = {t.name: t for t in (_RECEIPT, _HOUSEHOLD, _CLOSE, _LOAN)}[table]
+        target = {t.name: t for t in (_RECEIPT, _HOUSEHOLD, _CLOSE, _LOAN, _BATCH)}[table]
         conn.execute(update(target).where(target.c.id == ident).values(digest=digest))

@@ -29,7 +29,7 @@ from revolve.opening import Opening
 from revolve.orgs import Org, OrgLevel
 from revolve.pledges import Passbook, PassbookPledge
 from revolve.policy import HouseholdScope, Policy
-from revolve.records import HOUSEHOLD_COLUMNS, RECEIPT_COLUMNS, row_digest
+from revolve.records import BATCH_COLUMNS, HOUSEHOLD_COLUMNS, RECEIPT_COLUMNS, row_digest
 from revolve.restrictions import TimeRestriction
 from revolve.rules import PayerKind
 from revolve.store.record_key import record_key
@@ -49,6 +49,7 @@ __all__ = [
     "allowance_policy_values",
     "as_money",
     "batch_of",
+    "batch_values",
     "caps_from_json",
     "caps_to_json",
     "fund_of",
@@ -234,7 +235,24 @@ def policy_values(fund_id: int, policy: Policy) -> dict[str, Any]:
 
 def batch_of(row: Any) -> Batch:
     """A batch row as a :class:`Batch`."""
-    return Batch(row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note)
+    return Batch(
+        row.id, row.fund_id, row.code, row.site_org_id, row.opened_on, row.note, row.closed_on, row.close_note
+    )
+
+
+def batch_values(batch: Batch) -> dict[str, Any]:
+    """The column values of a batch's row (its id left out), with its record digest."""
+    values = {
+        "fund_id": batch.fund_id,
+        "code": batch.code,
+        "site_org_id": batch.site_org_id,
+        "opened_on": batch.opened_on,
+        "note": batch.note,
+        "closed_on": batch.closed_on,
+        "close_note": batch.close_note,
+    }
+    values["digest"] = row_digest("batch", values, BATCH_COLUMNS, record_key())
+    return values
 
 
 # ---- guarantors -------------------------------------------------------------------------------

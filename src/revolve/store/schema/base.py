@@ -46,7 +46,7 @@ __all__ = [
     "metadata",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The schema version this code writes; ``revolve_schema.version`` records what a database holds."""
 
 NAMING_CONVENTION = {

@@ -122,6 +122,12 @@ class BatchRow(Base):
     site_org_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_org.id"))
     opened_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # the day the batch was closed (结束放款): it takes no further payout; NULL while it is open
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # SHA-256 of the batch (revolve.records.BATCH_COLUMNS), rewritten when it is closed; NULL: written
+    # before it existed
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class GuarantorRow(Base):

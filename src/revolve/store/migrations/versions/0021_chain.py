@@ -40,7 +40,9 @@ def upgrade() -> None:
     conn = op.get_bind()
     keyed = conn.execute(sa.select(_FUND.c.id).where(_FUND.c.chain_key_id == key.fingerprint)).scalars()
     for fund_id in list(keyed):
-        rekey_records(conn, int(fund_id), key, loans=False)  # loan digests: 0023
+        rekey_records(
+            conn, int(fund_id), key, loans=False, batches=False
+        )  # loan digests: 0022; batches: 0024
 
 
 def downgrade() -> None:
