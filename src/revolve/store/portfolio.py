@@ -99,7 +99,7 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
             )
             .join(AccountRow, AccountRow.id == PostingRow.account_id)
             .where(
-                # the fund's few entries of these kinds, found by the (fund_id, kind) index, then their
+                # the fund's few entries of these kinds, found by the (kind, fund_id) index, then their
                 # cash lines: never every cash posting of the fund (or, without the fund on the account,
                 # of every fund in the database)
                 EntryRow.fund_id == fund_id,

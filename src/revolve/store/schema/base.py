@@ -152,9 +152,11 @@ class EntryRow(Base):
         CheckConstraint("seq >= 1", name="seq"),
         CheckConstraint("reverses_seq IS NULL OR reverses_seq < seq", name="reverses_earlier"),
         Index(None, "fund_id", "value_date"),
-        # a fund's entries of a kind or a kind prefix (``LIKE 'contribution.%'``: the capital a report reads);
-        # on PostgreSQL the pattern operator class lets a prefix use it under any collation
-        Index(None, "fund_id", "kind", postgresql_ops={"kind": "text_pattern_ops"}),
+        # the entries of a kind or a kind prefix — of one fund (``LIKE 'contribution.%'``: the capital a
+        # report reads) or of every fund (the allocations ``check`` pairs): the few entries of the kind,
+        # not every cash posting; on PostgreSQL the pattern operator class lets a prefix use it under any
+        # collation
+        Index(None, "kind", "fund_id", postgresql_ops={"kind": "text_pattern_ops"}),
     )
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)

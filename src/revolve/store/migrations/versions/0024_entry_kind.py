@@ -1,6 +1,8 @@
-"""An index on each fund's entries by kind, so that the capital a report reads (the contributions and
-allocations, found by their kind's prefix) is a few index reads, not a walk over every cash posting of the
-fund — which made a province's 季报表 grow with the square of its funds.
+"""An index on the entries by kind (then fund), so that the capital a report reads (a fund's contributions
+and allocations, found by their kind's prefix) and the allocations ``check`` pairs across funds are a few
+index reads, not a walk over every cash posting — of the fund, or, for the allocations and (by the
+planner's choice) the capital, of every fund in the database: a province's 季报表 grew with the square of
+its funds, and ``check()`` of one fund with the whole database.
 
 Revision ID: 0024_entry_kind
 Revises: 0023_schema_5
@@ -20,15 +22,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Index the entries by fund and kind."""
+    """Index the entries by kind and fund."""
     op.create_index(
-        "ix_revolve_entry_fund_id_kind",
+        "ix_revolve_entry_kind_fund_id",
         "revolve_entry",
-        ["fund_id", "kind"],
+        ["kind", "fund_id"],
         postgresql_ops={"kind": "text_pattern_ops"},
     )
 
 
 def downgrade() -> None:
     """Drop the index."""
-    op.drop_index("ix_revolve_entry_fund_id_kind", table_name="revolve_entry")
+    op.drop_index("ix_revolve_entry_kind_fund_id", table_name="revolve_entry")
