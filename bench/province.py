@@ -138,8 +138,9 @@ def _terms(amount: int, on: date) -> LoanTerms:
 class Province:
     """The book's plan, fund by fund, and what was written."""
 
-    def __init__(self, ledger: Ledger, funds: int, years: int) -> None:
+    def __init__(self, ledger: Ledger, funds: int, years: int, per_fund: int = HOUSEHOLDS_PER_FUND) -> None:
         self.ledger = ledger
+        self.per_fund = per_fund
         self.rng = random.Random(SEED)
         self.years = years
         self.funds: list[int] = []
@@ -164,7 +165,7 @@ class Province:
         rng = self.rng
         people = [
             _Household(f"H{n:04d}-{k:04d}", k % 4, rng.randrange(5_000, 20_001, 1_000))
-            for k in range(HOUSEHOLDS_PER_FUND)
+            for k in range(self.per_fund)
         ]
         ledger = self.ledger
         capital = sum(h.amount for h in people) * 100
@@ -179,9 +180,7 @@ class Province:
         ledger.register_households(
             fund,
             [
-                Registration(
-                    h.code, f"母亲{n}-{k}", national_id(n * HOUSEHOLDS_PER_FUND + k), date(2010, 12, 1)
-                )
+                Registration(h.code, f"母亲{n}-{k}", national_id(n * self.per_fund + k), date(2010, 12, 1))
                 for k, h in enumerate(people)
             ],
         )
@@ -311,6 +310,9 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("REVOLVE_BENCH_POSTGRES_URL"))
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 200 funds, 50,000 households")
     parser.add_argument("--years", type=int, default=15, help="years from 2011 (15 = through 2025)")
+    parser.add_argument(
+        "--households", type=int, default=HOUSEHOLDS_PER_FUND, help="households a fund (smaller: a smoke run)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="measured runs of each read")
     parser.add_argument("--keep", action="store_true", help="read an existing book; do not build")
     args = parser.parse_args()
@@ -331,7 +333,7 @@ def main() -> None:
             os.remove(url.removeprefix("sqlite:///"))
         ledger = Ledger.open(url)
         t0 = time.perf_counter()
-        province = Province(ledger, funds, args.years)
+        province = Province(ledger, funds, args.years, args.households)
         setup_s = time.perf_counter() - t0
         per_year = []
         for year in range(FIRST_YEAR, last + 1):
@@ -378,6 +380,7 @@ def main() -> None:
     }
     problems = ledger.check(fund)
     walk = ledger.verify(fund)
+    household_count = sum(len(ledger.households(f)) for f in funds_list)
     ledger.close()
     print(
         json.dumps(
@@ -385,7 +388,7 @@ def main() -> None:
                 "bench": "province",
                 "scale": args.scale,
                 "funds": len(funds_list),
-                "households": len(funds_list) * HOUSEHOLDS_PER_FUND,
+                "households": household_count,
                 "years": args.years,
                 **build,
                 **sizes,
