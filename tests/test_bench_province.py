@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_province_bench_builds_a_sound_book(tmp_path: Path) -> None:
     db = tmp_path / "province.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    small = ["--scale", "0.01", "--years", "2", "--households", "24", "--repeat", "1"]
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "province.py"), "--url", f"sqlite:///{db}"]
-        + ["--scale", "0.01", "--years", "2", "--households", "24", "--repeat", "1"],
+        [sys.executable, str(ROOT / "bench" / "province.py"), "--url", f"sqlite:///{db}", *small],
         capture_output=True,
         text=True,
         env=env,
