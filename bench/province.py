@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -400,6 +401,8 @@ def main() -> None:
                     }
                     for k, v in figures.items()
                 },
+                # the process's peak memory: the province's report holds every fund's portfolio at once
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "fund_check_violations": len(problems),
                 "fund_verify_entries": walk.entries_checked,
                 "fund_verify_ok": walk.first_break is None,

@@ -124,6 +124,9 @@ class AccountRow(Base):
         UniqueConstraint("fund_id", "role", "sub"),
         UniqueConstraint("fund_id", "code"),
         UniqueConstraint("fund_id", "id"),
+        # every fund's accounts of a role (the inter-fund accounts ``check`` nets across funds): the few
+        # of the role, not a scan of every account — one per loan — in the database
+        Index(None, "role", "fund_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
