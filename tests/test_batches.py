@@ -208,9 +208,11 @@ def test_the_migration_fills_the_digest_of_existing_batches(
 ) -> None:
     _book(ledger)
     engine = _engine(ledger)
-    # the books as revision 0023 left them: batches without a digest
+    # the books as revision 0023 left them: batches without a digest (and without the indexes of 0025)
     with engine.begin() as conn:
         conn.execute(update(BatchRow).values(digest=None))
+        conn.execute(text("DROP INDEX ix_revolve_entry_kind_fund_id"))
+        conn.execute(text("DROP INDEX ix_revolve_account_role_fund_id"))
         conn.execute(text(f"UPDATE {ALEMBIC_VERSION_TABLE} SET version_num = '0023_schema_5'"))
         conn.execute(text("UPDATE revolve_schema SET version = 5"))
     monkeypatch.delenv("REVOLVE_CHAIN_KEY", raising=False)

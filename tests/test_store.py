@@ -63,7 +63,7 @@ def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
         with engine.connect() as conn:
             assert _diffs(conn) == []
             stamped = conn.execute(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}")).scalar_one()
-        assert stamped == "0025_schema_6"
+        assert stamped == "0026_schema_6"
         # opening again finds the schema and changes nothing
         before = snapshot(engine)
         assert ensure_schema(engine) == SCHEMA_VERSION

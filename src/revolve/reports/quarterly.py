@@ -108,8 +108,14 @@ def overdue_areas(
     fund's (or subtree's) 逾期率.
     """
     funds, _ = _funds(ledger, fund, org)
+    return _overdue_areas(ledger, [ledger.portfolio(f) for f in funds], end=end, level=level)
+
+
+def _overdue_areas(
+    ledger: Ledger, portfolios: list[Portfolio], *, end: date, level: OrgLevel
+) -> list[AreaOverdue]:
     areas = area_of(ledger.orgs(), level)
-    return combine_areas(overdue_by_area(ledger.portfolio(f), on=end, areas=areas) for f in funds)
+    return combine_areas(overdue_by_area(p, on=end, areas=areas) for p in portfolios)
 
 
 def _area_table(ledger: Ledger, lines: list[AreaOverdue]) -> Table:
@@ -167,8 +173,9 @@ def build_quarterly(
     portfolios = [ledger.portfolio(each) for each in funds]
     figures, cash = _figures(ledger, funds, portfolios, start=start, end=end)
     f = figures
-    by_town = overdue_areas(ledger, end=end, level=OrgLevel.TOWN, fund=fund, org=org)
-    by_village = overdue_areas(ledger, end=end, level=OrgLevel.VILLAGE, fund=fund, org=org)
+    # each fund's portfolio is read once, for the figures, the form and the areas alike
+    by_town = _overdue_areas(ledger, portfolios, end=end, level=OrgLevel.TOWN)
+    by_village = _overdue_areas(ledger, portfolios, end=end, level=OrgLevel.VILLAGE)
     capital = Table(
         columns=(Column("source", "source", T), Column("amount", "amount", M)),
         rows=tuple((Term(f"source_{k}"), v) for k, v in sorted(f.capital_by_source.items())),

@@ -99,7 +99,11 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
             )
             .join(AccountRow, AccountRow.id == PostingRow.account_id)
             .where(
+                # the fund's few entries of these kinds, found by the (kind, fund_id) index, then their
+                # cash lines: never every cash posting of the fund (or, without the fund on the account,
+                # of every fund in the database)
                 EntryRow.fund_id == fund_id,
+                AccountRow.fund_id == fund_id,
                 EntryRow.kind.like(f"{kinds}%"),
                 AccountRow.role == AccountRole.FUND_CASH.value,
                 # a voided contribution and the entry that voided it are left out together

@@ -124,6 +124,9 @@ class AccountRow(Base):
         UniqueConstraint("fund_id", "role", "sub"),
         UniqueConstraint("fund_id", "code"),
         UniqueConstraint("fund_id", "id"),
+        # every fund's accounts of a role (the inter-fund accounts ``check`` nets across funds): the few
+        # of the role, not a scan of every account — one per loan — in the database
+        Index(None, "role", "fund_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -152,6 +155,11 @@ class EntryRow(Base):
         CheckConstraint("seq >= 1", name="seq"),
         CheckConstraint("reverses_seq IS NULL OR reverses_seq < seq", name="reverses_earlier"),
         Index(None, "fund_id", "value_date"),
+        # the entries of a kind or a kind prefix — of one fund (``LIKE 'contribution.%'``: the capital a
+        # report reads) or of every fund (the allocations ``check`` pairs): the few entries of the kind,
+        # not every cash posting; on PostgreSQL the pattern operator class lets a prefix use it under any
+        # collation
+        Index(None, "kind", "fund_id", postgresql_ops={"kind": "text_pattern_ops"}),
     )
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)

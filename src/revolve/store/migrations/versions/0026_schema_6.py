@@ -1,8 +1,8 @@
-"""Schema version 6: a disbursement batch's close and its record digest (0024). This revision records
-the version they make.
+"""Schema version 6: a disbursement batch's close and its record digest (0024) and the indexes of the
+entries by kind and the accounts by role (0025). This revision records the version they make.
 
-Revision ID: 0025_schema_6
-Revises: 0024_batch_close
+Revision ID: 0026_schema_6
+Revises: 0025_entry_kind
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0025_schema_6"
-down_revision: str | None = "0024_batch_close"
+revision: str = "0026_schema_6"
+down_revision: str | None = "0025_entry_kind"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
