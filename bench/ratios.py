@@ -53,25 +53,41 @@ from revolve.reports import build_statement
 ROUNDS = 5
 
 
+def _timed(call: Callable[[], float]) -> tuple[float, float]:
+    """``call``'s rate, and the process's CPU seconds per wall second while it ran."""
+    c0, w0 = time.process_time(), time.perf_counter()
+    rate = call()
+    return rate, (time.process_time() - c0) / (time.perf_counter() - w0)
+
+
 def _alternate(revolve: Callable[[], float], raw: Callable[[], float]) -> dict[str, object]:
-    """Run ``revolve`` and ``raw`` (each returns a rate) in alternating rounds; the median of the ratios."""
-    ours, theirs, ratios = [], [], []
+    """Run ``revolve`` and ``raw`` (each returns a rate) in alternating rounds; the median of the ratios.
+
+    Beside the wall-clock ratio, ``cpu_ratio`` compares the CPU time each side took per operation (the
+    rate scaled by the share of the wall time the process was on a CPU): a load that keeps the process
+    waiting for a core moves the wall-clock ratio from round to round, far less the CPU ratio. Time
+    spent waiting for the disk (the sync of ``FULL``) is in neither side's CPU time.
+    """
+    ours, theirs, ratios, cpu_ratios = [], [], [], []
     for k in range(ROUNDS):
         # alternate who goes first, so neither always runs on a warmer (or busier) machine
         if k % 2:
-            b = raw()
-            a = revolve()
+            b, b_cpu = _timed(raw)
+            a, a_cpu = _timed(revolve)
         else:
-            a = revolve()
-            b = raw()
+            a, a_cpu = _timed(revolve)
+            b, b_cpu = _timed(raw)
         ours.append(a)
         theirs.append(b)
         ratios.append(a / b)
+        cpu_ratios.append((a / a_cpu) / (b / b_cpu) if a_cpu and b_cpu else float("nan"))
     return {
         "revolve_per_s": round(statistics.median(ours)),
         "raw_per_s": round(statistics.median(theirs)),
         "revolve_over_raw": round(statistics.median(ratios), 3),
         "round_ratios": [round(r, 3) for r in ratios],
+        "cpu_ratio": round(statistics.median(cpu_ratios), 3),
+        "round_cpu_ratios": [round(r, 3) for r in cpu_ratios],
     }
 
 

@@ -98,6 +98,10 @@ def recorded_text(recorded_at: datetime) -> str:
     return recorded_at.isoformat(sep=" ", timespec="microseconds")
 
 
+# json.dumps(text, ensure_ascii=False), without making an encoder per call
+_KEY_TEXT = json.JSONEncoder(ensure_ascii=False)
+
+
 def link_digest(
     version: int, digest: str, *, idempotency_key: str | None, recorded_at: datetime | str
 ) -> str:
@@ -108,7 +112,7 @@ def link_digest(
     """
     if version == 1:
         return digest
-    key = "-" if idempotency_key is None else json.dumps(idempotency_key, ensure_ascii=False)
+    key = "-" if idempotency_key is None else _KEY_TEXT.encode(idempotency_key)
     stamp = recorded_at if isinstance(recorded_at, str) else recorded_text(recorded_at)
     return hashlib.sha256(f"2|{digest}|{key}|{stamp}".encode()).hexdigest()
 

@@ -186,8 +186,12 @@ def content_digest(
         64 hex digits.
     """
     payload = [value_date.isoformat(), kind, memo, reverses, [[code, amount] for code, amount in lines]]
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = _CANONICAL.encode(payload)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# json.dumps(payload, ensure_ascii=False, separators=(",", ":")), without making an encoder per call
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, *, fund_id: int, seq: int, digest: str, key: ChainKey | None = None) -> str:

@@ -159,6 +159,7 @@ class Ledger(
 
     def close(self) -> None:
         """Release the database connection pool, if revolve created it."""
+        self._books.tx.close()
         engine = self._books.tx.engine
         if self._owns_engine and engine is not None:
             engine.dispose()

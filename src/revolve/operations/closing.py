@@ -50,8 +50,13 @@ def with_accruals(unit: Unit) -> Fund:
     Repayments and subsidy payments need it: what fell due by then was accrued at a close, so paying it
     settles the receivable or payable accrued then instead of booking revenue or expense again.
     """
-    fund = replace(unit.fund, accrued_through=store_closing.accrued_through(unit.conn, unit.fund.id))
-    unit.head = store_funds.FundHead(fund, unit.head.count, unit.head.hash)
+    head = unit.head
+    # read with the fund's lock, unless the head was moved on since
+    accrued = (
+        head.accrued_through if head.accrued_read else store_closing.accrued_through(unit.conn, unit.fund.id)
+    )
+    fund = replace(unit.fund, accrued_through=accrued)
+    unit.head = store_funds.FundHead(fund, head.count, head.hash, accrued, True)
     return fund
 
 

@@ -37,6 +37,7 @@ from revolve.invariants import (
 from revolve.journal import Entry, PostedEntry, Posting
 from revolve.money import Money
 from revolve.opening import OPENING_KIND
+from revolve.operations import bulk
 from revolve.operations.books import Family, FundRef, Replay, with_budget_twins
 from revolve.records import record_violations
 from revolve.store import accounts as store_accounts
@@ -184,7 +185,7 @@ class JournalOperations(Family):
             memo=memo,
             idempotency_key=idempotency_key,
         )
-        return self.post_entries(fund, [entry])[0]
+        return self._books.post(fund, [entry])[0]
 
     def post_entries(self, fund: FundRef, entries: Iterable[Entry]) -> list[PostedEntry]:
         """Post many entries to one fund in one transaction (bulk import): all of them, or none.
@@ -196,7 +197,8 @@ class JournalOperations(Family):
             As :meth:`post`, for the first entry refused.
             UnknownFund: no fund has this id or code.
         """
-        return self._books.post(fund, list(entries))
+        with bulk.collector_paused():
+            return self._books.post(fund, list(entries))
 
     def reverse(
         self,

@@ -23,6 +23,7 @@ an operation whose transaction revolve owns is retried on a serialization confli
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from revolve.errors import BooksBusy
 from revolve.store.database import WRITE
+from revolve.store.driver import recheck
 from revolve.store.limits import guard_lengths
 
 __all__ = ["Connection", "Engine", "Session", "Transactions", "busy_from"]
@@ -75,6 +77,10 @@ class Transactions:
             raise ValueError("give exactly one of engine= or session=")
         self._engine = engine
         self._session = session
+        # SQLite: one connection kept between operations (see _connect); elsewhere the pool serves each
+        self._keep = engine is not None and engine.dialect.name == "sqlite"
+        self._parked: list[Connection] = []
+        self._pid = os.getpid()
         bind = engine if engine is not None else session.get_bind() if session is not None else None
         if isinstance(bind, Engine | Connection):
             guard_lengths(bind.engine)
@@ -137,6 +143,18 @@ class Transactions:
                     yield self._session.connection()
                 return
             assert self._engine is not None
+            if self._keep:
+                conn = self._connect()
+                recheck(conn)
+                try:
+                    conn.execution_options(**{WRITE: write})
+                    with conn.begin():
+                        yield conn
+                except BaseException:
+                    conn.close()
+                    raise
+                self._park(conn)
+                return
             with self._engine.connect() as conn:
                 if write:
                     conn.execution_options(**{WRITE: True})
@@ -146,3 +164,35 @@ class Transactions:
                     conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
+
+    def _connect(self) -> Connection:
+        """A connection for one SQLite operation: the one the last operation left parked, or a new one.
+
+        Checking a connection out of SQLAlchemy's pool and back in (where the pool rolls it back) costs
+        more than a small write's own statements, so the connection an operation used waits, parked and
+        outside any transaction, for the next. One connection at most is parked; an operation that
+        finds none (another thread holds it) takes one from the pool as before. A parked connection is
+        never used in another process (a fork's child opens its own).
+        """
+        try:
+            conn = self._parked.pop()
+        except IndexError:
+            conn = None
+        if conn is not None and self._pid == os.getpid() and not conn.closed and not conn.invalidated:
+            return conn
+        assert self._engine is not None
+        return self._engine.connect()
+
+    def _park(self, conn: Connection) -> None:
+        """Keep the connection of an operation that ended cleanly for the next, or close it."""
+        if self._parked or conn.in_transaction() or conn.invalidated or self._pid != os.getpid():
+            conn.close()
+        else:
+            self._parked.append(conn)
+            if len(self._parked) > 1:  # two threads parked at once: keep one
+                self._parked.pop().close()
+
+    def close(self) -> None:
+        """Close the connection kept between operations, if one is (the Engine's pool is the owner's)."""
+        while self._parked:
+            self._parked.pop().close()
