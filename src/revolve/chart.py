@@ -199,15 +199,13 @@ class Chart:
         missing = set(self.roles) - set(roles)
         extra = set(roles) - set(self.roles)
         if extra:
-            raise ChartError(
-                self.name, reason=f"roles {sorted(e.value for e in extra)} are not this system's"
-            )
+            raise ChartError(self.name, reason="foreign_roles", roles=sorted(e.value for e in extra))
         if missing:
-            raise ChartError(self.name, reason=f"no account for roles {sorted(m.value for m in missing)}")
+            raise ChartError(self.name, reason="missing_roles", roles=sorted(m.value for m in missing))
         if len(set(roles)) != len(roles):
-            raise ChartError(self.name, reason="a role appears twice")
+            raise ChartError(self.name, reason="role_twice")
         if len(set(codes)) != len(codes):
-            raise ChartError(self.name, reason="an account code appears twice")
+            raise ChartError(self.name, reason="code_twice")
 
     @property
     def government(self) -> bool:
@@ -463,4 +461,4 @@ def chart_named(name: str) -> Chart:
     try:
         return CHARTS[name]
     except KeyError:
-        raise ChartError(name, reason=f"built-in charts are {sorted(CHARTS)}") from None
+        raise ChartError(name, reason="unknown", charts=sorted(CHARTS)) from None

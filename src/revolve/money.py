@@ -184,7 +184,7 @@ class Money:
         The remainder goes to the last parts: ¥1.00 in 3 → (0.33, 0.33, 0.34).
         """
         if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
-            raise InvalidAmount(parts, reason="split into a whole number of parts, at least 1")
+            raise InvalidAmount(parts, reason="parts")
         base, remainder = divmod(abs(self.fen), parts)
         sign = -1 if self.fen < 0 else 1
         pieces = [base] * (parts - remainder) + [base + 1] * remainder
@@ -197,7 +197,7 @@ class Money:
         """
         ws = tuple(weights)
         if not ws or any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in ws) or sum(ws) == 0:
-            raise InvalidAmount(ws, reason="weights must be non-negative ints with a positive sum")
+            raise InvalidAmount(ws, reason="weights")
         total_weight = sum(ws)
         sign = -1 if self.fen < 0 else 1
         magnitude = abs(self.fen)

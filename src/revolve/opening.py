@@ -146,9 +146,9 @@ def opening_receipt_number(loan: str) -> str:
 
 def _money(value: object, what: str, *, positive: bool = False) -> Money:
     if not isinstance(value, Money):
-        raise InvalidAmount(value, reason=f"{what} is Money, e.g. yuan('1000')")
+        raise InvalidAmount(value, reason="money", field=what)
     if value.fen < 0 or (positive and value.fen == 0):
-        raise InvalidAmount(value, reason=f"{what} must be {'positive' if positive else 'zero or more'}")
+        raise InvalidAmount(value, reason="positive" if positive else "not_negative", field=what)
     return value
 
 
@@ -216,9 +216,7 @@ def _given_schedule(terms: LoanTerms, remaining: Sequence[Installment]) -> Sched
     rows = tuple(remaining)
     for prev, nxt in pairwise(rows):
         if nxt.due_date <= prev.due_date:
-            raise InvalidDate(
-                nxt.due_date, reason="the remaining schedule's due dates must strictly increase"
-            )
+            raise InvalidDate(nxt.due_date, reason="remaining_order")
     return Schedule(terms, rows, _ZERO)
 
 
@@ -230,16 +228,16 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         OpeningMismatch: more repaid than lent, or a remaining schedule that does not owe the outstanding.
     """
     if not isinstance(loan.terms, LoanTerms):
-        raise InvalidEntry("terms", loan.terms, reason="an opening loan's original terms are LoanTerms")
+        raise InvalidEntry("terms", loan.terms, reason="opening_terms")
     if loan.terms.start >= on:
         raise InvalidDate(
             loan.terms.start,
-            reason=f"loan {loan.number} must have been paid out before the opening on {on.isoformat()}",
+            reason="paid_before_opening",
+            loan=loan.number,
+            on=on.isoformat(),
         )
     if not isinstance(loan.round, int) or isinstance(loan.round, bool) or loan.round < 1:
-        raise InvalidEntry(
-            "round", loan.round, reason=f"loan {loan.number}'s round (轮次) is a whole number ≥ 1"
-        )
+        raise InvalidEntry("round", loan.round, reason="round", loan=loan.number)
     repaid = _money(loan.principal_repaid, "principal repaid before the opening")
     _money(loan.interest_paid, "interest received before the opening")
     _money(loan.fee_paid, "fees received before the opening")
@@ -275,20 +273,16 @@ def _balances(chart: Chart, balances: Mapping[AccountRole | str, Money]) -> dict
         try:
             role = AccountRole(role_given)
         except ValueError:
-            raise InvalidEntry(
-                "balances", role_given, reason="name each balance by its AccountRole"
-            ) from None
+            raise InvalidEntry("balances", role_given, reason="role") from None
         spec = chart.spec(role)
         if spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE):
             raise InvalidEntry(
                 "balances",
                 role.value,
-                reason="revenue and expense accounts have no balance at an opening: close them into net assets",
+                reason="revenue_expense",
             )
         if spec.subledger and role is not R.LOANS_RECEIVABLE:
-            raise InvalidEntry(
-                "balances", role.value, reason="balances between funds are opened by transfers, not here"
-            )
+            raise InvalidEntry("balances", role.value, reason="between_funds")
         out[role] = _money(amount, f"the opening balance of {role.value}")
     return out
 
@@ -336,13 +330,13 @@ def decide_opening(
         OpeningMismatch: the opening does not reconcile (where and by how much).
     """
     if not isinstance(on, date):
-        raise InvalidDate(on, reason="the opening day is a datetime.date")
+        raise InvalidDate(on, reason="opening_day")
     given = _balances(chart, balances)
     numbers: set[str] = set()
     planned = []
     for loan in loans:
         if loan.number in numbers:
-            raise InvalidEntry("loans", loan.number, reason="a loan number appears twice in the opening list")
+            raise InvalidEntry("loans", loan.number, reason="loan_twice")
         numbers.add(loan.number)
         planned.append(PlannedOpeningLoan(loan, check_opening_loan(loan, on)))
     outstanding = Money.total(ln.outstanding for ln in loans)
@@ -378,7 +372,7 @@ def decide_opening(
         )
     lines = _postings(chart, given, loans)
     if not lines:
-        raise InvalidEntry("balances", dict(balances), reason="an opening needs at least one balance")
+        raise InvalidEntry("balances", dict(balances), reason="no_balance")
     by_source: dict[str, Money] = {}
     for source, amount in capital.items():
         key = ContributionSource(source).value

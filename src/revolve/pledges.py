@@ -120,16 +120,16 @@ def check_passbook(passbook: object) -> Passbook:
         MoneyTypeError, InvalidAmount: the amount is not positive Money.
     """
     if not isinstance(passbook, Passbook):
-        raise InvalidEntry("passbook", passbook, reason="give Passbook(bank=..., account=..., amount=...)")
+        raise InvalidEntry("passbook", passbook, reason="passbook")
     bank = passbook.bank.strip() if isinstance(passbook.bank, str) else ""
     if not bank:
-        raise InvalidEntry("bank", passbook.bank, reason="name the bank that keeps the passbook account")
+        raise InvalidEntry("bank", passbook.bank, reason="bank")
     account = "".join(passbook.account.split()).replace("-", "") if isinstance(passbook.account, str) else ""
     if not (6 <= len(account) <= 32 and account.isascii() and account.isalnum()):
         raise InvalidEntry(
             "account",
             mask_account(str(passbook.account)),
-            reason="an account number is 6–32 letters or digits",
+            reason="account_number",
         )
     amount = check_money("a pledged passbook's amount", passbook.amount, positive=True)
     return Passbook(bank, account, amount)
@@ -241,7 +241,9 @@ def check_registration(loan: Loan, passbook: object, on: object) -> tuple[Passbo
     if loan.status is not LoanStatus.ACTIVE:
         raise LoanStateError(loan.number, state=loan.status.value, operation="a passbook pledge")
     if day < loan.disbursed_on:
-        raise InvalidDate(day, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
+        raise InvalidDate(
+            day, reason="before_payout", loan=loan.number, disbursed_on=loan.disbursed_on.isoformat()
+        )
     return p, day
 
 
@@ -259,9 +261,7 @@ def check_release(pledge: PassbookPledge, on: object) -> date:
         )
     since = pledge.applied_on or pledge.held_from
     if day < since:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was taken or applied on {since.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_since", pledge=pledge.id, since=since.isoformat())
     return day
 
 
@@ -291,9 +291,7 @@ def application_amount(
     if pledge.status is not PledgeStatus.HELD:
         raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
     if day < pledge.held_from:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was taken on {pledge.held_from.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     dues = as_dues(rows)
     if (
         loan.status is LoanStatus.ACTIVE
@@ -309,7 +307,7 @@ def application_amount(
         return min(pledge.amount, still_owed) if still_owed.fen > 0 else pledge.amount
     taken = check_money("the amount applied", amount, positive=True)
     if taken > pledge.amount:
-        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+        raise InvalidAmount(taken, reason="over_pledge", pledged=pledge.amount, pledge=pledge.id)
     return taken
 
 
@@ -359,9 +357,7 @@ def bank_application_amount(
     if pledge.status is not PledgeStatus.HELD:
         raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application by the bank")
     if day < pledge.held_from:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was pledged on {pledge.held_from.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     if in_breach_from is None or in_breach_from > day:
         raise PledgeStateError(
             pledge.id,
@@ -372,7 +368,7 @@ def bank_application_amount(
         return pledge.amount
     taken = check_money("the amount applied", amount, positive=True)
     if taken > pledge.amount:
-        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+        raise InvalidAmount(taken, reason="over_pledge", pledged=pledge.amount, pledge=pledge.id)
     return taken
 
 

@@ -8,6 +8,7 @@ Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import ClassVar
 
 from revolve.errors.base import BooksConflict, Hint, InvalidInput, PolicyRefusal, Retryable
 
@@ -74,10 +75,7 @@ class AccountFundMismatch(BooksConflict, ValueError):
         self.account_code = account_code
         self.account_fund = account_fund
         self.entry_fund = entry_fund
-        super().__init__(
-            f"account {account_code!r} belongs to fund {account_fund}, not fund {entry_fund}: "
-            f"money moves between funds only by transfer"
-        )
+        super().__init__(account=account_code, account_fund=account_fund, entry_fund=entry_fund)
 
 
 class AlreadyReversed(BooksConflict, ValueError):
@@ -263,10 +261,13 @@ class AllocationRefused(BooksConflict, ValueError):
 
     code = "allocation_refused"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
-        super().__init__(f"cannot allocate to {value!r}: {reason}")
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class OpeningMismatch(BooksConflict, ValueError):
@@ -389,15 +390,26 @@ class ApplicationStepRefused(BooksConflict, ValueError):
 
     code = "application_step_refused"
 
-    def __init__(self, application: int, *, step: object, reason: str) -> None:
+    labels: ClassVar[dict[str, str]] = {
+        "step": "application_step",
+        "expected": "application_step",
+        "last_step": "application_step",
+    }
+
+    def __init__(self, application: int, *, step: object, reason: str, **details: object) -> None:
         self.application = application
         self.step = step
-        self.reason = reason
-        what = f"step {step}" if step is not None else "a rejection"
         super().__init__(
-            f"application {application} cannot take {what}: {reason}; list where it stands with "
-            f"ledger.applications(fund)"
+            application=application,
+            step="reject" if step is None else str(step),
+            reason=reason,
+            hint=Hint(call="applications"),
+            **details,
         )
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class NoticePeriodNotOver(PolicyRefusal, ValueError):
@@ -439,15 +451,13 @@ class ApplicationOutOfTurn(PolicyRefusal, ValueError):
 
     code = "application_out_of_turn"
 
+    labels: ClassVar[dict[str, str]] = {"step": "application_step"}
+
     def __init__(self, application: int, *, ahead: int, step: str) -> None:
         self.application = application
         self.ahead = ahead
         self.step = step
-        super().__init__(
-            f"application {application} is behind application {ahead} in the queue, which waits for the "
-            f"same step ({step}): take application {ahead} first, reject it, or give the reason for "
-            f"going out of turn (reason=…)"
-        )
+        super().__init__(application=application, ahead=ahead, step=step, hint=Hint(argument="reason"))
 
 
 class BooksBusy(Retryable, RuntimeError):
@@ -478,11 +488,15 @@ class ChainKeyError(InvalidInput, ValueError):
 
     code = "chain_key_error"
 
-    def __init__(self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "") -> None:
+    def __init__(
+        self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "", **details: object
+    ) -> None:
         self.fund = fund
-        self.reason = reason
-        where = f"fund {fund}: " if fund is not None else ""
-        super().__init__(f"{where}{reason}", fund=fund, fingerprint=fingerprint, given=given)
+        super().__init__(fund=fund, reason=reason, fingerprint=fingerprint, given=given, hint=None, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class ChainKeyMissing(ChainKeyError):
@@ -492,12 +506,7 @@ class ChainKeyMissing(ChainKeyError):
 
     def __init__(self, fund: str, *, fingerprint: str) -> None:
         self.fingerprint = fingerprint
-        super().__init__(
-            fund,
-            reason=f"its chain is keyed (key fingerprint {fingerprint}) but no chain key was given; set "
-            "REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
-            fingerprint=fingerprint,
-        )
+        super().__init__(fund, reason="missing", fingerprint=fingerprint)
 
 
 class ChainKeyMismatch(ChainKeyError):
@@ -508,13 +517,7 @@ class ChainKeyMismatch(ChainKeyError):
     def __init__(self, fund: str, *, fingerprint: str, given: str) -> None:
         self.fingerprint = fingerprint
         self.given = given
-        super().__init__(
-            fund,
-            reason=f"its chain is keyed under the key with fingerprint {fingerprint}, not {given}; use "
-            "the deployment's key (keys cannot be rotated: see docs/postgresql.md)",
-            fingerprint=fingerprint,
-            given=given,
-        )
+        super().__init__(fund, reason="mismatch", fingerprint=fingerprint, given=given)
 
 
 class ChainNotIntact(BooksConflict, ValueError):
@@ -522,14 +525,12 @@ class ChainNotIntact(BooksConflict, ValueError):
 
     code = "chain_not_intact"
 
-    def __init__(self, fund: str, *, seq: int, reason: str) -> None:
+    def __init__(self, fund: str, *, seq: int, cause: str) -> None:
         self.fund = fund
         self.seq = seq
-        self.reason = reason
-        super().__init__(
-            f"cannot seal fund {fund}: its chain is broken at entry {seq} ({reason}); restore the "
-            "books from a backup that verifies, then seal"
-        )
+        self.cause = cause
+        """What the chain's check found at ``seq``, as the check says it."""
+        super().__init__(fund=fund, seq=seq, cause=cause)
 
 
 class BankLoanCapExceeded(PolicyViolation):
@@ -551,9 +552,4 @@ class BankLoanCapExceeded(PolicyViolation):
         self.value = total
         self.limit = cap
         self.elsewhere = ()
-        PolicyRefusal.__init__(
-            self,
-            f"household {household}'s bank loans starting in {year} would total {total}, over the "
-            f"programme's cap of {cap} a household a year (每户一年): lend less, or start the loan in "
-            f"another year",
-        )
+        PolicyRefusal.__init__(self, household=household, year=year, total=total, cap=cap)

@@ -64,8 +64,7 @@ def _text(field: str, value: object) -> str:
         raise InvalidEntry(
             field,
             value,
-            reason="an extension (展期) is recorded with its approval: give the approval reference "
-            "(批准文号/审批单号) and who approved it",
+            reason="approval",
         )
     return value.strip()
 

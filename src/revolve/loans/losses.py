@@ -100,7 +100,7 @@ def decide_recovery(loan: Loan, *, fund: Fund, amount: Money, on: date, receipt:
             loan.number, state="not written off", operation="a recovery; record a repayment instead"
         )
     if not isinstance(amount, Money) or amount.fen <= 0:
-        raise InvalidAmount(amount, reason="a recovery is a positive amount of Money")
+        raise InvalidAmount(amount, reason="recovery_not_positive")
     recoverable = loan.written_off - loan.recovered
     if amount > recoverable:
         raise RecoveryExceedsWriteOff(amount, recoverable=recoverable, loan=loan.number)

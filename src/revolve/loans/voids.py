@@ -126,9 +126,9 @@ def check_void_request(record: str, *, reason: str, approved_by: str, on: date, 
     if not isinstance(approved_by, str) or not approved_by.strip():
         raise InvalidEntry("approved_by", approved_by, reason="void_approver", record=record)
     if not isinstance(on, date):
-        raise InvalidEntry("on", on, reason="give the correction's value date as a datetime.date")
+        raise InvalidEntry("on", on, reason="correction_date")
     if on < made_on:
-        raise InvalidDate(on, reason=f"a correction cannot predate {record} ({made_on.isoformat()})")
+        raise InvalidDate(on, reason="before_record", record=record, made_on=made_on.isoformat())
 
 
 def check_not_voided(record: str, earlier: Void | None) -> None:

@@ -76,7 +76,7 @@ class GuaranteeOperations(Family):
                 store_households.find_household(unit.conn, unit.fund.id, ref_of(m)).id for m in members
             )
             if cap is not None and (not isinstance(cap, Money) or cap.fen <= 0):
-                raise InvalidAmount(cap, reason="a guarantor's cap is a positive amount of Money")
+                raise InvalidAmount(cap, reason="cap_not_positive")
             guarantor = Guarantor(
                 id=0,
                 fund_id=unit.fund.id,
@@ -166,9 +166,7 @@ class GuaranteeOperations(Family):
             dues = store_loans.dues(conn, ln.id, ln.schedule_version)
             asked = amount if amount is not None else due_by(dues, paid=ln.paid_in_version, on=on)
             if not asked.is_positive():
-                raise InvalidAmount(
-                    asked, reason=f"nothing is due on loan {ln.number} by {on.isoformat()} to call for"
-                )
+                raise InvalidAmount(asked, reason="nothing_due", loan=ln.number, on=on.isoformat())
             return store_guarantors.insert_guarantee_call(
                 conn, f.id, loan_id=ln.id, guarantor_id=g_id, on=on, amount=asked, note=note
             )

@@ -227,8 +227,8 @@ class HouseholdOperations(Family):
             if hh.persons_on is not None and on < hh.persons_on:
                 raise InvalidDate(
                     on,
-                    reason=f"the household's size on file was counted on {hh.persons_on.isoformat()}; "
-                    "record a count of that day or later",
+                    reason="persons_before",
+                    persons_on=hh.persons_on.isoformat(),
                 )
             updated = replace(hh, persons=persons, persons_on=on)
             store_households.set_household_size(unit.conn, updated)

@@ -138,7 +138,9 @@ class Subsidies(Family):
                 )
             start = store_rows.terms_from_json(row.terms).start
             if not isinstance(on, date) or on < start:
-                raise InvalidDate(on, reason=f"bank loan {row.number} started on {start.isoformat()}")
+                raise InvalidDate(
+                    on, reason="before_bank_loan", bank_loan=row.number, start=start.isoformat()
+                )
             store_subsidies.close_bank_loan(unit.conn, row.id, on)
             store_pledges.release_bank_loan_lines(unit.conn, row.id, on=on, note=RELEASED_AT_BANK_CLOSE)
 
@@ -240,7 +242,7 @@ class Subsidies(Family):
             row = store_subsidies.find_bank_loan(conn, f.id, bank_loan)
             lines = {line.number: line for line in _lines(row)}
             if period not in lines:
-                raise InvalidAmount(period, reason=f"bank loan {row.number} has periods {sorted(lines)}")
+                raise InvalidAmount(period, reason="no_period", bank_loan=row.number, periods=sorted(lines))
             line = lines[period]
             if period in store_subsidies.subsidy_paid(conn, row.id):
                 raise LoanStateError(
@@ -260,12 +262,14 @@ class Subsidies(Family):
                 )
             if on < line.end:
                 raise InvalidDate(
-                    on, reason=f"period {period} of {row.number} ends on {line.end.isoformat()}"
+                    on,
+                    reason="period_not_ended",
+                    period=period,
+                    bank_loan=row.number,
+                    end=line.end.isoformat(),
                 )
             if not line.amount.is_positive():
-                raise InvalidAmount(
-                    line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
-                )
+                raise InvalidAmount(line.amount, reason="no_subsidy", period=period, bank_loan=row.number)
             self._books.require_cash(conn, f, line.amount, on)
             # a period paid again after its payment was voided (冲正) takes a new key
             redo = store_subsidies.subsidy_payments(conn, row.id, voided=True).get(period)
