@@ -198,7 +198,7 @@ def allocation_entries(
         InvalidAmount, MoneyTypeError: not a positive Money.
     """
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint="an allocation is Money, e.g. yuan('1000')")
+        raise MoneyTypeError(amount, reason="allocation")
     if amount.fen <= 0:
         raise InvalidAmount(amount, reason="allocation_not_positive")
     outflow = R.ALLOCATION_INTERNAL if internal else R.ALLOCATION_EXPENSE

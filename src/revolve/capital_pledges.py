@@ -85,7 +85,7 @@ def check_pledge(*, code: str, donor: str, amount: Money, due: date, pledged_on:
         if not isinstance(text, str) or not text.strip():
             raise InvalidEntry(field, text, reason="text")
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint="a pledged amount is Money, e.g. yuan('100000')")
+        raise MoneyTypeError(amount, reason="pledge")
     if amount.fen <= 0:
         raise InvalidAmount(amount, reason="pledge_not_positive")
     check_date("due", due)

@@ -140,7 +140,7 @@ class AccountKey:
         if type(self.role) is not AccountRole:
             object.__setattr__(self, "role", AccountRole(self.role))
         if self.sub is not None and (not isinstance(self.sub, str) or not self.sub.strip()):
-            raise UnknownAccount(self.sub, hint="a sub-ledger key is a non-empty string, e.g. a loan number")
+            raise UnknownAccount(self.sub, reason="sub_key")
 
     def __str__(self) -> str:
         return self.role.value if self.sub is None else f"{self.role.value}[{self.sub}]"
@@ -226,7 +226,7 @@ class Chart:
             if spec.role == role:
                 return spec
         raise UnknownAccount(
-            role, hint=f"chart {self.name!r} has roles {sorted(r.value for r in self.roles)}"
+            role, reason="chart_roles", chart=self.name, roles=", ".join(sorted(r.value for r in self.roles))
         )
 
 

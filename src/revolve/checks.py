@@ -104,7 +104,7 @@ def check_money(field: str, value: object, *, positive: bool = False, terms: boo
     if not isinstance(value, Money):
         if terms and not isinstance(value, float):
             raise InvalidTerms(field, value, reason="money")
-        raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('5000')")
+        raise MoneyTypeError(value, reason="field", field=field)
     if value.is_negative() or (positive and value.is_zero()):
         if terms:
             raise InvalidTerms(field, value, reason="positive" if positive else "not_negative")

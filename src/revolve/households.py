@@ -283,7 +283,7 @@ def _check_income(value: object) -> Money | None:
     if value is None:
         return None
     if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint="an income must be Money, e.g. yuan('3649')")
+        raise MoneyTypeError(value, reason="income")
     if value.is_negative():
         raise InvalidAmount(value, reason="income_negative")
     return value

@@ -69,7 +69,7 @@ class Posting:
         elif isinstance(account, AccountRole | str) and not isinstance(account, AccountKey):
             object.__setattr__(self, "account", _ROLE_KEYS[AccountRole(account)])
         if not isinstance(self.amount, Money):
-            raise MoneyTypeError(self.amount, hint="a posting's amount is Money")
+            raise MoneyTypeError(self.amount, reason="posting")
         if self.amount.is_zero():
             raise InvalidAmount(self.amount, reason="zero_posting", account=self.account)
 

@@ -41,7 +41,7 @@ def _check_part(field: str, value: object) -> Money | int:
             raise InvalidAmount(value, reason="ratio_negative", part=field)
         return value
     if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint=f"a ratio's {field} must be Money (or a count)")
+        raise MoneyTypeError(value, reason="ratio", part=field)
     if value.is_negative():
         raise InvalidAmount(value, reason="ratio_negative", part=field)
     return value

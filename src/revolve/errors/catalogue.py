@@ -168,6 +168,9 @@ def _prepared(error: RevolveError, lang: str, render_hint: HintRenderer) -> _Fie
     if "field" in fields:
         # the field named (``approved_by``) in the user's language
         fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
+    for name in [n for n in fields if n.endswith(f"_{lang}")]:
+        # a value given in each language (``name_zh``, ``name_en``) is shown as ``{name}``
+        fields[name.removesuffix(f"_{lang}")] = fields[name]
     for name, prefix in error.labels.items():
         if name in fields:
             fields[name] = catalogue(lang).get(f"{prefix}.{fields[name]}", str(fields[name]))
@@ -190,11 +193,15 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     if "reason" in fields:
         fields["reason"] = reason(error, lang, fields)
     if "advice" in fields and not fields["advice"]:
-        # no advice of the caller's own: the code's default advice, which may name the fix
-        advice = catalogue(lang).get(f"{error.code}.advice") or catalogue("en").get(
-            f"{error.code}.advice", ""
-        )
-        fields["advice"] = advice.format_map(fields)
+        if fields.get("reason"):
+            # the reason is the advice (``unknown_entry.numbering``)
+            fields["advice"] = fields["reason"]
+        else:
+            # no advice of the caller's own: the code's default advice, which may name the fix
+            advice = catalogue(lang).get(f"{error.code}.advice") or catalogue("en").get(
+                f"{error.code}.advice", ""
+            )
+            fields["advice"] = advice.format_map(fields)
     # the template is one line; the fields are shown as given (a repr keeps its spaces)
     return scrub(template(error.code, lang).format_map(fields).rstrip(":： "))
 

@@ -41,9 +41,16 @@ class MoneyTypeError(InvalidInput, TypeError):
 
     code = "money_type_error"
 
-    def __init__(self, value: object, *, hint: str = "") -> None:
+    def __init__(self, value: object, *, hint: str = "", reason: str = "", **details: object) -> None:
         self.value = value
-        super().__init__(value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "")
+        if reason:
+            # the advice said from the catalogue, ``money_type_error.<reason>`` filled with the details
+            details["reason"] = reason
+        super().__init__(
+            value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "", **details
+        )
+        self.reason_key = reason
+        """What money was expected for, for the program: the catalogue key ``money_type_error.<reason_key>``."""
 
 
 class InvalidAmount(InvalidInput, ValueError):

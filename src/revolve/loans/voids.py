@@ -379,7 +379,9 @@ def decide_subsidy_void(
     if seq is None:
         raise UnknownEntry(
             (bank_loan, period),
-            hint=f"period {period} of bank loan {bank_loan} has no subsidy payment standing "
-            f"(paid periods: {sorted(paid) or 'none'})",
+            reason="no_subsidy_paid",
+            period=period,
+            bank_loan=bank_loan,
+            paid=", ".join(str(p) for p in sorted(paid)) or "-",
         )
     return seq

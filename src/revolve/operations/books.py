@@ -362,7 +362,7 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                     raise InvalidEntry(name, "(text with a NUL character)", reason="nul")
             elif optional == _MONEY:
                 if not isinstance(value, Money):
-                    raise MoneyTypeError(value, hint=f"{name} must be Money, e.g. yuan('5000')")
+                    raise MoneyTypeError(value, reason="field", field=name)
             elif not (optional and value is None):
                 check_date(name, value)
         if _running.get():

@@ -456,10 +456,10 @@ class Corrections(Family):
             original = store_journal.read_entry(conn, f.id, seq)
             if not original.kind.startswith(is_kind) or original.reverses is not None:
                 raise UnknownEntry(
-                    (f.id, seq), hint=f"entry {seq} is a {original.kind!r} entry, not a {kind.value}"
+                    (f.id, seq), reason="other_kind", seq=seq, entry_kind=original.kind, kind=kind.value
                 )
             if kind is VoidKind.GRANT and not store_voids.is_grant(conn, f.id, seq):
-                raise UnknownEntry((f.id, seq), hint=f"entry {seq} is in no grant register line")
+                raise UnknownEntry((f.id, seq), reason="no_grant", seq=seq)
             name = f"the {kind.value} of entry {seq}"
             check_not_voided(name, store_voids.find_void(conn, f.id, seq))
             check_void_request(

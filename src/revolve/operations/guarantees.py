@@ -38,10 +38,10 @@ def paying_guarantor(
     if payer is not PayerKind.GUARANTOR:
         return None
     if guarantor is None:
-        raise UnknownGuarantor(None, hint="a guarantor's payment (代偿) names the guarantor")
+        raise UnknownGuarantor(None, reason="payer_named")
     g = store_guarantors.find_guarantor(conn, fund_id, ref_of(guarantor))
     if g.id not in {gid for gid, _ in store_guarantors.loan_guarantors(conn, loan.id)}:
-        raise UnknownGuarantor(g.code, hint=f"it does not guarantee loan {loan.number}")
+        raise UnknownGuarantor(g.code, reason="not_guarantor", loan=loan.number)
     return g.id
 
 

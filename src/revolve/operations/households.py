@@ -161,9 +161,7 @@ class HouseholdOperations(Family):
         with self._books.tx(write=False) as conn:
             households, loans = store_households.mother_files(conn, normal)
         if not households:
-            raise UnknownHousehold(
-                mask_national_id(normal), hint="no fund has registered a household with this national ID"
-            )
+            raise UnknownHousehold(mask_national_id(normal), reason="no_national_id")
         return Mother(normal, tuple(households), tuple(loans))
 
     def record_household(

@@ -120,7 +120,7 @@ def _key_of(account: AccountLike) -> AccountKey:
     try:
         return AccountKey(AccountRole(account))
     except ValueError:
-        raise UnknownAccount(account, hint=f"account roles are {[r.value for r in AccountRole]}") from None
+        raise UnknownAccount(account, reason="roles", roles=", ".join(r.value for r in AccountRole)) from None
 
 
 def _as_posting(item: PostingLike) -> Posting:

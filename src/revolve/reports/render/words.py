@@ -38,7 +38,7 @@ def _language(lang: Language | str) -> Language:
     try:
         return Language(lang)
     except ValueError:
-        raise UnknownLanguage(lang, hint="reports are in 'zh' (Chinese) or 'en' (English)") from None
+        raise UnknownLanguage(lang, reason="reports") from None
 
 
 def _check_table(section: Section, table: Table) -> None:
