@@ -80,7 +80,7 @@ def _sites() -> Iterator[tuple[str, ast.Call, type[RevolveError]]]:
 def _hint(node: ast.Call) -> Hint | None:
     for k in node.keywords:
         if k.arg == "hint":
-            value = eval(compile(ast.Expression(k.value), "<hint>", "eval"), {"Hint": Hint})  # noqa: S307
+            value = eval(compile(ast.Expression(k.value), "<hint>", "eval"), {"Hint": Hint})
             assert isinstance(value, Hint)
             return value
     return None
@@ -138,6 +138,31 @@ def test_every_reason_given_is_a_key_of_both_catalogues() -> None:
         for lang in po
         if f"{site.cls.code}.{reason}" not in po[lang]
     ]
+    assert missing == []
+
+
+def test_every_labelled_word_given_is_a_key_of_both_catalogues() -> None:
+    # a labelled field (``LoanStateError(state=..., operation=...)``) given as a literal is a catalogue
+    # word ``<prefix>.<value>``, said in each language; so is require_active's operation
+    po = {lang: _po(lang) for lang in ("zh", "en")}
+    given: list[tuple[str, str]] = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            where = f"{path.relative_to(SRC.parent)}:{node.lineno}"
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            cls = ERRORS.get(name)
+            for k in node.keywords:
+                words = _literal_reasons(k.value)
+                if cls is not None and k.arg in cls.labels and words is not None:
+                    given += [(where, f"{cls.labels[k.arg]}.{w}") for w in words]
+            if name == "require_active" and len(node.args) == 2:
+                words = _literal_reasons(node.args[1])
+                assert words is not None, f"{where}: require_active takes an operation key"
+                given += [(where, f"operation.{w}") for w in words]
+    assert len(given) >= 20
+    missing = [f"{where}: {key} ({lang})" for where, key in given for lang in po if key not in po[lang]]
     assert missing == []
 
 
@@ -254,7 +279,7 @@ def test_the_english_str_and_reason_stay_english_for_a_python_caller() -> None:
 
 
 def test_a_hint_in_a_reason_names_the_fix_in_the_callers_terms() -> None:
-    from revolve.cli.hints import cli_hint  # noqa: PLC0415
+    from revolve.cli.hints import cli_hint
 
     error = errors.ImportFileError(
         "x.csv", reason="encoding", named="UTF-8", hint=Hint(argument="encoding", values=("big5",))

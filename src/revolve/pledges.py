@@ -239,7 +239,7 @@ def check_registration(loan: Loan, passbook: object, on: object) -> tuple[Passbo
     p = check_passbook(passbook)
     day = check_date("on", on)
     if loan.status is not LoanStatus.ACTIVE:
-        raise LoanStateError(loan.number, state=loan.status.value, operation="a passbook pledge")
+        raise LoanStateError(loan.number, state=loan.status.value, operation="passbook_pledge")
     if day < loan.disbursed_on:
         raise InvalidDate(
             day, reason="before_payout", loan=loan.number, disbursed_on=loan.disbursed_on.isoformat()
@@ -257,7 +257,7 @@ def check_release(pledge: PassbookPledge, on: object) -> date:
     day = check_date("on", on)
     if pledge.released_on is not None:
         raise PledgeStateError(
-            pledge.id, state=f"released on {pledge.released_on.isoformat()}", operation="a release"
+            pledge.id, state="released_on", operation="release", released_on=pledge.released_on.isoformat()
         )
     since = pledge.applied_on or pledge.held_from
     if day < since:
@@ -289,7 +289,7 @@ def application_amount(
     day = check_date("on", on)
     fund_loan_of(pledge)
     if pledge.status is not PledgeStatus.HELD:
-        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="apply_to_loan")
     if day < pledge.held_from:
         raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     dues = as_dues(rows)
@@ -299,8 +299,10 @@ def application_amount(
     ):
         raise PledgeStateError(
             pledge.id,
-            state=f"securing loan {loan.number}, which is not in default on {day.isoformat()}",
-            operation="an application to the loan",
+            state="loan_not_in_default",
+            operation="apply_to_loan",
+            loan=loan.number,
+            on=day.isoformat(),
         )
     if amount is None:
         still_owed = owed(dues, paid=loan.paid_in_version)
@@ -320,8 +322,9 @@ def fund_loan_of(pledge: PassbookPledge) -> int:
     if pledge.loan_id is None:
         raise PledgeStateError(
             pledge.id,
-            state=f"pledged to the bank for bank loan {pledge.loan}",
-            operation="an application by the fund (the bank applies it: record that with apply_bank_passbook)",
+            state="bank_pledge",
+            operation="fund_apply",
+            bank_loan=pledge.loan,
         )
     return pledge.loan_id
 
@@ -351,18 +354,21 @@ def bank_application_amount(
     if pledge.secures is SecuredLoan.FUND_LOAN:
         raise PledgeStateError(
             pledge.id,
-            state=f"securing the fund's own loan {pledge.loan}",
-            operation="an application by a bank (the fund applies it with apply_passbook_pledge)",
+            state="fund_pledge",
+            operation="bank_apply",
+            loan=pledge.loan,
         )
     if pledge.status is not PledgeStatus.HELD:
-        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application by the bank")
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="bank_apply_plain")
     if day < pledge.held_from:
         raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     if in_breach_from is None or in_breach_from > day:
         raise PledgeStateError(
             pledge.id,
-            state=f"securing bank loan {pledge.loan}, not recorded in default on {day.isoformat()}",
-            operation="an application by the bank (record the default first with mark_breach)",
+            state="bank_not_in_default",
+            operation="bank_apply_breach",
+            bank_loan=pledge.loan,
+            on=day.isoformat(),
         )
     if amount is None:
         return pledge.amount
@@ -383,8 +389,10 @@ def require_no_passbook(loan: Loan, held: Sequence[PassbookPledge]) -> None:
         total = Money.total(p.amount for p in still)
         raise LoanStateError(
             loan.number,
-            state=f"secured by a pledged passbook of {total} still held (register line {still[0].id})",
-            operation="a write-off before the passbook is applied with apply_passbook_pledge or released",
+            state="passbook_held",
+            operation="write_off_before_passbook",
+            total=total,
+            line=still[0].id,
         )
 
 

@@ -173,7 +173,9 @@ def _prepared(error: RevolveError, lang: str, render_hint: HintRenderer) -> _Fie
         fields[name.removesuffix(f"_{lang}")] = fields[name]
     for name, prefix in error.labels.items():
         if name in fields:
-            fields[name] = catalogue(lang).get(f"{prefix}.{fields[name]}", str(fields[name]))
+            # a word of the catalogue (``org_level.county``), itself a template over the fields
+            found = catalogue(lang).get(f"{prefix}.{fields[name]}")
+            fields[name] = str(fields[name]) if found is None else found.format_map(_Fields(fields))
     return fields
 
 

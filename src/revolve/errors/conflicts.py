@@ -174,11 +174,15 @@ class LoanStateError(BooksConflict, ValueError):
 
     code = "loan_state_error"
 
-    def __init__(self, loan: object, *, state: str, operation: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"state": "loan_state", "operation": "operation"}
+
+    def __init__(self, loan: object, *, state: str, operation: str, **details: object) -> None:
         self.loan = loan
         self.state = state
+        """The loan's state, a catalogue key ``loan_state.<state>`` (``closed``, ``holding_pledge``)."""
         self.operation = operation
-        super().__init__(loan=loan, state=state, operation=operation)
+        """The operation refused, a catalogue key ``operation.<operation>`` (``write_off``)."""
+        super().__init__(loan=loan, state=state, operation=operation, **details)
 
 
 class Overpayment(BooksConflict, ValueError):
@@ -246,12 +250,16 @@ class PledgeStateError(BooksConflict, ValueError):
 
     code = "pledge_state_error"
 
-    def __init__(self, pledge: object, *, state: str, operation: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"state": "pledge_state", "operation": "operation"}
+
+    def __init__(self, pledge: object, *, state: str, operation: str, **details: object) -> None:
         self.pledge = pledge
         self.state = state
+        """The pledge's state, a catalogue key ``pledge_state.<state>`` (``released``, ``bank_pledge``)."""
         self.operation = operation
+        """The operation refused, a catalogue key ``operation.<operation>`` (``apply_to_loan``)."""
         super().__init__(
-            f"passbook pledge {pledge} is {state}: it cannot take {operation}; see ledger.passbook_pledges(fund)"
+            pledge=pledge, state=state, operation=operation, hint=Hint(call="passbook_pledges"), **details
         )
 
 

@@ -135,12 +135,7 @@ def require_active(loan: Loan, operation: str) -> None:
         LoanStateError: the loan is not active.
     """
     if loan.status is not LoanStatus.ACTIVE:
-        state = {
-            LoanStatus.CLOSED: "repaid and closed",
-            LoanStatus.WRITTEN_OFF: "written off",
-            LoanStatus.VOIDED: "voided (作废)",
-        }[loan.status]
-        raise LoanStateError(loan.number, state=state, operation=operation)
+        raise LoanStateError(loan.number, state=loan.status.value, operation=operation)
 
 
 def require_paid_out_by(loan: Loan, on: date) -> None:
@@ -206,7 +201,7 @@ def decide_repayment(
         raise InvalidAmount(amount, reason="repayment_not_positive")
     require_active(
         ln,
-        "a repayment" + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
+        "repayment" if ln.status is not LoanStatus.WRITTEN_OFF else "repayment_written_off",
     )
     require_paid_out_by(ln, on)
     if on < held.since:

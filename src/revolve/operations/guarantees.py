@@ -160,7 +160,7 @@ class GuaranteeOperations(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
-            require_active(ln, "a guarantee call")
+            require_active(ln, "guarantee_call")
             g_id = paying_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
             assert g_id is not None
             dues = store_loans.dues(conn, ln.id, ln.schedule_version)

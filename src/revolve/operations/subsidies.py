@@ -133,8 +133,9 @@ class Subsidies(Family):
             if row.closed_on is not None:
                 raise LoanStateError(
                     row.number,
-                    state=f"repaid to the bank on {row.closed_on.isoformat()}",
-                    operation="a close",
+                    state="repaid_to_bank",
+                    operation="close",
+                    closed_on=row.closed_on.isoformat(),
                 )
             start = store_rows.terms_from_json(row.terms).start
             if not isinstance(on, date) or on < start:
@@ -246,19 +247,22 @@ class Subsidies(Family):
             line = lines[period]
             if period in store_subsidies.subsidy_paid(conn, row.id):
                 raise LoanStateError(
-                    row.number, state=f"subsidised for period {period} already", operation="a second subsidy"
+                    row.number, state="subsidised", operation="second_subsidy", period=period
                 )
             if row.in_breach_from is not None and row.in_breach_from <= line.end:
                 raise LoanStateError(
                     row.number,
-                    state=f"in breach since {row.in_breach_from.isoformat()}",
-                    operation="a subsidy",
+                    state="in_breach",
+                    operation="subsidy",
+                    since=row.in_breach_from.isoformat(),
                 )
             if row.closed_on is not None and row.closed_on <= line.start:
                 raise LoanStateError(
                     row.number,
-                    state=f"repaid to the bank on {row.closed_on.isoformat()}",
-                    operation=f"a subsidy for period {period}, which starts after",
+                    state="repaid_to_bank",
+                    operation="subsidy_after",
+                    closed_on=row.closed_on.isoformat(),
+                    period=period,
                 )
             if on < line.end:
                 raise InvalidDate(
