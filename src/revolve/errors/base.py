@@ -121,6 +121,20 @@ class RevolveError(Exception):
 
         return reason(self, lang)
 
+    def field_in(self, name: str, lang: str) -> str:
+        """The field ``name`` as the message in ``lang`` shows it (a catalogue word said in ``lang``).
+
+        Args:
+            name: a field of the error (``blocker``).
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The text.
+        """
+        from revolve.errors.catalogue import prepared  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return str(prepared(self, lang, python_hint)[name])
+
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else self.message("en")
 

@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from revolve.errors.base import HintRenderer, RevolveError
 
-__all__ = ["LANGUAGES", "catalogue", "compile_po", "parse_po", "reason", "render", "scrub", "template"]
+__all__ = [
+    "LANGUAGES",
+    "catalogue",
+    "compile_po",
+    "parse_po",
+    "prepared",
+    "reason",
+    "render",
+    "scrub",
+    "template",
+]
 
 LANGUAGES = ("zh", "en")
 """The languages the catalogue holds, Chinese first (the CLI's default)."""
@@ -128,7 +138,7 @@ def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = No
     if fields is None:
         from revolve.errors.base import python_hint  # noqa: PLC0415 (base imports this module)
 
-        fields = _prepared(error, lang if lang in LANGUAGES else "en", python_hint)
+        fields = prepared(error, lang if lang in LANGUAGES else "en", python_hint)
     return scrub(found.format_map(_Fields(fields)))
 
 
@@ -154,7 +164,7 @@ def _record(text: str, lang: str) -> str:
     return found.format_map(_Fields(parts))
 
 
-def _prepared(error: RevolveError, lang: str, render_hint: HintRenderer) -> _Fields:
+def prepared(error: RevolveError, lang: str, render_hint: HintRenderer) -> dict[str, object]:
     """The fields of ``error``'s templates in ``lang``: its own, with the words the catalogue says (a kind
     of record, a field's label, a labelled value) said in ``lang`` and ``{fix}``, its hint."""
     fields = _Fields(error.fields)
@@ -191,7 +201,7 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
         The message, one line.
     """
     lang = lang if lang in LANGUAGES else "en"
-    fields = _prepared(error, lang, render_hint)
+    fields = prepared(error, lang, render_hint)
     if "reason" in fields:
         fields["reason"] = reason(error, lang, fields)
     if "advice" in fields and not fields["advice"]:

@@ -182,7 +182,7 @@ class LoanStateError(BooksConflict, ValueError):
         """The loan's state, a catalogue key ``loan_state.<state>`` (``closed``, ``holding_pledge``)."""
         self.operation = operation
         """The operation refused, a catalogue key ``operation.<operation>`` (``write_off``)."""
-        super().__init__(loan=loan, state=state, operation=operation, **details)
+        super().__init__(loan=loan, state=state, operation=operation, hint=None, **details)
 
 
 class Overpayment(BooksConflict, ValueError):
@@ -313,18 +313,27 @@ class VoidRefused(BooksConflict, ValueError):
     """Voiding (冲正) a record that a later operation depends on: void that operation first.
 
     Attributes:
-        record: what was to be voided (``"receipt R-7"``, ``"loan L1"``, ``"contribution entry 3"``).
-        blocker: the later operation in the way (``"receipt R-8"``, ``"write-off of loan L1"``, ...).
-        advice: what to do instead.
+        record: what was to be voided (``"receipt R-7"``, ``"the disbursement of loan L1"``).
+        blocker: the later operation in the way, a catalogue key (``later_receipt``, ``write_off``), its
+            values as keyword details.
+        advice: what to do instead, a catalogue key (``later_first``).
     """
 
     code = "void_refused"
 
-    def __init__(self, record: str, *, blocker: str, advice: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"payer": "payer", "blocker": "void_blocker", "advice": "void_advice"}
+
+    def __init__(self, record: str, *, blocker: str, advice: str, **details: object) -> None:
         self.record = record
-        self.blocker = blocker
-        self.advice = advice
-        super().__init__(f"cannot void {record}: {blocker} depends on it; {advice}")
+        self.blocker_key = blocker
+        """The later operation in the way, for the program: a catalogue key ``void_blocker.<blocker_key>``."""
+        self.advice_key = advice
+        """What to do instead, for the program: a catalogue key ``void_advice.<advice_key>``."""
+        super().__init__(record=record, blocker=blocker, advice=advice, hint=None, **details)
+        self.blocker = self.field_in("blocker", "en")
+        """The later operation in the way, in English (``the later receipt R-8 (...)``)."""
+        self.advice = self.field_in("advice", "en")
+        """What to do instead, in English."""
 
 
 class AlreadyVoided(BooksConflict, ValueError):

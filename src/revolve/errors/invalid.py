@@ -47,7 +47,7 @@ class MoneyTypeError(InvalidInput, TypeError):
             # the advice said from the catalogue, ``money_type_error.<reason>`` filled with the details
             details["reason"] = reason
         super().__init__(
-            value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "", **details
+            value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "", hint=None, **details
         )
         self.reason_key = reason
         """What money was expected for, for the program: the catalogue key ``money_type_error.<reason_key>``."""

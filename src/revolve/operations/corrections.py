@@ -116,12 +116,12 @@ def reverse_originals(
         short = first_short_day(line.now, line.moves, take=brought, on=on)
         if short is not None:
             spent = store_voids.cash_outflows_on(conn, f.id, short)
-            named = ", ".join(f"entry {s} ({k}, {Money(fen)})" for s, k, fen in spent[:3])
             raise VoidRefused(
                 name,
-                blocker=f"the cash it brought was paid out: cash available would fall below zero on "
-                f"{short.isoformat()}" + (f", after {named}" if named else ""),
-                advice="void that payout first, or bring the money back in before correcting",
+                blocker="cash_spent_after" if spent else "cash_spent",
+                advice="payout_first",
+                short=short.isoformat(),
+                entries=", ".join(f"{s} ({k}, {Money(fen)})" for s, k, fen in spent[:3]),
             )
     prepared = [
         store_journal.prepare(
