@@ -176,10 +176,13 @@ def remaining_schedule(terms: LoanTerms, *, principal: Money, interest: Money, f
     ):
         if paid > owed:
             raise OpeningMismatch(
-                f"{name} received before the opening",
+                "received_before",
                 given=paid,
-                expected=f"at most {owed}",
+                expected="at_most",
                 difference=paid - owed,
+                owed=owed,
+                part_en=name,
+                part_zh={"interest": "利息", "fees": "费用"}[name],
             )
     # an up-front fee fell due on the payout day: what was paid in fees settles it first
     upfront_left = max(0, original.upfront_fee.fen - fee.fen)
@@ -245,11 +248,12 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         _money(loan.pledge, "a pledged deposit", positive=True)
     if repaid >= loan.terms.principal:
         raise OpeningMismatch(
-            f"loan {loan.number}",
+            "loan",
             given=repaid,
-            expected=f"less than its principal {loan.terms.principal} (a loan repaid in full is history: "
-            "count it in lent_before)",
+            expected="below_principal",
             difference=repaid - loan.terms.principal,
+            loan=loan.number,
+            principal=loan.terms.principal,
         )
     if loan.remaining is None:
         schedule = remaining_schedule(
@@ -259,7 +263,8 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         schedule = _given_schedule(loan.terms, loan.remaining)
     if schedule.total_principal != loan.outstanding:
         raise OpeningMismatch(
-            f"loan {loan.number}'s remaining schedule",
+            "remaining_schedule",
+            loan=loan.number,
             given=schedule.total_principal,
             expected=loan.outstanding,
             difference=schedule.total_principal - loan.outstanding,
@@ -343,18 +348,24 @@ def decide_opening(
     receivable = given.get(R.LOANS_RECEIVABLE, _ZERO)
     if receivable != outstanding:
         raise OpeningMismatch(
-            f"{chart.spec(R.LOANS_RECEIVABLE).code} {chart.spec(R.LOANS_RECEIVABLE).name_zh} (loans receivable)",
+            "receivable",
+            account=chart.spec(R.LOANS_RECEIVABLE).code,
+            account_name=chart.spec(R.LOANS_RECEIVABLE).name_zh,
             given=receivable,
-            expected=f"{outstanding}, the loans' outstanding principal",
+            expected="outstanding",
+            outstanding=outstanding,
             difference=receivable - outstanding,
         )
     pledged = Money.total(ln.pledge or _ZERO for ln in loans)
     held = given.get(R.PLEDGE_DEPOSITS, _ZERO)
     if held != pledged:
         raise OpeningMismatch(
-            f"{chart.spec(R.PLEDGE_DEPOSITS).code} {chart.spec(R.PLEDGE_DEPOSITS).name_zh} (pledged deposits)",
+            "pledges",
+            account=chart.spec(R.PLEDGE_DEPOSITS).code,
+            account_name=chart.spec(R.PLEDGE_DEPOSITS).name_zh,
             given=held,
-            expected=f"{pledged}, the loans' pledges",
+            expected="pledges",
+            pledged=pledged,
             difference=held - pledged,
         )
     assets = sum(
@@ -365,9 +376,11 @@ def decide_opening(
     claims = sum(a.fen for r, a in given.items() if chart.spec(r).kind is not AccountKind.ASSET)
     if assets != claims:
         raise OpeningMismatch(
-            "assets = liabilities + net assets (资产 = 负债 + 净资产)",
-            given=f"assets {Money(assets)}",
-            expected=f"liabilities + net assets {Money(claims)}",
+            "equation",
+            given="assets",
+            expected="claims",
+            assets=Money(assets),
+            claims=Money(claims),
             difference=Money(assets - claims),
         )
     lines = _postings(chart, given, loans)

@@ -285,15 +285,26 @@ class OpeningMismatch(BooksConflict, ValueError):
 
     code = "opening_mismatch"
 
-    def __init__(self, where: str, *, given: object, expected: object, difference: object) -> None:
-        self.where = where
+    labels: ClassVar[dict[str, str]] = {
+        "where": "opening_where",
+        "given": "opening_given",
+        "expected": "opening_expected",
+    }
+
+    def __init__(
+        self, where: str, *, given: object, expected: object, difference: object, **details: object
+    ) -> None:
+        self.where_key = where
+        """Where it does not reconcile, for the program: a catalogue key ``opening_where.<where_key>``."""
         self.given = given
         self.expected = expected
+        """What was expected: an amount, or a catalogue key ``opening_expected.<expected>`` over the details."""
         self.difference = difference
         super().__init__(
-            f"the opening does not reconcile at {where}: given {given}, expected {expected} "
-            f"(off by {difference}); correct the balance or the loan list so that they agree"
+            where=where, given=given, expected=expected, difference=difference, hint=None, **details
         )
+        self.where = self.field_in("where", "en")
+        """Where it does not reconcile, in English (``loan XN-2022-001's remaining schedule``)."""
 
 
 class BooksAlreadyOpen(BooksConflict, ValueError):
