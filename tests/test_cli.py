@@ -430,7 +430,7 @@ def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path)
     lines = [refused(r) for r in runs[:7]]
     assert "NOPE" in lines[0] and "revolve init" in lines[0]
     assert "12.345" in lines[1] and "不足一分" in lines[1]  # Chinese by default, no English inside
-    assert "借款 L002 已还清结清，不能办理还款" in lines[2]
+    assert "loan L002 is repaid and closed: it cannot take a repayment" in lines[2]  # --lang en
     assert "revolve init" in lines[3] and not (tmp_path / "missing.db").exists()
     assert "none.csv" in lines[4] and "文件不存在：请核对路径" in lines[4]
     assert ".docx" in lines[5] and not (tmp_path / "report.docx").exists()
