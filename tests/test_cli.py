@@ -474,7 +474,7 @@ def test_allocate_moves_capital_down_the_tree_and_refuses_it_up(tmp_path: Path) 
     line = refused(
         run("allocate", *d, "--from", FUND, "--to", "CD-HP", "--amount", "1", "--on", "2016-02-02")
     )
-    assert "not below" in line
+    assert "在组织层级上不在" in line and "拨付只能自上而下" in line
     ok(run("check", *d))
 
 
