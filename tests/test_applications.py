@@ -623,8 +623,11 @@ def test_the_command_line_applies_advances_and_prints_the_queue(
         "--by",
         "王主任",
     )
-    # a refusal speaks the CLI's language (Chinese by default, issue 14); the free-text reason stays English
-    assert code == 1 and "revolve: 申请步骤不允许：application 1 cannot take step approve" in err
+    # a refusal speaks the CLI's language (Chinese by default, issue 14), its reason too, and names the
+    # command that lists the queue
+    assert code == 1
+    assert "revolve: 借款申请 1 不能办理审批：它的下一步应为 审查；各步骤须依次办理，不能跳过" in err
+    assert "revolve queue --fund FUND" in err
     code, out, _ = cli(
         "reject",
         "--fund",

@@ -214,7 +214,12 @@ def test_a_clerks_year(clerk: Clerk) -> None:
     clerk.refused(*disburse, "--amount", "12.345")
     clerk.refused(*disburse[:6], "H999", *disburse[7:], "--amount", "5000")  # no such household
     clerk.refused(*disburse, "--amount", "500000")  # more than the fund has
+    [line] = clerk.refused(*disburse, "--amount", "5000", "--term", "0")
+    assert "借款期限（期数）" in line and "不能小于 1" in line  # the field and the rule, in Chinese
     clerk.ok(*disburse, "--amount", "5000")
+    repay_early = ["repay", "--fund", FUND, "--loan", "L004", "--amount", "500", "--receipt", "S010"]
+    [line] = clerk.refused(*repay_early, "--on", "2026-02-27")
+    assert "借款 L004 于 2026-03-01 发放，日期不能早于该日" in line
 
     # ---- repayments: a GBK file, then one at the counter keyed wrong, voided and entered again ------
     def repayment(loan_no: str, amount: str, on: str, receipt: str) -> list[str]:

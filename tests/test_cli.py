@@ -430,9 +430,9 @@ def test_errors_are_one_line_and_never_a_traceback(books: Books, tmp_path: Path)
     lines = [refused(r) for r in runs[:7]]
     assert "NOPE" in lines[0] and "revolve init" in lines[0]
     assert "12.345" in lines[1] and "不足一分" in lines[1]  # Chinese by default, no English inside
-    assert "L002" in lines[2] and "closed" in lines[2]
+    assert "loan L002 is repaid and closed: it cannot take a repayment" in lines[2]  # --lang en
     assert "revolve init" in lines[3] and not (tmp_path / "missing.db").exists()
-    assert "none.csv" in lines[4] and "no such file" in lines[4]
+    assert "none.csv" in lines[4] and "文件不存在：请核对路径" in lines[4]
     assert ".docx" in lines[5] and not (tmp_path / "report.docx").exists()
     assert "--fund" in lines[6]
     for usage in runs[7:]:  # argparse: usage and one error line, status 2
@@ -474,7 +474,7 @@ def test_allocate_moves_capital_down_the_tree_and_refuses_it_up(tmp_path: Path) 
     line = refused(
         run("allocate", *d, "--from", FUND, "--to", "CD-HP", "--amount", "1", "--on", "2016-02-02")
     )
-    assert "not below" in line
+    assert "在组织层级上不在" in line and "拨付只能自上而下" in line
     ok(run("check", *d))
 
 
@@ -567,9 +567,9 @@ def test_reports_print_the_checkpoint_and_verify_checks_against_it_and_seal_keys
     checked = ok(run("verify", FUND, *d, "--against", code)).out
     assert "与校验码" in checked and "账簿校验码" in checked and "未加密钥" in checked
     typo = code[:-1] + ("1" if code[-1] == "0" else "0")
-    assert "check group" in refused(run("verify", FUND, *d, "--against", typo))
+    assert "校验组不符：有字符抄错了" in refused(run("verify", FUND, *d, "--against", typo))
     key = "a deployment key of 32 characters!"
-    assert "chain key" in refused(run("seal", FUND, *d))
+    assert "加密钥需要本部署的链密钥" in refused(run("seal", FUND, *d))
     assert "HMAC" in ok(_run_keyed("seal", FUND, *d, key=key)).out
     assert "HMAC" in ok(_run_keyed("verify", FUND, *d, "--against", code, key=key)).out
     missing = refused(run("verify", FUND, *d))

@@ -37,6 +37,12 @@ from revolve.schedule import LoanTerms
 
 CATEGORIES = (InvalidInput, NotFound, BooksConflict, PolicyRefusal, Retryable)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CODE_TOKENS = re.compile(
+    r"{\w+(?:!r)?}|GB 11643-1999|`[^`]*`|'[^']*'|--[\w-]+|\b[\w.]+\([^()]*(?:\([^()]*\)[^()]*)*\)"
+    r"|\b\w+=\S*|\b\w*_\w*\b|\b\w+(?:\.\w+)+\b|\S*/\S*|\.\w+"
+)
+"""What a Chinese message may show in ASCII: its fields, code (`x`, 'x', calls, options, name=, snake_case,
+dotted names, paths, file suffixes); English words are capitalised names (Python, Excel, LoanTerms)."""
 
 
 def _all_errors() -> list[type[RevolveError]]:
@@ -52,6 +58,11 @@ def _all_errors() -> list[type[RevolveError]]:
 
 
 REFUSALS = [c for c in _all_errors() if c not in CATEGORIES]
+
+
+def _names(template: str) -> set[str]:
+    """The fields a template names; ``{field_label}`` is ``{field}`` said in the language."""
+    return {"field" if name == "field_label" else name for name in re.findall(r"{(\w+)", template)}
 
 
 def test_every_error_has_a_unique_snake_case_code_and_exactly_one_category() -> None:
@@ -82,7 +93,7 @@ def test_the_catalogue_has_every_code_in_chinese_and_english() -> None:
             assert cls.code in catalogue(lang), f"{cls.code} has no {lang} template"
         zh, en = catalogue("zh")[cls.code], catalogue("en")[cls.code]
         # the same named fields in both languages
-        names = set(re.findall(r"{(\w+)", zh)), set(re.findall(r"{(\w+)", en))
+        names = _names(zh), _names(en)
         assert names[0] <= names[1] | {"detail"}, cls.code
         if cls not in CATEGORIES:
             # a template that is all reason speaks through its reasons (``duplicate_code.held``)
@@ -99,10 +110,10 @@ def test_every_reason_is_in_both_languages_and_the_chinese_one_speaks_chinese() 
         code, _, reason = key.partition(".")
         if code in codes and reason:
             assert CJK.search(zh), key
-            # no English words (codes such as FN-2016-001 are upper case), the fields aside
-            words = re.findall(r"[a-z]{2,}", re.sub(r"{\w+(?:!r)?}|GB 11643-1999", "", zh))
+            # no English words (codes such as FN-2016-001 are upper case), the fields and code aside
+            words = re.findall(r"(?<![A-Za-z])[a-z]{2,}", CODE_TOKENS.sub("", zh))
             assert not words, (key, words)
-            assert set(re.findall(r"{(\w+)", zh)) <= set(re.findall(r"{(\w+)", catalogue("en")[key])), key
+            assert _names(zh) <= _names(catalogue("en")[key]), key
     for category in CATEGORIES:
         assert CJK.search(catalogue("zh")[f"category.{category.category}"])
 

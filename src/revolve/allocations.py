@@ -110,7 +110,7 @@ def decide_allocation(giver: Fund, receiver: Fund, orgs: Mapping[int, Org]) -> b
     if giver.id == receiver.id:
         raise AllocationRefused(
             receiver.code,
-            reason="an allocation moves money between two different funds; pick another receiver",
+            reason="same_fund",
         )
     if giver.org_id == receiver.org_id:
         return True
@@ -118,11 +118,9 @@ def decide_allocation(giver: Fund, receiver: Fund, orgs: Mapping[int, Org]) -> b
         return False
     raise AllocationRefused(
         receiver.code,
-        reason=(
-            f"fund {receiver.code} is not below {giver.code} in the organisation tree; an allocation "
-            "(拨付) goes down the tree only — lend between peers with transfer() (借调), and send money "
-            "up with transfer() or return_to_finance()"
-        ),
+        reason="not_below",
+        receiver=receiver.code,
+        giver=giver.code,
     )
 
 
@@ -151,11 +149,11 @@ def check_capital(by_day: Mapping[date, int], amount: Money, on: date, *, giver:
     if amount.fen > low:
         raise AllocationRefused(
             giver,
-            reason=(
-                f"{amount} is more than the capital {giver} holds ({Money(max(low, 0))} on {low_on}); "
-                "money borrowed from another fund (借调) is not its to allocate — allocate less, or "
-                "record the capital it received first"
-            ),
+            reason="over_capital",
+            amount=amount,
+            capital=Money(max(low, 0)),
+            low_on=low_on,
+            giver=giver,
         )
 
 
@@ -200,9 +198,9 @@ def allocation_entries(
         InvalidAmount, MoneyTypeError: not a positive Money.
     """
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint="an allocation is Money, e.g. yuan('1000')")
+        raise MoneyTypeError(amount, reason="allocation")
     if amount.fen <= 0:
-        raise InvalidAmount(amount, reason="an allocation must be a positive amount of Money")
+        raise InvalidAmount(amount, reason="allocation_not_positive")
     outflow = R.ALLOCATION_INTERNAL if internal else R.ALLOCATION_EXPENSE
     if receiver_government:
         revenue = GOV_REVENUE[source] if internal else R.UPPER_GRANT_REVENUE

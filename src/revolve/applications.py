@@ -97,7 +97,7 @@ STEPS: tuple[ApplicationStep, ...] = tuple(ApplicationStep)
 
 def _signer(field: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidEntry(field, value, reason="give the name of the person who signs the step")
+        raise InvalidEntry(field, value, reason="signer")
     return value.strip()
 
 
@@ -212,10 +212,10 @@ def queue_key(application: Application, priority: int) -> tuple[int, date, int]:
 def _check_open(application: Application, step: ApplicationStep | None) -> None:
     if application.rejection is not None:
         raise ApplicationStepRefused(
-            application.id, step=step, reason=f"it was rejected on {application.rejection.on.isoformat()}"
+            application.id, step=step, reason="rejected", rejected_on=application.rejection.on.isoformat()
         )
     if application.step is ApplicationStep.DISBURSE:
-        raise ApplicationStepRefused(application.id, step=step, reason=f"loan {application.loan_id} was paid")
+        raise ApplicationStepRefused(application.id, step=step, reason="paid_out", loan=application.loan_id)
 
 
 def _check_date(application: Application, on: date) -> None:
@@ -224,8 +224,10 @@ def _check_date(application: Application, on: date) -> None:
     if on < last.on:
         raise InvalidDate(
             on,
-            reason=f"application {application.id}'s {last.step.label_zh} step is dated {last.on.isoformat()}: "
-            f"date the next step on or after it",
+            reason="step_before",
+            application=application.id,
+            last_step=last.step.value,
+            last_on=last.on.isoformat(),
         )
 
 
@@ -283,24 +285,24 @@ def decide_step(
             step = ApplicationStep(step)
         except ValueError:
             choices = ", ".join(s.value for s in STEPS[1:-1])
-            raise InvalidEntry("step", step, reason=f"choose one of {choices}") from None
+            raise InvalidEntry("step", step, reason="choice", choices=choices) from None
     signer = _signer("by", by)
     if reason is not None and (not isinstance(reason, str) or not reason.strip()):
-        raise InvalidEntry("reason", reason, reason="give the reason in words, or None")
+        raise InvalidEntry("reason", reason, reason="reason_words")
     _check_open(application, step)
     expected = application.next_step
     if step is ApplicationStep.DISBURSE:
         raise ApplicationStepRefused(
             application.id,
             step=step,
-            reason="放款 is recorded by paying the loan out: ledger.disburse(..., application=…)",
+            reason="disburse_step",
         )
     if step is not expected:
         raise ApplicationStepRefused(
             application.id,
             step=step,
-            reason=f"its next step is {expected.label_zh if expected else 'none'} ({expected}); "
-            f"steps are taken in order, none skipped",
+            reason="out_of_order",
+            expected="none" if expected is None else expected.value,
         )
     _check_date(application, on)
     note = ""
@@ -335,7 +337,7 @@ def decide_rejection(application: Application, *, on: date, by: str, reason: str
     """
     signer = _signer("by", by)
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidEntry("reason", reason, reason="say why the application is rejected")
+        raise InvalidEntry("reason", reason, reason="reject_reason")
     _check_open(application, None)
     _check_date(application, on)
     return Rejection(on, signer, reason.strip())
@@ -368,20 +370,24 @@ def check_disbursable(
         raise ApplicationStepRefused(
             application.id,
             step=ApplicationStep.DISBURSE,
-            reason=f"its last step is {application.step.label_zh}: a loan is paid out only after the "
-            f"signed agreement (协议)",
+            reason="not_agreed",
+            last_step=application.step.value,
         )
     if household_id != application.household_id:
         raise ApplicationStepRefused(
             application.id,
             step=ApplicationStep.DISBURSE,
-            reason=f"it is household {application.household_id}'s, not household {household_id}'s",
+            reason="other_household",
+            household=application.household_id,
+            given=household_id,
         )
     if principal > application.amount:
         raise ApplicationStepRefused(
             application.id,
             step=ApplicationStep.DISBURSE,
-            reason=f"the principal {principal} is above the {application.amount} applied for and approved",
+            reason="above_approved",
+            principal=principal,
+            approved=application.amount,
         )
     _check_date(application, on)
     return StepRecord(ApplicationStep.DISBURSE, on, signer)

@@ -83,14 +83,14 @@ def check_pledge(*, code: str, donor: str, amount: Money, due: date, pledged_on:
     """
     for field, text in (("code", code), ("donor", donor)):
         if not isinstance(text, str) or not text.strip():
-            raise InvalidEntry(field, text, reason=f"give the pledge's {field} as non-empty text")
+            raise InvalidEntry(field, text, reason="text")
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint="a pledged amount is Money, e.g. yuan('100000')")
+        raise MoneyTypeError(amount, reason="pledge")
     if amount.fen <= 0:
-        raise InvalidAmount(amount, reason="a pledged amount must be positive")
+        raise InvalidAmount(amount, reason="pledge_not_positive")
     check_date("due", due)
     if pledged_on is not None and check_date("pledged_on", pledged_on) > due:
-        raise InvalidDate(due, reason=f"the pledge is due before it was made ({pledged_on.isoformat()})")
+        raise InvalidDate(due, reason="due_before_pledged", pledged_on=pledged_on.isoformat())
 
 
 def funds_in_place(pledges: Iterable[CapitalPledge], *, on: date) -> Ratio:

@@ -84,7 +84,7 @@ def in_words(amount: Money) -> str:
     if not isinstance(amount, Money):
         from revolve.errors import MoneyTypeError  # noqa: PLC0415
 
-        raise MoneyTypeError(amount, hint="in_words takes Money, e.g. yuan('12.34')")
+        raise MoneyTypeError(amount, reason="in_words")
     sign = "负" if amount.fen < 0 else ""
     yuan, cents = divmod(abs(amount.fen), 100)
     jiao, fen = divmod(cents, 10)

@@ -65,8 +65,8 @@ class ChainKey:
         if not isinstance(self.secret, bytes) or len(self.secret) < _MIN_KEY_BYTES:
             raise ChainKeyError(
                 None,
-                reason=f"a chain key is at least {_MIN_KEY_BYTES} bytes; generate one with "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`",
+                reason="short",
+                min_bytes=_MIN_KEY_BYTES,
             )
 
     @classmethod
@@ -191,27 +191,25 @@ class Checkpoint:
                 (a digit copied wrong).
         """
         if not isinstance(text, str):
-            raise InvalidCheckpoint(text, reason="a checkpoint code is text")
+            raise InvalidCheckpoint(text, reason="not_text")
         cleaned = "".join(text.split()).replace("•", _SEP).replace("・", _SEP)
         parts = cleaned.rsplit(_SEP, 3)
         if len(parts) != 4:
             parts = cleaned.rsplit(".", 3)
         if len(parts) != 4 or not parts[0]:
-            raise InvalidCheckpoint(text, reason="expected FUND·COUNT·DATE·XXXX-XXXX-XXXX-XXXX-CCCC")
+            raise InvalidCheckpoint(text, reason="shape")
         fund_code, count_text, last, hashed = parts
         groups = hashed.upper().split("-")
         if not count_text.isdigit() or len(groups) != 5 or any(len(g) != 4 for g in groups):
-            raise InvalidCheckpoint(text, reason="expected FUND·COUNT·DATE·XXXX-XXXX-XXXX-XXXX-CCCC")
+            raise InvalidCheckpoint(text, reason="shape")
         head = "".join(groups[:4])
         if any(c not in "0123456789ABCDEF" for c in head + groups[4]):
-            raise InvalidCheckpoint(text, reason="the hash groups are hexadecimal (0-9, A-F)")
+            raise InvalidCheckpoint(text, reason="hex")
         count = int(count_text)
         try:
             last_date = None if last == _NO_DATE else date.fromisoformat(last)
         except ValueError:
-            raise InvalidCheckpoint(text, reason=f"{last!r} is not a date YYYY-MM-DD") from None
+            raise InvalidCheckpoint(text, reason="date", date=last) from None
         if _check_group(fund_code, count, last, head) != groups[4]:
-            raise InvalidCheckpoint(
-                text, reason="its check group does not match: a character was copied wrong"
-            )
+            raise InvalidCheckpoint(text, reason="check_group")
         return cls(fund_code, count, last_date, head)

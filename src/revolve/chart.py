@@ -140,7 +140,7 @@ class AccountKey:
         if type(self.role) is not AccountRole:
             object.__setattr__(self, "role", AccountRole(self.role))
         if self.sub is not None and (not isinstance(self.sub, str) or not self.sub.strip()):
-            raise UnknownAccount(self.sub, hint="a sub-ledger key is a non-empty string, e.g. a loan number")
+            raise UnknownAccount(self.sub, reason="sub_key")
 
     def __str__(self) -> str:
         return self.role.value if self.sub is None else f"{self.role.value}[{self.sub}]"
@@ -199,15 +199,13 @@ class Chart:
         missing = set(self.roles) - set(roles)
         extra = set(roles) - set(self.roles)
         if extra:
-            raise ChartError(
-                self.name, reason=f"roles {sorted(e.value for e in extra)} are not this system's"
-            )
+            raise ChartError(self.name, reason="foreign_roles", roles=sorted(e.value for e in extra))
         if missing:
-            raise ChartError(self.name, reason=f"no account for roles {sorted(m.value for m in missing)}")
+            raise ChartError(self.name, reason="missing_roles", roles=sorted(m.value for m in missing))
         if len(set(roles)) != len(roles):
-            raise ChartError(self.name, reason="a role appears twice")
+            raise ChartError(self.name, reason="role_twice")
         if len(set(codes)) != len(codes):
-            raise ChartError(self.name, reason="an account code appears twice")
+            raise ChartError(self.name, reason="code_twice")
 
     @property
     def government(self) -> bool:
@@ -228,7 +226,7 @@ class Chart:
             if spec.role == role:
                 return spec
         raise UnknownAccount(
-            role, hint=f"chart {self.name!r} has roles {sorted(r.value for r in self.roles)}"
+            role, reason="chart_roles", chart=self.name, roles=", ".join(sorted(r.value for r in self.roles))
         )
 
 
@@ -463,4 +461,4 @@ def chart_named(name: str) -> Chart:
     try:
         return CHARTS[name]
     except KeyError:
-        raise ChartError(name, reason=f"built-in charts are {sorted(CHARTS)}") from None
+        raise ChartError(name, reason="unknown", charts=sorted(CHARTS)) from None

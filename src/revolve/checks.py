@@ -57,7 +57,7 @@ def check_date(field: str, value: object) -> date:
         InvalidDate: anything else; the message names ``field``.
     """
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidDate(value, reason=f"{field} must be a datetime.date (without a time of day)")
+        raise InvalidDate(value, reason="not_date", field=field)
     return value
 
 
@@ -68,7 +68,7 @@ def check_term_date(field: str, value: object) -> date:
         InvalidTerms: not a plain ``datetime.date``; it names ``field`` and carries ``value``.
     """
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidTerms(field, value, reason="give a datetime.date (without a time of day)")
+        raise InvalidTerms(field, value, reason="date")
     return value
 
 
@@ -79,9 +79,9 @@ def check_whole(field: str, value: object, *, minimum: int) -> int:
         InvalidTerms: anything else; it names ``field`` and carries ``value``.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTerms(field, value, reason="give a whole number (an int)")
+        raise InvalidTerms(field, value, reason="whole_number")
     if value < minimum:
-        raise InvalidTerms(field, value, reason=f"it must be at least {minimum}")
+        raise InvalidTerms(field, value, reason="at_least", minimum=minimum)
     return value
 
 
@@ -103,13 +103,12 @@ def check_money(field: str, value: object, *, positive: bool = False, terms: boo
     """
     if not isinstance(value, Money):
         if terms and not isinstance(value, float):
-            raise InvalidTerms(field, value, reason="give Money, e.g. yuan('5000') or Money(500000)")
-        raise MoneyTypeError(value, hint=f"{field} must be Money, e.g. yuan('5000')")
+            raise InvalidTerms(field, value, reason="money")
+        raise MoneyTypeError(value, reason="field", field=field)
     if value.is_negative() or (positive and value.is_zero()):
-        bound = "positive" if positive else "zero or more"
         if terms:
-            raise InvalidTerms(field, value, reason=f"it must be {bound}")
-        raise InvalidAmount(value, reason=f"{field} must be {bound}")
+            raise InvalidTerms(field, value, reason="positive" if positive else "not_negative")
+        raise InvalidAmount(value, reason="positive" if positive else "not_negative", field=field)
     return value
 
 
@@ -139,20 +138,19 @@ def check_rate(
         try:
             rate = Decimal(value.strip())
         except ArithmeticError:
-            raise InvalidRate(value, reason=f"write {field} as a decimal number, e.g. '0.049'") from None
+            raise InvalidRate(value, reason="decimal_text", field=field) from None
     else:
         # a float is never exact: 0.049 is 0.04900000000000000105…
-        raise InvalidRate(
-            value, reason=f"{field} must be a Decimal made from text, e.g. Decimal('0.049') for 4.9 %"
-        )
+        raise InvalidRate(value, reason="decimal", field=field)
     if not rate.is_finite():
-        raise InvalidRate(value, reason=f"{field} must be a finite number")
+        raise InvalidRate(value, reason="not_finite", field=field)
     if rate < 0 or (positive and rate == 0):
-        raise InvalidRate(value, reason=f"{field} must be {'above' if positive else 'at least'} 0")
+        raise InvalidRate(value, reason="not_positive" if positive else "negative", field=field)
     if (rate * 12 if monthly else rate) > _MAX_ANNUAL_RATE:
         raise InvalidRate(
             value,
-            reason=f"{field} is above 100 % a year: write 4.9 % as Decimal('0.049'), not Decimal('4.9')",
+            reason="over_100",
+            field=field,
         )
     return rate
 
@@ -164,7 +162,7 @@ def check_rounding(field: str, value: object) -> str:
         InvalidTerms: anything else; it names ``field`` and carries ``value``.
     """
     if not isinstance(value, str) or value not in ROUNDINGS:
-        raise InvalidTerms(field, value, reason=f"choose one of {', '.join(sorted(ROUNDINGS))}")
+        raise InvalidTerms(field, value, reason="choice", choices=", ".join(sorted(ROUNDINGS)))
     return value
 
 
@@ -184,8 +182,8 @@ def check_choice(kind: type[_Choice], field: str, value: object, *, terms: bool 
             pass
     choices = ", ".join(repr(m.value) for m in kind)
     if terms:
-        raise InvalidTerms(field, value, reason=f"choose one of {choices}")
-    raise InvalidEntry(field, value, reason=f"choose one of {choices}")
+        raise InvalidTerms(field, value, reason="choice", choices=choices)
+    raise InvalidEntry(field, value, reason="choice", choices=choices)
 
 
 def ref_of(value: object) -> int | str:
@@ -199,5 +197,5 @@ def ref_of(value: object) -> int | str:
         return value
     ident = getattr(value, "id", None)
     if not isinstance(ident, int):
-        raise InvalidEntry("reference", value, reason="name a record by its id, its code, or itself")
+        raise InvalidEntry("reference", value, reason="reference")
     return ident

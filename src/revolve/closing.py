@@ -137,7 +137,7 @@ class RestrictionPolicy:
         for name in ("on_grant", "on_subsidy", "on_write_off", "on_return"):
             value = getattr(self, name)
             if type(value) is not bool:
-                raise InvalidEntry(name, value, reason="a restriction policy flag is True or False")
+                raise InvalidEntry(name, value, reason="boolean")
 
     def releases(self, event: ReleaseEvent) -> bool:
         """Whether ``event`` lifts the restriction under this policy."""
@@ -229,7 +229,7 @@ def closing_entries(
                 raise InvalidEntry(
                     "subledgers",
                     spec.role.value,
-                    reason="give each sub-ledger account's balance at the close",
+                    reason="subledger_balance",
                 )
             groups[kind][1].extend(
                 Posting(AccountKey(spec.role, sub), -b) for sub, b in sorted(subs.items()) if not b.is_zero()

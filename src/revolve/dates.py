@@ -154,11 +154,9 @@ class Frequency:
         for name in ("months", "days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InvalidTerms("frequency", self, reason=f"{name} must be a whole number ≥ 0")
+                raise InvalidTerms("frequency", self, reason="frequency_whole", part=name)
         if (self.months > 0) == (self.days > 0):
-            raise InvalidTerms(
-                "frequency", self, reason="give a period of whole months or of whole days (exactly one)"
-            )
+            raise InvalidTerms("frequency", self, reason="frequency_one")
 
     @classmethod
     def every_months(cls, months: int) -> Frequency:
@@ -230,10 +228,10 @@ def add_months(start: date, months: int, *, day: int | None = None) -> date:
     if day is None:
         day = start.day
     elif isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 31:
-        raise InvalidTerms("day_of_month", day, reason="give a day of month from 1 to 31 (31 = last day)")
+        raise InvalidTerms("day_of_month", day, reason="day_of_month")
     year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
     if not 1 <= year <= 9999:
-        raise InvalidTerms("months", months, reason="the date would fall outside the years 1–9999")
+        raise InvalidTerms("months", months, reason="outside_years")
     month = month0 + 1
     last = 29 if month == 2 and _is_leap(year) else _MONTH_DAYS[month0]
     return date(year, month, day if day <= last else last)
@@ -243,7 +241,7 @@ def _month_dates(first: date, step: int, count: int, day: int) -> tuple[date, ..
     """``count`` dates ``first + k*step months`` (k = 0 …), on ``day`` clipped to the month end."""
     year, month0 = divmod(first.year * 12 + first.month - 1, 12)
     if year + (month0 + step * (count - 1)) // 12 > 9999:
-        raise InvalidTerms("term", count, reason="the due dates run beyond the year 9999")
+        raise InvalidTerms("term", count, reason="beyond_9999")
     out: list[date] = []
     append = out.append
     for _ in range(count):
@@ -265,7 +263,7 @@ def _month_dates(first: date, step: int, count: int, day: int) -> tuple[date, ..
 def _day_dates(first: date, step: int, count: int) -> tuple[date, ...]:
     ordinal = first.toordinal()
     if ordinal + step * (count - 1) > date.max.toordinal():
-        raise InvalidTerms("term", count, reason="the due dates run beyond the year 9999")
+        raise InvalidTerms("term", count, reason="beyond_9999")
     from_ordinal = date.fromordinal
     return tuple(from_ordinal(ordinal + k * step) for k in range(count))
 
@@ -303,12 +301,10 @@ def due_dates(
     check_whole("term", count, minimum=1)
     if day_of_month is not None:
         if isinstance(day_of_month, bool) or not isinstance(day_of_month, int) or not 1 <= day_of_month <= 31:
-            raise InvalidTerms(
-                "day_of_month", day_of_month, reason="give a day of month from 1 to 31 (31 = last day)"
-            )
+            raise InvalidTerms("day_of_month", day_of_month, reason="day_of_month")
         if not frequency.months:
             raise InvalidTerms(
-                "day_of_month", day_of_month, reason=f"a {frequency} frequency has no day of month"
+                "day_of_month", day_of_month, reason="no_day_of_month", frequency=str(frequency)
             )
     if first_due is not None:
         check_term_date("first_due", first_due)
@@ -316,7 +312,8 @@ def due_dates(
             raise InvalidTerms(
                 "first_due",
                 first_due,
-                reason=f"the first repayment date must fall after {anchor.isoformat()}",
+                reason="first_due_after",
+                start=anchor.isoformat(),
             )
     base = anchor if first_due is None else first_due
     periods = count if first_due is None else count - 1
@@ -325,7 +322,7 @@ def due_dates(
     else:
         beyond = base.toordinal() + periods * frequency.days > date.max.toordinal()
     if beyond:
-        raise InvalidTerms("term", count, reason="the due dates run beyond the year 9999")
+        raise InvalidTerms("term", count, reason="beyond_9999")
     return _generate_due_dates(anchor, frequency, count, first_due, day_of_month)
 
 
@@ -382,7 +379,7 @@ def due_dates_until(
     check_term_date("maturity", maturity)
     check_term_date("start", anchor)
     if maturity <= anchor:
-        raise InvalidTerms("maturity", maturity, reason=f"the maturity must fall after {anchor.isoformat()}")
+        raise InvalidTerms("maturity", maturity, reason="maturity_after", start=anchor.isoformat())
     # Enough periods to pass the maturity: one per day at most.
     if frequency.months:
         bound = (maturity.year - anchor.year) * 12 + maturity.month - anchor.month
@@ -410,7 +407,7 @@ def next_settlement_date(after: date, *, months: tuple[int, ...] = (3, 6, 9, 12)
     """
     check_term_date("start", after)
     if not months or any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months):
-        raise InvalidTerms("months", months, reason="give settlement months from 1 to 12")
+        raise InvalidTerms("months", months, reason="settlement_months")
     for ahead in range(13):
         candidate = add_months(after.replace(day=1), ahead, day=day)
         if candidate.month in months and candidate > after:

@@ -31,7 +31,7 @@ from datetime import date
 from enum import StrEnum
 
 from revolve.checks import check_choice, check_date
-from revolve.errors import InvalidAmount, InvalidDate, InvalidEntry, InvalidNationalId, MoneyTypeError
+from revolve.errors import Hint, InvalidAmount, InvalidDate, InvalidEntry, InvalidNationalId, MoneyTypeError
 from revolve.money import Money
 
 __all__ = [
@@ -258,7 +258,7 @@ _KIND_LABELS = {
 
 def _check_text(field: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidEntry(field, value, reason="give non-empty text")
+        raise InvalidEntry(field, value, reason="text")
     return value.strip()
 
 
@@ -266,7 +266,7 @@ def _check_id(field: str, value: object, *, optional: bool = False) -> int | Non
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidEntry(field, value, reason="give an int id")
+        raise InvalidEntry(field, value, reason="int_id")
     return value
 
 
@@ -279,9 +279,7 @@ def check_persons(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidEntry(
-            "persons", value, reason="give the household's size as a whole number of persons, 1 or more"
-        )
+        raise InvalidEntry("persons", value, reason="persons")
     return value
 
 
@@ -289,9 +287,9 @@ def _check_income(value: object) -> Money | None:
     if value is None:
         return None
     if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint="an income must be Money, e.g. yuan('3649')")
+        raise MoneyTypeError(value, reason="income")
     if value.is_negative():
-        raise InvalidAmount(value, reason="an income cannot be negative; record a loss in the note")
+        raise InvalidAmount(value, reason="income_negative")
     return value
 
 
@@ -354,9 +352,7 @@ class Household:
         object.__setattr__(self, "national_id", validate_national_id(self.national_id))
         if self.phone is not None:
             if not isinstance(self.phone, str):
-                raise InvalidEntry(
-                    "phone", type(self.phone).__name__, reason="give the phone number as text, or None"
-                )
+                raise InvalidEntry("phone", type(self.phone).__name__, reason="phone_text")
             # An empty cell from a spreadsheet means "no phone", not a phone number of no digits.
             object.__setattr__(self, "phone", self.phone.strip() or None)
         object.__setattr__(self, "fp_status", check_choice(FamilyPlanningStatus, "fp_status", self.fp_status))
@@ -439,22 +435,23 @@ class HouseholdRecord:
         object.__setattr__(self, "kind", kind)
         check_date("on", self.on)
         if not isinstance(self.note, str):
-            raise InvalidEntry("note", self.note, reason="give text (an empty string for no note)")
+            raise InvalidEntry("note", self.note, reason="note")
         income = _check_income(self.income)
         if kind is RecordKind.INCOME and income is None:
-            raise InvalidAmount(None, reason="an income record must state the income: pass income=yuan('…')")
+            raise InvalidAmount(None, reason="income_missing", hint=Hint(argument="income"))
         if kind is RecordKind.POVERTY_EXIT:
             if not isinstance(self.exited_poverty, bool):
                 raise InvalidEntry(
                     "exited_poverty",
                     self.exited_poverty,
-                    reason="a poverty_exit assessment must say True (已脱贫) or False (未脱贫)",
+                    reason="verdict",
                 )
         elif self.exited_poverty is not None:
             raise InvalidEntry(
                 "exited_poverty",
                 self.exited_poverty,
-                reason=f"only a poverty_exit record carries a verdict, not a {kind.value} record",
+                reason="verdict_kind",
+                record_kind=kind.value,
             )
 
 
@@ -479,13 +476,15 @@ def validate_record(record: HouseholdRecord, household: Household) -> HouseholdR
         raise InvalidEntry(
             "household_id",
             record.household_id,
-            reason=f"the record is for household {record.household_id}, not household {household.id}",
+            reason="other_household",
+            household=record.household_id,
+            given=household.id,
         )
     if record.on < household.registered_on:
         raise InvalidDate(
             record.on,
-            reason=f"the record predates the household's registration on "
-            f"{household.registered_on.isoformat()}: date it on or after that day",
+            reason="before_registration",
+            registered_on=household.registered_on.isoformat(),
         )
     return record
 
@@ -493,7 +492,7 @@ def validate_record(record: HouseholdRecord, household: Household) -> HouseholdR
 def _single_household(records: Sequence[HouseholdRecord]) -> None:
     ids = {record.household_id for record in records}
     if len(ids) > 1:
-        raise InvalidEntry("household_id", sorted(ids), reason="give the records of one household at a time")
+        raise InvalidEntry("household_id", sorted(ids), reason="one_household")
 
 
 def poverty_status(records: Sequence[HouseholdRecord], as_of: date) -> bool | None:

@@ -69,9 +69,9 @@ class Posting:
         elif isinstance(account, AccountRole | str) and not isinstance(account, AccountKey):
             object.__setattr__(self, "account", _ROLE_KEYS[AccountRole(account)])
         if not isinstance(self.amount, Money):
-            raise MoneyTypeError(self.amount, hint="a posting's amount is Money")
+            raise MoneyTypeError(self.amount, reason="posting")
         if self.amount.is_zero():
-            raise InvalidAmount(self.amount, reason=f"a posting to {self.account} must not be zero")
+            raise InvalidAmount(self.amount, reason="zero_posting", account=self.account)
 
     @property
     def key(self) -> AccountKey:
@@ -96,34 +96,32 @@ class Entry:
 
     def __post_init__(self) -> None:
         if isinstance(self.value_date, datetime) or not isinstance(self.value_date, date):
-            raise InvalidEntry(
-                "value_date", self.value_date, reason="an entry's value date is a datetime.date"
-            )
+            raise InvalidEntry("value_date", self.value_date, reason="value_date")
         postings = tuple(self.postings)
         object.__setattr__(self, "postings", postings)
         for posting in postings:
             if not isinstance(posting, Posting):
-                raise InvalidEntry("postings", posting, reason="each posting is a revolve.Posting")
+                raise InvalidEntry("postings", posting, reason="posting")
         total = sum(p.amount.fen for p in postings)
         if len(postings) < 2:
             raise UnbalancedEntry(
                 total,
                 postings=len(postings),
-                reason="an entry needs at least two postings (a debit and a credit)",
+                reason="two_postings",
             )
         if total != 0:
             raise UnbalancedEntry(total, postings=len(postings))
         if not isinstance(self.kind, str) or not self.kind.strip():
-            raise InvalidEntry("kind", self.kind, reason="an entry needs a kind, e.g. 'contribution'")
+            raise InvalidEntry("kind", self.kind, reason="kind")
         if not isinstance(self.memo, str):
-            raise InvalidEntry("memo", self.memo, reason="a memo is a str (may be empty)")
+            raise InvalidEntry("memo", self.memo, reason="memo")
         if self.idempotency_key is not None and (
             not isinstance(self.idempotency_key, str) or not self.idempotency_key.strip()
         ):
             raise InvalidEntry(
                 "idempotency_key",
                 self.idempotency_key,
-                reason="an idempotency key, when given, is a non-empty string",
+                reason="idempotency_key",
             )
 
     @property

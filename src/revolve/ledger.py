@@ -198,6 +198,4 @@ def chain_key_from_environment() -> ChainKey | None:
     try:
         return ChainKey.of(Path(path).read_bytes().strip())
     except OSError as exc:
-        raise ChainKeyError(
-            None, reason=f"the chain key file {path!r} cannot be read ({exc.strerror})"
-        ) from None
+        raise ChainKeyError(None, reason="unreadable", path=path, cause=exc.strerror) from None

@@ -83,7 +83,7 @@ class Money:
         # written out rather than generated with a __post_init__: money is made on every line of every
         # entry, and this is the one check every amount passes
         if type(fen) is not int and (isinstance(fen, bool) or not isinstance(fen, int)):
-            raise MoneyTypeError(fen, hint="Money(...) takes an int number of fen")
+            raise MoneyTypeError(fen, reason="fen")
         if fen > FEN_MAX or fen < FEN_MIN:
             raise AmountOutOfRange(fen)
         object.__setattr__(self, "fen", fen)
@@ -127,7 +127,7 @@ class Money:
         result = 0
         for amount in amounts:
             if not isinstance(amount, Money):
-                raise MoneyTypeError(amount, hint="only Money can be summed with Money")
+                raise MoneyTypeError(amount, reason="sum")
             result += amount.fen
         return Money(_check_range(result))
 
@@ -159,9 +159,7 @@ class Money:
 
     def __mul__(self, factor: int) -> Money:
         if isinstance(factor, bool | float | Decimal):
-            raise MoneyTypeError(
-                factor, hint="multiply money by an int; for a rate use .scaled(Decimal(...))"
-            )
+            raise MoneyTypeError(factor, reason="multiply")
         if not isinstance(factor, int):
             return NotImplemented
         return Money(_check_range(self.fen * factor))
@@ -174,7 +172,7 @@ class Money:
     def scaled(self, factor: Decimal, *, rounding: str = ROUND_HALF_UP) -> Money:
         """This amount times a Decimal factor (a rate, a share), rounded once to the fen."""
         if not isinstance(factor, Decimal):
-            raise MoneyTypeError(factor, hint="scale money by a Decimal, e.g. Decimal('0.049')")
+            raise MoneyTypeError(factor, reason="scale")
         product = (Decimal(self.fen) * factor).to_integral_value(rounding=rounding)
         return Money(_check_range(int(product)))
 
@@ -184,7 +182,7 @@ class Money:
         The remainder goes to the last parts: ¥1.00 in 3 → (0.33, 0.33, 0.34).
         """
         if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
-            raise InvalidAmount(parts, reason="split into a whole number of parts, at least 1")
+            raise InvalidAmount(parts, reason="parts")
         base, remainder = divmod(abs(self.fen), parts)
         sign = -1 if self.fen < 0 else 1
         pieces = [base] * (parts - remainder) + [base + 1] * remainder
@@ -197,7 +195,7 @@ class Money:
         """
         ws = tuple(weights)
         if not ws or any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in ws) or sum(ws) == 0:
-            raise InvalidAmount(ws, reason="weights must be non-negative ints with a positive sum")
+            raise InvalidAmount(ws, reason="weights")
         total_weight = sum(ws)
         sign = -1 if self.fen < 0 else 1
         magnitude = abs(self.fen)

@@ -54,12 +54,12 @@ class Mother:
                 raise InvalidEntry(
                     "households",
                     household.code,
-                    reason="every household of a mother carries her national ID; this one has another",
+                    reason="other_mother",
                 )
         ids = {household.id for household in self.households}
         for loan in self.loans:
             if loan.household_id not in ids:
-                raise InvalidEntry("loans", loan.number, reason="the loan is not one of her households'")
+                raise InvalidEntry("loans", loan.number, reason="not_hers")
 
     @property
     def fund_ids(self) -> tuple[int, ...]:
@@ -106,7 +106,7 @@ def county_of(org_id: int, orgs: Mapping[int, Org]) -> int:
     """
     node = orgs.get(org_id)
     if node is None:
-        raise InvalidEntry("org_id", org_id, reason="no such organisation in the tree given")
+        raise InvalidEntry("org_id", org_id, reason="no_org")
     while node.level > OrgLevel.COUNTY and node.parent_id is not None and node.parent_id in orgs:
         node = orgs[node.parent_id]
     return node.id

@@ -146,9 +146,9 @@ def opening_receipt_number(loan: str) -> str:
 
 def _money(value: object, what: str, *, positive: bool = False) -> Money:
     if not isinstance(value, Money):
-        raise InvalidAmount(value, reason=f"{what} is Money, e.g. yuan('1000')")
+        raise InvalidAmount(value, reason="money", field=what)
     if value.fen < 0 or (positive and value.fen == 0):
-        raise InvalidAmount(value, reason=f"{what} must be {'positive' if positive else 'zero or more'}")
+        raise InvalidAmount(value, reason="positive" if positive else "not_negative", field=what)
     return value
 
 
@@ -176,10 +176,13 @@ def remaining_schedule(terms: LoanTerms, *, principal: Money, interest: Money, f
     ):
         if paid > owed:
             raise OpeningMismatch(
-                f"{name} received before the opening",
+                "received_before",
                 given=paid,
-                expected=f"at most {owed}",
+                expected="at_most",
                 difference=paid - owed,
+                owed=owed,
+                part_en=name,
+                part_zh={"interest": "利息", "fees": "费用"}[name],
             )
     # an up-front fee fell due on the payout day: what was paid in fees settles it first
     upfront_left = max(0, original.upfront_fee.fen - fee.fen)
@@ -216,9 +219,7 @@ def _given_schedule(terms: LoanTerms, remaining: Sequence[Installment]) -> Sched
     rows = tuple(remaining)
     for prev, nxt in pairwise(rows):
         if nxt.due_date <= prev.due_date:
-            raise InvalidDate(
-                nxt.due_date, reason="the remaining schedule's due dates must strictly increase"
-            )
+            raise InvalidDate(nxt.due_date, reason="remaining_order")
     return Schedule(terms, rows, _ZERO)
 
 
@@ -230,16 +231,16 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         OpeningMismatch: more repaid than lent, or a remaining schedule that does not owe the outstanding.
     """
     if not isinstance(loan.terms, LoanTerms):
-        raise InvalidEntry("terms", loan.terms, reason="an opening loan's original terms are LoanTerms")
+        raise InvalidEntry("terms", loan.terms, reason="opening_terms")
     if loan.terms.start >= on:
         raise InvalidDate(
             loan.terms.start,
-            reason=f"loan {loan.number} must have been paid out before the opening on {on.isoformat()}",
+            reason="paid_before_opening",
+            loan=loan.number,
+            on=on.isoformat(),
         )
     if not isinstance(loan.round, int) or isinstance(loan.round, bool) or loan.round < 1:
-        raise InvalidEntry(
-            "round", loan.round, reason=f"loan {loan.number}'s round (轮次) is a whole number ≥ 1"
-        )
+        raise InvalidEntry("round", loan.round, reason="round", loan=loan.number)
     repaid = _money(loan.principal_repaid, "principal repaid before the opening")
     _money(loan.interest_paid, "interest received before the opening")
     _money(loan.fee_paid, "fees received before the opening")
@@ -247,11 +248,12 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         _money(loan.pledge, "a pledged deposit", positive=True)
     if repaid >= loan.terms.principal:
         raise OpeningMismatch(
-            f"loan {loan.number}",
+            "loan",
             given=repaid,
-            expected=f"less than its principal {loan.terms.principal} (a loan repaid in full is history: "
-            "count it in lent_before)",
+            expected="below_principal",
             difference=repaid - loan.terms.principal,
+            loan=loan.number,
+            principal=loan.terms.principal,
         )
     if loan.remaining is None:
         schedule = remaining_schedule(
@@ -261,7 +263,8 @@ def check_opening_loan(loan: OpeningLoan, on: date) -> Schedule:
         schedule = _given_schedule(loan.terms, loan.remaining)
     if schedule.total_principal != loan.outstanding:
         raise OpeningMismatch(
-            f"loan {loan.number}'s remaining schedule",
+            "remaining_schedule",
+            loan=loan.number,
             given=schedule.total_principal,
             expected=loan.outstanding,
             difference=schedule.total_principal - loan.outstanding,
@@ -275,20 +278,16 @@ def _balances(chart: Chart, balances: Mapping[AccountRole | str, Money]) -> dict
         try:
             role = AccountRole(role_given)
         except ValueError:
-            raise InvalidEntry(
-                "balances", role_given, reason="name each balance by its AccountRole"
-            ) from None
+            raise InvalidEntry("balances", role_given, reason="role") from None
         spec = chart.spec(role)
         if spec.kind in (AccountKind.REVENUE, AccountKind.EXPENSE):
             raise InvalidEntry(
                 "balances",
                 role.value,
-                reason="revenue and expense accounts have no balance at an opening: close them into net assets",
+                reason="revenue_expense",
             )
         if spec.subledger and role is not R.LOANS_RECEIVABLE:
-            raise InvalidEntry(
-                "balances", role.value, reason="balances between funds are opened by transfers, not here"
-            )
+            raise InvalidEntry("balances", role.value, reason="between_funds")
         out[role] = _money(amount, f"the opening balance of {role.value}")
     return out
 
@@ -336,31 +335,37 @@ def decide_opening(
         OpeningMismatch: the opening does not reconcile (where and by how much).
     """
     if not isinstance(on, date):
-        raise InvalidDate(on, reason="the opening day is a datetime.date")
+        raise InvalidDate(on, reason="opening_day")
     given = _balances(chart, balances)
     numbers: set[str] = set()
     planned = []
     for loan in loans:
         if loan.number in numbers:
-            raise InvalidEntry("loans", loan.number, reason="a loan number appears twice in the opening list")
+            raise InvalidEntry("loans", loan.number, reason="loan_twice")
         numbers.add(loan.number)
         planned.append(PlannedOpeningLoan(loan, check_opening_loan(loan, on)))
     outstanding = Money.total(ln.outstanding for ln in loans)
     receivable = given.get(R.LOANS_RECEIVABLE, _ZERO)
     if receivable != outstanding:
         raise OpeningMismatch(
-            f"{chart.spec(R.LOANS_RECEIVABLE).code} {chart.spec(R.LOANS_RECEIVABLE).name_zh} (loans receivable)",
+            "receivable",
+            account=chart.spec(R.LOANS_RECEIVABLE).code,
+            account_name=chart.spec(R.LOANS_RECEIVABLE).name_zh,
             given=receivable,
-            expected=f"{outstanding}, the loans' outstanding principal",
+            expected="outstanding",
+            outstanding=outstanding,
             difference=receivable - outstanding,
         )
     pledged = Money.total(ln.pledge or _ZERO for ln in loans)
     held = given.get(R.PLEDGE_DEPOSITS, _ZERO)
     if held != pledged:
         raise OpeningMismatch(
-            f"{chart.spec(R.PLEDGE_DEPOSITS).code} {chart.spec(R.PLEDGE_DEPOSITS).name_zh} (pledged deposits)",
+            "pledges",
+            account=chart.spec(R.PLEDGE_DEPOSITS).code,
+            account_name=chart.spec(R.PLEDGE_DEPOSITS).name_zh,
             given=held,
-            expected=f"{pledged}, the loans' pledges",
+            expected="pledges",
+            pledged=pledged,
             difference=held - pledged,
         )
     assets = sum(
@@ -371,14 +376,16 @@ def decide_opening(
     claims = sum(a.fen for r, a in given.items() if chart.spec(r).kind is not AccountKind.ASSET)
     if assets != claims:
         raise OpeningMismatch(
-            "assets = liabilities + net assets (资产 = 负债 + 净资产)",
-            given=f"assets {Money(assets)}",
-            expected=f"liabilities + net assets {Money(claims)}",
+            "equation",
+            given="assets",
+            expected="claims",
+            assets=Money(assets),
+            claims=Money(claims),
             difference=Money(assets - claims),
         )
     lines = _postings(chart, given, loans)
     if not lines:
-        raise InvalidEntry("balances", dict(balances), reason="an opening needs at least one balance")
+        raise InvalidEntry("balances", dict(balances), reason="no_balance")
     by_source: dict[str, Money] = {}
     for source, amount in capital.items():
         key = ContributionSource(source).value

@@ -120,16 +120,16 @@ def check_passbook(passbook: object) -> Passbook:
         MoneyTypeError, InvalidAmount: the amount is not positive Money.
     """
     if not isinstance(passbook, Passbook):
-        raise InvalidEntry("passbook", passbook, reason="give Passbook(bank=..., account=..., amount=...)")
+        raise InvalidEntry("passbook", passbook, reason="passbook")
     bank = passbook.bank.strip() if isinstance(passbook.bank, str) else ""
     if not bank:
-        raise InvalidEntry("bank", passbook.bank, reason="name the bank that keeps the passbook account")
+        raise InvalidEntry("bank", passbook.bank, reason="bank")
     account = "".join(passbook.account.split()).replace("-", "") if isinstance(passbook.account, str) else ""
     if not (6 <= len(account) <= 32 and account.isascii() and account.isalnum()):
         raise InvalidEntry(
             "account",
             mask_account(str(passbook.account)),
-            reason="an account number is 6–32 letters or digits",
+            reason="account_number",
         )
     amount = check_money("a pledged passbook's amount", passbook.amount, positive=True)
     return Passbook(bank, account, amount)
@@ -239,9 +239,11 @@ def check_registration(loan: Loan, passbook: object, on: object) -> tuple[Passbo
     p = check_passbook(passbook)
     day = check_date("on", on)
     if loan.status is not LoanStatus.ACTIVE:
-        raise LoanStateError(loan.number, state=loan.status.value, operation="a passbook pledge")
+        raise LoanStateError(loan.number, state=loan.status.value, operation="passbook_pledge")
     if day < loan.disbursed_on:
-        raise InvalidDate(day, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
+        raise InvalidDate(
+            day, reason="before_payout", loan=loan.number, disbursed_on=loan.disbursed_on.isoformat()
+        )
     return p, day
 
 
@@ -255,13 +257,11 @@ def check_release(pledge: PassbookPledge, on: object) -> date:
     day = check_date("on", on)
     if pledge.released_on is not None:
         raise PledgeStateError(
-            pledge.id, state=f"released on {pledge.released_on.isoformat()}", operation="a release"
+            pledge.id, state="released_on", operation="release", released_on=pledge.released_on.isoformat()
         )
     since = pledge.applied_on or pledge.held_from
     if day < since:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was taken or applied on {since.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_since", pledge=pledge.id, since=since.isoformat())
     return day
 
 
@@ -289,11 +289,9 @@ def application_amount(
     day = check_date("on", on)
     fund_loan_of(pledge)
     if pledge.status is not PledgeStatus.HELD:
-        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application to the loan")
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="apply_to_loan")
     if day < pledge.held_from:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was taken on {pledge.held_from.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     dues = as_dues(rows)
     if (
         loan.status is LoanStatus.ACTIVE
@@ -301,15 +299,17 @@ def application_amount(
     ):
         raise PledgeStateError(
             pledge.id,
-            state=f"securing loan {loan.number}, which is not in default on {day.isoformat()}",
-            operation="an application to the loan",
+            state="loan_not_in_default",
+            operation="apply_to_loan",
+            loan=loan.number,
+            on=day.isoformat(),
         )
     if amount is None:
         still_owed = owed(dues, paid=loan.paid_in_version)
         return min(pledge.amount, still_owed) if still_owed.fen > 0 else pledge.amount
     taken = check_money("the amount applied", amount, positive=True)
     if taken > pledge.amount:
-        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+        raise InvalidAmount(taken, reason="over_pledge", pledged=pledge.amount, pledge=pledge.id)
     return taken
 
 
@@ -322,8 +322,9 @@ def fund_loan_of(pledge: PassbookPledge) -> int:
     if pledge.loan_id is None:
         raise PledgeStateError(
             pledge.id,
-            state=f"pledged to the bank for bank loan {pledge.loan}",
-            operation="an application by the fund (the bank applies it: record that with apply_bank_passbook)",
+            state="bank_pledge",
+            operation="fund_apply",
+            bank_loan=pledge.loan,
         )
     return pledge.loan_id
 
@@ -353,26 +354,27 @@ def bank_application_amount(
     if pledge.secures is SecuredLoan.FUND_LOAN:
         raise PledgeStateError(
             pledge.id,
-            state=f"securing the fund's own loan {pledge.loan}",
-            operation="an application by a bank (the fund applies it with apply_passbook_pledge)",
+            state="fund_pledge",
+            operation="bank_apply",
+            loan=pledge.loan,
         )
     if pledge.status is not PledgeStatus.HELD:
-        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="an application by the bank")
+        raise PledgeStateError(pledge.id, state=pledge.status.value, operation="bank_apply_plain")
     if day < pledge.held_from:
-        raise InvalidDate(
-            day, reason=f"passbook pledge {pledge.id} was pledged on {pledge.held_from.isoformat()}"
-        )
+        raise InvalidDate(day, reason="pledge_taken", pledge=pledge.id, since=pledge.held_from.isoformat())
     if in_breach_from is None or in_breach_from > day:
         raise PledgeStateError(
             pledge.id,
-            state=f"securing bank loan {pledge.loan}, not recorded in default on {day.isoformat()}",
-            operation="an application by the bank (record the default first with mark_breach)",
+            state="bank_not_in_default",
+            operation="bank_apply_breach",
+            bank_loan=pledge.loan,
+            on=day.isoformat(),
         )
     if amount is None:
         return pledge.amount
     taken = check_money("the amount applied", amount, positive=True)
     if taken > pledge.amount:
-        raise InvalidAmount(taken, reason=f"only {pledge.amount} is pledged in passbook pledge {pledge.id}")
+        raise InvalidAmount(taken, reason="over_pledge", pledged=pledge.amount, pledge=pledge.id)
     return taken
 
 
@@ -387,8 +389,10 @@ def require_no_passbook(loan: Loan, held: Sequence[PassbookPledge]) -> None:
         total = Money.total(p.amount for p in still)
         raise LoanStateError(
             loan.number,
-            state=f"secured by a pledged passbook of {total} still held (register line {still[0].id})",
-            operation="a write-off before the passbook is applied with apply_passbook_pledge or released",
+            state="passbook_held",
+            operation="write_off_before_passbook",
+            total=total,
+            line=still[0].id,
         )
 
 

@@ -197,34 +197,33 @@ class Policy:
         low = check_money("min_amount", self.min_amount, positive=True)
         high = check_money("max_amount", self.max_amount, positive=True)
         if low > high:
-            raise InvalidAmount(low, reason=f"min_amount is above max_amount {high}")
+            raise InvalidAmount(low, reason="min_above_max", high=high)
         shortest = check_whole("min_term_months", self.min_term_months, minimum=1)
         longest = check_whole("max_term_months", self.max_term_months, minimum=1)
         if shortest > longest:
-            raise InvalidTerms("min_term_months", shortest, reason=f"it is above max_term_months {longest}")
+            raise InvalidTerms("min_term_months", shortest, reason="min_term_above_max", longest=longest)
         lifetime = check_whole("max_loans_per_household", self.max_loans_per_household, minimum=1)
         active = check_whole("max_active_loans_per_household", self.max_active_loans_per_household, minimum=1)
         if active > lifetime:
             raise InvalidTerms(
                 "max_active_loans_per_household",
                 active,
-                reason=f"a household cannot owe on more loans than the {lifetime} it may ever take",
+                reason="active_over_lifetime",
+                lifetime=lifetime,
             )
         if not isinstance(self.guarantee_required, bool):
-            raise InvalidTerms("guarantee_required", self.guarantee_required, reason="give True or False")
+            raise InvalidTerms("guarantee_required", self.guarantee_required, reason="boolean")
         if not isinstance(self.allowed_amounts, tuple | list):
-            raise InvalidAmount(self.allowed_amounts, reason="allowed_amounts must be a tuple of Money tiers")
+            raise InvalidAmount(self.allowed_amounts, reason="tiers")
         tiers = tuple(check_money("allowed_amounts", tier, positive=True) for tier in self.allowed_amounts)
         for tier in tiers:
             if not low <= tier <= high:
-                raise InvalidAmount(tier, reason=f"a tier must lie between {low} and {high}")
+                raise InvalidAmount(tier, reason="tier_range", low=low, high=high)
         if len(set(tiers)) != len(tiers):
-            raise InvalidAmount(tiers, reason="a tier is listed twice")
+            raise InvalidAmount(tiers, reason="tier_twice")
         object.__setattr__(self, "allowed_amounts", tuple(sorted(tiers)))
         if not isinstance(self.extension_after_maturity, bool):
-            raise InvalidTerms(
-                "extension_after_maturity", self.extension_after_maturity, reason="give True or False"
-            )
+            raise InvalidTerms("extension_after_maturity", self.extension_after_maturity, reason="boolean")
         if self.max_extensions is not None:
             check_whole("max_extensions", self.max_extensions, minimum=0)
         self._check_categories(low, shortest, tiers)
@@ -236,24 +235,25 @@ class Policy:
         if not isinstance(self.categories, tuple | list) or not all(
             isinstance(rule, CategoryRule) for rule in self.categories
         ):
-            raise InvalidEntry(
-                "categories", self.categories, reason="give a tuple of CategoryRule, one per category"
-            )
+            raise InvalidEntry("categories", self.categories, reason="categories")
         rules = tuple(self.categories)
         seen = [rule.category for rule in rules]
         if len(set(seen)) != len(seen):
-            raise InvalidEntry("categories", seen, reason="a category has two rules: keep one per category")
+            raise InvalidEntry("categories", seen, reason="category_twice")
         for rule in rules:
             if rule.max_amount is not None and rule.max_amount < max(low, tiers[0] if tiers else low):
                 raise InvalidAmount(
                     rule.max_amount,
-                    reason=f"the {rule.category.label_zh} cap is below the smallest loan the policy allows",
+                    reason="category_cap",
+                    category=rule.category.value,
                 )
             if rule.max_term_months is not None and rule.max_term_months < shortest:
                 raise InvalidTerms(
                     "max_term_months",
                     rule.max_term_months,
-                    reason=f"the {rule.category.label_zh} term is below min_term_months {shortest}",
+                    reason="category_term",
+                    category=rule.category.value,
+                    shortest=shortest,
                 )
         object.__setattr__(self, "categories", rules)
 
@@ -302,7 +302,7 @@ def policy_in_force(policies: Sequence[Policy], on: date) -> Policy:
         if policy.effective_from in seen:
             raise InvalidDate(
                 policy.effective_from,
-                reason="two policies take effect on this day: keep one version per effective date",
+                reason="policy_twice",
             )
         seen.add(policy.effective_from)
     in_force = [policy for policy in policies if policy.effective_from <= on]
@@ -409,10 +409,11 @@ def loan_violations(
         raise InvalidTerms(
             "active_loans",
             active_loans,
-            reason=f"it exceeds prior_loans {prior_loans}: active loans are among them",
+            reason="active_over_prior",
+            prior_loans=prior_loans,
         )
     if not isinstance(guaranteed, bool):
-        raise InvalidTerms("guaranteed", guaranteed, reason="give True or False")
+        raise InvalidTerms("guaranteed", guaranteed, reason="boolean")
 
     found: list[PolicyViolation] = []
     owing = tuple(loan for loan in elsewhere if loan.active)

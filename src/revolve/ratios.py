@@ -38,12 +38,12 @@ _MAX_PLACES = 10
 def _check_part(field: str, value: object) -> Money | int:
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            raise InvalidAmount(value, reason=f"a ratio's {field} cannot be negative")
+            raise InvalidAmount(value, reason="ratio_negative", part=field)
         return value
     if not isinstance(value, Money):
-        raise MoneyTypeError(value, hint=f"a ratio's {field} must be Money (or a count)")
+        raise MoneyTypeError(value, reason="ratio", part=field)
     if value.is_negative():
-        raise InvalidAmount(value, reason=f"a ratio's {field} cannot be negative")
+        raise InvalidAmount(value, reason="ratio_negative", part=field)
     return value
 
 
@@ -69,7 +69,7 @@ class Ratio:
         if isinstance(self.numerator, Money) != isinstance(self.denominator, Money):
             raise InvalidAmount(
                 (self.numerator, self.denominator),
-                reason="a ratio divides money by money or a count by a count",
+                reason="ratio_kinds",
             )
 
     @property
@@ -122,9 +122,7 @@ class Ratio:
 
     def _rounded(self, scale: int, places: int, rounding: str) -> str:
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= _MAX_PLACES:
-            raise InvalidTerms(
-                "places", places, reason=f"give a whole number of decimals from 0 to {_MAX_PLACES}"
-            )
+            raise InvalidTerms("places", places, reason="places", most=_MAX_PLACES)
         if _units(self.denominator) == 0:
             return UNDEFINED_TEXT
         # One division and one rounding, with sixty significant digits. A half-way case (1 ÷ 8 = 12.5 %)

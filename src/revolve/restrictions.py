@@ -78,8 +78,8 @@ def check_time_restriction(*, on: date, until: date, restricted: bool) -> None:
     if until <= on:
         raise InvalidDate(
             until,
-            reason=f"a time restriction ends after the contribution's date {on.isoformat()}; "
-            "give a later date, or record the money without restricted_until",
+            reason="restriction_before",
+            on=on.isoformat(),
         )
 
 

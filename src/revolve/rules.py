@@ -157,9 +157,9 @@ class RepaymentSplit:
 
 def _positive(amount: Money, what: str) -> None:
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint=f"{what} is Money, e.g. yuan('1000')")
+        raise MoneyTypeError(amount, reason="field", field=what)
     if amount.fen <= 0:
-        raise InvalidAmount(amount, reason=f"{what} must be a positive amount of Money")
+        raise InvalidAmount(amount, reason="positive", field=what)
 
 
 _INTEREST = AccountKey(R.INTEREST_REVENUE)
@@ -422,9 +422,9 @@ def allowance_true_up_entry(*, amount: Money, on: date, memo: str) -> Entry:
     """A true-up of the bad-debt allowance (坏账准备) by a signed amount: a positive one provides (补提:
     Dr 管理费用—坏账损失 / Cr 坏账准备), a negative one reverses (冲减: Dr 坏账准备 / Cr 管理费用—坏账损失)."""
     if not isinstance(amount, Money):
-        raise MoneyTypeError(amount, hint="a true-up is an amount of Money")
+        raise MoneyTypeError(amount, reason="true_up")
     if not amount.fen:
-        raise InvalidAmount(amount, reason="a true-up of zero posts nothing; skip it")
+        raise InvalidAmount(amount, reason="true_up_zero")
     expense, allowance = Posting(R.BAD_DEBT_EXPENSE, amount), Posting(R.BAD_DEBT_ALLOWANCE, -amount)
     # the debit line first, as a 记账凭证 reads: 借 then 贷
     postings = (expense, allowance) if amount.fen > 0 else (allowance, expense)

@@ -144,9 +144,7 @@ class InterestPeriod:
         check_date("start", self.start)
         check_date("end", self.end)
         if self.end <= self.start:
-            raise InvalidDate(
-                self.end, reason=f"a period must end after it starts ({self.start.isoformat()})"
-            )
+            raise InvalidDate(self.end, reason="period_end", start=self.start.isoformat())
         check_money("balance", self.balance)
 
     @property
@@ -259,15 +257,16 @@ def subsidy_lines(
     previous_end: date | None = None
     for period in periods:
         if not isinstance(period, InterestPeriod):
-            raise InvalidTerms("periods", period, reason="give InterestPeriod values")
+            raise InvalidTerms("periods", period, reason="periods")
         if previous_end is not None and period.start < previous_end:
             raise InvalidDate(
                 period.start,
-                reason=f"period {period.number} starts before the previous period ends "
-                f"({previous_end.isoformat()}): give the periods in date order, not overlapping",
+                reason="period_overlap",
+                number=period.number,
+                previous_end=previous_end.isoformat(),
             )
         if period.number in numbers:
-            raise InvalidTerms("number", period.number, reason="each interest period has its own number")
+            raise InvalidTerms("number", period.number, reason="period_number_twice")
         numbers.add(period.number)
         previous_end = period.end
 

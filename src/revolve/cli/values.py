@@ -50,7 +50,7 @@ def parse_rate(text: str) -> Decimal:
     try:
         rate = Decimal(body.rstrip("%％").strip())
     except InvalidOperation:
-        raise InvalidRate(text, reason="write the yearly rate as 0.049 or 4.9%") from None
+        raise InvalidRate(text, reason="yearly") from None
     if not rate.is_finite():
-        raise InvalidRate(text, reason="write the yearly rate as 0.049 or 4.9%")
+        raise InvalidRate(text, reason="yearly")
     return rate / 100 if percent else rate

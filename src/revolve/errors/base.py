@@ -83,6 +83,10 @@ class RevolveError(Exception):
     retryable: ClassVar[bool] = False
     """True only for refusals that may succeed when simply run again (:class:`Retryable`)."""
 
+    labels: ClassVar[dict[str, str]] = {}
+    """Fields whose value is a word the catalogue says in each language: field → key prefix
+    (``{"child_level": "org_level"}`` shows ``county`` as ``县``, the key ``org_level.county``)."""
+
     item: int | None = None
     """In a bulk operation (``repay_many``, ``disburse_many``, ...): the position, from 0, of the item
     refused; the whole batch was refused with it."""
@@ -103,6 +107,33 @@ class RevolveError(Exception):
             One line of text.
         """
         return render(self, lang, render_hint or python_hint)
+
+    def reason_in(self, lang: str) -> str:
+        """The error's ``reason`` in ``lang``: a catalogue key (``check_digit``) said in that language.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The reason, or "" when the error has none.
+        """
+        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return reason(self, lang)
+
+    def field_in(self, name: str, lang: str) -> str:
+        """The field ``name`` as the message in ``lang`` shows it (a catalogue word said in ``lang``).
+
+        Args:
+            name: a field of the error (``blocker``).
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The text.
+        """
+        from revolve.errors.catalogue import prepared  # noqa: PLC0415 (the catalogue imports base lazily too)
+
+        return str(prepared(self, lang, python_hint)[name])
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else self.message("en")

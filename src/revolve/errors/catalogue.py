@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from revolve.errors.base import HintRenderer, RevolveError
 
-__all__ = ["LANGUAGES", "catalogue", "compile_po", "parse_po", "reason", "render", "scrub", "template"]
+__all__ = [
+    "LANGUAGES",
+    "catalogue",
+    "compile_po",
+    "parse_po",
+    "prepared",
+    "reason",
+    "render",
+    "scrub",
+    "template",
+]
 
 LANGUAGES = ("zh", "en")
 """The languages the catalogue holds, Chinese first (the CLI's default)."""
@@ -102,15 +112,17 @@ def template(code: str, lang: str) -> str:
 def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = None) -> str:
     """The error's ``reason`` field in ``lang``.
 
-    A ``reason`` may be a key of the catalogue, ``<code>.<reason>`` (``invalid_national_id.check_digit``):
+    A ``reason`` is a key of the catalogue, ``<code>.<reason>`` (``invalid_national_id.check_digit``):
     its template, filled with the error's fields, is the reason in each language, so no words of one
-    language stand inside a message of another. Any other reason is said by the code's template
-    ``<code>._`` when it has one, else shown as given.
+    language stand inside a message of another (``tests/test_error_reasons.py`` holds every raise site to
+    that). Any other reason is said by the code's template ``<code>._`` when it has one, else shown as
+    given.
 
     Args:
         error: the refusal.
         lang: ``"zh"`` or ``"en"``.
-        fields: the fields to fill its template with (the error's own when None).
+        fields: the fields to fill its template with (the error's own, prepared as :func:`render`
+            prepares them with Python's hint, when None).
 
     Returns:
         The reason (masked), or "" when the error has none.
@@ -121,7 +133,13 @@ def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = No
     if found is None and given:
         # a reason of no key of its own: the code's template for any other, if it has one
         found = catalogue(lang).get(f"{error.code}._")
-    return scrub(given if found is None else found.format_map(_Fields(fields or error.fields)))
+    if found is None:
+        return scrub(given)
+    if fields is None:
+        from revolve.errors.base import python_hint  # noqa: PLC0415 (base imports this module)
+
+        fields = prepared(error, lang if lang in LANGUAGES else "en", python_hint)
+    return scrub(found.format_map(_Fields(fields)))
 
 
 _RECORD = re.compile(
@@ -146,6 +164,31 @@ def _record(text: str, lang: str) -> str:
     return found.format_map(_Fields(parts))
 
 
+def prepared(error: RevolveError, lang: str, render_hint: HintRenderer) -> dict[str, object]:
+    """The fields of ``error``'s templates in ``lang``: its own, with the words the catalogue says (a kind
+    of record, a field's label, a labelled value) said in ``lang`` and ``{fix}``, its hint."""
+    fields = _Fields(error.fields)
+    joiner = catalogue(lang).get("_or", " or ")
+    fields["fix"] = render_hint(error.hint, joiner) if error.hint is not None else ""
+    if "what" in fields:
+        # the kind of record named (``household``, ``loan``) in the user's language
+        fields["what"] = catalogue(lang).get(f"what.{fields['what']}", str(fields["what"]))
+    if isinstance(fields.get("record"), str):
+        fields["record"] = _record(str(fields["record"]), lang)
+    if "field" in fields:
+        # the field named (``approved_by``) in the user's language
+        fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
+    for name in [n for n in fields if n.endswith(f"_{lang}")]:
+        # a value given in each language (``name_zh``, ``name_en``) is shown as ``{name}``
+        fields[name.removesuffix(f"_{lang}")] = fields[name]
+    for name, prefix in error.labels.items():
+        if name in fields:
+            # a word of the catalogue (``org_level.county``), itself a template over the fields
+            found = catalogue(lang).get(f"{prefix}.{fields[name]}")
+            fields[name] = str(fields[name]) if found is None else found.format_map(_Fields(fields))
+    return fields
+
+
 def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
     """``error``'s message in ``lang``, its hint said by ``render_hint``.
 
@@ -158,25 +201,19 @@ def render(error: RevolveError, lang: str, render_hint: HintRenderer) -> str:
         The message, one line.
     """
     lang = lang if lang in LANGUAGES else "en"
-    fields = _Fields(error.fields)
-    joiner = catalogue(lang).get("_or", " or ")
-    fields["fix"] = render_hint(error.hint, joiner) if error.hint is not None else ""
-    if "what" in fields:
-        # the kind of record named (``household``, ``loan``) in the user's language
-        fields["what"] = catalogue(lang).get(f"what.{fields['what']}", str(fields["what"]))
-    if isinstance(fields.get("record"), str):
-        fields["record"] = _record(str(fields["record"]), lang)
-    if "field" in fields:
-        # the field named (``approved_by``) in the user's language
-        fields["field_label"] = catalogue(lang).get(f"field.{fields['field']}", str(fields["field"]))
+    fields = prepared(error, lang, render_hint)
     if "reason" in fields:
         fields["reason"] = reason(error, lang, fields)
     if "advice" in fields and not fields["advice"]:
-        # no advice of the caller's own: the code's default advice, which may name the fix
-        advice = catalogue(lang).get(f"{error.code}.advice") or catalogue("en").get(
-            f"{error.code}.advice", ""
-        )
-        fields["advice"] = advice.format_map(fields)
+        if fields.get("reason"):
+            # the reason is the advice (``unknown_entry.numbering``)
+            fields["advice"] = fields["reason"]
+        else:
+            # no advice of the caller's own: the code's default advice, which may name the fix
+            advice = catalogue(lang).get(f"{error.code}.advice") or catalogue("en").get(
+                f"{error.code}.advice", ""
+            )
+            fields["advice"] = advice.format_map(fields)
     # the template is one line; the fields are shown as given (a repr keeps its spaces)
     return scrub(template(error.code, lang).format_map(fields).rstrip(":： "))
 

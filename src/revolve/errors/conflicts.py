@@ -8,6 +8,7 @@ Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import ClassVar
 
 from revolve.errors.base import BooksConflict, Hint, InvalidInput, PolicyRefusal, Retryable
 
@@ -75,10 +76,7 @@ class AccountFundMismatch(BooksConflict, ValueError):
         self.account_code = account_code
         self.account_fund = account_fund
         self.entry_fund = entry_fund
-        super().__init__(
-            f"account {account_code!r} belongs to fund {account_fund}, not fund {entry_fund}: "
-            f"money moves between funds only by transfer"
-        )
+        super().__init__(account=account_code, account_fund=account_fund, entry_fund=entry_fund)
 
 
 class AlreadyReversed(BooksConflict, ValueError):
@@ -177,11 +175,15 @@ class LoanStateError(BooksConflict, ValueError):
 
     code = "loan_state_error"
 
-    def __init__(self, loan: object, *, state: str, operation: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"state": "loan_state", "operation": "operation"}
+
+    def __init__(self, loan: object, *, state: str, operation: str, **details: object) -> None:
         self.loan = loan
         self.state = state
+        """The loan's state, a catalogue key ``loan_state.<state>`` (``closed``, ``holding_pledge``)."""
         self.operation = operation
-        super().__init__(loan=loan, state=state, operation=operation)
+        """The operation refused, a catalogue key ``operation.<operation>`` (``write_off``)."""
+        super().__init__(loan=loan, state=state, operation=operation, hint=None, **details)
 
 
 class Overpayment(BooksConflict, ValueError):
@@ -249,12 +251,16 @@ class PledgeStateError(BooksConflict, ValueError):
 
     code = "pledge_state_error"
 
-    def __init__(self, pledge: object, *, state: str, operation: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"state": "pledge_state", "operation": "operation"}
+
+    def __init__(self, pledge: object, *, state: str, operation: str, **details: object) -> None:
         self.pledge = pledge
         self.state = state
+        """The pledge's state, a catalogue key ``pledge_state.<state>`` (``released``, ``bank_pledge``)."""
         self.operation = operation
+        """The operation refused, a catalogue key ``operation.<operation>`` (``apply_to_loan``)."""
         super().__init__(
-            f"passbook pledge {pledge} is {state}: it cannot take {operation}; see ledger.passbook_pledges(fund)"
+            pledge=pledge, state=state, operation=operation, hint=Hint(call="passbook_pledges"), **details
         )
 
 
@@ -264,10 +270,13 @@ class AllocationRefused(BooksConflict, ValueError):
 
     code = "allocation_refused"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
-        super().__init__(f"cannot allocate to {value!r}: {reason}")
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class OpeningMismatch(BooksConflict, ValueError):
@@ -277,15 +286,26 @@ class OpeningMismatch(BooksConflict, ValueError):
 
     code = "opening_mismatch"
 
-    def __init__(self, where: str, *, given: object, expected: object, difference: object) -> None:
-        self.where = where
+    labels: ClassVar[dict[str, str]] = {
+        "where": "opening_where",
+        "given": "opening_given",
+        "expected": "opening_expected",
+    }
+
+    def __init__(
+        self, where: str, *, given: object, expected: object, difference: object, **details: object
+    ) -> None:
+        self.where_key = where
+        """Where it does not reconcile, for the program: a catalogue key ``opening_where.<where_key>``."""
         self.given = given
         self.expected = expected
+        """What was expected: an amount, or a catalogue key ``opening_expected.<expected>`` over the details."""
         self.difference = difference
         super().__init__(
-            f"the opening does not reconcile at {where}: given {given}, expected {expected} "
-            f"(off by {difference}); correct the balance or the loan list so that they agree"
+            where=where, given=given, expected=expected, difference=difference, hint=None, **details
         )
+        self.where = self.field_in("where", "en")
+        """Where it does not reconcile, in English (``loan XN-2022-001's remaining schedule``)."""
 
 
 class BooksAlreadyOpen(BooksConflict, ValueError):
@@ -305,18 +325,27 @@ class VoidRefused(BooksConflict, ValueError):
     """Voiding (冲正) a record that a later operation depends on: void that operation first.
 
     Attributes:
-        record: what was to be voided (``"receipt R-7"``, ``"loan L1"``, ``"contribution entry 3"``).
-        blocker: the later operation in the way (``"receipt R-8"``, ``"write-off of loan L1"``, ...).
-        advice: what to do instead.
+        record: what was to be voided (``"receipt R-7"``, ``"the disbursement of loan L1"``).
+        blocker: the later operation in the way, a catalogue key (``later_receipt``, ``write_off``), its
+            values as keyword details.
+        advice: what to do instead, a catalogue key (``later_first``).
     """
 
     code = "void_refused"
 
-    def __init__(self, record: str, *, blocker: str, advice: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"payer": "payer", "blocker": "void_blocker", "advice": "void_advice"}
+
+    def __init__(self, record: str, *, blocker: str, advice: str, **details: object) -> None:
         self.record = record
-        self.blocker = blocker
-        self.advice = advice
-        super().__init__(f"cannot void {record}: {blocker} depends on it; {advice}")
+        self.blocker_key = blocker
+        """The later operation in the way, for the program: a catalogue key ``void_blocker.<blocker_key>``."""
+        self.advice_key = advice
+        """What to do instead, for the program: a catalogue key ``void_advice.<advice_key>``."""
+        super().__init__(record=record, blocker=blocker, advice=advice, hint=None, **details)
+        self.blocker = self.field_in("blocker", "en")
+        """The later operation in the way, in English (``the later receipt R-8 (...)``)."""
+        self.advice = self.field_in("advice", "en")
+        """What to do instead, in English."""
 
 
 class AlreadyVoided(BooksConflict, ValueError):
@@ -390,15 +419,26 @@ class ApplicationStepRefused(BooksConflict, ValueError):
 
     code = "application_step_refused"
 
-    def __init__(self, application: int, *, step: object, reason: str) -> None:
+    labels: ClassVar[dict[str, str]] = {
+        "step": "application_step",
+        "expected": "application_step",
+        "last_step": "application_step",
+    }
+
+    def __init__(self, application: int, *, step: object, reason: str, **details: object) -> None:
         self.application = application
         self.step = step
-        self.reason = reason
-        what = f"step {step}" if step is not None else "a rejection"
         super().__init__(
-            f"application {application} cannot take {what}: {reason}; list where it stands with "
-            f"ledger.applications(fund)"
+            application=application,
+            step="reject" if step is None else str(step),
+            reason=reason,
+            hint=Hint(call="applications"),
+            **details,
         )
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class NoticePeriodNotOver(PolicyRefusal, ValueError):
@@ -440,15 +480,13 @@ class ApplicationOutOfTurn(PolicyRefusal, ValueError):
 
     code = "application_out_of_turn"
 
+    labels: ClassVar[dict[str, str]] = {"step": "application_step"}
+
     def __init__(self, application: int, *, ahead: int, step: str) -> None:
         self.application = application
         self.ahead = ahead
         self.step = step
-        super().__init__(
-            f"application {application} is behind application {ahead} in the queue, which waits for the "
-            f"same step ({step}): take application {ahead} first, reject it, or give the reason for "
-            f"going out of turn (reason=…)"
-        )
+        super().__init__(application=application, ahead=ahead, step=step, hint=Hint(argument="reason"))
 
 
 class BooksBusy(Retryable, RuntimeError):
@@ -479,11 +517,15 @@ class ChainKeyError(InvalidInput, ValueError):
 
     code = "chain_key_error"
 
-    def __init__(self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "") -> None:
+    def __init__(
+        self, fund: str | None, *, reason: str, fingerprint: str = "", given: str = "", **details: object
+    ) -> None:
         self.fund = fund
-        self.reason = reason
-        where = f"fund {fund}: " if fund is not None else ""
-        super().__init__(f"{where}{reason}", fund=fund, fingerprint=fingerprint, given=given)
+        super().__init__(fund=fund, reason=reason, fingerprint=fingerprint, given=given, hint=None, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class ChainKeyMissing(ChainKeyError):
@@ -493,12 +535,7 @@ class ChainKeyMissing(ChainKeyError):
 
     def __init__(self, fund: str, *, fingerprint: str) -> None:
         self.fingerprint = fingerprint
-        super().__init__(
-            fund,
-            reason=f"its chain is keyed (key fingerprint {fingerprint}) but no chain key was given; set "
-            "REVOLVE_CHAIN_KEY or REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
-            fingerprint=fingerprint,
-        )
+        super().__init__(fund, reason="missing", fingerprint=fingerprint)
 
 
 class ChainKeyMismatch(ChainKeyError):
@@ -509,13 +546,7 @@ class ChainKeyMismatch(ChainKeyError):
     def __init__(self, fund: str, *, fingerprint: str, given: str) -> None:
         self.fingerprint = fingerprint
         self.given = given
-        super().__init__(
-            fund,
-            reason=f"its chain is keyed under the key with fingerprint {fingerprint}, not {given}; use "
-            "the deployment's key (keys cannot be rotated: see docs/postgresql.md)",
-            fingerprint=fingerprint,
-            given=given,
-        )
+        super().__init__(fund, reason="mismatch", fingerprint=fingerprint, given=given)
 
 
 class ChainNotIntact(BooksConflict, ValueError):
@@ -523,14 +554,12 @@ class ChainNotIntact(BooksConflict, ValueError):
 
     code = "chain_not_intact"
 
-    def __init__(self, fund: str, *, seq: int, reason: str) -> None:
+    def __init__(self, fund: str, *, seq: int, cause: str) -> None:
         self.fund = fund
         self.seq = seq
-        self.reason = reason
-        super().__init__(
-            f"cannot seal fund {fund}: its chain is broken at entry {seq} ({reason}); restore the "
-            "books from a backup that verifies, then seal"
-        )
+        self.cause = cause
+        """What the chain's check found at ``seq``, as the check says it."""
+        super().__init__(fund=fund, seq=seq, cause=cause)
 
 
 class BatchClosed(BooksConflict, ValueError):
@@ -579,9 +608,4 @@ class BankLoanCapExceeded(PolicyViolation):
         self.value = total
         self.limit = cap
         self.elsewhere = ()
-        PolicyRefusal.__init__(
-            self,
-            f"household {household}'s bank loans starting in {year} would total {total}, over the "
-            f"programme's cap of {cap} a household a year (每户一年): lend less, or start the loan in "
-            f"another year",
-        )
+        PolicyRefusal.__init__(self, household=household, year=year, total=total, cap=cap)

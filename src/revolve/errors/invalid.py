@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import ClassVar
 
-from revolve.errors.base import BooksConflict, InvalidInput
+from revolve.errors.base import BooksConflict, Hint, InvalidInput
 
 __all__ = [
     "AmountOutOfRange",
@@ -40,9 +41,16 @@ class MoneyTypeError(InvalidInput, TypeError):
 
     code = "money_type_error"
 
-    def __init__(self, value: object, *, hint: str = "") -> None:
+    def __init__(self, value: object, *, hint: str = "", reason: str = "", **details: object) -> None:
         self.value = value
-        super().__init__(value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "")
+        if reason:
+            # the advice said from the catalogue, ``money_type_error.<reason>`` filled with the details
+            details["reason"] = reason
+        super().__init__(
+            value=value, kind=type(value).__name__, advice=f"; {hint}" if hint else "", hint=None, **details
+        )
+        self.reason_key = reason
+        """What money was expected for, for the program: the catalogue key ``money_type_error.<reason_key>``."""
 
 
 class InvalidAmount(InvalidInput, ValueError):
@@ -50,17 +58,15 @@ class InvalidAmount(InvalidInput, ValueError):
 
     code = "invalid_amount"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"category": "household_category"}
+
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        super().__init__(value=value, reason=reason)
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
         self.reason = self.reason_in("en")
-        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_amount.sub_fen``)."""
-
-    def reason_in(self, lang: str) -> str:
-        """The reason in ``lang``, from the catalogue when it is one of its keys."""
-        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
-
-        return reason(self, lang)
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class AmountOutOfRange(InvalidAmount):
@@ -69,11 +75,7 @@ class AmountOutOfRange(InvalidAmount):
     code = "amount_out_of_range"
 
     def __init__(self, value: object) -> None:
-        super().__init__(
-            value,
-            reason="it lies outside ±9,223,372,036,854,775,807 fen (a signed 64-bit integer); "
-            "split it or check the input for a typo",
-        )
+        super().__init__(value, reason="range")
 
 
 class InvalidRate(InvalidInput, ValueError):
@@ -81,10 +83,13 @@ class InvalidRate(InvalidInput, ValueError):
 
     code = "invalid_rate"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
-        super().__init__(f"invalid rate {value!r}: {reason}")
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class InvalidTerms(InvalidInput, ValueError):
@@ -92,11 +97,18 @@ class InvalidTerms(InvalidInput, ValueError):
 
     code = "invalid_terms"
 
-    def __init__(self, field: str, value: object, *, reason: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"category": "household_category"}
+
+    def __init__(
+        self, field: str, value: object, *, reason: str, hint: Hint | None = None, **details: object
+    ) -> None:
         self.field = field
         self.value = value
-        self.reason = reason
-        super().__init__(f"invalid loan terms: {field}={value!r}: {reason}")
+        super().__init__(field=field, value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class UnbalancedEntry(InvalidInput, ValueError):
@@ -104,14 +116,14 @@ class UnbalancedEntry(InvalidInput, ValueError):
 
     code = "unbalanced_entry"
 
-    def __init__(self, total_fen: int, *, postings: int, reason: str = "") -> None:
+    def __init__(self, total_fen: int, *, postings: int, reason: str = "sum") -> None:
         self.total_fen = total_fen
         self.postings = postings
-        why = reason or (
-            f"its {postings} postings sum to {total_fen} fen, not 0: add the missing side "
-            f"so that debits (positive) equal credits (negative)"
-        )
-        super().__init__(f"unbalanced entry: {why}")
+        super().__init__(total_fen=total_fen, postings=postings, reason=reason)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class InvalidEntry(InvalidInput, ValueError):
@@ -119,18 +131,18 @@ class InvalidEntry(InvalidInput, ValueError):
 
     code = "invalid_entry"
 
-    def __init__(self, field: str, value: object, *, reason: str, **details: object) -> None:
+    labels: ClassVar[dict[str, str]] = {"record_kind": "record_kind"}
+
+    def __init__(
+        self, field: str, value: object, *, reason: str, hint: Hint | None = None, **details: object
+    ) -> None:
         self.field = field
         self.value = value
-        super().__init__(field=field, value=value, reason=reason, hint=None, **details)
+        super().__init__(field=field, value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
         self.reason = self.reason_in("en")
-        """Why, in English; ``reason`` may be given as a catalogue key (``invalid_entry.void_reason``)."""
-
-    def reason_in(self, lang: str) -> str:
-        """The reason in ``lang``, from the catalogue when it is one of its keys."""
-        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
-
-        return reason(self, lang)
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class InvalidDate(InvalidInput, ValueError):
@@ -138,11 +150,16 @@ class InvalidDate(InvalidInput, ValueError):
 
     code = "invalid_date"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    labels: ClassVar[dict[str, str]] = {"last_step": "application_step"}
+
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
         shown = value.isoformat() if isinstance(value, date) else repr(value)
-        super().__init__(f"invalid date {shown}: {reason}")
+        super().__init__(value=value, shown=shown, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class InvalidOrgTree(InvalidInput, ValueError):
@@ -150,13 +167,12 @@ class InvalidOrgTree(InvalidInput, ValueError):
 
     code = "invalid_org_tree"
 
+    labels: ClassVar[dict[str, str]] = {"parent_level": "org_level", "child_level": "org_level"}
+
     def __init__(self, parent_level: str, child_level: str) -> None:
         self.parent_level = parent_level
         self.child_level = child_level
-        super().__init__(
-            f"a {child_level} cannot sit under a {parent_level}: "
-            f"levels run province › city › county › town › village"
-        )
+        super().__init__(parent_level=parent_level, child_level=child_level)
 
 
 class ChartError(InvalidInput, ValueError):
@@ -164,10 +180,13 @@ class ChartError(InvalidInput, ValueError):
 
     code = "chart_error"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
-        super().__init__(f"invalid chart: {value!r}: {reason}")
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class InvalidNationalId(InvalidInput, ValueError):
@@ -175,7 +194,7 @@ class InvalidNationalId(InvalidInput, ValueError):
 
     code = "invalid_national_id"
 
-    def __init__(self, value: object, *, reason: str, **details: object) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
         """What was given, in clear: for the program, never printed in the message."""
         super().__init__(masked=_masked_id(value), reason=reason, hint=None, **details)
@@ -184,12 +203,6 @@ class InvalidNationalId(InvalidInput, ValueError):
         ``birth_date`` or ``check_digit`` (each a catalogue key ``invalid_national_id.<reason>``)."""
         self.reason = self.reason_in("en")
         """The reason in English (:meth:`reason_in` gives it in another language)."""
-
-    def reason_in(self, lang: str) -> str:
-        """The reason in ``lang`` (``校验位应为 7，不是 0``), from the catalogue."""
-        from revolve.errors.catalogue import reason  # noqa: PLC0415 (the catalogue imports base lazily too)
-
-        return reason(self, lang)
 
 
 def _masked_id(value: object) -> str:
@@ -211,10 +224,7 @@ class SchemaTooNew(BooksConflict, RuntimeError):
     def __init__(self, found: int, *, supported: int) -> None:
         self.found = found
         self.supported = supported
-        super().__init__(
-            f"the database holds revolve schema version {found}, newer than this revolve's "
-            f"{supported}: upgrade the revolve package"
-        )
+        super().__init__(found=found, supported=supported)
 
 
 class ImportFileError(InvalidInput, ValueError):
@@ -222,10 +232,13 @@ class ImportFileError(InvalidInput, ValueError):
 
     code = "import_file_error"
 
-    def __init__(self, path: object, *, reason: str) -> None:
+    def __init__(self, path: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.path = path
-        self.reason = reason
-        super().__init__(f"cannot import {str(path)!r}: {reason}")
+        super().__init__(path=str(path), reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class ImportTargetError(InvalidInput, TypeError):
@@ -234,10 +247,7 @@ class ImportTargetError(InvalidInput, TypeError):
     code = "import_target_error"
 
     def __init__(self) -> None:
-        super().__init__(
-            "this Ledger writes inside a host Session, so the import cannot make it all-or-nothing: "
-            "pass that Session to the import function instead of the Ledger"
-        )
+        super().__init__()
 
 
 class UnknownFormat(InvalidInput, ValueError):
@@ -247,10 +257,7 @@ class UnknownFormat(InvalidInput, ValueError):
 
     def __init__(self, value: object, *, formats: Sequence[str], suffixes: Sequence[str]) -> None:
         self.value = value
-        super().__init__(
-            f"cannot render a report as {value!r}: choose one of {', '.join(formats)}, "
-            f"or name a file ending in {', '.join(suffixes)}"
-        )
+        super().__init__(value=value, formats=", ".join(formats), suffixes=", ".join(suffixes))
 
 
 class PdfUnavailable(UnknownFormat):
@@ -271,11 +278,16 @@ class InvalidReport(InvalidInput, ValueError):
 
     code = "invalid_report"
 
-    def __init__(self, where: str, value: object, *, reason: str) -> None:
+    def __init__(
+        self, where: str, value: object, *, reason: str, hint: Hint | None = None, **details: object
+    ) -> None:
         self.where = where
         self.value = value
-        self.reason = reason
-        super().__init__(f"cannot render {where} = {value!r}: {reason}; fix the report's builder")
+        super().__init__(where=where, value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
 
 
 class CommandError(InvalidInput, ValueError):
@@ -295,10 +307,7 @@ class TimeRestrictionRefused(InvalidInput, ValueError):
 
     def __init__(self, until: object) -> None:
         self.until = until
-        super().__init__(
-            f"cannot restrict unrestricted money until {until!r}: a time restriction is the donor's "
-            "restriction on restricted money; record it with restricted=True, or without restricted_until"
-        )
+        super().__init__(until=until)
 
 
 class ValueTooLong(InvalidInput, ValueError):
@@ -327,14 +336,13 @@ class DateOutsideWindow(InvalidDate):
         self.earliest = earliest
         self.latest = latest
         self.window_years = window_years
-        span = f"from {earliest.isoformat()} " if earliest is not None else ""
         super().__init__(
             value,
-            reason=(
-                f"the fund takes value dates {span}up to {latest.isoformat()} (today + {window_years} "
-                f"year(s)); check the date, or widen the window with "
-                f"ledger.set_date_window(fund, years_ahead=...)"
-            ),
+            reason="window" if earliest is None else "window_from",
+            earliest=earliest.isoformat() if earliest is not None else "",
+            latest=latest.isoformat(),
+            window_years=window_years,
+            hint=Hint(call="set_date_window"),
         )
 
 
@@ -343,9 +351,10 @@ class InvalidCheckpoint(InvalidInput, ValueError):
 
     code = "invalid_checkpoint"
 
-    def __init__(self, value: object, *, reason: str) -> None:
+    def __init__(self, value: object, *, reason: str, hint: Hint | None = None, **details: object) -> None:
         self.value = value
-        self.reason = reason
-        super().__init__(
-            f"checkpoint {value!r} cannot be used: {reason}; copy the code again from the printed report"
-        )
+        super().__init__(value=value, reason=reason, hint=hint, **details)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""

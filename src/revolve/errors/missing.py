@@ -6,6 +6,8 @@ Part of :mod:`revolve.errors`, whose docstring draws the whole hierarchy.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from revolve.errors.base import Hint, RevolveError
 
 __all__ = [
@@ -39,14 +41,20 @@ class NotFound(RevolveError, LookupError):
     """The Ledger method that creates what was not found (the CLI says its command): the structured hint
     given when the caller gives no advice of its own."""
 
-    def __init__(self, key: object, *, hint: str = "") -> None:
+    def __init__(self, key: object, *, hint: str = "", reason: str = "", **details: object) -> None:
         self.key = key
+        if reason:
+            # the advice said from the catalogue, ``<code>.<reason>`` filled with the details
+            details["reason"] = reason
         super().__init__(
             what=self.what,
             key=key,
             advice=hint,
             hint=Hint(call=self.fix_call) if self.fix_call and not hint else None,
+            **details,
         )
+        self.reason_key = reason
+        """Why nothing was found, for the program: the catalogue key ``<code>.<reason_key>`` ("" if none)."""
 
 
 class UnknownOrg(NotFound):
@@ -79,6 +87,8 @@ class UnknownEntry(NotFound):
     """No journal entry has this fund and number."""
 
     code = "unknown_entry"
+
+    labels: ClassVar[dict[str, str]] = {"kind": "record.kind"}
 
     what = "journal entry"
 

@@ -142,9 +142,7 @@ def import_file(
     """
     kind = ImportKind(kind)
     if kind is ImportKind.OPENING:
-        raise ImportFileError(
-            source, reason="an opening loan list needs the opening date and balances: use import_opening"
-        )
+        raise ImportFileError(source, reason="opening_list")
     columns = COLUMNS[kind]
     sheet_rows = read_rows(
         source, sheet=sheet, encoding=encoding, headers=known_headers(kind), header_key=header_key

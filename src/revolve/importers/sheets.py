@@ -35,7 +35,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from revolve.errors import ImportFileError
+from revolve.errors import Hint, ImportFileError
 
 CellValue = object
 """What a cell holds: ``str`` from CSV; ``str``, ``int``, ``float``, ``datetime``, ``bool`` or None from Excel."""
@@ -92,22 +92,22 @@ def read_rows(
     path = Path(source)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise ImportFileError(path, reason="no such file: check the path")
+        raise ImportFileError(path, reason="no_file")
     used: str | None = None
     if suffix in (".csv", ".txt", ".tsv"):
         table, used = _read_text(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(path, sheet)
     elif suffix == ".xls":
-        raise ImportFileError(path, reason="the old .xls format is not read: save it as .xlsx or CSV")
+        raise ImportFileError(path, reason="xls")
     else:
-        raise ImportFileError(path, reason="give a .csv, .txt or .xlsx file")
+        raise ImportFileError(path, reason="suffix")
     if not any(any(not is_blank(c) for c in cells) for _, cells in table):
-        raise ImportFileError(path, reason="it is empty: a row must hold the column headers")
+        raise ImportFileError(path, reason="empty")
     at = _header_index(table, headers, header_key)
     header = tuple(_header_text(v) for v in table[at][1])
     if not any(header):
-        raise ImportFileError(path, reason="row 1 is blank: it must hold the column headers")
+        raise ImportFileError(path, reason="blank_header")
     skipped = tuple(
         (n, next(_header_text(c) for c in cells if not is_blank(c)))
         for n, cells in table[:at]
@@ -165,11 +165,12 @@ def _read_text(path: Path, encoding: str | None) -> tuple[list[tuple[int, tuple[
         named = "UTF-8, UTF-16 or GB18030/GBK" if encoding is None else encoding
         raise ImportFileError(
             path,
-            reason=f"it is not {named} text: save it from Excel as CSV or Unicode text, "
-            "or name its encoding (e.g. --encoding big5)",
+            reason="encoding",
+            named=named,
+            hint=Hint(argument="encoding", values=("big5",)),
         ) from None
     except LookupError:
-        raise ImportFileError(path, reason=f"unknown text encoding {encoding!r}") from None
+        raise ImportFileError(path, reason="unknown_encoding", encoding=encoding) from None
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0]
     # Excel's "Unicode 文本" (UTF-16) and .txt/.tsv files are tab-separated; a comma file has commas
@@ -178,23 +179,21 @@ def _read_text(path: Path, encoding: str | None) -> tuple[list[tuple[int, tuple[
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return [(n, tuple(r)) for n, r in enumerate(reader, start=1)], used
     except csv.Error as exc:
-        raise ImportFileError(path, reason=f"it is not a well-formed CSV file ({exc})") from None
+        raise ImportFileError(path, reason="bad_csv", cause=str(exc)) from None
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, tuple[CellValue, ...]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ImportFileError(path, reason=f"it is not a readable .xlsx workbook ({exc})") from None
+        raise ImportFileError(path, reason="bad_xlsx", cause=str(exc)) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
-            raise ImportFileError(
-                path, reason=f"it has no sheet {sheet!r}; its sheets are {workbook.sheetnames}"
-            )
+            raise ImportFileError(path, reason="no_sheet", sheet=sheet, sheets=", ".join(workbook.sheetnames))
         # read-only worksheets yield every row from 1, padding blank ones, so enumerate gives row numbers
         return [(n, tuple(r)) for n, r in enumerate(worksheet.iter_rows(values_only=True), start=1)]
     finally:

@@ -122,10 +122,10 @@ class Ageing:
         for dpd, count, principal in self.by_days:
             check_whole("days_past_due", dpd, minimum=0)
             if dpd <= previous:
-                raise InvalidTerms("by_days", dpd, reason="days past due must be distinct and ascending")
+                raise InvalidTerms("by_days", dpd, reason="ascending")
             previous = dpd
             if check_whole("count", count, minimum=0) == 0:
-                raise InvalidTerms("count", count, reason="a row stands for at least one loan")
+                raise InvalidTerms("count", count, reason="row_count")
             check_money("principal", principal)
 
     @property

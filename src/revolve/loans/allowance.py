@@ -65,13 +65,9 @@ _BUCKET_FIELDS = (
 def _check_share(field: str, value: object) -> Decimal:
     """``value`` if it is a finite Decimal from 0 to 1 (a share of the outstanding principal)."""
     if not isinstance(value, Decimal):
-        raise InvalidRate(
-            value, reason=f"{field} must be a Decimal made from text, e.g. Decimal('0.25') for 25 %"
-        )
+        raise InvalidRate(value, reason="decimal_share", field=field)
     if not value.is_finite() or not 0 <= value <= 1:
-        raise InvalidRate(
-            value, reason=f"{field} is a share of the outstanding principal: from 0 to 1 (100 %)"
-        )
+        raise InvalidRate(value, reason="share", field=field)
     return value
 
 
@@ -108,7 +104,10 @@ class AllowancePolicy:
             if rate < previous:
                 raise InvalidRate(
                     rate,
-                    reason=f"{field} is below {previous_field} ({previous}): a rate never falls as loans age",
+                    reason="falls",
+                    field=field,
+                    previous_field=previous_field,
+                    previous=previous,
                 )
             previous, previous_field = rate, field
 
@@ -154,7 +153,7 @@ def allowance_policy_in_force(policies: Sequence[AllowancePolicy], on: date) -> 
     latest = max(p.effective_from for p in in_force)
     found = [p for p in in_force if p.effective_from == latest]
     if len(found) > 1:
-        raise InvalidDate(latest, reason="two allowance policies take effect on the same day")
+        raise InvalidDate(latest, reason="allowance_twice")
     return found[0]
 
 

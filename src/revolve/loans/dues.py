@@ -101,7 +101,7 @@ def _check_order(order: Sequence[Component]) -> tuple[Component, ...]:
     chosen = tuple(order)
     if len(chosen) != len(_COMPONENTS) or set(chosen) != _COMPONENT_SET:
         names = ", ".join(component.value for component in _COMPONENTS)
-        raise InvalidTerms("order", order, reason=f"list each of {names} exactly once")
+        raise InvalidTerms("order", order, reason="order", names=names)
     return chosen
 
 
@@ -110,9 +110,9 @@ def _ordered_dues(dues: Sequence[Due]) -> list[Due]:
     numbers: set[int] = set()
     for due in dues:
         if not isinstance(due, Due):
-            raise InvalidTerms("dues", due, reason="give Due values")
+            raise InvalidTerms("dues", due, reason="dues")
         if due.number in numbers:
-            raise InvalidTerms("number", due.number, reason="two dues share this instalment number")
+            raise InvalidTerms("number", due.number, reason="number_twice")
         numbers.add(due.number)
     return sorted(dues, key=lambda due: (due.due_date, due.number))
 

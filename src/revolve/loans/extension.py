@@ -64,8 +64,7 @@ def _text(field: str, value: object) -> str:
         raise InvalidEntry(
             field,
             value,
-            reason="an extension (展期) is recorded with its approval: give the approval reference "
-            "(批准文号/审批单号) and who approved it",
+            reason="approval",
         )
     return value.strip()
 
@@ -109,7 +108,7 @@ def decide_extension(
     ref = _text("approval_ref", approval_ref)
     approver = _text("approved_by", approved_by)
     check_date("on", on)
-    require_active(loan, "an extension")
+    require_active(loan, "extension")
     check_open(fund, on)
     unpaid = [
         st
@@ -117,9 +116,7 @@ def decide_extension(
         if st.due.due_date <= on and (st.remaining - (st.due.principal - st.principal_paid)).fen
     ]
     if unpaid:
-        raise LoanStateError(
-            loan.number, state="owing interest or fees already due", operation="an extension"
-        )
+        raise LoanStateError(loan.number, state="owing_due", operation="extension")
     maturity = max((d.due_date for d in dues), default=None)
     if maturity is not None and on > maturity and not policy.extension_after_maturity:
         raise ExtensionAfterMaturity(loan.number, on=on, maturity=maturity)

@@ -68,9 +68,7 @@ def purpose_of(text: str) -> tuple[LoanPurpose, str | None]:
         InvalidEntry: empty text.
     """
     if not isinstance(text, str) or not text.strip():
-        raise InvalidEntry(
-            "purpose", text, reason="give a purpose such as 种植, 养殖, 加工, 商贸, 服务 or 其他"
-        )
+        raise InvalidEntry("purpose", text, reason="purpose")
     found = _BY_TEXT.get(text.strip())
     return (found, None) if found is not None else (LoanPurpose.OTHER, text.strip())
 
@@ -79,10 +77,10 @@ def _text(field: str, value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidEntry(field, value, reason="give text, or None")
+        raise InvalidEntry(field, value, reason="text_or_none")
     value = value.strip()
     if len(value) > _TEXT_MAX[field]:
-        raise InvalidEntry(field, value, reason=f"at most {_TEXT_MAX[field]} characters")
+        raise InvalidEntry(field, value, reason="too_long", limit=_TEXT_MAX[field])
     return value or None
 
 

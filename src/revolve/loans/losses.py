@@ -66,12 +66,13 @@ def decide_write_off(loan: Loan, *, fund: Fund, on: date, approval_ref: str) -> 
         PeriodClosed: ``on`` is in a closed period.
         InvalidDate: ``on`` is before the payout.
     """
-    require_active(loan, "a write-off")
+    require_active(loan, "write_off")
     if loan.pledge_held.fen:
         raise LoanStateError(
             loan.number,
-            state=f"holding a pledged deposit of {loan.pledge_held}",
-            operation="a write-off before the pledge is applied",
+            state="holding_pledge",
+            operation="write_off_before_pledge",
+            pledge_held=loan.pledge_held,
         )
     check_open(fund, on)
     require_paid_out_by(loan, on)
@@ -96,11 +97,9 @@ def decide_recovery(loan: Loan, *, fund: Fund, amount: Money, on: date, receipt:
         PeriodClosed: ``on`` is in a closed period.
     """
     if loan.status is not LoanStatus.WRITTEN_OFF:
-        raise LoanStateError(
-            loan.number, state="not written off", operation="a recovery; record a repayment instead"
-        )
+        raise LoanStateError(loan.number, state="not_written_off", operation="recovery")
     if not isinstance(amount, Money) or amount.fen <= 0:
-        raise InvalidAmount(amount, reason="a recovery is a positive amount of Money")
+        raise InvalidAmount(amount, reason="recovery_not_positive")
     recoverable = loan.written_off - loan.recovered
     if amount > recoverable:
         raise RecoveryExceedsWriteOff(amount, recoverable=recoverable, loan=loan.number)

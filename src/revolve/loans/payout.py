@@ -220,7 +220,7 @@ def decide_payout(
     key = d.idempotency_key
     if key is not None:
         if key in keys_here:
-            raise InvalidEntry("idempotency_key", key, reason="the same key appears twice in one batch")
+            raise InvalidEntry("idempotency_key", key, reason="key_twice")
         keys_here.add(key)
         if key in books.keys_used:
             # a retry answers with the loan first paid out; anything else reusing the key is refused
@@ -288,9 +288,7 @@ def _application_step(
     if app is None:
         raise UnknownApplication(a_ref)
     if app.id in books.applications_here:
-        raise ApplicationStepRefused(
-            app.id, step=ApplicationStep.DISBURSE, reason="another payout in this call is paid out from it"
-        )
+        raise ApplicationStepRefused(app.id, step=ApplicationStep.DISBURSE, reason="paid_twice")
     step = check_disbursable(
         app, household_id=hh.id, principal=d.terms.principal, on=d.terms.start, by=d.signed_by or ""
     )

@@ -135,12 +135,7 @@ def require_active(loan: Loan, operation: str) -> None:
         LoanStateError: the loan is not active.
     """
     if loan.status is not LoanStatus.ACTIVE:
-        state = {
-            LoanStatus.CLOSED: "repaid and closed",
-            LoanStatus.WRITTEN_OFF: "written off",
-            LoanStatus.VOIDED: "voided (作废)",
-        }[loan.status]
-        raise LoanStateError(loan.number, state=state, operation=operation)
+        raise LoanStateError(loan.number, state=loan.status.value, operation=operation)
 
 
 def require_paid_out_by(loan: Loan, on: date) -> None:
@@ -150,7 +145,9 @@ def require_paid_out_by(loan: Loan, on: date) -> None:
         InvalidDate: ``on`` is before the payout.
     """
     if on < loan.disbursed_on:
-        raise InvalidDate(on, reason=f"loan {loan.number} was paid out on {loan.disbursed_on.isoformat()}")
+        raise InvalidDate(
+            on, reason="before_payout", loan=loan.number, disbursed_on=loan.disbursed_on.isoformat()
+        )
 
 
 def _split(allocation: Allocation, held: OpenLoan) -> RepaymentSplit:
@@ -204,16 +201,14 @@ def decide_repayment(
         raise InvalidAmount(amount, reason="repayment_not_positive")
     require_active(
         ln,
-        "a repayment" + ("" if ln.status is not LoanStatus.WRITTEN_OFF else "; record a recovery instead"),
+        "repayment" if ln.status is not LoanStatus.WRITTEN_OFF else "repayment_written_off",
     )
     require_paid_out_by(ln, on)
     if on < held.since:
-        raise InvalidDate(on, reason=f"loan {ln.number}'s schedule was rebuilt on {held.since.isoformat()}")
+        raise InvalidDate(on, reason="before_reschedule", loan=ln.number, since=held.since.isoformat())
     check_open(fund, on)
     if payer is PayerKind.PLEDGE and amount > ln.pledge_held:
-        raise InvalidAmount(
-            amount, reason=f"only {ln.pledge_held} of pledged deposit is held for loan {ln.number}"
-        )
+        raise InvalidAmount(amount, reason="pledge_held", held=ln.pledge_held, loan=ln.number)
     version: NewScheduleVersion | None = None
     if prepayment is None:
         # only the instalments this payment reaches become dues, however long the schedule

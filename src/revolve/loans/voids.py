@@ -126,9 +126,9 @@ def check_void_request(record: str, *, reason: str, approved_by: str, on: date, 
     if not isinstance(approved_by, str) or not approved_by.strip():
         raise InvalidEntry("approved_by", approved_by, reason="void_approver", record=record)
     if not isinstance(on, date):
-        raise InvalidEntry("on", on, reason="give the correction's value date as a datetime.date")
+        raise InvalidEntry("on", on, reason="correction_date")
     if on < made_on:
-        raise InvalidDate(on, reason=f"a correction cannot predate {record} ({made_on.isoformat()})")
+        raise InvalidDate(on, reason="before_record", record=record, made_on=made_on.isoformat())
 
 
 def check_not_voided(record: str, earlier: Void | None) -> None:
@@ -162,12 +162,13 @@ def _later(receipt: Receipt, others: Sequence[Receipt]) -> Receipt | None:
     return max(after, key=lambda r: (r.value_date, r.id)) if after else None
 
 
-def _payer(receipt: Receipt, guarantors: Mapping[int, str]) -> str:
-    """Who paid a receipt, for a refusal: the guarantor by its code for a payment 代偿."""
+def _payer(receipt: Receipt, guarantors: Mapping[int, str]) -> dict[str, object]:
+    """Who paid a receipt, for a refusal: the payer (a catalogue word ``payer.<kind>``), the guarantor
+    by its code for a payment 代偿."""
+    guarantor = ""
     if receipt.payer is PayerKind.GUARANTOR and receipt.guarantor_id is not None:
-        code = guarantors.get(receipt.guarantor_id, str(receipt.guarantor_id))
-        return f"guarantor {code}'s payment (代偿)"
-    return f"{receipt.payer.value}'s {receipt.kind}"
+        guarantor = guarantors.get(receipt.guarantor_id, str(receipt.guarantor_id))
+    return {"payer": receipt.payer.value, "guarantor": guarantor, "receipt_kind": receipt.kind}
 
 
 def decide_receipt_void(
@@ -202,9 +203,12 @@ def decide_receipt_void(
     if later is not None:
         raise VoidRefused(
             name,
-            blocker=f"the later receipt {later.receipt} ({_payer(later, guarantors or {})}, "
-            f"{later.value_date.isoformat()}, {later.amount})",
-            advice="void the later receipts on the loan first, newest first, then this one",
+            blocker="later_receipt",
+            advice="later_first",
+            later=later.receipt,
+            paid_on=later.value_date.isoformat(),
+            amount=later.amount,
+            **_payer(later, guarantors or {}),
         )
     if receipt.kind == "recovery":
         return ReceiptVoid(
@@ -213,8 +217,9 @@ def decide_receipt_void(
     if loan.status is LoanStatus.WRITTEN_OFF:
         raise VoidRefused(
             name,
-            blocker=f"the write-off (核销) of loan {loan.number}",
-            advice="a write-off is not undone by a void: post an adjusting entry with the approval",
+            blocker="write_off",
+            advice="write_off_adjust",
+            loan=loan.number,
         )
     drop: int | None = None
     for v in versions:
@@ -229,10 +234,12 @@ def decide_receipt_void(
         if not own:
             raise VoidRefused(
                 name,
-                blocker=f"schedule version {v.version} of loan {loan.number} ({v.reason}, "
-                f"{v.effective_on.isoformat()})",
-                advice="a later extension (展期) was made on the loan as this receipt left it: "
-                "record the correction as a new adjusting payment instead",
+                blocker="schedule_version",
+                advice="extension_after",
+                version=v.version,
+                loan=loan.number,
+                version_reason=v.reason,
+                effective_on=v.effective_on.isoformat(),
             )
         drop = v.version
     earlier_in_version = Money(
@@ -299,15 +306,20 @@ def decide_disbursement_void(loan: Loan, *, live: Sequence[Receipt], written_off
         first = min(live, key=lambda r: (r.value_date, r.id))
         raise VoidRefused(
             name,
-            blocker=f"receipt {first.receipt} ({first.value_date.isoformat()}, {first.amount})"
-            + (f" and {len(live) - 1} more" if len(live) > 1 else ""),
-            advice="void the loan's receipts first, newest first, then its disbursement",
+            blocker="receipts" if len(live) > 1 else "receipt",
+            advice="receipts_first",
+            first=first.receipt,
+            paid_on=first.value_date.isoformat(),
+            amount=first.amount,
+            more=len(live) - 1,
+            count=len(live),
         )
     if written_off or loan.status is LoanStatus.WRITTEN_OFF:
         raise VoidRefused(
             name,
-            blocker=f"the write-off (核销) of loan {loan.number}",
-            advice="a written-off loan is not voided: post an adjusting entry with the approval",
+            blocker="write_off",
+            advice="written_off_adjust",
+            loan=loan.number,
         )
     return Loan(
         loan.id,
@@ -379,7 +391,9 @@ def decide_subsidy_void(
     if seq is None:
         raise UnknownEntry(
             (bank_loan, period),
-            hint=f"period {period} of bank loan {bank_loan} has no subsidy payment standing "
-            f"(paid periods: {sorted(paid) or 'none'})",
+            reason="no_subsidy_paid",
+            period=period,
+            bank_loan=bank_loan,
+            paid=", ".join(str(p) for p in sorted(paid)) or "-",
         )
     return seq

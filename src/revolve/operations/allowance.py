@@ -51,9 +51,7 @@ class Allowances(Family):
             BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if not isinstance(policy, AllowancePolicy):
-            raise InvalidTerms(
-                "policy", policy, reason="give an AllowancePolicy, e.g. AllowancePolicy(date(2016, 1, 1), …)"
-            )
+            raise InvalidTerms("policy", policy, reason="allowance_policy")
         with self._books.locked(fund) as unit:
             store_allowance.upsert_allowance_policy(unit.conn, unit.fund.id, policy)
 

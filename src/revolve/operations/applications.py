@@ -87,15 +87,16 @@ class Applications(Family):
         """
         check_request(amount, term_months, on)
         if purpose is not None and (not isinstance(purpose, str) or not purpose.strip()):
-            raise InvalidEntry("purpose", purpose, reason="say what the loan is for, or give None")
+            raise InvalidEntry("purpose", purpose, reason="purpose_text")
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             hh = store_households.find_household(conn, f.id, ref_of(household))
             if on < hh.registered_on:
                 raise InvalidDate(
                     on,
-                    reason=f"household {hh.code} was registered on {hh.registered_on.isoformat()}: "
-                    f"register it before it applies",
+                    reason="before_registration",
+                    registered_on=hh.registered_on.isoformat(),
+                    household=hh.code,
                 )
             policy = category_policy(_policy(conn, f.id, on), hh.fp_status)
             # the counts and the guarantee are checked when the loan is paid out; here only the ask

@@ -258,7 +258,7 @@ class Books:
         if key is None:
             return None
         if key in seen:
-            raise InvalidEntry("idempotency_key", key, reason="the same key appears twice in one batch")
+            raise InvalidEntry("idempotency_key", key, reason="key_twice")
         seen.add(key)
         if key in unused:
             return None
@@ -356,15 +356,13 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 if value is None and optional == _OPTIONAL_TEXT:
                     continue
                 if not isinstance(value, str):
-                    raise InvalidEntry(name, type(value).__name__, reason="give text (a str)")
+                    raise InvalidEntry(name, type(value).__name__, reason="str")
                 if "\x00" in value:
                     # no stored text holds one, and PostgreSQL refuses it untyped even in a look-up
-                    raise InvalidEntry(
-                        name, "(text with a NUL character)", reason="remove the NUL character (\\x00)"
-                    )
+                    raise InvalidEntry(name, "(text with a NUL character)", reason="nul")
             elif optional == _MONEY:
                 if not isinstance(value, Money):
-                    raise MoneyTypeError(value, hint=f"{name} must be Money, e.g. yuan('5000')")
+                    raise MoneyTypeError(value, reason="field", field=name)
             elif not (optional and value is None):
                 check_date(name, value)
         if _running.get():

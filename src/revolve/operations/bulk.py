@@ -49,7 +49,7 @@ def items(given: Iterable[_Item], kind: type[_Item]) -> list[_Item]:
     listed = list(given)
     for index, one in enumerate(listed):
         if not isinstance(one, kind):
-            error = InvalidEntry("items", one, reason=f"each item of this call is a revolve.{kind.__name__}")
+            error = InvalidEntry("items", one, reason="item_type", kind=kind.__name__)
             error.item = index
             raise error
     return listed

@@ -98,14 +98,15 @@ class CapitalPledges(Family):
                 raise InvalidEntry(
                     "contribution",
                     seq,
-                    reason="name a contribution of the fund (the entry contribute returned)",
+                    reason="contribution",
                 )
             linked = store_capital_pledges.linked_pledge(conn, fund_id, seq)
             if linked is not None:
                 raise InvalidEntry(
                     "contribution",
                     seq,
-                    reason=f"it is linked to pledge id {linked} already; a contribution answers one pledge",
+                    reason="linked",
+                    pledge=linked,
                 )
             store_capital_pledges.link_contribution(conn, fund_id, seq, found.id)
             return _find(conn, fund_id, found.id)

@@ -24,7 +24,7 @@ from revolve.closing import (
     subsidy_accrual_entry,
     subsidy_incurred,
 )
-from revolve.errors import InvalidDate, InvalidEntry, YearEndNotClosed
+from revolve.errors import Hint, InvalidDate, InvalidEntry, YearEndNotClosed
 from revolve.funds import Fund
 from revolve.journal import Entry, Posting
 from revolve.money import Money
@@ -102,8 +102,9 @@ class Closing(Family):
                     return f
                 raise InvalidDate(
                     through,
-                    reason=f"the fund is closed through {f.closed_through.isoformat()}; reopen it with "
-                    "reopen_period(...) to close an earlier date",
+                    reason="closed_through",
+                    closed_through=f.closed_through.isoformat(),
+                    hint=Hint(call="reopen_period"),
                 )
             gen = store_closing.generation(conn, f.id)
             key = f"close:{through.isoformat()}:{gen}"
@@ -231,17 +232,16 @@ class Closing(Family):
         check_date("through", through)
         for name, text in (("reason", reason), ("approved_by", approved_by)):
             if not isinstance(text, str) or not text.strip():
-                raise InvalidEntry(
-                    name, text, reason="reopening a closed period needs a reason and an approver"
-                )
+                raise InvalidEntry(name, text, reason="reopen")
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             closes = store_closing.open_closes(conn, f.id)
             if through not in closes or f.closed_through is None:
                 raise InvalidDate(
                     through,
-                    reason=f"fund {f.code} has no close in force on it (closes in force: "
-                    f"{[d.isoformat() for d in closes]})",
+                    reason="no_close",
+                    fund=f.code,
+                    closes=", ".join(d.isoformat() for d in closes),
                 )
             before = [d for d in closes if d < through]
             after = before[-1] if before else None
@@ -322,7 +322,7 @@ class Closing(Family):
             BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if not isinstance(policy, RestrictionPolicy):
-            raise InvalidEntry("policy", policy, reason="pass a RestrictionPolicy(on_grant=…, …)")
+            raise InvalidEntry("policy", policy, reason="restriction_policy")
         with self._books.locked(fund) as unit:
             store_closing.set_restriction_policy(unit.conn, unit.fund.id, policy)
             return policy

@@ -116,12 +116,12 @@ def reverse_originals(
         short = first_short_day(line.now, line.moves, take=brought, on=on)
         if short is not None:
             spent = store_voids.cash_outflows_on(conn, f.id, short)
-            named = ", ".join(f"entry {s} ({k}, {Money(fen)})" for s, k, fen in spent[:3])
             raise VoidRefused(
                 name,
-                blocker=f"the cash it brought was paid out: cash available would fall below zero on "
-                f"{short.isoformat()}" + (f", after {named}" if named else ""),
-                advice="void that payout first, or bring the money back in before correcting",
+                blocker="cash_spent_after" if spent else "cash_spent",
+                advice="payout_first",
+                short=short.isoformat(),
+                entries=", ".join(f"{s} ({k}, {Money(fen)})" for s, k, fen in spent[:3]),
             )
     prepared = [
         store_journal.prepare(
@@ -456,10 +456,10 @@ class Corrections(Family):
             original = store_journal.read_entry(conn, f.id, seq)
             if not original.kind.startswith(is_kind) or original.reverses is not None:
                 raise UnknownEntry(
-                    (f.id, seq), hint=f"entry {seq} is a {original.kind!r} entry, not a {kind.value}"
+                    (f.id, seq), reason="other_kind", seq=seq, entry_kind=original.kind, kind=kind.value
                 )
             if kind is VoidKind.GRANT and not store_voids.is_grant(conn, f.id, seq):
-                raise UnknownEntry((f.id, seq), hint=f"entry {seq} is in no grant register line")
+                raise UnknownEntry((f.id, seq), reason="no_grant", seq=seq)
             name = f"the {kind.value} of entry {seq}"
             check_not_voided(name, store_voids.find_void(conn, f.id, seq))
             check_void_request(

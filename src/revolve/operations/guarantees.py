@@ -38,10 +38,10 @@ def paying_guarantor(
     if payer is not PayerKind.GUARANTOR:
         return None
     if guarantor is None:
-        raise UnknownGuarantor(None, hint="a guarantor's payment (代偿) names the guarantor")
+        raise UnknownGuarantor(None, reason="payer_named")
     g = store_guarantors.find_guarantor(conn, fund_id, ref_of(guarantor))
     if g.id not in {gid for gid, _ in store_guarantors.loan_guarantors(conn, loan.id)}:
-        raise UnknownGuarantor(g.code, hint=f"it does not guarantee loan {loan.number}")
+        raise UnknownGuarantor(g.code, reason="not_guarantor", loan=loan.number)
     return g.id
 
 
@@ -76,7 +76,7 @@ class GuaranteeOperations(Family):
                 store_households.find_household(unit.conn, unit.fund.id, ref_of(m)).id for m in members
             )
             if cap is not None and (not isinstance(cap, Money) or cap.fen <= 0):
-                raise InvalidAmount(cap, reason="a guarantor's cap is a positive amount of Money")
+                raise InvalidAmount(cap, reason="cap_not_positive")
             guarantor = Guarantor(
                 id=0,
                 fund_id=unit.fund.id,
@@ -160,15 +160,13 @@ class GuaranteeOperations(Family):
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             ln = store_loans.find_loan(conn, f.id, ref_of(loan))
-            require_active(ln, "a guarantee call")
+            require_active(ln, "guarantee_call")
             g_id = paying_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
             assert g_id is not None
             dues = store_loans.dues(conn, ln.id, ln.schedule_version)
             asked = amount if amount is not None else due_by(dues, paid=ln.paid_in_version, on=on)
             if not asked.is_positive():
-                raise InvalidAmount(
-                    asked, reason=f"nothing is due on loan {ln.number} by {on.isoformat()} to call for"
-                )
+                raise InvalidAmount(asked, reason="nothing_due", loan=ln.number, on=on.isoformat())
             return store_guarantors.insert_guarantee_call(
                 conn, f.id, loan_id=ln.id, guarantor_id=g_id, on=on, amount=asked, note=note
             )

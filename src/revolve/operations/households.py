@@ -164,9 +164,7 @@ class HouseholdOperations(Family):
         with self._books.tx(write=False) as conn:
             households, loans = store_households.mother_files(conn, normal)
         if not households:
-            raise UnknownHousehold(
-                mask_national_id(normal), hint="no fund has registered a household with this national ID"
-            )
+            raise UnknownHousehold(mask_national_id(normal), reason="no_national_id")
         return Mother(normal, tuple(households), tuple(loans))
 
     def record_household(
@@ -234,8 +232,8 @@ class HouseholdOperations(Family):
             if hh.persons_on is not None and on < hh.persons_on:
                 raise InvalidDate(
                     on,
-                    reason=f"the household's size on file was counted on {hh.persons_on.isoformat()}; "
-                    "record a count of that day or later",
+                    reason="persons_before",
+                    persons_on=hh.persons_on.isoformat(),
                 )
             updated = replace(hh, persons=persons, persons_on=on)
             store_households.set_household_size(unit.conn, updated)
@@ -295,7 +293,7 @@ class HouseholdOperations(Family):
         """
         check_date("on", on)
         if not isinstance(note, str):
-            raise InvalidEntry("note", note, reason="give text (an empty string for no note)")
+            raise InvalidEntry("note", note, reason="note")
         normal = validate_national_id(national_id) if national_id is not None else None
         if persons is not None:
             check_persons(persons)
@@ -319,16 +317,10 @@ class HouseholdOperations(Family):
                 raise InvalidEntry("household", hh.code, reason="household_unchanged")
             if on < hh.registered_on:
                 raise InvalidDate(
-                    on,
-                    reason=f"the household was registered on {hh.registered_on.isoformat()}; "
-                    "date the change on or after that day",
+                    on, reason="before_registration", registered_on=hh.registered_on.isoformat()
                 )
             if persons is not None and hh.persons_on is not None and on < hh.persons_on:
-                raise InvalidDate(
-                    on,
-                    reason=f"the household's size on file was counted on {hh.persons_on.isoformat()}; "
-                    "record a count of that day or later",
-                )
+                raise InvalidDate(on, reason="persons_before", persons_on=hh.persons_on.isoformat())
             if edited.national_id != hh.national_id:
                 _, held = store_households.household_clashes(conn, f.id, (), [edited.national_id])
                 holder = held.get(edited.national_id)
@@ -418,7 +410,7 @@ class HouseholdOperations(Family):
         """
         check_date("on", on)
         if not isinstance(note, str):
-            raise InvalidEntry("note", note, reason="give text (an empty string for no note)")
+            raise InvalidEntry("note", note, reason="note")
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, unit.fund
             found = store_households.find_batch(conn, f.id, ref_of(batch))

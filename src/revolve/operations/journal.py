@@ -121,7 +121,7 @@ def _key_of(account: AccountLike) -> AccountKey:
     try:
         return AccountKey(AccountRole(account))
     except ValueError:
-        raise UnknownAccount(account, hint=f"account roles are {[r.value for r in AccountRole]}") from None
+        raise UnknownAccount(account, reason="roles", roles=", ".join(r.value for r in AccountRole)) from None
 
 
 def _as_posting(item: PostingLike) -> Posting:
@@ -130,7 +130,7 @@ def _as_posting(item: PostingLike) -> Posting:
     if isinstance(item, tuple) and len(item) == 2:
         account, amount = item
         return Posting(account if isinstance(account, Account) else _key_of(account), amount)
-    raise InvalidEntry("postings", item, reason="give Posting(account, Money) or (account, Money) pairs")
+    raise InvalidEntry("postings", item, reason="posting_pair")
 
 
 class JournalOperations(Family):
@@ -258,7 +258,9 @@ class JournalOperations(Family):
                 if on < original.value_date:
                     raise InvalidDate(
                         on,
-                        reason=f"a reversal cannot predate entry {seq} ({original.value_date.isoformat()})",
+                        reason="before_entry",
+                        seq=seq,
+                        original_on=original.value_date.isoformat(),
                     )
                 check_open(head.fund, on)
                 return store_journal.write_entries(
@@ -387,7 +389,7 @@ class JournalOperations(Family):
         with self._books.reading(fund) as (conn, found):
             if checkpoint is not None and checkpoint.fund_code != found.code:
                 raise InvalidCheckpoint(
-                    checkpoint.code, reason=f"it is fund {checkpoint.fund_code}'s, not {found.code}'s"
+                    checkpoint.code, reason="other_fund", fund=checkpoint.fund_code, given=found.code
                 )
             walk = store_journal.verify_chain(conn, found.id, key=self._books.chain_key, against=checkpoint)
             keys = {found.id: store_journal.chain_key_for(found, self._books.chain_key)}
@@ -441,13 +443,12 @@ class JournalOperations(Family):
             if key is None:
                 raise ChainKeyError(
                     found.code,
-                    reason="sealing needs the deployment's chain key: set REVOLVE_CHAIN_KEY or "
-                    "REVOLVE_CHAIN_KEY_FILE, or pass chain_key= to revolve.open",
+                    reason="seal_needs_key",
                 )
             if found.chain_key_id is None:
                 walk = store_journal.verify_chain(unit.conn, found.id, extras_of_all=True)
                 if walk.first_break is not None:
-                    raise ChainNotIntact(found.code, seq=walk.first_break.seq, reason=walk.first_break.reason)
+                    raise ChainNotIntact(found.code, seq=walk.first_break.seq, cause=walk.first_break.reason)
                 mac = seal_mac(
                     key, fund_id=found.id, count=walk.checked, head_hash=unit.head.hash, extras=walk.extras
                 )

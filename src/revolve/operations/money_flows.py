@@ -92,8 +92,7 @@ class MoneyFlows(Family):
             raise InvalidEntry(
                 "restricted_until",
                 restricted_until,
-                reason="政府会计制度 keeps no restricted net assets (限定性净资产): a time restriction has "
-                "nothing to release; record the condition in the fund's notes instead",
+                reason="no_restricted_assets",
             )
         check_date("restricted_until", restricted_until)
         # government money (政府补助收入) is restricted whatever ``restricted`` says
@@ -145,9 +144,7 @@ class MoneyFlows(Family):
             a = store_funds.find_fund(conn, ref_of(sender))
             b = store_funds.find_fund(conn, ref_of(receiver))
             if a.id == b.id:
-                raise InvalidEntry(
-                    "receiver", b.code, reason="a transfer moves money between two different funds"
-                )
+                raise InvalidEntry("receiver", b.code, reason="same_fund")
             # lock both heads in id order, so two opposite transfers cannot deadlock
             units = {
                 f.id: Unit(conn, store_funds.lock_fund_head(conn, f.id))

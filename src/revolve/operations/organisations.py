@@ -109,7 +109,7 @@ class Organisations(Family):
             BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
         """
         if isinstance(years_ahead, bool) or not isinstance(years_ahead, int) or not 0 <= years_ahead <= 100:
-            raise InvalidEntry("years_ahead", years_ahead, reason="give a whole number of years, 0 to 100")
+            raise InvalidEntry("years_ahead", years_ahead, reason="years_ahead")
         with self._books.locked(fund) as unit:
             store_funds.set_date_window(unit.conn, unit.fund.id, years_ahead)
         return years_ahead

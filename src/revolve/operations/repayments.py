@@ -14,7 +14,7 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
-from revolve.errors import AlreadyVoided, InvalidEntry, UnknownLoan
+from revolve.errors import AlreadyVoided, Hint, InvalidEntry, UnknownLoan
 from revolve.guarantees import Guarantor
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.loans.dues import InstalmentRow, instalment_rows
@@ -86,8 +86,8 @@ def _payer(payer: PayerKind | str) -> PayerKind:
         raise InvalidEntry(
             "payer",
             kind.value,
-            reason="a pledged passbook (存折质押) is applied with ledger.apply_passbook_pledge(...), "
-            "which records it in the pledge register",
+            reason="passbook_payer",
+            hint=Hint(call="apply_passbook_pledge"),
         )
     return kind
 

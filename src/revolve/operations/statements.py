@@ -62,9 +62,7 @@ class StatementReads(Family):
         with self._books.reading(fund) as (conn, found):
             codes, opening, lines = ledger_reads.account_lines(conn, found.id, code, start=start, end=end)
             if not codes:
-                raise UnknownAccount(
-                    code, hint=f"fund {found.code} has no account {code!r}: see its 科目余额表 for the codes"
-                )
+                raise UnknownAccount(code, reason="no_account_code", fund=found.code, account_code=code)
             return AccountLines(code, tuple(codes), opening, tuple(lines))
 
     def entries_between(self, fund: FundRef, *, start: date | None, end: date | None) -> list[PostedEntry]:

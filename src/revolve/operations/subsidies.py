@@ -133,12 +133,15 @@ class Subsidies(Family):
             if row.closed_on is not None:
                 raise LoanStateError(
                     row.number,
-                    state=f"repaid to the bank on {row.closed_on.isoformat()}",
-                    operation="a close",
+                    state="repaid_to_bank",
+                    operation="close",
+                    closed_on=row.closed_on.isoformat(),
                 )
             start = store_rows.terms_from_json(row.terms).start
             if not isinstance(on, date) or on < start:
-                raise InvalidDate(on, reason=f"bank loan {row.number} started on {start.isoformat()}")
+                raise InvalidDate(
+                    on, reason="before_bank_loan", bank_loan=row.number, start=start.isoformat()
+                )
             store_subsidies.close_bank_loan(unit.conn, row.id, on)
             store_pledges.release_bank_loan_lines(unit.conn, row.id, on=on, note=RELEASED_AT_BANK_CLOSE)
 
@@ -240,32 +243,37 @@ class Subsidies(Family):
             row = store_subsidies.find_bank_loan(conn, f.id, bank_loan)
             lines = {line.number: line for line in _lines(row)}
             if period not in lines:
-                raise InvalidAmount(period, reason=f"bank loan {row.number} has periods {sorted(lines)}")
+                raise InvalidAmount(period, reason="no_period", bank_loan=row.number, periods=sorted(lines))
             line = lines[period]
             if period in store_subsidies.subsidy_paid(conn, row.id):
                 raise LoanStateError(
-                    row.number, state=f"subsidised for period {period} already", operation="a second subsidy"
+                    row.number, state="subsidised", operation="second_subsidy", period=period
                 )
             if row.in_breach_from is not None and row.in_breach_from <= line.end:
                 raise LoanStateError(
                     row.number,
-                    state=f"in breach since {row.in_breach_from.isoformat()}",
-                    operation="a subsidy",
+                    state="in_breach",
+                    operation="subsidy",
+                    since=row.in_breach_from.isoformat(),
                 )
             if row.closed_on is not None and row.closed_on <= line.start:
                 raise LoanStateError(
                     row.number,
-                    state=f"repaid to the bank on {row.closed_on.isoformat()}",
-                    operation=f"a subsidy for period {period}, which starts after",
+                    state="repaid_to_bank",
+                    operation="subsidy_after",
+                    closed_on=row.closed_on.isoformat(),
+                    period=period,
                 )
             if on < line.end:
                 raise InvalidDate(
-                    on, reason=f"period {period} of {row.number} ends on {line.end.isoformat()}"
+                    on,
+                    reason="period_not_ended",
+                    period=period,
+                    bank_loan=row.number,
+                    end=line.end.isoformat(),
                 )
             if not line.amount.is_positive():
-                raise InvalidAmount(
-                    line.amount, reason=f"period {period} of {row.number} earns no subsidy under the caps"
-                )
+                raise InvalidAmount(line.amount, reason="no_subsidy", period=period, bank_loan=row.number)
             self._books.require_cash(conn, f, line.amount, on)
             # a period paid again after its payment was voided (冲正) takes a new key
             redo = store_subsidies.subsidy_payments(conn, row.id, voided=True).get(period)

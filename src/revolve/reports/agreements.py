@@ -90,7 +90,7 @@ def _language(lang: Language | str) -> Language:
     try:
         return Language(lang)
     except ValueError:
-        raise UnknownLanguage(lang, hint="clauses are in 'zh' (Chinese) or 'en' (English)") from None
+        raise UnknownLanguage(lang, reason="clauses") from None
 
 
 def _percent(rate: Decimal) -> str:

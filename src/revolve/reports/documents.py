@@ -85,7 +85,7 @@ def build_receipt(
     ln = ledger.loan(f, receipt.loan_id)
     live = [r for r in ledger.receipts(f, ln) if r.id == receipt.id]
     if not live:  # voided since: its number stays used, but it is no longer money received
-        raise UnknownReceipt(number, hint="this receipt was voided (冲正); print the correction instead")
+        raise UnknownReceipt(number, reason="voided")
     household = ledger.household(f, ln.household_id)
     if receipt.guarantor_id is not None:
         payer = next((g.name for g, _ in ledger.loan_guarantors(f, ln) if g.id == receipt.guarantor_id), "")

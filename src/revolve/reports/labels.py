@@ -111,8 +111,8 @@ def label(key: str, lang: Language | str = Language.ZH) -> str:
     elif lang == Language.EN:
         index = 1
     else:
-        raise UnknownLanguage(lang, hint="reports are in 'zh' (Chinese) or 'en' (English)")
+        raise UnknownLanguage(lang, reason="reports")
     try:
         return LABELS[key][index]
     except KeyError:
-        raise UnknownLabel(key, hint="add it to revolve.reports.labels.LABELS") from None
+        raise UnknownLabel(key, reason="add_label") from None

@@ -46,14 +46,14 @@ def period_of(year: int, quarter: int | None, half: int | None = None) -> tuple[
     """
     if half is not None:
         if quarter is not None:
-            raise InvalidDate(half, reason="give a quarter or a half-year, not both")
+            raise InvalidDate(half, reason="quarter_and_half")
         if half not in (1, 2):
-            raise InvalidDate(half, reason="a half-year is 1 (January–June) or 2 (July–December)")
+            raise InvalidDate(half, reason="half")
         return (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1), date(year, 12, 31))
     if quarter is None:
         return date(year, 1, 1), date(year, 12, 31)
     if quarter not in (1, 2, 3, 4):
-        raise InvalidDate(quarter, reason="a quarter is 1, 2, 3 or 4")
+        raise InvalidDate(quarter, reason="quarter")
     last_month = quarter * 3
     return date(year, last_month - 2, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 

@@ -225,8 +225,7 @@ def _equal_installment(
             raise InvalidTerms(
                 field,
                 value,
-                reason="no level instalment repays this loan without paying it off before the last period; "
-                "use a smaller multiple, a larger principal or fewer periods",
+                reason="no_level",
             )
         principal, interest = settled
     if regular_first is not None:
@@ -322,8 +321,9 @@ def _flat(terms: LoanTerms, fee: int, basis: _Basis, ends: tuple[date, ...]) -> 
     raise InvalidTerms(
         "installment_multiple",
         multiple,
-        reason=f"no multiple of {multiple} repays this loan in exactly {count} instalments; "
-        "use a smaller multiple or fewer periods",
+        reason="multiple_count",
+        multiple=multiple,
+        count=count,
     )
 
 
@@ -355,7 +355,7 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
         AmountOutOfRange: interest so large that the total leaves the 64-bit fen range.
     """
     if not isinstance(terms, LoanTerms):
-        raise InvalidTerms("terms", terms, reason="give a LoanTerms")
+        raise InvalidTerms("terms", terms, reason="loan_terms")
     ends = terms.period_end_dates()
     basis = _basis(terms, ends)
     principal_fen, rounding, method = terms.principal.fen, terms.rounding, terms.method
@@ -389,8 +389,9 @@ def generate_schedule(terms: LoanTerms) -> Schedule:
             raise InvalidTerms(
                 field,
                 value,
-                reason=f"{periods} instalments need a principal of at least {Money(unit * periods)} so that "
-                "none repays nothing; use fewer periods or a smaller multiple",
+                reason="too_small",
+                periods=periods,
+                least=Money(unit * periods),
             )
     fee = 0 if upfront or not fee_num else div_round(principal_fen * fee_num * regular, fee_den, rounding)
     if method is RepaymentMethod.EQUAL_INSTALLMENT:

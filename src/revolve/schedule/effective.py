@@ -36,11 +36,11 @@ def effective_annual_rate(schedule: Schedule) -> Decimal:
         InvalidTerms: ``schedule`` is not a Schedule, or the up-front fee is the whole principal.
     """
     if not isinstance(schedule, Schedule):
-        raise InvalidTerms("schedule", schedule, reason="give a Schedule")
+        raise InvalidTerms("schedule", schedule, reason="schedule")
     terms = schedule.terms
     received = Decimal(terms.principal.fen - schedule.upfront_fee.fen)
     if received <= 0:
-        raise InvalidTerms("schedule", schedule, reason="the up-front fee leaves the borrower nothing")
+        raise InvalidTerms("schedule", schedule, reason="fee_all")
     flows = [(Decimal(item.total.fen), (item.due_date - terms.start).days) for item in schedule.installments]
     if sum(amount for amount, _ in flows) <= received:
         return Decimal(0)

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from revolve.checks import check_choice, check_money, check_term_date, check_whole
 from revolve.dates import add_months, due_dates
-from revolve.errors import InvalidTerms
+from revolve.errors import Hint, InvalidTerms
 from revolve.money import Money
 from revolve.schedule.amortisation import broken_first_period, generate_schedule, periods_for_level
 from revolve.schedule.installments import Schedule
@@ -43,15 +43,13 @@ def _grid(terms: LoanTerms, count: int) -> tuple[date, ...]:
 
 def _check_reschedule(terms: LoanTerms, on: date, outstanding: Money) -> None:
     if not isinstance(terms, LoanTerms):
-        raise InvalidTerms("terms", terms, reason="give the LoanTerms of the current schedule")
+        raise InvalidTerms("terms", terms, reason="current_terms")
     check_term_date("on", on)
     if on < terms.start:
-        raise InvalidTerms("on", on, reason=f"a loan cannot be rescheduled before its start {terms.start}")
+        raise InvalidTerms("on", on, reason="before_start", start=terms.start.isoformat())
     check_money("outstanding", outstanding, positive=True, terms=True)
     if terms.method is RepaymentMethod.CUSTOM:
-        raise InvalidTerms(
-            "method", terms.method, reason="a custom schedule is rescheduled by giving new custom terms"
-        )
+        raise InvalidTerms("method", terms.method, reason="custom_reschedule")
     if (
         terms.interest_grace_periods
         and terms.interest_grace is InterestGrace.DEFERRED
@@ -61,8 +59,7 @@ def _check_reschedule(terms: LoanTerms, on: date, outstanding: Money) -> None:
         raise InvalidTerms(
             "on",
             on,
-            reason="the loan has deferred grace interest (缓息) that a new schedule of the principal would "
-            "drop; settle the deferred interest first, or reschedule before the first due date",
+            reason="deferred_interest",
         )
 
 
@@ -117,7 +114,7 @@ def reschedule_extension(terms: LoanTerms, *, on: date, outstanding: Money, extr
     grid = _grid(terms, terms.term + extra)
     remaining = tuple(end for end in grid if end > on)
     if not remaining:
-        raise InvalidTerms("on", on, reason=f"it falls after the extended maturity {grid[-1].isoformat()}")
+        raise InvalidTerms("on", on, reason="after_extended", maturity=grid[-1].isoformat())
     grace = sum(1 for end in grid[: terms.grace_periods] if end > on)
     return generate_schedule(_rescheduled(terms, on, outstanding, remaining, grace))
 
@@ -152,7 +149,7 @@ def reschedule_after_prepayment(
     grid = terms.period_end_dates()
     remaining = tuple(end for end in grid if end > on)
     if not remaining:
-        raise InvalidTerms("on", on, reason=f"it falls on or after the last due date {grid[-1].isoformat()}")
+        raise InvalidTerms("on", on, reason="after_last_due", last_due=grid[-1].isoformat())
     grace = min(sum(1 for end in grid[: terms.grace_periods] if end > on), len(remaining) - 1)
     if option is PrepaymentOption.FEWER_INSTALLMENTS:
         method = terms.method
@@ -160,7 +157,9 @@ def reschedule_after_prepayment(
             raise InvalidTerms(
                 "option",
                 option,
-                reason=f"a {method} loan repays its principal at maturity; use lower_installments",
+                reason="fewer_bullet",
+                method=str(method),
+                hint=Hint(argument="prepayment", values=("lower_installments",)),
             )
         # an instalment at the level: after the principal grace, not a long first period's (which carries
         # the broken period's extra interest), and without an interest grace's waived or deferred interest

@@ -186,7 +186,7 @@ class LoanTerms:
         check_term_date("start", self.start)
         term = check_whole("term", self.term, minimum=1)
         if term > _MAX_TERM:
-            raise InvalidTerms("term", term, reason=f"at most {_MAX_TERM} periods")
+            raise InvalidTerms("term", term, reason="term_max", most=_MAX_TERM)
         method = check_choice(RepaymentMethod, "method", self.method, terms=True)
         set_(self, "method", method)
         rate_period = check_choice(RatePeriod, "rate_period", self.rate_period, terms=True)
@@ -200,18 +200,17 @@ class LoanTerms:
         set_(self, "day_count", check_choice(DayCount, "day_count", self.day_count, terms=True))
         set_(self, "fee_timing", check_choice(FeeTiming, "fee_timing", self.fee_timing, terms=True))
         if not isinstance(self.frequency, Frequency):
-            raise InvalidTerms("frequency", self.frequency, reason="give a Frequency, e.g. MONTHLY")
+            raise InvalidTerms("frequency", self.frequency, reason="frequency")
         check_rounding("rounding", self.rounding)
         grace = check_whole("grace_periods", self.grace_periods, minimum=0)
         if grace >= term:
-            raise InvalidTerms(
-                "grace_periods", grace, reason=f"grace must be shorter than the term of {term} periods"
-            )
+            raise InvalidTerms("grace_periods", grace, reason="grace_term", term=term)
         if grace and method not in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
             raise InvalidTerms(
                 "grace_periods",
                 grace,
-                reason=f"principal grace applies to equal_installment and equal_principal, not {method}",
+                reason="grace_method",
+                method=str(method),
             )
         self._check_dates(term)
         self._check_amounts(method, term, principal)
@@ -222,7 +221,8 @@ class LoanTerms:
                 raise InvalidTerms(
                     "installment_multiple",
                     multiple,
-                    reason=f"only equal_installment, equal_principal and flat round to a multiple, not {method}",
+                    reason="multiple_method",
+                    method=str(method),
                 )
         self._check_interest_grace(method, term, grace)
 
@@ -239,28 +239,29 @@ class LoanTerms:
             raise InvalidTerms(
                 "interest_grace_periods",
                 periods,
-                reason=f"interest grace must be shorter than the term of {term} periods",
+                reason="interest_grace_term",
+                term=term,
             )
         if method not in _LEVEL_METHODS:
             raise InvalidTerms(
                 "interest_grace_periods",
                 periods,
-                reason=f"interest grace applies to equal_installment, equal_principal and flat, not {method} "
-                "(its instalments before maturity would be ¥0.00)",
+                reason="interest_grace_method",
+                method=str(method),
             )
         if grace:
             raise InvalidTerms(
                 "interest_grace_periods",
                 periods,
-                reason=f"not with {grace} periods of principal grace: an instalment in both would be ¥0.00; "
-                "give one grace or the other",
+                reason="both_graces",
+                grace=grace,
             )
 
     def _check_dates(self, term: int) -> None:
         explicit = self.due_dates
         if not isinstance(explicit, tuple):
             if isinstance(explicit, str) or not isinstance(explicit, Iterable):
-                raise InvalidTerms("due_dates", explicit, reason="give a tuple of dates")
+                raise InvalidTerms("due_dates", explicit, reason="dates_tuple")
             explicit = tuple(explicit)
             object.__setattr__(self, "due_dates", explicit)
         if self.first_due is not None:
@@ -269,15 +270,16 @@ class LoanTerms:
                 raise InvalidTerms(
                     "first_due",
                     self.first_due,
-                    reason=f"the first repayment date must fall after the start {self.start.isoformat()}",
+                    reason="first_due_after",
+                    start=self.start.isoformat(),
                 )
         if self.day_of_month is not None:
             dom = self.day_of_month
             if isinstance(dom, bool) or not isinstance(dom, int) or not 1 <= dom <= 31:
-                raise InvalidTerms("day_of_month", dom, reason="give a day of month from 1 to 31")
+                raise InvalidTerms("day_of_month", dom, reason="day_of_month")
             if not self.frequency.months:
                 raise InvalidTerms(
-                    "day_of_month", dom, reason=f"a {self.frequency} frequency has no day of month"
+                    "day_of_month", dom, reason="no_day_of_month", frequency=str(self.frequency)
                 )
         if not explicit:
             return
@@ -285,22 +287,20 @@ class LoanTerms:
             raise InvalidTerms(
                 "due_dates",
                 explicit,
-                reason="explicit due dates leave no room for first_due or day_of_month; drop those",
+                reason="explicit_dates",
             )
         if len(explicit) != term:
-            raise InvalidTerms(
-                "due_dates", explicit, reason=f"{len(explicit)} due dates for a term of {term} periods"
-            )
+            raise InvalidTerms("due_dates", explicit, reason="dates_count", count=len(explicit), term=term)
         previous = self.start
-        for index, due in enumerate(explicit):
+        for due in explicit:
             check_term_date("due_dates", due)
             if due <= previous:
-                where = f"the start {previous.isoformat()}" if index == 0 else f"{previous.isoformat()}"
                 raise InvalidTerms(
                     "due_dates",
                     due,
-                    reason=f"due dates must strictly increase and fall after the start; "
-                    f"{due.isoformat()} is not after {where}",
+                    reason="due_order",
+                    due=due.isoformat(),
+                    after=previous.isoformat(),
                 )
             previous = due
 
@@ -308,20 +308,20 @@ class LoanTerms:
         amounts = self.principal_amounts
         if not isinstance(amounts, tuple):
             if isinstance(amounts, str) or not isinstance(amounts, Iterable):
-                raise InvalidTerms("principal_amounts", amounts, reason="give a tuple of Money")
+                raise InvalidTerms("principal_amounts", amounts, reason="amounts_tuple")
             amounts = tuple(amounts)
             object.__setattr__(self, "principal_amounts", amounts)
         if method is not RepaymentMethod.CUSTOM:
             if amounts:
-                raise InvalidTerms(
-                    "principal_amounts", amounts, reason=f"principal amounts are for custom, not {method}"
-                )
+                raise InvalidTerms("principal_amounts", amounts, reason="amounts_method", method=str(method))
             return
         if len(amounts) != term:
             raise InvalidTerms(
                 "principal_amounts",
                 amounts,
-                reason=f"{len(amounts)} amounts for a term of {term} periods; give one per period",
+                reason="amounts_count",
+                count=len(amounts),
+                term=term,
             )
         total = 0
         for amount in amounts:
@@ -331,7 +331,9 @@ class LoanTerms:
             raise InvalidTerms(
                 "principal_amounts",
                 amounts,
-                reason=f"they sum to {Money(total)}, not the principal {principal}",
+                reason="amounts_sum",
+                total=Money(total),
+                principal=principal,
             )
 
     @property

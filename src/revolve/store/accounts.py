@@ -71,10 +71,15 @@ def resolve_accounts(
         if spec.subledger and key.sub is None:
             raise UnknownAccount(
                 str(key),
-                hint=f"{spec.name_en} ({spec.code}) keeps one account per loan or fund: give a sub-key",
+                reason="needs_sub",
+                account=spec.code,
+                name_en=spec.name_en,
+                name_zh=spec.name_zh,
             )
         if not spec.subledger and key.sub is not None:
-            raise UnknownAccount(str(key), hint=f"{spec.name_en} ({spec.code}) has no sub-ledger")
+            raise UnknownAccount(
+                str(key), reason="no_subledger", account=spec.code, name_en=spec.name_en, name_zh=spec.name_zh
+            )
     found: dict[AccountKey, ResolvedAccount] = {}
     if not wanted:
         return found

@@ -129,7 +129,7 @@ def find_application(conn: Connection, fund_id: int, application_id: object) -> 
         UnknownApplication: no application of the fund has this id.
     """
     if isinstance(application_id, bool) or not isinstance(application_id, int):
-        raise UnknownApplication(application_id, hint="name an application by its int id")
+        raise UnknownApplication(application_id, reason="int_id")
     found = _read(conn, fund_id, [application_id])
     if not found:
         raise UnknownApplication(application_id)

@@ -255,7 +255,7 @@ def read_entry(conn: Connection, fund_id: int, seq: int) -> PostedEntry:
     """Entry ``seq`` of the fund, with its lines."""
     row = conn.execute(select(_ENTRY).where(EntryRow.fund_id == fund_id, EntryRow.seq == seq)).first()
     if row is None:
-        raise UnknownEntry((fund_id, seq), hint="entries are numbered from 1 within their fund")
+        raise UnknownEntry((fund_id, seq), reason="numbering")
     lines = tuple(
         posted_line_of(r)
         for r in conn.execute(

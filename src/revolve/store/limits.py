@@ -56,9 +56,7 @@ def check_lengths(table: str, values: Mapping[str, object]) -> None:
         if isinstance(value, str) and name in columns:
             field = f"{table.removeprefix('revolve_')}.{name}"
             if "\x00" in value:
-                raise InvalidEntry(
-                    field, "(text with a NUL character)", reason="remove the NUL character (\\x00)"
-                )
+                raise InvalidEntry(field, "(text with a NUL character)", reason="nul")
             limit = columns[name]
             if limit is not None and len(value) > limit:
                 raise ValueTooLong(field, length=len(value), limit=limit)

@@ -57,7 +57,7 @@ def kind_of(value: Cell, where: str) -> ColumnKind | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise InvalidReport(where, value, reason="a report holds no booleans; use a labelled text")
+        raise InvalidReport(where, value, reason="boolean")
     if isinstance(value, Money):
         return ColumnKind.MONEY
     if isinstance(value, Ratio):
@@ -66,15 +66,13 @@ def kind_of(value: Cell, where: str) -> ColumnKind | None:
         return ColumnKind.COUNT
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidReport(where, value, reason="a decimal must be a finite number")
+            raise InvalidReport(where, value, reason="not_finite")
         return ColumnKind.DECIMAL
     if isinstance(value, date):
         return ColumnKind.DATE
     if isinstance(value, str | Term):
         return ColumnKind.TEXT
-    raise InvalidReport(
-        where, value, reason="a cell is Money, int, date, Ratio, Decimal, str or None (never a float)"
-    )
+    raise InvalidReport(where, value, reason="cell_type")
 
 
 def untranslated(term: Term) -> NoReturn:

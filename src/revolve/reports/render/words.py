@@ -38,12 +38,12 @@ def _language(lang: Language | str) -> Language:
     try:
         return Language(lang)
     except ValueError:
-        raise UnknownLanguage(lang, hint="reports are in 'zh' (Chinese) or 'en' (English)") from None
+        raise UnknownLanguage(lang, reason="reports") from None
 
 
 def _check_table(section: Section, table: Table) -> None:
     if not table.columns:
-        raise InvalidReport(f"section {section.key!r}", table.columns, reason="a table needs a column")
+        raise InvalidReport(f"section {section.key!r}", table.columns, reason="no_column")
     width = len(table.columns)
     rows = [(f"row {n}", row) for n, row in enumerate(table.rows, 1)]
     if table.total is not None:
@@ -51,7 +51,7 @@ def _check_table(section: Section, table: Table) -> None:
     for name, row in rows:
         where = f"section {section.key!r}, {name}"
         if len(row) != width:
-            raise InvalidReport(where, row, reason=f"it has {len(row)} cells for {width} columns")
+            raise InvalidReport(where, row, reason="width", cells=len(row), width=width)
         for column, value in zip(table.columns, row, strict=True):
             cell_where = f"{where}, column {column.key!r}"
             kind = kind_of(value, cell_where)
@@ -60,7 +60,7 @@ def _check_table(section: Section, table: Table) -> None:
                 continue
             if kind is not None and kind is not column.kind and not isinstance(value, Term):
                 raise InvalidReport(
-                    cell_where, value, reason=f"a {column.kind.value} column holds {kind.value}"
+                    cell_where, value, reason="column_kind", column_kind=column.kind.value, kind=kind.value
                 )
 
 
