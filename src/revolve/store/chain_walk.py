@@ -29,6 +29,7 @@ Where the time goes, and what this walk does about it:
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -82,6 +83,7 @@ _LINES = (
     .order_by(_POSTING.c.entry_seq, _POSTING.c.line_no)
 )
 _BATCH = 5000
+_NOTHING = object()  # what no column holds
 _Convert = Callable[[Any], Any]
 _PLANS: dict[tuple[int, str], tuple[str, tuple[_Convert | None, ...]]] = {}
 
@@ -106,9 +108,16 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _stream(conn: Connection, stmt: Select[Any], fund_id: int) -> tuple[Iterator[Any], list[_Convert]]:
+def _bare(message: bytes) -> str:
+    return hashlib.sha256(message).hexdigest()
+
+
+def _stream(
+    conn: Connection, stmt: Select[Any], fund_id: int, opened: list[Any]
+) -> tuple[Iterator[Any], list[_Convert]]:
     """The rows of a read built once at module level, streamed, as the driver gives them, with each
-    column's converter to what SQLAlchemy would give (the identity where the rows come converted)."""
+    column's converter to what SQLAlchemy would give (the identity where the rows come converted); the
+    driver cursor or result opened is added to ``opened``, for the caller to close."""
     dialect = conn.dialect
     plan = _PLANS.get((id(stmt), dialect.name)) if _direct(conn) else None
     if plan is None and _direct(conn):
@@ -122,23 +131,15 @@ def _stream(conn: Connection, stmt: Select[Any], fund_id: int) -> tuple[Iterator
             plan = _PLANS[(id(stmt), dialect.name)] = (str(compiled), converters)
     if plan is None:
         result = conn.execute(stmt, {"fund": fund_id}, execution_options={"yield_per": _BATCH})
+        opened.append(result)
         return iter(result), [_identity] * len(stmt.selected_columns)
     sql, converters = plan
-    return _driver_rows(conn, sql, (fund_id,)), [c or _identity for c in converters]
-
-
-def _driver_rows(conn: Connection, sql: str, args: tuple[Any, ...]) -> Iterator[Any]:
-    error = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
-    try:
-        try:
-            cursor.execute(sql, args)
-        except error as exc:
-            raise DBAPIError.instance(sql, args, exc, error, dialect=conn.dialect) from exc
-        while rows := cursor.fetchmany(_BATCH):
-            yield from rows
-    finally:
-        cursor.close()
+    opened.append(cursor)
+    cursor.execute(sql, (fund_id,))
+    # the cursor iterated as it is, with no Python layer between (intact_chain raises a driver error
+    # as SQLAlchemy raises one)
+    return cast(Iterator[Any], cursor), [c or _identity for c in converters]
 
 
 def intact_chain(
@@ -170,9 +171,12 @@ def intact_chain(
         None when anything does not hold, or does not read as the reference walk reads it: the caller
         then runs the reference walk, which names the break.
     """
+    error = conn.dialect.loaded_dbapi.Error
+    opened: list[Any] = []
     try:
         return _walk(
             conn,
+            opened,
             fund_id,
             fund_code,
             head=head,
@@ -184,10 +188,16 @@ def intact_chain(
     except (TypeError, ValueError, KeyError, AttributeError, UnicodeError):
         # a value the fast forms do not take (a tampered row of the wrong type): the reference decides
         return None
+    except error as exc:  # from the driver's own cursor, which no SQLAlchemy layer wraps
+        raise DBAPIError.instance(None, None, exc, error, dialect=conn.dialect) from exc
+    finally:
+        for rows in opened:
+            rows.close()
 
 
 def _walk(
     conn: Connection,
+    opened: list[Any],
     fund_id: int,
     fund_code: str,
     *,
@@ -198,26 +208,34 @@ def _walk(
     extras_of_all: bool,
 ) -> IntactChain | None:
     codes: dict[Any, str] = {}
-    account_rows, _ = _stream(conn, _CODES, fund_id)
+    account_rows, _ = _stream(conn, _CODES, fund_id, opened)
     for account_id, code in account_rows:
         codes[account_id] = _quoted(code)
-    entries, entry_converters = _stream(conn, _ENTRIES, fund_id)
-    lines, _ = _stream(conn, _LINES, fund_id)
+    entries, entry_converters = _stream(conn, _ENTRIES, fund_id, opened)
+    lines, _ = _stream(conn, _LINES, fund_id, opened)
     to_date, to_time = entry_converters[1], entry_converters[9]
     sealed_count, stored_seal = seal
     covered = sealed_count or 0
-    # entries after this number are linked with HMAC under the key (all of them for a fund keyed from
-    # the start; those after the seal for a sealed one); -1: none
-    keyed_after = covered if chain_key is not None else -1
-    mac = chain_key.macs() if chain_key is not None else None
-    sha256 = hashlib.sha256
+    # the entries after this number are linked with HMAC under the key: all of them in a fund keyed from
+    # the start, those after the seal in a sealed one, none in a bare chain
+    keyed_after = covered if chain_key is not None else sys.maxsize
+    # the entries up to this number feed the seal's digest of keys and times
+    extras_through = sys.maxsize if extras_of_all else covered
     extras = SealExtras()
+    # the numbers at which the seal or the checkpoint is checked
+    marks = set()
+    if chain_key is not None and sealed_count is not None:
+        marks.add(sealed_count)
+    if against is not None:
+        marks.add(against.count)
+    sha256 = hashlib.sha256
+    mac = chain_key.macs() if chain_key is not None else _bare
     # each distinct value date read: the date SQLAlchemy gives and its JSON form in the content digest
     days: dict[Any, tuple[date, str]] = {}
-    stamp_raw: Any = None
+    stamp_raw: Any = _NOTHING
     stamp = ""
     prev = GENESIS_HASH
-    last_day: Any = None
+    last_day: date | None = None
     expected = 1
     link = f":{fund_id}:"
     pending = next(lines, None)
@@ -248,9 +266,10 @@ def _walk(
         text = f"[{known[1]},{_quoted(kind)},{_quoted(memo)},{reversal},[{','.join(parts)}]]"
         if sha256(text.encode()).hexdigest() != digest:
             return None
-        if recorded != stamp_raw or not stamp:
-            stamp_raw = recorded
+        if recorded != stamp_raw:
+            # a batch's entries share one recording time: it is read once
             stamp = recorded_text(to_time(recorded))
+            stamp_raw = recorded
         if version == 2:
             idem = "-" if key is None else _quoted(key)
             linked = sha256(f"2|{digest}|{idem}|{stamp}".encode()).hexdigest()
@@ -259,25 +278,23 @@ def _walk(
         else:
             return None
         message = f"{prev}{link}{seq}:{linked}".encode("ascii")
-        if mac is not None and seq > keyed_after:
-            if mac(message) != stored_hash:
-                return None
-        elif sha256(message).hexdigest() != stored_hash:
+        if (sha256(message).hexdigest() if seq <= keyed_after else mac(message)) != stored_hash:
             return None
-        if extras_of_all or seq <= covered:
+        if seq <= extras_through:
             extras.add_text(seq, key, stamp)
-        if chain_key is not None and seq == sealed_count:
-            sealed = seal_mac(
-                chain_key, fund_id=fund_id, count=seq, head_hash=stored_hash, extras=extras.hexdigest()
-            )
-            if sealed != stored_seal:
+        if seq in marks:
+            if chain_key is not None and seq == sealed_count:
+                sealed = seal_mac(
+                    chain_key, fund_id=fund_id, count=seq, head_hash=stored_hash, extras=extras.hexdigest()
+                )
+                if sealed != stored_seal:
+                    return None
+            if (
+                against is not None
+                and seq == against.count
+                and (not against.matches(stored_hash) or known[0] != against.last_date)
+            ):
                 return None
-        if (
-            against is not None
-            and seq == against.count
-            and (not against.matches(stored_hash) or known[0] != against.last_date)
-        ):
-            return None
         prev = stored_hash
         last_day = known[0]
         expected += 1
