@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select, text
 
 from conftest import engine_for
 from revolve import AccountKey, AccountRole, ChainKey, Ledger, OrgLevel, yuan
+from revolve.chain import recorded_text
 from revolve.funds import Fund
 from revolve.store import journal as store_journal
 from revolve.store import triggers
@@ -276,3 +277,15 @@ def test_macs_is_hmac_sha256(secret: bytes, messages: list[bytes]) -> None:
     for message in messages:
         expected = hmac.new(secret, message, sha256).hexdigest()
         assert mac(message) == expected == key.mac(message)
+
+
+@given(
+    at=st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.none() | st.timezones() | st.just(UTC),
+    ),
+)
+def test_recorded_text_is_the_iso_form_of_the_utc_time(at: datetime) -> None:
+    naive = at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo is not None else at
+    assert recorded_text(at) == naive.isoformat(sep=" ", timespec="microseconds")

@@ -50,6 +50,7 @@ _FINGERPRINT_LABEL = b"revolve chain key fingerprint v1"
 _MIN_KEY_BYTES = 16
 _SEP = "·"
 _NO_DATE = "----------"
+_STAMP = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 _HMAC_BLOCK = 64  # SHA-256's block size in bytes
 _IPAD = bytes(b ^ 0x36 for b in range(256))
 _OPAD = bytes(b ^ 0x5C for b in range(256))
@@ -118,8 +119,13 @@ class ChainKey:
 def recorded_text(recorded_at: datetime) -> str:
     """``recorded_at`` as the digest sees it: UTC wall time to the microsecond (naive values are UTC)."""
     if recorded_at.tzinfo is not None:
-        recorded_at = recorded_at.astimezone(UTC).replace(tzinfo=None)
-    return recorded_at.isoformat(sep=" ", timespec="microseconds")
+        recorded_at = recorded_at.astimezone(UTC)
+    if type(recorded_at) is datetime:
+        # what isoformat(sep=" ", timespec="microseconds") writes of the naive UTC time, in one step
+        # (a chain walk makes one per entry); a datetime subclass may format itself otherwise
+        d = recorded_at
+        return _STAMP % (d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond)
+    return recorded_at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 # json.dumps(text, ensure_ascii=False), without making an encoder per call
