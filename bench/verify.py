@@ -76,7 +76,8 @@ def _alternate(ours: Callable[[], float], raw: Callable[[], float]) -> dict[str,
 
 def _book(path: Path, n: int, *, keyed: bool, singly: bool) -> tuple[Ledger, int]:
     """A fund of ``n + 1`` entries (a contribution, then ``n`` repayments), keyed from the start if asked."""
-    start = datetime(2026, 1, 1, tzinfo=UTC)
+    # a microsecond past the second: the stored times keep their six digits (raw_walk reads 26 characters)
+    start = datetime(2026, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
     ticks = iter(range(10**9))
     ledger = Ledger(
         engine=make_engine(f"sqlite:///{path}", durability="normal"),
