@@ -13,8 +13,9 @@ hits both sides of a round alike. Prints one JSON object per line:
   and writes (postings, entry, balances, head, receipt, loan) on a copy of the same book;
 * ``bulk_post`` — ``Ledger.post_entries`` of many entries in one transaction, beside raw
   ``executemany`` of the same rows into a schema revolve made;
-* ``verify`` — ``Ledger.verify`` entries/s, beside the floor of computing one SHA-256 per entry in
-  Python (the chain's own hash of the same length of input, and nothing else);
+* ``verify`` — ``Ledger.verify`` entries/s, bare and keyed, beside raw sqlite3 walking the same chain
+  (the same rows read, the same digests computed and compared, in a tight loop), as ``bench/verify.py``
+  measures it;
 * ``reads`` — the trial balance and one loan's repayment statement at each book size (10k, 100k, 1M
   entries by default), in milliseconds, with the ratio to the smallest size (flat = 1.0), beside raw
   sqlite3 summing the stored balances by role (the floor of a trial balance that never scans the
@@ -30,7 +31,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import random
@@ -46,6 +46,7 @@ from pathlib import Path
 
 import lifecycle  # the public-API book of loans and raw sqlite3's repayment, as bench/lifecycle.py builds them
 import posting  # the entries and the fills, as bench/posting.py makes them
+import verify as chain_walk  # verify() beside raw sqlite3 walking the same chain, as bench/verify.py does
 
 from revolve import Disbursement, Ledger, Registration, generate_schedule
 from revolve.reports import build_statement
@@ -274,41 +275,10 @@ def bulk(folder: Path, durability: str, n: int) -> None:
 
 
 # ---- verify -----------------------------------------------------------------------------------------
-def verify(folder: Path, durability: str, n: int) -> None:
-    """``verify()`` entries/s, beside one SHA-256 per entry of the same input length in Python."""
-    ledger, fund = posting._ledger(folder / "verify.db", durability)
-    posting._fill(ledger, fund, 0, n)
-    count = n + 1
-
-    def ours() -> float:
-        t0 = time.perf_counter()
-        report = ledger.verify(fund)
-        if not report.ok or report.entries_checked != count:
-            raise SystemExit(f"the chain did not verify: {report}")
-        return count / (time.perf_counter() - t0)
-
-    def floor() -> float:
-        # the chain's hash: the previous hash, the fund, the seq and the linked digest, hashed once
-        prev = "0" * 64
-        digest = "d" * 64
-        t0 = time.perf_counter()
-        for seq in range(1, count + 1):
-            prev = hashlib.sha256(f"{prev}:{fund}:{seq}:{digest}".encode("ascii")).hexdigest()
-        return count / (time.perf_counter() - t0)
-
-    result = _alternate(ours, floor)
-    ledger.close()
-    print(
-        json.dumps(
-            {
-                "figure": "verify",
-                "entries": count,
-                **result,
-                "floor": "one sha256 per entry",
-                **_common(durability),
-            }
-        )
-    )
+def verify(folder: Path, n: int) -> None:
+    """``verify()`` entries/s on a bare and a keyed chain, beside raw sqlite3 walking the same chain."""
+    for keyed in (False, True):
+        chain_walk.measure(folder, n, keyed=keyed, singly=False)
 
 
 # ---- reads at growing book sizes ------------------------------------------------------------------
@@ -392,7 +362,7 @@ def main() -> None:
         if "bulk" in only:
             bulk(folder, "full", args.bulk)
         if "verify" in only:
-            verify(folder, "full", args.verify)
+            verify(folder, args.verify)
         if "reads" in only:
             reads(folder, "full", [int(s) for s in args.sizes.split(",")])
 

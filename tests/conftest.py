@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -44,6 +45,27 @@ EXAMPLES = {"sqlite": 1.0, "postgresql": 0.25}
 def pytest_configure(config: pytest.Config) -> None:
     if REQUIRE_POSTGRES and not POSTGRES_URL:
         raise pytest.UsageError("REVOLVE_REQUIRE_POSTGRES=1 but REVOLVE_TEST_POSTGRES_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def _fast_chain_walk_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In every test, a chain walk reports what the reference walk alone reports: the fast walk
+    (:mod:`revolve.store.chain_walk`) never passes a chain the reference fails, nor reports it otherwise."""
+    from revolve.store import journal
+
+    walk, fast = journal.verify_chain, journal.intact_chain
+
+    def both(conn: Any, fund_id: int, **options: Any) -> journal.ChainWalk:
+        found = walk(conn, fund_id, **options)
+        monkeypatch.setattr(journal, "intact_chain", lambda *_, **__: None)
+        try:
+            reference = walk(conn, fund_id, **options)
+        finally:
+            monkeypatch.setattr(journal, "intact_chain", fast)
+        assert found == reference
+        return found
+
+    monkeypatch.setattr(journal, "verify_chain", both)
 
 
 def _skip_without_postgres(backend: str) -> None:

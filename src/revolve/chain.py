@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -49,6 +50,10 @@ _FINGERPRINT_LABEL = b"revolve chain key fingerprint v1"
 _MIN_KEY_BYTES = 16
 _SEP = "·"
 _NO_DATE = "----------"
+_STAMP = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+_HMAC_BLOCK = 64  # SHA-256's block size in bytes
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,26 @@ class ChainKey:
         """HMAC-SHA256 of ``message`` under the key, as 64 hex digits."""
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
+    def macs(self) -> Callable[[bytes], str]:
+        """:meth:`mac` as a function for many messages (walking a long chain): the key's inner and outer
+        SHA-256 states (RFC 2104) are computed once and copied for each message, which spares the key
+        schedule ``hmac.new`` redoes on every call; the result is the same 64 hex digits."""
+        secret = self.secret
+        if len(secret) > _HMAC_BLOCK:
+            secret = hashlib.sha256(secret).digest()
+        secret = secret.ljust(_HMAC_BLOCK, b"\0")
+        inner = hashlib.sha256(secret.translate(_IPAD))
+        outer = hashlib.sha256(secret.translate(_OPAD))
+
+        def mac(message: bytes) -> str:
+            step = inner.copy()
+            step.update(message)
+            last = outer.copy()
+            last.update(step.digest())
+            return last.hexdigest()
+
+        return mac
+
     def __repr__(self) -> str:
         return f"ChainKey(fingerprint={self.fingerprint!r})"
 
@@ -94,8 +119,13 @@ class ChainKey:
 def recorded_text(recorded_at: datetime) -> str:
     """``recorded_at`` as the digest sees it: UTC wall time to the microsecond (naive values are UTC)."""
     if recorded_at.tzinfo is not None:
-        recorded_at = recorded_at.astimezone(UTC).replace(tzinfo=None)
-    return recorded_at.isoformat(sep=" ", timespec="microseconds")
+        recorded_at = recorded_at.astimezone(UTC)
+    if type(recorded_at) is datetime:
+        # what isoformat(sep=" ", timespec="microseconds") writes of the naive UTC time, in one step
+        # (a chain walk makes one per entry); a datetime subclass may format itself otherwise
+        d = recorded_at
+        return _STAMP % (d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond)
+    return recorded_at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 # json.dumps(text, ensure_ascii=False), without making an encoder per call
@@ -127,7 +157,11 @@ class SealExtras:
 
     def add(self, seq: int, key: str | None, recorded_at: datetime) -> None:
         """Take the next entry's idempotency key and recording time."""
-        line = json.dumps([seq, key, recorded_text(recorded_at)], ensure_ascii=False) + "\n"
+        self.add_text(seq, key, recorded_text(recorded_at))
+
+    def add_text(self, seq: int, key: str | None, recorded: str) -> None:
+        """:meth:`add` with the recording time given as :func:`recorded_text` made of it already."""
+        line = json.dumps([seq, key, recorded], ensure_ascii=False) + "\n"
         self._hash.update(line.encode("utf-8"))
 
     def hexdigest(self) -> str:

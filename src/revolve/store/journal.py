@@ -26,6 +26,7 @@ from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.audits import account_totals
+from revolve.store.chain_walk import intact_chain
 from revolve.store.driver import insert_many, pipelined, run, run_many
 from revolve.store.funds import FundHead
 from revolve.store.lookup import any_of, select_in
@@ -402,6 +403,27 @@ def verify_chain(
         raise UnknownFund(fund_id)
     chain_key = chain_key_for(fund_of(row), key)
     sealed_count = None if row.sealed_count is None else int(row.sealed_count)
+    intact = intact_chain(
+        conn,
+        fund_id,
+        row.code,
+        head=(int(row.entry_count), row.head_hash),
+        chain_key=chain_key,
+        seal=(sealed_count, row.seal_mac),
+        against=against,
+        extras_of_all=extras_of_all,
+    )
+    if intact is not None:
+        return ChainWalk(
+            intact.checked,
+            None,
+            chain_key is not None,
+            intact.checkpoint,
+            intact.extras,
+            sealed_count,
+            row.sealed_at,
+        )
+    # something does not hold: the reference walk below finds the first break and names it
     keyed_from = (sealed_count or 0) if chain_key is not None else None
     extras = SealExtras()
     want_extras = extras_of_all
