@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_entry_kind"
@@ -23,14 +24,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Index the entries by kind and fund, the accounts by role and fund."""
-    op.create_index(
-        "ix_revolve_entry_kind_fund_id",
-        "revolve_entry",
-        ["kind", "fund_id"],
-        postgresql_ops={"kind": "text_pattern_ops"},
-    )
-    op.create_index("ix_revolve_account_role_fund_id", "revolve_account", ["role", "fund_id"])
+    """Index the entries by kind and fund, the accounts by role and fund (each only where it is missing:
+    a database made from the newest ``MetaData`` and stamped older has them already)."""
+    inspector = sa.inspect(op.get_bind())
+    if "ix_revolve_entry_kind_fund_id" not in {i["name"] for i in inspector.get_indexes("revolve_entry")}:
+        op.create_index(
+            "ix_revolve_entry_kind_fund_id",
+            "revolve_entry",
+            ["kind", "fund_id"],
+            postgresql_ops={"kind": "text_pattern_ops"},
+        )
+    if "ix_revolve_account_role_fund_id" not in {i["name"] for i in inspector.get_indexes("revolve_account")}:
+        op.create_index("ix_revolve_account_role_fund_id", "revolve_account", ["role", "fund_id"])
 
 
 def downgrade() -> None:
