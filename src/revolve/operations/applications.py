@@ -172,7 +172,7 @@ class Applications(Family):
                 others=others,
                 reason=reason,
             )
-            store_applications.add_step(conn, app.id, record)
+            store_applications.add_step(conn, f.id, app.id, record)
             return store_applications.find_application(conn, f.id, app.id)
 
     def reject(
@@ -192,7 +192,7 @@ class Applications(Family):
             conn, f = unit.conn, unit.fund
             app = store_applications.find_application(conn, f.id, _id_of(application))
             rejection = decide_rejection(app, on=on, by=by, reason=reason)
-            store_applications.set_rejection(conn, app.id, rejection)
+            store_applications.set_rejection(conn, f.id, app.id, rejection)
             return store_applications.find_application(conn, f.id, app.id)
 
     def application(self, fund: FundRef, application: Application | int) -> Application:

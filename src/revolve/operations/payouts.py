@@ -346,6 +346,7 @@ class Payouts(Family):
         )
         store_applications.link_loans(
             conn,
+            f.id,
             [
                 (p.application.id, loan_id, p.application_step)
                 for loan_id, p in zip(ids, out, strict=True)

@@ -159,7 +159,12 @@ def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
     stmt = (
         select(AccountRow.role, debit, credit)
         .join(
-            PostingRow, and_(PostingRow.account_id == AccountRow.id, PostingRow.fund_id == AccountRow.fund_id)
+            PostingRow,
+            and_(
+                PostingRow.fund_id == AccountRow.fund_id,
+                PostingRow.account_id == AccountRow.id,
+                PostingRow.fund_id == AccountRow.fund_id,
+            ),
         )
         .where(AccountRow.fund_id == fund_id, PostingRow.value_date <= as_of)
         .group_by(AccountRow.role)
@@ -233,7 +238,9 @@ def subledger_balances(
         return {sub: int(bal) for sub, bal in rows}
     rows = conn.execute(
         select(AccountRow.sub, func.coalesce(func.sum(PostingRow.amount), 0))
-        .join(PostingRow, PostingRow.account_id == AccountRow.id)
+        .join(
+            PostingRow, and_(PostingRow.fund_id == AccountRow.fund_id, PostingRow.account_id == AccountRow.id)
+        )
         .where(
             AccountRow.fund_id == fund_id,
             AccountRow.role == role.value,

@@ -47,7 +47,7 @@ _CHARGED = _INSTALLMENT.alias("charged")
 _BEARING = (
     exists()
     .where(
-        _CHARGED.c.loan_id == _LOAN.c.id,
+        and_(_CHARGED.c.fund_id == _LOAN.c.fund_id, _CHARGED.c.loan_id == _LOAN.c.id),
         _CHARGED.c.version == _LOAN.c.schedule_version,
         or_(_CHARGED.c.interest > 0, _CHARGED.c.fee > 0),
     )
@@ -68,7 +68,14 @@ _IN_FORCE = and_(
 
 _LOANS = (
     select(_LOAN.c.id, _LOAN.c.number, _VERSION.c.effective_on, _VERSION.c.terms)
-    .join(_VERSION, and_(_VERSION.c.loan_id == _LOAN.c.id, _VERSION.c.version == _LOAN.c.schedule_version))
+    .join(
+        _VERSION,
+        and_(
+            _VERSION.c.fund_id == _LOAN.c.fund_id,
+            _VERSION.c.loan_id == _LOAN.c.id,
+            _VERSION.c.version == _LOAN.c.schedule_version,
+        ),
+    )
     .where(_IN_FORCE)
     .order_by(_LOAN.c.id)
 )
@@ -82,7 +89,12 @@ _ROWS = (
         _INSTALLMENT.c.fee,
     )
     .join(
-        _LOAN, and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version)
+        _LOAN,
+        and_(
+            _LOAN.c.fund_id == _INSTALLMENT.c.fund_id,
+            _LOAN.c.id == _INSTALLMENT.c.loan_id,
+            _LOAN.c.schedule_version == _INSTALLMENT.c.version,
+        ),
     )
     .where(_IN_FORCE)
     .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
@@ -90,7 +102,12 @@ _ROWS = (
 _RECEIPTS = (
     select(_RECEIPT.c.loan_id, _RECEIPT.c.value_date, _RECEIPT.c.interest, _RECEIPT.c.fee)
     .join(
-        _LOAN, and_(_LOAN.c.id == _RECEIPT.c.loan_id, _LOAN.c.schedule_version == _RECEIPT.c.schedule_version)
+        _LOAN,
+        and_(
+            _LOAN.c.fund_id == _RECEIPT.c.fund_id,
+            _LOAN.c.id == _RECEIPT.c.loan_id,
+            _LOAN.c.schedule_version == _RECEIPT.c.schedule_version,
+        ),
     )
     .where(
         _IN_FORCE,
@@ -138,7 +155,7 @@ _HELD_AT = select(_ACCOUNT.c.role, _ACCOUNT.c.sub, _ACCOUNT.c.balance).where(
 )
 _AFTER = (
     select(_ACCOUNT.c.role, _ACCOUNT.c.sub, _POSTING.c.value_date, _POSTING.c.amount)
-    .join(_POSTING, _POSTING.c.account_id == _ACCOUNT.c.id)
+    .join(_POSTING, and_(_POSTING.c.fund_id == _ACCOUNT.c.fund_id, _POSTING.c.account_id == _ACCOUNT.c.id))
     .where(
         _ACCOUNT.c.fund_id == bindparam("fund"),
         _ACCOUNT.c.role.in_([r.value for r in ACCRUED_ROLES]),

@@ -53,8 +53,9 @@ def _application_of(row: Any, steps: Sequence[StepRecord]) -> Application:
     )
 
 
-def _step_values(application_id: int, record: StepRecord) -> dict[str, Any]:
+def _step_values(fund_id: int, application_id: int, record: StepRecord) -> dict[str, Any]:
     return {
+        "fund_id": fund_id,
         "application_id": application_id,
         "step": record.step.value,
         "on_date": record.on,
@@ -89,7 +90,7 @@ def insert_application(
         )
         .returning(_APP.c.id)
     ).scalar_one()
-    conn.execute(insert(_STEP).values(_step_values(new_id, first)))
+    conn.execute(insert(_STEP).values(_step_values(fund_id, new_id, first)))
     return find_application(conn, fund_id, new_id)
 
 
@@ -102,7 +103,7 @@ def _read(
     if pending_on is not None:
         paid_later = (
             exists()
-            .where(_STEP.c.application_id == _APP.c.id)
+            .where(_STEP.c.fund_id == _APP.c.fund_id, _STEP.c.application_id == _APP.c.id)
             .where(_STEP.c.step == ApplicationStep.DISBURSE.value, _STEP.c.on_date > pending_on)
         )
         query = query.where(
@@ -116,7 +117,9 @@ def _read(
     steps: dict[int, list[StepRecord]] = {row.id: [] for row in rows}
     # the steps of the same applications, by a subquery (no bound list of ids, however many there are)
     chosen = query.with_only_columns(_APP.c.id).order_by(None)
-    found = conn.execute(select(_STEP).where(_STEP.c.application_id.in_(chosen.scalar_subquery())))
+    found = conn.execute(
+        select(_STEP).where(_STEP.c.fund_id == fund_id, _STEP.c.application_id.in_(chosen.scalar_subquery()))
+    )
     for s in found:
         steps[s.application_id].append(StepRecord(ApplicationStep(s.step), s.on_date, s.signed_by, s.note))
     return [_application_of(row, steps[row.id]) for row in rows]
@@ -142,22 +145,24 @@ def list_applications(conn: Connection, fund_id: int, *, pending_on: date | None
     return _read(conn, fund_id, None, pending_on)
 
 
-def add_step(conn: Connection, application_id: int, record: StepRecord) -> None:
+def add_step(conn: Connection, fund_id: int, application_id: int, record: StepRecord) -> None:
     """Record a step taken."""
-    conn.execute(insert(_STEP).values(_step_values(application_id, record)))
+    conn.execute(insert(_STEP).values(_step_values(fund_id, application_id, record)))
 
 
-def set_rejection(conn: Connection, application_id: int, rejection: Rejection) -> None:
+def set_rejection(conn: Connection, fund_id: int, application_id: int, rejection: Rejection) -> None:
     """Mark an application rejected."""
     conn.execute(
         update(_APP)
-        .where(_APP.c.id == application_id)
+        .where(_APP.c.fund_id == fund_id, _APP.c.id == application_id)
         .values(rejected_on=rejection.on, rejected_by=rejection.by, reject_reason=rejection.reason)
     )
 
 
-def link_loans(conn: Connection, links: Sequence[tuple[int, int, StepRecord]]) -> None:
-    """Record loans paid out from applications: (application id, loan id, its 放款 step)."""
+def link_loans(conn: Connection, fund_id: int, links: Sequence[tuple[int, int, StepRecord]]) -> None:
+    """Record loans paid out from applications of the fund: (application id, loan id, its 放款 step)."""
     for application_id, loan_id, record in links:
-        conn.execute(update(_APP).where(_APP.c.id == application_id).values(loan_id=loan_id))
-        add_step(conn, application_id, record)
+        conn.execute(
+            update(_APP).where(_APP.c.fund_id == fund_id, _APP.c.id == application_id).values(loan_id=loan_id)
+        )
+        add_step(conn, fund_id, application_id, record)

@@ -65,7 +65,10 @@ def account_totals(conn: Connection, fund_ids: Sequence[int]) -> tuple[AccountTo
         )
         for account_id, fund_id, code, balance, dr_stored, cr_stored, summed, dr, cr in conn.execute(
             select(AccountRow.id, AccountRow.fund_id, AccountRow.code, *stored, journal_sum, debit, credit)
-            .outerjoin(PostingRow, PostingRow.account_id == AccountRow.id)
+            .outerjoin(
+                PostingRow,
+                and_(PostingRow.fund_id == AccountRow.fund_id, PostingRow.account_id == AccountRow.id),
+            )
             .where(AccountRow.fund_id.in_(fund_ids))
             .group_by(AccountRow.id, AccountRow.fund_id, AccountRow.code, *stored)
         )
@@ -147,7 +150,10 @@ def _cash_by_date(conn: Connection, fund_ids: Sequence[int]) -> tuple[DayTotal, 
         DayTotal(int(fund_id), day, int(total))
         for fund_id, day, total in conn.execute(
             select(PostingRow.fund_id, PostingRow.value_date, func.sum(PostingRow.amount))
-            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .join(
+                AccountRow,
+                and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id),
+            )
             .where(PostingRow.fund_id.in_(fund_ids), AccountRow.role == AccountRole.FUND_CASH.value)
             .group_by(PostingRow.fund_id, PostingRow.value_date)
         )
@@ -174,11 +180,15 @@ def _schedule_totals(conn: Connection, fund_ids: Sequence[int]) -> tuple[Schedul
             .join(
                 InstallmentRow,
                 and_(
+                    InstallmentRow.fund_id == ScheduleVersionRow.fund_id,
                     InstallmentRow.loan_id == ScheduleVersionRow.loan_id,
                     InstallmentRow.version == ScheduleVersionRow.version,
                 ),
             )
-            .join(LoanRow, LoanRow.id == ScheduleVersionRow.loan_id)
+            .join(
+                LoanRow,
+                and_(LoanRow.fund_id == ScheduleVersionRow.fund_id, LoanRow.id == ScheduleVersionRow.loan_id),
+            )
             .where(ScheduleVersionRow.fund_id.in_(fund_ids))
             .group_by(
                 LoanRow.fund_id,
@@ -201,7 +211,9 @@ def _installment_dues(conn: Connection, fund_ids: Sequence[int]) -> tuple[Instal
                 InstallmentRow.number,
                 InstallmentRow.due_date,
             )
-            .join(LoanRow, LoanRow.id == InstallmentRow.loan_id)
+            .join(
+                LoanRow, and_(LoanRow.fund_id == InstallmentRow.fund_id, LoanRow.id == InstallmentRow.loan_id)
+            )
             .where(InstallmentRow.fund_id.in_(fund_ids))
         )
     )
@@ -247,7 +259,9 @@ def allocation_halves(conn: Connection) -> tuple[AllocationHalf, ...]:
             func.sum(PostingRow.amount),
         )
         .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(
             EntryRow.kind.in_(["allocation.in", "allocation.out"]),
             AccountRow.role == AccountRole.FUND_CASH.value,
@@ -258,7 +272,10 @@ def allocation_halves(conn: Connection) -> tuple[AllocationHalf, ...]:
         (int(fund_id), int(seq)): str(sub)
         for fund_id, seq, sub in conn.execute(
             select(PostingRow.fund_id, PostingRow.entry_seq, AccountRow.sub)
-            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .join(
+                AccountRow,
+                and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id),
+            )
             .where(
                 AccountRow.role.in_(
                     [AccountRole.ALLOCATION_EXPENSE.value, AccountRole.ALLOCATION_INTERNAL.value]

@@ -60,7 +60,9 @@ def _received(conn: Connection, fund_id: int) -> dict[int, list[PledgeReceipt]]:
             ),
         )
         .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(
             CapitalPledgeLinkRow.fund_id == fund_id,
             AccountRow.role == AccountRole.FUND_CASH.value,

@@ -178,7 +178,9 @@ def _postings_by_kind(conn: Connection, fund_id: int) -> Any:
             PostingRow.value_date, EntryRow.kind, AccountRow.role, AccountRow.sub, func.sum(PostingRow.amount)
         )
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id == fund_id)
         .group_by(PostingRow.value_date, EntryRow.kind, AccountRow.role, AccountRow.sub)
     )
@@ -204,7 +206,9 @@ def movements_by_kind(
     stmt = (
         select(EntryRow.kind, AccountRow.role, func.sum(PostingRow.amount))
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id == fund_id, PostingRow.value_date >= start, PostingRow.value_date <= end)
         .group_by(EntryRow.kind, AccountRow.role)
     )
@@ -246,7 +250,9 @@ _STORED_BY_ACCOUNT = select(_ACCOUNTS.c.role, _ACCOUNTS.c.sub, _ACCOUNTS.c.balan
 )
 _MOVED_AFTER = (
     select(_ACCOUNTS.c.role, _ACCOUNTS.c.sub, func.sum(_POSTINGS.c.amount))
-    .join(_POSTINGS, _POSTINGS.c.account_id == _ACCOUNTS.c.id)
+    .join(
+        _POSTINGS, and_(_POSTINGS.c.fund_id == _ACCOUNTS.c.fund_id, _POSTINGS.c.account_id == _ACCOUNTS.c.id)
+    )
     .where(_ACCOUNTS.c.fund_id == bindparam("fund"), _POSTINGS.c.value_date > bindparam("after"))
     .group_by(_ACCOUNTS.c.role, _ACCOUNTS.c.sub)
 )

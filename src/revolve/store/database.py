@@ -12,6 +12,10 @@ revision; an older one is upgraded with Alembic. ``revolve_schema.version`` says
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,17 +27,20 @@ from sqlalchemy.pool import StaticPool
 
 from revolve.errors import SchemaTooNew
 from revolve.store import triggers  # noqa: F401  (registers the trigger DDL on the metadata)
-from revolve.store.schema import SCHEMA_VERSION, SchemaRow, metadata
+from revolve.store.schema import NOT_FUND_HELD, SCHEMA_VERSION, SchemaRow, metadata
 
 __all__ = [
     "ALEMBIC_VERSION_TABLE",
     "BUSY_TIMEOUT_MS",
+    "PARTITIONS_ENV",
     "WRITE",
     "Durability",
     "SchemaTooNew",
     "alembic_config",
     "ensure_schema",
     "make_engine",
+    "migrating",
+    "postgres_partitions",
 ]
 
 Durability = Literal["full", "normal"]
@@ -122,11 +129,83 @@ def ensure_schema(engine: Engine) -> int:
         raise SchemaTooNew(version, supported=SCHEMA_VERSION)
     if version == SCHEMA_VERSION:
         return version
-    with engine.begin() as conn:
-        if version is None:
-            metadata.create_all(conn)
+    if version is None:
+        with engine.begin() as conn:
+            _create_all(conn)
             conn.execute(insert(SchemaRow).values(id=1, version=SCHEMA_VERSION, created_at=datetime.now(UTC)))
             command.stamp(alembic_config(conn), "head")
-        else:
+    else:
+        with migrating(engine) as conn:
             command.upgrade(alembic_config(conn), "head")
     return SCHEMA_VERSION
+
+
+PARTITIONS_ENV = "REVOLVE_POSTGRES_PARTITIONS"
+"""The environment variable that asks for a new PostgreSQL schema hash-partitioned by fund (a count)."""
+
+_CREATING = threading.Lock()
+
+
+def postgres_partitions() -> int:
+    """How many hash partitions by ``fund_id`` each fund-held table of a new PostgreSQL schema gets:
+    ``$REVOLVE_POSTGRES_PARTITIONS``, or 0 (plain tables) when it is unset or empty.
+
+    Raises:
+        ValueError: the variable is not a whole number from 0 to 1024.
+    """
+    raw = os.environ.get(PARTITIONS_ENV, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit() or not 0 <= int(raw) <= 1024:
+        raise ValueError(f"{PARTITIONS_ENV} must be a whole number from 0 to 1024, not {raw!r}")
+    return int(raw)
+
+
+def _create_all(conn: Connection) -> None:
+    """Create revolve's tables on ``conn``; on PostgreSQL with :func:`postgres_partitions` > 0 every
+    fund-held table is ``PARTITION BY HASH (fund_id)`` with that many partitions (``<table>_p<k>``), its
+    keys, foreign keys, indexes and triggers declared on the parent as on a plain table."""
+    partitions = postgres_partitions() if conn.dialect.name == "postgresql" else 0
+    if not partitions:
+        metadata.create_all(conn)
+        return
+    held = [t for t in metadata.sorted_tables if t.name not in NOT_FUND_HELD]
+    # the partition clause is set on the shared metadata only while these tables are created
+    with _CREATING:
+        for table in held:
+            table.dialect_options["postgresql"]["partition_by"] = "HASH (fund_id)"
+        try:
+            metadata.create_all(conn)
+        finally:
+            for table in held:
+                table.dialect_options["postgresql"]["partition_by"] = None
+    # the partitions in one round trip (a few hundred statements, each cheap)
+    conn.exec_driver_sql(
+        ";\n".join(
+            f"CREATE TABLE {table.name}_p{k} PARTITION OF {table.name} "
+            f"FOR VALUES WITH (MODULUS {partitions}, REMAINDER {k})"
+            for table in held
+            for k in range(partitions)
+        )
+    )
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for running revolve's migrations, committed at the end.
+
+    On SQLite its foreign keys are off while it migrates (a migration that rebuilds a table swaps it for
+    its copy, which SQLite allows with foreign keys off only, as its ``ALTER TABLE`` guide says); the
+    migration checks them itself (``PRAGMA foreign_key_check``) before it ends, and they are on again for
+    the connection's next user.
+    """
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # straight to the driver: outside any transaction, where the pragma takes effect
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

@@ -56,7 +56,9 @@ def _capital_cash(conn: Connection, fund_id: int, as_of: date | None) -> dict[st
     stmt = (
         select(EntryRow.kind, func.sum(PostingRow.amount))
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
         .group_by(EntryRow.kind)
     )
@@ -88,7 +90,9 @@ def capital_by_day(conn: Connection, fund_id: int) -> dict[date, int]:
     stmt = (
         select(PostingRow.value_date, func.sum(PostingRow.amount))
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id == fund_id, AccountRow.role == AccountRole.FUND_CASH.value, _CAPITAL_KINDS)
         .group_by(PostingRow.value_date)
     )
@@ -153,7 +157,7 @@ _ENTRY_HASH = select(_ENTRY.c.hash).where(
 _CONTRIBUTED_SINCE = (
     select(_POSTING.c.value_date, func.sum(_POSTING.c.amount))
     .join(_ENTRY, and_(_ENTRY.c.fund_id == _POSTING.c.fund_id, _ENTRY.c.seq == _POSTING.c.entry_seq))
-    .join(_ACCOUNT, _ACCOUNT.c.id == _POSTING.c.account_id)
+    .join(_ACCOUNT, and_(_ACCOUNT.c.fund_id == _POSTING.c.fund_id, _ACCOUNT.c.id == _POSTING.c.account_id))
     .where(
         _POSTING.c.fund_id == bindparam("fund"),
         _POSTING.c.entry_seq > bindparam("seq"),

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 
 from revolve.errors import DuplicateCode, UnknownGuarantor
 from revolve.guarantees import GuaranteeCall, Guarantor
@@ -95,7 +95,7 @@ def guarantor_exposure(conn: Connection, guarantor_id: int) -> Money:
     outstanding = LoanRow.principal - LoanRow.principal_paid - LoanRow.written_off
     total = conn.execute(
         select(func.coalesce(func.sum(outstanding), 0))
-        .join(GuaranteeRow, GuaranteeRow.loan_id == LoanRow.id)
+        .join(GuaranteeRow, and_(GuaranteeRow.fund_id == LoanRow.fund_id, GuaranteeRow.loan_id == LoanRow.id))
         .where(GuaranteeRow.guarantor_id == guarantor_id, LoanRow.status == LoanStatus.ACTIVE.value)
     ).scalar_one()
     return Money(int(total))

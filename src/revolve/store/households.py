@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from revolve.errors import DuplicateCode, UnknownBatch, UnknownHousehold
 from revolve.households import Household, HouseholdRecord
@@ -204,7 +204,7 @@ _ACROSS_FUNDS = (
     )
     .select_from(
         _HOUSEHOLD.join(_FUND, _FUND.c.id == _HOUSEHOLD.c.fund_id).outerjoin(
-            _LOAN, _LOAN.c.household_id == _HOUSEHOLD.c.id
+            _LOAN, and_(_LOAN.c.fund_id == _HOUSEHOLD.c.fund_id, _LOAN.c.household_id == _HOUSEHOLD.c.id)
         )
     )
     .where(any_of(_HOUSEHOLD.c.national_id))

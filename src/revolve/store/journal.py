@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from revolve.chain import ChainKey, Checkpoint, SealExtras, link_digest, recorded_text, seal_mac
@@ -268,7 +268,10 @@ def read_entry(conn: Connection, fund_id: int, seq: int) -> PostedEntry:
                 AccountRow.sub,
                 PostingRow.amount,
             )
-            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .join(
+                AccountRow,
+                and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id),
+            )
             .where(PostingRow.fund_id == fund_id, PostingRow.entry_seq == seq)
             .order_by(PostingRow.line_no)
         )
@@ -324,7 +327,9 @@ def _journal_lines(conn: Connection, fund_id: int) -> Iterator[tuple[int, int, s
             PostingRow.amount,
             PostingRow.value_date,
         )
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id == fund_id)
         .order_by(PostingRow.entry_seq, PostingRow.line_no)
     )

@@ -28,7 +28,11 @@ __all__ = [
 ]
 
 _ENTRY_JOIN = and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq)
-_ACCOUNT_JOIN = and_(AccountRow.id == PostingRow.account_id, AccountRow.fund_id == PostingRow.fund_id)
+_ACCOUNT_JOIN = and_(
+    AccountRow.fund_id == PostingRow.fund_id,
+    AccountRow.id == PostingRow.account_id,
+    AccountRow.fund_id == PostingRow.fund_id,
+)
 
 
 def _in_period(stmt: Any, start: date | None, end: date | None) -> Any:

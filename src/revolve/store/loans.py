@@ -124,7 +124,7 @@ class LoanForPayment:
 
 _SCHEDULE_SINCE = (
     select(_VERSION.c.effective_on)
-    .where(_VERSION.c.loan_id == _LOAN.c.id)
+    .where(and_(_VERSION.c.fund_id == _LOAN.c.fund_id, _VERSION.c.loan_id == _LOAN.c.id))
     .order_by(_VERSION.c.version.desc())
     .limit(1)
     .scalar_subquery()
@@ -540,7 +540,11 @@ _CURRENT_INSTALLMENTS = (
     )
     .join(
         _LOAN,
-        and_(_LOAN.c.id == _INSTALLMENT.c.loan_id, _LOAN.c.schedule_version == _INSTALLMENT.c.version),
+        and_(
+            _LOAN.c.fund_id == _INSTALLMENT.c.fund_id,
+            _LOAN.c.id == _INSTALLMENT.c.loan_id,
+            _LOAN.c.schedule_version == _INSTALLMENT.c.version,
+        ),
     )
     .where(any_of(_INSTALLMENT.c.loan_id))
     .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)

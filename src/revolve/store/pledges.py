@@ -63,8 +63,8 @@ def _lines() -> Select[tuple[object, ...]]:
     """The register's rows, each with the number of the loan it secures (the fund's or the bank's)."""
     return (
         select(_P.__table__, func.coalesce(LoanRow.number, BankLoanRow.number).label("secured_number"))
-        .outerjoin(LoanRow, LoanRow.id == _P.loan_id)
-        .outerjoin(BankLoanRow, BankLoanRow.id == _P.bank_loan_id)
+        .outerjoin(LoanRow, and_(LoanRow.fund_id == _P.fund_id, LoanRow.id == _P.loan_id))
+        .outerjoin(BankLoanRow, and_(BankLoanRow.fund_id == _P.fund_id, BankLoanRow.id == _P.bank_loan_id))
     )
 
 

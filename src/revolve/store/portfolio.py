@@ -97,7 +97,10 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
             .join(
                 PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq)
             )
-            .join(AccountRow, AccountRow.id == PostingRow.account_id)
+            .join(
+                AccountRow,
+                and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id),
+            )
             .where(
                 # the fund's few entries of these kinds, found by the (kind, fund_id) index, then their
                 # cash lines: never every cash posting of the fund (or, without the fund on the account,
@@ -152,7 +155,13 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         Outflow("subsidy", Money(int(amount)), day, int(household))
         for amount, day, household in conn.execute(
             select(SubsidyPaymentRow.amount, SubsidyPaymentRow.value_date, BankLoanRow.household_id)
-            .join(BankLoanRow, BankLoanRow.id == SubsidyPaymentRow.bank_loan_id)
+            .join(
+                BankLoanRow,
+                and_(
+                    BankLoanRow.fund_id == SubsidyPaymentRow.fund_id,
+                    BankLoanRow.id == SubsidyPaymentRow.bank_loan_id,
+                ),
+            )
             .where(
                 SubsidyPaymentRow.fund_id == fund_id,
                 live(SubsidyPaymentRow.fund_id, SubsidyPaymentRow.entry_seq),
@@ -173,7 +182,7 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         GuaranteeLink(int(loan_id), int(gid), Money(int(pledged)))
         for loan_id, gid, pledged in conn.execute(
             select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id, GuaranteeRow.pledged)
-            .join(LoanRow, LoanRow.id == GuaranteeRow.loan_id)
+            .join(LoanRow, and_(LoanRow.fund_id == GuaranteeRow.fund_id, LoanRow.id == GuaranteeRow.loan_id))
             .where(GuaranteeRow.fund_id == fund_id, LoanRow.status != LoanStatus.VOIDED.value)
             .order_by(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id)
         )

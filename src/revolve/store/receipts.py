@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select
 
 from revolve.loans import Receipt, WriteOff
 from revolve.money import Money
@@ -157,7 +157,7 @@ def write_offs(conn: Connection, fund_id: int) -> list[WriteOff]:
     """The write-off register (备查簿) of the fund."""
     rows = conn.execute(
         select(WriteOffRow.__table__, LoanRow.number, LoanRow.recovered)
-        .join(LoanRow, LoanRow.id == WriteOffRow.loan_id)
+        .join(LoanRow, and_(LoanRow.fund_id == WriteOffRow.fund_id, LoanRow.id == WriteOffRow.loan_id))
         .where(WriteOffRow.fund_id == fund_id)
         .order_by(WriteOffRow.written_on, WriteOffRow.loan_id)
     )

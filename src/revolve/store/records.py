@@ -102,7 +102,9 @@ def _schedule_digests(
         dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
     versions = conn.execute(
         select(_VERSION, _LOAN.c.number)
-        .join(_LOAN, _LOAN.c.id == _VERSION.c.loan_id, isouter=True)
+        .join(
+            _LOAN, and_(_LOAN.c.fund_id == _VERSION.c.fund_id, _LOAN.c.id == _VERSION.c.loan_id), isouter=True
+        )
         .where(_VERSION.c.fund_id.in_(fund_ids), _VERSION.c.digest.is_not(None))
     )
     return [
@@ -153,7 +155,9 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
             PostingRow.entry_seq,
             func.sum(PostingRow.amount).label("cash"),
         )
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(PostingRow.fund_id.in_(fund_ids), PostingRow.amount > 0, AccountRow.role.in_(_CASH_ROLES))
         .group_by(PostingRow.fund_id, PostingRow.entry_seq)
         .subquery()
@@ -222,7 +226,9 @@ def _write_off_posted() -> Any:
     entry, does not count)."""
     credited = (
         select(PostingRow.entry_seq)
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .join(EntryRow, and_(EntryRow.fund_id == PostingRow.fund_id, EntryRow.seq == PostingRow.entry_seq))
         .where(
             PostingRow.fund_id == WriteOffRow.fund_id,
@@ -235,7 +241,9 @@ def _write_off_posted() -> Any:
         .correlate(WriteOffRow, LoanRow)
         .exists()
     )
-    return exists().where(WriteOffRow.loan_id == LoanRow.id, credited)
+    return exists().where(
+        and_(WriteOffRow.fund_id == LoanRow.fund_id, WriteOffRow.loan_id == LoanRow.id), credited
+    )
 
 
 def _void_posted() -> Any:
@@ -259,7 +267,9 @@ def _void_posted() -> Any:
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(
             PostingRow.fund_id.in_(fund_ids),
             PostingRow.amount > 0,

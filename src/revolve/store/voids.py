@@ -150,7 +150,9 @@ def cash_outflows_on(conn: Connection, fund_id: int, day: date) -> list[tuple[in
     rows: Iterable[Any] = conn.execute(
         select(EntryRow.seq, EntryRow.kind, func.sum(PostingRow.amount))
         .join(PostingRow, and_(PostingRow.fund_id == EntryRow.fund_id, PostingRow.entry_seq == EntryRow.seq))
-        .join(AccountRow, AccountRow.id == PostingRow.account_id)
+        .join(
+            AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
+        )
         .where(EntryRow.fund_id == fund_id, EntryRow.value_date == day, AccountRow.role.in_(_AVAILABLE))
         .group_by(EntryRow.seq, EntryRow.kind)
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from revolve.store.schema import metadata
+from revolve.store.schema import made_on, metadata
 
 config = context.config
 VERSION_TABLE = config.get_main_option("version_table") or "revolve_alembic_version"
@@ -22,7 +22,8 @@ def _include_object(obj: object, name: str | None, type_: str, reflected: bool, 
     # revolve owns only the tables it prefixes; a host database may hold anything else
     if type_ == "table":
         return bool(name and name.startswith("revolve_")) and name != VERSION_TABLE
-    return True
+    # an index or constraint the metadata makes on the other dialect only (``ddl_if``) is not missing here
+    return reflected or made_on(obj, context.get_bind().dialect.name)
 
 
 def _run(connection: Connection) -> None:

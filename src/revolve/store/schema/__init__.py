@@ -16,6 +16,7 @@ version and the journal), ``lending``, ``books`` and ``programme``; every one is
 from __future__ import annotations
 
 from revolve.store.schema.base import (
+    NOT_FUND_HELD,
     SCHEMA_VERSION,
     AccountRow,
     Base,
@@ -24,6 +25,7 @@ from revolve.store.schema.base import (
     OrgRow,
     PostingRow,
     SchemaRow,
+    made_on,
     metadata,
 )
 from revolve.store.schema.books import (
@@ -65,6 +67,7 @@ from revolve.store.schema.programme import (
 )
 
 __all__ = [
+    "NOT_FUND_HELD",
     "SCHEMA_VERSION",
     "AccountRow",
     "AllowancePolicyRow",
@@ -104,5 +107,6 @@ __all__ = [
     "TimeRestrictionRow",
     "VoidRow",
     "WriteOffRow",
+    "made_on",
     "metadata",
 ]

@@ -16,6 +16,7 @@ place that translates between them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -27,14 +28,19 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.schema import CreateColumn
+from sqlalchemy.sql.compiler import DDLCompiler
 
 __all__ = [
+    "NOT_FUND_HELD",
     "SCHEMA_VERSION",
     "AccountRow",
     "Base",
@@ -43,6 +49,9 @@ __all__ = [
     "OrgRow",
     "PostingRow",
     "SchemaRow",
+    "fund_fk",
+    "fund_keyed",
+    "made_on",
     "metadata",
 ]
 
@@ -59,9 +68,75 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+NOT_FUND_HELD = frozenset({"revolve_schema", "revolve_org", "revolve_fund"})
+"""The tables that hold no fund's rows; every other table is fund-held, keyed and referenced by its fund
+(partitioned by ``fund_id`` on a partitioned PostgreSQL database; on Citus these three are reference
+tables and the rest are distributed by ``fund_id``)."""
+
 # SQLite only auto-increments an INTEGER PRIMARY KEY; everywhere else ids are BIGINT.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 Fen = BigInteger
+
+
+def fund_keyed() -> tuple[PrimaryKeyConstraint | UniqueConstraint | Index, ...]:
+    """The keys of a fund-held table with a surrogate ``id`` (schema version 6, partition-ready by fund).
+
+    The primary key is ``(fund_id, id)``, so a PostgreSQL table hash-partitioned (or a Citus table
+    distributed) by ``fund_id`` takes it unchanged, and every foreign key from another fund-held table is
+    ``(fund_id, x_id) → (fund_id, id)``. Ids stay unique across funds, because the API and the CLI name a
+    loan, a household or a receipt by its id alone:
+
+    * on PostgreSQL ``id`` takes its default from a sequence (``BIGSERIAL``: an identity column is not
+      allowed on a partitioned table), and has an index of its own for the reads by id alone;
+    * on SQLite, which is never partitioned, ``id`` stays the rowid (``INTEGER PRIMARY KEY``, see
+      :func:`_sqlite_primary_key`), and ``UNIQUE (fund_id, id)`` is the key the foreign keys name.
+    """
+    return (
+        PrimaryKeyConstraint("fund_id", "id"),
+        UniqueConstraint("fund_id", "id").ddl_if(dialect="sqlite"),
+        Index(None, "id").ddl_if(dialect="postgresql"),
+    )
+
+
+def fund_fk(column: str, table: str, column_2: str | None = None, *, to: str = "id") -> ForeignKeyConstraint:
+    """The foreign key ``(fund_id, column) → table (fund_id, to)`` between two fund-held tables (with a
+    second column pair when ``column_2`` is given: ``(fund_id, column, column_2) → (fund_id, to,
+    column_2)``)."""
+    local = ["fund_id", column] + ([column_2] if column_2 else [])
+    remote = ["fund_id", to] + ([column_2] if column_2 else [])
+    return ForeignKeyConstraint(local, [f"{table}.{c}" for c in remote])
+
+
+def made_on(item: object, dialect: str) -> bool:
+    """Whether ``metadata.create_all`` makes this index or constraint on ``dialect`` (see ``ddl_if``): for
+    comparing a database with the metadata, as Alembic does not know of it."""
+    condition = getattr(item, "_ddl_if", None)
+    wanted = None if condition is None else condition.dialect
+    return wanted is None or (dialect == wanted if isinstance(wanted, str) else dialect in wanted)
+
+
+def _rowid_keyed(constraint: PrimaryKeyConstraint) -> bool:
+    return [c.name for c in constraint.columns] == ["fund_id", "id"]
+
+
+@compiles(CreateColumn, "sqlite")
+def _sqlite_column(element: CreateColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    """On SQLite the ``id`` of a ``(fund_id, id)`` key is a plain ``INTEGER``: the rowid, not an
+    autoincremented column of a composite key (which SQLite has not)."""
+    column = element.element
+    if column.name == "id" and column.table is not None and _rowid_keyed(column.table.primary_key):
+        return f"{compiler.preparer.format_column(column)} INTEGER NOT NULL"
+    return str(compiler.visit_create_column(element, **kw))  # type: ignore[no-untyped-call]
+
+
+@compiles(PrimaryKeyConstraint, "sqlite")
+def _sqlite_primary_key(constraint: PrimaryKeyConstraint, compiler: DDLCompiler, **kw: Any) -> str:
+    """On SQLite a ``(fund_id, id)`` primary key is declared ``PRIMARY KEY (id)``: ``id`` stays the rowid,
+    which SQLite allocates itself (it autoincrements no column of a composite key)."""
+    if _rowid_keyed(constraint):
+        name = compiler.preparer.format_constraint(constraint)
+        return f"CONSTRAINT {name} PRIMARY KEY (id)" if name else "PRIMARY KEY (id)"
+    return compiler.visit_primary_key_constraint(constraint, **kw)
 
 
 class Base(DeclarativeBase):
@@ -123,13 +198,13 @@ class AccountRow(Base):
     __table_args__ = (
         UniqueConstraint("fund_id", "role", "sub"),
         UniqueConstraint("fund_id", "code"),
-        UniqueConstraint("fund_id", "id"),
+        *fund_keyed(),
         # every fund's accounts of a role (the inter-fund accounts ``check`` nets across funds): the few
         # of the role, not a scan of every account — one per loan — in the database
         Index(None, "role", "fund_id"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     role: Mapped[str] = mapped_column(String(40))
     sub: Mapped[str] = mapped_column(String(64), default="")

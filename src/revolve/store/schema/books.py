@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revolve.store.schema.base import Base, Fen, Id
+from revolve.store.schema.base import Base, Fen, Id, fund_fk, fund_keyed
 
 __all__ = [
     "AllowancePolicyRow",
@@ -65,14 +65,17 @@ class PassbookPledgeRow(Base):
 
     __tablename__ = "revolve_passbook_pledge"
     __table_args__ = (
+        *fund_keyed(),
+        fund_fk("loan_id", "revolve_loan"),
+        fund_fk("bank_loan_id", "revolve_bank_loan"),
         Index(None, "loan_id"),
         Index(None, "bank_loan_id"),
         CheckConstraint("(loan_id IS NULL) <> (bank_loan_id IS NULL)", name="one_loan"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"))
+    loan_id: Mapped[int | None] = mapped_column(Id)
     bank: Mapped[str] = mapped_column(String(200))
     account_number: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(Fen)
@@ -82,7 +85,7 @@ class PassbookPledgeRow(Base):
     receipt: Mapped[str | None] = mapped_column(String(64))
     released_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-    bank_loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_bank_loan.id"))
+    bank_loan_id: Mapped[int | None] = mapped_column(Id)
 
 
 class OpeningRow(Base):
@@ -120,6 +123,8 @@ class VoidRow(Base):
 
     __tablename__ = "revolve_void"
     __table_args__ = (
+        *fund_keyed(),
+        fund_fk("loan_id", "revolve_loan"),
         UniqueConstraint("fund_id", "original_seq"),
         ForeignKeyConstraint(["fund_id", "original_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
         ForeignKeyConstraint(["fund_id", "reversal_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
@@ -129,7 +134,7 @@ class VoidRow(Base):
         CheckConstraint("reversal_seq > original_seq", name="reversal_later"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     kind: Mapped[str] = mapped_column(String(16))
     reference: Mapped[str] = mapped_column(String(64))
@@ -138,7 +143,7 @@ class VoidRow(Base):
     voided_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     approved_by: Mapped[str] = mapped_column(String(200))
-    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"))
+    loan_id: Mapped[int | None] = mapped_column(Id)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -160,8 +165,9 @@ class PeriodCloseRow(Base):
     reopenings recorded before it, so that a close after a reopen gets fresh idempotency keys)."""
 
     __tablename__ = "revolve_period_close"
+    __table_args__ = fund_keyed()
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), index=True)
     through: Mapped[date] = mapped_column(Date)
     generation: Mapped[int] = mapped_column(Integer)
@@ -175,8 +181,9 @@ class PeriodReopenRow(Base):
     """A reopened period (反结账): who approved it, why, when, and the dates it moved between."""
 
     __tablename__ = "revolve_period_reopen"
+    __table_args__ = fund_keyed()
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), index=True)
     through: Mapped[date] = mapped_column(Date)
     closed_through_before: Mapped[date] = mapped_column(Date)
@@ -205,6 +212,7 @@ class TimeRestrictionRow(Base):
 
     __tablename__ = "revolve_time_restriction"
     __table_args__ = (
+        *fund_keyed(),
         UniqueConstraint("fund_id", "contribution_seq"),
         ForeignKeyConstraint(["fund_id", "contribution_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
         ForeignKeyConstraint(["fund_id", "release_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
@@ -212,7 +220,7 @@ class TimeRestrictionRow(Base):
         CheckConstraint("released IS NULL OR (released >= 0 AND released <= amount)", name="released_range"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     contribution_seq: Mapped[int] = mapped_column(BigInteger)
     amount: Mapped[int] = mapped_column(BigInteger)

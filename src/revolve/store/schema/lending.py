@@ -10,9 +10,9 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revolve.store.schema.base import Base, Fen, Id
+from revolve.store.schema.base import Base, Fen, Id, fund_fk, fund_keyed
 
 __all__ = [
     "BankLoanRow",
@@ -47,13 +47,14 @@ class HouseholdRow(Base):
 
     __tablename__ = "revolve_household"
     __table_args__ = (
+        *fund_keyed(),
         UniqueConstraint("fund_id", "code"),
         UniqueConstraint("fund_id", "national_id"),
         # one mother across funds (她在各基金的户档): her files are found by her national ID alone
         Index(None, "national_id"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     code: Mapped[str] = mapped_column(String(64))
     mother_name: Mapped[str] = mapped_column(String(100))
@@ -73,11 +74,15 @@ class HouseholdRecordRow(Base):
     """A later record in a household's file: a visit, an income figure, a poverty-exit assessment."""
 
     __tablename__ = "revolve_household_record"
-    __table_args__ = (Index(None, "household_id", "on_date"),)
+    __table_args__ = (
+        *fund_keyed(),
+        fund_fk("household_id", "revolve_household"),
+        Index(None, "household_id", "on_date"),
+    )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
+    household_id: Mapped[int] = mapped_column(Id)
     kind: Mapped[str] = mapped_column(String(20))
     on_date: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -114,9 +119,9 @@ class BatchRow(Base):
     """A disbursement batch (批/期) at a project site."""
 
     __tablename__ = "revolve_batch"
-    __table_args__ = (UniqueConstraint("fund_id", "code"),)
+    __table_args__ = (*fund_keyed(), UniqueConstraint("fund_id", "code"))
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     code: Mapped[str] = mapped_column(String(64))
     site_org_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_org.id"))
@@ -134,9 +139,9 @@ class GuarantorRow(Base):
     """A guarantor: village committee, joint-liability group, individual, or deposit pledge holder."""
 
     __tablename__ = "revolve_guarantor"
-    __table_args__ = (UniqueConstraint("fund_id", "code"),)
+    __table_args__ = (*fund_keyed(), UniqueConstraint("fund_id", "code"))
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     code: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(30))
@@ -150,9 +155,14 @@ class GroupMemberRow(Base):
     """A household in a joint-liability group (联保小组)."""
 
     __tablename__ = "revolve_group_member"
+    __table_args__ = (
+        PrimaryKeyConstraint("fund_id", "guarantor_id", "household_id"),
+        fund_fk("guarantor_id", "revolve_guarantor"),
+        fund_fk("household_id", "revolve_household"),
+    )
 
-    guarantor_id: Mapped[int] = mapped_column(ForeignKey("revolve_guarantor.id"), primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"), primary_key=True)
+    guarantor_id: Mapped[int] = mapped_column(Id)
+    household_id: Mapped[int] = mapped_column(Id)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
 
 
@@ -161,17 +171,20 @@ class LoanRow(Base):
 
     __tablename__ = "revolve_loan"
     __table_args__ = (
+        *fund_keyed(),
+        fund_fk("household_id", "revolve_household"),
+        fund_fk("batch_id", "revolve_batch"),
         UniqueConstraint("fund_id", "number"),
         CheckConstraint("principal > 0", name="principal"),
         CheckConstraint("round >= 1", name="round"),
         Index(None, "household_id"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     number: Mapped[str] = mapped_column(String(64))
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
-    batch_id: Mapped[int] = mapped_column(ForeignKey("revolve_batch.id"))
+    household_id: Mapped[int] = mapped_column(Id)
+    batch_id: Mapped[int] = mapped_column(Id)
     principal: Mapped[int] = mapped_column(Fen)
     disbursed_on: Mapped[date] = mapped_column(Date)
     disbursement_seq: Mapped[int] = mapped_column(BigInteger)
@@ -207,9 +220,13 @@ class ScheduleVersionRow(Base):
     """One version of a loan's schedule: the original, or one made by an extension or a prepayment."""
 
     __tablename__ = "revolve_schedule_version"
+    __table_args__ = (
+        PrimaryKeyConstraint("fund_id", "loan_id", "version"),
+        fund_fk("loan_id", "revolve_loan"),
+    )
 
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    loan_id: Mapped[int] = mapped_column(Id)
+    version: Mapped[int] = mapped_column(Integer, autoincrement=False)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     effective_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(40))
@@ -226,15 +243,14 @@ class InstallmentRow(Base):
 
     __tablename__ = "revolve_installment"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["loan_id", "version"], ["revolve_schedule_version.loan_id", "revolve_schedule_version.version"]
-        ),
+        PrimaryKeyConstraint("fund_id", "loan_id", "version", "number"),
+        fund_fk("loan_id", "revolve_schedule_version", "version", to="loan_id"),
         CheckConstraint("principal >= 0 AND interest >= 0 AND fee >= 0", name="non_negative"),
     )
 
-    loan_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    loan_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    number: Mapped[int] = mapped_column(Integer, autoincrement=False)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     due_date: Mapped[date] = mapped_column(Date)
     principal: Mapped[int] = mapped_column(Fen)
@@ -246,9 +262,14 @@ class GuaranteeRow(Base):
     """A guarantee on a loan; for a deposit pledge, the amount pledged."""
 
     __tablename__ = "revolve_guarantee"
+    __table_args__ = (
+        PrimaryKeyConstraint("fund_id", "loan_id", "guarantor_id"),
+        fund_fk("loan_id", "revolve_loan"),
+        fund_fk("guarantor_id", "revolve_guarantor"),
+    )
 
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"), primary_key=True)
-    guarantor_id: Mapped[int] = mapped_column(ForeignKey("revolve_guarantor.id"), primary_key=True)
+    loan_id: Mapped[int] = mapped_column(Id)
+    guarantor_id: Mapped[int] = mapped_column(Id)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     pledged: Mapped[int] = mapped_column(Fen, default=0)
 
@@ -257,11 +278,16 @@ class GuaranteeCallRow(Base):
     """A guarantee called on a loan in arrears: a recorded event, not an entry."""
 
     __tablename__ = "revolve_guarantee_call"
+    __table_args__ = (
+        *fund_keyed(),
+        fund_fk("loan_id", "revolve_loan"),
+        fund_fk("guarantor_id", "revolve_guarantor"),
+    )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"))
-    guarantor_id: Mapped[int] = mapped_column(ForeignKey("revolve_guarantor.id"))
+    loan_id: Mapped[int] = mapped_column(Id)
+    guarantor_id: Mapped[int] = mapped_column(Id)
     called_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Fen)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -271,16 +297,22 @@ class ReceiptRow(Base):
     """Money received on a loan — a repayment (by borrower, guarantor or pledge) or a recovery."""
 
     __tablename__ = "revolve_receipt"
-    __table_args__ = (UniqueConstraint("fund_id", "receipt"), Index(None, "loan_id", "value_date"))
+    __table_args__ = (
+        *fund_keyed(),
+        fund_fk("loan_id", "revolve_loan"),
+        fund_fk("guarantor_id", "revolve_guarantor"),
+        UniqueConstraint("fund_id", "receipt"),
+        Index(None, "loan_id", "value_date"),
+    )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"))
+    loan_id: Mapped[int] = mapped_column(Id)
     receipt: Mapped[str] = mapped_column(String(64))
     value_date: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     payer_kind: Mapped[str] = mapped_column(String(16))
-    guarantor_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_guarantor.id"))
+    guarantor_id: Mapped[int | None] = mapped_column(Id)
     amount: Mapped[int] = mapped_column(Fen)
     principal: Mapped[int] = mapped_column(Fen)
     interest: Mapped[int] = mapped_column(Fen)
@@ -296,8 +328,9 @@ class WriteOffRow(Base):
     """The write-off register (核销备查簿): a loan written off, with its approval."""
 
     __tablename__ = "revolve_write_off"
+    __table_args__ = (PrimaryKeyConstraint("fund_id", "loan_id"), fund_fk("loan_id", "revolve_loan"))
 
-    loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_loan.id"), primary_key=True)
+    loan_id: Mapped[int] = mapped_column(Id)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     written_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Fen)
@@ -310,10 +343,11 @@ class GrantRow(Base):
     """A one-off grant (一次性帮扶) paid to a household."""
 
     __tablename__ = "revolve_grant"
+    __table_args__ = (fund_fk("household_id", "revolve_household"),)
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
     entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
+    household_id: Mapped[int] = mapped_column(Id)
     amount: Mapped[int] = mapped_column(Fen)
     value_date: Mapped[date] = mapped_column(Date)
 
@@ -322,12 +356,16 @@ class BankLoanRow(Base):
     """A bank-lent subsidised loan (小额贴息), kept for information: not the fund's asset."""
 
     __tablename__ = "revolve_bank_loan"
-    __table_args__ = (UniqueConstraint("fund_id", "number"),)
+    __table_args__ = (
+        *fund_keyed(),
+        fund_fk("household_id", "revolve_household"),
+        UniqueConstraint("fund_id", "number"),
+    )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     number: Mapped[str] = mapped_column(String(64))
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
+    household_id: Mapped[int] = mapped_column(Id)
     bank: Mapped[str] = mapped_column(String(200))
     terms: Mapped[str] = mapped_column(Text)
     caps: Mapped[str] = mapped_column(Text)
@@ -342,10 +380,14 @@ class SubsidyPaymentRow(Base):
     the entry is part of the key."""
 
     __tablename__ = "revolve_subsidy_payment"
+    __table_args__ = (
+        PrimaryKeyConstraint("fund_id", "bank_loan_id", "period", "entry_seq"),
+        fund_fk("bank_loan_id", "revolve_bank_loan"),
+    )
 
-    bank_loan_id: Mapped[int] = mapped_column(ForeignKey("revolve_bank_loan.id"), primary_key=True)
-    period: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bank_loan_id: Mapped[int] = mapped_column(Id)
+    period: Mapped[int] = mapped_column(Integer, autoincrement=False)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     amount: Mapped[int] = mapped_column(Fen)
     value_date: Mapped[date] = mapped_column(Date)
-    entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entry_seq: Mapped[int] = mapped_column(BigInteger, autoincrement=False)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from revolve.store.schema.base import Base, Fen, Id
+from revolve.store.schema.base import Base, Fen, Id, fund_fk, fund_keyed
 
 __all__ = [
     "ApplicationRow",
@@ -40,14 +41,18 @@ class ApplicationRow(Base):
 
     __tablename__ = "revolve_application"
     __table_args__ = (
+        *fund_keyed(),
+        fund_fk("household_id", "revolve_household"),
+        fund_fk("loan_id", "revolve_loan"),
+        UniqueConstraint("fund_id", "loan_id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("term_months >= 1", name="term_positive"),
         Index(None, "fund_id", "applied_on"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
-    household_id: Mapped[int] = mapped_column(ForeignKey("revolve_household.id"))
+    household_id: Mapped[int] = mapped_column(Id)
     category: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(Fen)
     term_months: Mapped[int] = mapped_column(Integer)
@@ -56,7 +61,7 @@ class ApplicationRow(Base):
     rejected_on: Mapped[date | None] = mapped_column(Date)
     rejected_by: Mapped[str | None] = mapped_column(String(200))
     reject_reason: Mapped[str | None] = mapped_column(Text)
-    loan_id: Mapped[int | None] = mapped_column(ForeignKey("revolve_loan.id"), unique=True)
+    loan_id: Mapped[int | None] = mapped_column(Id)
 
 
 class ApplicationStepRow(Base):
@@ -64,16 +69,20 @@ class ApplicationStepRow(Base):
 
     __tablename__ = "revolve_application_step"
     __table_args__ = (
+        PrimaryKeyConstraint("fund_id", "application_id", "step"),
+        fund_fk("application_id", "revolve_application"),
         CheckConstraint(
             "step IN ('apply', 'review', 'notice', 'approve', 'agree', 'disburse')", name="step_known"
         ),
     )
 
-    application_id: Mapped[int] = mapped_column(ForeignKey("revolve_application.id"), primary_key=True)
-    step: Mapped[str] = mapped_column(String(20), primary_key=True)
+    application_id: Mapped[int] = mapped_column(Id)
+    step: Mapped[str] = mapped_column(String(20))
     on_date: Mapped[date] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+    # added by 0026_partition: the application's fund (its key and foreign key carry it)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
 
 
 class CapitalPledgeRow(Base):
@@ -81,11 +90,12 @@ class CapitalPledgeRow(Base):
 
     __tablename__ = "revolve_capital_pledge"
     __table_args__ = (
+        *fund_keyed(),
         UniqueConstraint("fund_id", "code"),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Id, autoincrement=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"))
     code: Mapped[str] = mapped_column(String(64))
     donor: Mapped[str] = mapped_column(String(200))
@@ -100,12 +110,13 @@ class CapitalPledgeLinkRow(Base):
     __tablename__ = "revolve_capital_pledge_link"
     __table_args__ = (
         ForeignKeyConstraint(["fund_id", "entry_seq"], ["revolve_entry.fund_id", "revolve_entry.seq"]),
+        fund_fk("pledge_id", "revolve_capital_pledge"),
         Index(None, "pledge_id"),
     )
 
     fund_id: Mapped[int] = mapped_column(ForeignKey("revolve_fund.id"), primary_key=True)
     entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    pledge_id: Mapped[int] = mapped_column(ForeignKey("revolve_capital_pledge.id"))
+    pledge_id: Mapped[int] = mapped_column(Id)
 
 
 class FundDateWindowRow(Base):
