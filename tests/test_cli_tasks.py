@@ -286,3 +286,17 @@ def test_a_clerks_tasks_from_the_command_line_on_each_backend(
         (line,) = books.write_off_register(FUND)
         assert (line.amount, line.recovered) == (yuan("10000"), yuan("1000"))
         assert books.available(FUND) == yuan("20500")  # 30,000 − 10,000 − 500 + 1,000 recovered
+
+
+def test_the_command_lines_own_refusals_speak_the_users_language(
+    db: Path, cli: Callable[..., tuple[int, str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    WHY = ("--fund", FUND, "--on", "2016-07-01", "--reason", "录错", "--approved-by", "王会计")  # noqa: N806
+    before = snapshot(make_engine(f"sqlite:///{db}"))
+    code, _, err = cli("void", "grant", "first", *WHY)
+    assert code == 1 and "冲正须指明凭证号" in err and "'first'" in err, err
+    code, _, err = cli("void", "subsidy", "BL1", *WHY)
+    assert code == 1 and "冲正贴息须指明贴息期次" in err, err
+    code, _, err = _main(capsys, "--lang", "en", "--db", db, "void", "grant", "x", *WHY)  # fmt: skip
+    assert code == 1 and "takes the entry number" in err, err
+    assert snapshot(make_engine(f"sqlite:///{db}")) == before

@@ -169,13 +169,13 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _pairs(given: list[str], what: str) -> dict[str, Money]:
+def _pairs(given: list[str], what: str, lang: str) -> dict[str, Money]:
     """``NAME=YUAN`` options as a mapping of names to Money."""
     out: dict[str, Money] = {}
     for item in given:
         name, sep, amount = item.partition("=")
         if not sep or not name.strip():
-            raise CommandError(item, message=f"write {what} as NAME=YUAN, e.g. fund_cash=120000")
+            raise CommandError(item, message=say(lang, f"{what} 的写法是 名称=金额（元），例如 {what} fund_cash=120000", f"write {what} as NAME=YUAN, e.g. {what} fund_cash=120000"))  # fmt: skip
         out[name.strip()] = Money.of_yuan(amount.strip())
     return out
 
@@ -189,8 +189,8 @@ def _open_books(args: argparse.Namespace, ledger: Ledger) -> int:
         args.fund,
         args.file,
         on=args.on,
-        balances=_pairs(args.balance, "--balance"),
-        capital=_pairs(args.capital, "--capital"),
+        balances=_pairs(args.balance, "--balance", args.lang),
+        capital=_pairs(args.capital, "--capital", args.lang),
         lent_before=args.lent_before,
         sheet=args.sheet,
         encoding=args.encoding,
@@ -339,13 +339,11 @@ def _void(args: argparse.Namespace, ledger: Ledger) -> int:
         void = ledger.void_disbursement(args.fund, args.ref, **when)
     elif args.kind == "subsidy":
         if args.period is None:
-            raise CommandError(
-                args.ref, message="revolve void subsidy takes the period: --period 1（贴息期次）"
-            )
+            raise CommandError(args.ref, message=say(args.lang, "冲正贴息须指明贴息期次：--period 1", "revolve void subsidy takes the period: --period 1"))  # fmt: skip
         void = ledger.void_subsidy(args.fund, args.ref, period=args.period, **when)
     else:
         if not args.ref.isdigit():
-            raise CommandError(args.ref, message=f"revolve void {args.kind} takes the entry number, e.g. 17")
+            raise CommandError(args.ref, message=say(args.lang, f"冲正须指明凭证号（数字），例如 17，不是 {args.ref!r}", f"revolve void {args.kind} takes the entry number, e.g. 17, not {args.ref!r}"))  # fmt: skip
         seq = int(args.ref)
         if args.kind == "grant":
             void = ledger.void_grant(args.fund, seq, **when)
