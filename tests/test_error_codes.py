@@ -20,6 +20,7 @@ from revolve.errors import (
     DuplicateReceipt,
     Hint,
     InsufficientFunds,
+    InvalidEntry,
     InvalidInput,
     InvalidNationalId,
     NotFound,
@@ -399,3 +400,32 @@ def test_a_void_names_its_record_in_the_users_language(record: str, said: str) -
     blank = errors.InvalidEntry("approved_by", "", reason="void_approver", record=record)
     assert blank.message("zh") == "批准人填写有误：请填写批准冲正的批准人"
     assert not re.findall(r"[a-z]{2,}", twice.message("zh") + blank.message("zh"))
+
+
+def test_every_public_operation_lists_the_errors_it_raises() -> None:
+    """Each public method of ``Ledger`` has a ``Raises:`` section, and each error it names is a
+    ``RevolveError`` of ``revolve.errors`` (a section may say it raises nothing of its own)."""
+    import inspect
+
+    missing, unknown = [], []
+    for name, fn in inspect.getmembers(Ledger, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        doc = inspect.getdoc(fn) or ""
+        if "Raises:" not in doc:
+            missing.append(name)
+            continue
+        section = doc.split("Raises:", 1)[1].split("\n\n", 1)[0]
+        for listed in re.findall(r"^\s{4}(\w+):", section, flags=re.M):
+            error = getattr(errors, listed, None)
+            if listed != "Nothing" and not (isinstance(error, type) and issubclass(error, RevolveError)):
+                unknown.append(f"{name}: {listed}")
+    assert missing == [], "give these a Raises: section"
+    assert unknown == [], "these name no error of revolve.errors"
+
+
+def test_a_policy_that_is_not_a_policy_is_refused_typed(ledger: Ledger) -> None:
+    ledger.create_fund("P", "基金", org=ledger.create_org("P", "某县", revolve.OrgLevel.COUNTY))
+    with pytest.raises(InvalidEntry) as refused:
+        ledger.set_policy("P", "每户一万")  # type: ignore[arg-type]
+    assert refused.value.code == "invalid_entry" and "借款政策" in refused.value.message("zh")

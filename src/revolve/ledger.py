@@ -148,6 +148,9 @@ class Ledger(
         its own database, the transaction commits when the block ends and rolls back if the block
         raises; when it writes inside a host Session, the block is one SAVEPOINT of that Session, and
         the host still commits.
+
+        Raises:
+            Whatever an operation inside the block raises, after every operation of the block is rolled back.
         """
         with self._books.tx.unit() as session:
             yield type(self)(
@@ -158,7 +161,11 @@ class Ledger(
             )
 
     def close(self) -> None:
-        """Release the database connection pool, if revolve created it."""
+        """Release the database connection pool, if revolve created it.
+
+        Raises:
+            Nothing: closing releases what revolve opened and refuses nothing.
+        """
         self._books.tx.close()
         engine = self._books.tx.engine
         if self._owns_engine and engine is not None:

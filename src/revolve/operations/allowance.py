@@ -56,13 +56,23 @@ class Allowances(Family):
             store_allowance.upsert_allowance_policy(unit.conn, unit.fund.id, policy)
 
     def allowance_policy(self, fund: FundRef, *, on: date) -> AllowancePolicy:
-        """The allowance policy in force on a date (revolve's default when none was set)."""
+        """The allowance policy in force on a date (revolve's default when none was set).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``on`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return allowance_policy_in_force(store_allowance.allowance_policies(conn, found.id), on)
 
     def required_allowance(self, fund: FundRef, *, as_of: date) -> RequiredAllowance:
         """The allowance the policy in force requires on ``as_of`` (应计提的坏账准备金额), by ageing bucket;
-        nothing is posted."""
+        nothing is posted.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             policy = allowance_policy_in_force(store_allowance.allowance_policies(conn, found.id), as_of)
             return required_allowance(_positions(load_portfolio(conn, found.id), as_of), policy)

@@ -206,7 +206,11 @@ class Applications(Family):
             return store_applications.find_application(conn, f.id, _id_of(application))
 
     def applications(self, fund: FundRef) -> list[Application]:
-        """Every application of the fund, pending or not, by id."""
+        """Every application of the fund, pending or not, by id.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, f):
             return store_applications.list_applications(conn, f.id)
 
@@ -219,6 +223,10 @@ class Applications(Family):
 
         Returns:
             The queue, numbered from 1; rejected and paid-out applications are left out.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
         """
         with self._books.reading(fund) as (conn, f):
             policy = _policy(conn, f.id, as_of)

@@ -112,6 +112,10 @@ class CapitalPledges(Family):
             return _find(conn, fund_id, found.id)
 
     def capital_pledges(self, fund: FundRef) -> list[CapitalPledge]:
-        """The fund's pledges of capital, by due date, each with what was received against it."""
+        """The fund's pledges of capital, by due date, each with what was received against it.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_capital_pledges.list_capital_pledges(conn, found.id)

@@ -282,12 +282,20 @@ class Closing(Family):
             return store_funds.find_fund(conn, f.id)
 
     def reopenings(self, fund: FundRef) -> list[PeriodReopening]:
-        """The fund's reopened periods: who approved each, why and when."""
+        """The fund's reopened periods: who approved each, why and when.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_closing.reopenings(conn, found.id)
 
     def period_closes(self, fund: FundRef) -> list[date]:
-        """The dates of the fund's closes in force, oldest first."""
+        """The dates of the fund's closes in force, oldest first.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_closing.open_closes(conn, found.id)
 
@@ -328,14 +336,24 @@ class Closing(Family):
             return policy
 
     def restriction_policy(self, fund: FundRef) -> RestrictionPolicy:
-        """The fund's restriction policy (the default — grants, subsidies, write-offs — unless set)."""
+        """The fund's restriction policy (the default — grants, subsidies, write-offs — unless set).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_closing.restriction_policy(conn, found.id)
 
     def period_movements(
         self, fund: FundRef, *, start: date, end: date
     ) -> dict[tuple[AccountRole, str], Money]:
-        """The net movement (debit positive) of each role by entry kind, from ``start`` through ``end``."""
+        """The net movement (debit positive) of each role by entry kind, from ``start`` through ``end``.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``start`` is not a date (a ``datetime`` or a text is refused).
+            InvalidDate: ``end`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return {
                 (AccountRole(role), kind): Money(amount)
@@ -345,7 +363,11 @@ class Closing(Family):
             }
 
     def accrued(self, fund: FundRef, role: AccountRole) -> dict[str, Money]:
-        """Each sub-ledger balance of an accrual role (ACCRUED_INTEREST, ACCRUED_FEE, SUBSIDY_PAYABLE)."""
+        """Each sub-ledger balance of an accrual role (ACCRUED_INTEREST, ACCRUED_FEE, SUBSIDY_PAYABLE).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return {
                 sub: Money(b)

@@ -428,13 +428,23 @@ class Corrections(Family):
 
     # ---- reading ------------------------------------------------------------------------------------
     def voids(self, fund: FundRef, *, loan: Loan | int | str | None = None) -> list[Void]:
-        """The fund's correction register (冲正登记簿), or the lines of one loan, in the order made."""
+        """The fund's correction register (冲正登记簿), or the lines of one loan, in the order made.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            UnknownLoan: no such loan in the fund.
+        """
         with self._books.reading(fund) as (conn, found):
             loan_id = None if loan is None else store_loans.find_loan(conn, found.id, ref_of(loan)).id
             return store_voids.list_voids(conn, found.id, loan_id=loan_id)
 
     def voided_receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
-        """A loan's voided receipts, as they were recorded (:meth:`receipts` leaves them out)."""
+        """A loan's voided receipts, as they were recorded (:meth:`receipts` leaves them out).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            UnknownLoan: no such loan in the fund.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_voids.voided_receipts(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
 

@@ -139,7 +139,11 @@ class HouseholdOperations(Family):
             return store_households.find_household(conn, found.id, ref)
 
     def households(self, fund: FundRef) -> list[Household]:
-        """Every household registered in the fund."""
+        """Every household registered in the fund.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_households.list_households(conn, found.id)
 
@@ -356,12 +360,25 @@ class HouseholdOperations(Family):
             return store_households.household_records(conn, found.id, hh_id)
 
     def set_policy(self, fund: FundRef, policy: Policy) -> None:
-        """Put a programme policy in force from its ``effective_from`` date."""
+        """Put a programme policy in force from its ``effective_from`` date.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidEntry: ``policy`` is not a :class:`~revolve.policy.Policy`.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
+        """
+        if not isinstance(policy, Policy):
+            raise InvalidEntry("policy", type(policy).__name__, reason="policy")
         with self._books.locked(fund) as unit:
             store_households.upsert_policy(unit.conn, unit.fund.id, policy)
 
     def policy(self, fund: FundRef, *, on: date) -> Policy:
-        """The policy in force on a date (revolve's defaults when none was set)."""
+        """The policy in force on a date (revolve's defaults when none was set).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``on`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return policy_in_force(store_households.list_policies(conn, found.id), on)
 
@@ -439,7 +456,11 @@ class HouseholdOperations(Family):
             return closed
 
     def batches(self, fund: FundRef) -> list[Batch]:
-        """The fund's batches, oldest first, each with its close (``closed_on``, None while open)."""
+        """The fund's batches, oldest first, each with its close (``closed_on``, None while open).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_households.list_batches(conn, found.id)
 

@@ -280,7 +280,11 @@ class JournalOperations(Family):
             return store_journal.read_entry(conn, found.id, seq)
 
     def entries(self, fund: FundRef, *, kind: str | None = None) -> list[PostedEntry]:
-        """The fund's entries (of one kind) in order."""
+        """The fund's entries (of one kind) in order.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return [
                 store_journal.read_entry(conn, found.id, s)
@@ -308,14 +312,24 @@ class JournalOperations(Family):
             return Money(store_accounts.account_balance(conn, resolved[key].id, as_of))
 
     def subledger(self, fund: FundRef, role: AccountRole, *, as_of: date | None = None) -> dict[str, Money]:
-        """Each sub-ledger account's balance under a role (e.g. every loan's receivable)."""
+        """Each sub-ledger account's balance under a role (e.g. every loan's receivable).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return {
                 k: Money(v) for k, v in store_accounts.subledger_balances(conn, found.id, role, as_of).items()
             }
 
     def trial_balance(self, fund: FundRef, *, as_of: date | None = None) -> TrialBalance:
-        """The fund's trial balance by account (sub-ledgers summed under their role), now or as of a date."""
+        """The fund's trial balance by account (sub-ledgers summed under their role), now or as of a date.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             rows = store_accounts.role_balances(conn, found.id, as_of)
         return build_trial_balance(found, chart_named(found.chart), rows, as_of=as_of)
@@ -468,7 +482,12 @@ class JournalOperations(Family):
         )
 
     def rebuild_balances(self, fund: FundRef) -> dict[str, tuple[Money, Money]]:
-        """Recompute stored balances from the journal; return ``code → (was, now)`` for those that moved."""
+        """Recompute stored balances from the journal; return ``code → (was, now)`` for those that moved.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            BooksBusy: the database stayed busy (lock or serialization); nothing was written: run it again.
+        """
         with self._books.locked(fund) as unit:
             changed = store_journal.rebuild_balances(unit.conn, unit.fund.id)
         return {code: (Money(a), Money(b)) for code, (a, b) in changed.items()}

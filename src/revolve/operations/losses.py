@@ -86,7 +86,11 @@ class Losses(Family):
             return next(w for w in store_receipts.write_offs(conn, f.id) if w.loan_id == ln.id)
 
     def write_off_register(self, fund: FundRef) -> list[WriteOff]:
-        """The write-off register (核销备查簿): every loan written off, with what was recovered since."""
+        """The write-off register (核销备查簿): every loan written off, with what was recovered since.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_receipts.write_offs(conn, found.id)
 

@@ -123,7 +123,11 @@ class MoneyFlows(Family):
             return posted
 
     def available(self, fund: FundRef) -> Money:
-        """Cash the fund can lend or pay out: bank deposits less the cash deposits (保证金) it holds for borrowers."""
+        """Cash the fund can lend or pay out: bank deposits less the cash deposits (保证金) it holds for borrowers.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return self._books.available(conn, found.id)
 

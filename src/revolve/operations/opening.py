@@ -236,7 +236,11 @@ class OpeningBooks(Family):
     def opening_balances(self, fund: FundRef) -> dict[AccountKey, Money]:
         """The balances the fund's books opened with, by account (each loan's receivable by its own
         key), signed as posted (debit positive): the 年初数 of a statement whose year holds the opening.
-        Empty when the fund's books began in revolve."""
+        Empty when the fund's books began in revolve.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, f):
             found = store_opening.find_opening(conn, f.id)
             if found is None:
@@ -249,6 +253,10 @@ class OpeningBooks(Family):
 
     def opening(self, fund: FundRef) -> Opening | None:
         """The fund's opening (day, entry, capital and principal lent before it), or None if its books
-        began in revolve. Statements read 年初数 from the opening entry when the opening is in their year."""
+        began in revolve. Statements read 年初数 from the opening entry when the opening is in their year.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, f):
             return store_opening.find_opening(conn, f.id)

@@ -46,7 +46,11 @@ class Organisations(Family):
             return store_funds.find_org(conn, ref)
 
     def orgs(self) -> list[Org]:
-        """Every organisation."""
+        """Every organisation.
+
+        Raises:
+            Nothing of its own: it reads every organisation.
+        """
         with self._books.tx(write=False) as conn:
             return store_funds.list_orgs(conn)
 
@@ -133,7 +137,11 @@ class Organisations(Family):
             return found
 
     def funds(self, *, org: Org | int | str | None = None) -> list[Fund]:
-        """Every fund, or those of ``org``'s subtree."""
+        """Every fund, or those of ``org``'s subtree.
+
+        Raises:
+            UnknownOrg: no such organisation.
+        """
         org_ids = None if org is None else [o.id for o in self.subtree(org)]
         with self._books.tx(write=False) as conn:
             return store_funds.list_funds(conn, org_ids=org_ids)

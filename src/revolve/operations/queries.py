@@ -45,7 +45,11 @@ class Queries(Family):
             return store_loans.find_loan(conn, found.id, ref_of(ref))
 
     def loans(self, fund: FundRef, *, status: LoanStatus | None = None) -> list[Loan]:
-        """The fund's loans (of one status)."""
+        """The fund's loans (of one status).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_loans.list_loans(conn, found.id, status=status)
 
@@ -95,7 +99,11 @@ class Queries(Family):
 
     def receipts_by_number(self, fund: FundRef, numbers: Iterable[str]) -> dict[str, Receipt]:
         """The fund's receipts with these receipt numbers (还款凭证号), by number; numbers not used yet are
-        left out."""
+        left out.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_receipts.find_receipts(conn, found.id, numbers)
 
@@ -119,7 +127,12 @@ class Queries(Family):
 
     def ageing(self, fund: FundRef, *, as_of: date) -> Ageing:
         """The fund's loans outstanding on ``as_of`` by days past due (current, 1–30, 31–60, 61–90, 90+),
-        with PAR30."""
+        with PAR30.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
         p = self.portfolio(fund)
         schedules, receipts = schedules_by_loan(p), receipts_by_loan(p)
         positions = (loan_position(ln, schedules[ln.id], receipts[ln.id], as_of=as_of) for ln in p.loans)
@@ -128,12 +141,21 @@ class Queries(Family):
     def portfolio(self, fund: FundRef) -> Portfolio:
         """A frozen snapshot of the fund's whole lending — loans, schedules, receipts, write-offs,
         contributions, outflows, households and their records, guarantors — read in one transaction,
-        for reports to compute from."""
+        for reports to compute from.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return load_portfolio(conn, found.id)
 
     def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
-        """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds."""
+        """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, f):
             by_source = store_figures.capital_by_source(conn, f.id, as_of)
             capital = Money.total(by_source.values())

@@ -108,6 +108,10 @@ class Restrictions(Family):
             return release_time_restrictions(self._books, unit, through)
 
     def time_restrictions(self, fund: FundRef) -> list[TimeRestriction]:
-        """The fund's time-restriction register: amount, end date, released on, release entry, cancelled on."""
+        """The fund's time-restriction register: amount, end date, released on, release entry, cancelled on.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_restrictions.list_restrictions(conn, found.id)

@@ -36,14 +36,24 @@ class StatementReads(Family):
     """The reads behind the 资产负债表, 业务活动表, 现金流量表, 科目余额表, 明细账 and 记账凭证."""
 
     def kind_sums(self, fund: FundRef, spans: Sequence[Span]) -> list[list[KindSum]]:
-        """For each ``(start, end)`` span (``None``: open), the debits and credits per (role, entry kind)."""
+        """For each ``(start, end)`` span (``None``: open), the debits and credits per (role, entry kind).
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return [ledger_reads.kind_sums(conn, found.id, start=s, end=e) for s, e in spans]
 
     def cash_counterparts(
         self, fund: FundRef, *, start: date | None, end: date | None
     ) -> dict[str, tuple[int, int]]:
-        """``role → (cash paid, cash received)`` against that role by the entries of [start, end]."""
+        """``role → (cash paid, cash received)`` against that role by the entries of [start, end].
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``start`` is not a date (a ``datetime`` or a text is refused).
+            InvalidDate: ``end`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return ledger_reads.cash_counterparts(
                 conn, found.id, (AccountRole.FUND_CASH.value,), start=start, end=end
@@ -66,6 +76,12 @@ class StatementReads(Family):
             return AccountLines(code, tuple(codes), opening, tuple(lines))
 
     def entries_between(self, fund: FundRef, *, start: date | None, end: date | None) -> list[PostedEntry]:
-        """The fund's entries dated in [start, end], with their lines, in voucher-number order."""
+        """The fund's entries dated in [start, end], with their lines, in voucher-number order.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+            InvalidDate: ``start`` is not a date (a ``datetime`` or a text is refused).
+            InvalidDate: ``end`` is not a date (a ``datetime`` or a text is refused).
+        """
         with self._books.reading(fund) as (conn, found):
             return ledger_reads.entries_between(conn, found.id, start=start, end=end)

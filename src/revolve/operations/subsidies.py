@@ -193,7 +193,11 @@ class Subsidies(Family):
             return found
 
     def bank_loans(self, fund: FundRef) -> list[BankLoan]:
-        """Every bank loan the fund records (and subsidises), in the order registered."""
+        """Every bank loan the fund records (and subsidises), in the order registered.
+
+        Raises:
+            UnknownFund: no fund has this id or code.
+        """
         with self._books.reading(fund) as (conn, found):
             return store_subsidies.bank_loans(conn, found.id)
 
