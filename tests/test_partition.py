@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import Table, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
-from conftest import _skip_without_postgres, engine_for, snapshot
+from conftest import PARTITIONS, _skip_without_postgres, engine_for, snapshot
 from revolve import Ledger, OrgLevel, yuan
 from revolve.store.database import PARTITIONS_ENV, alembic_config, migrating, postgres_partitions
 from revolve.store.schema import NOT_FUND_HELD, ApplicationStepRow, SchemaRow, metadata
@@ -88,6 +88,10 @@ def test_ids_stay_unique_across_funds(backend: str) -> None:
 
 
 def test_a_version_5_book_is_migrated_with_every_row_digest_and_link_kept(backend: str) -> None:
+    if backend == "postgresql" and PARTITIONS:
+        # version 5's keys lack the fund, and a partitioned table's keys must hold it: such a book
+        # cannot be taken down to version 5 (it was never at version 5)
+        pytest.skip("a schema partitioned by fund has no version-5 form to go back to")
     with engine_for(backend) as engine:
         ledger = Ledger(engine=engine)
         fund = _book(ledger)["fund"]

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from conftest import engine_for, snapshot
+from conftest import PARTITIONS, engine_for, snapshot
 from revolve import AccountRole, Ledger, OrgLevel, PeriodClosed, UnknownFund, yuan
 from revolve.journal import GENESIS_HASH, chain_hash, content_digest
 from revolve.store.database import (
@@ -65,6 +65,10 @@ def test_migrations_build_exactly_the_models(backend: str) -> None:
 
 
 def test_create_all_matches_migrations_and_is_stamped(backend: str) -> None:
+    if backend == "postgresql" and PARTITIONS:
+        # the comparison is of plain tables: a partitioned schema adds each table's partitions and their
+        # indexes, which no migration makes (test_partition checks the partitioned schema itself)
+        pytest.skip("the migrations make plain tables; this run's schema is partitioned by fund")
     with engine_for(backend) as engine:
         assert ensure_schema(engine) == SCHEMA_VERSION
         with engine.connect() as conn:
