@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from revolve.errors.catalogue import render
+from revolve.errors.catalogue import python_hint, render
 
 __all__ = [
     "BooksConflict",
@@ -44,23 +44,6 @@ class Hint:
     argument: str = ""
     values: tuple[str, ...] = ()
     call: str = ""
-
-
-def python_hint(hint: Hint, joiner: str) -> str:
-    """``hint`` said to a Python caller: ``prepayment='lower_installments'`` or ``ledger.open_batch(...)``.
-
-    Args:
-        hint: the structured hint.
-        joiner: the word between alternatives (`` or `` / `` 或 ``).
-
-    Returns:
-        The text.
-    """
-    if hint.call:
-        return f"ledger.{hint.call}(...)"
-    if not hint.values:
-        return f"{hint.argument}=..."
-    return joiner.join(f"{hint.argument}={v!r}" for v in hint.values)
 
 
 HintRenderer = Callable[[Hint, str], str]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from revolve.errors.base import HintRenderer, RevolveError
+    from revolve.errors.base import Hint, HintRenderer, RevolveError
 
 __all__ = [
     "LANGUAGES",
@@ -29,6 +29,7 @@ __all__ = [
     "compile_po",
     "parse_po",
     "prepared",
+    "python_hint",
     "reason",
     "render",
     "scrub",
@@ -136,10 +137,25 @@ def reason(error: RevolveError, lang: str, fields: dict[str, object] | None = No
     if found is None:
         return scrub(given)
     if fields is None:
-        from revolve.errors.base import python_hint  # noqa: PLC0415 (base imports this module)
-
         fields = prepared(error, lang if lang in LANGUAGES else "en", python_hint)
     return scrub(found.format_map(_Fields(fields)))
+
+
+def python_hint(hint: Hint, joiner: str) -> str:
+    """``hint`` said to a Python caller: ``prepayment='lower_installments'`` or ``ledger.open_batch(...)``.
+
+    Args:
+        hint: the structured hint.
+        joiner: the word between alternatives (`` or `` / `` 或 ``).
+
+    Returns:
+        The text.
+    """
+    if hint.call:
+        return f"ledger.{hint.call}(...)"
+    if not hint.values:
+        return f"{hint.argument}=..."
+    return joiner.join(f"{hint.argument}={v!r}" for v in hint.values)
 
 
 _RECORD = re.compile(
