@@ -44,7 +44,7 @@ from revolve.journal import GENESIS_HASH
 from revolve.store.driver import _direct
 from revolve.store.schema import AccountRow, EntryRow, PostingRow
 
-__all__ = ["IntactChain", "intact_chain"]
+__all__ = ["WALK_ENTRIES", "IntactChain", "intact_chain"]
 
 _ENTRY = cast(Table, EntryRow.__table__)
 _POSTING = cast(Table, PostingRow.__table__)
@@ -54,7 +54,8 @@ _ACCOUNT = cast(Table, AccountRow.__table__)
 _quoted = encode_basestring
 
 _CODES = select(_ACCOUNT.c.id, _ACCOUNT.c.code).where(_ACCOUNT.c.fund_id == bindparam("fund"))
-_ENTRIES = (
+# a fund's entries in chain order: what both walks (this one and the reference in store/journal.py) read
+WALK_ENTRIES = (
     select(
         _ENTRY.c.seq,
         _ENTRY.c.value_date,
@@ -211,7 +212,7 @@ def _walk(
     account_rows, _ = _stream(conn, _CODES, fund_id, opened)
     for account_id, code in account_rows:
         codes[account_id] = _quoted(code)
-    entries, entry_converters = _stream(conn, _ENTRIES, fund_id, opened)
+    entries, entry_converters = _stream(conn, WALK_ENTRIES, fund_id, opened)
     lines, _ = _stream(conn, _LINES, fund_id, opened)
     to_date, to_time = entry_converters[1], entry_converters[9]
     sealed_count, stored_seal = seal

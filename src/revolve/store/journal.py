@@ -26,7 +26,7 @@ from revolve.invariants import ChainBreak, balanced
 from revolve.journal import GENESIS_HASH, Entry, PostedEntry, PostedLine, chain_hash, content_digest
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.audits import account_totals
-from revolve.store.chain_walk import intact_chain
+from revolve.store.chain_walk import WALK_ENTRIES, intact_chain
 from revolve.store.driver import insert_many, pipelined, run, run_many
 from revolve.store.funds import FundHead
 from revolve.store.lookup import any_of, select_in
@@ -362,25 +362,6 @@ class ChainWalk:
     sealed_at: datetime | None
 
 
-_WALK_ENTRIES = (
-    select(
-        _ENTRY.c.seq,
-        _ENTRY.c.value_date,
-        _ENTRY.c.kind,
-        _ENTRY.c.memo,
-        _ENTRY.c.reverses_seq,
-        _ENTRY.c.content_digest,
-        _ENTRY.c.prev_hash,
-        _ENTRY.c.hash,
-        _ENTRY.c.idempotency_key,
-        _ENTRY.c.recorded_at,
-        _ENTRY.c.digest_version,
-    )
-    .where(_ENTRY.c.fund_id == bindparam("fund"))
-    .order_by(_ENTRY.c.seq)
-)
-
-
 def verify_chain(
     conn: Connection,
     fund_id: int,
@@ -453,7 +434,7 @@ def verify_chain(
             row.sealed_at,
         )
 
-    entries = conn.execute(_WALK_ENTRIES, {"fund": fund_id}, execution_options={"yield_per": 5000})
+    entries = conn.execute(WALK_ENTRIES, {"fund": fund_id}, execution_options={"yield_per": 5000})
     for raw_seq, value_date, kind, memo, reverses, digest, prev_hash, stored_hash, *extra in entries:
         idem_key, recorded_at, version = extra
         seq = int(raw_seq)
