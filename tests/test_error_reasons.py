@@ -208,6 +208,7 @@ FACTORIES: dict[str, Callable[[str, dict[str, object]], RevolveError]] = {
     "import_file_error": lambda r, kw: errors.ImportFileError("X9.csv", reason=r, **kw),
     "invalid_report": lambda r, kw: errors.InvalidReport("X9", 1, reason=r, **kw),
     "invalid_checkpoint": lambda r, kw: errors.InvalidCheckpoint("X9", reason=r, **kw),
+    "invalid_setting": lambda r, kw: errors.InvalidSetting("REVOLVE_X", "x", reason=r, **kw),
     "allocation_refused": lambda r, kw: errors.AllocationRefused("F2", reason=r, **kw),
     "application_step_refused": lambda r, kw: errors.ApplicationStepRefused(
         3, reason=r, **{"step": "review", **kw}

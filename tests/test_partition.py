@@ -12,7 +12,7 @@ from sqlalchemy import Table, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from conftest import PARTITIONS, _skip_without_postgres, engine_for, snapshot
-from revolve import Ledger, OrgLevel, yuan
+from revolve import InvalidSetting, Ledger, OrgLevel, yuan
 from revolve.store.database import PARTITIONS_ENV, alembic_config, migrating, postgres_partitions
 from revolve.store.schema import NOT_FUND_HELD, ApplicationStepRow, SchemaRow, metadata
 from test_records_tamper import _book
@@ -152,9 +152,13 @@ def test_a_partitioned_postgresql_schema_takes_the_books(monkeypatch: pytest.Mon
 
 
 def test_the_partition_count_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(PARTITIONS_ENV, "eight")
-    with pytest.raises(ValueError, match=PARTITIONS_ENV):
-        postgres_partitions()
+    for bad in ("eight", "-1", "1025", "2.5"):
+        monkeypatch.setenv(PARTITIONS_ENV, bad)
+        with pytest.raises(InvalidSetting) as refused:
+            postgres_partitions()
+        assert (refused.value.name, refused.value.value) == (PARTITIONS_ENV, bad)
+        assert refused.value.code == "invalid_setting" and refused.value.reason_key == "partitions"
+        assert "0 到 1024" in refused.value.message("zh") and PARTITIONS_ENV in str(refused.value)
     monkeypatch.setenv(PARTITIONS_ENV, "8")
     assert postgres_partitions() == 8
     monkeypatch.setenv(PARTITIONS_ENV, "")

@@ -49,6 +49,7 @@ Hierarchy (each refusal's ``code`` in brackets; ``(X)``: the builtin it also is)
     │   │                                                     that is not restricted
     │   ├── ValueTooLong (ValueError) [value_too_long]        a text longer than its column holds (names the
     │   │                                                     field and limit)
+    │   ├── InvalidSetting (ValueError) [invalid_setting]     an environment setting revolve cannot use
     │   ├── InvalidCheckpoint (ValueError) [invalid_checkpoint]  a checkpoint code (账簿校验码) that does not parse
     │   │                                                     or check
     │   └── ChainKeyError (ValueError) [chain_key_error]      a chain key that cannot be used (too short)
@@ -191,6 +192,7 @@ from revolve.errors.invalid import (
     InvalidOrgTree,
     InvalidRate,
     InvalidReport,
+    InvalidSetting,
     InvalidTerms,
     MoneyTypeError,
     PdfUnavailable,
@@ -258,6 +260,7 @@ __all__ = [
     "InvalidOrgTree",
     "InvalidRate",
     "InvalidReport",
+    "InvalidSetting",
     "InvalidTerms",
     "LoanStateError",
     "MoneyTypeError",

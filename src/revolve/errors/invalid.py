@@ -346,6 +346,22 @@ class DateOutsideWindow(InvalidDate):
         )
 
 
+class InvalidSetting(InvalidInput, ValueError):
+    """A setting revolve reads from the environment (``REVOLVE_POSTGRES_PARTITIONS``) whose value it cannot
+    use; nothing was created or changed."""
+
+    code = "invalid_setting"
+
+    def __init__(self, name: str, value: object, *, reason: str) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(name=name, value=value, reason=reason)
+        self.reason_key = reason
+        """Which rule it breaks, for the program: the catalogue key ``<code>.<reason_key>``."""
+        self.reason = self.reason_in("en")
+        """Why, in English (:meth:`reason_in` gives it in another language)."""
+
+
 class InvalidCheckpoint(InvalidInput, ValueError):
     """A checkpoint code (账簿校验码) that does not parse, fails its check group, or names another fund."""
 

@@ -25,7 +25,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.pool import StaticPool
 
-from revolve.errors import SchemaTooNew
+from revolve.errors import InvalidSetting, SchemaTooNew
 from revolve.store import triggers  # noqa: F401  (registers the trigger DDL on the metadata)
 from revolve.store.schema import NOT_FUND_HELD, SCHEMA_VERSION, SchemaRow, metadata
 
@@ -151,13 +151,13 @@ def postgres_partitions() -> int:
     ``$REVOLVE_POSTGRES_PARTITIONS``, or 0 (plain tables) when it is unset or empty.
 
     Raises:
-        ValueError: the variable is not a whole number from 0 to 1024.
+        InvalidSetting: the variable is not a whole number from 0 to 1024.
     """
     raw = os.environ.get(PARTITIONS_ENV, "").strip()
     if not raw:
         return 0
     if not raw.isdigit() or not 0 <= int(raw) <= 1024:
-        raise ValueError(f"{PARTITIONS_ENV} must be a whole number from 0 to 1024, not {raw!r}")
+        raise InvalidSetting(PARTITIONS_ENV, raw, reason="partitions")
     return int(raw)
 
 
