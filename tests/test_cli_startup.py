@@ -199,3 +199,31 @@ def test_an_unknown_enum_value_is_refused_in_chinese_with_the_choices(
 def test_db_and_lang_are_taken_after_a_commands_action(argv: list[str]) -> None:
     args = build_parser(argv, environ={}).parse_args(argv)
     assert (args.db, args.lang) == ("x.db", "en")
+
+
+def test_every_hinted_command_exists_with_its_options() -> None:
+    """A refusal's hint names a command (``CALL_COMMANDS``): that command and each option it shows parse."""
+    import argparse
+
+    from revolve.cli.hints import CALL_COMMANDS
+    from revolve.cli.parser import build_parser
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        found: dict[str, argparse.ArgumentParser] = {}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.update(action.choices)
+        return found
+
+    root = build_parser()
+    for call, line in CALL_COMMANDS.items():
+        words = line.split("（")[0].split()
+        assert words[0] == "revolve", call
+        parser, rest = root, words[1:]
+        while rest and rest[0] in subcommands(parser):
+            parser, rest = subcommands(parser)[rest[0]], rest[1:]
+        assert parser is not root, f"{call}: no command {words[1]!r}"
+        options = {o for a in parser._actions for o in a.option_strings}
+        for word in rest:
+            if word.startswith("--"):
+                assert word in options, f"{call}: {' '.join(words[:2])} has no option {word}"

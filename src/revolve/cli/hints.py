@@ -35,6 +35,7 @@ CALL_COMMANDS = {
     "register_guarantor": "revolve guarantor --fund FUND --code CODE --kind KIND --name NAME",
     "open_batch": "revolve batch open --fund FUND --code BATCH --on DATE",
     "applications": "revolve queue --fund FUND",
+    "reopen_period": "revolve reopen --fund FUND --through DATE --reason REASON --approved-by NAME",
 }
 """A Ledger method → the command that does the same (methods with no command keep Python's terms)."""
 
