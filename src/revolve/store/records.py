@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, exists, func, select, update
+from sqlalchemy import Connection, Table, and_, exists, func, literal, select, update
 
 from revolve.chain import ChainKey
 from revolve.chart import AccountRole
@@ -75,11 +75,18 @@ def _row_digests(
     subject: str,
     keys: Keys,
 ) -> list[tuple[int, StoredDigest]]:
-    rows = conn.execute(select(table).where(table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)))
+    # only the columns the digest covers, the record's name and its stored digest, fetched at once
+    named = next(c for c in ("code", "number", "receipt", "through") if c in table.c)
+    wanted = dict.fromkeys(("fund_id", "digest", named, *columns))
+    rows = conn.execute(
+        select(*(table.c[c] for c in wanted)).where(
+            table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)
+        )
+    ).all()
     out = []
     for row in rows:
         values = row._mapping
-        name = next(values[c] for c in ("code", "number", "receipt", "through") if c in values)
+        name = values[named]
         out.append(
             (
                 int(values["fund_id"]),
@@ -98,7 +105,7 @@ def _schedule_digests(
     conn: Connection, fund_ids: Sequence[int], keys: Keys
 ) -> list[tuple[int, StoredDigest]]:
     dues: dict[tuple[int, int], list[Any]] = {}
-    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))):
+    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))).all():
         dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
     versions = conn.execute(
         select(_VERSION, _LOAN.c.number)
@@ -185,8 +192,22 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
             and_(cash.c.fund_id == ReceiptRow.fund_id, cash.c.entry_seq == ReceiptRow.entry_seq),
             isouter=True,
         )
-        .where(ReceiptRow.fund_id.in_(fund_ids))
-    )
+        .where(
+            ReceiptRow.fund_id.in_(fund_ids),
+            # records._receipt_violations, in SQL: the entry is missing, or it was posted for a receipt
+            # and names another, or differs in date or cash (LIKE may let a few more through: the pure
+            # function judges what comes back)
+            EntryRow.kind.is_(None)
+            | (
+                EntryRow.idempotency_key.like(_RECEIPT_KEY)
+                & (
+                    (EntryRow.idempotency_key != literal("receipt:") + ReceiptRow.receipt)
+                    | (EntryRow.value_date != ReceiptRow.value_date)
+                    | cash.c.cash.is_distinct_from(ReceiptRow.amount)
+                )
+            ),
+        )
+    ).all()
     return [
         ReceiptFigure(
             int(r.fund_id),
@@ -205,19 +226,23 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
 
 
 def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, int, str]]:
-    """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone (set
-    difference in Python: revolve_receipt has no index on its entry, and a NOT EXISTS would scan it)."""
-    posted = set(
-        conn.execute(select(ReceiptRow.fund_id, ReceiptRow.entry_seq).where(ReceiptRow.fund_id.in_(fund_ids)))
+    """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone: an anti-join
+    in SQL (PostgreSQL hashes the fund's receipts once; SQLite builds an automatic index on them)."""
+    receipted = (
+        select(ReceiptRow.entry_seq)
+        .where(ReceiptRow.fund_id == EntryRow.fund_id, ReceiptRow.entry_seq == EntryRow.seq)
+        .correlate(EntryRow)
+        .exists()
     )
     rows = conn.execute(
         select(EntryRow.fund_id, EntryRow.seq, EntryRow.idempotency_key).where(
             EntryRow.fund_id.in_(fund_ids),
             EntryRow.idempotency_key.like(_RECEIPT_KEY),
             EntryRow.kind.like("repayment.%") | (EntryRow.kind == "recovery"),
+            ~receipted,
         )
-    )
-    return [(int(f), int(s), str(k)) for f, s, k in rows if (f, s) not in posted]
+    ).all()
+    return [(int(f), int(s), str(k)) for f, s, k in rows]
 
 
 def _write_off_posted() -> Any:
@@ -265,6 +290,7 @@ def _void_posted() -> Any:
 
 
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
+    written_off, voided = _write_off_posted(), _void_posted()
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
         .join(
@@ -298,8 +324,8 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             EntryRow.value_date,
             lent.c.lent,
             paid.c.paid,
-            _write_off_posted().label("has_write_off"),
-            _void_posted().label("voided"),
+            written_off.label("has_write_off"),
+            voided.label("voided"),
         )
         .join(
             EntryRow,
@@ -312,8 +338,30 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             isouter=True,
         )
         .join(paid, paid.c.loan_id == LoanRow.id, isouter=True)
-        .where(LoanRow.fund_id.in_(fund_ids))
-    )
+        .where(
+            LoanRow.fund_id.in_(fund_ids),
+            # records._loan_violations, in SQL (a superset: the pure function judges what comes back):
+            # a loan voided, written off or marked so, or whose status, disbursement entry or principal
+            # paid disagrees with its events
+            LoanRow.status.in_(("voided", "written_off"))
+            | voided
+            | written_off
+            | (
+                (LoanRow.status == "closed")
+                & (LoanRow.principal_paid + LoanRow.written_off < LoanRow.principal)
+            )
+            | ((LoanRow.status == "active") & (LoanRow.principal_paid >= LoanRow.principal))
+            | EntryRow.kind.is_(None)
+            | (
+                (EntryRow.kind == "disbursement")
+                & (
+                    (EntryRow.value_date != LoanRow.disbursed_on)
+                    | lent.c.lent.is_distinct_from(LoanRow.principal)
+                )
+            )
+            | (LoanRow.principal_paid != func.coalesce(paid.c.paid, literal(0))),
+        )
+    ).all()
     return [
         LoanFigure(
             int(r.fund_id),
