@@ -16,17 +16,21 @@ from revolve.chart import AccountRole
 from revolve.records import (
     BATCH_COLUMNS,
     HOUSEHOLD_COLUMNS,
+    INSTALMENT_COLUMNS,
     LOAN_COLUMNS,
     PERIOD_CLOSE_COLUMNS,
     RECEIPT_COLUMNS,
+    VERSION_COLUMNS,
     CloseFigures,
     LoanFigure,
     ReceiptFigure,
     RecordFigures,
     StoredDigest,
     guarantees_digest,
+    record_digest,
     row_digest,
     schedule_digest,
+    schedule_digest_of,
 )
 from revolve.store.schema import (
     AccountRow,
@@ -83,18 +87,21 @@ def _row_digests(
             table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)
         )
     ).all()
+    order = list(wanted)
+    at = [order.index(c) for c in columns]  # where each covered column sits in a row
+    name_at = order.index(named)
     out = []
     for row in rows:
-        values = row._mapping
-        name = values[named]
+        fund_id = int(row[0])
         out.append(
             (
-                int(values["fund_id"]),
+                fund_id,
                 StoredDigest(
                     table.name,
-                    f"{subject} {name}",
-                    values["digest"],
-                    row_digest(kind, values, columns, keys.get(int(values["fund_id"]))),
+                    f"{subject} {row[name_at]}",
+                    row[1],
+                    # row_digest over the covered columns, taken by position
+                    record_digest(kind, [row[i] for i in at], keys.get(fund_id)),
                 ),
             )
         )
@@ -104,27 +111,39 @@ def _row_digests(
 def _schedule_digests(
     conn: Connection, fund_ids: Sequence[int], keys: Keys
 ) -> list[tuple[int, StoredDigest]]:
+    # plain rows in the digest's column order (no mapping per row: a fund has tens of thousands)
     dues: dict[tuple[int, int], list[Any]] = {}
-    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))).all():
-        dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
+    for row in conn.execute(
+        select(
+            _INSTALLMENT.c.loan_id, _INSTALLMENT.c.version, *(_INSTALLMENT.c[c] for c in INSTALMENT_COLUMNS)
+        ).where(_INSTALLMENT.c.fund_id.in_(fund_ids))
+    ).all():
+        dues.setdefault((row[0], row[1]), []).append(row[2:])
     versions = conn.execute(
-        select(_VERSION, _LOAN.c.number)
+        select(
+            _VERSION.c.fund_id,
+            _VERSION.c.loan_id,
+            _VERSION.c.version,
+            _VERSION.c.digest,
+            _LOAN.c.number,
+            *(_VERSION.c[c] for c in VERSION_COLUMNS),
+        )
         .join(
             _LOAN, and_(_LOAN.c.fund_id == _VERSION.c.fund_id, _LOAN.c.id == _VERSION.c.loan_id), isouter=True
         )
         .where(_VERSION.c.fund_id.in_(fund_ids), _VERSION.c.digest.is_not(None))
-    )
+    ).all()
     return [
         (
-            int(v.fund_id),
+            int(fund_id),
             StoredDigest(
                 _VERSION.name,
-                f"loan {v.number or v.loan_id} schedule version {v.version}",
-                v.digest,
-                schedule_digest(v._mapping, dues.get((v.loan_id, v.version), []), keys.get(int(v.fund_id))),
+                f"loan {number or loan_id} schedule version {version}",
+                digest,
+                schedule_digest_of(own, dues.get((loan_id, version), []), keys.get(int(fund_id))),
             ),
         )
-        for v in versions
+        for fund_id, loan_id, version, digest, number, *own in versions
     ]
 
 
