@@ -246,12 +246,8 @@ def _installment_dues(conn: Connection, fund_ids: Sequence[int]) -> tuple[Instal
     """The instalments that do not fall due after the one before them in their schedule version, each
     with that one before it (so :func:`revolve.invariants.schedule_dates_increase` judges the same pairs
     it would among all of them); the comparison is a window over the instalments, in SQL."""
-    ordered = (
-        InstallmentRow.fund_id,
-        InstallmentRow.loan_id,
-        InstallmentRow.version,
-    )
-    window = {"partition_by": ordered, "order_by": InstallmentRow.number}
+    partition = (InstallmentRow.fund_id, InstallmentRow.loan_id, InstallmentRow.version)
+    order = InstallmentRow.number
     pairs = (
         select(
             LoanRow.fund_id,
@@ -259,9 +255,13 @@ def _installment_dues(conn: Connection, fund_ids: Sequence[int]) -> tuple[Instal
             InstallmentRow.version,
             InstallmentRow.number,
             InstallmentRow.due_date,
-            func.lag(InstallmentRow.number).over(**window).label("before_number"),
+            func.lag(InstallmentRow.number)
+            .over(partition_by=partition, order_by=order)
+            .label("before_number"),
             # typed, so that SQLite's ISO text comes back as a date
-            func.lag(InstallmentRow.due_date, type_=Date()).over(**window).label("before_due"),
+            func.lag(InstallmentRow.due_date, type_=Date())
+            .over(partition_by=partition, order_by=order)
+            .label("before_due"),
         )
         .join(LoanRow, and_(LoanRow.fund_id == InstallmentRow.fund_id, LoanRow.id == InstallmentRow.loan_id))
         .where(InstallmentRow.fund_id.in_(fund_ids))
