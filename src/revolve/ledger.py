@@ -41,6 +41,7 @@ from revolve.operations.corrections import Corrections
 from revolve.operations.guarantees import GuaranteeOperations
 from revolve.operations.households import HouseholdOperations
 from revolve.operations.journal import JournalOperations, VerifyReport
+from revolve.operations.loan_statements import LoanStatements
 from revolve.operations.losses import Losses
 from revolve.operations.money_flows import MoneyFlows
 from revolve.operations.opening import OpeningBooks
@@ -79,6 +80,7 @@ class Ledger(
     PassbookPledges,
     Allocations,
     StatementReads,
+    LoanStatements,
     OpeningBooks,
     Corrections,
     Closing,

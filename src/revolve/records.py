@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from json.encoder import encode_basestring as _quoted  # what json.dumps(..., ensure_ascii=False) quotes with
+from typing import Any, cast
 
 from revolve.chain import ChainKey
 from revolve.invariants import Violation
@@ -51,11 +52,13 @@ __all__ = [
     "ReceiptFigure",
     "RecordFigures",
     "StoredDigest",
+    "canonical_text",
     "guarantees_digest",
     "record_digest",
     "record_violations",
     "row_digest",
     "schedule_digest",
+    "schedule_digest_of",
 ]
 
 RECEIPT_COLUMNS = (
@@ -143,10 +146,32 @@ def _canon(value: object) -> object:
     return str(value)
 
 
+def _json_value(value: object) -> str:
+    """``json.dumps(_canon(value), ensure_ascii=False)``, written directly for the kinds a record's
+    columns hold (an int, a text, None, a date): the audit digests every record of a fund, and the
+    general encoder's per-call set-up was most of its cost. Any other value goes through the encoder."""
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is str:
+        return _quoted(value)
+    if value is None:
+        return "null"
+    if type(value) is date:
+        return f'"{value.isoformat()}"'
+    return json.dumps(_canon(value), ensure_ascii=False)
+
+
+def canonical_text(kind: str, parts: Iterable[object]) -> str:
+    """The canonical JSON a record digest is taken over: ``json.dumps([kind, *parts])`` with each part in
+    its canonical form (:func:`_canon`), no spaces and non-ASCII text kept as it is."""
+    return "[" + ",".join([_json_value(kind), *(_json_value(p) for p in parts)]) + "]"
+
+
 def record_digest(kind: str, parts: Iterable[object], key: ChainKey | None = None) -> str:
-    """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form; under a
-    keyed fund's chain key, HMAC-SHA256 instead, so that an editor without the key cannot recompute it."""
-    text = json.dumps([kind, *(_canon(p) for p in parts)], ensure_ascii=False, separators=(",", ":"))
+    """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form
+    (:func:`canonical_text`); under a keyed fund's chain key, HMAC-SHA256 instead, so that an editor
+    without the key cannot recompute it."""
+    text = canonical_text(kind, parts)
     if key is not None:
         return hmac.new(key.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -163,10 +188,24 @@ def schedule_digest(
     version: Mapping[Any, Any], instalments: Iterable[Mapping[Any, Any]], key: ChainKey | None = None
 ) -> str:
     """The digest of a schedule version (its own columns) and its instalments (in number order)."""
-    rows = sorted(instalments, key=lambda i: int(i["number"]))
-    parts: list[object] = [version[c] for c in VERSION_COLUMNS]
-    for row in rows:
-        parts.extend(row[c] for c in INSTALMENT_COLUMNS)
+    return schedule_digest_of(
+        [version[c] for c in VERSION_COLUMNS],
+        ([row[c] for c in INSTALMENT_COLUMNS] for row in instalments),
+        key,
+    )
+
+
+_NUMBER_AT = INSTALMENT_COLUMNS.index("number")
+
+
+def schedule_digest_of(
+    version: Sequence[object], instalments: Iterable[Sequence[object]], key: ChainKey | None = None
+) -> str:
+    """:func:`schedule_digest` of values given in column order: the version's :data:`VERSION_COLUMNS`, and
+    each instalment's :data:`INSTALMENT_COLUMNS` (the audit reads them so, as plain rows)."""
+    parts: list[object] = list(version)
+    for row in sorted(instalments, key=lambda i: int(cast(int, i[_NUMBER_AT]))):
+        parts.extend(row)
     return record_digest("schedule", parts, key)
 
 

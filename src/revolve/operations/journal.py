@@ -361,7 +361,8 @@ class JournalOperations(Family):
             violations = journal_violations(store_audits.journal_figures(conn, ids)) if ids else []
             if ids:
                 violations += lending_violations(store_audits.lending_figures(conn, ids))
-                transfer_figures = store_audits.transfer_figures(conn)
+                # the pairs these funds are in (every pair when the whole book is checked)
+                transfer_figures = store_audits.transfer_figures(conn, None if fund is None else ids)
                 transfers = transfer_violations(transfer_figures)
                 transfers += allocation_violations(
                     transfer_figures.codes, store_audits.allocation_halves(conn)

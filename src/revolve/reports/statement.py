@@ -18,6 +18,7 @@ from revolve.ledger import Ledger
 from revolve.loans import Loan, LoanFile, LoanSchedule, LoanStatus, due_by, states
 from revolve.loans.position import loan_position
 from revolve.money import Money
+from revolve.operations.loan_statements import LoanStatementReads
 from revolve.pledges import PassbookPledge
 from revolve.reports.model import (
     Cell,
@@ -87,12 +88,12 @@ def _passbook_table(lines: list[PassbookPledge], *, as_of: date, reveal: bool) -
     )
 
 
-def _voided_section(ledger: Ledger, f: Fund, ln: Loan, as_of: date) -> tuple[Section, ...]:
+def _voided_section(read: LoanStatementReads, as_of: date) -> tuple[Section, ...]:
     """The loan's voided receipts (and its voided disbursement), shown as voided: none when there are none."""
-    voids = ledger.voids(f, loan=ln)
+    ln, voids = read.loan, read.voids
     if not voids:
         return ()
-    voided = {r.entry_seq: r for r in ledger.voided_receipts(f, ln)}
+    voided = {r.entry_seq: r for r in read.voided_receipts}
     rows: list[tuple[Cell, ...]] = []
     for v in voids:
         receipt = voided.get(v.original_seq)
@@ -153,17 +154,15 @@ def build_statement(
         The statement, with 编制单位 (the organisation that owns the fund), the amounts due and repaid in
         words (大写), and the lines of 制表人, 审核人 and the borrower's 确认签字 as a :class:`~revolve.reports.model.Report`.
     """
-    f = ledger.fund(fund)
-    ln = ledger.loan(f, loan)
-    household = ledger.household(f, ln.household_id)
-    versions = [
-        v for v in ledger.schedule_versions(f, ln) if v.effective_on <= as_of
-    ] or ledger.schedule_versions(f, ln)[:1]
+    # one read transaction: every figure below comes from the same snapshot of the books
+    read = ledger.loan_statement_reads(fund, loan)
+    f, ln, household = read.fund, read.loan, read.household
+    versions = [v for v in read.versions if v.effective_on <= as_of] or list(read.versions[:1])
     version = versions[-1]
     # the extensions (展期) made by the statement's date, oldest first
     extended = [v for v in versions if v.reason == "extension"]
-    dues = ledger.schedule(f, ln, version=version.version)
-    receipts = [r for r in ledger.receipts(f, ln) if r.value_date <= as_of]
+    dues = read.dues.get(version.version, ())
+    receipts = [r for r in read.receipts if r.value_date <= as_of]
     paid = Money(
         sum(r.amount.fen for r in receipts if r.kind == "repayment" and r.schedule_version == version.version)
     )
@@ -171,16 +170,16 @@ def build_statement(
     position = loan_position(
         ln, [LoanSchedule(ln.id, version.version, version.effective_on, dues)], receipts, as_of=as_of
     )
-    batch = next((b for b in ledger.batches(f) if b.id == ln.batch_id), None)
-    village = ledger.org(household.org_id).name if household.org_id is not None else ""
+    batch = read.batch
+    village = read.village
 
     guarantee_facts: list[Fact] = []
-    for g, _ in ledger.loan_guarantors(f, ln):
+    for g, _ in read.guarantors:
         guarantee_facts.append(Fact("guarantor", g.name))
         guarantee_facts.append(Fact("guarantee_kind", Term(f"guarantor_{g.kind.value}")))
     guarantee_facts.append(Fact("pledge_held", ln.pledge_held))
-    guarantee_facts.append(Fact("guarantee_calls", len(ledger.guarantee_calls(f, ln))))
-    passbooks = _passbook_table(ledger.passbook_pledges(f, ln), as_of=as_of, reveal=reveal)
+    guarantee_facts.append(Fact("guarantee_calls", read.guarantee_calls))
+    passbooks = _passbook_table(list(read.passbooks), as_of=as_of, reveal=reveal)
 
     rows: list[tuple[Cell, ...]] = []
     for state in states(dues, paid=paid):
@@ -278,7 +277,7 @@ def build_statement(
     )
     return Report(
         kind="statement",
-        checkpoints=(ledger.checkpoint(f),),
+        checkpoints=(read.checkpoint,),
         title="repayment_statement",
         subject=f"{f.name} · {ln.number} · {household.mother_name}",
         as_of=as_of,
@@ -345,11 +344,11 @@ def build_statement(
             ),
             Section("schedule", "repayment_schedule", table=schedule),
             Section("payments", "payments", table=payments),
-            *_voided_section(ledger, f, ln, as_of),
+            *_voided_section(read, as_of),
             Section("summary", "amounts_due", facts=summary),
         ),
         notes=("note_statement_allocation",),
-        letterhead=Letterhead(organisation=ledger.org(f.org_id).name),
+        letterhead=Letterhead(organisation=read.organisation),
         signatures=(
             Signature("sign_prepared_by"),
             Signature("sign_reviewed_by"),

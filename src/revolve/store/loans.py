@@ -529,6 +529,28 @@ def installments(conn: Connection, loan_id: int, version: int) -> list[Instalmen
     return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
 
 
+_ALL_VERSIONS_DUES = (
+    select(
+        _INSTALLMENT.c.version,
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .where(_INSTALLMENT.c.loan_id == bindparam("loan"))
+    .order_by(_INSTALLMENT.c.version, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+
+
+def dues_by_version(conn: Connection, loan_id: int) -> dict[int, tuple[Due, ...]]:
+    """The instalments of every schedule version of a loan, by version, oldest first (one statement)."""
+    rows: dict[int, list[InstalmentRow]] = {}
+    for row in run(conn, _ALL_VERSIONS_DUES, {"loan": loan_id}, named=False):
+        rows.setdefault(int(row[0]), []).append(row[1:])
+    return {version: as_dues(found) for version, found in rows.items()}
+
+
 _CURRENT_INSTALLMENTS = (
     select(
         _INSTALLMENT.c.loan_id,

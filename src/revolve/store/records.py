@@ -9,24 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, exists, func, select, update
+from sqlalchemy import Connection, Table, and_, exists, func, literal, select, update
 
 from revolve.chain import ChainKey
 from revolve.chart import AccountRole
 from revolve.records import (
     BATCH_COLUMNS,
     HOUSEHOLD_COLUMNS,
+    INSTALMENT_COLUMNS,
     LOAN_COLUMNS,
     PERIOD_CLOSE_COLUMNS,
     RECEIPT_COLUMNS,
+    VERSION_COLUMNS,
     CloseFigures,
     LoanFigure,
     ReceiptFigure,
     RecordFigures,
     StoredDigest,
     guarantees_digest,
+    record_digest,
     row_digest,
     schedule_digest,
+    schedule_digest_of,
 )
 from revolve.store.schema import (
     AccountRow,
@@ -75,19 +79,29 @@ def _row_digests(
     subject: str,
     keys: Keys,
 ) -> list[tuple[int, StoredDigest]]:
-    rows = conn.execute(select(table).where(table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)))
+    # only the columns the digest covers, the record's name and its stored digest, fetched at once
+    named = next(c for c in ("code", "number", "receipt", "through") if c in table.c)
+    wanted = dict.fromkeys(("fund_id", "digest", named, *columns))
+    rows = conn.execute(
+        select(*(table.c[c] for c in wanted)).where(
+            table.c.fund_id.in_(fund_ids), table.c.digest.is_not(None)
+        )
+    ).all()
+    order = list(wanted)
+    at = [order.index(c) for c in columns]  # where each covered column sits in a row
+    name_at = order.index(named)
     out = []
     for row in rows:
-        values = row._mapping
-        name = next(values[c] for c in ("code", "number", "receipt", "through") if c in values)
+        fund_id = int(row[0])
         out.append(
             (
-                int(values["fund_id"]),
+                fund_id,
                 StoredDigest(
                     table.name,
-                    f"{subject} {name}",
-                    values["digest"],
-                    row_digest(kind, values, columns, keys.get(int(values["fund_id"]))),
+                    f"{subject} {row[name_at]}",
+                    row[1],
+                    # row_digest over the covered columns, taken by position
+                    record_digest(kind, [row[i] for i in at], keys.get(fund_id)),
                 ),
             )
         )
@@ -97,27 +111,39 @@ def _row_digests(
 def _schedule_digests(
     conn: Connection, fund_ids: Sequence[int], keys: Keys
 ) -> list[tuple[int, StoredDigest]]:
+    # plain rows in the digest's column order (no mapping per row: a fund has tens of thousands)
     dues: dict[tuple[int, int], list[Any]] = {}
-    for row in conn.execute(select(_INSTALLMENT).where(_INSTALLMENT.c.fund_id.in_(fund_ids))):
-        dues.setdefault((row.loan_id, row.version), []).append(row._mapping)
+    for row in conn.execute(
+        select(
+            _INSTALLMENT.c.loan_id, _INSTALLMENT.c.version, *(_INSTALLMENT.c[c] for c in INSTALMENT_COLUMNS)
+        ).where(_INSTALLMENT.c.fund_id.in_(fund_ids))
+    ).all():
+        dues.setdefault((row[0], row[1]), []).append(row[2:])
     versions = conn.execute(
-        select(_VERSION, _LOAN.c.number)
+        select(
+            _VERSION.c.fund_id,
+            _VERSION.c.loan_id,
+            _VERSION.c.version,
+            _VERSION.c.digest,
+            _LOAN.c.number,
+            *(_VERSION.c[c] for c in VERSION_COLUMNS),
+        )
         .join(
             _LOAN, and_(_LOAN.c.fund_id == _VERSION.c.fund_id, _LOAN.c.id == _VERSION.c.loan_id), isouter=True
         )
         .where(_VERSION.c.fund_id.in_(fund_ids), _VERSION.c.digest.is_not(None))
-    )
+    ).all()
     return [
         (
-            int(v.fund_id),
+            int(fund_id),
             StoredDigest(
                 _VERSION.name,
-                f"loan {v.number or v.loan_id} schedule version {v.version}",
-                v.digest,
-                schedule_digest(v._mapping, dues.get((v.loan_id, v.version), []), keys.get(int(v.fund_id))),
+                f"loan {number or loan_id} schedule version {version}",
+                digest,
+                schedule_digest_of(own, dues.get((loan_id, version), []), keys.get(int(fund_id))),
             ),
         )
-        for v in versions
+        for fund_id, loan_id, version, digest, number, *own in versions
     ]
 
 
@@ -185,8 +211,22 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
             and_(cash.c.fund_id == ReceiptRow.fund_id, cash.c.entry_seq == ReceiptRow.entry_seq),
             isouter=True,
         )
-        .where(ReceiptRow.fund_id.in_(fund_ids))
-    )
+        .where(
+            ReceiptRow.fund_id.in_(fund_ids),
+            # records._receipt_violations, in SQL: the entry is missing, or it was posted for a receipt
+            # and names another, or differs in date or cash (LIKE may let a few more through: the pure
+            # function judges what comes back)
+            EntryRow.kind.is_(None)
+            | (
+                EntryRow.idempotency_key.like(_RECEIPT_KEY)
+                & (
+                    (EntryRow.idempotency_key != literal("receipt:") + ReceiptRow.receipt)
+                    | (EntryRow.value_date != ReceiptRow.value_date)
+                    | cash.c.cash.is_distinct_from(ReceiptRow.amount)
+                )
+            ),
+        )
+    ).all()
     return [
         ReceiptFigure(
             int(r.fund_id),
@@ -205,19 +245,23 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
 
 
 def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, int, str]]:
-    """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone (set
-    difference in Python: revolve_receipt has no index on its entry, and a NOT EXISTS would scan it)."""
-    posted = set(
-        conn.execute(select(ReceiptRow.fund_id, ReceiptRow.entry_seq).where(ReceiptRow.fund_id.in_(fund_ids)))
+    """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone: an anti-join
+    in SQL (PostgreSQL hashes the fund's receipts once; SQLite builds an automatic index on them)."""
+    receipted = (
+        select(ReceiptRow.entry_seq)
+        .where(ReceiptRow.fund_id == EntryRow.fund_id, ReceiptRow.entry_seq == EntryRow.seq)
+        .correlate(EntryRow)
+        .exists()
     )
     rows = conn.execute(
         select(EntryRow.fund_id, EntryRow.seq, EntryRow.idempotency_key).where(
             EntryRow.fund_id.in_(fund_ids),
             EntryRow.idempotency_key.like(_RECEIPT_KEY),
             EntryRow.kind.like("repayment.%") | (EntryRow.kind == "recovery"),
+            ~receipted,
         )
-    )
-    return [(int(f), int(s), str(k)) for f, s, k in rows if (f, s) not in posted]
+    ).all()
+    return [(int(f), int(s), str(k)) for f, s, k in rows]
 
 
 def _write_off_posted() -> Any:
@@ -265,6 +309,7 @@ def _void_posted() -> Any:
 
 
 def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
+    written_off, voided = _write_off_posted(), _void_posted()
     lent = (
         select(PostingRow.fund_id, PostingRow.entry_seq, func.sum(PostingRow.amount).label("lent"))
         .join(
@@ -298,8 +343,8 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             EntryRow.value_date,
             lent.c.lent,
             paid.c.paid,
-            _write_off_posted().label("has_write_off"),
-            _void_posted().label("voided"),
+            written_off.label("has_write_off"),
+            voided.label("voided"),
         )
         .join(
             EntryRow,
@@ -312,8 +357,30 @@ def _loans(conn: Connection, fund_ids: Sequence[int]) -> list[LoanFigure]:
             isouter=True,
         )
         .join(paid, paid.c.loan_id == LoanRow.id, isouter=True)
-        .where(LoanRow.fund_id.in_(fund_ids))
-    )
+        .where(
+            LoanRow.fund_id.in_(fund_ids),
+            # records._loan_violations, in SQL (a superset: the pure function judges what comes back):
+            # a loan voided, written off or marked so, or whose status, disbursement entry or principal
+            # paid disagrees with its events
+            LoanRow.status.in_(("voided", "written_off"))
+            | voided
+            | written_off
+            | (
+                (LoanRow.status == "closed")
+                & (LoanRow.principal_paid + LoanRow.written_off < LoanRow.principal)
+            )
+            | ((LoanRow.status == "active") & (LoanRow.principal_paid >= LoanRow.principal))
+            | EntryRow.kind.is_(None)
+            | (
+                (EntryRow.kind == "disbursement")
+                & (
+                    (EntryRow.value_date != LoanRow.disbursed_on)
+                    | lent.c.lent.is_distinct_from(LoanRow.principal)
+                )
+            )
+            | (LoanRow.principal_paid != func.coalesce(paid.c.paid, literal(0))),
+        )
+    ).all()
     return [
         LoanFigure(
             int(r.fund_id),
