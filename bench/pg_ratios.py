@@ -185,8 +185,8 @@ class _Raw:
             loan, version, receivable, _, _ = cur.fetchone()  # type: ignore[misc]
             cur.execute(
                 "SELECT number, due_date, principal, interest, fee FROM revolve_installment "
-                "WHERE loan_id = %s AND version = %s ORDER BY due_date, number",
-                (loan, version),
+                "WHERE fund_id = %s AND loan_id = %s AND version = %s ORDER BY due_date, number",
+                (fund, loan, version),
             )
             cur.fetchall()
             seq = count + 1

@@ -100,7 +100,9 @@ def _decide(unit: Unit, held: OpenLoan, p: Payment, payer: PayerKind, g_id: int 
             held.order,
             held.since,
             held.rows,
-            store_loans.terms_of_version(unit.conn, held.loan.id, held.loan.schedule_version),
+            store_loans.terms_of_version(
+                unit.conn, held.loan.fund_id, held.loan.id, held.loan.schedule_version
+            ),
         )
     return decide_repayment(
         held,
@@ -208,7 +210,7 @@ class Repayments(Family):
                         payer=kind,
                         guarantor_id=g_id,
                     )
-            its = store_loans.installments(conn, ln.id, ln.schedule_version)
+            its = store_loans.installments(conn, f.id, ln.id, ln.schedule_version)
             held = _open_loan(paying, its, accrued_of(unit, {ln.number: its}))
             outcome = _decide(unit, held, payment, kind, g_id)
             if paying.receivable is not None:
@@ -255,7 +257,7 @@ class Repayments(Family):
             found = store_loans.loans_for_payments(conn, f.id, refs)
             earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
             used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
-            rows = store_loans.current_installments(conn, (p.loan.id for p in found.values()))
+            rows = store_loans.current_installments(conn, f.id, (p.loan.id for p in found.values()))
             accrued = accrued_of(unit, {p.loan.number: rows.get(p.loan.id, []) for p in found.values()})
             held: dict[int, OpenLoan] = {}
             outcomes: list[RepaymentOutcome] = []
@@ -370,8 +372,8 @@ class Repayments(Family):
             outcome = decide_extension(
                 ln,
                 fund=f,
-                dues=store_loans.dues(conn, ln.id, ln.schedule_version),
-                terms=store_loans.terms_of_version(conn, ln.id, ln.schedule_version),
+                dues=store_loans.dues(conn, f.id, ln.id, ln.schedule_version),
+                terms=store_loans.terms_of_version(conn, f.id, ln.id, ln.schedule_version),
                 policy=policy_in_force(store_households.list_policies(conn, f.id), on),
                 on=on,
                 extra_periods=extra_periods,
@@ -393,4 +395,4 @@ class Repayments(Family):
                 approved_by=outcome.approved_by,
             )
             store_loans.record_extension(conn, outcome.state)
-            return store_loans.schedule_versions(conn, ln.id)[-1]
+            return store_loans.schedule_versions(conn, f.id, ln.id)[-1]

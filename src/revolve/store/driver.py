@@ -1,10 +1,10 @@
 """The driver fast path: statements built once at module level, run straight on the driver's cursor.
 
 Building a SQLAlchemy statement costs more than running it, so every statement an operation runs is
-built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, with nobody
-watching statements (no echo, SQL logging or cursor events), they go to the driver as SQLAlchemy
-compiled them, with SQLAlchemy's own conversions of every value bound and read; anywhere else they take
-the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT of many rows through the
+built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, and on PostgreSQL
+through psycopg, with nobody watching statements (no echo, SQL logging or cursor events), they go to the
+driver as SQLAlchemy compiled them, with SQLAlchemy's own conversions of every value bound and read;
+anywhere else they take the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT of many rows through the
 driver's own ``executemany``. No table is named here: the statements belong to the modules that build
 them.
 """
@@ -49,6 +49,7 @@ class _Plan:
     binds: tuple[tuple[str, _Processor, bool, Any], ...]
     results: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: Callable[[Iterable[Any]], Any]
+    named: bool = False  # the SQL takes its parameters by name (psycopg's %(name)s), not by position
 
 
 _RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
@@ -59,7 +60,8 @@ _DIRECT: weakref.WeakKeyDictionary[Connection, bool] = weakref.WeakKeyDictionary
 
 
 def _direct(conn: Connection) -> bool:
-    """Whether a statement may go straight to the driver: on SQLite, with nobody watching statements.
+    """Whether a statement may go straight to the driver: on SQLite, or on PostgreSQL through psycopg,
+    with nobody watching statements.
 
     Echo, SQL logging and cursor events see only what passes through ``Connection.execute``, so with any
     of them on, every statement takes that road.
@@ -67,8 +69,9 @@ def _direct(conn: Connection) -> bool:
     known = _DIRECT.get(conn)
     if known is None:
         dispatch = conn.dispatch
+        dialect = conn.dialect
         known = _DIRECT[conn] = (
-            conn.dialect.name == "sqlite"
+            (dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg"))
             and not conn.engine.echo
             and not _STATEMENT_LOG.isEnabledFor(logging.INFO)
             and not dispatch.before_cursor_execute
@@ -91,12 +94,18 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
         return _RUN_PLANS[cache_key]
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     plan = None
-    # expanding IN lists and literal-rendered values are completed by SQLAlchemy at each execution
-    if compiled.positiontup is not None and not (
-        compiled.post_compile_params or compiled.literal_execute_params
+    # psycopg takes parameters by name (%(name)s), each once whatever the times the SQL names it
+    named = compiled.positiontup is None and dialect.paramstyle == "pyformat"
+    order = list(dict.fromkeys(compiled.bind_names.values())) if named else compiled.positiontup
+    # expanding IN lists and literal-rendered values are completed by SQLAlchemy at each execution; a
+    # bind name the SQL escapes (a name with odd characters) is left to SQLAlchemy too
+    if (
+        order is not None
+        and not (compiled.post_compile_params or compiled.literal_execute_params)
+        and not compiled.escaped_bind_names
     ):
         binds = []
-        for name in compiled.positiontup:
+        for name in order:
             bind = compiled.binds[name]
             processor = cast(_Processor, bind.type.dialect_impl(dialect).bind_processor(dialect))
             supplied = name in keys or bind.required
@@ -111,27 +120,30 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
             if processor is not None:
                 results.append((index, cast(Callable[[Any], Any], processor)))
         row = namedtuple("Row", [column.key or f"col{i}" for i, column in enumerate(columns)], rename=True)  # type: ignore[misc]
-        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make)
+        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make, named)
     _RUN_PLANS[cache_key] = plan
     return plan
 
 
-def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:
-    return tuple(
+def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    values = tuple(
         (processor(params[name]) if processor else params[name]) if supplied else fixed
         for name, processor, supplied, fixed in plan.binds
     )
+    if plan.named:
+        return dict(zip([name for name, _, _, _ in plan.binds], values, strict=True))
+    return values
 
 
 def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: bool = True) -> list[Any]:
     """Run a statement built once at module level with ``params``; return its rows (columns by name, or
     plain tuples with ``named=False``, which a read of many rows makes faster).
 
-    This is the hot path's way to the database. On SQLite, with nobody watching statements (see
-    :func:`_direct`), the statement goes straight to the driver as SQLAlchemy compiled it, with
-    SQLAlchemy's own conversions of every value bound and read, and a driver error raised as SQLAlchemy
-    would raise it: that spares the work ``Connection.execute`` redoes on each call, a third of a
-    repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
+    This is the hot path's way to the database. On SQLite and on PostgreSQL through psycopg, with nobody
+    watching statements (see :func:`_direct`), the statement goes straight to the driver as SQLAlchemy
+    compiled it, with SQLAlchemy's own conversions of every value bound and read, and a driver error
+    raised as SQLAlchemy would raise it: that spares the work ``Connection.execute`` redoes on each call,
+    a third of a repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
     """
     direct = _direct(conn)
     if direct:
@@ -174,7 +186,7 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
 def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     """:func:`_bound` for many rows: each row's values picked in one step, then the few that need a
     bind processor (a date, on SQLite) converted."""
-    if not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
+    if plan.named or not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
         return [_bound(plan, row) for row in rows]
     names = [name for name, _, _, _ in plan.binds]
     pick = itemgetter(*names)
@@ -200,7 +212,13 @@ def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
         cursor.execute(sql, args)
         return list(cursor.fetchall()) if cursor.description else []
     except error as exc:
-        raise DBAPIError.instance(sql, args, exc, error, dialect=conn.dialect, ismulti=many) from exc
+        # a lost connection is invalidated, as SQLAlchemy does, so the pool never hands it out again
+        lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, args, exc, error, dialect=conn.dialect, ismulti=many, connection_invalidated=lost
+        ) from exc
     finally:
         cursor.close()
 

@@ -424,17 +424,17 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
     run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
 
 
-def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
+def dues(conn: Connection, fund_id: int, loan_id: int, version: int) -> tuple[Due, ...]:
     """The instalments of one schedule version, oldest first (by due date, then number: the order the
     waterfall fills them in, and the numbers' order, since a schedule's dates increase)."""
-    return as_dues(installments(conn, loan_id, version))
+    return as_dues(installments(conn, fund_id, loan_id, version))
 
 
-def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
+def schedule_versions(conn: Connection, fund_id: int, loan_id: int) -> list[ScheduleVersion]:
     """Every schedule version of a loan, oldest first (the old ones are kept)."""
     rows = conn.execute(
         select(ScheduleVersionRow.__table__)
-        .where(ScheduleVersionRow.loan_id == loan_id)
+        .where(ScheduleVersionRow.fund_id == fund_id, ScheduleVersionRow.loan_id == loan_id)
         .order_by(ScheduleVersionRow.version)
     )
     return [schedule_version_of(r) for r in rows]
@@ -519,14 +519,19 @@ _DUES_OLDEST_FIRST = (
         _INSTALLMENT.c.interest,
         _INSTALLMENT.c.fee,
     )
-    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    # the fund leads the key (fund, loan, version, number): without it PostgreSQL scans every instalment
+    .where(
+        _INSTALLMENT.c.fund_id == bindparam("fund"),
+        _INSTALLMENT.c.loan_id == bindparam("loan"),
+        _INSTALLMENT.c.version == bindparam("version"),
+    )
     .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
 
-def installments(conn: Connection, loan_id: int, version: int) -> list[InstalmentRow]:
+def installments(conn: Connection, fund_id: int, loan_id: int, version: int) -> list[InstalmentRow]:
     """The instalments of one schedule version as a payment reads them, oldest first."""
-    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
+    return run(conn, _DUES_OLDEST_FIRST, {"fund": fund_id, "loan": loan_id, "version": version}, named=False)
 
 
 _CURRENT_INSTALLMENTS = (
@@ -546,24 +551,29 @@ _CURRENT_INSTALLMENTS = (
             _LOAN.c.schedule_version == _INSTALLMENT.c.version,
         ),
     )
-    .where(any_of(_INSTALLMENT.c.loan_id))
+    .where(_INSTALLMENT.c.fund_id == bindparam("fund"), any_of(_INSTALLMENT.c.loan_id))
     .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
 
-def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[InstalmentRow]]:
-    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
+def current_installments(
+    conn: Connection, fund_id: int, loan_ids: Iterable[int]
+) -> dict[int, list[InstalmentRow]]:
+    """The instalments of each of the fund's loans' current schedule version, oldest first, read in a
+    few statements."""
     found: dict[int, list[InstalmentRow]] = {}
-    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
+    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False, fund=fund_id):
         found.setdefault(row[0], []).append(row[1:])
     return found
 
 
-def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:
+def terms_of_version(conn: Connection, fund_id: int, loan_id: int, version: int) -> LoanTerms:
     """The terms a schedule version was generated from."""
     text = conn.execute(
         select(ScheduleVersionRow.terms).where(
-            ScheduleVersionRow.loan_id == loan_id, ScheduleVersionRow.version == version
+            ScheduleVersionRow.fund_id == fund_id,
+            ScheduleVersionRow.loan_id == loan_id,
+            ScheduleVersionRow.version == version,
         )
     ).scalar_one()
     return terms_from_json(text)
