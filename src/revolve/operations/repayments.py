@@ -9,13 +9,14 @@ their entries, receipts, new schedule versions and the loans' state.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
 from revolve.errors import AlreadyVoided, Hint, InvalidEntry, UnknownLoan
 from revolve.guarantees import Guarantor
+from revolve.journal import PostedEntry
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.loans.dues import InstalmentRow, instalment_rows
 from revolve.loans.extension import decide_extension
@@ -210,7 +211,7 @@ class Repayments(Family):
                         payer=kind,
                         guarantor_id=g_id,
                     )
-            its = store_loans.installments(conn, f.id, ln.id, ln.schedule_version)
+            its = found.installments
             held = _open_loan(paying, its, accrued_of(unit, {ln.number: its}))
             outcome = _decide(unit, held, payment, kind, g_id)
             if paying.receivable is not None:
@@ -305,12 +306,25 @@ class Repayments(Family):
     ) -> list[Receipt]:
         """Write decided payments: their entries, receipts, new schedule versions and loans' state."""
         conn, f = unit.conn, unit.fund
-        posted = self._books.write(unit, [e for o in outcomes for e in o.entries], unused_keys=unused)
-        seqs, at = [], 0
-        for o in outcomes:
-            seqs.append(posted[at].seq)
-            at += len(o.entries)
-        recorded = store_receipts.insert_receipts(conn, f.id, [o.receipt for o in outcomes], seqs)
+        sent: list[Callable[[], list[Receipt]]] = []
+        states = {o.state.id: o.state for o in outcomes}.values()  # each loan's after its last payment
+        # a new schedule version resets the loan's paid-in figure: its state is written after the version
+        versioned = any(o.version is not None for o in outcomes)
+
+        def receipts_and_loans(posted: list[PostedEntry]) -> None:
+            # sent with the journal's writes (one round trip on PostgreSQL); the ids are read after
+            seqs, at = [], 0
+            for o in outcomes:
+                seqs.append(posted[at].seq)
+                at += len(o.entries)
+            sent.append(store_receipts.send_receipts(conn, f.id, [o.receipt for o in outcomes], seqs))
+            if not versioned:
+                store_loans.update_loan_states(conn, states)
+
+        self._books.write(
+            unit, [e for o in outcomes for e in o.entries], unused_keys=unused, along=receipts_and_loans
+        )
+        recorded = sent[0]()
         for o in outcomes:
             if o.version is not None:
                 v = o.version
@@ -325,8 +339,8 @@ class Repayments(Family):
                     terms=store_rows.terms_to_json(v.schedule.terms),
                     installments=instalment_rows(v.schedule),
                 )
-        # each loan's state after the last of its payments
-        store_loans.update_loan_states(conn, {o.state.id: o.state for o in outcomes}.values())
+        if versioned:
+            store_loans.update_loan_states(conn, states)
         release_passbooks(conn, f.id, outcomes)
         return recorded
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from revolve.store.limits import check_prebuilt
 
-__all__ = ["Prebuilt", "insert_many", "pipelined", "recheck", "run", "run_many"]
+__all__ = ["Prebuilt", "insert_many", "pipelined", "recheck", "run", "run_many", "send"]
 
 _DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
 _PLANS: dict[tuple[int, str], _DriverPlan] = {}
@@ -50,6 +50,7 @@ class _Plan:
     results: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: Callable[[Iterable[Any]], Any]
     named: bool = False  # the SQL takes its parameters by name (psycopg's %(name)s), not by position
+    reads: bool = False  # it gives rows back (a SELECT, or a write with RETURNING)
 
 
 _RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
@@ -120,7 +121,7 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
             if processor is not None:
                 results.append((index, cast(Callable[[Any], Any], processor)))
         row = namedtuple("Row", [column.key or f"col{i}" for i, column in enumerate(columns)], rename=True)  # type: ignore[misc]
-        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make, named)
+        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make, named, bool(columns))
     _RUN_PLANS[cache_key] = plan
     return plan
 
@@ -152,7 +153,47 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: b
     if plan is None:
         result = conn.execute(stmt, dict(params))
         return list(result.all()) if result.returns_rows else []
-    rows = _driver(conn, plan.sql, _bound(plan, params), many=False)
+    return _converted(
+        plan, _driver(conn, plan.sql, _bound(plan, params), many=False, reads=plan.reads), named
+    )
+
+
+def send(
+    conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: bool = True
+) -> Callable[[], list[Any]]:
+    """Run a statement built once at module level now, and read its rows later: the answer is a function
+    that gives them (see :func:`run`).
+
+    Inside a :func:`pipelined` block on PostgreSQL the statement is sent with the block's others and its
+    rows are read once the block has ended, so a write with RETURNING shares the block's one round trip
+    (reading them inside the block would wait for the server there). Anywhere else the statement runs
+    at once, as :func:`run` runs it.
+    """
+    plan = _plan(conn, stmt, tuple(params)) if _pipelining(conn) else None
+    if plan is None:
+        ready = run(conn, stmt, params, named=named)
+        return lambda: ready
+    check_prebuilt(stmt, (params,))
+    error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    args = _bound(plan, params)
+    try:
+        cursor.execute(plan.sql, args)
+    except error as exc:
+        cursor.close()
+        raise DBAPIError.instance(plan.sql, args, exc, error, dialect=conn.dialect) from exc
+
+    def later() -> list[Any]:
+        try:
+            return _converted(plan, cursor.fetchall() if plan.reads else [], named)
+        finally:
+            cursor.close()
+
+    return later
+
+
+def _converted(plan: _Plan, rows: Sequence[Any], named: bool) -> list[Any]:
+    """Rows as the driver gave them, with SQLAlchemy's result conversions, as named tuples or plain."""
     make = plan.row if named else tuple
     if not plan.results:
         return [make(r) for r in rows]
@@ -201,8 +242,9 @@ def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     return out
 
 
-def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
-    """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction."""
+def _driver(conn: Connection, sql: str, args: Any, *, many: bool, reads: bool = False) -> list[Any]:
+    """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction
+    (``reads``: it gives rows back)."""
     error = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
@@ -210,7 +252,8 @@ def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
             cursor.executemany(sql, args)
             return []
         cursor.execute(sql, args)
-        return list(cursor.fetchall()) if cursor.description else []
+        # inside a pipeline the rows have not come yet: reading them waits for them
+        return list(cursor.fetchall()) if reads or cursor.description else []
     except error as exc:
         # a lost connection is invalidated, as SQLAlchemy does, so the pool never hands it out again
         lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
@@ -289,19 +332,25 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
         conn.exec_driver_sql(sql, [p if isinstance(p, dict) else tuple(p) for p in params])
 
 
+def _pipelining(conn: Connection) -> bool:
+    """Whether :func:`pipelined` blocks on ``conn`` run in the driver's pipeline mode."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _direct(conn)
+
+
 @contextmanager
 def pipelined(conn: Connection) -> Iterator[None]:
     """Send the writes run inside the block together, in one round trip, where the driver can.
 
     On PostgreSQL through psycopg the block runs in the driver's pipeline mode: each statement is sent
     without waiting for its answer, and the block's end waits once for them all, so a write path of
-    several statements costs one round trip, not one per statement. Only statements whose results are
-    not read may run inside (INSERT and UPDATE without RETURNING): SQLAlchemy would find no rows in a
-    result that has not arrived yet. A driver error found at the block's end is raised as SQLAlchemy
-    raises one, so callers see what they would have seen from the statement itself. Elsewhere (SQLite:
-    no round trips to save) the block runs as it is.
+    several statements costs one round trip, not one per statement. A statement whose rows are read
+    inside the block (a read with :func:`run`) waits for the server there; one sent with :func:`send` is
+    read after the block, in its round trip. A driver error found at the block's end is raised as
+    SQLAlchemy raises one, so callers see what they would have seen from the statement itself. Elsewhere
+    (SQLite: no round trips to save), and where statements are watched (they take SQLAlchemy's road,
+    which cannot read rows that have not come yet: see :func:`_direct`), the block runs as it is.
     """
-    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+    if not _pipelining(conn):
         yield
         return
     dbapi_conn = conn.connection.dbapi_connection

@@ -27,7 +27,7 @@ from revolve.money import Money
 from revolve.records import LOAN_COLUMNS, row_digest, schedule_digest
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
-from revolve.store.driver import run, run_many
+from revolve.store.driver import pipelined, run, run_many, send
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
 from revolve.store.record_key import record_key
 from revolve.store.rows import loan_of, loan_state_values, schedule_version_of, terms_from_json
@@ -115,11 +115,14 @@ class LoanForPayment:
         paying: the loan, its allocation order, its schedule's start and its receivable.
         receipt_taken: whether the receipt number asked about is already used in the fund.
         key_used: whether the idempotency key asked about is already used in the fund's journal.
+        installments: the instalments of the loan's current schedule version, oldest first (as
+            :func:`installments` reads them), read with it.
     """
 
     paying: PayingLoan
     receipt_taken: bool
     key_used: bool
+    installments: list[InstalmentRow]
 
 
 _SCHEDULE_SINCE = (
@@ -158,6 +161,29 @@ _FOR_PAYMENT = select(
     _KEY_USED.label("key_seq"),
 ).select_from(_WITH_RECEIVABLE)
 _FOR_PAYMENTS = by_ref(_FOR_PAYMENT, _LOAN, "number")
+# the instalments of the current schedule version of the loan a payment names, read beside the loan
+# (not after it: on PostgreSQL both go in one round trip)
+_CURRENT_DUES = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .select_from(
+        _INSTALLMENT.join(
+            _LOAN,
+            and_(
+                _LOAN.c.fund_id == _INSTALLMENT.c.fund_id,
+                _LOAN.c.id == _INSTALLMENT.c.loan_id,
+                _LOAN.c.schedule_version == _INSTALLMENT.c.version,
+            ),
+        )
+    )
+    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+_CURRENT_DUES_BY_REF = by_ref(_CURRENT_DUES, _LOAN, "number")
 
 
 def _paying(row: Any) -> PayingLoan:
@@ -186,13 +212,28 @@ def loan_for_payment(
     Raises:
         UnknownLoan: no such loan in the fund.
     """
-    row = row_by_ref(conn, _FOR_PAYMENTS, fund_id, ref, receipt=receipt, key=key)
-    if row is None:
+    by_id = isinstance(ref, int)
+    with pipelined(conn):
+        loan = send(
+            conn,
+            _FOR_PAYMENTS.one_by_id if by_id else _FOR_PAYMENTS.one_by_code,
+            {"fund": fund_id, "ref": ref, "receipt": receipt, "key": key},
+        )
+        dues = send(
+            conn,
+            _CURRENT_DUES_BY_REF.one_by_id if by_id else _CURRENT_DUES_BY_REF.one_by_code,
+            {"fund": fund_id, "ref": ref},
+            named=False,
+        )
+    rows = loan()
+    if not rows:
         raise UnknownLoan(ref)
+    row = rows[0]
     return LoanForPayment(
         paying=_paying(row),
         receipt_taken=row.earlier_receipt_id is not None,
         key_used=row.key_seq is not None,
+        installments=dues(),
     )
 
 
