@@ -4,9 +4,10 @@ Building a SQLAlchemy statement costs more than running it, so every statement a
 built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, and on PostgreSQL
 through psycopg, with nobody watching statements (no echo, SQL logging or cursor events), they go to the
 driver as SQLAlchemy compiled them, with SQLAlchemy's own conversions of every value bound and read;
-anywhere else they take the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT of many rows through the
-driver's own ``executemany``. No table is named here: the statements belong to the modules that build
-them.
+anywhere else they take the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT
+of many rows through the driver's own ``executemany``. On PostgreSQL, :func:`pipelined` sends a block's
+statements in one round trip, and :func:`send` reads a statement's rows after the block. No table is
+named here: the statements belong to the modules that build them.
 """
 
 from __future__ import annotations
