@@ -8,8 +8,9 @@ alternating rounds of the same run. Prints one JSON object per line:
   database: lock the fund's head; read the loan with its receivable, receipt number and idempotency key;
   read the instalments; insert the postings and the entry; move two balances (and their turnovers), the
   head and the loan; insert the receipt — one statement per round trip, as a hand-written client would
-  send them. With the round trips of each per repayment (statements, plus BEGIN and COMMIT; an
-  ``executemany`` counts as one, as psycopg sends it in a pipeline);
+  send them. With the round trips of each per repayment, from libpq's protocol trace in an untimed
+  pass (each time the client, having sent, reads the server's answer: BEGIN and COMMIT count), and
+  revolve's statements as SQLAlchemy sees them in another (an ``executemany`` counts as one);
 * ``pg_writers_8_funds`` — eight processes, each recording repayments on a fund of its own, beside one
   process alone on one fund, in the same run (the scaling ratio);
 * ``pg_writers_1_fund`` — eight processes recording repayments on the loans of one fund at once: the
@@ -28,12 +29,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
 import platform
+import re
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,37 +122,49 @@ def _due(k: int) -> tuple[int, date]:
 
 @contextmanager
 def _counting(engine: sqlalchemy.Engine) -> Iterator[dict[str, int]]:
-    """Count the statements sent through ``engine`` (each a round trip), and its BEGINs and COMMITs."""
-    seen = {"statements": 0, "begin": 0, "commit": 0, "pipelined": 0, "pipelines": 0}
-    last: list[object] = [None]
+    """Count the statements sent through ``engine`` (an ``executemany`` counts once).
 
-    def statement(conn: sqlalchemy.Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    A cursor listener sends revolve's statements down SQLAlchemy's road (see revolve.store.driver), so
+    this counts in a pass of its own, never in a timed one.
+    """
+    seen = {"statements": 0}
+
+    def statement(*_: Any) -> None:
         seen["statements"] += 1
-        # a statement sent in the driver's pipeline shares its round trip with the pipeline's others
-        pipeline = getattr(conn.connection.dbapi_connection, "_pipeline", None)
-        if pipeline is not None:
-            seen["pipelined"] += 1
-            if pipeline is not last[0]:
-                seen["pipelines"] += 1  # its closing sync: one round trip
-            if statement.lstrip().upper().startswith("SELECT") or " RETURNING " in statement.upper():
-                seen["pipelines"] += 1  # reading its rows waits for it and all sent before: one more
-        last[0] = pipeline
-
-    def begin(*_: Any) -> None:
-        seen["begin"] += 1
-
-    def commit(*_: Any) -> None:
-        seen["commit"] += 1
 
     event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "begin", begin)
-    event.listen(engine, "commit", commit)
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", statement)
-        event.remove(engine, "begin", begin)
-        event.remove(engine, "commit", commit)
+
+
+@contextmanager
+def _tracing(conns: list[Any]) -> Iterator[dict[str, int]]:
+    """Count the round trips on psycopg connections from libpq's protocol trace: each time the client,
+    having sent messages, reads the server's (BEGIN, a statement, a pipeline's sync, COMMIT: one each).
+    The trace goes to a temporary file, in a pass of its own, never in a timed one."""
+    seen = {"round_trips": 0}
+    with tempfile.TemporaryFile("w+") as out:
+        flags = psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE
+        for conn in conns:
+            conn.pgconn.trace(out.fileno())
+            conn.pgconn.set_trace_flags(flags)
+        try:
+            yield seen
+        finally:
+            for conn in conns:
+                conn.pgconn.untrace()
+            out.seek(0)
+            # a message line: direction (F from the client, B from the server), length, message name
+            sides = [line[0] for line in out if re.match(r"[FB]\t\d+\t", line)]
+            seen["round_trips"] = sum(1 for a, b in itertools.pairwise(sides) if (a, b) == ("F", "B"))
+
+
+def _dbapi_connections(engine: sqlalchemy.Engine) -> list[Any]:
+    """The psycopg connection ``engine``'s pool hands the one writer."""
+    with engine.connect() as conn:
+        return [conn.connection.dbapi_connection]
 
 
 class _Raw:
@@ -157,7 +173,6 @@ class _Raw:
     def __init__(self, dsn: str, fund: int) -> None:
         self.conn = psycopg.connect(dsn)
         self.fund = fund
-        self.trips = 0
         with self.conn.cursor() as cur:
             cur.execute(
                 "SELECT id FROM revolve_account WHERE fund_id = %s AND role = 'fund_cash' AND sub = ''",
@@ -185,8 +200,8 @@ class _Raw:
             loan, version, receivable, _, _ = cur.fetchone()  # type: ignore[misc]
             cur.execute(
                 "SELECT number, due_date, principal, interest, fee FROM revolve_installment "
-                "WHERE loan_id = %s AND version = %s ORDER BY due_date, number",
-                (loan, version),
+                "WHERE fund_id = %s AND loan_id = %s AND version = %s ORDER BY due_date, number",
+                (fund, loan, version),
             )
             cur.fetchall()
             seq = count + 1
@@ -227,7 +242,6 @@ class _Raw:
                 (amount, amount, loan),
             )
         self.conn.commit()
-        self.trips += 12  # BEGIN, ten statements, COMMIT
 
 
 def _repay(ledger: Ledger, fund: int, k: int) -> None:
@@ -243,24 +257,32 @@ def one_writer(url: str, loans: int, n: int) -> None:
     engine = ledger.engine
     assert engine is not None
     ours, theirs, ratios = [], [], []
+    for k in range(ROUNDS):
+        chosen = range(k * n, (k + 1) * n)
+        t0 = time.perf_counter()
+        for m in chosen:
+            raw.repay(m)
+        b = n / (time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for m in chosen:
+            _repay(ledger, ours_fund, m)
+        a = n / (time.perf_counter() - t0)
+        ours.append(a)
+        theirs.append(b)
+        ratios.append(a / b)
+    # untimed passes on loans the timed rounds did not touch: round trips from the protocol trace (each
+    # connection traced apart), then statements as SQLAlchemy sees them
+    counted = min(n, 50)
+    first = ROUNDS * n
+    with _tracing(_dbapi_connections(engine)) as ours_trips:
+        for m in range(first, first + counted):
+            _repay(ledger, ours_fund, m)
+    with _tracing([raw.conn]) as raw_trips:
+        for m in range(first, first + counted):
+            raw.repay(m)
     with _counting(engine) as seen:
-        for k in range(ROUNDS):
-            chosen = range(k * n, (k + 1) * n)
-            t0 = time.perf_counter()
-            for m in chosen:
-                raw.repay(m)
-            b = n / (time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            for m in chosen:
-                _repay(ledger, ours_fund, m)
-            a = n / (time.perf_counter() - t0)
-            ours.append(a)
-            theirs.append(b)
-            ratios.append(a / b)
-    done = ROUNDS * n
-    trips = (
-        seen["statements"] - seen["pipelined"] + seen["pipelines"] + seen["begin"] + seen["commit"]
-    ) / done
+        for m in range(first + counted, first + 2 * counted):
+            _repay(ledger, ours_fund, m)
     ledger.close()
     raw.conn.close()
     print(
@@ -272,10 +294,12 @@ def one_writer(url: str, loans: int, n: int) -> None:
                 "raw_psycopg_per_s": round(statistics.median(theirs)),
                 "revolve_over_raw": round(statistics.median(ratios), 3),
                 "round_ratios": [round(r, 3) for r in ratios],
-                "revolve_round_trips_per_repayment": round(trips, 2),
-                "revolve_statements_per_repayment": round(seen["statements"] / done, 2),
-                "raw_round_trips_per_repayment": raw.trips / done,
+                "revolve_round_trips_per_repayment": round(ours_trips["round_trips"] / counted, 2),
+                "revolve_statements_per_repayment": round(seen["statements"] / counted, 2),
+                "raw_round_trips_per_repayment": round(raw_trips["round_trips"] / counted, 2),
+                "raw_statements_per_repayment": 10,
                 "target_per_s": 600,
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 **_common(url),
             }
         ),
@@ -337,6 +361,7 @@ def writers(url: str, loans: int, n: int) -> None:
                 "round_scalings": [round(r, 2) for r in ratios],
                 "target_scaling": 2.5,
                 "cpus": os.cpu_count(),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 **_common(url),
             }
         ),

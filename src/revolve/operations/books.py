@@ -151,12 +151,15 @@ class Books:
         *,
         replay_all: bool = False,
         unused_keys: frozenset[str] = frozenset(),
+        along: Callable[[list[PostedEntry]], None] | None = None,
     ) -> list[PostedEntry]:
         """Write entries after the unit's head; return them (a faithful retry as first posted).
 
         With ``replay_all``, a batch made only of retries raises :class:`Replay` so the transaction rolls
         back. ``unused_keys`` are idempotency keys the caller found unused under this transaction's
-        lock, so they are not looked up again.
+        lock, so they are not looked up again. ``along`` is given what this returns and runs the
+        caller's writes with the journal's, in their one round trip on PostgreSQL
+        (:func:`revolve.store.journal.write_entries`).
 
         Raises:
             AccountFundMismatch: an account of another fund.
@@ -193,14 +196,23 @@ class Books:
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted
             raise Replay(_financial([r for r in replays if r is not None], financial))
+
+        def answer(written: list[PostedEntry]) -> list[PostedEntry]:
+            remaining = iter(written)
+            return _financial([r if r is not None else next(remaining) for r in replays], financial)
+
         written = store_journal.write_entries(
-            unit.conn, unit.head, fresh, recorded_at=self.clock(), key=self.chain_key
+            unit.conn,
+            unit.head,
+            fresh,
+            recorded_at=self.clock(),
+            key=self.chain_key,
+            along=None if along is None else lambda written: along(answer(written)),
         )
         unit.head = store_funds.FundHead(
             fund, unit.head.count + len(written), written[-1].hash if written else unit.head.hash
         )
-        remaining = iter(written)
-        return _financial([r if r is not None else next(remaining) for r in replays], financial)
+        return answer(written)
 
     def check_window(self, unit: Unit, on: date, *, today: date | None = None) -> None:
         """Refuse a value date outside the fund's plausibility window (:func:`revolve.funds.check_window`);

@@ -209,7 +209,7 @@ class Corrections(Family):
                 ln,
                 found,
                 live=live,
-                versions=store_loans.schedule_versions(conn, ln.id),
+                versions=store_loans.schedule_versions(conn, ln.fund_id, ln.id),
                 release_seq=None if release is None else release.seq,
                 release=released,
                 guarantors={

@@ -163,7 +163,7 @@ class GuaranteeOperations(Family):
             require_active(ln, "guarantee_call")
             g_id = paying_guarantor(conn, f.id, ln, PayerKind.GUARANTOR, guarantor)
             assert g_id is not None
-            dues = store_loans.dues(conn, ln.id, ln.schedule_version)
+            dues = store_loans.dues(conn, f.id, ln.id, ln.schedule_version)
             asked = amount if amount is not None else due_by(dues, paid=ln.paid_in_version, on=on)
             if not asked.is_positive():
                 raise InvalidAmount(asked, reason="nothing_due", loan=ln.number, on=on.isoformat())

@@ -173,7 +173,7 @@ class PassbookPledges(Family):
                         payer=PayerKind.PASSBOOK,
                         guarantor_id=None,
                     )
-            its = store_loans.installments(conn, ln.id, ln.schedule_version)
+            its = found.installments
             interest, fee = accrued_of(unit, {ln.number: its}).get(ln.number, (0, 0))
             held = OpenLoan(
                 ln,

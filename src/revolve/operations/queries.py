@@ -64,7 +64,7 @@ class Queries(Family):
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
-            return store_loans.dues(conn, ln.id, version or ln.schedule_version)
+            return store_loans.dues(conn, found.id, ln.id, version or ln.schedule_version)
 
     def loan_terms(self, fund: FundRef, loan: Loan | int | str, *, version: int = 1) -> LoanTerms:
         """The terms a schedule version of a loan was generated from (the terms it was paid out on, unless
@@ -75,7 +75,7 @@ class Queries(Family):
         """
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
-            return store_loans.terms_of_version(conn, ln.id, version)
+            return store_loans.terms_of_version(conn, found.id, ln.id, version)
 
     def schedule_versions(self, fund: FundRef, loan: Loan | int | str) -> list[ScheduleVersion]:
         """Every schedule version of a loan; extensions and reschedulings keep the old ones.
@@ -85,7 +85,9 @@ class Queries(Family):
             UnknownFund: no fund has this id or code.
         """
         with self._books.reading(fund) as (conn, found):
-            return store_loans.schedule_versions(conn, store_loans.find_loan(conn, found.id, ref_of(loan)).id)
+            return store_loans.schedule_versions(
+                conn, found.id, store_loans.find_loan(conn, found.id, ref_of(loan)).id
+            )
 
     def receipts(self, fund: FundRef, loan: Loan | int | str) -> list[Receipt]:
         """Every receipt on a loan: repayments (by whom, how allocated) and recoveries.
@@ -118,8 +120,10 @@ class Queries(Family):
         with self._books.reading(fund) as (conn, found):
             ln = store_loans.find_loan(conn, found.id, ref_of(loan))
             versions = [
-                LoanSchedule(ln.id, v.version, v.effective_on, store_loans.dues(conn, ln.id, v.version))
-                for v in store_loans.schedule_versions(conn, ln.id)
+                LoanSchedule(
+                    ln.id, v.version, v.effective_on, store_loans.dues(conn, found.id, ln.id, v.version)
+                )
+                for v in store_loans.schedule_versions(conn, found.id, ln.id)
             ]
             return loan_position(
                 ln, versions, store_receipts.receipts(conn, ln.id), as_of=as_of

@@ -9,13 +9,14 @@ their entries, receipts, new schedule versions and the loans' state.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
 from revolve.errors import AlreadyVoided, Hint, InvalidEntry, UnknownLoan
 from revolve.guarantees import Guarantor
+from revolve.journal import PostedEntry
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
 from revolve.loans.dues import InstalmentRow, instalment_rows
 from revolve.loans.extension import decide_extension
@@ -100,7 +101,9 @@ def _decide(unit: Unit, held: OpenLoan, p: Payment, payer: PayerKind, g_id: int 
             held.order,
             held.since,
             held.rows,
-            store_loans.terms_of_version(unit.conn, held.loan.id, held.loan.schedule_version),
+            store_loans.terms_of_version(
+                unit.conn, held.loan.fund_id, held.loan.id, held.loan.schedule_version
+            ),
         )
     return decide_repayment(
         held,
@@ -208,7 +211,7 @@ class Repayments(Family):
                         payer=kind,
                         guarantor_id=g_id,
                     )
-            its = store_loans.installments(conn, ln.id, ln.schedule_version)
+            its = found.installments
             held = _open_loan(paying, its, accrued_of(unit, {ln.number: its}))
             outcome = _decide(unit, held, payment, kind, g_id)
             if paying.receivable is not None:
@@ -255,7 +258,7 @@ class Repayments(Family):
             found = store_loans.loans_for_payments(conn, f.id, refs)
             earlier = store_receipts.find_receipts(conn, f.id, (p.receipt for p in items))
             used = store_journal.keys_used(conn, f.id, (f"receipt:{p.receipt}" for p in items))
-            rows = store_loans.current_installments(conn, (p.loan.id for p in found.values()))
+            rows = store_loans.current_installments(conn, f.id, (p.loan.id for p in found.values()))
             accrued = accrued_of(unit, {p.loan.number: rows.get(p.loan.id, []) for p in found.values()})
             held: dict[int, OpenLoan] = {}
             outcomes: list[RepaymentOutcome] = []
@@ -303,12 +306,25 @@ class Repayments(Family):
     ) -> list[Receipt]:
         """Write decided payments: their entries, receipts, new schedule versions and loans' state."""
         conn, f = unit.conn, unit.fund
-        posted = self._books.write(unit, [e for o in outcomes for e in o.entries], unused_keys=unused)
-        seqs, at = [], 0
-        for o in outcomes:
-            seqs.append(posted[at].seq)
-            at += len(o.entries)
-        recorded = store_receipts.insert_receipts(conn, f.id, [o.receipt for o in outcomes], seqs)
+        sent: list[Callable[[], list[Receipt]]] = []
+        states = {o.state.id: o.state for o in outcomes}.values()  # each loan's after its last payment
+        # a new schedule version resets the loan's paid-in figure: its state is written after the version
+        versioned = any(o.version is not None for o in outcomes)
+
+        def receipts_and_loans(posted: list[PostedEntry]) -> None:
+            # sent with the journal's writes (one round trip on PostgreSQL); the ids are read after
+            seqs, at = [], 0
+            for o in outcomes:
+                seqs.append(posted[at].seq)
+                at += len(o.entries)
+            sent.append(store_receipts.send_receipts(conn, f.id, [o.receipt for o in outcomes], seqs))
+            if not versioned:
+                store_loans.update_loan_states(conn, states)
+
+        self._books.write(
+            unit, [e for o in outcomes for e in o.entries], unused_keys=unused, along=receipts_and_loans
+        )
+        recorded = sent[0]()
         for o in outcomes:
             if o.version is not None:
                 v = o.version
@@ -323,8 +339,8 @@ class Repayments(Family):
                     terms=store_rows.terms_to_json(v.schedule.terms),
                     installments=instalment_rows(v.schedule),
                 )
-        # each loan's state after the last of its payments
-        store_loans.update_loan_states(conn, {o.state.id: o.state for o in outcomes}.values())
+        if versioned:
+            store_loans.update_loan_states(conn, states)
         release_passbooks(conn, f.id, outcomes)
         return recorded
 
@@ -370,8 +386,8 @@ class Repayments(Family):
             outcome = decide_extension(
                 ln,
                 fund=f,
-                dues=store_loans.dues(conn, ln.id, ln.schedule_version),
-                terms=store_loans.terms_of_version(conn, ln.id, ln.schedule_version),
+                dues=store_loans.dues(conn, f.id, ln.id, ln.schedule_version),
+                terms=store_loans.terms_of_version(conn, f.id, ln.id, ln.schedule_version),
                 policy=policy_in_force(store_households.list_policies(conn, f.id), on),
                 on=on,
                 extra_periods=extra_periods,
@@ -393,4 +409,4 @@ class Repayments(Family):
                 approved_by=outcome.approved_by,
             )
             store_loans.record_extension(conn, outcome.state)
-            return store_loans.schedule_versions(conn, ln.id)[-1]
+            return store_loans.schedule_versions(conn, f.id, ln.id)[-1]

@@ -1,12 +1,13 @@
 """The driver fast path: statements built once at module level, run straight on the driver's cursor.
 
 Building a SQLAlchemy statement costs more than running it, so every statement an operation runs is
-built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, with nobody
-watching statements (no echo, SQL logging or cursor events), they go to the driver as SQLAlchemy
-compiled them, with SQLAlchemy's own conversions of every value bound and read; anywhere else they take
-the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT of many rows through the
-driver's own ``executemany``. No table is named here: the statements belong to the modules that build
-them.
+built once, at module level, and run with :func:`run` or :func:`run_many`. On SQLite, and on PostgreSQL
+through psycopg, with nobody watching statements (no echo, SQL logging or cursor events), they go to the
+driver as SQLAlchemy compiled them, with SQLAlchemy's own conversions of every value bound and read;
+anywhere else they take the ordinary ``Connection.execute`` road. :func:`insert_many` is a Core INSERT
+of many rows through the driver's own ``executemany``. On PostgreSQL, :func:`pipelined` sends a block's
+statements in one round trip, and :func:`send` reads a statement's rows after the block. No table is
+named here: the statements belong to the modules that build them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 from revolve.store.limits import check_prebuilt
 
-__all__ = ["Prebuilt", "insert_many", "pipelined", "recheck", "run", "run_many"]
+__all__ = ["Prebuilt", "insert_many", "pipelined", "recheck", "run", "run_many", "send"]
 
 _DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
 _PLANS: dict[tuple[int, str], _DriverPlan] = {}
@@ -49,6 +50,8 @@ class _Plan:
     binds: tuple[tuple[str, _Processor, bool, Any], ...]
     results: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: Callable[[Iterable[Any]], Any]
+    named: bool = False  # the SQL takes its parameters by name (psycopg's %(name)s), not by position
+    reads: bool = False  # it gives rows back (a SELECT, or a write with RETURNING)
 
 
 _RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
@@ -59,7 +62,8 @@ _DIRECT: weakref.WeakKeyDictionary[Connection, bool] = weakref.WeakKeyDictionary
 
 
 def _direct(conn: Connection) -> bool:
-    """Whether a statement may go straight to the driver: on SQLite, with nobody watching statements.
+    """Whether a statement may go straight to the driver: on SQLite, or on PostgreSQL through psycopg,
+    with nobody watching statements.
 
     Echo, SQL logging and cursor events see only what passes through ``Connection.execute``, so with any
     of them on, every statement takes that road.
@@ -67,8 +71,9 @@ def _direct(conn: Connection) -> bool:
     known = _DIRECT.get(conn)
     if known is None:
         dispatch = conn.dispatch
+        dialect = conn.dialect
         known = _DIRECT[conn] = (
-            conn.dialect.name == "sqlite"
+            (dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg"))
             and not conn.engine.echo
             and not _STATEMENT_LOG.isEnabledFor(logging.INFO)
             and not dispatch.before_cursor_execute
@@ -91,12 +96,18 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
         return _RUN_PLANS[cache_key]
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     plan = None
-    # expanding IN lists and literal-rendered values are completed by SQLAlchemy at each execution
-    if compiled.positiontup is not None and not (
-        compiled.post_compile_params or compiled.literal_execute_params
+    # psycopg takes parameters by name (%(name)s), each once whatever the times the SQL names it
+    named = compiled.positiontup is None and dialect.paramstyle == "pyformat"
+    order = list(dict.fromkeys(compiled.bind_names.values())) if named else compiled.positiontup
+    # expanding IN lists and literal-rendered values are completed by SQLAlchemy at each execution; a
+    # bind name the SQL escapes (a name with odd characters) is left to SQLAlchemy too
+    if (
+        order is not None
+        and not (compiled.post_compile_params or compiled.literal_execute_params)
+        and not compiled.escaped_bind_names
     ):
         binds = []
-        for name in compiled.positiontup:
+        for name in order:
             bind = compiled.binds[name]
             processor = cast(_Processor, bind.type.dialect_impl(dialect).bind_processor(dialect))
             supplied = name in keys or bind.required
@@ -111,27 +122,30 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
             if processor is not None:
                 results.append((index, cast(Callable[[Any], Any], processor)))
         row = namedtuple("Row", [column.key or f"col{i}" for i, column in enumerate(columns)], rename=True)  # type: ignore[misc]
-        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make)
+        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make, named, bool(columns))
     _RUN_PLANS[cache_key] = plan
     return plan
 
 
-def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...]:
-    return tuple(
+def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    values = tuple(
         (processor(params[name]) if processor else params[name]) if supplied else fixed
         for name, processor, supplied, fixed in plan.binds
     )
+    if plan.named:
+        return dict(zip([name for name, _, _, _ in plan.binds], values, strict=True))
+    return values
 
 
 def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: bool = True) -> list[Any]:
     """Run a statement built once at module level with ``params``; return its rows (columns by name, or
     plain tuples with ``named=False``, which a read of many rows makes faster).
 
-    This is the hot path's way to the database. On SQLite, with nobody watching statements (see
-    :func:`_direct`), the statement goes straight to the driver as SQLAlchemy compiled it, with
-    SQLAlchemy's own conversions of every value bound and read, and a driver error raised as SQLAlchemy
-    would raise it: that spares the work ``Connection.execute`` redoes on each call, a third of a
-    repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
+    This is the hot path's way to the database. On SQLite and on PostgreSQL through psycopg, with nobody
+    watching statements (see :func:`_direct`), the statement goes straight to the driver as SQLAlchemy
+    compiled it, with SQLAlchemy's own conversions of every value bound and read, and a driver error
+    raised as SQLAlchemy would raise it: that spares the work ``Connection.execute`` redoes on each call,
+    a third of a repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
     """
     direct = _direct(conn)
     if direct:
@@ -140,7 +154,47 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: b
     if plan is None:
         result = conn.execute(stmt, dict(params))
         return list(result.all()) if result.returns_rows else []
-    rows = _driver(conn, plan.sql, _bound(plan, params), many=False)
+    return _converted(
+        plan, _driver(conn, plan.sql, _bound(plan, params), many=False, reads=plan.reads), named
+    )
+
+
+def send(
+    conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: bool = True
+) -> Callable[[], list[Any]]:
+    """Run a statement built once at module level now, and read its rows later: the answer is a function
+    that gives them (see :func:`run`).
+
+    Inside a :func:`pipelined` block on PostgreSQL the statement is sent with the block's others and its
+    rows are read once the block has ended, so a write with RETURNING shares the block's one round trip
+    (reading them inside the block would wait for the server there). Anywhere else the statement runs
+    at once, as :func:`run` runs it.
+    """
+    plan = _plan(conn, stmt, tuple(params)) if _pipelining(conn) else None
+    if plan is None:
+        ready = run(conn, stmt, params, named=named)
+        return lambda: ready
+    check_prebuilt(stmt, (params,))
+    error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    args = _bound(plan, params)
+    try:
+        cursor.execute(plan.sql, args)
+    except error as exc:
+        cursor.close()
+        raise DBAPIError.instance(plan.sql, args, exc, error, dialect=conn.dialect) from exc
+
+    def later() -> list[Any]:
+        try:
+            return _converted(plan, cursor.fetchall() if plan.reads else [], named)
+        finally:
+            cursor.close()
+
+    return later
+
+
+def _converted(plan: _Plan, rows: Sequence[Any], named: bool) -> list[Any]:
+    """Rows as the driver gave them, with SQLAlchemy's result conversions, as named tuples or plain."""
     make = plan.row if named else tuple
     if not plan.results:
         return [make(r) for r in rows]
@@ -174,7 +228,7 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
 def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     """:func:`_bound` for many rows: each row's values picked in one step, then the few that need a
     bind processor (a date, on SQLite) converted."""
-    if not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
+    if plan.named or not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
         return [_bound(plan, row) for row in rows]
     names = [name for name, _, _, _ in plan.binds]
     pick = itemgetter(*names)
@@ -189,8 +243,9 @@ def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     return out
 
 
-def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
-    """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction."""
+def _driver(conn: Connection, sql: str, args: Any, *, many: bool, reads: bool = False) -> list[Any]:
+    """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction
+    (``reads``: it gives rows back)."""
     error = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
@@ -198,9 +253,16 @@ def _driver(conn: Connection, sql: str, args: Any, *, many: bool) -> list[Any]:
             cursor.executemany(sql, args)
             return []
         cursor.execute(sql, args)
-        return list(cursor.fetchall()) if cursor.description else []
+        # inside a pipeline the rows have not come yet: reading them waits for them
+        return list(cursor.fetchall()) if reads or cursor.description else []
     except error as exc:
-        raise DBAPIError.instance(sql, args, exc, error, dialect=conn.dialect, ismulti=many) from exc
+        # a lost connection is invalidated, as SQLAlchemy does, so the pool never hands it out again
+        lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, args, exc, error, dialect=conn.dialect, ismulti=many, connection_invalidated=lost
+        ) from exc
     finally:
         cursor.close()
 
@@ -271,19 +333,25 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
         conn.exec_driver_sql(sql, [p if isinstance(p, dict) else tuple(p) for p in params])
 
 
+def _pipelining(conn: Connection) -> bool:
+    """Whether :func:`pipelined` blocks on ``conn`` run in the driver's pipeline mode."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _direct(conn)
+
+
 @contextmanager
 def pipelined(conn: Connection) -> Iterator[None]:
     """Send the writes run inside the block together, in one round trip, where the driver can.
 
     On PostgreSQL through psycopg the block runs in the driver's pipeline mode: each statement is sent
     without waiting for its answer, and the block's end waits once for them all, so a write path of
-    several statements costs one round trip, not one per statement. Only statements whose results are
-    not read may run inside (INSERT and UPDATE without RETURNING): SQLAlchemy would find no rows in a
-    result that has not arrived yet. A driver error found at the block's end is raised as SQLAlchemy
-    raises one, so callers see what they would have seen from the statement itself. Elsewhere (SQLite:
-    no round trips to save) the block runs as it is.
+    several statements costs one round trip, not one per statement. A statement whose rows are read
+    inside the block (a read with :func:`run`) waits for the server there; one sent with :func:`send` is
+    read after the block, in its round trip. A driver error found at the block's end is raised as
+    SQLAlchemy raises one, so callers see what they would have seen from the statement itself. Elsewhere
+    (SQLite: no round trips to save), and where statements are watched (they take SQLAlchemy's road,
+    which cannot read rows that have not come yet: see :func:`_direct`), the block runs as it is.
     """
-    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+    if not _pipelining(conn):
         yield
         return
     dbapi_conn = conn.connection.dbapi_connection

@@ -11,7 +11,7 @@ the balance), update the touched accounts' balances and debit and credit turnove
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import cast
@@ -144,12 +144,16 @@ def write_entries(
     *,
     recorded_at: datetime,
     key: ChainKey | None = None,
+    along: Callable[[list[PostedEntry]], None] | None = None,
 ) -> list[PostedEntry]:
     """Number, chain and write entries after the fund's head; update balances and the head.
 
     The caller holds the head's row lock and has validated every entry. Each entry is written at
     digest version 2 (its idempotency key and ``recorded_at`` are in what the chain links) and, when
-    the fund is keyed, linked with HMAC under ``key``.
+    the fund is keyed, linked with HMAC under ``key``. ``along`` is given the entries written and runs
+    the caller's own writes with the journal's, in their round trip on PostgreSQL (see
+    :func:`revolve.store.driver.pipelined`: rows it reads with ``send`` are read after it); it runs
+    when nothing was written too.
 
     Raises:
         ChainKeyMissing, ChainKeyMismatch: the fund's chain is keyed and ``key`` is not its key.
@@ -226,6 +230,8 @@ def write_entries(
         )
         prev = new_hash
     if not posted:
+        if along is not None:
+            along(posted)
         return posted
     moved = [
         {
@@ -237,12 +243,14 @@ def write_entries(
         for aid in sorted(debits.keys() | credits.keys())
     ]
     try:
-        # the four writes read nothing back: on PostgreSQL they go in one round trip
+        # the four writes read nothing back: on PostgreSQL they go in one round trip, with the caller's
         with pipelined(conn):
             insert_many(conn, _INSERT_POSTINGS, posting_rows)
             insert_many(conn, _INSERT_ENTRIES, entry_rows)
             run_many(conn, _MOVE_BALANCES, moved)
             run(conn, _MOVE_HEAD, {"b_fund": fund_id, "b_count": seq, "b_hash": prev})
+            if along is not None:
+                along(posted)
     except DBAPIError as exc:
         # PostgreSQL: bigint out of range (SQLSTATE 22003); SQLite: revolve's balance-range trigger
         if getattr(exc.orig, "sqlstate", None) == "22003" or "balance out of range" in str(exc.orig):

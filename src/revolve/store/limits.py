@@ -12,6 +12,7 @@ calls :func:`check_lengths`) — so no write path can forget it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -99,6 +100,14 @@ def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
                 check_lengths(table, {key: value})
 
 
+# each statement's compilations for the check, by dialect and parameter keys: a statement built once at
+# module level and run on the ordinary road (PostgreSQL's, or anywhere statements are watched) is compiled
+# once, not at every execution (compiling costs more than running it); kept only while the statement lives
+_COMPILED: weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...]], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any, _options: Any) -> None:
     if (
         not isinstance(clauseelement, Insert | Update)
@@ -106,7 +115,15 @@ def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any
     ):
         return
     given = [dict(p) for p in multiparams] or [dict(params or {})]
-    compiled = clauseelement.compile(dialect=conn.dialect, column_keys=list(given[0]))
+    keys = tuple(given[0])
+    known = _COMPILED.get(clauseelement)
+    if known is None:
+        known = _COMPILED[clauseelement] = {}
+    compiled = known.get((conn.dialect.name, keys))
+    if compiled is None:
+        compiled = known[(conn.dialect.name, keys)] = clauseelement.compile(
+            dialect=conn.dialect, column_keys=list(keys)
+        )
     check_statement(clauseelement, (compiled.construct_params(p, _check=False) for p in given))
 
 

@@ -27,7 +27,7 @@ from revolve.money import Money
 from revolve.records import LOAN_COLUMNS, row_digest, schedule_digest
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
-from revolve.store.driver import run, run_many
+from revolve.store.driver import pipelined, run, run_many, send
 from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
 from revolve.store.record_key import record_key
 from revolve.store.rows import loan_of, loan_state_values, schedule_version_of, terms_from_json
@@ -115,11 +115,14 @@ class LoanForPayment:
         paying: the loan, its allocation order, its schedule's start and its receivable.
         receipt_taken: whether the receipt number asked about is already used in the fund.
         key_used: whether the idempotency key asked about is already used in the fund's journal.
+        installments: the instalments of the loan's current schedule version, oldest first (as
+            :func:`installments` reads them), read with it.
     """
 
     paying: PayingLoan
     receipt_taken: bool
     key_used: bool
+    installments: list[InstalmentRow]
 
 
 _SCHEDULE_SINCE = (
@@ -158,6 +161,29 @@ _FOR_PAYMENT = select(
     _KEY_USED.label("key_seq"),
 ).select_from(_WITH_RECEIVABLE)
 _FOR_PAYMENTS = by_ref(_FOR_PAYMENT, _LOAN, "number")
+# the instalments of the current schedule version of the loan a payment names, read beside the loan
+# (not after it: on PostgreSQL both go in one round trip)
+_CURRENT_DUES = (
+    select(
+        _INSTALLMENT.c.number,
+        _INSTALLMENT.c.due_date,
+        _INSTALLMENT.c.principal,
+        _INSTALLMENT.c.interest,
+        _INSTALLMENT.c.fee,
+    )
+    .select_from(
+        _INSTALLMENT.join(
+            _LOAN,
+            and_(
+                _LOAN.c.fund_id == _INSTALLMENT.c.fund_id,
+                _LOAN.c.id == _INSTALLMENT.c.loan_id,
+                _LOAN.c.schedule_version == _INSTALLMENT.c.version,
+            ),
+        )
+    )
+    .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
+)
+_CURRENT_DUES_BY_REF = by_ref(_CURRENT_DUES, _LOAN, "number")
 
 
 def _paying(row: Any) -> PayingLoan:
@@ -186,13 +212,28 @@ def loan_for_payment(
     Raises:
         UnknownLoan: no such loan in the fund.
     """
-    row = row_by_ref(conn, _FOR_PAYMENTS, fund_id, ref, receipt=receipt, key=key)
-    if row is None:
+    by_id = isinstance(ref, int)
+    with pipelined(conn):
+        loan = send(
+            conn,
+            _FOR_PAYMENTS.one_by_id if by_id else _FOR_PAYMENTS.one_by_code,
+            {"fund": fund_id, "ref": ref, "receipt": receipt, "key": key},
+        )
+        dues = send(
+            conn,
+            _CURRENT_DUES_BY_REF.one_by_id if by_id else _CURRENT_DUES_BY_REF.one_by_code,
+            {"fund": fund_id, "ref": ref},
+            named=False,
+        )
+    rows = loan()
+    if not rows:
         raise UnknownLoan(ref)
+    row = rows[0]
     return LoanForPayment(
         paying=_paying(row),
         receipt_taken=row.earlier_receipt_id is not None,
         key_used=row.key_seq is not None,
+        installments=dues(),
     )
 
 
@@ -424,17 +465,17 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
     run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
 
 
-def dues(conn: Connection, loan_id: int, version: int) -> tuple[Due, ...]:
+def dues(conn: Connection, fund_id: int, loan_id: int, version: int) -> tuple[Due, ...]:
     """The instalments of one schedule version, oldest first (by due date, then number: the order the
     waterfall fills them in, and the numbers' order, since a schedule's dates increase)."""
-    return as_dues(installments(conn, loan_id, version))
+    return as_dues(installments(conn, fund_id, loan_id, version))
 
 
-def schedule_versions(conn: Connection, loan_id: int) -> list[ScheduleVersion]:
+def schedule_versions(conn: Connection, fund_id: int, loan_id: int) -> list[ScheduleVersion]:
     """Every schedule version of a loan, oldest first (the old ones are kept)."""
     rows = conn.execute(
         select(ScheduleVersionRow.__table__)
-        .where(ScheduleVersionRow.loan_id == loan_id)
+        .where(ScheduleVersionRow.fund_id == fund_id, ScheduleVersionRow.loan_id == loan_id)
         .order_by(ScheduleVersionRow.version)
     )
     return [schedule_version_of(r) for r in rows]
@@ -519,14 +560,19 @@ _DUES_OLDEST_FIRST = (
         _INSTALLMENT.c.interest,
         _INSTALLMENT.c.fee,
     )
-    .where(_INSTALLMENT.c.loan_id == bindparam("loan"), _INSTALLMENT.c.version == bindparam("version"))
+    # the fund leads the key (fund, loan, version, number): without it PostgreSQL scans every instalment
+    .where(
+        _INSTALLMENT.c.fund_id == bindparam("fund"),
+        _INSTALLMENT.c.loan_id == bindparam("loan"),
+        _INSTALLMENT.c.version == bindparam("version"),
+    )
     .order_by(_INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
 
-def installments(conn: Connection, loan_id: int, version: int) -> list[InstalmentRow]:
+def installments(conn: Connection, fund_id: int, loan_id: int, version: int) -> list[InstalmentRow]:
     """The instalments of one schedule version as a payment reads them, oldest first."""
-    return run(conn, _DUES_OLDEST_FIRST, {"loan": loan_id, "version": version}, named=False)
+    return run(conn, _DUES_OLDEST_FIRST, {"fund": fund_id, "loan": loan_id, "version": version}, named=False)
 
 
 _ALL_VERSIONS_DUES = (
@@ -568,24 +614,29 @@ _CURRENT_INSTALLMENTS = (
             _LOAN.c.schedule_version == _INSTALLMENT.c.version,
         ),
     )
-    .where(any_of(_INSTALLMENT.c.loan_id))
+    .where(_INSTALLMENT.c.fund_id == bindparam("fund"), any_of(_INSTALLMENT.c.loan_id))
     .order_by(_INSTALLMENT.c.loan_id, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
 
-def current_installments(conn: Connection, loan_ids: Iterable[int]) -> dict[int, list[InstalmentRow]]:
-    """The instalments of each loan's current schedule version, oldest first, read in a few statements."""
+def current_installments(
+    conn: Connection, fund_id: int, loan_ids: Iterable[int]
+) -> dict[int, list[InstalmentRow]]:
+    """The instalments of each of the fund's loans' current schedule version, oldest first, read in a
+    few statements."""
     found: dict[int, list[InstalmentRow]] = {}
-    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False):
+    for row in select_in(conn, _CURRENT_INSTALLMENTS, loan_ids, named=False, fund=fund_id):
         found.setdefault(row[0], []).append(row[1:])
     return found
 
 
-def terms_of_version(conn: Connection, loan_id: int, version: int) -> LoanTerms:
+def terms_of_version(conn: Connection, fund_id: int, loan_id: int, version: int) -> LoanTerms:
     """The terms a schedule version was generated from."""
     text = conn.execute(
         select(ScheduleVersionRow.terms).where(
-            ScheduleVersionRow.loan_id == loan_id, ScheduleVersionRow.version == version
+            ScheduleVersionRow.fund_id == fund_id,
+            ScheduleVersionRow.loan_id == loan_id,
+            ScheduleVersionRow.version == version,
         )
     ).scalar_one()
     return terms_from_json(text)

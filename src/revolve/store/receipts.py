@@ -7,7 +7,7 @@ Every function works inside the caller's transaction and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import cast
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select
 
 from revolve.loans import Receipt, WriteOff
 from revolve.money import Money
-from revolve.store.driver import run, run_many
+from revolve.store.driver import run, run_many, send
 from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import receipt_of, receipt_values, write_off_of
 from revolve.store.schema import LoanRow, ReceiptRow, WriteOffRow
@@ -76,12 +76,24 @@ def insert_receipts(
 ) -> list[Receipt]:
     """Record receipts (numbers unique in the fund), each posted by the journal entry in ``seqs``, in
     one statement; return them with their ids and entries."""
+    return send_receipts(conn, fund_id, receipts, seqs)()
+
+
+def send_receipts(
+    conn: Connection, fund_id: int, receipts: Sequence[Receipt], seqs: Sequence[int]
+) -> Callable[[], list[Receipt]]:
+    """:func:`insert_receipts`, whose answer is read later: one receipt's id is read after the
+    :func:`revolve.store.driver.pipelined` block it is written in (see :func:`revolve.store.driver.send`)."""
     rows = [receipt_values(fund_id, r, s) for r, s in zip(receipts, seqs, strict=True)]
     if len(rows) == 1:
-        ids = {receipts[0].receipt: run(conn, _INSERT_RECEIPT, rows[0])[0][0]}
-    else:
-        run_many(conn, _INSERT_RECEIPTS, rows)
-        ids = dict(select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
+        sent = send(conn, _INSERT_RECEIPT, rows[0])
+        return lambda: _with_ids(receipts, seqs, {receipts[0].receipt: sent()[0][0]})
+    run_many(conn, _INSERT_RECEIPTS, rows)
+    ids = dict(select_in(conn, _RECEIPT_IDS, (r.receipt for r in receipts), fund=fund_id))
+    return lambda: _with_ids(receipts, seqs, ids)
+
+
+def _with_ids(receipts: Sequence[Receipt], seqs: Sequence[int], ids: dict[str, int]) -> list[Receipt]:
     return [
         # built field by field: dataclasses.replace costs several times more
         Receipt(
