@@ -97,6 +97,7 @@ EXPECTED_ALL = [
     "InvalidOrgTree",
     "InvalidRate",
     "InvalidReport",
+    "InvalidSetting",
     "InvalidTerms",
     "Ledger",
     "Loan",

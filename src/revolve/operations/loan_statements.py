@@ -102,8 +102,8 @@ class LoanStatements(Family):
             batch = (
                 store_households.find_batch(conn, found.id, ln.batch_id) if ln.batch_id is not None else None
             )
-            schedule = tuple(store_loans.schedule_versions(conn, ln.id))
-            dues = store_loans.dues_by_version(conn, ln.id)
+            schedule = tuple(store_loans.schedule_versions(conn, found.id, ln.id))
+            dues = store_loans.dues_by_version(conn, found.id, ln.id)
             receipts = tuple(store_receipts.receipts(conn, ln.id))
             guarantors = tuple(
                 (store_guarantors.find_guarantor(conn, found.id, g), pledged)

@@ -584,15 +584,16 @@ _ALL_VERSIONS_DUES = (
         _INSTALLMENT.c.interest,
         _INSTALLMENT.c.fee,
     )
-    .where(_INSTALLMENT.c.loan_id == bindparam("loan"))
+    .where(_INSTALLMENT.c.fund_id == bindparam("fund"), _INSTALLMENT.c.loan_id == bindparam("loan"))
     .order_by(_INSTALLMENT.c.version, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
 )
 
 
-def dues_by_version(conn: Connection, loan_id: int) -> dict[int, tuple[Due, ...]]:
-    """The instalments of every schedule version of a loan, by version, oldest first (one statement)."""
+def dues_by_version(conn: Connection, fund_id: int, loan_id: int) -> dict[int, tuple[Due, ...]]:
+    """The instalments of every schedule version of a loan, by version, oldest first (one statement, by
+    the instalments' key: the fund leads it)."""
     rows: dict[int, list[InstalmentRow]] = {}
-    for row in run(conn, _ALL_VERSIONS_DUES, {"loan": loan_id}, named=False):
+    for row in run(conn, _ALL_VERSIONS_DUES, {"fund": fund_id, "loan": loan_id}, named=False):
         rows.setdefault(int(row[0]), []).append(row[1:])
     return {version: as_dues(found) for version, found in rows.items()}
 
