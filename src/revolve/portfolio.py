@@ -60,30 +60,47 @@ class GuaranteeLink:
 class SettledLoans:
     """The loans of a fund settled before a day, summed up instead of read one by one.
 
-    A loan is *settled before* ``before`` when, as the books stand now, it is closed (结清) before that
-    day, repaid in full by its own repayments (its principal repaid equals its principal, so nothing is
-    outstanding), has a single schedule version (no extension or prepayment rebuilt it), and has no
-    instalment falling due, no receipt and no schedule change on or after that day. From ``before`` on,
-    such a loan's part in every figure of :func:`revolve.metrics.period_figures` is the same whatever
-    the period, so long as the period starts on or after ``before``: it counts in the loans, rounds,
-    households and principal lent to date, in what was recovered to date and, as a matured loan, in
-    principal fallen due and recovered against it (both its whole schedule); it is outstanding,
-    late, due or paid in no such period. Computed from the books when read (never stored), so a receipt
-    voided later, a recovery or a reopened period can never leave it stale.
+    A loan is *settled before* ``before`` when, as the books stand when read, it was closed (结清) before
+    that day by repayments of its whole principal, under its first and only schedule version, and has no
+    instalment falling due and no receipt on or after that day (the rule is written once, in
+    :mod:`revolve.store.settled`). For a period starting on ``before`` or later, such a loan's part in
+    :func:`revolve.metrics.period_figures` is the same whatever the period:
+
+    * it was lent before the period: one loan of its round in 累计发放笔数 and ``loans_by_round``, its
+      principal in 累计发放额, its household among those served and helped (a distinct set, so a
+      household with a live loan too counts once); never in the period's own lending;
+    * every repayment is dated before the period: its principal in ``recovered_to_date``, nothing in
+      the period's recoveries, interest or fees; as a closed loan it owes nothing on any later day, so
+      it is in no outstanding, ageing, PAR, 逾期 or restructured figure, nor in any area line;
+    * every instalment fell due before the period: nothing due in the period (到期还款率), and to date
+      its whole schedule has fallen due (its version's principal, ``fallen_due``) and the smaller of
+      that and its principal repaid counts as recovered against it (回收率);
+    * it closed before the period's end: its household is among those whose loan closed (脱贫率（已结清户）).
+
+    Nothing is stored: the summary is computed when the snapshot is read, so a receipt voided later, a
+    recovery or a reopened period (反结账) can never leave it stale — a loan they touch is no longer
+    settled and is read one by one again. Written-off loans are never settled (a recovery can come at
+    any time), nor are voided ones.
     """
 
     before: date
     """The day from which the summary holds: figures may be asked for periods starting then or later."""
     by_round: tuple[tuple[int, int], ...]
-    """(round, loans) for each round (轮次) of the settled loans, by round."""
+    """(round, loans) for each round (轮次) of the settled loans, by round: adds to ``loans_by_round``,
+    ``max_round`` and ``loans_to_date``."""
     principal: Money
-    """Their principal lent, which is also their principal repaid (every repayment dated before ``before``)."""
+    """Their principal lent, which is also their principal repaid (every repayment dated before ``before``).
+
+    Adds to 累计发放额 (``disbursed_to_date``) and to ``recovered_to_date``."""
     fallen_due: Money
-    """The principal of their schedules' instalments (all fallen due before ``before``)."""
+    """The principal of their schedules' instalments (all fallen due before ``before``): adds to
+    ``fallen_due_to_date``."""
     recovered_against_due: Money
-    """Per loan the smaller of principal repaid and principal fallen due, summed."""
+    """Per loan the smaller of principal repaid and principal fallen due, summed: adds to
+    ``recovered_against_due``."""
     households: frozenset[int]
-    """The households they were lent to (each closed its loan before ``before``)."""
+    """The households they were lent to (each closed its loan before ``before``): joins the sets of
+    households served, helped and closed (and so their national IDs, :class:`~revolve.mothers.HouseholdKeys`)."""
 
     @property
     def loans(self) -> int:
