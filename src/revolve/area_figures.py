@@ -73,7 +73,15 @@ def overdue_by_area(portfolio: Portfolio, *, on: date, areas: Mapping[int, int |
 
     Returns:
         One line per area with principal outstanding, ordered by area id (no area last).
+
+    Raises:
+        ValueError: the portfolio sums up loans settled before a day after ``on`` (a loan settled before
+            ``on`` has nothing outstanding then, so it is in no line).
     """
+    if portfolio.settled is not None and on < portfolio.settled.before:
+        raise ValueError(
+            f"the portfolio sums up the loans settled before {portfolio.settled.before}, not {on}"
+        )
     org_of = {h.id: h.org_id for h in portfolio.households}
     schedules = schedules_by_loan(portfolio)
     receipts = receipts_by_loan(portfolio)

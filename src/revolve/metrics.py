@@ -283,10 +283,17 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
     """The fund's figures for ``[start, end]``; cumulative figures are taken at ``end``.
 
     Args:
-        portfolio: the fund's snapshot (``Ledger.portfolio``).
+        portfolio: the fund's snapshot (``Ledger.portfolio``); when it sums up the loans settled before a
+            day (:class:`~revolve.portfolio.SettledLoans`), their constant part is added to the figures.
         start: the period's first day.
         end: the period's last day.
+
+    Raises:
+        ValueError: the portfolio sums up loans settled before a day after ``start``.
     """
+    settled = portfolio.settled
+    if settled is not None and start < settled.before:
+        raise ValueError(f"the portfolio sums up the loans settled before {settled.before}, not {start}")
     schedules = schedules_by_loan(portfolio)
     receipts = receipts_by_loan(portfolio)
     before = date.fromordinal(start.toordinal() - 1)
@@ -318,6 +325,16 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
     restructured, loans_restructured = _ZERO, 0
     rounds: dict[int, int] = defaultdict(int)
     closed_households: set[int] = set()
+    loan_households: set[int] = set()
+    if settled is not None:
+        # settled before the period: lent, repaid in full and closed, every instalment fallen due
+        for number, loans in settled.by_round:
+            rounds[number] += loans
+        recovered_to_date += settled.principal
+        fallen_due += settled.fallen_due
+        against_due += settled.recovered_against_due
+        closed_households |= settled.households
+        loan_households |= settled.households
     for loan in lent:
         mine = receipts[loan.id]
         plan = schedules[loan.id]
@@ -359,7 +376,7 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
     outflows = [o for o in portfolio.outflows if start <= o.on <= end]
     to_date = [o for o in portfolio.outflows if o.on <= end]
     aided = {o.household_id for o in to_date if o.kind in ("grant", "subsidy") and o.household_id is not None}
-    loan_households = {ln.household_id for ln in lent}
+    loan_households |= {ln.household_id for ln in lent}
     helped = loan_households | aided
 
     in_place = funds_in_place(portfolio.capital_pledges, on=end)
@@ -374,8 +391,9 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         capital_by_source=dict(by_source),
         capital=Money.total(by_source.values()),
         disbursed_to_date=Money.total(ln.principal for ln in lent)
+        + (settled.principal if settled is not None else _ZERO)
         + Money.total(amount for day, amount in portfolio.lent_before_opening if day <= end),
-        loans_to_date=len(lent),
+        loans_to_date=sum(rounds.values()),
         households_served=len(loan_households),
         households_helped=len(loan_households | aided),
         disbursed=Money.total(ln.principal for ln in lent_now),

@@ -17,7 +17,15 @@ from revolve.households import Household, HouseholdRecord
 from revolve.loans.records import Batch, Loan, LoanSchedule, Receipt, WriteOff
 from revolve.money import Money
 
-__all__ = ["Contribution", "GuaranteeLink", "Outflow", "Portfolio", "receipts_by_loan", "schedules_by_loan"]
+__all__ = [
+    "Contribution",
+    "GuaranteeLink",
+    "Outflow",
+    "Portfolio",
+    "SettledLoans",
+    "receipts_by_loan",
+    "schedules_by_loan",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,58 @@ class GuaranteeLink:
 
 
 @dataclass(frozen=True, slots=True)
+class SettledLoans:
+    """The loans of a fund settled before a day, summed up instead of read one by one.
+
+    A loan is *settled before* ``before`` when, as the books stand when read, it was closed (结清) before
+    that day by repayments of its whole principal, under its first and only schedule version, and has no
+    instalment falling due and no receipt on or after that day (the rule is written once, in
+    :mod:`revolve.store.settled`). For a period starting on ``before`` or later, such a loan's part in
+    :func:`revolve.metrics.period_figures` is the same whatever the period:
+
+    * it was lent before the period: one loan of its round in 累计发放笔数 and ``loans_by_round``, its
+      principal in 累计发放额, its household among those served and helped (a distinct set, so a
+      household with a live loan too counts once); never in the period's own lending;
+    * every repayment is dated before the period: its principal in ``recovered_to_date``, nothing in
+      the period's recoveries, interest or fees; as a closed loan it owes nothing on any later day, so
+      it is in no outstanding, ageing, PAR, 逾期 or restructured figure, nor in any area line;
+    * every instalment fell due before the period: nothing due in the period (到期还款率), and to date
+      its whole schedule has fallen due (its version's principal, ``fallen_due``) and the smaller of
+      that and its principal repaid counts as recovered against it (回收率);
+    * it closed before the period's end: its household is among those whose loan closed (脱贫率（已结清户）).
+
+    Nothing is stored: the summary is computed when the snapshot is read, so a receipt voided later, a
+    recovery or a reopened period (反结账) can never leave it stale — a loan they touch is no longer
+    settled and is read one by one again. Written-off loans are never settled (a recovery can come at
+    any time), nor are voided ones.
+    """
+
+    before: date
+    """The day from which the summary holds: figures may be asked for periods starting then or later."""
+    by_round: tuple[tuple[int, int], ...]
+    """(round, loans) for each round (轮次) of the settled loans, by round: adds to ``loans_by_round``,
+    ``max_round`` and ``loans_to_date``."""
+    principal: Money
+    """Their principal lent, which is also their principal repaid (every repayment dated before ``before``).
+
+    Adds to 累计发放额 (``disbursed_to_date``) and to ``recovered_to_date``."""
+    fallen_due: Money
+    """The principal of their schedules' instalments (all fallen due before ``before``): adds to
+    ``fallen_due_to_date``."""
+    recovered_against_due: Money
+    """Per loan the smaller of principal repaid and principal fallen due, summed: adds to
+    ``recovered_against_due``."""
+    households: frozenset[int]
+    """The households they were lent to (each closed its loan before ``before``): joins the sets of
+    households served, helped and closed (and so their national IDs, :class:`~revolve.mothers.HouseholdKeys`)."""
+
+    @property
+    def loans(self) -> int:
+        """How many loans are settled."""
+        return sum(n for _, n in self.by_round)
+
+
+@dataclass(frozen=True, slots=True)
 class Portfolio:
     """Everything a report needs about one fund, read in one go: a frozen snapshot of its lending.
 
@@ -75,6 +135,10 @@ class Portfolio:
     day it counts from (empty when the books began in revolve): 累计发放 and 滚动次数 include it."""
     capital_pledges: tuple[CapitalPledge, ...] = ()
     """The register of pledges of capital (认捐), each with the contributions received on it: 资金到位率."""
+    settled: SettledLoans | None = None
+    """When the snapshot was read for periods from a day on (``Ledger.portfolio(settled_before=…)``), the
+    loans settled before that day, summed up: ``loans``, ``schedules``, ``receipts`` and ``guarantees`` then
+    hold only the other loans' (None: every loan is read one by one)."""
 
 
 def schedules_by_loan(portfolio: Portfolio) -> dict[int, list[LoanSchedule]]:

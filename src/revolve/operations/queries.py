@@ -142,16 +142,24 @@ class Queries(Family):
         positions = (loan_position(ln, schedules[ln.id], receipts[ln.id], as_of=as_of) for ln in p.loans)
         return ageing((pos.outstanding, pos.days_past_due) for pos in positions if pos.outstanding.fen > 0)
 
-    def portfolio(self, fund: FundRef) -> Portfolio:
+    def portfolio(self, fund: FundRef, *, settled_before: date | None = None) -> Portfolio:
         """A frozen snapshot of the fund's whole lending — loans, schedules, receipts, write-offs,
         contributions, outflows, households and their records, guarantors — read in one transaction,
         for reports to compute from.
 
+        Args:
+            fund: the fund.
+            settled_before: for a report of periods starting on this day or later: the loans settled
+                before it (closed and repaid in full, nothing falling due or received since) are summed
+                up in ``Portfolio.settled`` instead of read one by one, so the read grows with the
+                lending still live then, not with the fund's age. None: every loan is read.
+
         Raises:
             UnknownFund: no fund has this id or code.
+            InvalidDate: ``settled_before`` is not a date (a ``datetime`` or a text is refused).
         """
         with self._books.reading(fund) as (conn, found):
-            return load_portfolio(conn, found.id)
+            return load_portfolio(conn, found.id, settled_before=settled_before)
 
     def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
         """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds.

@@ -30,7 +30,7 @@ from revolve.orgs import Org, OrgLevel
 from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
-from revolve.reports.quarterly_form import quarterly_form
+from revolve.reports.quarterly_form import form_portfolios, portfolios_since, quarterly_form
 
 __all__ = ["build_quarterly", "overdue_areas", "period_of", "quarterly_figures"]
 
@@ -80,7 +80,7 @@ def quarterly_figures(
 ) -> tuple[PeriodFigures, Money]:
     """The period's figures of one fund or of every fund in an org's subtree, and their cash at the end."""
     funds, _ = _funds(ledger, fund, org)
-    return _figures(ledger, funds, [ledger.portfolio(f) for f in funds], start=start, end=end)
+    return _figures(ledger, funds, portfolios_since(ledger, funds, since=start), start=start, end=end)
 
 
 def _figures(
@@ -108,7 +108,7 @@ def overdue_areas(
     fund's (or subtree's) 逾期率.
     """
     funds, _ = _funds(ledger, fund, org)
-    return _overdue_areas(ledger, [ledger.portfolio(f) for f in funds], end=end, level=level)
+    return _overdue_areas(ledger, portfolios_since(ledger, funds, since=end), end=end, level=level)
 
 
 def _overdue_areas(
@@ -170,7 +170,7 @@ def build_quarterly(
     """
     start, end = period_of(year, quarter, half)
     funds, subject = _funds(ledger, fund, org)
-    portfolios = [ledger.portfolio(each) for each in funds]
+    portfolios = form_portfolios(ledger, funds, start=start, end=end)
     figures, cash = _figures(ledger, funds, portfolios, start=start, end=end)
     f = figures
     # each fund's portfolio is read once, for the figures, the form and the areas alike

@@ -29,7 +29,7 @@ from revolve.money import Money
 from revolve.portfolio import Portfolio
 from revolve.reports.model import Cell, Column, ColumnKind, Section, Table, Term
 
-__all__ = ["form_periods", "quarterly_form"]
+__all__ = ["form_periods", "form_portfolios", "portfolios_since", "quarterly_form"]
 
 _SET_IN = 2
 """The indent of a breakdown's first row (其中：…), in full-width spaces."""
@@ -108,6 +108,18 @@ def form_periods(start: date, end: date) -> tuple[tuple[date, date], tuple[date,
     return (start, end), (date(end.year, 1, 1), end), (_a_year_before(start), _a_year_before(end))
 
 
+def portfolios_since(ledger: Ledger, funds: Sequence[Fund], *, since: date) -> list[Portfolio]:
+    """The funds' portfolios for periods starting on ``since`` or later: the loans settled before it are
+    summed up, not read (:class:`revolve.portfolio.SettledLoans`), so a report costs what the lending
+    live since then costs, not what the funds' whole life does."""
+    return [ledger.portfolio(f, settled_before=since) for f in funds]
+
+
+def form_portfolios(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: date) -> list[Portfolio]:
+    """The funds' portfolios for the form's three columns, the earliest of which is last year's (上年同期)."""
+    return portfolios_since(ledger, funds, since=min(first for first, _ in form_periods(start, end)))
+
+
 def _column(
     ledger: Ledger,
     funds: Sequence[Fund],
@@ -140,7 +152,7 @@ def quarterly_form(
         funds: the funds the report covers (one, or every fund of an org's subtree).
         start: the period's first day.
         end: the period's last day.
-        portfolios: the funds' portfolios (``Ledger.portfolio``), when the caller has read them already.
+        portfolios: the funds' portfolios, when the caller has read them already (:func:`form_portfolios`).
         current: the period's own figures and cash at its end, when the caller has them already (the
             quarterly report does): the 本期数 column is then not computed twice.
 
@@ -150,7 +162,7 @@ def quarterly_form(
         only when a passbook was applied in one of the three periods.
     """
     if portfolios is None:
-        portfolios = [ledger.portfolio(f) for f in funds]  # read once, folded over three periods
+        portfolios = form_portfolios(ledger, funds, start=start, end=end)  # read once, folded over three
     this, year, prior = form_periods(start, end)
     columns = [
         _column(ledger, funds, portfolios, this, current),

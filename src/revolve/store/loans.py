@@ -28,7 +28,7 @@ from revolve.records import LOAN_COLUMNS, row_digest, schedule_digest
 from revolve.schedule import LoanTerms
 from revolve.store.accounts import ResolvedAccount
 from revolve.store.driver import pipelined, run, run_many, send
-from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_by_ref, select_in
+from revolve.store.lookup import any_of, by_ref, row_by_ref, rows_among, rows_by_ref, select_in
 from revolve.store.record_key import record_key
 from revolve.store.rows import loan_of, loan_state_values, schedule_version_of, terms_from_json
 from revolve.store.schema import (
@@ -254,15 +254,17 @@ def loans_for_payments(
     return {ref: _paying(row) for ref, row in rows_by_ref(conn, _PAYING_LOANS, fund_id, refs).items()}
 
 
-def list_loans(conn: Connection, fund_id: int, *, status: LoanStatus | None = None) -> list[Loan]:
-    """The fund's loans (of one status), in disbursement order; voided loans (冲正) only when asked for by
-    ``status=LoanStatus.VOIDED``."""
+def list_loans(
+    conn: Connection, fund_id: int, *, status: LoanStatus | None = None, among: Sequence[int] | None = None
+) -> list[Loan]:
+    """The fund's loans (of one status; of these ids, when given), in disbursement order; voided loans
+    (冲正) only when asked for by ``status=LoanStatus.VOIDED``."""
     stmt = select(LoanRow.__table__).where(LoanRow.fund_id == fund_id).order_by(LoanRow.id)
     if status is not None:
         stmt = stmt.where(LoanRow.status == status.value)
     else:
         stmt = stmt.where(LoanRow.status != LoanStatus.VOIDED.value)
-    return [loan_of(r) for r in conn.execute(stmt)]
+    return [loan_of(r) for r in rows_among(conn, stmt, LoanRow.id, among)]
 
 
 _LOAN_NUMBERS_USED = select(_LOAN.c.number).where(

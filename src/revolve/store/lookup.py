@@ -9,7 +9,7 @@ built and compiled once. No table is named here: each family passes its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, Table, bindparam
 
 from revolve.store.driver import run
 
-__all__ = ["ByRef", "any_of", "by_ref", "row_by_ref", "rows_by_ref", "select_in"]
+__all__ = ["ByRef", "any_of", "by_ref", "row_by_ref", "rows_among", "rows_by_ref", "select_in"]
 
 # a bulk read asks for this many values at a time, through an IN list of this many placeholders (a
 # shorter chunk repeats its first value), so that each such statement is built and compiled once
@@ -40,6 +40,25 @@ def select_in(
         chunk = wanted[start : start + _CHUNK]
         chunk += [chunk[0]] * (_CHUNK - len(chunk))
         rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}}, named=named)
+    return rows
+
+
+_AMONG = 5_000
+"""How many ids :func:`rows_among` asks for in one statement (SQLite takes at most 32,766 parameters)."""
+
+
+def rows_among(
+    conn: Connection, stmt: Select[*tuple[Any, ...]], column: Any, ids: Sequence[int] | None
+) -> list[Any]:
+    """The rows of ``stmt`` whose ``column`` is one of ``ids`` (all its rows when ``ids`` is None), read a
+    few thousand ids at a time. The ids are taken in increasing order, so rows ordered by ``column`` come
+    out in that order."""
+    if ids is None:
+        return list(conn.execute(stmt))
+    wanted = sorted(ids)
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _AMONG):
+        rows += conn.execute(stmt.where(column.in_(wanted[start : start + _AMONG]))).all()
     return rows
 
 

@@ -11,6 +11,7 @@ queries per loan.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,12 +22,15 @@ from revolve.chart import AccountRole
 from revolve.loans import LoanSchedule, LoanStatus
 from revolve.loans.dues import InstalmentRow, as_dues
 from revolve.money import Money
+from revolve.opening import eve
 from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
 from revolve.store.capital_pledges import list_capital_pledges
+from revolve.store.figures import principal_disbursed_between
 from revolve.store.funds import find_fund
 from revolve.store.guarantors import find_guarantor
 from revolve.store.households import household_records, list_batches, list_households
 from revolve.store.loans import list_loans
+from revolve.store.lookup import rows_among
 from revolve.store.opening import find_opening
 from revolve.store.receipts import write_offs
 from revolve.store.rows import receipt_of
@@ -44,22 +48,27 @@ from revolve.store.schema import (
     ScheduleVersionRow,
     SubsidyPaymentRow,
 )
+from revolve.store.settled import read_settled
 from revolve.store.voids import live, void_reversals
 
 __all__ = ["load_portfolio"]
 
 
-def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
+def _schedules(conn: Connection, fund_id: int, among: Sequence[int] | None) -> tuple[LoanSchedule, ...]:
     effective = {
         (int(loan_id), int(version)): on
-        for loan_id, version, on in conn.execute(
+        for loan_id, version, on in rows_among(
+            conn,
             select(
                 ScheduleVersionRow.loan_id, ScheduleVersionRow.version, ScheduleVersionRow.effective_on
-            ).where(ScheduleVersionRow.fund_id == fund_id)
+            ).where(ScheduleVersionRow.fund_id == fund_id),
+            ScheduleVersionRow.loan_id,
+            among,
         )
     }
     dues: dict[tuple[int, int], list[InstalmentRow]] = defaultdict(list)
-    for loan_id, version, number, due_date, principal, interest, fee in conn.execute(
+    for loan_id, version, number, due_date, principal, interest, fee in rows_among(
+        conn,
         select(
             InstallmentRow.loan_id,
             InstallmentRow.version,
@@ -70,7 +79,9 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
             InstallmentRow.fee,
         )
         .where(InstallmentRow.fund_id == fund_id)
-        .order_by(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number)
+        .order_by(InstallmentRow.loan_id, InstallmentRow.version, InstallmentRow.number),
+        InstallmentRow.loan_id,
+        among,
     ):
         dues[(int(loan_id), int(version))].append((number, due_date, principal, interest, fee))
     return tuple(
@@ -79,11 +90,14 @@ def _schedules(conn: Connection, fund_id: int) -> tuple[LoanSchedule, ...]:
     )
 
 
-def _receipts(conn: Connection, fund_id: int) -> tuple[Any, ...]:
-    rows = conn.execute(
+def _receipts(conn: Connection, fund_id: int, among: Sequence[int] | None) -> tuple[Any, ...]:
+    rows = rows_among(
+        conn,
         select(ReceiptRow.__table__)
         .where(ReceiptRow.fund_id == fund_id, live(ReceiptRow.fund_id, ReceiptRow.entry_seq))
-        .order_by(ReceiptRow.loan_id, ReceiptRow.value_date, ReceiptRow.id)
+        .order_by(ReceiptRow.loan_id, ReceiptRow.value_date, ReceiptRow.id),
+        ReceiptRow.loan_id,
+        among,
     )
     return tuple(receipt_of(r) for r in rows)
 
@@ -118,9 +132,15 @@ def _cash_by_entry(conn: Connection, fund_id: int, *, kinds: str) -> list[tuple[
     ]
 
 
-def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
-    """The fund's whole lending, as one frozen value."""
+def load_portfolio(conn: Connection, fund_id: int, *, settled_before: date | None = None) -> Portfolio:
+    """The fund's whole lending, as one frozen value.
+
+    With ``settled_before``, the loans settled before that day (:mod:`revolve.store.settled`) are summed
+    up in ``Portfolio.settled`` and their loans, schedules, receipts and guarantees are not read: the snapshot then
+    serves periods starting on that day or later.
+    """
     fund = find_fund(conn, fund_id)
+    settled, among = (None, None) if settled_before is None else read_settled(conn, fund_id, settled_before)
     # capital: contributions, and allocations (拨付) received or, negative, given
     contributions = tuple(
         Contribution(source, Money(total), day)
@@ -139,9 +159,7 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
             *(Contribution(source, amount, opening.on) for source, amount in opening.capital.items()),
             *contributions,
         )
-        brought = Money.total(
-            ln.principal for ln in list_loans(conn, fund_id) if ln.disbursed_on < opening.on
-        )
+        brought = principal_disbursed_between(conn, fund_id, None, eve(opening.on))
         history = ((opening.on, opening.lent_before - brought),)
     outflows: list[Outflow] = [
         Outflow("grant", Money(int(amount)), day, int(household))
@@ -180,20 +198,23 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
     )
     guarantees = tuple(
         GuaranteeLink(int(loan_id), int(gid), Money(int(pledged)))
-        for loan_id, gid, pledged in conn.execute(
+        for loan_id, gid, pledged in rows_among(
+            conn,
             select(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id, GuaranteeRow.pledged)
             .join(LoanRow, and_(LoanRow.fund_id == GuaranteeRow.fund_id, LoanRow.id == GuaranteeRow.loan_id))
             .where(GuaranteeRow.fund_id == fund_id, LoanRow.status != LoanStatus.VOIDED.value)
-            .order_by(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id)
+            .order_by(GuaranteeRow.loan_id, GuaranteeRow.guarantor_id),
+            GuaranteeRow.loan_id,
+            among,
         )
     )
     return Portfolio(
         fund_id=fund.id,
         fund_code=fund.code,
         fund_name=fund.name,
-        loans=tuple(list_loans(conn, fund_id)),
-        schedules=_schedules(conn, fund_id),
-        receipts=_receipts(conn, fund_id),
+        loans=tuple(list_loans(conn, fund_id, among=among)),
+        schedules=_schedules(conn, fund_id, among),
+        receipts=_receipts(conn, fund_id, among),
         write_offs=tuple(write_offs(conn, fund_id)),
         contributions=contributions,
         lent_before_opening=history,
@@ -204,4 +225,5 @@ def load_portfolio(conn: Connection, fund_id: int) -> Portfolio:
         guarantees=guarantees,
         batches=tuple(list_batches(conn, fund_id)),
         capital_pledges=tuple(list_capital_pledges(conn, fund_id)),
+        settled=settled,
     )

@@ -1,0 +1,127 @@
+"""The loans of a fund settled before a day, found and summed up in SQL (:class:`~revolve.portfolio.SettledLoans`).
+
+A report for periods from a day on needs nothing of a loan settled before that day but a few constant
+sums (see :class:`~revolve.portfolio.SettledLoans` for why each is constant), so :func:`read_settled`
+reads those sums, with the ids of the fund's other loans, whose rows
+:func:`revolve.store.portfolio.load_portfolio` then reads one by one. The test is made on the books as
+they stand when read, in the same transaction as the rest of the snapshot: nothing is stored, so a
+receipt voided, a recovery recorded or a period reopened since can never leave a summary stale.
+
+The rule, in one place (:func:`_settled`): a loan is settled before ``before`` when
+
+* it is closed (``status = closed``) on a day before ``before``, and was paid out before it;
+* its principal repaid (the loan's ``principal_paid``, which :meth:`revolve.Ledger.check` holds equal to
+  its live repayments, ``loan_conservation``) is its whole principal, so nothing is outstanding later;
+* it has only its first schedule version (no extension or prepayment made another: versions are
+  numbered from 1 up), effective before ``before``, and none of its instalments falls due on or after
+  ``before``; its principal due is that version's principal, which its instalments carry
+  (``schedules_sum_to_principal``);
+* it has no receipt at all (live or voided) dated on or after ``before``, nor under another version.
+
+Every test but the first is an index probe by the loan's id, so the read costs a pass over the fund's
+loans in the database and nothing in Python for each settled loan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CTE, Connection, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
+
+from revolve.loans import LoanStatus
+from revolve.money import Money
+from revolve.portfolio import SettledLoans
+from revolve.store.schema import InstallmentRow, LoanRow, ReceiptRow, ScheduleVersionRow
+
+__all__ = ["read_settled"]
+
+_FIRST_VERSION = 1
+
+
+def _settled(fund_id: int, before: date) -> CTE:
+    """The fund's loans settled before ``before``: id, round, principal, household and principal due."""
+    # aliases throughout, so that the tests (EXISTS) never take the loan or its version for their own rows
+    loan = aliased(LoanRow, name="settled_loan")
+    version = aliased(ScheduleVersionRow, name="settled_version")
+    other = aliased(ScheduleVersionRow, name="other_version")
+    due = aliased(InstallmentRow, name="later_due")
+    receipt = aliased(ReceiptRow, name="later_receipt")
+    return (
+        select(loan.id, loan.round, loan.principal, loan.household_id, version.principal.label("due"))
+        .join(
+            version,
+            and_(
+                version.fund_id == loan.fund_id,
+                version.loan_id == loan.id,
+                version.version == loan.schedule_version,
+            ),
+        )
+        .where(
+            loan.fund_id == fund_id,
+            loan.status == LoanStatus.CLOSED.value,
+            loan.closed_on < before,
+            loan.disbursed_on < before,
+            loan.principal_paid == loan.principal,
+            loan.schedule_version == _FIRST_VERSION,
+            version.effective_on < before,
+            ~exists().where(
+                other.fund_id == loan.fund_id, other.loan_id == loan.id, other.version != _FIRST_VERSION
+            ),
+            ~exists().where(
+                due.fund_id == loan.fund_id,
+                due.loan_id == loan.id,
+                due.version == _FIRST_VERSION,
+                due.due_date >= before,
+            ),
+            ~exists().where(
+                receipt.fund_id == loan.fund_id,
+                receipt.loan_id == loan.id,
+                or_(receipt.value_date >= before, receipt.schedule_version != _FIRST_VERSION),
+            ),
+        )
+        .cte("settled")
+    )
+
+
+def read_settled(conn: Connection, fund_id: int, before: date) -> tuple[SettledLoans, list[int]]:
+    """The fund's loans settled before ``before``, summed up, and the ids of all its other loans (voided
+    ones too), in one statement so that the rule is applied once.
+
+    The statement's rows are of three kinds, told apart by their first column: ``round`` (round, loans,
+    principal, principal due, recovered against due), ``household`` (a household lent to) and
+    ``other`` (the id of a loan not settled).
+    """
+    s = _settled(fund_id, before)
+    zero = literal(0)
+    # per loan, what counts as recovered against what fell due is the smaller of the two; the
+    # principal repaid is the principal (the rule's second test)
+    against = case((s.c.due < s.c.principal, s.c.due), else_=s.c.principal)
+    rows = conn.execute(
+        union_all(
+            select(
+                literal("round"),
+                s.c.round,
+                func.count(),
+                func.sum(s.c.principal),
+                func.sum(s.c.due),
+                func.sum(against),
+            ).group_by(s.c.round),
+            select(literal("household"), s.c.household_id, zero, zero, zero, zero).group_by(s.c.household_id),
+            select(literal("other"), LoanRow.id, zero, zero, zero, zero).where(
+                LoanRow.fund_id == fund_id, LoanRow.id.not_in(select(s.c.id))
+            ),
+        )
+    ).all()
+    rounds = sorted(
+        (int(r), int(n), int(p), int(d), int(a)) for kind, r, n, p, d, a in rows if kind == "round"
+    )
+    settled = SettledLoans(
+        before=before,
+        by_round=tuple((r, n) for r, n, _, _, _ in rounds),
+        principal=Money(sum(p for _, _, p, _, _ in rounds)),
+        fallen_due=Money(sum(d for _, _, _, d, _ in rounds)),
+        recovered_against_due=Money(sum(a for _, _, _, _, a in rounds)),
+        households=frozenset(int(h) for kind, h, *_ in rows if kind == "household"),
+    )
+    return settled, [int(i) for kind, i, *_ in rows if kind == "other"]
