@@ -175,23 +175,39 @@ class Books:
         if chart.government:
             # 平行记账: each financial entry followed by its budget entry, in the same chain
             batch, financial = _with_budget(batch, chart)
+        # each posting's account key, found once (an account of another fund refused before anything is
+        # read); a bulk post resolves thousands of postings
+        keys_of: list[list[AccountKey]] = []
         for entry in batch:
+            keys = []
             for posting in entry.postings:
                 account = posting.account
-                if isinstance(account, Account) and account.fund_id != fund.id:
-                    raise AccountFundMismatch(account.code, account_fund=account.fund_id, entry_fund=fund.id)
-        accounts = self._resolve(unit, {p.key for e in batch for p in e.postings})
+                if account.__class__ is not AccountKey:
+                    if isinstance(account, Account) and account.fund_id != fund.id:
+                        raise AccountFundMismatch(
+                            account.code, account_fund=account.fund_id, entry_fund=fund.id
+                        )
+                    account = posting.key
+                keys.append(account)
+            keys_of.append(keys)
+        accounts = self._resolve(unit, {key for keys in keys_of for key in keys})
         replays: list[PostedEntry | None] = []
         fresh: list[store_journal.PreparedEntry] = []
         seen_keys: set[str] = set()
-        for entry in batch:
-            prepared = store_journal.prepare(entry, [accounts[p.key] for p in entry.postings])
+        for entry, keys in zip(batch, keys_of, strict=True):
+            prepared = store_journal.prepare(entry, [accounts[key] for key in keys])
             # a faithful retry answers with the entry first posted, even once its period is closed
-            replay = self.replayed(unit.conn, fund.id, prepared, seen_keys, unused_keys, fund_code=fund.code)
+            replay = (
+                None
+                if entry.idempotency_key is None
+                else self.replayed(unit.conn, fund.id, prepared, seen_keys, unused_keys, fund_code=fund.code)
+            )
             replays.append(replay)
             if replay is None:
-                check_open(fund, entry.value_date)
-                self.check_window(unit, entry.value_date, today=today)
+                on = entry.value_date
+                check_open(fund, on)
+                if needs_window(on, today=today):
+                    self.check_window(unit, on, today=today)
                 fresh.append(prepared)
         if replay_all and batch and not fresh:
             # every entry is a retry: roll back whatever was opened and answer as first posted

@@ -278,6 +278,26 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _iso_remembered() -> Callable[[Any], Any]:
+    """:func:`_iso_text` for the rows of one insert, remembering what it made: the text of each ``date``
+    (an entry's postings share its value date, and a batch's entries a few dates), and of the last other
+    value (a batch's entries share one recording time), so each is formatted once."""
+    days: dict[date, str] = {}
+    last: list[Any] = [_iso_remembered, None]  # no value is this function
+
+    def iso(value: Any) -> Any:
+        if value.__class__ is date:
+            text = days.get(value)
+            if text is None:
+                text = days[value] = value.isoformat()
+            return text
+        if value is not last[0]:
+            last[0], last[1] = value, _iso_text(value)
+        return last[1]
+
+    return iso
+
+
 def _iso_on_sqlite(processor: _Processor, type_: Any, dialect: str) -> _Processor:
     """The processor :func:`insert_many` binds a column's values with: on SQLite, a date or datetime
     column the driver would hand to sqlite3's default adapters gets the same text made here, without a
@@ -319,7 +339,11 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
     else:
         # pick each row's values in the SQL's order in one step, then convert the few that need it
         pick = itemgetter(*names)
-        converts = [(index, f) for index, f in enumerate(processors) if f is not None]
+        converts = [
+            (index, _iso_remembered() if f is _iso_text else f)
+            for index, f in enumerate(processors)
+            if f is not None
+        ]
         params = []
         for row in rows:
             values = list(pick(row)) if len(names) > 1 else [pick(row)]

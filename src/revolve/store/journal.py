@@ -10,16 +10,19 @@ the balance), update the touched accounts' balances and debit and credit turnove
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring
 from typing import cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from revolve.chain import ChainKey, Checkpoint, SealExtras, link_digest, recorded_text, seal_mac
+from revolve.chart import AccountKey
 from revolve.errors import AmountOutOfRange, ChainKeyMismatch, ChainKeyMissing, UnknownEntry, UnknownFund
 from revolve.funds import Fund
 from revolve.invariants import ChainBreak, balanced
@@ -48,6 +51,10 @@ __all__ = [
     "verify_chain",
     "write_entries",
 ]
+
+_sha256 = hashlib.sha256
+# a JSON string as json.dumps(text, ensure_ascii=False) writes it, quotes included
+_quoted = encode_basestring
 
 _POSTING = cast(Table, PostingRow.__table__)
 _ENTRY = cast(Table, EntryRow.__table__)
@@ -110,15 +117,38 @@ class PreparedEntry:
 
 
 def prepare(entry: Entry, accounts: Sequence[ResolvedAccount]) -> PreparedEntry:
-    """Pair an entry's postings with their accounts and compute its content digest."""
-    digest = content_digest(
-        value_date=entry.value_date,
-        kind=entry.kind,
-        memo=entry.memo,
-        reverses=entry.reverses,
-        lines=[(acc.code, p.amount.fen) for acc, p in zip(accounts, entry.postings, strict=True)],
-    )
-    return PreparedEntry(entry=entry, accounts=tuple(accounts), digest=digest)
+    """Pair an entry's postings with their accounts and compute its content digest.
+
+    The digest is :func:`revolve.journal.content_digest`'s, its canonical JSON written here as the fast
+    chain walk writes it (:mod:`revolve.store.chain_walk`): the JSON encoder's own string quoting and
+    f-strings, not a ``json`` encoding of nested lists per entry (a bulk post prepares thousands). A value
+    that form might not write exactly as ``json`` does (an ``int`` subclass, say) goes to
+    ``content_digest`` itself; a test compares the two on random entries.
+    """
+    accounts = tuple(accounts)
+    day = entry.value_date.isoformat()
+    reverses = entry.reverses
+    exact = day.__class__ is str and (reverses is None or reverses.__class__ is int)
+    parts: list[str] = []
+    for acc, posting in zip(accounts, entry.postings, strict=True):
+        code, fen = acc.code, posting.amount.fen
+        if fen.__class__ is not int or not isinstance(code, str):
+            exact = False
+            break
+        parts.append(f"[{_quoted(code)},{fen}]")
+    if not exact:
+        digest = content_digest(
+            value_date=entry.value_date,
+            kind=entry.kind,
+            memo=entry.memo,
+            reverses=reverses,
+            lines=[(acc.code, p.amount.fen) for acc, p in zip(accounts, entry.postings, strict=True)],
+        )
+    else:
+        reversal = "null" if reverses is None else str(reverses)
+        text = f"[{_quoted(day)},{_quoted(entry.kind)},{_quoted(entry.memo)},{reversal},[{','.join(parts)}]]"
+        digest = _sha256(text.encode()).hexdigest()
+    return PreparedEntry(entry, accounts, digest)
 
 
 def chain_key_for(fund: Fund, key: ChainKey | None) -> ChainKey | None:
@@ -173,38 +203,57 @@ def write_entries(
     debits: dict[int, int] = defaultdict(int)
     credits: dict[int, int] = defaultdict(int)
     posted: list[PostedEntry] = []
+    # link_digest (version 2) and chain_hash written out, as the fast chain walk writes them: a bulk post
+    # links thousands of entries; a keyed chain's HMAC starts from the key's states computed once
+    sha256 = _sha256
+    mac = chain_key.macs() if chain_key is not None else None
+    link = f":{fund_id}:"
     for item in prepared:
         seq += 1
         entry = item.entry
         digest = item.digest
-        linked = link_digest(2, digest, idempotency_key=entry.idempotency_key, recorded_at=stamp)
-        new_hash = chain_hash(prev, fund_id=fund_id, seq=seq, digest=linked, key=chain_key)
+        idem = entry.idempotency_key
+        linked = sha256(f"2|{digest}|{'-' if idem is None else _quoted(idem)}|{stamp}".encode()).hexdigest()
+        message = f"{prev}{link}{seq}:{linked}".encode("ascii")
+        new_hash = sha256(message).hexdigest() if mac is None else mac(message)
+        value_date = entry.value_date
         lines = []
         for line_no, (acc, posting) in enumerate(zip(item.accounts, entry.postings, strict=True), start=1):
-            fen = posting.amount.fen
+            amount = posting.amount
+            fen = amount.fen
+            account_id = acc.id
             posting_rows.append(
                 {
                     "fund_id": fund_id,
                     "entry_seq": seq,
                     "line_no": line_no,
-                    "account_id": acc.id,
+                    "account_id": account_id,
                     "amount": fen,
-                    "value_date": entry.value_date,
+                    "value_date": value_date,
                 }
             )
             if fen > 0:
-                debits[acc.id] += fen
+                debits[account_id] += fen
             else:
-                credits[acc.id] -= fen
-            lines.append(PostedLine(line_no, acc.id, acc.code, posting.key, posting.amount))
+                credits[account_id] -= fen
+            named = posting.account
+            lines.append(
+                PostedLine(
+                    line_no,
+                    account_id,
+                    acc.code,
+                    named if named.__class__ is AccountKey else posting.key,
+                    amount,
+                )
+            )
         entry_rows.append(
             {
                 "fund_id": fund_id,
                 "seq": seq,
-                "value_date": entry.value_date,
+                "value_date": value_date,
                 "kind": entry.kind,
                 "memo": entry.memo,
-                "idempotency_key": entry.idempotency_key,
+                "idempotency_key": idem,
                 "reverses_seq": entry.reverses,
                 "content_digest": digest,
                 "prev_hash": prev,
@@ -217,10 +266,10 @@ def write_entries(
             PostedEntry(
                 fund_id=fund_id,
                 seq=seq,
-                value_date=entry.value_date,
+                value_date=value_date,
                 kind=entry.kind,
                 memo=entry.memo,
-                idempotency_key=entry.idempotency_key,
+                idempotency_key=idem,
                 reverses=entry.reverses,
                 lines=tuple(lines),
                 content_digest=digest,
