@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, exists, func, literal, select, update
+from sqlalchemy import Connection, Table, and_, exists, func, literal, select, tuple_, update
 
 from revolve.chain import ChainKey
 from revolve.chart import AccountRole
@@ -246,19 +246,18 @@ def _receipts(conn: Connection, fund_ids: Sequence[int]) -> list[ReceiptFigure]:
 
 def _unreceipted(conn: Connection, fund_ids: Sequence[int]) -> list[tuple[int, int, str]]:
     """Entries posted for a receipt (kind repayment.* or recovery) whose receipt row is gone: an anti-join
-    in SQL (PostgreSQL hashes the fund's receipts once; SQLite builds an automatic index on them)."""
-    receipted = (
-        select(ReceiptRow.entry_seq)
-        .where(ReceiptRow.fund_id == EntryRow.fund_id, ReceiptRow.entry_seq == EntryRow.seq)
-        .correlate(EntryRow)
-        .exists()
+    in SQL against the funds' receipts, read once (SQLite makes the list one ephemeral index, PostgreSQL
+    hashes it). A correlated NOT EXISTS, or an outer join, made SQLite search the fund's receipts once per
+    entry — quadratic in the book — as no index leads with the receipt's entry."""
+    receipted = select(ReceiptRow.fund_id, ReceiptRow.entry_seq).where(
+        ReceiptRow.fund_id.in_(fund_ids), ReceiptRow.entry_seq.is_not(None)
     )
     rows = conn.execute(
         select(EntryRow.fund_id, EntryRow.seq, EntryRow.idempotency_key).where(
             EntryRow.fund_id.in_(fund_ids),
             EntryRow.idempotency_key.like(_RECEIPT_KEY),
             EntryRow.kind.like("repayment.%") | (EntryRow.kind == "recovery"),
-            ~receipted,
+            tuple_(EntryRow.fund_id, EntryRow.seq).not_in(receipted),
         )
     ).all()
     return [(int(f), int(s), str(k)) for f, s, k in rows]
