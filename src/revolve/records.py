@@ -143,10 +143,14 @@ def _canon(value: object) -> object:
     return str(value)
 
 
+# what json.dumps(..., ensure_ascii=False, separators=(",", ":")) uses, built once rather than per record
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def record_digest(kind: str, parts: Iterable[object], key: ChainKey | None = None) -> str:
     """SHA-256 (64 hex digits) over a record's kind and its values, in a canonical JSON form; under a
     keyed fund's chain key, HMAC-SHA256 instead, so that an editor without the key cannot recompute it."""
-    text = json.dumps([kind, *(_canon(p) for p in parts)], ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode([kind, *map(_canon, parts)])
     if key is not None:
         return hmac.new(key.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -14,7 +14,8 @@ calls :func:`check_lengths`) — so no write path can forget it.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import methodcaller
 from typing import Any
 
 from sqlalchemy import Engine, Insert, String, Update, event
@@ -87,11 +88,17 @@ def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
     table, texts = plan
     if not texts:
         return
-    for values in rows:
-        for key, limit in texts:
-            value = values.get(key)
-            if value.__class__ is str and ((limit and len(value) > limit) or "\x00" in value):
-                check_lengths(table, {key: value})
+    listed = rows if isinstance(rows, Sequence) else list(rows)
+    # a column at a time over all the rows, the length and NUL tests in C (max, str.join); a value
+    # found wanting is looked for again row by row, so the refusal names the first one
+    for key, limit in texts:
+        strings = [value for value in map(methodcaller("get", key), listed) if value.__class__ is str]
+        if strings and ((limit and max(map(len, strings)) > limit) or "\x00" in "".join(strings)):
+            for values in listed:
+                for k, n in texts:
+                    value = values.get(k)
+                    if value.__class__ is str and ((n and len(value) > n) or "\x00" in value):
+                        check_lengths(table, {k: value})
 
 
 # each compiled INSERT or UPDATE on a revolve table → (table, its parameters that are text columns, with
