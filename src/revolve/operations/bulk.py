@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from revolve.errors import InvalidEntry, RevolveError
 
-__all__ = ["Mark", "collector_paused", "item", "items", "unmarked"]
+__all__ = ["Mark", "collector_paused", "item", "items", "refused", "unmarked"]
 
 _Item = TypeVar("_Item")
 
@@ -35,9 +35,15 @@ def item(index: int, label: str) -> Iterator[None]:
     try:
         yield
     except RevolveError as exc:
-        exc.item = index
-        exc.add_note(f"item {index} ({label}) of the batch was refused; nothing was written")
+        refused(exc, index, label)
         raise
+
+
+def refused(exc: RevolveError, index: int, label: str) -> None:
+    """Mark ``exc`` as the refusal of item ``index`` of a bulk operation (as :func:`item` does), for a loop
+    that catches a refusal once around all its items rather than entering :func:`item` per item."""
+    exc.item = index
+    exc.add_note(f"item {index} ({label}) of the batch was refused; nothing was written")
 
 
 def items(given: Iterable[_Item], kind: type[_Item]) -> list[_Item]:

@@ -14,7 +14,7 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import check_choice, ref_of
-from revolve.errors import AlreadyVoided, Hint, InvalidEntry, UnknownLoan
+from revolve.errors import AlreadyVoided, Hint, InvalidEntry, RevolveError, UnknownLoan
 from revolve.guarantees import Guarantor
 from revolve.journal import PostedEntry
 from revolve.loans import Component, Loan, LoanStatus, Receipt, ScheduleVersion
@@ -248,10 +248,13 @@ class Repayments(Family):
     def _repay_many(self, fund: FundRef, items: list[Payment]) -> list[Receipt]:
         if not items:
             return []
-        kinds = []
-        for index, item in enumerate(items):
-            with bulk.item(index, item.receipt):
+        kinds: list[PayerKind] = []
+        try:
+            for item in items:
                 kinds.append(_payer(item.payer))
+        except RevolveError as exc:
+            bulk.refused(exc, len(kinds), items[len(kinds)].receipt)
+            raise
         with self._books.locked(fund) as unit:
             conn, f = unit.conn, with_accruals(unit)
             refs = [ref_of(p.loan) for p in items]
@@ -265,19 +268,21 @@ class Repayments(Family):
             # each payment's answer: a receipt recorded before, or the position of its outcome in ``outcomes``
             answers: list[Receipt | int] = []
             fresh: dict[str, int] = {}  # receipt number → position in ``items`` of its first payment
-            for index, (item, kind, ref) in enumerate(zip(items, kinds, refs, strict=True)):
-                with bulk.item(index, item.receipt):
+            learned = unit.learned
+            # one handler around the loop marks a refusal with its payment's position (bulk.item per
+            # payment costs a context manager's entry and exit each)
+            index = 0
+            try:
+                for index, (item, kind, ref) in enumerate(zip(items, kinds, refs, strict=True)):
                     paying = found.get(ref)
                     if paying is None:
                         raise UnknownLoan(ref)
                     loan_id = paying.loan.id
-                    if loan_id not in held:
-                        held[loan_id] = _open_loan(paying, rows.get(loan_id, []), accrued)
+                    h = held.get(loan_id)
+                    if h is None:
+                        h = held[loan_id] = _open_loan(paying, rows.get(loan_id, []), accrued)
                         if paying.receivable is not None:
-                            unit.learned[(f.id, AccountKey(_RECEIVABLE, paying.loan.number))] = (
-                                paying.receivable
-                            )
-                    h = held[loan_id]
+                            learned[(f.id, AccountKey(_RECEIVABLE, paying.loan.number))] = paying.receivable
                     g_id = paying_guarantor(conn, f.id, h.loan, kind, item.guarantor)
                     first = fresh.get(item.receipt)
                     was = None if first is None else answers[first]
@@ -287,8 +292,8 @@ class Repayments(Family):
                             _refuse_voided(unit, before)
                         # recorded before, or earlier in this batch: a faithful repeat answers with the first
                         receipt_retry(
-                            before, fund_id=f.id, fund_code=f.code, loan_id=h.loan.id, amount=item.amount, on=item.on,
-                            kind="repayment", payer=kind, guarantor_id=g_id,
+                            before, fund_id=f.id, fund_code=f.code, loan_id=h.loan.id, amount=item.amount,
+                            on=item.on, kind="repayment", payer=kind, guarantor_id=g_id,
                         )  # fmt: skip
                         answers.append(was if isinstance(was, int) else before)
                         continue
@@ -297,6 +302,9 @@ class Repayments(Family):
                     held[loan_id] = outcome.after
                     outcomes.append(outcome)
                     answers.append(len(outcomes) - 1)
+            except RevolveError as exc:
+                bulk.refused(exc, index, items[index].receipt)
+                raise
             unused = frozenset(k for k in (f"receipt:{o.receipt.receipt}" for o in outcomes) if k not in used)
             recorded = self._record(unit, outcomes, unused) if outcomes else []
             return [a if isinstance(a, Receipt) else recorded[a] for a in answers]

@@ -5,23 +5,26 @@ SQLite stores any length in a ``VARCHAR(n)`` column, and PostgreSQL refuses an o
 untyped ``DataError`` whose message quotes the row (names, ID numbers, phones). Both backends get the
 same typed :class:`revolve.errors.ValueTooLong` instead, naming the field and its limit and never the
 value. The check runs on every INSERT and UPDATE a revolve engine executes on a revolve table — through
-``Connection.execute`` (:func:`guard_lengths` registers a ``before_execute`` hook: not a cursor event,
-so the driver fast path stays on) and through the driver fast path itself (:mod:`revolve.store.driver`
+``Connection.execute`` (:func:`guard_lengths` hooks the dialect's ``do_execute`` and
+``do_executemany``, reading the parameters as SQLAlchemy compiled them: not cursor events, so the driver
+fast path stays on) and through the driver fast path itself (:mod:`revolve.store.driver`
 calls :func:`check_lengths`) — so no write path can forget it.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import methodcaller
 from typing import Any
 
 from sqlalchemy import Engine, Insert, String, Update, event
+from sqlalchemy.engine.interfaces import ExecuteStyle
 
 from revolve.errors import InvalidEntry, ValueTooLong
 from revolve.store.schema import metadata
 
-__all__ = ["LIMITS", "TEXT_COLUMNS", "check_lengths", "check_prebuilt", "check_statement", "guard_lengths"]
+__all__ = ["LIMITS", "TEXT_COLUMNS", "check_lengths", "check_prebuilt", "guard_lengths"]
 
 LIMITS: dict[str, dict[str, int]] = {
     table.name: {
@@ -63,22 +66,14 @@ def check_lengths(table: str, values: Mapping[str, object]) -> None:
                 raise ValueTooLong(field, length=len(value), limit=limit)
 
 
-def check_statement(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
-    """:func:`check_lengths` for each row of parameters of an INSERT or UPDATE ``stmt`` (others pass)."""
-    if isinstance(stmt, Insert | Update):
-        name = getattr(stmt.table, "name", None)
-        if isinstance(name, str) and name in TEXT_COLUMNS:
-            for values in rows:
-                check_lengths(name, values)
-
-
 _PREBUILT: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # limit 0: unlimited
 
 
 def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
-    """:func:`check_statement` for a statement built once at module level (the driver fast path): which of
-    its parameters are limited text columns is worked out once per statement, so a row costs a look-up
-    per limited column and nothing for a statement that writes no limited text (a balance update).
+    """:func:`check_lengths` for each row of parameters of an INSERT or UPDATE built once at module level
+    (the driver fast path; other statements pass): which of its parameters are limited text columns is
+    worked out once per statement, so a row costs a look-up per limited column and nothing for a
+    statement that writes no limited text (a balance update).
 
     Raises:
         ValueTooLong: as :func:`check_lengths`.
@@ -93,41 +88,74 @@ def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
     table, texts = plan
     if not texts:
         return
-    for values in rows:
+    listed = rows if isinstance(rows, Sequence) else list(rows)
+    # a column at a time over all the rows, the length and NUL tests in C (max, str.join); a value
+    # found wanting is looked for again row by row, so the refusal names the first one
+    for key, limit in texts:
+        strings = [value for value in map(methodcaller("get", key), listed) if value.__class__ is str]
+        if strings and ((limit and max(map(len, strings)) > limit) or "\x00" in "".join(strings)):
+            for values in listed:
+                for k, n in texts:
+                    value = values.get(k)
+                    if value.__class__ is str and ((n and len(value) > n) or "\x00" in value):
+                        check_lengths(table, {k: value})
+
+
+# each compiled INSERT or UPDATE on a revolve table → (table, its parameters that are text columns, with
+# their limits; 0: unlimited); SQLAlchemy keeps one compiled form per statement shape in its cache
+_COMPILED_PLANS: weakref.WeakKeyDictionary[Any, tuple[str, tuple[tuple[str, int], ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+# the contexts of executemany INSERTs that SQLAlchemy sends in batches (insertmanyvalues): each batch
+# calls the hook again with the same context, whose every row was checked at the first
+_CHECKED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _compiled_plan(compiled: Any) -> tuple[str, tuple[tuple[str, int], ...]]:
+    plan = _COMPILED_PLANS.get(compiled)
+    if plan is None:
+        stmt = compiled.statement
+        name = getattr(stmt.table, "name", None) if isinstance(stmt, Insert | Update) else None
+        columns = TEXT_COLUMNS.get(name, {}) if isinstance(name, str) else {}
+        # a parameter is checked when it bears a text column's name, as check_lengths reads a row
+        texts = tuple((key, columns[key] or 0) for key in compiled.binds if key in columns) if columns else ()
+        plan = _COMPILED_PLANS[compiled] = (str(name), texts)
+    return plan
+
+
+def _check_compiled(context: Any) -> None:
+    """Check the parameters of an INSERT or UPDATE as SQLAlchemy compiled them for this execution (the
+    statement's own values and the caller's, ``compiled.construct_params`` for each row), before the
+    driver sees them; nothing is compiled again."""
+    compiled = context.compiled
+    if compiled is None:  # text SQL (exec_driver_sql): revolve checks its rows itself (driver.insert_many)
+        return
+    table, texts = _compiled_plan(compiled)
+    if not texts:
+        return
+    if context.execute_style is ExecuteStyle.INSERTMANYVALUES:
+        if context in _CHECKED:
+            return
+        _CHECKED.add(context)
+    for values in context.compiled_parameters:
         for key, limit in texts:
             value = values.get(key)
-            if value.__class__ is str and ((limit and len(value) > limit) or "\x00" in value):
+            if isinstance(value, str) and ((limit and len(value) > limit) or "\x00" in value):
                 check_lengths(table, {key: value})
 
 
-# each statement's compilations for the check, by dialect and parameter keys: a statement built once at
-# module level and run on the ordinary road (PostgreSQL's, or anywhere statements are watched) is compiled
-# once, not at every execution (compiling costs more than running it); kept only while the statement lives
-_COMPILED: weakref.WeakKeyDictionary[Any, dict[tuple[str, tuple[str, ...]], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _before_execute(conn: Any, clauseelement: Any, multiparams: Any, params: Any, _options: Any) -> None:
-    if (
-        not isinstance(clauseelement, Insert | Update)
-        or getattr(clauseelement.table, "name", None) not in TEXT_COLUMNS
-    ):
-        return
-    given = [dict(p) for p in multiparams] or [dict(params or {})]
-    keys = tuple(given[0])
-    known = _COMPILED.get(clauseelement)
-    if known is None:
-        known = _COMPILED[clauseelement] = {}
-    compiled = known.get((conn.dialect.name, keys))
-    if compiled is None:
-        compiled = known[(conn.dialect.name, keys)] = clauseelement.compile(
-            dialect=conn.dialect, column_keys=list(keys)
-        )
-    check_statement(clauseelement, (compiled.construct_params(p, _check=False) for p in given))
+def _do_execute(_cursor: Any, _statement: Any, _parameters: Any, context: Any) -> None:
+    _check_compiled(context)
 
 
 def guard_lengths(engine: Engine) -> None:
-    """Check text lengths on every INSERT and UPDATE ``engine`` runs (registered once per engine)."""
-    if not event.contains(engine, "before_execute", _before_execute):
-        event.listen(engine, "before_execute", _before_execute)
+    """Check text lengths on every INSERT and UPDATE ``engine`` runs (registered once per engine).
+
+    The hooks are the dialect's ``do_execute`` and ``do_executemany`` events: they run after SQLAlchemy
+    compiled the statement (from its cache, mostly) and before the driver is called, and read the
+    compiled parameters; returning None leaves the execution to the driver. Not cursor events, which
+    would turn the driver fast path off (:func:`revolve.store.driver.run`).
+    """
+    for name in ("do_execute", "do_executemany"):
+        if not event.contains(engine, name, _do_execute):
+            event.listen(engine, name, _do_execute)

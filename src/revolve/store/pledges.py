@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, Select, and_, case, func, insert, select, update
+from sqlalchemy import Connection, Select, String, and_, bindparam, case, func, insert, select, update
 
 from revolve.guarantees import GuarantorKind
 from revolve.money import Money
 from revolve.pledges import Passbook, PassbookPledge, Restore
+from revolve.store.driver import run_many
+from revolve.store.lookup import any_of, select_in
 from revolve.store.rows import passbook_pledge_of, passbook_pledge_values
 from revolve.store.schema import BankLoanRow, GuaranteeRow, GuarantorRow, LoanRow, PassbookPledgeRow
 
@@ -106,15 +108,36 @@ def mark_released(conn: Connection, pledge_id: int, *, on: date, note: str) -> N
     conn.execute(update(_P).where(_P.id == pledge_id).values(released_on=on, note=note))
 
 
+# a closing loan seldom holds a passbook: the loans that do are found first, in a few statements, and
+# only theirs are released; both statements are built once
+_HELD_FOR = (
+    select(_P.loan_id)
+    .where(_P.fund_id == bindparam("fund"), _P.released_on.is_(None), any_of(_P.loan_id))
+    .distinct()
+)
+_AT_CLOSE = bindparam("at_close", type_=String())
+_RELEASE_HELD = (
+    update(_P)
+    .where(_P.fund_id == bindparam("fund"), _P.loan_id == bindparam("loan"), _P.released_on.is_(None))
+    .values(
+        released_on=bindparam("closed_on"),
+        note=case((_P.note == "", _AT_CLOSE), else_=_AT_CLOSE + "；" + _P.note),
+    )
+)
+
+
 def release_held(conn: Connection, fund_id: int, closed: Mapping[int, date], *, note: str) -> None:
     """Release every passbook still held for the loans in ``closed`` (loan id → the day it closed); ``note``
     goes before what the line's note said (the history of a voided application is kept)."""
-    for loan_id, on in closed.items():
-        conn.execute(
-            update(_P)
-            .where(_P.fund_id == fund_id, _P.loan_id == loan_id, _P.released_on.is_(None))
-            .values(released_on=on, note=case((_P.note == "", note), else_=note + "；" + _P.note))
-        )
+    holding = select_in(conn, _HELD_FOR, closed, named=False, fund=fund_id)
+    run_many(
+        conn,
+        _RELEASE_HELD,
+        [
+            {"fund": fund_id, "loan": loan_id, "closed_on": closed[loan_id], "at_close": note}
+            for loan_id in sorted(loan_id for (loan_id,) in holding)
+        ],
+    )
 
 
 def release_bank_loan_lines(conn: Connection, bank_loan_id: int, *, on: date, note: str) -> None:
