@@ -125,14 +125,19 @@ def _column(
     funds: Sequence[Fund],
     positions: Sequence[Positions],
     period: tuple[date, date],
+    *,
+    cash_on: dict[date, Money],
     known: tuple[PeriodFigures, Money] | None = None,
 ) -> _Figures:
     start, end = period
     portfolios = [p.portfolio for p in positions]
-    figures, cash = known or (
-        combine([period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions]),
-        Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds),
-    )
+    if known is not None:
+        figures, cash = known
+    else:
+        figures = combine([period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions])
+        if end not in cash_on:
+            cash_on[end] = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+        cash = cash_on[end]
     received = Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end)
     return _Figures(period=figures, cash=cash, received=received)
 
@@ -170,10 +175,12 @@ def quarterly_form(
             portfolios = form_portfolios(ledger, funds, start=start, end=end)  # read once, folded over three
         positions = [Positions(p) for p in portfolios]  # each loan's position on a day computed once
     this, year, prior = form_periods(start, end)
+    # the cash at a day is read once: 本期数 and 本年累计数 end on the same day
+    cash_on: dict[date, Money] = {} if current is None else {end: current[1]}
     columns = [
-        _column(ledger, funds, positions, this, current),
-        _column(ledger, funds, positions, year),
-        _column(ledger, funds, positions, prior),
+        _column(ledger, funds, positions, this, cash_on=cash_on, known=current),
+        _column(ledger, funds, positions, year, cash_on=cash_on),
+        _column(ledger, funds, positions, prior, cash_on=cash_on),
     ]
     passbook = any("passbook" in c.period.recovered_by_payer for c in columns)
     lines = [line for line in _LINES if line.key != "form_passbook" or passbook]
