@@ -457,3 +457,15 @@ def test_ageing_refusals() -> None:
     with pytest.raises(InvalidTerms) as threshold:
         ageing([]).par(-1)
     assert threshold.value.field == "days"
+
+
+@given(dues_strategy(), st.integers(0, 40_000), st.integers(0, 500), ORDERS)
+def test_days_past_due_is_the_oldest_instalment_the_states_leave_unsettled(
+    dues: list[Due], paid: int, offset: int, order: tuple[Component, ...]
+) -> None:
+    # days_past_due reads the waterfall without building the states: it must say what they say
+    as_of = min(d.due_date for d in dues) + timedelta(days=offset - 100)
+    late = [s for s in states(dues, paid=Money(paid), order=order) if s.due.due_date <= as_of]
+    unsettled = [s for s in late if not s.settled]
+    expected = (as_of - unsettled[0].due.due_date).days if unsettled else 0
+    assert days_past_due(dues, paid=Money(paid), as_of=as_of, order=order) == expected

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from revolve.loans.position import loan_position
+from revolve.metrics import Positions
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
-from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
+from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 
 __all__ = ["AreaOverdue", "area_of", "combine_areas", "overdue_by_area"]
@@ -63,33 +63,41 @@ def area_of(orgs: Iterable[Org], level: OrgLevel) -> dict[int, int | None]:
     return found
 
 
-def overdue_by_area(portfolio: Portfolio, *, on: date, areas: Mapping[int, int | None]) -> list[AreaOverdue]:
+def overdue_by_area(
+    portfolio: Portfolio,
+    *,
+    on: date,
+    areas: Mapping[int, int | None],
+    positions: Positions | None = None,
+) -> list[AreaOverdue]:
     """The fund's overdue portfolio at ``on``, by area.
 
     Args:
         portfolio: the fund's snapshot.
         on: the date (a period's end).
         areas: each org id's area (:func:`area_of`); a household's org missing from it is of no area.
+        positions: the loans' positions shared with the portfolio's other figures
+            (:class:`revolve.metrics.Positions`); made afresh when not given.
 
     Returns:
         One line per area with principal outstanding, ordered by area id (no area last).
 
     Raises:
         ValueError: the portfolio sums up loans settled before a day after ``on`` (a loan settled before
-            ``on`` has nothing outstanding then, so it is in no line).
+            ``on`` has nothing outstanding then, so it is in no line), or ``positions`` are of another
+            portfolio.
     """
     if portfolio.settled is not None and on < portfolio.settled.before:
         raise ValueError(
             f"the portfolio sums up the loans settled before {portfolio.settled.before}, not {on}"
         )
     org_of = {h.id: h.org_id for h in portfolio.households}
-    schedules = schedules_by_loan(portfolio)
-    receipts = receipts_by_loan(portfolio)
+    known = Positions(portfolio) if positions is None else positions.of(portfolio)
     sums: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
     for loan in portfolio.loans:
         if loan.disbursed_on > on:
             continue
-        position = loan_position(loan, schedules[loan.id], receipts[loan.id], as_of=on)
+        position = known.at(loan, on)
         if position.outstanding.fen <= 0:
             continue
         org = org_of.get(loan.household_id)

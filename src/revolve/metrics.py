@@ -51,14 +51,24 @@ from datetime import date
 
 from revolve.capital_pledges import funds_in_place
 from revolve.households import RecordKind
-from revolve.loans import Ageing, Loan, LoanSchedule, LoanStatus, Receipt, ageing, states
-from revolve.loans.position import loan_position, paid_in_version
+from revolve.loans import (
+    DEFAULT_ORDER,
+    Ageing,
+    Component,
+    Due,
+    Loan,
+    LoanSchedule,
+    LoanStatus,
+    Receipt,
+    ageing,
+)
+from revolve.loans.position import LoanPosition, loan_position, paid_in_version
 from revolve.money import Money
 from revolve.mothers import HouseholdKeys
 from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
 from revolve.ratios import Ratio
 
-__all__ = ["HouseholdKeys", "PeriodFigures", "combine", "per_household", "period_figures"]
+__all__ = ["HouseholdKeys", "PeriodFigures", "Positions", "combine", "per_household", "period_figures"]
 
 _ZERO = Money(0)
 
@@ -269,17 +279,88 @@ def _on_time(
     on_time = 0
     for index, version in enumerate(schedules):
         until = schedules[index + 1].effective_on if index + 1 < len(schedules) else None
+        ordered: list[Due] | None = None
         for due in version.dues:
             if not start <= due.due_date <= end or (until is not None and due.due_date >= until):
                 continue
             due_total += due.principal.fen
             paid = paid_in_version(receipts, version.version, due.due_date)
-            state = next(s for s in states(version.dues, paid=paid) if s.due.number == due.number)
-            on_time += state.principal_paid.fen
+            if ordered is None:
+                ordered = sorted(version.dues, key=lambda d: (d.due_date, d.number))
+            on_time += _principal_reached(ordered, due.number, paid.fen)
     return Money(due_total), Money(on_time)
 
 
-def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFigures:
+def _principal_reached(ordered: Sequence[Due], number: int, paid: int) -> int:
+    """The principal of instalment ``number`` that ``paid`` fen reach down the waterfall: what
+    :func:`revolve.loans.states` gives as its ``principal_paid``, without the states of the others.
+
+    ``ordered`` are the version's dues oldest first (due date, then number), as the waterfall fills them.
+    """
+    left = paid
+    for due in ordered:
+        for component in DEFAULT_ORDER:
+            take = min(due.amount_of(component).fen, left)
+            left -= take
+            if due.number == number and component is Component.PRINCIPAL:
+                return take
+    return 0
+
+
+class Positions:
+    """Each loan of one portfolio where it stands on a day, computed once and shared.
+
+    A report asks the same questions of a loan many times: the 季报表's three columns (本期, 本年累计,
+    上年同期) and its two area tables (乡镇, 村) all take the loan's position at the period's end, and two
+    of the columns end on the same day. Pass one :class:`Positions` to every :func:`period_figures` and
+    :func:`revolve.area_figures.overdue_by_area` of a portfolio and each loan's position (and principal
+    fallen due) on a day is computed once. The answers are pure functions of the portfolio, which is
+    frozen, so sharing them changes no figure.
+    """
+
+    __slots__ = ("_due", "_seen", "portfolio", "receipts", "schedules")
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        self.portfolio = portfolio
+        self.schedules = schedules_by_loan(portfolio)
+        self.receipts = receipts_by_loan(portfolio)
+        self._seen: dict[tuple[int, date], LoanPosition] = {}
+        self._due: dict[tuple[int, date], tuple[Money, Money]] = {}
+
+    def at(self, loan: Loan, on: date) -> LoanPosition:
+        """The loan's position on ``on`` (:func:`revolve.loans.position.loan_position`)."""
+        key = (loan.id, on)
+        found = self._seen.get(key)
+        if found is None:
+            found = loan_position(loan, self.schedules[loan.id], self.receipts[loan.id], as_of=on)
+            self._seen[key] = found
+        return found
+
+    def fallen_due(self, loan: Loan, on: date) -> tuple[Money, Money]:
+        """(principal fallen due by ``on``, principal recovered against it): the 回收率's two parts."""
+        key = (loan.id, on)
+        found = self._due.get(key)
+        if found is None:
+            plan, mine = self.schedules[loan.id], self.receipts[loan.id]
+            owed = _fallen_due(loan, plan, mine, on)
+            found = (owed, min(_principal_repaid(mine, on), owed))
+            self._due[key] = found
+        return found
+
+    def of(self, portfolio: Portfolio) -> Positions:
+        """This, checked to be of ``portfolio``.
+
+        Raises:
+            ValueError: it belongs to another portfolio.
+        """
+        if portfolio is not self.portfolio:
+            raise ValueError("these positions are of another portfolio")
+        return self
+
+
+def period_figures(
+    portfolio: Portfolio, *, start: date, end: date, positions: Positions | None = None
+) -> PeriodFigures:
     """The fund's figures for ``[start, end]``; cumulative figures are taken at ``end``.
 
     Args:
@@ -287,15 +368,18 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
             day (:class:`~revolve.portfolio.SettledLoans`), their constant part is added to the figures.
         start: the period's first day.
         end: the period's last day.
+        positions: the loans' positions shared with the portfolio's other figures (:class:`Positions`);
+            made afresh when not given.
 
     Raises:
-        ValueError: the portfolio sums up loans settled before a day after ``start``.
+        ValueError: the portfolio sums up loans settled before a day after ``start``, or ``positions``
+            are of another portfolio.
     """
     settled = portfolio.settled
     if settled is not None and start < settled.before:
         raise ValueError(f"the portfolio sums up the loans settled before {settled.before}, not {start}")
-    schedules = schedules_by_loan(portfolio)
-    receipts = receipts_by_loan(portfolio)
+    known = Positions(portfolio) if positions is None else positions.of(portfolio)
+    schedules, receipts = known.schedules, known.receipts
     before = date.fromordinal(start.toordinal() - 1)
 
     by_source: dict[str, Money] = defaultdict(lambda: _ZERO)
@@ -340,9 +424,9 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         plan = schedules[loan.id]
         rounds[loan.round] += 1
         if loan.disbursed_on <= before:
-            outstanding_start += loan_position(loan, plan, mine, as_of=before).outstanding
+            outstanding_start += known.at(loan, before).outstanding
         if loan.disbursed_on <= end:
-            position = loan_position(loan, plan, mine, as_of=end)
+            position = known.at(loan, end)
             outstanding_end += position.outstanding
             if position.outstanding.fen > 0:
                 at_risk.append((position.outstanding, position.days_past_due))
@@ -353,9 +437,9 @@ def period_figures(portfolio: Portfolio, *, start: date, end: date) -> PeriodFig
         d, t = _on_time(plan, mine, start, end)
         due_in_period += d
         on_time += t
-        owed = _fallen_due(loan, plan, mine, end)
+        owed, against = known.fallen_due(loan, end)
         fallen_due += owed
-        against_due += min(_principal_repaid(mine, end), owed)
+        against_due += against
         if loan.status is LoanStatus.CLOSED and loan.closed_on is not None and loan.closed_on <= end:
             closed_households.add(loan.household_id)
 

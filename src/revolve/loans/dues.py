@@ -471,11 +471,18 @@ def days_past_due(
         MoneyTypeError, InvalidAmount, InvalidTerms: as :func:`states`.
     """
     check_date("as_of", as_of)
-    for state in states(dues, paid=paid, order=order):
-        if state.due.due_date > as_of:
+    check_money("paid", paid)
+    _check_order(order)
+    # the waterfall fills each instalment whole before the next, whatever the order of its components, so
+    # an instalment is settled exactly when ``paid`` covers it and every one before it: no need to build
+    # the states (the order is checked all the same, as :func:`states` would)
+    left = paid.fen
+    for due in _ordered_dues(dues):
+        if due.due_date > as_of:
             return 0
-        if not state.settled:
-            return (as_of - state.due.due_date).days
+        left -= due.penalty.fen + due.fee.fen + due.interest.fen + due.principal.fen
+        if left < 0:
+            return (as_of - due.due_date).days
     return 0
 
 

@@ -24,10 +24,9 @@ from revolve.errors import InvalidDate
 from revolve.funds import Fund
 from revolve.ledger import Ledger
 from revolve.loans import AgeingBucket, bucket_for
-from revolve.metrics import PeriodFigures, combine, period_figures
+from revolve.metrics import PeriodFigures, Positions, combine, period_figures
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
-from revolve.portfolio import Portfolio
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.quarterly_form import form_portfolios, portfolios_since, quarterly_form
@@ -80,15 +79,16 @@ def quarterly_figures(
 ) -> tuple[PeriodFigures, Money]:
     """The period's figures of one fund or of every fund in an org's subtree, and their cash at the end."""
     funds, _ = _funds(ledger, fund, org)
-    return _figures(ledger, funds, portfolios_since(ledger, funds, since=start), start=start, end=end)
+    portfolios = portfolios_since(ledger, funds, since=start)
+    return _figures(ledger, funds, [Positions(p) for p in portfolios], start=start, end=end)
 
 
 def _figures(
-    ledger: Ledger, funds: list[Fund], portfolios: list[Portfolio], *, start: date, end: date
+    ledger: Ledger, funds: list[Fund], positions: list[Positions], *, start: date, end: date
 ) -> tuple[PeriodFigures, Money]:
     if not funds:
         raise ValueError("the organisation's subtree holds no fund")
-    parts = [period_figures(p, start=start, end=end) for p in portfolios]
+    parts = [period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions]
     cash = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
     return combine(parts), cash
 
@@ -108,14 +108,15 @@ def overdue_areas(
     fund's (or subtree's) 逾期率.
     """
     funds, _ = _funds(ledger, fund, org)
-    return _overdue_areas(ledger, portfolios_since(ledger, funds, since=end), end=end, level=level)
+    portfolios = portfolios_since(ledger, funds, since=end)
+    return _overdue_areas(ledger, [Positions(p) for p in portfolios], end=end, level=level)
 
 
 def _overdue_areas(
-    ledger: Ledger, portfolios: list[Portfolio], *, end: date, level: OrgLevel
+    ledger: Ledger, positions: list[Positions], *, end: date, level: OrgLevel
 ) -> list[AreaOverdue]:
     areas = area_of(ledger.orgs(), level)
-    return combine_areas(overdue_by_area(p, on=end, areas=areas) for p in portfolios)
+    return combine_areas(overdue_by_area(p.portfolio, on=end, areas=areas, positions=p) for p in positions)
 
 
 def _area_table(ledger: Ledger, lines: list[AreaOverdue]) -> Table:
@@ -171,11 +172,13 @@ def build_quarterly(
     start, end = period_of(year, quarter, half)
     funds, subject = _funds(ledger, fund, org)
     portfolios = form_portfolios(ledger, funds, start=start, end=end)
-    figures, cash = _figures(ledger, funds, portfolios, start=start, end=end)
+    # each fund's portfolio is read once, for the figures, the form and the areas alike, and each of its
+    # loans' positions on a day is computed once for all of them
+    positions = [Positions(p) for p in portfolios]
+    figures, cash = _figures(ledger, funds, positions, start=start, end=end)
     f = figures
-    # each fund's portfolio is read once, for the figures, the form and the areas alike
-    by_town = _overdue_areas(ledger, portfolios, end=end, level=OrgLevel.TOWN)
-    by_village = _overdue_areas(ledger, portfolios, end=end, level=OrgLevel.VILLAGE)
+    by_town = _overdue_areas(ledger, positions, end=end, level=OrgLevel.TOWN)
+    by_village = _overdue_areas(ledger, positions, end=end, level=OrgLevel.VILLAGE)
     capital = Table(
         columns=(Column("source", "source", T), Column("amount", "amount", M)),
         rows=tuple((Term(f"source_{k}"), v) for k, v in sorted(f.capital_by_source.items())),
@@ -350,7 +353,7 @@ def build_quarterly(
         ),
         Section("rates", "rates", table=rates),
     )
-    form = quarterly_form(ledger, funds, start=start, end=end, portfolios=portfolios, current=(figures, cash))
+    form = quarterly_form(ledger, funds, start=start, end=end, positions=positions, current=(figures, cash))
     sections = (form, *(replace(section, annex=True) for section in sections))
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(

@@ -24,7 +24,7 @@ from datetime import date
 from revolve.chart import AccountRole
 from revolve.funds import Fund
 from revolve.ledger import Ledger
-from revolve.metrics import PeriodFigures, combine, period_figures
+from revolve.metrics import PeriodFigures, Positions, combine, period_figures
 from revolve.money import Money
 from revolve.portfolio import Portfolio
 from revolve.reports.model import Cell, Column, ColumnKind, Section, Table, Term
@@ -123,15 +123,21 @@ def form_portfolios(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: 
 def _column(
     ledger: Ledger,
     funds: Sequence[Fund],
-    portfolios: Sequence[Portfolio],
+    positions: Sequence[Positions],
     period: tuple[date, date],
+    *,
+    cash_on: dict[date, Money],
     known: tuple[PeriodFigures, Money] | None = None,
 ) -> _Figures:
     start, end = period
-    figures, cash = known or (
-        combine([period_figures(p, start=start, end=end) for p in portfolios]),
-        Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds),
-    )
+    portfolios = [p.portfolio for p in positions]
+    if known is not None:
+        figures, cash = known
+    else:
+        figures = combine([period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions])
+        if end not in cash_on:
+            cash_on[end] = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+        cash = cash_on[end]
     received = Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end)
     return _Figures(period=figures, cash=cash, received=received)
 
@@ -144,6 +150,7 @@ def quarterly_form(
     end: date,
     portfolios: Sequence[Portfolio] | None = None,
     current: tuple[PeriodFigures, Money] | None = None,
+    positions: Sequence[Positions] | None = None,
 ) -> Section:
     """The form of the 季报表 of these funds for ``[start, end]``: the report's first section.
 
@@ -155,19 +162,25 @@ def quarterly_form(
         portfolios: the funds' portfolios, when the caller has read them already (:func:`form_portfolios`).
         current: the period's own figures and cash at its end, when the caller has them already (the
             quarterly report does): the 本期数 column is then not computed twice.
+        positions: the funds' portfolios with their loans' positions, shared with the caller's other
+            figures (:class:`revolve.metrics.Positions`); it stands for ``portfolios`` when given.
 
     Returns:
         A section flagged ``form``: its table has the columns 行次, 项目, 本期数, 本年累计数, 上年同期数 and
         one row per line of the form; a stock line leaves 本年累计数 empty; the 存折质押扣划 line shows
         only when a passbook was applied in one of the three periods.
     """
-    if portfolios is None:
-        portfolios = form_portfolios(ledger, funds, start=start, end=end)  # read once, folded over three
+    if positions is None:
+        if portfolios is None:
+            portfolios = form_portfolios(ledger, funds, start=start, end=end)  # read once, folded over three
+        positions = [Positions(p) for p in portfolios]  # each loan's position on a day computed once
     this, year, prior = form_periods(start, end)
+    # the cash at a day is read once: 本期数 and 本年累计数 end on the same day
+    cash_on: dict[date, Money] = {} if current is None else {end: current[1]}
     columns = [
-        _column(ledger, funds, portfolios, this, current),
-        _column(ledger, funds, portfolios, year),
-        _column(ledger, funds, portfolios, prior),
+        _column(ledger, funds, positions, this, cash_on=cash_on, known=current),
+        _column(ledger, funds, positions, year, cash_on=cash_on),
+        _column(ledger, funds, positions, prior, cash_on=cash_on),
     ]
     passbook = any("passbook" in c.period.recovered_by_payer for c in columns)
     lines = [line for line in _LINES if line.key != "form_passbook" or passbook]

@@ -18,15 +18,17 @@ The rule, in one place (:func:`_settled`): a loan is settled before ``before`` w
   (``schedules_sum_to_principal``);
 * it has no receipt at all (live or voided) dated on or after ``before``, nor under another version.
 
-Every test but the first is an index probe by the loan's id, so the read costs a pass over the fund's
-loans in the database and nothing in Python for each settled loan.
+The last three tests are each one set of the fund's loan ids — those with a later version, a later
+instalment, a later or re-scheduled receipt, all few — read once and hashed (``NOT IN``), not index probes
+made for every old loan; so the read costs a pass over the fund's loans in the database and nothing in
+Python for each settled loan.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CTE, Connection, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import CTE, Connection, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from revolve.loans import LoanStatus
@@ -41,7 +43,7 @@ _FIRST_VERSION = 1
 
 def _settled(fund_id: int, before: date) -> CTE:
     """The fund's loans settled before ``before``: id, round, principal, household and principal due."""
-    # aliases throughout, so that the tests (EXISTS) never take the loan or its version for their own rows
+    # aliases throughout, so that the tests (NOT IN) never take the loan or its version for their own rows
     loan = aliased(LoanRow, name="settled_loan")
     version = aliased(ScheduleVersionRow, name="settled_version")
     other = aliased(ScheduleVersionRow, name="other_version")
@@ -65,19 +67,22 @@ def _settled(fund_id: int, before: date) -> CTE:
             loan.principal_paid == loan.principal,
             loan.schedule_version == _FIRST_VERSION,
             version.effective_on < before,
-            ~exists().where(
-                other.fund_id == loan.fund_id, other.loan_id == loan.id, other.version != _FIRST_VERSION
+            # each test is a set of the fund's loan ids read once (a hashed NOT IN on PostgreSQL), not a
+            # probe per loan: the sets are the few loans live near ``before``, the loans tested are all the
+            # fund's older ones
+            loan.id.not_in(
+                select(other.loan_id).where(other.fund_id == fund_id, other.version != _FIRST_VERSION)
             ),
-            ~exists().where(
-                due.fund_id == loan.fund_id,
-                due.loan_id == loan.id,
-                due.version == _FIRST_VERSION,
-                due.due_date >= before,
+            loan.id.not_in(
+                select(due.loan_id).where(
+                    due.fund_id == fund_id, due.version == _FIRST_VERSION, due.due_date >= before
+                )
             ),
-            ~exists().where(
-                receipt.fund_id == loan.fund_id,
-                receipt.loan_id == loan.id,
-                or_(receipt.value_date >= before, receipt.schedule_version != _FIRST_VERSION),
+            loan.id.not_in(
+                select(receipt.loan_id).where(
+                    receipt.fund_id == fund_id,
+                    or_(receipt.value_date >= before, receipt.schedule_version != _FIRST_VERSION),
+                )
             ),
         )
         .cte("settled")
