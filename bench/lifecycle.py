@@ -240,8 +240,8 @@ def _raw_repayment_rates(
             ).fetchone()
             conn.execute(
                 "SELECT number, due_date, principal, interest, fee FROM revolve_installment "
-                "WHERE loan_id = ? AND version = ? ORDER BY due_date, number",
-                (loan, version),
+                "WHERE fund_id = ? AND loan_id = ? AND version = ? ORDER BY due_date, number",
+                (fund, loan, version),
             ).fetchall()
             seq, fen_ = count + 1, amount.fen
             conn.execute(
