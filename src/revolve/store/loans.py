@@ -163,13 +163,17 @@ _FOR_PAYMENT = select(
 _FOR_PAYMENTS = by_ref(_FOR_PAYMENT, _LOAN, "number")
 # the instalments of the current schedule version of the loan a payment names, read beside the loan
 # (not after it: on PostgreSQL both go in one round trip)
+# an instalment as a Due is built from it (as_dues), in this order
+_DUE_COLUMNS = (
+    _INSTALLMENT.c.number,
+    _INSTALLMENT.c.due_date,
+    _INSTALLMENT.c.principal,
+    _INSTALLMENT.c.interest,
+    _INSTALLMENT.c.fee,
+)
 _CURRENT_DUES = (
     select(
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
+        *_DUE_COLUMNS,
     )
     .select_from(
         _INSTALLMENT.join(
@@ -556,11 +560,7 @@ def update_loan_states(conn: Connection, loans: Iterable[Loan]) -> None:
 
 _DUES_OLDEST_FIRST = (
     select(
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
+        *_DUE_COLUMNS,
     )
     # the fund leads the key (fund, loan, version, number): without it PostgreSQL scans every instalment
     .where(
@@ -580,11 +580,7 @@ def installments(conn: Connection, fund_id: int, loan_id: int, version: int) -> 
 _ALL_VERSIONS_DUES = (
     select(
         _INSTALLMENT.c.version,
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
+        *_DUE_COLUMNS,
     )
     .where(_INSTALLMENT.c.fund_id == bindparam("fund"), _INSTALLMENT.c.loan_id == bindparam("loan"))
     .order_by(_INSTALLMENT.c.version, _INSTALLMENT.c.due_date, _INSTALLMENT.c.number)
@@ -603,11 +599,7 @@ def dues_by_version(conn: Connection, fund_id: int, loan_id: int) -> dict[int, t
 _CURRENT_INSTALLMENTS = (
     select(
         _INSTALLMENT.c.loan_id,
-        _INSTALLMENT.c.number,
-        _INSTALLMENT.c.due_date,
-        _INSTALLMENT.c.principal,
-        _INSTALLMENT.c.interest,
-        _INSTALLMENT.c.fee,
+        *_DUE_COLUMNS,
     )
     .join(
         _LOAN,
