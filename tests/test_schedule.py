@@ -881,6 +881,7 @@ CORE_ALLOWED = {
     "revolve.errors.conflicts",
     "revolve.errors.invalid",
     "revolve.errors.missing",
+    "revolve.errors.policy",
     "revolve.dates",
     "revolve.checks",
     "revolve.rounding",
