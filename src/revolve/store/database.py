@@ -18,16 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.pool import StaticPool
 
 from revolve.errors import InvalidSetting, SchemaTooNew
 from revolve.store import triggers  # noqa: F401  (registers the trigger DDL on the metadata)
 from revolve.store.schema import NOT_FUND_HELD, SCHEMA_VERSION, SchemaRow, metadata
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "ALEMBIC_VERSION_TABLE",
@@ -108,6 +109,8 @@ def _configure_sqlite(engine: Engine, *, durability: Durability, wal: bool, busy
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic ``Config`` for revolve's migrations, bound to ``connection`` when given."""
+    from alembic.config import Config  # noqa: PLC0415  (Alembic loads only when a schema is made or migrated)
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.set_main_option("version_table", ALEMBIC_VERSION_TABLE)
@@ -133,8 +136,12 @@ def ensure_schema(engine: Engine) -> int:
         with engine.begin() as conn:
             _create_all(conn)
             conn.execute(insert(SchemaRow).values(id=1, version=SCHEMA_VERSION, created_at=datetime.now(UTC)))
+            from alembic import command  # noqa: PLC0415
+
             command.stamp(alembic_config(conn), "head")
     else:
+        from alembic import command  # noqa: PLC0415
+
         with migrating(engine) as conn:
             command.upgrade(alembic_config(conn), "head")
     return SCHEMA_VERSION

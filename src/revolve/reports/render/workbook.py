@@ -21,12 +21,8 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from revolve.money import Money
 from revolve.ratios import UNDEFINED_TEXT, Ratio
@@ -35,24 +31,52 @@ from revolve.reports.model import Cell, ColumnKind, Report, Section, Term
 from revolve.reports.render.cells import display, printable, untranslated, width
 from revolve.reports.render.words import Words, resolve
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported when a workbook is written, not when revolve starts: a command that writes no
+# workbook (most of the command line's) starts without it
+
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
 _MONEY_FORMAT = "#,##0.00"
 _COUNT_FORMAT = "#,##0"
 _DATE_FORMAT = "yyyy-mm-dd"
 _RATIO_FORMAT = "0.00%"
-_THIN = Side(style="thin", color="000000")
-_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TOTAL_GRID = Border(left=_THIN, right=_THIN, top=Side(style="double", color="000000"), bottom=_THIN)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
-_LABEL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
-_BOLD = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
-_SECTION_FONT = Font(bold=True, size=12)
 _MIN_WIDTH = 6
 _MAX_WIDTH = 60
 _LANDSCAPE_FROM = 7
 _SUMMARY_COLUMNS = 3
+
+
+class _Styles(NamedTuple):
+    """The workbook's borders, fills and fonts."""
+
+    grid: Border
+    total_grid: Border
+    header_fill: PatternFill
+    label_fill: PatternFill
+    bold: Font
+    title_font: Font
+    section_font: Font
+
+
+@cache
+def _styles() -> _Styles:
+    from openpyxl.styles import Border, Font, PatternFill, Side  # noqa: PLC0415
+
+    thin = Side(style="thin", color="000000")
+    return _Styles(
+        grid=Border(left=thin, right=thin, top=thin, bottom=thin),
+        total_grid=Border(left=thin, right=thin, top=Side(style="double", color="000000"), bottom=thin),
+        header_fill=PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2"),
+        label_fill=PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2"),
+        bold=Font(bold=True),
+        title_font=Font(bold=True, size=14),
+        section_font=Font(bold=True, size=12),
+    )
 
 
 def _sheet_names(titles: Sequence[str]) -> list[str]:
@@ -136,27 +160,32 @@ class _Sheet:
         *,
         font: Font | None = None,
         fill: PatternFill | None = None,
-        border: Border = _GRID,
+        border: Border | None = None,
     ) -> None:
         for col in range(first, last + 1):
             cell = self.sheet.cell(row=row, column=col)
-            cell.border = border
+            cell.border = border or _styles().grid
             if font is not None:
                 cell.font = font
             if fill is not None:
                 cell.fill = fill
 
     def header(self, row: int, names: Sequence[str]) -> None:
+        from openpyxl.styles import Alignment  # noqa: PLC0415
+
         for col, name in enumerate(names, 1):
             self.put(row, col, name)
             self.sheet.cell(row=row, column=col).alignment = Alignment(
                 horizontal="center", vertical="center", wrap_text=True
             )
-        self.style(row, 1, len(names), font=_BOLD, fill=_HEADER_FILL)
+        self.style(row, 1, len(names), font=_styles().bold, fill=_styles().header_fill)
 
     def finish(self, *, header_row: int | None, columns: int, last_row: int, one_page: bool = False) -> None:
         """Column widths, frozen header, print titles and area, A4 fitted to the width (to one page for a
         form); landscape from seven columns."""
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
+        from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
+
         for col, widest in self.widths.items():
             self.sheet.column_dimensions[get_column_letter(col)].width = min(
                 max(widest + 2, _MIN_WIDTH), _MAX_WIDTH
@@ -177,13 +206,13 @@ def _write_heading(sheet: _Sheet, words: Words, subtitle: str | None) -> int:
     """The report's title block at the top of a sheet (the byline followed by 编制单位 and 单位：元 when the
     report has a letterhead); returns the next free row."""
     cells = sheet.sheet
-    cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
+    cells.cell(row=1, column=1, value=words.title).font = _styles().title_font
     byline = f"{words.byline}    {words.masthead}" if words.masthead else words.byline
     cells.cell(row=2, column=1, value=printable(byline))
     cells.cell(row=2, column=1).data_type = "s"
     if subtitle is None:
         return 4
-    cells.cell(row=3, column=1, value=subtitle).font = _SECTION_FONT
+    cells.cell(row=3, column=1, value=subtitle).font = _styles().section_font
     return 5
 
 
@@ -217,7 +246,7 @@ def _write_section(
             row += 1
             sheet.put(row, 1, name)
             sheet.put_ratio(row, 2, fact.value)
-            sheet.style(row, 1, 1, fill=_LABEL_FILL)
+            sheet.style(row, 1, 1, fill=_styles().label_fill)
             sheet.style(row, 2, len(header))
         if section.table is not None:
             row += 2
@@ -245,7 +274,7 @@ def _write_section(
                     sheet.put(row, col, value)
                 col += 1
             if is_total:
-                sheet.style(row, 1, len(header), font=_BOLD, border=_TOTAL_GRID)
+                sheet.style(row, 1, len(header), font=_styles().bold, border=_styles().total_grid)
             else:
                 sheet.style(row, 1, len(header))
     return row, header_row, span
@@ -268,7 +297,7 @@ def _closing(words: Words) -> list[str]:
 
 def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
     cells = sheet.sheet
-    cells.cell(row=1, column=1, value=words.title).font = _TITLE_FONT
+    cells.cell(row=1, column=1, value=words.title).font = _styles().title_font
     row = 3
     for name, values in words.frame:
         # every frame row spans the summary's columns: a label, then a value or a period's start and end
@@ -276,7 +305,7 @@ def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
         parts += [None] * (_SUMMARY_COLUMNS - len(parts))
         for col, part in enumerate(parts, 1):
             sheet.put(row, col, part)
-        sheet.style(row, 1, 1, font=_BOLD, fill=_LABEL_FILL)
+        sheet.style(row, 1, 1, font=_styles().bold, fill=_styles().label_fill)
         row += 1
     row += 1
     sheet.header(row, [words.word("contents")])
@@ -286,7 +315,7 @@ def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
         link = cells.cell(row=row, column=1)
         link.hyperlink = "#'{}'!A1".format(sheet_name.replace("'", "''"))
         link.style = "Hyperlink"
-        link.border = _GRID
+        link.border = _styles().grid
     if words.notes:
         row += 2
         sheet.header(row, [words.word("notes")])
@@ -299,6 +328,8 @@ def _summary_sheet(sheet: _Sheet, words: Words, names: Sequence[str]) -> None:
 def _form_workbook(book: Workbook, words: Words) -> None:
     """A report with a form: the form on the first sheet, fitted to one page with its masthead, signature
     lines and print date; the annex sections one after another on the second, the notes after them."""
+    from openpyxl.worksheet.worksheet import Worksheet  # noqa: PLC0415
+
     report = words.shown
     parts = list(zip(report.sections, words.sections, strict=True))
     form = [(s, w) for s, w in parts if s.form]
@@ -323,13 +354,13 @@ def _form_workbook(book: Workbook, words: Words) -> None:
     span = 2
     for section, (title, labels, columns) in annex:
         row += 1
-        sheet.sheet.cell(row=row, column=1, value=title).font = _SECTION_FONT
+        sheet.sheet.cell(row=row, column=1, value=title).font = _styles().section_font
         row, _, width_ = _write_section(sheet, words, row + 1, section, (labels, columns))
         span = max(span, width_)
         row += 1
     if words.notes:
         row += 1
-        sheet.sheet.cell(row=row, column=1, value=words.word("notes")).font = _SECTION_FONT
+        sheet.sheet.cell(row=row, column=1, value=words.word("notes")).font = _styles().section_font
         row = _write_lines(sheet, row, [f"{n}. {note}" for n, note in enumerate(words.notes, 1)])
     # the notes are long lines of text: they must not widen the first column
     sheet.finish(header_row=None, columns=span, last_row=row)
@@ -365,6 +396,9 @@ def render_xlsx(report: Report, *, lang: Language | str = Language.ZH) -> bytes:
         UnknownLanguage: a language other than 'zh' or 'en'.
         InvalidReport: a table row of the wrong width or a cell of the wrong type.
     """
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.worksheet.worksheet import Worksheet  # noqa: PLC0415
+
     words = resolve(report, lang)
     book = Workbook()
     book.properties.title = words.heading
