@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 _ZERO = Money(0)
+_COMPONENTS = tuple(Component)  # iterating the enum itself runs a generator each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,7 @@ def _split(allocation: Allocation, held: OpenLoan) -> RepaymentSplit:
     the oldest unpaid interest — and only the rest is revenue; fees likewise."""
     # the four totals in one pass over the parts (the allocation's properties take one pass each); every
     # part is Money, made by allocate
-    fen = dict.fromkeys(Component, 0)
+    fen = dict.fromkeys(_COMPONENTS, 0)
     for part in allocation.parts:
         fen[part.component] += part.amount.fen
     interest, fee = Money(fen[Component.INTEREST]), Money(fen[Component.FEE])
