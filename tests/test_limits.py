@@ -14,10 +14,16 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from conftest import snapshot
 from revolve import Ledger, OrgLevel
 from revolve.errors import InvalidEntry, ValueTooLong
+from revolve.store import driver
+from revolve.store.driver import insert_many, run, run_many
 from revolve.store.limits import LIMITS
 from revolve.store.schema import OrgRow
 
 NAME_LIMIT = LIMITS["revolve_org"]["name"]
+_ORG = OrgRow.__table__
+# built once, as revolve's write paths build theirs, for the driver fast path (revolve.store.driver)
+_RENAME = update(_ORG).where(_ORG.c.id == bindparam("org")).values(name=bindparam("name"))
+_INSERT_ORG = insert(_ORG)
 
 
 def _org(ledger: Ledger) -> int:
@@ -79,6 +85,41 @@ def test_a_nul_character_in_a_statement_built_on_the_spot_is_refused(ledger: Led
         conn.execute(update(OrgRow).where(OrgRow.id == org).values(name="丰宁\x00"))
     assert "NUL" in str(refused.value)
     assert snapshot(engine) == before
+
+
+def test_the_driver_fast_path_refuses_an_over_long_or_nul_text_in_one_row_or_many(ledger: Ledger) -> None:
+    # run checks one row against the text parameters its plan found; run_many and insert_many every row
+    org = _org(ledger)
+    engine = _engine(ledger)
+    before = snapshot(engine)
+    with engine.connect() as conn:
+        assert driver._direct(conn)  # the statements below go straight to the driver
+    with pytest.raises(ValueTooLong) as refused, engine.begin() as conn:
+        run(conn, _RENAME, {"org": org, "name": "县" * (NAME_LIMIT + 1)})
+    assert (refused.value.field, refused.value.length, refused.value.limit) == (
+        "org.name",
+        NAME_LIMIT + 1,
+        NAME_LIMIT,
+    )
+    with pytest.raises(InvalidEntry), engine.begin() as conn:
+        run(conn, _RENAME, {"org": org, "name": "丰宁\x00"})
+    many = [{"org": org, "name": "甲"}, {"org": org, "name": "乙" * (NAME_LIMIT + 2)}]
+    with pytest.raises(ValueTooLong) as refused, engine.begin() as conn:
+        run_many(conn, _RENAME, many)
+    assert refused.value.length == NAME_LIMIT + 2
+    with pytest.raises(ValueTooLong), engine.begin() as conn:
+        insert_many(conn, _INSERT_ORG, [{"code": "T1", "name": "乡" * (NAME_LIMIT + 1), "level": 4}])
+    with pytest.raises(InvalidEntry), engine.begin() as conn:
+        insert_many(
+            conn,
+            _INSERT_ORG,
+            [{"code": "T2", "name": "乡", "level": 4}, {"code": "T\x00", "name": "乡", "level": 4}],
+        )
+    assert snapshot(engine) == before
+    with engine.begin() as conn:  # what fits is written, on the same plans
+        run(conn, _RENAME, {"org": org, "name": "县" * NAME_LIMIT})
+        insert_many(conn, _INSERT_ORG, [{"code": "T1", "name": "乡" * NAME_LIMIT, "level": 4}])
+    assert _orgs(ledger) == {"FN": "县" * NAME_LIMIT, "T1": "乡" * NAME_LIMIT}
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -164,7 +164,7 @@ def _json_value(value: object) -> str:
 def canonical_text(kind: str, parts: Iterable[object]) -> str:
     """The canonical JSON a record digest is taken over: ``json.dumps([kind, *parts])`` with each part in
     its canonical form (:func:`_canon`), no spaces and non-ASCII text kept as it is."""
-    return "[" + ",".join([_json_value(kind), *(_json_value(p) for p in parts)]) + "]"
+    return "[" + ",".join([_json_value(kind), *map(_json_value, parts)]) + "]"
 
 
 def record_digest(kind: str, parts: Iterable[object], key: ChainKey | None = None) -> str:
@@ -181,7 +181,7 @@ def row_digest(
     kind: str, values: Mapping[Any, Any], columns: Sequence[str], key: ChainKey | None = None
 ) -> str:
     """The digest of a row given as column → value, over ``columns`` (keyed under ``key``, if given)."""
-    return record_digest(kind, (values[c] for c in columns), key)
+    return record_digest(kind, map(values.__getitem__, columns), key)
 
 
 def schedule_digest(

@@ -252,16 +252,20 @@ def repayment_entry(
     _positive(total, "a repayment")
     source = R.PLEDGE_DEPOSITS if payer is PayerKind.PLEDGE else R.FUND_CASH
     postings = [Posting(source, total)]
-    for role_or_key, part in (
-        (_loan(loan), split.principal),
-        (AccountKey(R.ACCRUED_INTEREST, loan), split.accrued_interest),
-        (_INTEREST, split.interest - split.accrued_interest),
-        (AccountKey(R.ACCRUED_FEE, loan), split.accrued_fee),
-        (_FEE, split.fee - split.accrued_fee),
-        (_PENALTY, split.penalty),
-    ):
-        if part.fen:
-            postings.append(Posting(role_or_key, -part))
+    # the credits in a fixed order, each only when it is not zero; a loan's sub-ledger keys are made only
+    # for the parts it has (a repayment of an interest-free loan credits its receivable alone)
+    if split.principal.fen:
+        postings.append(Posting(_loan(loan), -split.principal))
+    if split.accrued_interest.fen:
+        postings.append(Posting(AccountKey(R.ACCRUED_INTEREST, loan), -split.accrued_interest))
+    if split.interest.fen != split.accrued_interest.fen:
+        postings.append(Posting(_INTEREST, split.accrued_interest - split.interest))
+    if split.accrued_fee.fen:
+        postings.append(Posting(AccountKey(R.ACCRUED_FEE, loan), -split.accrued_fee))
+    if split.fee.fen != split.accrued_fee.fen:
+        postings.append(Posting(_FEE, split.accrued_fee - split.fee))
+    if split.penalty.fen:
+        postings.append(Posting(_PENALTY, -split.penalty))
     return Entry(
         on, f"repayment.{payer.value}", tuple(postings), memo=memo, idempotency_key=f"receipt:{receipt}"
     )

@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 _ZERO = Money(0)
+_COMPONENTS = tuple(Component)  # iterating the enum itself runs a generator each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +156,17 @@ def _split(allocation: Allocation, held: OpenLoan) -> RepaymentSplit:
     that settle the loan's accrued receivables apart (第七条): a payment's interest settles the interest
     receivable first, up to its balance — payments fill instalments oldest first, so the receivable holds
     the oldest unpaid interest — and only the rest is revenue; fees likewise."""
-    interest, fee = allocation.interest, allocation.fee
+    # the four totals in one pass over the parts (the allocation's properties take one pass each); every
+    # part is Money, made by allocate
+    fen = dict.fromkeys(_COMPONENTS, 0)
+    for part in allocation.parts:
+        fen[part.component] += part.amount.fen
+    interest, fee = Money(fen[Component.INTEREST]), Money(fen[Component.FEE])
     return RepaymentSplit(
-        allocation.principal,
+        Money(fen[Component.PRINCIPAL]),
         interest,
         fee,
-        allocation.penalty,
+        Money(fen[Component.PENALTY]),
         min(interest, max(held.accrued_interest, _ZERO)),
         min(fee, max(held.accrued_fee, _ZERO)),
     )

@@ -16,7 +16,7 @@ import logging
 import weakref
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
@@ -25,11 +25,19 @@ from typing import Any, cast
 from sqlalchemy import Connection, Date, DateTime, Delete, Insert, Select, Update
 from sqlalchemy.exc import DBAPIError
 
-from revolve.store.limits import check_prebuilt
+from revolve.store.limits import check_prebuilt, check_row, prebuilt_texts
 
 __all__ = ["Prebuilt", "insert_many", "pipelined", "recheck", "run", "run_many", "send"]
 
-_DriverPlan = tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...]]
+# an insert_many plan: the SQL, the parameter names in its order (None: by name), each one's processor,
+# and (by position) what picks a row's values in the SQL's order and the positions of those converted
+_DriverPlan = tuple[
+    str,
+    tuple[str, ...] | None,
+    tuple[Callable[[Any], Any] | None, ...],
+    Callable[[Mapping[str, Any]], Any] | None,
+    tuple[tuple[int, Callable[[Any], Any]], ...],
+]
 _PLANS: dict[tuple[int, str], _DriverPlan] = {}
 _Processor = Callable[[Any], Any] | None
 Prebuilt = Select[Any] | Insert | Update | Delete
@@ -52,6 +60,14 @@ class _Plan:
     row: Callable[[Iterable[Any]], Any]
     named: bool = False  # the SQL takes its parameters by name (psycopg's %(name)s), not by position
     reads: bool = False  # it gives rows back (a SELECT, or a write with RETURNING)
+    # the caller's values in the SQL's order in one step (itemgetter), and the positions of those a bind
+    # processor converts: set when the caller supplies every parameter (None: bound one by one)
+    pick: Callable[[Mapping[str, Any]], Any] | None = None
+    converts: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+    # the table an INSERT or UPDATE writes and those of the caller's parameters that are its text
+    # columns, with their limits (revolve.store.limits.check_row)
+    table: str = ""
+    texts: tuple[tuple[str, int], ...] = ()
 
 
 _RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
@@ -61,6 +77,16 @@ _RUN_PLANS: dict[tuple[int, str, tuple[str, ...]], _Plan | None] = {}
 _DIRECT: weakref.WeakKeyDictionary[Connection, bool] = weakref.WeakKeyDictionary()
 
 
+def _nobody() -> None:
+    return None
+
+
+# the connection _direct answered for last (a weak reference) and its answer: an operation asks a few
+# times on one connection, and a weak reference called is cheaper than a WeakKeyDictionary look-up
+# (one pair in a list, replaced whole: a thread reads a pair that belongs together)
+_LAST: list[tuple[Callable[[], Connection | None], bool]] = [(_nobody, False)]
+
+
 def _direct(conn: Connection) -> bool:
     """Whether a statement may go straight to the driver: on SQLite, or on PostgreSQL through psycopg,
     with nobody watching statements.
@@ -68,6 +94,9 @@ def _direct(conn: Connection) -> bool:
     Echo, SQL logging and cursor events see only what passes through ``Connection.execute``, so with any
     of them on, every statement takes that road.
     """
+    last, answer = _LAST[0]
+    if last() is conn:
+        return answer
     known = _DIRECT.get(conn)
     if known is None:
         dispatch = conn.dispatch
@@ -79,6 +108,7 @@ def _direct(conn: Connection) -> bool:
             and not dispatch.before_cursor_execute
             and not dispatch.after_cursor_execute
         )
+    _LAST[0] = (weakref.ref(conn), known)
     return known
 
 
@@ -86,6 +116,8 @@ def recheck(conn: Connection) -> None:
     """Forget whether statements on ``conn`` may go straight to the driver, so the next one asks again
     (a connection kept from one operation to the next: echo, logging or events may have changed)."""
     _DIRECT.pop(conn, None)
+    if _LAST[0][0]() is conn:
+        _LAST[0] = (_nobody, False)
 
 
 def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | None:
@@ -122,12 +154,40 @@ def _plan(conn: Connection, stmt: Prebuilt, keys: tuple[str, ...]) -> _Plan | No
             if processor is not None:
                 results.append((index, cast(Callable[[Any], Any], processor)))
         row = namedtuple("Row", [column.key or f"col{i}" for i, column in enumerate(columns)], rename=True)  # type: ignore[misc]
-        plan = _Plan(str(compiled), tuple(binds), tuple(results), row._make, named, bool(columns))
+        pick = None
+        converts: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+        if binds and not named and all(supplied for _, _, supplied, _ in binds):
+            names = [name for name, _, _, _ in binds]
+            # itemgetter of one name gives the value itself: a tuple of one, as the driver takes it
+            pick = itemgetter(*names) if len(names) > 1 else lambda row, name=names[0]: (row[name],)
+            converts = tuple((i, processor) for i, (_, processor, _, _) in enumerate(binds) if processor)
+        table, texts = prebuilt_texts(stmt, keys)
+        plan = _Plan(
+            str(compiled),
+            tuple(binds),
+            tuple(results),
+            row._make,
+            named,
+            bool(columns),
+            pick,
+            converts,
+            table,
+            texts,
+        )
     _RUN_PLANS[cache_key] = plan
     return plan
 
 
-def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+def _bound(plan: _Plan, params: Mapping[str, Any]) -> tuple[Any, ...] | list[Any] | dict[str, Any]:
+    pick = plan.pick
+    if pick is not None:
+        picked = pick(params)
+        if not plan.converts:
+            return cast(tuple[Any, ...], picked)
+        converted = list(picked)
+        for index, processor in plan.converts:
+            converted[index] = processor(converted[index])
+        return converted
     values = tuple(
         (processor(params[name]) if processor else params[name]) if supplied else fixed
         for name, processor, supplied, fixed in plan.binds
@@ -147,13 +207,14 @@ def run(conn: Connection, stmt: Prebuilt, params: Mapping[str, Any], *, named: b
     raised as SQLAlchemy would raise it: that spares the work ``Connection.execute`` redoes on each call,
     a third of a repayment's time. Anywhere else it is an ordinary ``Connection.execute``.
     """
-    direct = _direct(conn)
-    if direct:
-        check_prebuilt(stmt, (params,))
-    plan = _plan(conn, stmt, tuple(params)) if direct else None
+    plan = _plan(conn, stmt, tuple(params)) if _direct(conn) else None
     if plan is None:
+        if _direct(conn):
+            check_prebuilt(stmt, (params,))
         result = conn.execute(stmt, dict(params))
         return list(result.all()) if result.returns_rows else []
+    if plan.texts:
+        check_row(plan.table, plan.texts, params)
     return _converted(
         plan, _driver(conn, plan.sql, _bound(plan, params), many=False, reads=plan.reads), named
     )
@@ -174,7 +235,8 @@ def send(
     if plan is None:
         ready = run(conn, stmt, params, named=named)
         return lambda: ready
-    check_prebuilt(stmt, (params,))
+    if plan.texts:
+        check_row(plan.table, plan.texts, params)
     error = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     args = _bound(plan, params)
@@ -215,28 +277,30 @@ def run_many(conn: Connection, stmt: Insert | Update, rows: Sequence[Mapping[str
     """Run an INSERT or UPDATE built once at module level for every row of ``rows`` (see :func:`run`)."""
     if not rows:
         return
-    direct = _direct(conn)
-    if direct:
-        check_prebuilt(stmt, rows)
-    plan = _plan(conn, stmt, tuple(rows[0])) if direct else None
+    plan = _plan(conn, stmt, tuple(rows[0])) if _direct(conn) else None
     if plan is None:
+        if _direct(conn):
+            check_prebuilt(stmt, rows)
         conn.execute(stmt, [dict(r) for r in rows])
         return
+    if plan.texts:
+        # the rows are bound by the first row's keys: a text column none of them names is not written
+        check_prebuilt(stmt, rows)
     _driver(conn, plan.sql, _bound_many(plan, rows), many=True)
 
 
 def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     """:func:`_bound` for many rows: each row's values picked in one step, then the few that need a
     bind processor (a date, on SQLite) converted."""
-    if plan.named or not plan.binds or not all(supplied for _, _, supplied, _ in plan.binds):
+    pick = plan.pick
+    if pick is None:
         return [_bound(plan, row) for row in rows]
-    names = [name for name, _, _, _ in plan.binds]
-    pick = itemgetter(*names)
-    single = len(names) == 1
-    converts = [(index, processor) for index, (_, processor, _, _) in enumerate(plan.binds) if processor]
+    converts = plan.converts
+    if not converts:
+        return [pick(row) for row in rows]
     out: list[Any] = []
     for row in rows:
-        values = [pick(row)] if single else list(pick(row))
+        values = list(pick(row))
         for index, processor in converts:
             values[index] = processor(values[index])
         out.append(values)
@@ -246,16 +310,18 @@ def _bound_many(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
 def _driver(conn: Connection, sql: str, args: Any, *, many: bool, reads: bool = False) -> list[Any]:
     """Run SQL compiled by SQLAlchemy on the connection's own driver cursor, inside its transaction
     (``reads``: it gives rows back)."""
-    error = conn.dialect.loaded_dbapi.Error
-    cursor = conn.connection.cursor()
+    dbapi_conn = conn.connection.dbapi_connection
+    assert dbapi_conn is not None
+    cursor = dbapi_conn.cursor()
     try:
         if many:
             cursor.executemany(sql, args)
             return []
         cursor.execute(sql, args)
         # inside a pipeline the rows have not come yet: reading them waits for them
-        return list(cursor.fetchall()) if reads or cursor.description else []
-    except error as exc:
+        return cast(list[Any], cursor.fetchall()) if reads or cursor.description else []
+    except conn.dialect.loaded_dbapi.Error as exc:
+        error = conn.dialect.loaded_dbapi.Error
         # a lost connection is invalidated, as SQLAlchemy does, so the pool never hands it out again
         lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
         if lost:
@@ -329,24 +395,25 @@ def insert_many(conn: Connection, stmt: Insert, rows: list[dict[str, Any]]) -> N
             )
             for n in order
         )
-        plan = _PLANS[(id(stmt), dialect.name)] = (str(compiled), names, processors)
-    sql, names, processors = plan
-    if names is None:
+        pick: Callable[[Mapping[str, Any]], Any] | None = None
+        converts: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+        if names is not None:
+            pick = itemgetter(*names) if len(names) > 1 else lambda row, name=names[0]: (row[name],)
+            converts = tuple((index, f) for index, f in enumerate(processors) if f is not None)
+        plan = _PLANS[(id(stmt), dialect.name)] = (str(compiled), names, processors, pick, converts)
+    sql, names, processors, pick, converts = plan
+    if names is None or pick is None:
         keys = tuple(rows[0])
         params: list[Any] = [
             {k: (f(row[k]) if f else row[k]) for k, f in zip(keys, processors, strict=True)} for row in rows
         ]
     else:
         # pick each row's values in the SQL's order in one step, then convert the few that need it
-        pick = itemgetter(*names)
-        converts = [
-            (index, _iso_remembered() if f is _iso_text else f)
-            for index, f in enumerate(processors)
-            if f is not None
-        ]
+        if len(rows) > 1:
+            converts = tuple((index, _iso_remembered() if f is _iso_text else f) for index, f in converts)
         params = []
         for row in rows:
-            values = list(pick(row)) if len(names) > 1 else [pick(row)]
+            values = list(pick(row))
             for index, f in converts:
                 values[index] = f(values[index])
             params.append(values)
@@ -362,8 +429,11 @@ def _pipelining(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _direct(conn)
 
 
-@contextmanager
-def pipelined(conn: Connection) -> Iterator[None]:
+# the block of pipelined where nothing is pipelined: a context manager that does nothing, made once
+_AS_IT_IS = nullcontext()
+
+
+def pipelined(conn: Connection) -> AbstractContextManager[None]:
     """Send the writes run inside the block together, in one round trip, where the driver can.
 
     On PostgreSQL through psycopg the block runs in the driver's pipeline mode: each statement is sent
@@ -375,9 +445,12 @@ def pipelined(conn: Connection) -> Iterator[None]:
     (SQLite: no round trips to save), and where statements are watched (they take SQLAlchemy's road,
     which cannot read rows that have not come yet: see :func:`_direct`), the block runs as it is.
     """
-    if not _pipelining(conn):
-        yield
-        return
+    return _pipeline(conn) if _pipelining(conn) else _AS_IT_IS
+
+
+@contextmanager
+def _pipeline(conn: Connection) -> Iterator[None]:
+    """The block of :func:`pipelined` in the driver's pipeline mode."""
     dbapi_conn = conn.connection.dbapi_connection
     error = conn.dialect.loaded_dbapi.Error
     try:

@@ -24,7 +24,15 @@ from sqlalchemy.engine.interfaces import ExecuteStyle
 from revolve.errors import InvalidEntry, ValueTooLong
 from revolve.store.schema import metadata
 
-__all__ = ["LIMITS", "TEXT_COLUMNS", "check_lengths", "check_prebuilt", "guard_lengths"]
+__all__ = [
+    "LIMITS",
+    "TEXT_COLUMNS",
+    "check_lengths",
+    "check_prebuilt",
+    "check_row",
+    "guard_lengths",
+    "prebuilt_texts",
+]
 
 LIMITS: dict[str, dict[str, int]] = {
     table.name: {
@@ -69,6 +77,40 @@ def check_lengths(table: str, values: Mapping[str, object]) -> None:
 _PREBUILT: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # limit 0: unlimited
 
 
+def _prebuilt_plan(stmt: object) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The table an INSERT or UPDATE built once writes, and its text columns with their limits (0:
+    unlimited); no columns for any other statement."""
+    plan = _PREBUILT.get(id(stmt))
+    if plan is None:
+        name = (
+            getattr(getattr(stmt, "table", None), "name", None) if isinstance(stmt, Insert | Update) else None
+        )
+        columns = TEXT_COLUMNS.get(name, {}) if isinstance(name, str) else {}
+        plan = _PREBUILT[id(stmt)] = (str(name), tuple((k, n or 0) for k, n in columns.items()))
+    return plan
+
+
+def prebuilt_texts(stmt: object, keys: Iterable[str]) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The table of an INSERT or UPDATE built once, and those of ``keys`` (its parameters) that are its
+    text columns, with their limits (0: unlimited): what :func:`check_prebuilt` checks in a row that has
+    these keys, worked out once for a statement run with them (see :func:`check_row`)."""
+    table, texts = _prebuilt_plan(stmt)
+    given = set(keys)
+    return table, tuple((k, n) for k, n in texts if k in given)
+
+
+def check_row(table: str, texts: tuple[tuple[str, int], ...], row: Mapping[str, Any]) -> None:
+    """:func:`check_prebuilt` for one row whose text parameters :func:`prebuilt_texts` found.
+
+    Raises:
+        ValueTooLong, InvalidEntry: as :func:`check_lengths`.
+    """
+    for key, limit in texts:
+        value = row[key]
+        if value.__class__ is str and ((limit and len(value) > limit) or "\x00" in value):
+            check_lengths(table, {key: value})
+
+
 def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
     """:func:`check_lengths` for each row of parameters of an INSERT or UPDATE built once at module level
     (the driver fast path; other statements pass): which of its parameters are limited text columns is
@@ -78,17 +120,18 @@ def check_prebuilt(stmt: object, rows: Iterable[Mapping[str, Any]]) -> None:
     Raises:
         ValueTooLong: as :func:`check_lengths`.
     """
-    plan = _PREBUILT.get(id(stmt))
-    if plan is None:
-        name = (
-            getattr(getattr(stmt, "table", None), "name", None) if isinstance(stmt, Insert | Update) else None
-        )
-        columns = TEXT_COLUMNS.get(name, {}) if isinstance(name, str) else {}
-        plan = _PREBUILT[id(stmt)] = (str(name), tuple((k, n or 0) for k, n in columns.items()))
-    table, texts = plan
+    table, texts = _prebuilt_plan(stmt)
     if not texts:
         return
     listed = rows if isinstance(rows, Sequence) else list(rows)
+    if len(listed) == 1:
+        # one row (an entry, a receipt): its values looked at one by one, without the column-wise lists
+        row = listed[0]
+        for key, limit in texts:
+            value = row.get(key)
+            if value.__class__ is str and ((limit and len(value) > limit) or "\x00" in value):
+                check_lengths(table, {key: value})
+        return
     # a column at a time over all the rows, the length and NUL tests in C (max, str.join); a value
     # found wanting is looked for again row by row, so the refusal names the first one
     for key, limit in texts:

@@ -292,6 +292,10 @@ def guarantee_call_of(row: Any) -> GuaranteeCall:
 
 
 # ---- loans and their schedules ----------------------------------------------------------------
+# a stored status by its text: a dict look-up costs a fraction of calling the enum (read once per payment)
+_LOAN_STATUS = {status.value: status for status in LoanStatus}
+
+
 def loan_of(row: Any) -> Loan:
     """A loan row as a :class:`Loan`."""
     return Loan(
@@ -303,7 +307,7 @@ def loan_of(row: Any) -> Loan:
         principal=Money(int(row.principal)),
         disbursed_on=row.disbursed_on,
         round=row.round,
-        status=LoanStatus(row.status),
+        status=_LOAN_STATUS.get(row.status) or LoanStatus(row.status),
         schedule_version=row.schedule_version,
         paid_in_version=as_money(row.paid_in_version),
         principal_paid=as_money(row.principal_paid),

@@ -147,7 +147,9 @@ class Transactions:
                 conn = self._connect()
                 recheck(conn)
                 try:
-                    conn.execution_options(**{WRITE: write})
+                    if conn.get_execution_options().get(WRITE) is not write:
+                        # set only when it changes: setting an option runs SQLAlchemy's events for it
+                        conn.execution_options(**{WRITE: write})
                     with conn.begin():
                         yield conn
                 except BaseException:
