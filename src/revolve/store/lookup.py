@@ -17,7 +17,7 @@ from sqlalchemy import ARRAY, BigInteger, Connection, Select, Table, any_, bindp
 
 from revolve.store.driver import run
 
-__all__ = ["ByRef", "any_of", "by_ref", "row_by_ref", "rows_among", "rows_by_ref", "select_in"]
+__all__ = ["ByRef", "any_of", "by_ref", "of_funds", "row_by_ref", "rows_among", "rows_by_ref", "select_in"]
 
 # a bulk read asks for this many values at a time, through an IN list of this many placeholders (a
 # shorter chunk repeats its first value), so that each such statement is built and compiled once
@@ -41,6 +41,15 @@ def select_in(
         chunk += [chunk[0]] * (_CHUNK - len(chunk))
         rows += run(conn, stmt, {**params, **{f"v{i}": v for i, v in enumerate(chunk)}}, named=named)
     return rows
+
+
+def of_funds(column: Any, fund_ids: Sequence[int]) -> Any:
+    """The condition on a ``fund_id`` column of a read of one fund (``column = :id``, the statement every
+    one-fund read has always made) or of several (``column IN (…)``: a roll-up reads its funds together)."""
+    ids = sorted(set(fund_ids))
+    if not ids:
+        raise ValueError("a read of no fund")
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
 _AMONG = 5_000
