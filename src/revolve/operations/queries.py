@@ -12,7 +12,7 @@ from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
 from revolve.checks import ref_of
-from revolve.funds import Fund, FundFigures
+from revolve.funds import FundFigures
 from revolve.loans import Ageing, Due, Loan, LoanSchedule, LoanStatus, Receipt, ScheduleVersion, ageing
 from revolve.loans.position import loan_position
 from revolve.money import Money
@@ -176,8 +176,8 @@ class Queries(Family):
             InvalidDate: ``settled_before`` is not a date (a ``datetime`` or a text is refused).
         """
         with self._books.tx(write=False) as conn:
-            ids = [f.id if isinstance(f, Fund) else store_funds.find_fund(conn, ref_of(f)).id for f in funds]
-            return load_portfolios(conn, ids, settled_before=settled_before)
+            found = store_funds.find_funds(conn, [ref_of(f) for f in funds])
+            return load_portfolios(conn, [f.id for f in found], settled_before=settled_before)
 
     def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
         """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds.

@@ -89,7 +89,7 @@ def _figures(
     if not funds:
         raise ValueError("the organisation's subtree holds no fund")
     parts = [period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions]
-    cash = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+    cash = Money.total(ledger.balances(funds, AccountRole.FUND_CASH, as_of=end))
     return combine(parts), cash
 
 
@@ -358,7 +358,7 @@ def build_quarterly(
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(
         kind="quarterly",
-        checkpoints=tuple(ledger.checkpoint(each) for each in funds),
+        checkpoints=tuple(ledger.checkpoints(funds)),
         title=title,
         subject=subject,
         as_of=end,

@@ -137,7 +137,7 @@ def _column(
     else:
         figures = combine([period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions])
         if end not in cash_on:
-            cash_on[end] = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+            cash_on[end] = Money.total(ledger.balances(funds, AccountRole.FUND_CASH, as_of=end))
         cash = cash_on[end]
     received = Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end)
     return _Figures(period=figures, cash=cash, received=received)
