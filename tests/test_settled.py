@@ -90,7 +90,9 @@ class Book:
         county = ledger.org("C")
         villages = [ledger.org(f"V{i}") for i in range(3)]
         ledger.create_fund(self.fund, f"县幸福工程资金{fund}", org=county)
-        ledger.register_guarantor(self.fund, code="VC", kind="village_committee", name="村委会", cap=fen(10**9))
+        ledger.register_guarantor(
+            self.fund, code="VC", kind="village_committee", name="村委会", cap=fen(10**9)
+        )
         ledger.contribute(self.fund, amount=fen(50_000_000), on=START, receipt="SEED")
         for i in range(HOUSEHOLDS):
             ledger.register_household(
@@ -137,11 +139,15 @@ class Book:
         outstanding = self.ledger.loan(self.fund, number).outstanding.fen
         amount = max(1, outstanding * percent // 100)
         payer: dict[str, Any] = {"payer": "guarantor", "guarantor": "VC"} if by_guarantor else {}
-        self.ledger.repay(self.fund, number, amount=fen(amount), on=self.today, receipt=self._next("R"), **payer)
+        self.ledger.repay(
+            self.fund, number, amount=fen(amount), on=self.today, receipt=self._next("R"), **payer
+        )
 
     def _write_off(self, pick: int) -> None:
         if (number := self._loan(pick)) is not None:
-            self.ledger.write_off(self.fund, number, on=self.today, approval_ref="县协〔2020〕1号", reason="死亡")
+            self.ledger.write_off(
+                self.fund, number, on=self.today, approval_ref="县协〔2020〕1号", reason="死亡"
+            )
 
     def _recover(self, pick: int, percent: int) -> None:
         number = self._loan(pick)
@@ -156,12 +162,19 @@ class Book:
         number = self._loan(pick)
         receipts = self.ledger.receipts(self.fund, number) if number is not None else []
         if receipts:
-            self.ledger.void_receipt(self.fund, receipts[-1], on=self.today, reason="录错", approved_by="会计")
+            self.ledger.void_receipt(
+                self.fund, receipts[-1], on=self.today, reason="录错", approved_by="会计"
+            )
 
     def _extend(self, pick: int, extra: int) -> None:
         if (number := self._loan(pick)) is not None:
             self.ledger.extend(
-                self.fund, number, on=self.today, extra_periods=extra, approval_ref="审批-1", approved_by="县妇联"
+                self.fund,
+                number,
+                on=self.today,
+                extra_periods=extra,
+                approval_ref="审批-1",
+                approved_by="县妇联",
             )
 
     def _grant(self, household: int) -> None:

@@ -457,7 +457,9 @@ class JournalOperations(Family):
             UnknownFund: one of them is no fund.
         """
         with self._books.tx(write=False) as conn:
-            return store_journal.head_checkpoints(conn, store_funds.find_funds(conn, [ref_of(f) for f in funds]))
+            return store_journal.head_checkpoints(
+                conn, store_funds.find_funds(conn, [ref_of(f) for f in funds])
+            )
 
     def seal_chain(self, fund: FundRef) -> VerifyReport:
         """Key an existing unkeyed fund's chain under the ledger's chain key, once its bare chain verifies.

@@ -22,9 +22,9 @@ from revolve.ratios import Ratio
 from revolve.schedule import LoanTerms
 from revolve.store import accounts as store_accounts
 from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
 from revolve.store import loans as store_loans
 from revolve.store import receipts as store_receipts
-from revolve.store import funds as store_funds
 from revolve.store.portfolio import load_portfolio, load_portfolios
 
 __all__ = ["Queries"]

@@ -25,11 +25,11 @@ from revolve.store.rows import account_key, account_of
 from revolve.store.schema import AccountRow, PostingRow
 
 __all__ = [
-    "funds_role_balance",
     "ResolvedAccount",
     "account_balance",
     "account_balance_by_key",
     "find_account",
+    "funds_role_balance",
     "movements_after",
     "resolve_accounts",
     "role_balance",
@@ -149,7 +149,10 @@ def funds_role_balance(
     else:
         stmt = (
             select(AccountRow.fund_id, func.sum(PostingRow.amount))
-            .join(PostingRow, and_(PostingRow.fund_id == AccountRow.fund_id, PostingRow.account_id == AccountRow.id))
+            .join(
+                PostingRow,
+                and_(PostingRow.fund_id == AccountRow.fund_id, PostingRow.account_id == AccountRow.id),
+            )
             .where(
                 of_funds(AccountRow.fund_id, fund_ids),
                 AccountRow.role == role.value,

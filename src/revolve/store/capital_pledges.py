@@ -16,8 +16,8 @@ from sqlalchemy import Connection, and_, func, insert, select
 from revolve.capital_pledges import CapitalPledge, PledgeReceipt
 from revolve.chart import AccountRole
 from revolve.money import Money
-from revolve.store.schema import AccountRow, CapitalPledgeLinkRow, CapitalPledgeRow, EntryRow, PostingRow
 from revolve.store.lookup import of_funds
+from revolve.store.schema import AccountRow, CapitalPledgeLinkRow, CapitalPledgeRow, EntryRow, PostingRow
 from revolve.store.voids import live
 
 __all__ = [

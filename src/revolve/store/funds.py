@@ -26,12 +26,12 @@ from revolve.store.rows import fund_of, org_of
 from revolve.store.schema import AccountRow, FundAccrualRow, FundDateWindowRow, FundRow, OrgRow
 
 __all__ = [
-    "find_funds",
     "FundHead",
     "create_fund",
     "create_org",
     "date_window",
     "find_fund",
+    "find_funds",
     "find_org",
     "list_funds",
     "list_orgs",
@@ -126,7 +126,10 @@ def find_funds(conn: Connection, refs: Sequence[int | str]) -> list[Fund]:
     ids = sorted({r for r in refs if isinstance(r, int)})
     codes = sorted({r for r in refs if isinstance(r, str)})
     if ids:
-        found.update((f.id, f) for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(ids)))))
+        found.update(
+            (f.id, f)
+            for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(ids))))
+        )
     if codes:
         rows = conn.execute(select(FundRow.__table__).where(FundRow.code.in_(codes)))
         found.update((f.code, f) for f in map(fund_of, rows))

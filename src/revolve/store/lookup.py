@@ -64,11 +64,11 @@ def rows_among(
     the driver sends as one value, not thousands). The ids are taken in increasing order, so rows
     ordered by ``column`` come out in that order."""
     if ids is None:
-        return conn.execute(stmt).all()
+        return list(conn.execute(stmt).all())
     wanted = sorted(ids)
     if conn.dialect.name == "postgresql":
         among = bindparam("among_ids", wanted, type_=ARRAY(BigInteger))
-        return conn.execute(stmt.where(column == any_(among))).all()
+        return list(conn.execute(stmt.where(column == any_(among))).all())
     rows: list[Any] = []
     for start in range(0, len(wanted), _AMONG):
         rows += conn.execute(stmt.where(column.in_(wanted[start : start + _AMONG]))).all()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 

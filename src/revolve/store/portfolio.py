@@ -116,7 +116,9 @@ def _schedules(
     return found
 
 
-def _cash_by_entry(conn: Connection, fund_ids: Sequence[int], *, kinds: str) -> list[tuple[int, str, int, Any]]:
+def _cash_by_entry(
+    conn: Connection, fund_ids: Sequence[int], *, kinds: str
+) -> list[tuple[int, str, int, Any]]:
     """(fund, kind, cash movement in fen, value date) per entry whose kind starts with ``kinds``, in
     the order of each fund's journal."""
     return [
@@ -204,7 +206,9 @@ def _guarantors(conn: Connection, fund_ids: Sequence[int]) -> dict[int, list[Any
     ):
         members[int(guarantor_id)].append(int(household))
     rows = conn.execute(
-        select(GuarantorRow.__table__).where(of_funds(GuarantorRow.fund_id, fund_ids)).order_by(GuarantorRow.id)
+        select(GuarantorRow.__table__)
+        .where(of_funds(GuarantorRow.fund_id, fund_ids))
+        .order_by(GuarantorRow.id)
     )
     return _by_fund(rows, lambda r: guarantor_of(r, tuple(members.get(int(r.id), ()))))
 
@@ -225,7 +229,9 @@ def _guarantees(
 
 
 def _rows(conn: Connection, table: Any, fund_ids: Sequence[int], *order: Any) -> list[Any]:
-    return list(conn.execute(select(table.__table__).where(of_funds(table.fund_id, fund_ids)).order_by(*order)))
+    return list(
+        conn.execute(select(table.__table__).where(of_funds(table.fund_id, fund_ids)).order_by(*order))
+    )
 
 
 def load_portfolio(conn: Connection, fund_id: int, *, settled_before: date | None = None) -> Portfolio:
@@ -252,7 +258,9 @@ def load_portfolios(
     """
     if not fund_ids:
         return []
-    funds = {f.id: f for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(fund_ids))))}
+    funds = {
+        f.id: f for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(fund_ids))))
+    }
     for fund_id in fund_ids:
         if fund_id not in funds:
             raise UnknownFund(fund_id)

@@ -57,7 +57,12 @@ def _settled(fund_ids: Sequence[int], before: date) -> CTE:
     receipt = aliased(ReceiptRow, name="later_receipt")
     return (
         select(
-            loan.fund_id, loan.id, loan.round, loan.principal, loan.household_id, version.principal.label("due")
+            loan.fund_id,
+            loan.id,
+            loan.round,
+            loan.principal,
+            loan.household_id,
+            version.principal.label("due"),
         )
         .join(
             version,
