@@ -22,9 +22,11 @@ The last three tests are each one set of loan ids of the funds read — those wi
 later instalment, a later or re-scheduled receipt, all few — read once and hashed (``NOT IN``; loan ids
 are unique across funds), not index probes made for every old loan; so the read costs a pass over the
 funds' loans in the database and nothing in Python for each settled loan. The funds of a roll-up are
-read together, in one statement whose sums are grouped by fund, not a statement a fund; the loans not
-settled are found by an anti-join (``NOT EXISTS``: a hash anti-join on PostgreSQL, which stays a hash
-join however many loans are settled, where a ``NOT IN`` over them would stop being hashed).
+read together, in one statement whose sums are grouped by fund, not a statement a fund. The tests whose
+share PostgreSQL cannot estimate (the three sets, and ``principal_paid = principal``) make a column of
+the candidate loans rather than a filter, so that the loans are joined to their versions by hashing,
+not probed one at a time; the loans not settled are found by an anti-join (``NOT EXISTS``, which stays a
+hash or merge join however many loans are settled, where a ``NOT IN`` over them would stop being hashed).
 """
 
 from __future__ import annotations
@@ -48,13 +50,38 @@ _FIRST_VERSION = 1
 
 
 def _settled(fund_ids: Sequence[int], before: date) -> CTE:
-    """The funds' loans settled before ``before``: fund, id, round, principal, household, principal due."""
+    """The funds' closed loans of one schedule version paid out before ``before``: fund, id, round,
+    principal, household, principal due, and ``settled`` (1 when the loan is settled before ``before``)."""
     # aliases throughout, so that the tests (NOT IN) never take the loan or its version for their own rows
     loan = aliased(LoanRow, name="settled_loan")
     version = aliased(ScheduleVersionRow, name="settled_version")
     other = aliased(ScheduleVersionRow, name="other_version")
     due = aliased(InstallmentRow, name="later_due")
     receipt = aliased(ReceiptRow, name="later_receipt")
+    # the rule's last tests make a column, not a filter of the loans: PostgreSQL cannot tell how many
+    # loans pass them (it takes each for rare) and, expecting a handful of loans where there are
+    # thousands, would join their versions one probe at a time; as a column, the join is planned on the
+    # tests it can count, and hashed
+    settled = and_(
+        loan.principal_paid == loan.principal,
+        # each test is a set of the funds' loan ids read once (a hashed NOT IN on PostgreSQL; loan ids
+        # are unique across funds), not a probe per loan: the sets are the few loans live near
+        # ``before``, the loans tested are all the funds' older ones
+        loan.id.not_in(
+            select(other.loan_id).where(of_funds(other.fund_id, fund_ids), other.version != _FIRST_VERSION)
+        ),
+        loan.id.not_in(
+            select(due.loan_id).where(
+                of_funds(due.fund_id, fund_ids), due.version == _FIRST_VERSION, due.due_date >= before
+            )
+        ),
+        loan.id.not_in(
+            select(receipt.loan_id).where(
+                of_funds(receipt.fund_id, fund_ids),
+                or_(receipt.value_date >= before, receipt.schedule_version != _FIRST_VERSION),
+            )
+        ),
+    )
     return (
         select(
             loan.fund_id,
@@ -63,6 +90,7 @@ def _settled(fund_ids: Sequence[int], before: date) -> CTE:
             loan.principal,
             loan.household_id,
             version.principal.label("due"),
+            case((settled, 1), else_=0).label("settled"),
         )
         .join(
             version,
@@ -77,28 +105,8 @@ def _settled(fund_ids: Sequence[int], before: date) -> CTE:
             loan.status == LoanStatus.CLOSED.value,
             loan.closed_on < before,
             loan.disbursed_on < before,
-            loan.principal_paid == loan.principal,
             loan.schedule_version == _FIRST_VERSION,
             version.effective_on < before,
-            # each test is a set of the funds' loan ids read once (a hashed NOT IN on PostgreSQL; loan ids
-            # are unique across funds), not a probe per loan: the sets are the few loans live near
-            # ``before``, the loans tested are all the funds' older ones
-            loan.id.not_in(
-                select(other.loan_id).where(
-                    of_funds(other.fund_id, fund_ids), other.version != _FIRST_VERSION
-                )
-            ),
-            loan.id.not_in(
-                select(due.loan_id).where(
-                    of_funds(due.fund_id, fund_ids), due.version == _FIRST_VERSION, due.due_date >= before
-                )
-            ),
-            loan.id.not_in(
-                select(receipt.loan_id).where(
-                    of_funds(receipt.fund_id, fund_ids),
-                    or_(receipt.value_date >= before, receipt.schedule_version != _FIRST_VERSION),
-                )
-            ),
         )
         .cte("settled")
     )
@@ -129,13 +137,15 @@ def read_settled(
                 func.sum(s.c.principal),
                 func.sum(s.c.due),
                 func.sum(against),
-            ).group_by(s.c.fund_id, s.c.round),
-            select(literal("household"), s.c.fund_id, s.c.household_id, zero, zero, zero, zero).group_by(
-                s.c.fund_id, s.c.household_id
-            ),
+            )
+            .where(s.c.settled == 1)
+            .group_by(s.c.fund_id, s.c.round),
+            select(literal("household"), s.c.fund_id, s.c.household_id, zero, zero, zero, zero)
+            .where(s.c.settled == 1)
+            .group_by(s.c.fund_id, s.c.household_id),
             select(literal("other"), LoanRow.fund_id, LoanRow.id, zero, zero, zero, zero).where(
                 of_funds(LoanRow.fund_id, fund_ids),
-                ~exists().where(s.c.fund_id == LoanRow.fund_id, s.c.id == LoanRow.id),
+                ~exists().where(s.c.fund_id == LoanRow.fund_id, s.c.id == LoanRow.id, s.c.settled == 1),
             ),
         )
     ).all()
