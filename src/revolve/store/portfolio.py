@@ -26,7 +26,7 @@ from revolve.loans import LoanSchedule, LoanStatus
 from revolve.loans.dues import InstalmentRow, as_dues
 from revolve.money import Money
 from revolve.opening import eve
-from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio
+from revolve.portfolio import Contribution, GuaranteeLink, Outflow, Portfolio, cycle_collector_paused
 from revolve.store.capital_pledges import capital_pledges_of
 from revolve.store.figures import principal_disbursed_between
 from revolve.store.lookup import of_funds, rows_among
@@ -258,6 +258,13 @@ def load_portfolios(
     """
     if not fund_ids:
         return []
+    with cycle_collector_paused():  # tens of thousands of acyclic values made (revolve.portfolio)
+        return _load_portfolios(conn, fund_ids, settled_before)
+
+
+def _load_portfolios(
+    conn: Connection, fund_ids: Sequence[int], settled_before: date | None
+) -> list[Portfolio]:
     funds = {
         f.id: f for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(fund_ids))))
     }
