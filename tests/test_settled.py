@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKENDS, EXAMPLES, POSTGRES_URL, ledger_on
-from revolve import Ledger, OrgLevel, fen
+from revolve import AccountRole, Ledger, Money, OrgLevel, fen
 from revolve.area_figures import area_of, overdue_by_area
 from revolve.errors import RevolveError
 from revolve.metrics import combine, period_figures
 from revolve.portfolio import Portfolio
-from revolve.reports.quarterly import build_quarterly, period_of
+from revolve.reports.quarterly import build_quarterly, period_of, quarterly_figures
 from revolve.reports.quarterly_form import form_periods
 from revolve.schedule import LoanTerms, RepaymentMethod
 from test_lifecycle_properties import national_id
@@ -74,23 +74,29 @@ operations = st.lists(
 class Book:
     """A fund's books written from a list of operations; a refused operation is passed over."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, fund: str = "F") -> None:
         self.ledger = ledger
+        self.fund = fund
         self.today = START
         self.loans: list[str] = []
         self.closes: list[date] = []
         self.counter = 0
-        county = ledger.create_org("C", "县", OrgLevel.COUNTY)
-        towns = [ledger.create_org(f"T{i}", f"镇{i}", OrgLevel.TOWN, parent=county) for i in range(2)]
-        villages = [
-            ledger.create_org(f"V{i}", f"村{i}", OrgLevel.VILLAGE, parent=towns[i % 2]) for i in range(3)
-        ]
-        ledger.create_fund("F", "县幸福工程资金", org=county)
-        ledger.register_guarantor("F", code="VC", kind="village_committee", name="村委会", cap=fen(10**9))
-        ledger.contribute("F", amount=fen(50_000_000), on=START, receipt="SEED")
+        # a second fund's books go under the first's county and villages (a roll-up of two funds)
+        if fund == "F":
+            county = ledger.create_org("C", "县", OrgLevel.COUNTY)
+            towns = [ledger.create_org(f"T{i}", f"镇{i}", OrgLevel.TOWN, parent=county) for i in range(2)]
+            for i in range(3):
+                ledger.create_org(f"V{i}", f"村{i}", OrgLevel.VILLAGE, parent=towns[i % 2])
+        county = ledger.org("C")
+        villages = [ledger.org(f"V{i}") for i in range(3)]
+        ledger.create_fund(self.fund, f"县幸福工程资金{fund}", org=county)
+        ledger.register_guarantor(
+            self.fund, code="VC", kind="village_committee", name="村委会", cap=fen(10**9)
+        )
+        ledger.contribute(self.fund, amount=fen(50_000_000), on=START, receipt="SEED")
         for i in range(HOUSEHOLDS):
             ledger.register_household(
-                "F",
+                self.fund,
                 code=f"H{i}",
                 mother_name="母亲",
                 national_id=national_id(i),
@@ -117,12 +123,12 @@ class Book:
 
     def _lend(self, household: int, amount: int, term: int, method: RepaymentMethod) -> None:
         batch = f"B{self.today.isoformat()}"
-        if batch not in {b.code for b in self.ledger.batches("F")}:
-            self.ledger.open_batch("F", code=batch, on=self.today)
+        if batch not in {b.code for b in self.ledger.batches(self.fund)}:
+            self.ledger.open_batch(self.fund, code=batch, on=self.today)
         number = self._next("L")
         terms = LoanTerms(principal=fen(amount), start=self.today, term=term, method=method)
         self.ledger.disburse(
-            "F", number=number, household=f"H{household}", batch=batch, terms=terms, guarantors=["VC"]
+            self.fund, number=number, household=f"H{household}", batch=batch, terms=terms, guarantors=["VC"]
         )
         self.loans.append(number)
 
@@ -130,48 +136,59 @@ class Book:
         number = self._loan(pick)
         if number is None:
             return
-        outstanding = self.ledger.loan("F", number).outstanding.fen
+        outstanding = self.ledger.loan(self.fund, number).outstanding.fen
         amount = max(1, outstanding * percent // 100)
         payer: dict[str, Any] = {"payer": "guarantor", "guarantor": "VC"} if by_guarantor else {}
-        self.ledger.repay("F", number, amount=fen(amount), on=self.today, receipt=self._next("R"), **payer)
+        self.ledger.repay(
+            self.fund, number, amount=fen(amount), on=self.today, receipt=self._next("R"), **payer
+        )
 
     def _write_off(self, pick: int) -> None:
         if (number := self._loan(pick)) is not None:
-            self.ledger.write_off("F", number, on=self.today, approval_ref="县协〔2020〕1号", reason="死亡")
+            self.ledger.write_off(
+                self.fund, number, on=self.today, approval_ref="县协〔2020〕1号", reason="死亡"
+            )
 
     def _recover(self, pick: int, percent: int) -> None:
         number = self._loan(pick)
         if number is None:
             return
-        loan = self.ledger.loan("F", number)
+        loan = self.ledger.loan(self.fund, number)
         left = loan.written_off.fen - loan.recovered.fen
         amount = fen(max(1, left * percent // 100))
-        self.ledger.recover("F", number, amount=amount, on=self.today, receipt=self._next("V"))
+        self.ledger.recover(self.fund, number, amount=amount, on=self.today, receipt=self._next("V"))
 
     def _void(self, pick: int) -> None:
         number = self._loan(pick)
-        receipts = self.ledger.receipts("F", number) if number is not None else []
+        receipts = self.ledger.receipts(self.fund, number) if number is not None else []
         if receipts:
-            self.ledger.void_receipt("F", receipts[-1], on=self.today, reason="录错", approved_by="会计")
+            self.ledger.void_receipt(
+                self.fund, receipts[-1], on=self.today, reason="录错", approved_by="会计"
+            )
 
     def _extend(self, pick: int, extra: int) -> None:
         if (number := self._loan(pick)) is not None:
             self.ledger.extend(
-                "F", number, on=self.today, extra_periods=extra, approval_ref="审批-1", approved_by="县妇联"
+                self.fund,
+                number,
+                on=self.today,
+                extra_periods=extra,
+                approval_ref="审批-1",
+                approved_by="县妇联",
             )
 
     def _grant(self, household: int) -> None:
-        self.ledger.grant("F", f"H{household}", amount=fen(50_000), on=self.today)
+        self.ledger.grant(self.fund, f"H{household}", amount=fen(50_000), on=self.today)
 
     def _close(self) -> None:
         through = date(self.today.year - 1, 12, 31)
         if through >= START and (not self.closes or through > self.closes[-1]):
-            self.ledger.close_period("F", through=through)
+            self.ledger.close_period(self.fund, through=through)
             self.closes.append(through)
 
     def _reopen(self) -> None:
         if self.closes:
-            self.ledger.reopen_period("F", through=self.closes[-1], reason="补记", approved_by="会计")
+            self.ledger.reopen_period(self.fund, through=self.closes[-1], reason="补记", approved_by="会计")
             self.closes.pop()
 
 
@@ -297,3 +314,39 @@ def test_a_period_before_the_day_is_refused(ledger: Ledger) -> None:
         period_figures(summed, start=date(2016, 10, 1), end=date(2016, 12, 31))
     with pytest.raises(ValueError, match="settled before"):
         overdue_by_area(summed, on=date(2016, 12, 31), areas={})
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_funds_read_together_are_each_read_alone(backend_name: str) -> None:
+    """A roll-up reads its funds' portfolios, cash and checkpoints together (``Ledger.portfolios``,
+    ``balances``, ``checkpoints``): each fund's is the one read alone, and the roll-up's figures are the
+    reference's (every loan of every fund read and walked) combined."""
+    if backend_name == "postgresql" and not POSTGRES_URL:
+        pytest.skip("set REVOLVE_TEST_POSTGRES_URL to run the PostgreSQL half")
+    examples = max(3, int(settings().max_examples * EXAMPLES[backend_name] * 0.1))
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(first=operations, second=operations)
+    def run(first: list[tuple[int, tuple[Any, ...]]], second: list[tuple[int, tuple[Any, ...]]]) -> None:
+        with ledger_on(backend_name) as ledger:
+            books = [Book(ledger, "F"), Book(ledger, "G")]
+            for book, ops in zip(books, (first, second), strict=True):
+                for days, op in ops:
+                    book.apply(op, after=days)
+            last = max(book.today for book in books)
+            funds = ["G", "F"]  # in the order asked for, not the funds' order
+            for before in [None, *(date(year, 1, 1) for year in range(START.year, last.year + 2))]:
+                alone = [ledger.portfolio(f, settled_before=before) for f in funds]
+                assert ledger.portfolios(funds, settled_before=before) == alone
+            for day in (None, START, last, date(last.year, 12, 31)):
+                assert ledger.balances(funds, AccountRole.FUND_CASH, as_of=day) == [
+                    ledger.balance(f, AccountRole.FUND_CASH, as_of=day) for f in funds
+                ]
+            assert ledger.checkpoints(funds) == [ledger.checkpoint(f) for f in funds]
+            full = [ledger.portfolio(f) for f in funds]
+            for start, end in _periods(last)[-12:]:
+                figures, cash = quarterly_figures(ledger, start=start, end=end, org="C")
+                assert figures == combine([period_figures(p, start=start, end=end) for p in full])
+                assert cash == Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+
+    run()

@@ -56,16 +56,16 @@ from revolve.loans import (
     Ageing,
     Component,
     Due,
-    Loan,
     LoanSchedule,
     LoanStatus,
     Receipt,
     ageing,
 )
-from revolve.loans.position import LoanPosition, loan_position, paid_in_version
+from revolve.loans.position import paid_in_version
 from revolve.money import Money
 from revolve.mothers import HouseholdKeys
-from revolve.portfolio import Portfolio, receipts_by_loan, schedules_by_loan
+from revolve.portfolio import Portfolio
+from revolve.positions import Positions
 from revolve.ratios import Ratio
 
 __all__ = ["HouseholdKeys", "PeriodFigures", "Positions", "combine", "per_household", "period_figures"]
@@ -237,44 +237,10 @@ def per_household(amount: Money, households: int) -> Money | None:
     return Money(whole + (1 if 2 * rest >= households else 0))
 
 
-def _principal_repaid(receipts: Sequence[Receipt], on: date) -> Money:
-    return Money(sum(r.principal.fen for r in receipts if r.kind == "repayment" and r.value_date <= on))
-
-
-def _fallen_due(
-    loan: Loan, schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], on: date
-) -> Money:
-    """Principal of the loan that had fallen due by ``on``, under the schedules in force at each date.
-
-    Each version counts the principal repaid under the versions before it plus its own instalments
-    due while it was in force (from its effective date to the day before the next version's, or to
-    ``on``). What had fallen due never falls back: a version made later (an extension, 展期) that
-    spreads unpaid arrears over new dates cannot lower the figure, so the result is the largest of
-    these sums. A prepayment's version starts from principal already repaid, so it changes nothing.
-    """
-    if loan.status is LoanStatus.WRITTEN_OFF and loan.closed_on is not None:
-        on = min(on, loan.closed_on)
-    fallen = 0
-    for index, version in enumerate(schedules):
-        if version.effective_on > on:
-            break
-        last = on
-        if index + 1 < len(schedules) and schedules[index + 1].effective_on <= on:
-            last = date.fromordinal(schedules[index + 1].effective_on.toordinal() - 1)
-        earlier = sum(
-            r.principal.fen
-            for r in receipts
-            if r.kind == "repayment" and r.schedule_version < version.version
-        )
-        due = sum(d.principal.fen for d in version.dues if d.due_date <= last)
-        fallen = max(fallen, earlier + due)
-    return Money(fallen)
-
-
 def _on_time(
     schedules: Sequence[LoanSchedule], receipts: Sequence[Receipt], start: date, end: date
-) -> tuple[Money, Money]:
-    """(principal falling due in [start, end], of which repaid by its due date)."""
+) -> tuple[int, int]:
+    """(principal falling due in [start, end], of which repaid by its due date), in fen."""
     due_total = 0
     on_time = 0
     for index, version in enumerate(schedules):
@@ -288,7 +254,7 @@ def _on_time(
             if ordered is None:
                 ordered = sorted(version.dues, key=lambda d: (d.due_date, d.number))
             on_time += _principal_reached(ordered, due.number, paid.fen)
-    return Money(due_total), Money(on_time)
+    return due_total, on_time
 
 
 def _principal_reached(ordered: Sequence[Due], number: int, paid: int) -> int:
@@ -296,66 +262,22 @@ def _principal_reached(ordered: Sequence[Due], number: int, paid: int) -> int:
     :func:`revolve.loans.states` gives as its ``principal_paid``, without the states of the others.
 
     ``ordered`` are the version's dues oldest first (due date, then number), as the waterfall fills them.
+    The waterfall takes each component in turn, as much as is left, so what reaches a component is what
+    is left of ``paid`` after every component before it, at most the component: the sum before it is
+    enough, component by component only on the instalment itself.
     """
-    left = paid
+    before = 0
     for due in ordered:
-        for component in DEFAULT_ORDER:
-            take = min(due.amount_of(component).fen, left)
-            left -= take
-            if due.number == number and component is Component.PRINCIPAL:
-                return take
+        if due.number == number:
+            for component in DEFAULT_ORDER:
+                if component is Component.PRINCIPAL:
+                    return min(due.principal.fen, max(paid - before, 0))
+                before += due.amount_of(component).fen
+            return 0
+        before += sum(due.amount_of(component).fen for component in DEFAULT_ORDER)
+        if before >= paid:
+            return 0  # nothing is left for the instalments after these
     return 0
-
-
-class Positions:
-    """Each loan of one portfolio where it stands on a day, computed once and shared.
-
-    A report asks the same questions of a loan many times: the 季报表's three columns (本期, 本年累计,
-    上年同期) and its two area tables (乡镇, 村) all take the loan's position at the period's end, and two
-    of the columns end on the same day. Pass one :class:`Positions` to every :func:`period_figures` and
-    :func:`revolve.area_figures.overdue_by_area` of a portfolio and each loan's position (and principal
-    fallen due) on a day is computed once. The answers are pure functions of the portfolio, which is
-    frozen, so sharing them changes no figure.
-    """
-
-    __slots__ = ("_due", "_seen", "portfolio", "receipts", "schedules")
-
-    def __init__(self, portfolio: Portfolio) -> None:
-        self.portfolio = portfolio
-        self.schedules = schedules_by_loan(portfolio)
-        self.receipts = receipts_by_loan(portfolio)
-        self._seen: dict[tuple[int, date], LoanPosition] = {}
-        self._due: dict[tuple[int, date], tuple[Money, Money]] = {}
-
-    def at(self, loan: Loan, on: date) -> LoanPosition:
-        """The loan's position on ``on`` (:func:`revolve.loans.position.loan_position`)."""
-        key = (loan.id, on)
-        found = self._seen.get(key)
-        if found is None:
-            found = loan_position(loan, self.schedules[loan.id], self.receipts[loan.id], as_of=on)
-            self._seen[key] = found
-        return found
-
-    def fallen_due(self, loan: Loan, on: date) -> tuple[Money, Money]:
-        """(principal fallen due by ``on``, principal recovered against it): the 回收率's two parts."""
-        key = (loan.id, on)
-        found = self._due.get(key)
-        if found is None:
-            plan, mine = self.schedules[loan.id], self.receipts[loan.id]
-            owed = _fallen_due(loan, plan, mine, on)
-            found = (owed, min(_principal_repaid(mine, on), owed))
-            self._due[key] = found
-        return found
-
-    def of(self, portfolio: Portfolio) -> Positions:
-        """This, checked to be of ``portfolio``.
-
-        Raises:
-            ValueError: it belongs to another portfolio.
-        """
-        if portfolio is not self.portfolio:
-            raise ValueError("these positions are of another portfolio")
-        return self
 
 
 def period_figures(
@@ -404,9 +326,10 @@ def period_figures(
             interest += r.interest
             fees += r.fee + r.penalty
 
-    outstanding_start = outstanding_end = due_in_period = on_time = fallen_due = against_due = _ZERO
+    # amounts in fen while adding up loan by loan, made Money once at the end
+    outstanding_start = outstanding_end = due_in_period = on_time = fallen_due = against_due = 0
     at_risk: list[tuple[Money, int]] = []
-    restructured, loans_restructured = _ZERO, 0
+    restructured, loans_restructured = 0, 0
     rounds: dict[int, int] = defaultdict(int)
     closed_households: set[int] = set()
     loan_households: set[int] = set()
@@ -415,31 +338,30 @@ def period_figures(
         for number, loans in settled.by_round:
             rounds[number] += loans
         recovered_to_date += settled.principal
-        fallen_due += settled.fallen_due
-        against_due += settled.recovered_against_due
+        fallen_due += settled.fallen_due.fen
+        against_due += settled.recovered_against_due.fen
         closed_households |= settled.households
         loan_households |= settled.households
     for loan in lent:
-        mine = receipts[loan.id]
-        plan = schedules[loan.id]
         rounds[loan.round] += 1
         if loan.disbursed_on <= before:
-            outstanding_start += known.at(loan, before).outstanding
+            outstanding_start += known.at(loan, before).outstanding.fen
         if loan.disbursed_on <= end:
             position = known.at(loan, end)
-            outstanding_end += position.outstanding
-            if position.outstanding.fen > 0:
-                at_risk.append((position.outstanding, position.days_past_due))
+            outstanding = position.outstanding
+            outstanding_end += outstanding.fen
+            if outstanding.fen > 0:
+                at_risk.append((outstanding, position.days_past_due))
                 if loan.restructured_by(end):
                     loans_restructured += 1
                     if position.days_past_due <= 30:
-                        restructured += position.outstanding
-        d, t = _on_time(plan, mine, start, end)
+                        restructured += outstanding.fen
+        d, t = _on_time(schedules[loan.id], receipts[loan.id], start, end)
         due_in_period += d
         on_time += t
         owed, against = known.fallen_due(loan, end)
-        fallen_due += owed
-        against_due += against
+        fallen_due += owed.fen
+        against_due += against.fen
         if loan.status is LoanStatus.CLOSED and loan.closed_on is not None and loan.closed_on <= end:
             closed_households.add(loan.household_id)
 
@@ -488,13 +410,13 @@ def period_figures(
         interest_collected=interest,
         fees_collected=fees,
         recovered_to_date=recovered_to_date,
-        outstanding_start=outstanding_start,
-        outstanding=outstanding_end,
+        outstanding_start=Money(outstanding_start),
+        outstanding=Money(outstanding_end),
         loans_outstanding=len(at_risk),
-        due_in_period=due_in_period,
-        repaid_on_time=on_time,
-        fallen_due_to_date=fallen_due,
-        recovered_against_due=against_due,
+        due_in_period=Money(due_in_period),
+        repaid_on_time=Money(on_time),
+        fallen_due_to_date=Money(fallen_due),
+        recovered_against_due=Money(against_due),
         ageing=ageing(at_risk),
         written_off=Money.total(w.amount for w in portfolio.write_offs if start <= w.written_on <= end),
         written_off_to_date=Money.total(w.amount for w in portfolio.write_offs if w.written_on <= end),
@@ -511,7 +433,7 @@ def period_figures(
         loans_by_round=dict(sorted(rounds.items())),
         households_closed=len(closed_households),
         households_exited=exited,
-        restructured_outstanding=restructured,
+        restructured_outstanding=Money(restructured),
         loans_restructured=loans_restructured,
         persons_helped=persons(helped),
         persons_served=persons(loan_households),

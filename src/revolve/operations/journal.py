@@ -311,6 +311,24 @@ class JournalOperations(Family):
             resolved = store_accounts.resolve_accounts(conn, found, chart_named(found.chart), [key])
             return Money(store_accounts.account_balance(conn, resolved[key].id, as_of))
 
+    def balances(
+        self, funds: Sequence[FundRef], role: AccountRole, *, as_of: date | None = None
+    ) -> list[Money]:
+        """Each fund's balance of the account under ``role`` (a sub-ledger role: all its accounts summed),
+        as :meth:`balance` gives it, in this order: one statement for all the funds (a roll-up's cash).
+
+        Raises:
+            UnknownFund: one of them is no fund.
+            UnknownAccount: a fund's chart has no such role.
+            InvalidDate: ``as_of`` is not a date (a ``datetime`` or a text is refused).
+        """
+        with self._books.tx(write=False) as conn:
+            found = store_funds.find_funds(conn, [ref_of(f) for f in funds])
+            for f in found:
+                chart_named(f.chart).spec(role)
+            totals = store_accounts.funds_role_balance(conn, [f.id for f in found], role, as_of)
+            return [Money(totals[f.id]) for f in found]
+
     def subledger(self, fund: FundRef, role: AccountRole, *, as_of: date | None = None) -> dict[str, Money]:
         """Each sub-ledger account's balance under a role (e.g. every loan's receivable).
 
@@ -430,6 +448,18 @@ class JournalOperations(Family):
         """
         with self._books.reading(fund) as (conn, found):
             return store_journal.head_checkpoint(conn, found)
+
+    def checkpoints(self, funds: Sequence[FundRef]) -> list[Checkpoint]:
+        """:meth:`checkpoint` of each of these funds, in this order, read together (a roll-up's report
+        prints every fund's).
+
+        Raises:
+            UnknownFund: one of them is no fund.
+        """
+        with self._books.tx(write=False) as conn:
+            return store_journal.head_checkpoints(
+                conn, store_funds.find_funds(conn, [ref_of(f) for f in funds])
+            )
 
     def seal_chain(self, fund: FundRef) -> VerifyReport:
         """Key an existing unkeyed fund's chain under the ledger's chain key, once its bare chain verifies.

@@ -7,7 +7,7 @@ the loan register and the repayment statement use too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from revolve.chart import AccountKey, AccountRole
@@ -22,9 +22,10 @@ from revolve.ratios import Ratio
 from revolve.schedule import LoanTerms
 from revolve.store import accounts as store_accounts
 from revolve.store import figures as store_figures
+from revolve.store import funds as store_funds
 from revolve.store import loans as store_loans
 from revolve.store import receipts as store_receipts
-from revolve.store.portfolio import load_portfolio
+from revolve.store.portfolio import load_portfolio, load_portfolios
 
 __all__ = ["Queries"]
 
@@ -160,6 +161,23 @@ class Queries(Family):
         """
         with self._books.reading(fund) as (conn, found):
             return load_portfolio(conn, found.id, settled_before=settled_before)
+
+    def portfolios(self, funds: Sequence[FundRef], *, settled_before: date | None = None) -> list[Portfolio]:
+        """The snapshots of several funds (:meth:`portfolio` of each, in this order), read in one
+        transaction and each table once for all of them: a roll-up over an org's subtree costs a handful
+        of queries, not a handful a fund.
+
+        Args:
+            funds: the funds (objects, ids or codes).
+            settled_before: as for :meth:`portfolio`.
+
+        Raises:
+            UnknownFund: one of them is no fund.
+            InvalidDate: ``settled_before`` is not a date (a ``datetime`` or a text is refused).
+        """
+        with self._books.tx(write=False) as conn:
+            found = store_funds.find_funds(conn, [ref_of(f) for f in funds])
+            return load_portfolios(conn, [f.id for f in found], settled_before=settled_before)
 
     def figures(self, fund: FundRef, *, as_of: date | None = None) -> FundFigures:
         """Capital by source, cumulative disbursed, households served, outstanding, turnover and rounds.

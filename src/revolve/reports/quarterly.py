@@ -27,6 +27,7 @@ from revolve.loans import AgeingBucket, bucket_for
 from revolve.metrics import PeriodFigures, Positions, combine, period_figures
 from revolve.money import Money
 from revolve.orgs import Org, OrgLevel
+from revolve.portfolio import cycle_collector_paused
 from revolve.ratios import Ratio
 from revolve.reports.model import Column, ColumnKind, Fact, Report, Section, Table, Term
 from revolve.reports.quarterly_form import form_portfolios, portfolios_since, quarterly_form
@@ -89,7 +90,7 @@ def _figures(
     if not funds:
         raise ValueError("the organisation's subtree holds no fund")
     parts = [period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions]
-    cash = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+    cash = Money.total(ledger.balances(funds, AccountRole.FUND_CASH, as_of=end))
     return combine(parts), cash
 
 
@@ -169,6 +170,20 @@ def build_quarterly(
     Returns:
         The report; its ``period`` is the quarter's (or year's) first and last day.
     """
+    # a roll-up makes and folds tens of thousands of acyclic values (revolve.portfolio)
+    with cycle_collector_paused():
+        return _build_quarterly(ledger, year=year, quarter=quarter, fund=fund, org=org, half=half)
+
+
+def _build_quarterly(
+    ledger: Ledger,
+    *,
+    year: int,
+    quarter: int | None,
+    fund: Fund | int | str | None,
+    org: Org | int | str | None,
+    half: int | None,
+) -> Report:
     start, end = period_of(year, quarter, half)
     funds, subject = _funds(ledger, fund, org)
     portfolios = form_portfolios(ledger, funds, start=start, end=end)
@@ -358,7 +373,7 @@ def build_quarterly(
     title = "quarterly_report" if quarter is not None else "half_year_report" if half else "annual_report"
     return Report(
         kind="quarterly",
-        checkpoints=tuple(ledger.checkpoint(each) for each in funds),
+        checkpoints=tuple(ledger.checkpoints(funds)),
         title=title,
         subject=subject,
         as_of=end,

@@ -111,8 +111,9 @@ def form_periods(start: date, end: date) -> tuple[tuple[date, date], tuple[date,
 def portfolios_since(ledger: Ledger, funds: Sequence[Fund], *, since: date) -> list[Portfolio]:
     """The funds' portfolios for periods starting on ``since`` or later: the loans settled before it are
     summed up, not read (:class:`revolve.portfolio.SettledLoans`), so a report costs what the lending
-    live since then costs, not what the funds' whole life does."""
-    return [ledger.portfolio(f, settled_before=since) for f in funds]
+    live since then costs, not what the funds' whole life does. The funds are read together
+    (:meth:`revolve.Ledger.portfolios`), so a roll-up's report costs no more statements than a fund's."""
+    return ledger.portfolios(funds, settled_before=since)
 
 
 def form_portfolios(ledger: Ledger, funds: Sequence[Fund], *, start: date, end: date) -> list[Portfolio]:
@@ -136,7 +137,7 @@ def _column(
     else:
         figures = combine([period_figures(p.portfolio, start=start, end=end, positions=p) for p in positions])
         if end not in cash_on:
-            cash_on[end] = Money.total(ledger.balance(f, AccountRole.FUND_CASH, as_of=end) for f in funds)
+            cash_on[end] = Money.total(ledger.balances(funds, AccountRole.FUND_CASH, as_of=end))
         cash = cash_on[end]
     received = Money.total(c.amount for p in portfolios for c in p.contributions if start <= c.on <= end)
     return _Figures(period=figures, cash=cash, received=received)

@@ -20,6 +20,7 @@ from revolve.chart import Account, AccountKey, AccountRole, Chart
 from revolve.errors import UnknownAccount
 from revolve.funds import Fund
 from revolve.store.driver import insert_many, run
+from revolve.store.lookup import of_funds
 from revolve.store.rows import account_key, account_of
 from revolve.store.schema import AccountRow, PostingRow
 
@@ -28,6 +29,7 @@ __all__ = [
     "account_balance",
     "account_balance_by_key",
     "find_account",
+    "funds_role_balance",
     "movements_after",
     "resolve_accounts",
     "role_balance",
@@ -133,6 +135,34 @@ def account_balance(conn: Connection, account_id: int, as_of: date | None) -> in
         )
     ).scalar_one()
     return int(total)
+
+
+def funds_role_balance(
+    conn: Connection, fund_ids: Sequence[int], role: AccountRole, as_of: date | None
+) -> dict[int, int]:
+    """Each fund's balance in fen of its accounts under ``role`` (a sub-ledger's summed), in one statement
+    for all the funds: the stored balances, or the journal's sum through ``as_of``."""
+    if as_of is None:
+        stmt = select(AccountRow.fund_id, func.sum(AccountRow.balance)).where(
+            of_funds(AccountRow.fund_id, fund_ids), AccountRow.role == role.value
+        )
+    else:
+        stmt = (
+            select(AccountRow.fund_id, func.sum(PostingRow.amount))
+            .join(
+                PostingRow,
+                and_(PostingRow.fund_id == AccountRow.fund_id, PostingRow.account_id == AccountRow.id),
+            )
+            .where(
+                of_funds(AccountRow.fund_id, fund_ids),
+                AccountRow.role == role.value,
+                PostingRow.value_date <= as_of,
+            )
+        )
+    found = dict.fromkeys(fund_ids, 0)
+    for fund_id, total in conn.execute(stmt.group_by(AccountRow.fund_id)):
+        found[int(fund_id)] = int(total or 0)
+    return found
 
 
 def role_balances(conn: Connection, fund_id: int, as_of: date | None) -> dict[str, tuple[int, int, int]]:

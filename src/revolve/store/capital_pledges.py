@@ -7,6 +7,7 @@ What was received against a pledge is read from the journal: the cash of each li
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -15,10 +16,12 @@ from sqlalchemy import Connection, and_, func, insert, select
 from revolve.capital_pledges import CapitalPledge, PledgeReceipt
 from revolve.chart import AccountRole
 from revolve.money import Money
+from revolve.store.lookup import of_funds
 from revolve.store.schema import AccountRow, CapitalPledgeLinkRow, CapitalPledgeRow, EntryRow, PostingRow
 from revolve.store.voids import live
 
 __all__ = [
+    "capital_pledges_of",
     "contribution_cash",
     "insert_capital_pledge",
     "link_contribution",
@@ -44,7 +47,7 @@ def insert_capital_pledge(conn: Connection, pledge: CapitalPledge) -> CapitalPle
     return replace(pledge, id=int(new_id))
 
 
-def _received(conn: Connection, fund_id: int) -> dict[int, list[PledgeReceipt]]:
+def _received(conn: Connection, fund_ids: Sequence[int]) -> dict[int, list[PledgeReceipt]]:
     rows = conn.execute(
         select(
             CapitalPledgeLinkRow.pledge_id,
@@ -64,7 +67,7 @@ def _received(conn: Connection, fund_id: int) -> dict[int, list[PledgeReceipt]]:
             AccountRow, and_(AccountRow.fund_id == PostingRow.fund_id, AccountRow.id == PostingRow.account_id)
         )
         .where(
-            CapitalPledgeLinkRow.fund_id == fund_id,
+            of_funds(CapitalPledgeLinkRow.fund_id, fund_ids),
             AccountRow.role == AccountRole.FUND_CASH.value,
             live(CapitalPledgeLinkRow.fund_id, CapitalPledgeLinkRow.entry_seq),
         )
@@ -79,25 +82,32 @@ def _received(conn: Connection, fund_id: int) -> dict[int, list[PledgeReceipt]]:
 
 def list_capital_pledges(conn: Connection, fund_id: int) -> list[CapitalPledge]:
     """The fund's pledges of capital, by due date, each with what was received against it."""
-    received = _received(conn, fund_id)
+    return capital_pledges_of(conn, [fund_id]).get(fund_id, [])
+
+
+def capital_pledges_of(conn: Connection, fund_ids: Sequence[int]) -> dict[int, list[CapitalPledge]]:
+    """The pledges of capital of each of these funds (:func:`list_capital_pledges`), read together."""
+    received = _received(conn, fund_ids)
     rows = conn.execute(
         select(CapitalPledgeRow.__table__)
-        .where(CapitalPledgeRow.fund_id == fund_id)
+        .where(of_funds(CapitalPledgeRow.fund_id, fund_ids))
         .order_by(CapitalPledgeRow.due, CapitalPledgeRow.id)
     )
-    return [
-        CapitalPledge(
-            id=r.id,
-            fund_id=r.fund_id,
-            code=r.code,
-            donor=r.donor,
-            amount=Money(int(r.amount)),
-            due=r.due,
-            pledged_on=r.pledged_on,
-            received=tuple(received.get(r.id, ())),
+    found: dict[int, list[CapitalPledge]] = defaultdict(list)
+    for r in rows:
+        found[int(r.fund_id)].append(
+            CapitalPledge(
+                id=r.id,
+                fund_id=r.fund_id,
+                code=r.code,
+                donor=r.donor,
+                amount=Money(int(r.amount)),
+                due=r.due,
+                pledged_on=r.pledged_on,
+                received=tuple(received.get(r.id, ())),
+            )
         )
-        for r in rows
-    ]
+    return found
 
 
 def contribution_cash(conn: Connection, fund_id: int, seq: int) -> tuple[str, date, Money] | None:

@@ -31,6 +31,7 @@ __all__ = [
     "create_org",
     "date_window",
     "find_fund",
+    "find_funds",
     "find_org",
     "list_funds",
     "list_orgs",
@@ -113,6 +114,29 @@ def find_fund(conn: Connection, ref: int | str) -> Fund:
     if row is None:
         raise UnknownFund(ref)
     return fund_of(row)
+
+
+def find_funds(conn: Connection, refs: Sequence[int | str]) -> list[Fund]:
+    """The funds with these ids (int) or codes (str), in this order: each kind read in one statement.
+
+    Raises:
+        UnknownFund: one of them names no fund.
+    """
+    found: dict[int | str, Fund] = {}
+    ids = sorted({r for r in refs if isinstance(r, int)})
+    codes = sorted({r for r in refs if isinstance(r, str)})
+    if ids:
+        found.update(
+            (f.id, f)
+            for f in map(fund_of, conn.execute(select(FundRow.__table__).where(FundRow.id.in_(ids))))
+        )
+    if codes:
+        rows = conn.execute(select(FundRow.__table__).where(FundRow.code.in_(codes)))
+        found.update((f.code, f) for f in map(fund_of, rows))
+    missing = [r for r in refs if r not in found]
+    if missing:
+        raise UnknownFund(missing[0])
+    return [found[r] for r in refs]
 
 
 def list_funds(conn: Connection, *, org_ids: Sequence[int] | None = None) -> list[Fund]:

@@ -17,7 +17,7 @@ from sqlalchemy import ARRAY, BigInteger, Connection, Select, Table, any_, bindp
 
 from revolve.store.driver import run
 
-__all__ = ["ByRef", "any_of", "by_ref", "row_by_ref", "rows_among", "rows_by_ref", "select_in"]
+__all__ = ["ByRef", "any_of", "by_ref", "of_funds", "row_by_ref", "rows_among", "rows_by_ref", "select_in"]
 
 # a bulk read asks for this many values at a time, through an IN list of this many placeholders (a
 # shorter chunk repeats its first value), so that each such statement is built and compiled once
@@ -43,6 +43,15 @@ def select_in(
     return rows
 
 
+def of_funds(column: Any, fund_ids: Sequence[int]) -> Any:
+    """The condition on a ``fund_id`` column of a read of one fund (``column = :id``, the statement every
+    one-fund read has always made) or of several (``column IN (…)``: a roll-up reads its funds together)."""
+    ids = sorted(set(fund_ids))
+    if not ids:
+        raise ValueError("a read of no fund")
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
+
+
 _AMONG = 5_000
 """How many ids :func:`rows_among` asks for in one statement (SQLite takes at most 32,766 parameters)."""
 
@@ -55,11 +64,11 @@ def rows_among(
     the driver sends as one value, not thousands). The ids are taken in increasing order, so rows
     ordered by ``column`` come out in that order."""
     if ids is None:
-        return list(conn.execute(stmt))
+        return list(conn.execute(stmt).all())
     wanted = sorted(ids)
     if conn.dialect.name == "postgresql":
         among = bindparam("among_ids", wanted, type_=ARRAY(BigInteger))
-        return list(conn.execute(stmt.where(column == any_(among))))
+        return list(conn.execute(stmt.where(column == any_(among))).all())
     rows: list[Any] = []
     for start in range(0, len(wanted), _AMONG):
         rows += conn.execute(stmt.where(column.in_(wanted[start : start + _AMONG]))).all()

@@ -3,17 +3,20 @@ that count capital and principal lent from the fund's beginning."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
 from revolve.money import Money
 from revolve.opening import Opening
+from revolve.store.lookup import of_funds
 from revolve.store.rows import opening_of
 from revolve.store.schema import OpeningCapitalRow, OpeningRow
 
-__all__ = ["find_opening", "insert_opening"]
+__all__ = ["find_opening", "insert_opening", "openings_of"]
 
 
 def insert_opening(
@@ -47,3 +50,18 @@ def find_opening(conn: Connection, fund_id: int) -> Opening | None:
         select(OpeningCapitalRow.source, OpeningCapitalRow.amount).where(OpeningCapitalRow.fund_id == fund_id)
     ).all()
     return opening_of(row, capital)
+
+
+def openings_of(conn: Connection, fund_ids: Sequence[int]) -> dict[int, Opening]:
+    """The openings of those of these funds that have one (:func:`find_opening`), read together."""
+    rows = conn.execute(select(OpeningRow.__table__).where(of_funds(OpeningRow.fund_id, fund_ids))).all()
+    if not rows:
+        return {}
+    capital: dict[int, list[Any]] = defaultdict(list)
+    for fund_id, source, amount in conn.execute(
+        select(OpeningCapitalRow.fund_id, OpeningCapitalRow.source, OpeningCapitalRow.amount).where(
+            of_funds(OpeningCapitalRow.fund_id, [int(r.fund_id) for r in rows])
+        )
+    ):
+        capital[int(fund_id)].append((source, amount))
+    return {int(r.fund_id): opening_of(r, capital.get(int(r.fund_id), [])) for r in rows}

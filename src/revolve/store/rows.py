@@ -80,6 +80,12 @@ __all__ = [
 ]
 
 _NO_MONEY = Money(0)
+_NO_FILE = LoanFile()
+"""The file of a loan with nothing on it (most loans): one frozen value shared, not checked anew a loan."""
+# a stored status or payer is looked up, not parsed by the enum (a report reads thousands of them);
+# a value not in the table still goes to the enum, which refuses it
+_STATUSES = {s.value: s for s in LoanStatus}
+_PAYERS = {p.value: p for p in PayerKind}
 
 
 def as_money(value: int | None) -> Money:
@@ -292,8 +298,6 @@ def guarantee_call_of(row: Any) -> GuaranteeCall:
 
 
 # ---- loans and their schedules ----------------------------------------------------------------
-# a stored status by its text: a dict look-up costs a fraction of calling the enum (read once per payment)
-_LOAN_STATUS = {status.value: status for status in LoanStatus}
 
 
 def loan_of(row: Any) -> Loan:
@@ -307,7 +311,7 @@ def loan_of(row: Any) -> Loan:
         principal=Money(int(row.principal)),
         disbursed_on=row.disbursed_on,
         round=row.round,
-        status=_LOAN_STATUS.get(row.status) or LoanStatus(row.status),
+        status=_STATUSES.get(row.status) or LoanStatus(row.status),
         schedule_version=row.schedule_version,
         paid_in_version=as_money(row.paid_in_version),
         principal_paid=as_money(row.principal_paid),
@@ -322,7 +326,13 @@ def loan_of(row: Any) -> Loan:
         extensions=int(row.extensions),
         extension_ref=row.extension_ref,
         extended_on=row.extended_on,
-        file=LoanFile(
+        file=_NO_FILE
+        if row.purpose is None
+        and row.purpose_note is None
+        and row.agreement_no is None
+        and row.agreement_on is None
+        and row.helper is None
+        else LoanFile(
             purpose=None if row.purpose is None else LoanPurpose(row.purpose),
             purpose_note=row.purpose_note,
             agreement_no=row.agreement_no,
@@ -372,13 +382,13 @@ def receipt_of(row: Any) -> Receipt:
         receipt=row.receipt,
         value_date=row.value_date,
         kind=row.kind,
-        payer=PayerKind(row.payer_kind),
+        payer=_PAYERS.get(row.payer_kind) or PayerKind(row.payer_kind),
         guarantor_id=row.guarantor_id,
-        amount=Money(int(row.amount)),
-        principal=Money(int(row.principal)),
-        interest=Money(int(row.interest)),
-        fee=Money(int(row.fee)),
-        penalty=Money(int(row.penalty)),
+        amount=as_money(row.amount),
+        principal=as_money(row.principal),
+        interest=as_money(row.interest),
+        fee=as_money(row.fee),
+        penalty=as_money(row.penalty),
         schedule_version=row.schedule_version,
         entry_seq=row.entry_seq,
     )
