@@ -4,6 +4,7 @@ with every row, digest and chain link kept."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -13,7 +14,10 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import PARTITIONS, _skip_without_postgres, engine_for, snapshot
 from revolve import InvalidSetting, Ledger, OrgLevel, yuan
+from revolve.store import journal as store_journal
+from revolve.store import loans as store_loans
 from revolve.store.database import PARTITIONS_ENV, alembic_config, migrating, postgres_partitions
+from revolve.store.rows import loan_state_values
 from revolve.store.schema import NOT_FUND_HELD, ApplicationStepRow, SchemaRow, metadata
 from test_records_tamper import _book
 
@@ -144,6 +148,29 @@ def test_a_partitioned_postgresql_schema_takes_the_books(monkeypatch: pytest.Mon
         fund = _book(ledger)["fund"]
         ledger.apply(fund, "H1", amount=yuan("5000"), term_months=12, on=date(2016, 5, 1))
         assert ledger.verify(fund).ok and ledger.check() == []
+        # a loan's and an account's updates by id name the fund: each touches one partition
+        loan = ledger.loan(fund, "L1")
+        account = ledger.trial_balance(fund).lines[0]
+        with engine.connect() as conn:
+            account_id = conn.execute(
+                text("SELECT id FROM revolve_account WHERE fund_id = :f AND code = :c"),
+                {"f": fund.id, "c": account.code},
+            ).scalar_one()
+            for table, statement, params in (
+                ("revolve_loan", store_loans._UPDATE_LOAN_STATE, loan_state_values(loan)),
+                ("revolve_loan", store_loans._MAKE_CURRENT, {"fund": fund.id, "loan": loan.id, "version": 1}),
+                (
+                    "revolve_account",
+                    store_journal._MOVE_BALANCES,
+                    {"b_fund": fund.id, "b_id": account_id, "b_delta": 0, "b_debit": 0, "b_credit": 0},
+                ),
+            ):
+                compiled = statement.compile(dialect=conn.dialect)
+                plan = "\n".join(
+                    conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.construct_params(params)).scalars()
+                )
+                touched = set(re.findall(rf"\b{table}_p\d+\b", plan))
+                assert len(touched) == 1, (table, plan)
         # the journal's triggers hold on the partitioned tables
         with pytest.raises(DBAPIError, match="immutable"), engine.begin() as conn:
             conn.execute(text("DELETE FROM revolve_entry"))

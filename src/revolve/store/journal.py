@@ -69,9 +69,10 @@ _BY_KEY = select(_ENTRY.c.seq, _ENTRY.c.content_digest).where(
 _INSERT_POSTINGS = insert(_POSTING)
 _INSERT_ACCOUNTS = insert(_ACCOUNT)
 _INSERT_ENTRIES = insert(_ENTRY)
+# every update by id names the fund too: on a schema partitioned by fund it touches one partition
 _MOVE_BALANCES = (
     update(_ACCOUNT)
-    .where(_ACCOUNT.c.id == bindparam("b_id"))
+    .where(_ACCOUNT.c.fund_id == bindparam("b_fund"), _ACCOUNT.c.id == bindparam("b_id"))
     .values(
         balance=_ACCOUNT.c.balance + bindparam("b_delta"),
         debit_turnover=_ACCOUNT.c.debit_turnover + bindparam("b_debit"),
@@ -285,6 +286,7 @@ def write_entries(
         return posted
     moved = [
         {
+            "b_fund": fund_id,
             "b_id": aid,
             "b_delta": debits.get(aid, 0) - credits.get(aid, 0),
             "b_debit": debits.get(aid, 0),
@@ -356,6 +358,7 @@ def rebuild_balances(conn: Connection, fund_id: int) -> dict[str, tuple[int, int
             changed[account.code] = (account.stored, account.journal)
             updates.append(
                 {
+                    "b_fund": fund_id,
                     "b_id": account.account_id,
                     "b_balance": account.journal,
                     "b_debit": account.journal_debit,
@@ -365,7 +368,7 @@ def rebuild_balances(conn: Connection, fund_id: int) -> dict[str, tuple[int, int
     if updates:
         conn.execute(
             update(_ACCOUNT)
-            .where(_ACCOUNT.c.id == bindparam("b_id"))
+            .where(_ACCOUNT.c.fund_id == bindparam("b_fund"), _ACCOUNT.c.id == bindparam("b_id"))
             .values(
                 balance=bindparam("b_balance"),
                 debit_turnover=bindparam("b_debit"),

@@ -390,7 +390,7 @@ _INSERT_VERSION = insert(_VERSION)
 _INSERT_INSTALLMENTS = insert(_INSTALLMENT)
 _MAKE_CURRENT = (
     update(_LOAN)
-    .where(_LOAN.c.id == bindparam("loan"))
+    .where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("loan"))
     .values(schedule_version=bindparam("version"), paid_in_version=0)
 )
 
@@ -468,7 +468,9 @@ def add_schedule_versions(conn: Connection, fund_id: int, versions: Sequence[New
     built = [_version_values(fund_id, v) for v in versions]
     run_many(conn, _INSERT_VERSION, [head for head, _ in built])
     run_many(conn, _INSERT_INSTALLMENTS, [row for _, rows in built for row in rows])
-    run_many(conn, _MAKE_CURRENT, [{"loan": v.loan_id, "version": v.version} for v in versions])
+    run_many(
+        conn, _MAKE_CURRENT, [{"fund": fund_id, "loan": v.loan_id, "version": v.version} for v in versions]
+    )
 
 
 def dues(conn: Connection, fund_id: int, loan_id: int, version: int) -> tuple[Due, ...]:
@@ -500,16 +502,17 @@ _STATE_COLUMNS = (
     "pledge_held",
     "closed_on",
 )
+# by fund and id: on a schema partitioned by fund, one partition
 _UPDATE_LOAN_STATE = (
     update(_LOAN)
-    .where(_LOAN.c.id == bindparam("loan"))
+    .where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("loan"))
     .values({name: bindparam(f"new_{name}") for name in _STATE_COLUMNS})
 )
 
 
 _RECORD_EXTENSION = (
     update(_LOAN)
-    .where(_LOAN.c.id == bindparam("loan"))
+    .where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("loan"))
     .values(
         restructured_on=bindparam("new_restructured_on"),
         extensions=bindparam("new_extensions"),
@@ -518,7 +521,7 @@ _RECORD_EXTENSION = (
         digest=bindparam("new_digest"),
     )
 )
-_LOAN_ROW = select(_LOAN).where(_LOAN.c.id == bindparam("loan"))
+_LOAN_ROW = select(_LOAN).where(_LOAN.c.fund_id == bindparam("fund"), _LOAN.c.id == bindparam("loan"))
 
 
 def record_extension(conn: Connection, loan: Loan) -> None:
@@ -532,7 +535,7 @@ def record_extension(conn: Connection, loan: Loan) -> None:
         "extension_ref": loan.extension_ref,
         "extended_on": loan.extended_on,
     }
-    row = conn.execute(_LOAN_ROW, {"loan": loan.id}).one()._mapping
+    row = conn.execute(_LOAN_ROW, {"fund": loan.fund_id, "loan": loan.id}).one()._mapping
     key = record_key()
     digest = row["digest"]
     if digest is not None and digest == row_digest("loan", row, LOAN_COLUMNS, key):
@@ -540,7 +543,12 @@ def record_extension(conn: Connection, loan: Loan) -> None:
     run(
         conn,
         _RECORD_EXTENSION,
-        {"loan": loan.id, "new_digest": digest, **{f"new_{k}": v for k, v in marks.items()}},
+        {
+            "fund": loan.fund_id,
+            "loan": loan.id,
+            "new_digest": digest,
+            **{f"new_{k}": v for k, v in marks.items()},
+        },
     )
 
 

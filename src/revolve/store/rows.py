@@ -343,8 +343,10 @@ def loan_of(row: Any) -> Loan:
 
 
 def loan_state_values(loan: Loan) -> dict[str, Any]:
-    """A loan's running state as the parameters of the loan-state UPDATE (``loan`` and ``new_*``)."""
+    """A loan's running state as the parameters of the loan-state UPDATE (``fund``, ``loan`` and
+    ``new_*``)."""
     return {
+        "fund": loan.fund_id,
         "loan": loan.id,
         "new_status": loan.status.value,
         "new_schedule_version": loan.schedule_version,
