@@ -8,12 +8,14 @@ of the item refused and a note naming it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TypeVar
 
 from revolve.errors import InvalidEntry, RevolveError
+
+# the collector paused for a bulk call: the one pause revolve has (the roll-up uses it too)
+from revolve.portfolio import cycle_collector_paused as collector_paused
 
 __all__ = ["Mark", "collector_paused", "item", "items", "refused", "unmarked"]
 
@@ -59,21 +61,3 @@ def items(given: Iterable[_Item], kind: type[_Item]) -> list[_Item]:
             error.item = index
             raise error
     return listed
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the length of a bulk operation, then restore it.
-
-    A bulk operation makes several short-lived objects per item, none of them in reference cycles, so
-    reference counting frees them all; but so many allocations set off collection passes, and each full
-    pass walks every object the process holds. On a county's month of receipts those passes were a fifth
-    of the call's time. Collection is process-wide, so other threads' cycles wait for the call to end.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
